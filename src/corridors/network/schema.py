@@ -1,0 +1,319 @@
+"""The fields of every network table, declared once, as data.
+
+Each table of a network folder (GMNS v0.96 style) is described here by a tuple of
+:class:`Field` rows: name, type, unit, default, whether it is required, bounds,
+allowed values and a description. The reader, the validators and the generated
+documentation (``docs/data-dictionary.md``) all derive from these declarations, so a
+new column is added in one place.
+
+Fields marked ``gmns=True`` are standard GMNS fields; the others are corridors'
+extra columns, which GMNS allows and which survive a read-write round trip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FieldType = Literal["id", "str", "int", "float", "bool", "enum", "tags", "country"]
+
+MODES: tuple[str, ...] = ("rail", "road", "ferry", "sea", "pipeline")
+"""Transport modes a link can carry."""
+
+NODE_KINDS: tuple[str, ...] = (
+    "terminal",
+    "port",
+    "border",
+    "junction",
+    "city",
+    "oilfield",
+    "pipeline_terminal",
+)
+"""Kinds of node."""
+
+STATUSES: tuple[str, ...] = ("operating", "planned", "closed")
+"""Life-cycle status of a node or link."""
+
+SEA_PASSAGES: tuple[str, ...] = (
+    "babalmandab",
+    "bosporus",
+    "gibraltar",
+    "suez",
+    "panama",
+    "ormuz",
+    "northwest",
+    "northeast",
+    "malacca",
+    "sunda",
+    "chili",
+    "south_africa",
+)
+"""Sea passages known to the ``searoute`` maritime network, each closable."""
+
+UNITS: tuple[str, ...] = ("TEU", "t")
+"""Freight units: twenty-foot equivalent units and metric tonnes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """Declaration of one column of a table.
+
+    Attributes
+    ----------
+    name : str
+        Column name in the CSV file.
+    type : FieldType
+        ``id`` (string or integer identifier), ``str``, ``int``, ``float``, ``bool``,
+        ``enum`` (one of ``choices``), ``tags`` (``;``-separated words) or
+        ``country`` (ISO 3166-1 alpha-2 code).
+    unit : str
+        Physical unit, ``""`` when dimensionless.
+    description : str
+        One sentence for the data dictionary.
+    required : bool
+        The column must exist and every row must have a value.
+    default : object
+        Value used when the cell is blank (``None``: missing stays missing).
+    minimum, maximum : float or None
+        Inclusive bounds for numbers.
+    exclusive_minimum : bool
+        When true the value must be strictly greater than ``minimum``.
+    choices : tuple of str
+        Allowed values of an ``enum`` (or of each word of ``tags``).
+    gmns : bool
+        Standard GMNS field (as opposed to a corridors extension).
+    aliases : tuple of str
+        Other column names accepted on reading (e.g. GMNS's ``allowed_uses``).
+    """
+
+    name: str
+    type: FieldType
+    unit: str = ""
+    description: str = ""
+    required: bool = False
+    default: object = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    choices: tuple[str, ...] = ()
+    gmns: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Declaration of a table: its file name and its fields."""
+
+    name: str
+    filename: str
+    fields: tuple[Field, ...]
+    description: str
+    required: bool = True
+    key: str | None = None
+
+    def field(self, name: str) -> Field:
+        """Return the declaration of column ``name`` (``KeyError`` if unknown)."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Names of the declared columns, in declaration order."""
+        return tuple(f.name for f in self.fields)
+
+
+SOURCE = Field(
+    "source",
+    "str",
+    description="Where the row's values come from (publication, operator, date).",
+    required=True,
+)
+
+CONFIG = Table(
+    name="config",
+    filename="config.csv",
+    key=None,
+    description="Dataset-wide settings, read first: units, coordinate system, id type.",
+    fields=(
+        Field("dataset_name", "str", description="Name of the dataset.", gmns=True),
+        Field("short_length", "enum", choices=("m", "ft"), default="m", gmns=True,
+              description="Unit of short lengths."),
+        Field("long_length", "enum", choices=("km", "mi"), default="km", gmns=True,
+              description="Unit of link lengths; corridors works in km and converts miles."),
+        Field("speed", "enum", choices=("kph", "mph"), default="kph", gmns=True,
+              description="Unit of speeds; corridors works in km/h and converts mph."),
+        Field("crs", "str", default="EPSG:4326", gmns=True,
+              description="Coordinate reference system of x_coord/y_coord; must be EPSG:4326."),
+        Field("geometry_field_format", "str", default="WKT", gmns=True,
+              description="Format of geometry fields."),
+        Field("currency", "str", default="USD", gmns=True, description="Currency of money fields."),
+        Field("version_number", "str", default="0.96", gmns=True, description="GMNS version."),
+        Field("id_type", "enum", choices=("string", "integer"), default="string", gmns=True,
+              description="Whether node_id and link_id are strings or integers."),
+        Field("reference_year", "int", minimum=1900, maximum=2200,
+              description="Year the prices and times refer to."),
+    ),
+)
+
+NODE = Table(
+    name="node",
+    filename="node.csv",
+    key="node_id",
+    description="Places: terminals, ports, border crossings, junctions, cities, oil fields.",
+    fields=(
+        Field("node_id", "id", required=True, gmns=True, description="Unique node identifier."),
+        Field("name", "str", required=True, gmns=True, description="Name shown to users."),
+        Field("x_coord", "float", unit="deg", required=True, minimum=-180, maximum=180, gmns=True,
+              description="Longitude (WGS 84)."),
+        Field("y_coord", "float", unit="deg", required=True, minimum=-90, maximum=90, gmns=True,
+              description="Latitude (WGS 84)."),
+        Field("kind", "enum", required=True, choices=NODE_KINDS, aliases=("node_type",),
+              description="Kind of place."),
+        Field("country", "country", required=True,
+              description="ISO 3166-1 alpha-2 code of the country the node lies in."),
+        Field("aliases", "tags", description="Other names users may type (';'-separated)."),
+        Field("handling_h", "float", unit="h", default=0.0, minimum=0,
+              description="Time to transfer a unit between modes or gauges here."),
+        Field("handling_usd_teu", "float", unit="USD/TEU", default=0.0, minimum=0,
+              description="Cost of a transfer (mode change or gauge change) per TEU."),
+        Field("handling_usd_t", "float", unit="USD/t", default=0.0, minimum=0,
+              description="Cost of a transfer (mode change or gauge change) per tonne."),
+        Field("border_h", "float", unit="h", default=0.0, minimum=0,
+              description="Border clearance time for a unit passing through this node."),
+        Field("border_usd_teu", "float", unit="USD/TEU", default=0.0, minimum=0,
+              description="Border clearance cost per TEU."),
+        Field("border_usd_t", "float", unit="USD/t", default=0.0, minimum=0,
+              description="Border clearance cost per tonne."),
+        Field("capacity_teu_yr", "float", unit="TEU/yr", minimum=0, exclusive_minimum=True,
+              description="Throughput capacity in TEU a year (blank: not binding)."),
+        Field("capacity_t_yr", "float", unit="t/yr", minimum=0, exclusive_minimum=True,
+              description="Throughput capacity in tonnes a year (blank: not binding)."),
+        Field("trains_per_day", "float", unit="trains/day", minimum=0, exclusive_minimum=True,
+              description="Trains the node can process (border or gauge change) a day."),
+        Field("berths", "int", minimum=0, exclusive_minimum=True,
+              description="Berths (ports) or inspection lanes (borders) working in parallel."),
+        Field("status", "enum", choices=STATUSES, default="operating",
+              description="Operating, planned (opens in open_year) or closed."),
+        Field("open_year", "int", minimum=1800, maximum=2200,
+              description="First year of operation; required for planned nodes."),
+        SOURCE,
+    ),
+)
+
+LINK = Table(
+    name="link",
+    filename="link.csv",
+    key="link_id",
+    description="Rail sections, roads, ferry lines, sea legs and pipelines between two nodes.",
+    fields=(
+        Field("link_id", "id", required=True, gmns=True, description="Unique link identifier."),
+        Field("name", "str", gmns=True, description="Name shown to users."),
+        Field("from_node_id", "id", required=True, gmns=True, description="Start node."),
+        Field("to_node_id", "id", required=True, gmns=True, description="End node."),
+        Field("directed", "bool", default=False, gmns=True,
+              description="True: usable from -> to only; false: both directions."),
+        Field("mode", "enum", required=True, choices=MODES, aliases=("allowed_uses",),
+              description="Transport mode."),
+        Field("length", "float", unit="km", minimum=0, exclusive_minimum=True, gmns=True,
+              description="Length; blank on sea links, where searoute computes it."),
+        Field("free_speed", "float", unit="km/h", minimum=0, exclusive_minimum=True, gmns=True,
+              description="Commercial speed including stops en route (not dwell at nodes)."),
+        Field("time_h", "float", unit="h", minimum=0, exclusive_minimum=True,
+              description="Fixed travel time; overrides length/free_speed when given."),
+        Field("gauge_mm", "int", unit="mm", choices=(), minimum=600, maximum=2000,
+              description="Track gauge (rail only): 1435 standard, 1520 Russian."),
+        Field("tracks", "int", minimum=1, maximum=4, description="Number of tracks (rail only)."),
+        Field("trains_per_day", "float", unit="trains/day", minimum=0, exclusive_minimum=True,
+              description="Train paths a day in each direction (rail)."),
+        Field("tariff_usd_teu", "float", unit="USD/TEU", default=0.0, minimum=0,
+              description="Haulage tariff for the whole link per TEU."),
+        Field("tariff_usd_t", "float", unit="USD/t", default=0.0, minimum=0,
+              description="Haulage tariff for the whole link per tonne."),
+        Field("capacity_teu_yr", "float", unit="TEU/yr", minimum=0, exclusive_minimum=True,
+              description="Capacity in TEU a year in each direction (blank: not binding)."),
+        Field("capacity_t_yr", "float", unit="t/yr", minimum=0, exclusive_minimum=True,
+              description="Capacity in tonnes a year in each direction (blank: not binding)."),
+        Field("sailings_per_week", "float", unit="1/week", minimum=0, exclusive_minimum=True,
+              description="Scheduled departures a week (ferry, sea); adds half the headway."),
+        Field("headway_h", "float", unit="h", minimum=0, exclusive_minimum=True,
+              description="Interval between scheduled departures; adds half of it as wait."),
+        Field("ef_g_tkm", "float", unit="g CO2e/t-km", minimum=0, required=True,
+              description="Emission factor (GLEC framework, tank-to-wheel)."),
+        Field("corridors", "tags",
+              description="Corridors this link belongs to (';'-separated); blank: shared."),
+        Field("sea_avoid", "tags", choices=SEA_PASSAGES,
+              description="Sea passages the searoute path must avoid (sea links)."),
+        Field("status", "enum", choices=STATUSES, default="operating",
+              description="Operating, planned (opens in open_year) or closed."),
+        Field("open_year", "int", minimum=1800, maximum=2200,
+              description="First year of operation; required for planned links."),
+        Field("geometry", "str", gmns=True,
+              description="WKT LINESTRING in lon/lat; blank: straight line or searoute path."),
+        SOURCE,
+    ),
+)
+
+VESSEL = Table(
+    name="vessel",
+    filename="vessel.csv",
+    key="vessel_id",
+    required=False,
+    description="Ships of the scheduled ferry and feeder lines (used by the simulation).",
+    fields=(
+        Field("vessel_id", "id", required=True, description="Unique vessel identifier."),
+        Field("name", "str", required=True, description="Ship name or class."),
+        Field("link_id", "id", required=True, description="Ferry or sea link the ship serves."),
+        Field("capacity_wagons", "int", minimum=0, description="Rail wagons per sailing."),
+        Field("capacity_teu", "int", minimum=0, description="TEU per sailing."),
+        Field("capacity_trucks", "int", minimum=0, description="Trucks per sailing."),
+        Field("speed_kn", "float", unit="kn", minimum=0, exclusive_minimum=True,
+              description="Service speed."),
+        Field("load_h", "float", unit="h", default=0.0, minimum=0,
+              description="Loading time per call."),
+        Field("unload_h", "float", unit="h", default=0.0, minimum=0,
+              description="Unloading time per call."),
+        SOURCE,
+    ),
+)
+
+CORRIDOR = Table(
+    name="corridor",
+    filename="corridor.csv",
+    key="corridor_id",
+    required=False,
+    description="Named corridors that links are tagged with.",
+    fields=(
+        Field("corridor_id", "id", required=True, description="Tag used in link.corridors."),
+        Field("name", "str", required=True, description="Name shown to users."),
+        Field("color", "str", default="#444444", description="Colour on maps (#rrggbb)."),
+        Field("description", "str", description="One sentence on the corridor."),
+        SOURCE,
+    ),
+)
+
+NETWORK_TABLES: tuple[Table, ...] = (CONFIG, NODE, LINK, VESSEL, CORRIDOR)
+"""Tables of a network folder in reading order (config first)."""
+
+COMMODITIES: tuple[str, ...] = ("containers", "dry_bulk", "liquid_bulk", "trucks")
+"""Commodity classes of demand."""
+
+DEMAND = Table(
+    name="demand",
+    filename="demand.csv",
+    key=None,
+    description="Origin-destination demand: volume a year between two nodes.",
+    fields=(
+        Field("origin", "id", required=True, description="Origin node id or name."),
+        Field("destination", "id", required=True, description="Destination node id or name."),
+        Field("commodity", "enum", choices=COMMODITIES, default="containers",
+              description="Commodity class."),
+        Field("volume", "float", required=True, minimum=0,
+              description="Volume a year in `unit`."),
+        Field("unit", "enum", choices=UNITS, default="TEU", description="TEU or t (tonnes)."),
+        Field("year", "int", minimum=1900, maximum=2200, description="Year of the volume."),
+        Field("market", "str", description="Market the flow belongs to (e.g. china_eu)."),
+        SOURCE,
+    ),
+)
