@@ -42,7 +42,6 @@ SEA_PASSAGES: tuple[str, ...] = (
     "panama",
     "ormuz",
     "northwest",
-    "northeast",
     "malacca",
     "sunda",
     "chili",

@@ -1,0 +1,256 @@
+"""Read and write a network folder of GMNS-style CSV tables.
+
+A network folder holds ``config.csv`` (read first), ``node.csv`` and ``link.csv``,
+and optionally ``vessel.csv`` and ``corridor.csv``. Every table is parsed against its
+declaration in :mod:`corridors.network.schema`; all problems in all files are collected
+and raised together as one :class:`~corridors.errors.NetworkError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from corridors.errors import NetworkError, Problem
+from corridors.network.geo import parse_wkt_linestring
+from corridors.network.model import Network
+from corridors.network.schema import CONFIG, CORRIDOR, LINK, NODE, VESSEL, Table
+from corridors.network.sea import sea_leg
+from corridors.network.tables import LINE, ParsedTable, format_value, parse_table, read_rows
+from corridors.network.validation import check_network_tables
+
+logger = logging.getLogger(__name__)
+
+KM_PER_MILE = 1.609344
+DERIVED_LINK_COLUMNS = ("km", "passages", "coords")
+"""Columns the reader adds to the link table (not written back)."""
+
+
+def _read_table(
+    folder: Path, table: Table, problems: list[Problem], *, integer_ids: bool = False
+) -> ParsedTable | None:
+    path = folder / table.filename
+    if not path.is_file():
+        if table.required:
+            problems.append(Problem(str(path), None, None, None, "file is missing"))
+        return None
+    try:
+        header, rows = read_rows(path)
+    except (UnicodeDecodeError, OSError) as exc:
+        problems.append(Problem(str(path), None, None, None, f"cannot read the file: {exc}"))
+        return None
+    except Exception as exc:  # csv.Error
+        problems.append(Problem(str(path), None, None, None, f"not a valid CSV file: {exc}"))
+        return None
+    if not header:
+        problems.append(Problem(str(path), None, None, None, "file is empty (no header row)"))
+        return None
+    return parse_table(
+        header, rows, table, filename=str(path), problems=problems, integer_ids=integer_ids
+    )
+
+
+def _empty(table: Table) -> pd.DataFrame:
+    return pd.DataFrame({f.name: pd.Series(dtype=object) for f in table.fields} | {LINE: []})
+
+
+def read_network(path: str | os.PathLike[str], *, name: str | None = None) -> Network:
+    """Read, validate and assemble a network folder.
+
+    Parameters
+    ----------
+    path : path-like
+        Folder holding ``config.csv``, ``node.csv``, ``link.csv`` and optionally
+        ``vessel.csv`` and ``corridor.csv``.
+    name : str, optional
+        Name of the network (default: ``dataset_name`` from config, else the folder).
+
+    Returns
+    -------
+    Network
+        The validated network with sea legs computed.
+
+    Raises
+    ------
+    NetworkError
+        Listing every problem in every file (file, line, field, value, hint).
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise NetworkError(
+            [Problem(str(folder), None, None, None, "not a folder of network tables",
+                     "give the folder that holds node.csv and link.csv")],
+            what=str(folder),
+        )
+    problems: list[Problem] = []
+    config: dict[str, object] = {f.name: f.default for f in CONFIG.fields}
+    parsed_config = _read_table(folder, CONFIG, problems)
+    if parsed_config is not None:
+        frame = parsed_config.frame
+        if len(frame) != 1:
+            problems.append(Problem(str(folder / CONFIG.filename), None, None, None,
+                                    f"expected exactly one row of settings, found {len(frame)}"))
+        if len(frame):
+            row = frame.iloc[0]
+            config.update({f.name: row[f.name] for f in CONFIG.fields})
+            crs = str(config.get("crs") or "EPSG:4326").upper().replace(" ", "")
+            if crs not in ("EPSG:4326", "WGS84"):
+                problems.append(Problem(str(folder / CONFIG.filename), int(row[LINE]), "crs",
+                                        str(config["crs"]), "only EPSG:4326 (lon/lat) is supported"))
+    integer_ids = config.get("id_type") == "integer"
+    parsed = {
+        t.name: _read_table(folder, t, problems, integer_ids=integer_ids and t in (NODE, LINK))
+        for t in (NODE, LINK, VESSEL, CORRIDOR)
+    }
+    if parsed["node"] is None or parsed["link"] is None:
+        raise NetworkError(problems, what=str(folder))
+    frames = {
+        name: (p.frame if p is not None else _empty(t))
+        for (name, p), t in zip(parsed.items(), (NODE, LINK, VESSEL, CORRIDOR), strict=True)
+    }
+    nodes, links = frames["node"], frames["link"]
+    if config.get("long_length") == "mi":
+        links["length"] = links["length"] * KM_PER_MILE
+    if config.get("speed") == "mph":
+        links["free_speed"] = links["free_speed"] * KM_PER_MILE
+    files = {t.name: str(folder / t.filename) for t in (NODE, LINK, VESSEL, CORRIDOR)}
+    problems.extend(
+        check_network_tables(
+            nodes=nodes, links=links, vessels=frames["vessel"], corridors=frames["corridor"],
+            files=files,
+        )
+    )
+    if problems:
+        raise NetworkError(problems, what=str(folder))
+    order = {k: p.columns for k, p in parsed.items() if p is not None}
+    order["config"] = parsed_config.columns if parsed_config is not None else CONFIG.names
+    net_name = name or str(config.get("dataset_name") or "") or folder.name
+    return build_network(
+        nodes=nodes, links=links, vessels=frames["vessel"], corridors=frames["corridor"],
+        config=config, name=net_name, column_order=order,
+    )
+
+
+def build_network(
+    *,
+    nodes: pd.DataFrame,
+    links: pd.DataFrame,
+    vessels: pd.DataFrame | None = None,
+    corridors: pd.DataFrame | None = None,
+    config: dict[str, object] | None = None,
+    name: str = "network",
+    column_order: dict[str, tuple[str, ...]] | None = None,
+) -> Network:
+    """Assemble a :class:`Network` from typed tables and derive link geometry.
+
+    Sea and ferry links without a length get theirs, their geometry and their passages
+    from searoute; other links are drawn as their WKT geometry or a straight line.
+    """
+    links = links.copy()
+    xy = {
+        nid: (float(x), float(y))
+        for nid, x, y in zip(nodes["node_id"], nodes["x_coord"], nodes["y_coord"], strict=True)
+    }
+    km = links["length"].to_numpy(dtype=float).copy()
+    passages: list[tuple[str, ...]] = []
+    coords: list[list[tuple[float, float]]] = []
+    for i, row in enumerate(links.itertuples(index=False)):
+        a, b = xy[row.from_node_id], xy[row.to_node_id]
+        geometry = str(getattr(row, "geometry", "") or "")
+        if row.mode in ("sea", "ferry") and (np.isnan(km[i]) or not geometry):
+            leg = sea_leg(a, b, avoid=tuple(row.sea_avoid))
+            if np.isnan(km[i]):
+                km[i] = leg.km
+            passages.append(leg.passages)
+            coords.append(leg.coords if not geometry else parse_wkt_linestring(geometry))
+            continue
+        passages.append(())
+        coords.append(parse_wkt_linestring(geometry) if geometry else [a, b])
+    links["km"] = km
+    links["passages"] = pd.Series(passages, index=links.index, dtype=object)
+    links["coords"] = pd.Series(coords, index=links.index, dtype=object)
+    return Network(
+        nodes=nodes.reset_index(drop=True),
+        links=links.reset_index(drop=True),
+        vessels=(vessels if vessels is not None else _empty(VESSEL)).reset_index(drop=True),
+        corridors=(corridors if corridors is not None else _empty(CORRIDOR)).reset_index(
+            drop=True
+        ),
+        config=dict(config or {}),
+        name=name,
+        column_order=dict(column_order or {}),
+    )
+
+
+def _write_csv_atomic(frame: pd.DataFrame, table: Table | None, columns: list[str], path: Path) -> None:
+    fields = {f.name: f for f in table.fields} if table is not None else {}
+    text_rows = [
+        [format_value(v, fields.get(c)) for c, v in zip(columns, values, strict=True)]
+        for values in frame[columns].itertuples(index=False, name=None)
+    ]
+    out = pd.DataFrame(text_rows, columns=columns)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+            out.to_csv(fh, index=False, lineterminator="\n")
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _holds_data(column: pd.Series, default: object) -> bool:  # type: ignore[type-arg]
+    for value in column:
+        if isinstance(value, tuple):
+            if value:
+                return True
+        elif isinstance(value, float) and np.isnan(value):
+            continue
+        elif value not in ("", None, default):
+            return True
+    return False
+
+
+def write_network(network: Network, path: str | os.PathLike[str]) -> Path:
+    """Write a network folder that :func:`read_network` reads back to the same network.
+
+    Columns keep the order they were read in; undeclared columns are kept; derived
+    columns (``km``, ``passages``, ``coords``) are not written. Each file is written to a
+    temporary file first and then moved into place.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder written.
+    """
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    config = pd.DataFrame([{f.name: network.config.get(f.name, f.default) for f in CONFIG.fields}])
+    config["long_length"] = "km"
+    config["speed"] = "kph"
+    cfg_cols = [c for c in network.column_order.get("config", CONFIG.names) if c in config]
+    cfg_cols += [c for c in ("long_length", "speed") if c not in cfg_cols]
+    _write_csv_atomic(config, CONFIG, cfg_cols, folder / CONFIG.filename)
+    for table, frame in (
+        (NODE, network.nodes),
+        (LINK, network.links),
+        (VESSEL, network.vessels),
+        (CORRIDOR, network.corridors),
+    ):
+        if table.name in ("vessel", "corridor") and not len(frame):
+            continue
+        default = [c for c in frame.columns if c != LINE and c not in DERIVED_LINK_COLUMNS]
+        cols = [c for c in network.column_order.get(table.name, tuple(default)) if c in frame]
+        # declared columns absent from the file are written only when they hold data
+        cols += [
+            f.name
+            for f in table.fields
+            if f.name not in cols and f.name in frame and _holds_data(frame[f.name], f.default)
+        ]
+        _write_csv_atomic(frame, table, cols, folder / table.filename)
+    return folder

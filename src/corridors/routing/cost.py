@@ -1,0 +1,87 @@
+"""Generalised cost parameters: how time, money and CO2e combine into one figure.
+
+Generalised cost per unit (TEU or tonne), USD::
+
+    cost = money + value_of_time * hours + carbon_price * kg_co2e / 1000
+
+Money covers tariffs, handling, border fees and gauge changes; hours cover moving,
+dwell at borders and transfers, and the expected wait for scheduled services (half
+the headway).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from corridors.network.schema import SEA_PASSAGES
+
+DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H = 16.7
+"""Value of time of a loaded TEU in transit, USD per TEU-hour.
+
+Cargo value ~USD 40,000 per TEU on China-Europe trains (between ~USD 58k in 2020 and
+~USD 30k in 2023, derived from UTLC and China Railway figures) times 1 % of cargo value
+per day (Hummels and Schaur 2013: 0.6-2.1 %/day) = USD 400 per TEU-day.
+"""
+
+DEFAULT_TONNES_PER_TEU = 10.0
+"""Average payload of a TEU, tonnes (GLEC Framework default for average-loaded TEU)."""
+
+
+class CostParameters(BaseModel):
+    """How a route's time, money and emissions are weighed.
+
+    Parameters
+    ----------
+    unit : {"TEU", "t"}
+        Unit the costs are expressed per: a twenty-foot equivalent unit or a tonne.
+    value_of_time_usd_h : float, optional
+        Value of time, USD per unit-hour. Default: USD 16.7 per TEU-hour, or that
+        divided by ``tonnes_per_teu`` per tonne-hour.
+    carbon_price_usd_t : float
+        Price of emissions, USD per tonne CO2e (0: emissions reported, not priced).
+    tonnes_per_teu : float
+        Payload per TEU, tonnes, for emissions per TEU and capacity conversions.
+    year : int, optional
+        Network year: planned links open from their ``open_year`` (default: only
+        links operating now).
+    closed_passages : tuple of str
+        Sea passages closed (e.g. ``("suez", "babalmandab")`` for a Red Sea closure).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    unit: Literal["TEU", "t"] = "TEU"
+    value_of_time_usd_h: float | None = Field(default=None, ge=0)
+    carbon_price_usd_t: float = Field(default=0.0, ge=0)
+    tonnes_per_teu: float = Field(default=DEFAULT_TONNES_PER_TEU, gt=0)
+    year: int | None = Field(default=None, ge=1900, le=2200)
+    closed_passages: tuple[str, ...] = ()
+
+    @field_validator("closed_passages")
+    @classmethod
+    def _known_passages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [p for p in value if p not in SEA_PASSAGES]
+        if unknown:
+            msg = f"unknown sea passage(s) {unknown}; known: {', '.join(SEA_PASSAGES)}"
+            raise ValueError(msg)
+        return value
+
+    @property
+    def vot(self) -> float:
+        """Value of time in USD per unit-hour, with the default filled in."""
+        if self.value_of_time_usd_h is not None:
+            return self.value_of_time_usd_h
+        if self.unit == "TEU":
+            return DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H
+        return DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H / self.tonnes_per_teu
+
+    @property
+    def tonnes_per_unit(self) -> float:
+        """Tonnes in one unit (``tonnes_per_teu`` for TEU, 1 for tonnes)."""
+        return self.tonnes_per_teu if self.unit == "TEU" else 1.0
+
+    def generalised(self, *, usd: float, hours: float, kg_co2e: float) -> float:
+        """Generalised cost, USD per unit, of the given money, time and emissions."""
+        return usd + self.vot * hours + self.carbon_price_usd_t * kg_co2e / 1000.0

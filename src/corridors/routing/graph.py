@@ -1,0 +1,343 @@
+"""The expanded routing graph: where transfers, gauge breaks and borders cost.
+
+Each network node is split by *layer*, one layer per mode (and per gauge for rail):
+an arrival vertex ``A(n, l)`` and a departure vertex ``D(n, l)`` for each layer ``l``
+of the links that touch the node, plus a source ``S(n)`` and a sink ``T(n)`` for trips
+that start or end there. Arcs:
+
+``link``
+    ``D(u, l) -> A(v, l)``: moving over a link (and waiting for its scheduled service).
+``through``
+    ``A(n, l) -> D(n, l)``: passing a node on the same mode and gauge; pays the
+    node's border clearance, if any.
+``transfer``
+    ``A(n, l) -> D(n, l')``: changing mode or gauge (rail -> ferry, 1520 -> 1435 mm);
+    pays handling and border clearance.
+``origin`` / ``destination``
+    ``S(n) -> D(n, l)`` and ``A(n, l) -> T(n)``: terminal handling where the trip starts
+    and ends (plus clearance at the destination).
+
+Every arc carries hours, USD, kg CO2e and km per unit, and a generalised cost; arcs at
+a node with a capacity share one capacity group (as do both directions of a
+single-track line), which the assignment engine uses to build queues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from corridors.network.model import Network
+from corridors.routing.cost import CostParameters
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+LINK, THROUGH, TRANSFER, ORIGIN, DESTINATION = 0, 1, 2, 3, 4
+ARC_KINDS = ("link", "through", "transfer", "origin", "destination")
+HOURS_PER_WEEK = 168.0
+EPSILON_USD = 1e-6
+"""Added to every arc's cost so that ties prefer fewer arcs and no arc weighs zero."""
+
+
+def layer_of(mode: str, gauge: float) -> str:
+    """Layer key of a link: the mode, with the gauge for rail (``rail:1520``)."""
+    return f"rail:{int(gauge)}" if mode == "rail" and not np.isnan(gauge) else mode
+
+
+@dataclass(frozen=True)
+class ExpandedGraph:
+    """Arrays of the expanded graph (one entry per arc unless noted).
+
+    Attributes
+    ----------
+    n_vertices : int
+        Number of vertices.
+    tail, head : numpy.ndarray of int64
+        Arc end vertices.
+    kind : numpy.ndarray of int64
+        Arc kind: 0 link, 1 through, 2 transfer, 3 origin, 4 destination.
+    hours, usd, kg_co2e, km : numpy.ndarray of float64
+        Time (h), money (USD), emissions (kg CO2e) and distance (km) per unit.
+    wait_h : numpy.ndarray of float64
+        Part of ``hours`` spent waiting for a scheduled service.
+    cost : numpy.ndarray of float64
+        Generalised cost, USD per unit.
+    arc_link : numpy.ndarray of int64
+        Row of the link in ``network.links`` (link arcs), else -1.
+    arc_node : numpy.ndarray of int64
+        Row of the node in ``network.nodes`` (node arcs), else -1.
+    capacity_group : numpy.ndarray of int64
+        Capacity group of each arc, -1 when none.
+    group_capacity : numpy.ndarray of float64
+        Capacity of each group, units a year.
+    group_label : list of str
+        ``node:<id>`` or ``link:<id>`` (``link:<id>:<from>-><to>`` per direction).
+    source_vertex, sink_vertex : numpy.ndarray of int64
+        ``S(n)`` and ``T(n)`` for each node row.
+    vertex_node : numpy.ndarray of int64
+        Node row of each vertex.
+    unit : str
+        ``TEU`` or ``t``.
+    """
+
+    network: Network
+    params: CostParameters
+    n_vertices: int
+    tail: IntArray
+    head: IntArray
+    kind: IntArray
+    hours: FloatArray
+    wait_h: FloatArray
+    usd: FloatArray
+    kg_co2e: FloatArray
+    km: FloatArray
+    cost: FloatArray
+    arc_link: IntArray
+    arc_node: IntArray
+    capacity_group: IntArray
+    group_capacity: FloatArray
+    group_label: list[str]
+    source_vertex: IntArray
+    sink_vertex: IntArray
+    vertex_node: IntArray
+    unit: str
+    link_tags: list[tuple[str, ...]] = field(repr=False)
+
+    @property
+    def n_arcs(self) -> int:
+        """Number of arcs."""
+        return int(self.tail.size)
+
+    def source(self, node_id: str) -> int:
+        """Source vertex of a node (trips starting there)."""
+        return int(self.source_vertex[self.network.node_index[node_id]])
+
+    def sink(self, node_id: str) -> int:
+        """Sink vertex of a node (trips ending there)."""
+        return int(self.sink_vertex[self.network.node_index[node_id]])
+
+    def corridor_mask(self, corridor: str | None) -> npt.NDArray[np.bool_]:
+        """Arcs usable by a corridor: its links, shared (untagged) links and node arcs."""
+        if corridor is None:
+            return np.ones(self.n_arcs, dtype=bool)
+        link_ok = np.array([not t or corridor in t for t in self.link_tags], dtype=bool)
+        mask = np.ones(self.n_arcs, dtype=bool)
+        is_link = self.arc_link >= 0
+        mask[is_link] = link_ok[self.arc_link[is_link]]
+        return mask
+
+
+def _capacity(frame: pd.DataFrame, params: CostParameters) -> FloatArray:
+    teu = frame["capacity_teu_yr"].to_numpy(dtype=float)
+    tonnes = frame["capacity_t_yr"].to_numpy(dtype=float)
+    if params.unit == "TEU":
+        return np.where(np.isnan(teu), tonnes / params.tonnes_per_teu, teu)
+    return np.where(np.isnan(tonnes), teu * params.tonnes_per_teu, tonnes)
+
+
+def link_times(links: pd.DataFrame) -> tuple[FloatArray, FloatArray]:
+    """Moving time and expected scheduled wait of each link, hours.
+
+    Moving time is ``time_h`` where given, else ``km / free_speed``. The expected wait
+    for a scheduled service is half its headway (``headway_h``, or one week divided by
+    ``sailings_per_week``), assuming cargo arrives at random.
+    """
+    km = links["km"].to_numpy(dtype=float)
+    fixed = links["time_h"].to_numpy(dtype=float)
+    speed = links["free_speed"].to_numpy(dtype=float)
+    travel = np.where(np.isnan(fixed), km / speed, fixed)
+    headway = links["headway_h"].to_numpy(dtype=float)
+    sailings = links["sailings_per_week"].to_numpy(dtype=float)
+    headway = np.where(np.isnan(headway), HOURS_PER_WEEK / sailings, headway)
+    wait = np.where(np.isnan(headway), 0.0, headway / 2.0)
+    return travel, wait
+
+
+def build_graph(network: Network, params: CostParameters | None = None) -> ExpandedGraph:
+    """Build the expanded graph of a network for one unit and set of cost parameters.
+
+    Parameters
+    ----------
+    network : Network
+        The network; planned and closed links are dropped unless ``params.year`` opens
+        them, and links through ``params.closed_passages`` are dropped.
+    params : CostParameters, optional
+        Unit, value of time, carbon price, year and closures.
+
+    Returns
+    -------
+    ExpandedGraph
+    """
+    params = params or CostParameters()
+    net = network.for_year(params.year) if params.year is not None else network.operating()
+    if params.closed_passages:
+        net = net.with_closed(passages=params.closed_passages)
+    nodes, links = net.nodes, net.links
+    per_unit = "teu" if params.unit == "TEU" else "t"
+    n_nodes = len(nodes)
+    node_row = net.node_index
+
+    travel, wait = link_times(links)
+    km = links["km"].to_numpy(dtype=float)
+    tariff = links[f"tariff_usd_{per_unit}"].to_numpy(dtype=float)
+    ef = links["ef_g_tkm"].to_numpy(dtype=float)
+    co2 = ef * km * params.tonnes_per_unit / 1000.0
+    layers = [
+        layer_of(m, g)
+        for m, g in zip(links["mode"], links["gauge_mm"].to_numpy(dtype=float), strict=True)
+    ]
+    directed = links["directed"].to_numpy(dtype=bool)
+    frm = np.array([node_row[x] for x in links["from_node_id"]], dtype=np.int64)
+    to = np.array([node_row[x] for x in links["to_node_id"]], dtype=np.int64)
+
+    # vertices: S(n), T(n) for every node, then A/D per (node, layer)
+    node_layers: list[dict[str, tuple[int, int]]] = [{} for _ in range(n_nodes)]
+    next_vertex = 2 * n_nodes
+
+    def vertex_pair(n: int, layer: str) -> tuple[int, int]:
+        nonlocal next_vertex
+        pair = node_layers[n].get(layer)
+        if pair is None:
+            pair = (next_vertex, next_vertex + 1)
+            node_layers[n][layer] = pair
+            next_vertex += 2
+        return pair
+
+    tail: list[int] = []
+    head: list[int] = []
+    kind: list[int] = []
+    a_link: list[int] = []
+    a_node: list[int] = []
+    a_dir_group: list[str] = []
+    for i in range(len(links)):
+        a_from, _ = vertex_pair(int(frm[i]), layers[i])
+        a_to, _ = vertex_pair(int(to[i]), layers[i])
+        ends = [(int(frm[i]), int(to[i]))]
+        if not directed[i]:
+            ends.append((int(to[i]), int(frm[i])))
+        for u, v in ends:
+            tail.append(node_layers[u][layers[i]][1])
+            head.append(node_layers[v][layers[i]][0])
+            kind.append(LINK)
+            a_link.append(i)
+            a_node.append(-1)
+            a_dir_group.append(f"{u}->{v}")
+
+    handling_h = nodes["handling_h"].to_numpy(dtype=float)
+    handling_usd = nodes[f"handling_usd_{per_unit}"].to_numpy(dtype=float)
+    border_h = nodes["border_h"].to_numpy(dtype=float)
+    border_usd = nodes[f"border_usd_{per_unit}"].to_numpy(dtype=float)
+    n_link_arcs = len(tail)
+    vertex_node = np.empty(next_vertex, dtype=np.int64)
+    vertex_node[:n_nodes] = np.arange(n_nodes)
+    vertex_node[n_nodes : 2 * n_nodes] = np.arange(n_nodes)
+    for n, pairs in enumerate(node_layers):
+        for arr, dep in pairs.values():
+            vertex_node[arr] = vertex_node[dep] = n
+    node_h: list[float] = []
+    node_usd: list[float] = []
+    for n in range(n_nodes):
+        pairs = node_layers[n]
+        for la, (arr_a, _dep_a) in pairs.items():
+            for lb, (_arr_b, dep_b) in pairs.items():
+                tail.append(arr_a)
+                head.append(dep_b)
+                if la == lb:
+                    kind.append(THROUGH)
+                    node_h.append(border_h[n])
+                    node_usd.append(border_usd[n])
+                else:
+                    kind.append(TRANSFER)
+                    node_h.append(border_h[n] + handling_h[n])
+                    node_usd.append(border_usd[n] + handling_usd[n])
+                a_link.append(-1)
+                a_node.append(n)
+        for _, (arr, dep) in pairs.items():
+            tail.extend((n, arr))
+            head.extend((dep, n_nodes + n))
+            kind.extend((ORIGIN, DESTINATION))
+            node_h.extend((handling_h[n], handling_h[n] + border_h[n]))
+            node_usd.extend((handling_usd[n], handling_usd[n] + border_usd[n]))
+            a_link.extend((-1, -1))
+            a_node.extend((n, n))
+
+    t_arr = np.asarray(tail, dtype=np.int64)
+    h_arr = np.asarray(head, dtype=np.int64)
+    k_arr = np.asarray(kind, dtype=np.int64)
+    link_arr = np.asarray(a_link, dtype=np.int64)
+    node_arr = np.asarray(a_node, dtype=np.int64)
+    is_link = link_arr >= 0
+    li = link_arr[is_link]
+    hours = np.zeros(t_arr.size)
+    wait_arr = np.zeros(t_arr.size)
+    usd = np.zeros(t_arr.size)
+    kg = np.zeros(t_arr.size)
+    dist = np.zeros(t_arr.size)
+    hours[is_link] = travel[li] + wait[li]
+    wait_arr[is_link] = wait[li]
+    usd[is_link] = tariff[li]
+    kg[is_link] = co2[li]
+    dist[is_link] = km[li]
+    hours[n_link_arcs:] = node_h
+    usd[n_link_arcs:] = node_usd
+    cost = (
+        usd + params.vot * hours + params.carbon_price_usd_t * kg / 1000.0 + EPSILON_USD
+    )
+
+    # capacity groups: one per capacitated node; per link direction (shared if single track)
+    group = np.full(t_arr.size, -1, dtype=np.int64)
+    capacities: list[float] = []
+    labels: list[str] = []
+    node_cap = _capacity(nodes, params)
+    for n in np.flatnonzero(~np.isnan(node_cap)):
+        group[node_arr == n] = len(capacities)
+        capacities.append(float(node_cap[n]))
+        labels.append(f"node:{nodes['node_id'].iat[n]}")
+    link_cap = _capacity(links, params)
+    tracks = links["tracks"].to_numpy(dtype=float)
+    link_ids = links["link_id"].to_numpy()
+    node_ids = nodes["node_id"].to_numpy()
+    for a in np.flatnonzero(is_link):
+        i = int(link_arr[a])
+        if np.isnan(link_cap[i]):
+            continue
+        if tracks[i] == 1:
+            label = f"link:{link_ids[i]}"
+        else:
+            u, v = a_dir_group[a].split("->")
+            label = f"link:{link_ids[i]}:{node_ids[int(u)]}->{node_ids[int(v)]}"
+        if labels and labels[-1] == label:
+            group[a] = len(capacities) - 1
+            continue
+        group[a] = len(capacities)
+        capacities.append(float(link_cap[i]))
+        labels.append(label)
+
+    return ExpandedGraph(
+        network=net,
+        params=params,
+        n_vertices=next_vertex,
+        tail=t_arr,
+        head=h_arr,
+        kind=k_arr,
+        hours=hours,
+        wait_h=wait_arr,
+        usd=usd,
+        kg_co2e=kg,
+        km=dist,
+        cost=cost,
+        arc_link=link_arr,
+        arc_node=node_arr,
+        capacity_group=group,
+        group_capacity=np.asarray(capacities, dtype=float),
+        group_label=labels,
+        source_vertex=np.arange(n_nodes, dtype=np.int64),
+        sink_vertex=np.arange(n_nodes, 2 * n_nodes, dtype=np.int64),
+        vertex_node=vertex_node,
+        unit=params.unit,
+        link_tags=[tuple(t) for t in links["corridors"]],
+    )
