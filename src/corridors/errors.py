@@ -101,7 +101,9 @@ class UnreachableError(CorridorsError, ValueError):
     """No route connects an origin and a destination under the given restrictions."""
 
 
-def did_you_mean(value: str, choices: Iterable[str], *, n: int = 3, cutoff: float = 0.6) -> str | None:
+def did_you_mean(
+    value: str, choices: Iterable[str], *, n: int = 3, cutoff: float = 0.6
+) -> str | None:
     """Suggest the closest choices to a mistyped value.
 
     Parameters

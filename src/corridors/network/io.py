@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from corridors import atomic
 from corridors.errors import NetworkError, Problem
 from corridors.network.geo import parse_wkt_linestring
 from corridors.network.model import Network
@@ -83,8 +83,16 @@ def read_network(path: str | os.PathLike[str], *, name: str | None = None) -> Ne
     folder = Path(path)
     if not folder.is_dir():
         raise NetworkError(
-            [Problem(str(folder), None, None, None, "not a folder of network tables",
-                     "give the folder that holds node.csv and link.csv")],
+            [
+                Problem(
+                    str(folder),
+                    None,
+                    None,
+                    None,
+                    "not a folder of network tables",
+                    "give the folder that holds node.csv and link.csv",
+                )
+            ],
             what=str(folder),
         )
     problems: list[Problem] = []
@@ -93,15 +101,29 @@ def read_network(path: str | os.PathLike[str], *, name: str | None = None) -> Ne
     if parsed_config is not None:
         frame = parsed_config.frame
         if len(frame) != 1:
-            problems.append(Problem(str(folder / CONFIG.filename), None, None, None,
-                                    f"expected exactly one row of settings, found {len(frame)}"))
+            problems.append(
+                Problem(
+                    str(folder / CONFIG.filename),
+                    None,
+                    None,
+                    None,
+                    f"expected exactly one row of settings, found {len(frame)}",
+                )
+            )
         if len(frame):
             row = frame.iloc[0]
             config.update({f.name: row[f.name] for f in CONFIG.fields})
             crs = str(config.get("crs") or "EPSG:4326").upper().replace(" ", "")
             if crs not in ("EPSG:4326", "WGS84"):
-                problems.append(Problem(str(folder / CONFIG.filename), int(row[LINE]), "crs",
-                                        str(config["crs"]), "only EPSG:4326 (lon/lat) is supported"))
+                problems.append(
+                    Problem(
+                        str(folder / CONFIG.filename),
+                        int(row[LINE]),
+                        "crs",
+                        str(config["crs"]),
+                        "only EPSG:4326 (lon/lat) is supported",
+                    )
+                )
     integer_ids = config.get("id_type") == "integer"
     parsed = {
         t.name: _read_table(folder, t, problems, integer_ids=integer_ids and t in (NODE, LINK))
@@ -121,7 +143,10 @@ def read_network(path: str | os.PathLike[str], *, name: str | None = None) -> Ne
     files = {t.name: str(folder / t.filename) for t in (NODE, LINK, VESSEL, CORRIDOR)}
     problems.extend(
         check_network_tables(
-            nodes=nodes, links=links, vessels=frames["vessel"], corridors=frames["corridor"],
+            nodes=nodes,
+            links=links,
+            vessels=frames["vessel"],
+            corridors=frames["corridor"],
             files=files,
         )
     )
@@ -131,8 +156,13 @@ def read_network(path: str | os.PathLike[str], *, name: str | None = None) -> Ne
     order["config"] = parsed_config.columns if parsed_config is not None else CONFIG.names
     net_name = name or str(config.get("dataset_name") or "") or folder.name
     return build_network(
-        nodes=nodes, links=links, vessels=frames["vessel"], corridors=frames["corridor"],
-        config=config, name=net_name, column_order=order,
+        nodes=nodes,
+        links=links,
+        vessels=frames["vessel"],
+        corridors=frames["corridor"],
+        config=config,
+        name=net_name,
+        column_order=order,
     )
 
 
@@ -163,7 +193,7 @@ def build_network(
         a, b = xy[row.from_node_id], xy[row.to_node_id]
         geometry = str(getattr(row, "geometry", "") or "")
         if row.mode in ("sea", "ferry") and (np.isnan(km[i]) or not geometry):
-            leg = sea_leg(a, b, avoid=tuple(row.sea_avoid))
+            leg = sea_leg(a, b, avoid=tuple(str(p) for p in row.sea_avoid))  # type: ignore[union-attr]
             if np.isnan(km[i]):
                 km[i] = leg.km
             passages.append(leg.passages)
@@ -178,33 +208,26 @@ def build_network(
         nodes=nodes.reset_index(drop=True),
         links=links.reset_index(drop=True),
         vessels=(vessels if vessels is not None else _empty(VESSEL)).reset_index(drop=True),
-        corridors=(corridors if corridors is not None else _empty(CORRIDOR)).reset_index(
-            drop=True
-        ),
+        corridors=(corridors if corridors is not None else _empty(CORRIDOR)).reset_index(drop=True),
         config=dict(config or {}),
         name=name,
         column_order=dict(column_order or {}),
     )
 
 
-def _write_csv_atomic(frame: pd.DataFrame, table: Table | None, columns: list[str], path: Path) -> None:
+def _write_csv_atomic(
+    frame: pd.DataFrame, table: Table | None, columns: list[str], path: Path
+) -> None:
     fields = {f.name: f for f in table.fields} if table is not None else {}
     text_rows = [
         [format_value(v, fields.get(c)) for c, v in zip(columns, values, strict=True)]
         for values in frame[columns].itertuples(index=False, name=None)
     ]
     out = pd.DataFrame(text_rows, columns=columns)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            out.to_csv(fh, index=False, lineterminator="\n")
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_text(path, out.to_csv(index=False, lineterminator="\n"))
 
 
-def _holds_data(column: pd.Series, default: object) -> bool:  # type: ignore[type-arg]
+def _holds_data(column: pd.Series, default: object) -> bool:
     for value in column:
         if isinstance(value, tuple):
             if value:

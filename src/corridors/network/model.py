@@ -110,7 +110,7 @@ class Network:
 
     def node_name(self, node_id: str) -> str:
         """Display name of a node."""
-        return str(self.nodes["name"].iat[self.node_index[node_id]])
+        return str(self.nodes["name"].to_numpy()[self.node_index[node_id]])
 
     def corridor_color(self, corridor: str, default: str = "#555555") -> str:
         """Map colour of a corridor (``#rrggbb``)."""
@@ -204,9 +204,7 @@ class Network:
         """
         from corridors.network.schema import SEA_PASSAGES  # noqa: PLC0415
 
-        passages, links, nodes, corridors = (
-            set(passages), set(links), set(nodes), set(corridors)
-        )
+        passages, links, nodes, corridors = (set(passages), set(links), set(nodes), set(corridors))
         problems: list[Problem] = []
         for what, given, known in (
             ("passage", passages, set(SEA_PASSAGES)),
@@ -215,8 +213,16 @@ class Network:
             ("corridor", corridors, set(self.corridor_ids)),
         ):
             for item in sorted(given - known):
-                problems.append(Problem(f"closure of {what}s", None, what, item,
-                                        f"unknown {what}", did_you_mean(item, known)))
+                problems.append(
+                    Problem(
+                        f"closure of {what}s",
+                        None,
+                        what,
+                        item,
+                        f"unknown {what}",
+                        did_you_mean(item, known),
+                    )
+                )
         if problems:
             raise NetworkError(problems, what="closures")
         lk = self.links

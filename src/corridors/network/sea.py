@@ -71,7 +71,8 @@ def sea_leg(
         return_passages=True,
     )
     path = [(float(x), float(y)) for x, y in feature.geometry["coordinates"]]
-    coords = [tuple(origin), *path, tuple(destination)]
+    coords = [(float(origin[0]), float(origin[1])), *path]
+    coords.append((float(destination[0]), float(destination[1])))
     props = feature.properties
     passages = tuple(sorted(str(p) for p in props.get("traversed_passages", ())))
     km = float(props["length"])

@@ -66,7 +66,9 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header or [], rows
 
 
-def _parse_cell(raw: str, fld: Field, *, integer_ids: bool) -> tuple[object, str | None, str | None]:
+def _parse_cell(
+    raw: str, fld: Field, *, integer_ids: bool
+) -> tuple[object, str | None, str | None]:
     """Parse one cell; return ``(value, error message or None, hint or None)``."""
     text = raw.strip()
     if text == "":
@@ -128,8 +130,10 @@ def _parse_cell(raw: str, fld: Field, *, integer_ids: bool) -> tuple[object, str
     if fld.choices:
         for w in words:
             if w not in fld.choices:
-                return None, f"{w!r} is not one of " + ", ".join(fld.choices), did_you_mean(
-                    w, fld.choices
+                return (
+                    None,
+                    f"{w!r} is not one of " + ", ".join(fld.choices),
+                    did_you_mean(w, fld.choices),
                 )
     return words, None, None
 
@@ -198,7 +202,10 @@ def parse_table(
         if len(cells) != width:
             problems.append(
                 Problem(
-                    filename, line, None, None,
+                    filename,
+                    line,
+                    None,
+                    None,
                     f"row has {len(cells)} fields but the header has {width}",
                     "check for an unquoted comma or a missing value",
                 )
@@ -225,7 +232,7 @@ def parse_table(
             columns[fld.name] = np.asarray([bool(v) for v in values], dtype=bool)
         elif fld.type == "tags":
             arr = np.empty(len(values), dtype=object)
-            arr[:] = [tuple(v) if isinstance(v, tuple) else () for v in values]  # type: ignore[arg-type]
+            arr[:] = [tuple(v) if isinstance(v, tuple) else () for v in values]
             columns[fld.name] = arr
         else:
             columns[fld.name] = pd.array(
@@ -249,7 +256,7 @@ def format_value(value: object, fld: Field | None) -> str:
     if isinstance(value, (float, np.floating)):
         if math.isnan(value):
             return ""
-        if fld is not None and fld.type == "int" or float(value).is_integer():
+        if (fld is not None and fld.type == "int") or float(value).is_integer():
             return str(int(value))
         return repr(float(value))
     return str(value)

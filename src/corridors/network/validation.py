@@ -24,7 +24,7 @@ SCHEDULED_MODES = ("ferry", "sea")
 LENGTH_OPTIONAL_MODES = ("ferry", "sea")
 
 
-def _line(row: pd.Series) -> int | None:  # type: ignore[type-arg]
+def _line(row: pd.Series) -> int | None:
     value = row.get(LINE)
     return None if value is None or pd.isna(value) else int(value)
 
@@ -43,13 +43,17 @@ def check_unique_ids(frame: pd.DataFrame, key: str, filename: str) -> list[Probl
     for _, row in frame[dup].iterrows():
         first = frame.loc[ids == row[key], LINE].iloc[0]
         problems.append(
-            Problem(filename, _line(row), key, row[key], f"duplicate id (first used on line {first})")
+            Problem(
+                filename, _line(row), key, row[key], f"duplicate id (first used on line {first})"
+            )
         )
     return problems
 
 
 def check_links_reference_nodes(
-    links: pd.DataFrame, node_ids: pd.Series, filename: str  # type: ignore[type-arg]
+    links: pd.DataFrame,
+    node_ids: pd.Series,
+    filename: str,
 ) -> list[Problem]:
     """Every link starts and ends at a node of node.csv, and not at the same node."""
     known = set(node_ids)
@@ -58,14 +62,25 @@ def check_links_reference_nodes(
         bad = ~links[col].isin(known) & (links[col] != "")
         for _, row in links[bad].iterrows():
             problems.append(
-                Problem(filename, _line(row), col, row[col], "no node with this id in node.csv",
-                        did_you_mean(str(row[col]), known))
+                Problem(
+                    filename,
+                    _line(row),
+                    col,
+                    row[col],
+                    "no node with this id in node.csv",
+                    did_you_mean(str(row[col]), known),
+                )
             )
     loops = (links["from_node_id"] == links["to_node_id"]) & (links["from_node_id"] != "")
     for _, row in links[loops].iterrows():
         problems.append(
-            Problem(filename, _line(row), "to_node_id", row["to_node_id"],
-                    "link starts and ends at the same node")
+            Problem(
+                filename,
+                _line(row),
+                "to_node_id",
+                row["to_node_id"],
+                "link starts and ends at the same node",
+            )
         )
     return problems
 
@@ -79,22 +94,34 @@ def check_link_lengths(links: pd.DataFrame, nodes: pd.DataFrame, filename: str) 
     sub = links[ok]
     a = xy.loc[sub["from_node_id"]].to_numpy()
     b = xy.loc[sub["to_node_id"]].to_numpy()
-    gc = pd.Series(great_circle_km(a[:, 0], a[:, 1], b[:, 0], b[:, 1]), index=sub.index)
+    gc = dict(
+        zip(sub.index, great_circle_km(a[:, 0], a[:, 1], b[:, 0], b[:, 1]).tolist(), strict=True)
+    )
     for idx, row in links.iterrows():
         length = row["length"]
         if pd.isna(length):
             if row["mode"] not in LENGTH_OPTIONAL_MODES and row["mode"] != "":
                 problems.append(
-                    Problem(filename, _line(row), "length", "",
-                            f"a {row['mode']} link needs a length in km",
-                            "only sea and ferry links may leave it blank (searoute computes it)")
+                    Problem(
+                        filename,
+                        _line(row),
+                        "length",
+                        "",
+                        f"a {row['mode']} link needs a length in km",
+                        "only sea and ferry links may leave it blank (searoute computes it)",
+                    )
                 )
             continue
-        if idx in gc.index and length < LENGTH_TOLERANCE * gc[idx]:
+        if idx in gc and length < LENGTH_TOLERANCE * gc[idx]:
             problems.append(
-                Problem(filename, _line(row), "length", _fmt(length),
-                        f"shorter than the great-circle distance between its nodes "
-                        f"({gc[idx]:.0f} km)", "check the length or the node coordinates")
+                Problem(
+                    filename,
+                    _line(row),
+                    "length",
+                    _fmt(length),
+                    f"shorter than the great-circle distance between its nodes ({gc[idx]:.0f} km)",
+                    "check the length or the node coordinates",
+                )
             )
     return problems
 
@@ -109,21 +136,57 @@ def check_link_attributes(links: pd.DataFrame, filename: str) -> list[Problem]:
             continue
         has_gauge = not pd.isna(row["gauge_mm"])
         if mode == "rail" and not has_gauge:
-            problems.append(Problem(filename, line, "gauge_mm", "", "a rail link needs its gauge",
-                                    "1435 (standard) or 1520 (Russian)"))
+            problems.append(
+                Problem(
+                    filename,
+                    line,
+                    "gauge_mm",
+                    "",
+                    "a rail link needs its gauge",
+                    "1435 (standard) or 1520 (Russian)",
+                )
+            )
         if mode != "rail" and has_gauge:
-            problems.append(Problem(filename, line, "gauge_mm", _fmt(row["gauge_mm"]),
-                                    f"gauge is for rail links only, this one is {mode}",
-                                    "leave gauge_mm blank"))
+            problems.append(
+                Problem(
+                    filename,
+                    line,
+                    "gauge_mm",
+                    _fmt(row["gauge_mm"]),
+                    f"gauge is for rail links only, this one is {mode}",
+                    "leave gauge_mm blank",
+                )
+            )
         if mode != "rail" and not pd.isna(row["tracks"]):
-            problems.append(Problem(filename, line, "tracks", _fmt(row["tracks"]),
-                                    f"tracks are for rail links only, this one is {mode}"))
+            problems.append(
+                Problem(
+                    filename,
+                    line,
+                    "tracks",
+                    _fmt(row["tracks"]),
+                    f"tracks are for rail links only, this one is {mode}",
+                )
+            )
         if pd.isna(row["free_speed"]) and pd.isna(row["time_h"]):
-            problems.append(Problem(filename, line, "free_speed", "",
-                                    "the link needs a speed (free_speed) or a fixed time (time_h)"))
+            problems.append(
+                Problem(
+                    filename,
+                    line,
+                    "free_speed",
+                    "",
+                    "the link needs a speed (free_speed) or a fixed time (time_h)",
+                )
+            )
         if row["sea_avoid"] and mode not in ("sea", "ferry"):
-            problems.append(Problem(filename, line, "sea_avoid", ";".join(row["sea_avoid"]),
-                                    "sea passages apply to sea and ferry links only"))
+            problems.append(
+                Problem(
+                    filename,
+                    line,
+                    "sea_avoid",
+                    ";".join(row["sea_avoid"]),
+                    "sea passages apply to sea and ferry links only",
+                )
+            )
         geometry = row.get("geometry", "")
         if isinstance(geometry, str) and geometry.strip():
             try:
@@ -138,14 +201,15 @@ def check_status(frame: pd.DataFrame, filename: str) -> list[Problem]:
     problems: list[Problem] = []
     planned = (frame["status"] == "planned") & frame["open_year"].isna()
     for _, row in frame[planned].iterrows():
-        problems.append(Problem(filename, _line(row), "open_year", "",
-                                "a planned element needs its opening year"))
+        problems.append(
+            Problem(
+                filename, _line(row), "open_year", "", "a planned element needs its opening year"
+            )
+        )
     return problems
 
 
-def check_tags(
-    links: pd.DataFrame, corridor_ids: set[str] | None, filename: str
-) -> list[Problem]:
+def check_tags(links: pd.DataFrame, corridor_ids: set[str] | None, filename: str) -> list[Problem]:
     """Corridor tags on links are declared in corridor.csv (when it exists)."""
     if not corridor_ids:
         return []
@@ -153,9 +217,16 @@ def check_tags(
     for _, row in links.iterrows():
         for tag in row["corridors"]:
             if tag not in corridor_ids:
-                problems.append(Problem(filename, _line(row), "corridors", tag,
-                                        "corridor not declared in corridor.csv",
-                                        did_you_mean(tag, corridor_ids)))
+                problems.append(
+                    Problem(
+                        filename,
+                        _line(row),
+                        "corridors",
+                        tag,
+                        "corridor not declared in corridor.csv",
+                        did_you_mean(tag, corridor_ids),
+                    )
+                )
     return problems
 
 
@@ -168,17 +239,37 @@ def check_vessels(vessels: pd.DataFrame, links: pd.DataFrame, filename: str) -> 
         if link == "":
             continue
         if link not in modes:
-            problems.append(Problem(filename, _line(row), "link_id", link,
-                                    "no link with this id in link.csv",
-                                    did_you_mean(str(link), modes)))
+            problems.append(
+                Problem(
+                    filename,
+                    _line(row),
+                    "link_id",
+                    link,
+                    "no link with this id in link.csv",
+                    did_you_mean(str(link), modes),
+                )
+            )
         elif modes[link] not in SCHEDULED_MODES:
-            problems.append(Problem(filename, _line(row), "link_id", link,
-                                    f"a vessel must serve a ferry or sea link, this one is "
-                                    f"{modes[link]}"))
+            problems.append(
+                Problem(
+                    filename,
+                    _line(row),
+                    "link_id",
+                    link,
+                    f"a vessel must serve a ferry or sea link, this one is {modes[link]}",
+                )
+            )
         caps = [row[c] for c in ("capacity_wagons", "capacity_teu", "capacity_trucks")]
         if all(pd.isna(c) or c == 0 for c in caps):
-            problems.append(Problem(filename, _line(row), "capacity_wagons", "",
-                                    "a vessel needs a capacity in wagons, TEU or trucks"))
+            problems.append(
+                Problem(
+                    filename,
+                    _line(row),
+                    "capacity_wagons",
+                    "",
+                    "a vessel needs a capacity in wagons, TEU or trucks",
+                )
+            )
     return problems
 
 

@@ -214,8 +214,8 @@ def build_graph(network: Network, params: CostParameters | None = None) -> Expan
     a_node: list[int] = []
     a_dir_group: list[str] = []
     for i in range(len(links)):
-        a_from, _ = vertex_pair(int(frm[i]), layers[i])
-        a_to, _ = vertex_pair(int(to[i]), layers[i])
+        vertex_pair(int(frm[i]), layers[i])
+        vertex_pair(int(to[i]), layers[i])
         ends = [(int(frm[i]), int(to[i]))]
         if not directed[i]:
             ends.append((int(to[i]), int(frm[i])))
@@ -284,19 +284,18 @@ def build_graph(network: Network, params: CostParameters | None = None) -> Expan
     dist[is_link] = km[li]
     hours[n_link_arcs:] = node_h
     usd[n_link_arcs:] = node_usd
-    cost = (
-        usd + params.vot * hours + params.carbon_price_usd_t * kg / 1000.0 + EPSILON_USD
-    )
+    cost = usd + params.vot * hours + params.carbon_price_usd_t * kg / 1000.0 + EPSILON_USD
 
     # capacity groups: one per capacitated node; per link direction (shared if single track)
     group = np.full(t_arr.size, -1, dtype=np.int64)
     capacities: list[float] = []
     labels: list[str] = []
     node_cap = _capacity(nodes, params)
-    for n in np.flatnonzero(~np.isnan(node_cap)):
-        group[node_arr == n] = len(capacities)
-        capacities.append(float(node_cap[n]))
-        labels.append(f"node:{nodes['node_id'].iat[n]}")
+    node_ids_all = nodes["node_id"].to_numpy()
+    for capped in np.flatnonzero(~np.isnan(node_cap)):
+        group[node_arr == capped] = len(capacities)
+        capacities.append(float(node_cap[capped]))
+        labels.append(f"node:{node_ids_all[capped]}")
     link_cap = _capacity(links, params)
     tracks = links["tracks"].to_numpy(dtype=float)
     link_ids = links["link_id"].to_numpy()
@@ -308,8 +307,8 @@ def build_graph(network: Network, params: CostParameters | None = None) -> Expan
         if tracks[i] == 1:
             label = f"link:{link_ids[i]}"
         else:
-            u, v = a_dir_group[a].split("->")
-            label = f"link:{link_ids[i]}:{node_ids[int(u)]}->{node_ids[int(v)]}"
+            su, sv = a_dir_group[a].split("->")
+            label = f"link:{link_ids[i]}:{node_ids[int(su)]}->{node_ids[int(sv)]}"
         if labels and labels[-1] == label:
             group[a] = len(capacities) - 1
             continue

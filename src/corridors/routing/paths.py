@@ -117,8 +117,15 @@ def k_shortest_paths(
     if vertex_group is not None:
         tail_group, head_group = vertex_group[tail], vertex_group[head]
     base = np.ones(tail.size, dtype=bool) if usable is None else usable.copy()
-    first = shortest_path(tail=tail, head=head, weight=weight, n_vertices=n_vertices,
-                          source=source, target=target, usable=base)
+    first = shortest_path(
+        tail=tail,
+        head=head,
+        weight=weight,
+        n_vertices=n_vertices,
+        source=source,
+        target=target,
+        usable=base,
+    )
     if first is None or k < 1:
         return []
     found: list[Path] = [first]
@@ -140,9 +147,15 @@ def k_shortest_paths(
             if tail_group is not None and head_group is not None and vertex_group is not None:
                 visited = np.unique(vertex_group[np.asarray(vertices[: i + 1], dtype=np.int64)])
                 mask &= ~(np.isin(head_group, visited) & (tail_group != head_group))
-            spur_path = shortest_path(tail=tail, head=head, weight=weight,
-                                      n_vertices=n_vertices, source=spur, target=target,
-                                      usable=mask)
+            spur_path = shortest_path(
+                tail=tail,
+                head=head,
+                weight=weight,
+                n_vertices=n_vertices,
+                source=spur,
+                target=target,
+                usable=mask,
+            )
             if spur_path is None:
                 continue
             arcs = root + spur_path.arcs

@@ -208,11 +208,20 @@ def route_from_path(graph: ExpandedGraph, path: Path, *, corridor: str | None = 
             row = links.iloc[i]
             u = str(node_ids[graph.vertex_node[graph.tail[a]]])
             v = str(node_ids[graph.vertex_node[graph.head[a]]])
-            steps.append(Step(kind="link", link_id=str(row["link_id"]), from_node_id=u,
-                              to_node_id=v, mode=str(row["mode"]),
-                              hours=float(graph.hours[a]), wait_h=float(graph.wait_h[a]),
-                              usd=float(graph.usd[a]), kg_co2e=float(graph.kg_co2e[a]),
-                              km=float(graph.km[a])))
+            steps.append(
+                Step(
+                    kind="link",
+                    link_id=str(row["link_id"]),
+                    from_node_id=u,
+                    to_node_id=v,
+                    mode=str(row["mode"]),
+                    hours=float(graph.hours[a]),
+                    wait_h=float(graph.wait_h[a]),
+                    usd=float(graph.usd[a]),
+                    kg_co2e=float(graph.kg_co2e[a]),
+                    km=float(graph.km[a]),
+                )
+            )
             tags.append(graph.link_tags[i])
             if countries[net.node_index[u]] != countries[net.node_index[v]]:
                 borders += 1
@@ -222,21 +231,40 @@ def route_from_path(graph: ExpandedGraph, path: Path, *, corridor: str | None = 
         if k == ORIGIN:
             origin = nid
             if handling_h[n] or handling_usd[n]:
-                steps.append(Step(kind="terminal", node_id=nid, hours=float(handling_h[n]),
-                                  usd=float(handling_usd[n])))
+                steps.append(
+                    Step(
+                        kind="terminal",
+                        node_id=nid,
+                        hours=float(handling_h[n]),
+                        usd=float(handling_usd[n]),
+                    )
+                )
             continue
         if border_h[n] or border_usd[n]:
-            steps.append(Step(kind="border", node_id=nid, hours=float(border_h[n]),
-                              usd=float(border_usd[n])))
+            steps.append(
+                Step(kind="border", node_id=nid, hours=float(border_h[n]), usd=float(border_usd[n]))
+            )
         if k == TRANSFER:
             transfers += 1
-            steps.append(Step(kind="transfer", node_id=nid, hours=float(handling_h[n]),
-                              usd=float(handling_usd[n])))
+            steps.append(
+                Step(
+                    kind="transfer",
+                    node_id=nid,
+                    hours=float(handling_h[n]),
+                    usd=float(handling_usd[n]),
+                )
+            )
         elif k == DESTINATION:
             destination = nid
             if handling_h[n] or handling_usd[n]:
-                steps.append(Step(kind="terminal", node_id=nid, hours=float(handling_h[n]),
-                                  usd=float(handling_usd[n])))
+                steps.append(
+                    Step(
+                        kind="terminal",
+                        node_id=nid,
+                        hours=float(handling_h[n]),
+                        usd=float(handling_usd[n]),
+                    )
+                )
         elif k != THROUGH:  # pragma: no cover - all kinds handled
             raise AssertionError(k)
     arcs = list(path.arcs)
@@ -325,8 +353,11 @@ def compare(
 
 
 def od_mask(graph: ExpandedGraph, o: str, d: str, corridor: str | None) -> np.ndarray:
-    """Arcs usable from ``o`` to ``d``: the corridor's, minus passing through ``d`` again
-    or coming back into ``o`` (a route visits each place once)."""
+    """Arcs usable from ``o`` to ``d`` on a corridor.
+
+    The corridor's arcs, minus passing through ``d`` or coming back into ``o``: a route
+    visits each place once.
+    """
     net = graph.network
     n_o, n_d = net.node_index[o], net.node_index[d]
     mask = graph.corridor_mask(corridor)
@@ -341,8 +372,13 @@ def _path(graph: ExpandedGraph, o: str, d: str, corridor: str | None) -> Path | 
     if o not in net.node_index or d not in net.node_index:
         return None
     return shortest_path(
-        tail=graph.tail, head=graph.head, weight=graph.cost, n_vertices=graph.n_vertices,
-        source=graph.source(o), target=graph.sink(d), usable=od_mask(graph, o, d, corridor),
+        tail=graph.tail,
+        head=graph.head,
+        weight=graph.cost,
+        n_vertices=graph.n_vertices,
+        source=graph.source(o),
+        target=graph.sink(d),
+        usable=od_mask(graph, o, d, corridor),
     )
 
 
@@ -393,9 +429,15 @@ def alternatives(
     if o not in graph.network.node_index or d not in graph.network.node_index:
         raise UnreachableError(_unreachable(network, o, d, params))
     paths = k_shortest_paths(
-        tail=graph.tail, head=graph.head, weight=graph.cost, n_vertices=graph.n_vertices,
-        source=graph.source(o), target=graph.sink(d), k=k,
-        usable=od_mask(graph, o, d, corridor), vertex_group=graph.vertex_node,
+        tail=graph.tail,
+        head=graph.head,
+        weight=graph.cost,
+        n_vertices=graph.n_vertices,
+        source=graph.source(o),
+        target=graph.sink(d),
+        k=k,
+        usable=od_mask(graph, o, d, corridor),
+        vertex_group=graph.vertex_node,
     )
     if not paths:
         raise UnreachableError(_unreachable(network, o, d, params))

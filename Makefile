@@ -1,0 +1,51 @@
+# corridors: two commands for a fresh machine.
+#   make run   - create .venv, install the pinned dependencies, run the main job
+#   make test  - create .venv, install the pinned dependencies, run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+OUT    ?= out
+
+.PHONY: run test install lint typecheck check bench docs clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
+	  || $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/corridors compare "Xi'an" Duisburg
+	$(BIN)/corridors compare "Xi'an" Duisburg --format json -o $(OUT)/compare-xian-duisburg.json
+	$(BIN)/corridors report compare "Xi'an" Duisburg -o $(OUT)/report-xian-duisburg.html
+	@echo
+	@echo "Outputs in $(OUT)/: compare-xian-duisburg.json, report-xian-duisburg.html (open it in a browser)"
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+bench: install
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python benchmarks/assignment.py
+	$(BIN)/python benchmarks/simulation.py
+	$(BIN)/python benchmarks/sweep.py
+
+docs: install
+	$(BIN)/corridors network schema > docs/data-dictionary.md
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

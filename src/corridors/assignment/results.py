@@ -1,0 +1,226 @@
+"""Assignment results as arrays and tables.
+
+:class:`AssignmentResult` holds the arc flows of an assignment with the graph and
+demand it came from; times, costs, volume/capacity ratios, skims and tables are derived
+from them on request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from corridors.assignment.graph import AssignmentGraph
+from corridors.assignment.paths import Backend, all_or_nothing, tree_sums
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One route used between an origin and a destination zone.
+
+    Attributes
+    ----------
+    origin, destination : int
+        Zone indices (positions in ``graph.zone_ids``).
+    arcs : tuple of int
+        Arc indices from origin to destination.
+    share : float
+        Fraction of the O-D demand on this route (0..1).
+    """
+
+    origin: int
+    destination: int
+    arcs: tuple[int, ...]
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class Skims:
+    """O-D skim matrices (origin zones by destination zones) along shortest routes.
+
+    Attributes
+    ----------
+    cost : numpy.ndarray
+        Generalised cost (time units, e.g. hours or minutes).
+    time : numpy.ndarray
+        Travel time including congestion delays (time units).
+    distance : numpy.ndarray
+        Length (km or miles).
+    """
+
+    cost: FloatArray
+    time: FloatArray
+    distance: FloatArray
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    """Flows of an assignment and everything derived from them.
+
+    Attributes
+    ----------
+    graph : AssignmentGraph
+        The network assigned on.
+    demand : numpy.ndarray
+        O-D demand matrix (zones by zones; flow unit such as TEU/yr).
+    flow : numpy.ndarray
+        Flow on each arc (flow unit).
+    algorithm : str
+        ``"aon"``, ``"fw"``, ``"cfw"``, ``"bfw"``, ``"msa"``, ``"mnl"`` or ``"psl"``.
+    iterations : int
+        Number of all-or-nothing loadings (shortest-path rounds) done.
+    gap : float
+        Final relative gap (equilibrium) or relative flow change (stochastic).
+    converged : bool
+        Whether ``gap`` reached the requested target.
+    gap_history : numpy.ndarray
+        Gap after each iteration from the second on.
+    routes : list of Route or None
+        Routes used per O-D pair with their shares, when they were tracked.
+    """
+
+    graph: AssignmentGraph
+    demand: FloatArray
+    flow: FloatArray
+    algorithm: str
+    iterations: int
+    gap: float
+    converged: bool
+    gap_history: FloatArray
+    routes: list[Route] | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def group_flow(self) -> FloatArray:
+        """Flow per capacity group (flow unit)."""
+        return self.graph.group_flow(self.flow)
+
+    @property
+    def time(self) -> FloatArray:
+        """Travel time per arc at the final flows (time unit)."""
+        return self.graph.arc_time(self.flow)
+
+    @property
+    def cost(self) -> FloatArray:
+        """Generalised cost per arc at the final flows (time unit)."""
+        return self.graph.arc_cost(self.flow)
+
+    @property
+    def volume_capacity(self) -> FloatArray:
+        """Volume/capacity ratio of each arc's capacity group (NaN without a group)."""
+        return self.graph.volume_capacity(self.flow)
+
+    @property
+    def objective(self) -> float:
+        """Beckmann objective at the final flows (time unit x flow unit)."""
+        return self.graph.beckmann(self.flow)
+
+    @property
+    def total_cost(self) -> float:
+        """Total generalised cost, sum of flow x cost (time unit x flow unit)."""
+        return float(np.dot(self.flow, self.cost))
+
+    def skims(self, *, backend: Backend = "auto") -> Skims:
+        """O-D cost, time and distance along shortest routes at the final costs."""
+        cached = self._cache.get("skims")
+        if isinstance(cached, Skims):
+            return cached
+        g = self.graph
+        cost = self.cost
+        aon = all_or_nothing(g, cost, np.zeros_like(self.demand), full=True, keep_trees=True,
+                             backend=backend)
+        assert aon.pred_arc is not None
+        dest = g.destinations
+        time = tree_sums(g, aon.pred_arc, self.time)[:, dest]
+        dist = tree_sums(g, aon.pred_arc, g.distance)[:, dest]
+        skims = Skims(cost=aon.od_cost, time=time, distance=dist)
+        self._cache["skims"] = skims
+        return skims
+
+    def to_frame(self) -> pd.DataFrame:
+        """Link table: one row per arc with flow, time, cost and volume/capacity."""
+        g = self.graph
+        group_label = np.array([""] * g.n_arcs, dtype=object)
+        mask = g.grouped
+        labels = np.asarray(g.group_labels, dtype=object)
+        group_label[mask] = labels[g.group[mask]] if len(labels) else ""
+        ids = g.arc_ids
+        frame = pd.DataFrame({
+            "arc": np.arange(g.n_arcs),
+            "arc_id": pd.Series(list(ids), dtype=object),
+            "flow": self.flow,
+            "time": self.time,
+            "cost": self.cost,
+            "free_time": g.free_time,
+            "fixed_cost": g.fixed_cost,
+            "volume_capacity": self.volume_capacity,
+            "capacity_group": pd.Series(group_label, dtype=object),
+        })
+        return frame
+
+    def groups_frame(self) -> pd.DataFrame:
+        """Capacity-group table: flow, capacity, volume/capacity and delay per group."""
+        g = self.graph
+        gflow = self.group_flow
+        cap = g.delay.capacity
+        with np.errstate(divide="ignore", invalid="ignore"):
+            vc = np.where(cap > 0, gflow / cap, np.nan)
+        return pd.DataFrame({
+            "group": np.arange(g.n_groups),
+            "label": list(g.group_labels),
+            "flow": gflow,
+            "capacity": cap,
+            "volume_capacity": vc,
+            "delay": g.delay.delay(gflow),
+        })
+
+    def skims_frame(self) -> pd.DataFrame:
+        """Skims as a long table: origin, destination, demand, cost, time, distance."""
+        s = self.skims()
+        z = np.asarray(self.graph.zone_ids, dtype=object)
+        n = len(z)
+        return pd.DataFrame({
+            "origin": np.repeat(z, n),
+            "destination": np.tile(z, n),
+            "demand": self.demand.ravel(),
+            "cost": s.cost.ravel(),
+            "time": s.time.ravel(),
+            "distance": s.distance.ravel(),
+        })
+
+    def routes_frame(self) -> pd.DataFrame:
+        """Routes used per O-D pair: arcs, share, flow, cost, time and distance.
+
+        Raises
+        ------
+        ValueError
+            If the assignment did not track routes (``keep_routes=False``).
+        """
+        if self.routes is None:
+            raise ValueError("routes were not tracked; assign with keep_routes=True")
+        g = self.graph
+        cost = self.cost
+        time = self.time
+        rows = []
+        for r in self.routes:
+            arcs = np.asarray(r.arcs, dtype=np.int64)
+            rows.append({
+                "origin": g.zone_ids[r.origin],
+                "destination": g.zone_ids[r.destination],
+                "route": " > ".join(str(g.arc_ids[a]) for a in r.arcs),
+                "n_arcs": len(r.arcs),
+                "share": r.share,
+                "flow": r.share * float(self.demand[r.origin, r.destination]),
+                "cost": float(cost[arcs].sum()),
+                "time": float(time[arcs].sum()),
+                "distance": float(g.distance[arcs].sum()),
+            })
+        return pd.DataFrame(rows, columns=["origin", "destination", "route", "n_arcs", "share",
+                                           "flow", "cost", "time", "distance"])

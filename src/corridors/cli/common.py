@@ -1,0 +1,53 @@
+"""Options and helpers shared by the command modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from corridors.datasets import eurasia_path
+from corridors.network import Network, read_network
+from corridors.routing import CostParameters
+
+NETWORK_HELP = "Network folder (GMNS tables); default: the shipped Eurasian network."
+
+UNIT_ALIASES = {"teu": "TEU", "t": "t", "tonne": "t", "tonnes": "t", "ton": "t"}
+
+
+def load_network(path: Path | None) -> Network:
+    """Read the given network folder, or the shipped Eurasian network."""
+    return read_network(path if path is not None else eurasia_path())
+
+
+def parse_unit(value: str) -> str:
+    """Normalise a unit given on the command line (``TEU``, ``t``, ``tonne``)."""
+    unit = UNIT_ALIASES.get(value.lower())
+    if unit is None:
+        msg = f"unknown unit {value!r}; use TEU or tonne"
+        raise typer.BadParameter(msg)
+    return unit
+
+
+def cost_parameters(
+    *,
+    unit: str,
+    vot: float | None,
+    carbon_price: float,
+    year: int | None,
+    close: list[str] | None,
+) -> CostParameters:
+    """Build :class:`CostParameters` from command-line options."""
+    passages: list[str] = []
+    for item in close or []:
+        passages.extend(p.strip() for p in item.split(",") if p.strip())
+    try:
+        return CostParameters(
+            unit=parse_unit(unit),
+            value_of_time_usd_h=vot,
+            carbon_price_usd_t=carbon_price,
+            year=year,
+            closed_passages=tuple(passages),
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc).splitlines()[-1]) from exc

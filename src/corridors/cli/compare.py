@@ -1,0 +1,117 @@
+"""``corridors compare``: door-to-door comparison of the corridors between two places."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from corridors import atomic
+from corridors.cli.common import NETWORK_HELP, cost_parameters, load_network
+from corridors.network import Network
+from corridors.routing import Route, compare
+
+FIELDS = ("corridor", "days", "usd", "kg_co2e", "km", "borders", "transfers")
+
+
+def routes_table(network: Network, routes: list[Route], *, title: str, wide: bool) -> Table:
+    """A rich table with one row per corridor (``wide`` adds the places passed)."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("corridor", no_wrap=True)
+    for name in ("days", "USD", "kg CO2e", "km", "borders", "transfers", "gen. cost"):
+        table.add_column(name, justify="right", no_wrap=True)
+    if wide:
+        table.add_column("via", overflow="fold")
+    for r in routes:
+        row = [
+            r.corridor,
+            f"{r.days:.1f}",
+            f"{r.usd:,.0f}",
+            f"{r.kg_co2e:,.0f}",
+            f"{r.km:,.0f}",
+            str(r.borders),
+            str(r.transfers),
+            f"{r.generalised_cost_usd:,.0f}",
+        ]
+        if wide:
+            via = [network.node_name(n) for n in r.node_ids[1:-1]]
+            row.append(", ".join(via if len(via) <= 6 else [*via[:3], "…", *via[-2:]]))
+        table.add_row(*row)
+    return table
+
+
+def render_csv(routes: list[Route]) -> str:
+    """Routes as CSV with the JSON field names (legs left out)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([*FIELDS, "generalised_cost_usd", "unit", "links"])
+    for r in routes:
+        d = r.to_dict()
+        writer.writerow(
+            [*(d[f] for f in FIELDS), d["generalised_cost_usd"], r.unit, ";".join(r.link_ids)]
+        )
+    return buf.getvalue()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``compare`` command."""
+
+    @app.command("compare")
+    def compare_cmd(
+        origin: str = typer.Argument(..., help="Origin place (name, alias or node id)."),
+        destination: str = typer.Argument(..., help="Destination place."),
+        network: Path | None = typer.Option(None, "--network", "-n", help=NETWORK_HELP),
+        unit: str = typer.Option("TEU", "--unit", "-u", help="TEU or tonne."),
+        fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+        vot: float | None = typer.Option(
+            None, "--vot", help="Value of time, USD per unit-hour (default 16.7/TEU-h)."
+        ),
+        carbon_price: float = typer.Option(0.0, "--carbon-price", help="USD per t CO2e."),
+        year: int | None = typer.Option(None, "--year", help="Open planned links of this year."),
+        close: list[str] | None = typer.Option(
+            None, "--close", help="Close sea passages, e.g. --close suez,babalmandab."
+        ),
+        output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    ) -> None:
+        """Compare the corridors door to door: days, USD, kg CO2e, km, borders, transfers."""
+        if fmt not in ("table", "json", "csv"):
+            raise typer.BadParameter(f"unknown format {fmt!r}; use table, json or csv")
+        params = cost_parameters(
+            unit=unit, vot=vot, carbon_price=carbon_price, year=year, close=close
+        )
+        net = load_network(network)
+        routes = compare(net, origin, destination, params=params)
+        o, d = net.node_name(routes[0].origin), net.node_name(routes[0].destination)
+        if fmt == "json":
+            text = (
+                json.dumps(
+                    {
+                        "origin": o,
+                        "destination": d,
+                        "unit": params.unit,
+                        "routes": [r.to_dict() for r in routes],
+                    },
+                    indent=2,
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+        elif fmt == "csv":
+            text = render_csv(routes)
+        else:
+            console = Console(record=output is not None, width=160 if output else None)
+            title = f"{o} -> {d}, per {params.unit} (gen. cost: USD + value of time + carbon)"
+            console.print(routes_table(net, routes, title=title, wide=console.width >= 120))
+            if output is not None:
+                atomic.write_text(output, console.export_text())
+            return
+        if output is not None:
+            atomic.write_text(output, text)
+            typer.echo(f"wrote {output}", err=True)
+        else:
+            typer.echo(text, nl=False)

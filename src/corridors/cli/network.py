@@ -1,0 +1,70 @@
+"""``corridors network ...``: check and export network folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from corridors import atomic
+from corridors.errors import NetworkError
+from corridors.network import read_network, write_network
+from corridors.network.export import network_geojson, network_tables
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``network`` command group."""
+    group = typer.Typer(help="Check and export network folders.", no_args_is_help=True)
+    app.add_typer(group, name="network")
+
+    @group.command("check")
+    def check(path: Path = typer.Argument(..., help="Network folder.")) -> None:
+        """Validate a network folder; list every problem and exit non-zero if any."""
+        console = Console()
+        try:
+            net = read_network(path)
+        except NetworkError as exc:
+            n = len(exc.problems)
+            console.print(
+                f"[red]{n} problem{'s' if n != 1 else ''}[/red] in {path}:", highlight=False
+            )
+            for p in exc.problems:
+                console.print(f"  - {p}", highlight=False, markup=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        modes = net.links["mode"].value_counts().to_dict()
+        console.print(
+            f"[green]OK[/green] {path}: {len(net.nodes)} nodes, {len(net.links)} links "
+            f"({', '.join(f'{v} {k}' for k, v in sorted(modes.items()))}), "
+            f"{len(net.vessels)} vessels, {len(net.corridor_ids)} corridors",
+            highlight=False,
+        )
+
+    @group.command("schema")
+    def schema() -> None:
+        """Print the data dictionary of every table (Markdown), derived from the schema."""
+        from corridors.network.docs import data_dictionary  # noqa: PLC0415
+
+        typer.echo(data_dictionary(), nl=False)
+
+    @group.command("export")
+    def export(
+        path: Path = typer.Argument(..., help="Network folder."),
+        fmt: str = typer.Option("geojson", "--format", "-f", help="geojson, parquet or gmns."),
+        output: Path = typer.Option(..., "--output", "-o", help="File (geojson) or folder."),
+    ) -> None:
+        """Export a network as GeoJSON, Parquet tables or a GMNS folder."""
+        net = read_network(path)
+        if fmt == "geojson":
+            atomic.write_text(output, json.dumps(network_geojson(net), ensure_ascii=False))
+        elif fmt == "parquet":
+            with atomic.atomic_folder(output) as tmp:
+                for name, frame in network_tables(net).items():
+                    frame.to_parquet(tmp / f"{name}.parquet", index=False)
+        elif fmt == "gmns":
+            with atomic.atomic_folder(output) as tmp:
+                write_network(net, tmp)
+        else:
+            raise typer.BadParameter(f"unknown format {fmt!r}; use geojson, parquet or gmns")
+        typer.echo(f"wrote {output}", err=True)

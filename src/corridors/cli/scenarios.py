@@ -1,0 +1,261 @@
+"""``corridors run | sweep | forecast | calibrate | runs``: scenarios and their stored results."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from corridors import atomic
+from corridors.scenarios.calibration import calibrate
+from corridors.scenarios.io import load_inputs
+from corridors.scenarios.runs import forecast, run_and_store, sweep
+from corridors.scenarios.store import DEFAULT_STORE, ResultsStore
+from corridors.scenarios.sweep import Executor
+from corridors.scenarios.variables import VARIABLE_PATTERNS, parse_vary
+
+SCENARIO_HELP = "Scenario YAML file, or the name of a shipped scenario (e.g. baseline-2024)."
+STORE_HELP = "DuckDB results store."
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=False) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _fmt(x: object, digits: int = 0) -> str:
+    if isinstance(x, float):
+        if math.isnan(x):
+            return "-"
+        if math.isinf(x):
+            return "inf"
+        return f"{x:,.{digits}f}"
+    return str(x)
+
+
+def frame_table(frame: pd.DataFrame, *, title: str, digits: dict[str, int] | None = None) -> Table:
+    """A rich table of a data frame (numbers right-aligned)."""
+    table = Table(title=title, title_justify="left")
+    for col in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[col])
+        table.add_column(str(col), justify="right" if numeric else "left", no_wrap=True)
+    for row in frame.itertuples(index=False):
+        table.add_row(*(_fmt(v, (digits or {}).get(c, 0)) for c, v in
+                        zip(frame.columns, row, strict=True)))
+    return table
+
+
+def _volume_table(cv: pd.DataFrame) -> pd.DataFrame:
+    pivot = cv.pivot_table(index="year", columns="corridor", values="volume_teu",
+                           aggfunc="sum", fill_value=0.0)
+    pivot.columns = [str(c) for c in pivot.columns]
+    return pivot.reset_index()
+
+
+def _executor(local: bool, dask: str | None) -> Executor:
+    if dask:
+        return "dask"
+    return "sequential" if local else "processes"
+
+
+def _write_csv(path: Path, frame: pd.DataFrame) -> None:
+    atomic.write_text(path, frame.to_csv(index=False))
+    typer.echo(f"wrote {path}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``run``, ``sweep``, ``forecast``, ``calibrate`` and the ``runs`` group."""
+
+    @app.command("run")
+    def run_cmd(
+        scenario: str = typer.Argument(..., help=SCENARIO_HELP),
+        network: Path | None = typer.Option(None, "--network", "-n", help="Network folder."),
+        measures: Path | None = typer.Option(None, "--measures", help="Measures catalogue."),
+        store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
+        no_store: bool = typer.Option(False, "--no-store", help="Do not store the run."),
+        no_appraisal: bool = typer.Option(False, "--no-appraisal",
+                                          help="Skip the ranking of the measures."),
+        to: int | None = typer.Option(None, "--to", help="Last year (default: the horizon)."),
+        output: Path | None = typer.Option(None, "--output", "-o",
+                                           help="Write corridor volumes to this CSV file."),
+    ) -> None:
+        """Run a scenario: corridor volumes by year, transit times, ranking of measures."""
+        inputs = load_inputs(scenario, network_path=network, measures_path=measures)
+        db = None if no_store else ResultsStore(store)
+        try:
+            with _progress(f"run {inputs.scenario.name}") as update:
+                run_id, result = run_and_store(inputs, store=db, horizon=to,
+                                               appraise_measures=not no_appraisal,
+                                               progress=update)
+        finally:
+            if db is not None:
+                db.close()
+        console = Console()
+        sc = inputs.scenario
+        console.print(frame_table(_volume_table(result.corridor_volumes),
+                                  title=f"{sc.name}: volume by corridor, TEU a year"))
+        tt = result.transit_times
+        last = tt[tt["year"] == tt["year"].max()]
+        console.print(frame_table(last, title="transit time, hours (volume-weighted)",
+                                  digits={"p50_h": 0, "p90_h": 0, "p95_h": 0, "mean_h": 0}))
+        if not result.rankings.empty:
+            console.print(frame_table(result.rankings, title=(
+                f"measures, best first (target corridor {sc.target_corridor}, "
+                f"discount rate {sc.discount_rate:.0%})"), digits={"usd_saved_per_usd": 2}))
+        if run_id:
+            typer.echo(f"stored run {run_id} in {store}", err=True)
+        if output is not None:
+            _write_csv(output, result.corridor_volumes)
+
+    @app.command("sweep")
+    def sweep_cmd(
+        scenario: str = typer.Argument(..., help=SCENARIO_HELP),
+        vary: list[str] = typer.Option(..., "--vary", help=(
+            "VARIABLE=LOW..HIGH, repeatable; variables: " + ", ".join(VARIABLE_PATTERNS))),
+        samples: int = typer.Option(100, "--samples", min=1, help="Runs to make."),
+        seed: int | None = typer.Option(None, "--seed", help="Base seed (default: scenario's)."),
+        workers: int | None = typer.Option(None, "--workers", help="Local processes (all cores)."),
+        sequential: bool = typer.Option(False, "--sequential", help="Run one by one here."),
+        dask: str | None = typer.Option(None, "--dask", help="Dask scheduler, tcp://HOST:8786."),
+        network: Path | None = typer.Option(None, "--network", "-n", help="Network folder."),
+        measures: Path | None = typer.Option(None, "--measures", help="Measures catalogue."),
+        store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
+        output: Path | None = typer.Option(None, "--output", "-o",
+                                           help="Write volumes by sample to this CSV file."),
+    ) -> None:
+        """Run a scenario many times over ranges of inputs; each run is stored as it ends."""
+        varies = [parse_vary(v) for v in vary]
+        inputs = load_inputs(scenario, network_path=network, measures_path=measures)
+        with ResultsStore(store) as db, _progress(f"sweep {inputs.scenario.name}") as update:
+            outcome = sweep(inputs, varies, samples=samples, seed=seed, store=db,
+                            executor=_executor(sequential, dask), workers=workers,
+                            dask_address=dask, progress=update)
+        v = outcome.volumes
+        target = inputs.scenario.target_corridor
+        last = v[(v["year"] == v["year"].max()) & (v["corridor"] == target)]
+        desc = last["volume_teu"].describe(percentiles=[0.05, 0.5, 0.95])
+        typer.echo(f"sweep {outcome.sweep_id}: {outcome.completed} runs stored in {store}; "
+                   f"{target} in {int(v['year'].max()) if len(v) else '-'}: "
+                   f"p5 {desc.get('5%', math.nan):,.0f}, p50 {desc.get('50%', math.nan):,.0f}, "
+                   f"p95 {desc.get('95%', math.nan):,.0f} TEU")
+        if output is not None:
+            _write_csv(output, v)
+
+    @app.command("forecast")
+    def forecast_cmd(
+        scenario: str = typer.Argument(..., help=SCENARIO_HELP),
+        to: int = typer.Option(2035, "--to", help="Last year of the forecast."),
+        samples: int = typer.Option(100, "--samples", min=1,
+                                    help="Monte Carlo draws of the uncertain inputs."),
+        seed: int | None = typer.Option(None, "--seed", help="Base seed (default: scenario's)."),
+        workers: int | None = typer.Option(None, "--workers", help="Local processes (all cores)."),
+        sequential: bool = typer.Option(False, "--sequential", help="Run one by one here."),
+        dask: str | None = typer.Option(None, "--dask", help="Dask scheduler, tcp://HOST:8786."),
+        network: Path | None = typer.Option(None, "--network", "-n", help="Network folder."),
+        measures: Path | None = typer.Option(None, "--measures", help="Measures catalogue."),
+        store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
+        output: Path | None = typer.Option(None, "--output", "-o",
+                                           help="Write the bands to this CSV file."),
+    ) -> None:
+        """Forecast corridor volumes year by year with Monte Carlo uncertainty bands."""
+        inputs = load_inputs(scenario, network_path=network, measures_path=measures)
+        with ResultsStore(store) as db, _progress(f"forecast {inputs.scenario.name}") as update:
+            fc = forecast(inputs, to_year=to, samples=samples, seed=seed, store=db,
+                          executor=_executor(sequential, dask), workers=workers,
+                          dask_address=dask, progress=update)
+        target = inputs.scenario.target_corridor
+        b = fc.bands
+        sel = b[b["corridor"] == target][["year", "p05", "p50", "p95", "p05_t", "p50_t", "p95_t"]]
+        Console().print(frame_table(sel, title=(
+            f"{inputs.scenario.name}: {target} corridor, TEU and tonnes a year "
+            f"(5-50-95 % of {fc.outcome.completed} runs)")))
+        typer.echo(f"forecast {fc.outcome.sweep_id} stored in {store}", err=True)
+        if output is not None:
+            _write_csv(output, b)
+
+    @app.command("calibrate")
+    def calibrate_cmd(
+        scenario: str = typer.Argument("calibration-2021-2023", help=SCENARIO_HELP),
+        network: Path | None = typer.Option(None, "--network", "-n", help="Network folder."),
+        measures: Path | None = typer.Option(None, "--measures", help="Measures catalogue."),
+    ) -> None:
+        """Fit the target corridor's constant and the logit scale to TITR volumes 2021-2023."""
+        inputs = load_inputs(scenario, network_path=network, measures_path=measures)
+        fit = calibrate(inputs.network, inputs.scenario, catalogue=inputs.catalogue)
+        rows = pd.DataFrame(fit.table(), columns=["year", "observed_t", "modelled_t", "error_%"])
+        Console().print(frame_table(rows, title=(
+            f"calibration of {fit.corridor}: constant {fit.risk_premium_usd_teu:,.0f} USD/TEU, "
+            f"logit scale {fit.logit_scale_per_usd:.3g} /USD; RMSE(log) {fit.rmse_log:.3f}, "
+            f"R2(log) {fit.r2_log:.3f}"), digits={"error_%": 1}))
+
+    runs_app = typer.Typer(help="Stored runs: list, show, diff.", no_args_is_help=True)
+    app.add_typer(runs_app, name="runs")
+
+    @runs_app.command("list")
+    def runs_list(
+        store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
+        sweep_id: str | None = typer.Option(None, "--sweep", help="Only the runs of a sweep."),
+        limit: int = typer.Option(50, "--limit", help="Newest runs shown."),
+    ) -> None:
+        """List stored runs, newest first, and the sweeps."""
+        with ResultsStore(store, read_only=True) as db:
+            runs = db.list_runs(sweep_id=sweep_id, limit=limit)
+            sweeps = db.list_sweeps()
+        console = Console()
+        cols = ["run_id", "kind", "scenario_name", "scenario_hash", "seed", "sweep_id",
+                "sample_index", "finished_at"]
+        console.print(frame_table(runs[cols], title=f"runs in {store}"))
+        if len(sweeps):
+            console.print(frame_table(sweeps, title="sweeps"))
+
+    @runs_app.command("show")
+    def runs_show(
+        run_id: str = typer.Argument(..., help="Run id (or a unique prefix)."),
+        store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
+    ) -> None:
+        """Show a run: its scenario, seed, volumes by corridor, times and rankings."""
+        with ResultsStore(store, read_only=True) as db:
+            info = db.run_info(run_id)
+            cv = db.table("corridor_volumes", run_id)
+            tt = db.table("transit_times", run_id)
+            rk = db.table("measure_rankings", run_id)
+        console = Console()
+        console.print(f"run {info['run_id']} ({info['kind']}) of scenario "
+                      f"{info['scenario_name']} [{info['scenario_hash'][:12]}], corridors "
+                      f"{info['code_version']}, seed {info['seed']}, sample {info['sample']}")
+        if len(cv):
+            console.print(frame_table(_volume_table(cv), title="volume by corridor, TEU a year"))
+        if len(tt):
+            console.print(frame_table(tt[tt["year"] == tt["year"].max()],
+                                      title="transit time, hours"))
+        if len(rk):
+            console.print(frame_table(rk.sort_values("rank"), title="measures, best first",
+                                      digits={"usd_saved_per_usd": 2}))
+
+    @runs_app.command("diff")
+    def runs_diff(
+        run_a: str = typer.Argument(..., help="First run id (or prefix)."),
+        run_b: str = typer.Argument(..., help="Second run id (or prefix)."),
+        store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
+    ) -> None:
+        """Corridor volumes of two runs side by side with the difference (b - a)."""
+        with ResultsStore(store, read_only=True) as db:
+            d = db.diff(run_a, run_b)
+        Console().print(frame_table(
+            d[["year", "corridor", "volume_teu_a", "volume_teu_b", "delta_teu", "delta_pct"]],
+            title=f"{run_a} -> {run_b}, TEU a year", digits={"delta_pct": 1}))

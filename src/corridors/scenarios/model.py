@@ -1,0 +1,547 @@
+"""Run a scenario: measures and disruptions on the network, routes, corridor split by year.
+
+For every year from the base year to the horizon:
+
+1. the network of that year is built: planned links and nodes open (those a measure
+   of the catalogue opens are left to that measure), the measures in force change
+   attributes and add links, the scenario's adjustments apply;
+2. the year is cut into segments by the disruptions active in it (a Caspian winter
+   covers a quarter of a year); closures re-route (links, nodes, sea passages,
+   corridors removed), slow-downs add time, money and cut capacity on the routes
+   through them;
+3. for each market the least-cost route of each corridor is found
+   (:func:`corridors.routing.compare`) and its generalised cost per TEU is money +
+   value of time x (hours + reliability buffer) + the corridor's risk premium;
+4. the market volumes are split by a logit with capacity feedback
+   (:func:`corridors.scenarios.choice.equilibrium_shares`) and each segment's result
+   is weighed by its share of the year.
+
+No I/O: the caller reads the network, scenario and catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from corridors.errors import Problem, ScenarioError, UnreachableError, did_you_mean
+from corridors.network.geo import great_circle_km
+from corridors.network.model import Network
+from corridors.routing import CostParameters, ExpandedGraph, Route, build_graph, compare
+from corridors.scenarios.choice import equilibrium_shares, logsum, resolve_bpr
+from corridors.scenarios.result import (
+    CORRIDOR_VOLUME_COLUMNS,
+    LINK_FLOW_COLUMNS,
+    TRANSIT_TIME_COLUMNS,
+    ScenarioResult,
+    empty,
+)
+from corridors.scenarios.spec import (
+    Behaviour,
+    Change,
+    Disruption,
+    Measure,
+    MeasureCatalogue,
+    NewLink,
+    Scenario,
+)
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+"""Progress callback: ``(done, total)``."""
+
+
+# --- measures and changes -------------------------------------------------------------------
+
+
+def resolve_measures(
+    scenario: Scenario, catalogue: MeasureCatalogue | None, *, ids: Sequence[str] | None = None
+) -> list[Measure]:
+    """Measures in force in the scenario (or those named in ``ids``), in order.
+
+    Raises
+    ------
+    ScenarioError
+        If an id is neither in the catalogue nor in the scenario's ``new_measures``.
+    """
+    pool: dict[str, Measure] = {}
+    if catalogue is not None:
+        pool.update({m.id: m for m in catalogue.measures})
+    pool.update({m.id: m for m in scenario.new_measures})
+    wanted = list(scenario.measures if ids is None else ids)
+    problems = [Problem(scenario.name, None, "measures", mid, "unknown measure",
+                        did_you_mean(mid, pool)) for mid in wanted if mid not in pool]
+    if problems:
+        raise ScenarioError(problems, what=f"scenario {scenario.name!r}")
+    return [pool[mid] for mid in wanted]
+
+
+def _select(frame: pd.DataFrame, change: Change, network: Network) -> np.ndarray:
+    n = len(frame)
+    mask = np.ones(n, dtype=bool)
+    if change.target == "node":
+        ids = [network.place(x) for x in ([change.node] if change.node else []) + change.nodes]
+        if change.node is not None or change.nodes:
+            mask &= frame["node_id"].isin(ids).to_numpy()
+        if change.country is not None:
+            mask &= (frame["country"] == change.country).to_numpy()
+        if change.kind is not None:
+            mask &= (frame["kind"] == change.kind).to_numpy()
+        return mask
+    ids = ([change.link] if change.link else []) + change.links
+    if ids:
+        mask &= frame["link_id"].isin(ids).to_numpy()
+    if change.mode is not None:
+        mask &= (frame["mode"] == change.mode).to_numpy()
+    if change.corridor is not None:
+        mask &= np.array([change.corridor in tags for tags in frame["corridors"]], dtype=bool)
+    if change.country is not None:
+        country = dict(zip(network.nodes["node_id"], network.nodes["country"], strict=True))
+        touch = [country.get(a) == change.country or country.get(b) == change.country
+                 for a, b in zip(frame["from_node_id"], frame["to_node_id"], strict=True)]
+        mask &= np.array(touch, dtype=bool)
+    return mask
+
+
+def apply_changes(network: Network, changes: Iterable[Change]) -> Network:
+    """The network with attribute changes applied (a copy; ``network`` is unchanged).
+
+    ``set`` writes values, ``scale`` multiplies and ``add`` adds; blank values (a
+    capacity that does not bind) stay blank under ``scale`` and ``add``.
+    """
+    nodes = network.nodes.copy()
+    links = network.links.copy()
+    for change in changes:
+        frame = nodes if change.target == "node" else links
+        mask = _select(frame, change, network)
+        if not mask.any():
+            logger.info("change %s selects nothing", change)
+            continue
+        for col, value in change.set.items():
+            frame.loc[mask, col] = float(value)
+        for col, value in change.scale.items():
+            frame.loc[mask, col] = frame.loc[mask, col].astype(float) * float(value)
+        for col, value in change.add.items():
+            frame.loc[mask, col] = frame.loc[mask, col].astype(float) + float(value)
+    return network.with_tables(nodes=nodes, links=links)
+
+
+def add_links(network: Network, new_links: Sequence[NewLink]) -> Network:
+    """The network with new (land or ferry) links added.
+
+    A link without ``length`` is as long as the great circle between its ends times
+    1.2 (detour factor of land routes).
+    """
+    if not new_links:
+        return network
+    nodes = network.nodes
+    xy = {nid: (float(x), float(y)) for nid, x, y in
+          zip(nodes["node_id"], nodes["x_coord"], nodes["y_coord"], strict=True)}
+    rows = []
+    for nl in new_links:
+        a, b = network.place(nl.from_node_id), network.place(nl.to_node_id)
+        data = nl.model_dump()
+        data.update(from_node_id=a, to_node_id=b, corridors=tuple(nl.corridors),
+                    directed=False, sea_avoid=(), status="operating", open_year=math.nan,
+                    geometry="")
+        for key in ("length", "free_speed", "time_h", "gauge_mm", "tracks", "trains_per_day",
+                    "capacity_teu_yr", "capacity_t_yr", "sailings_per_week"):
+            if data[key] is None:
+                data[key] = math.nan
+        km = data["length"] if not math.isnan(data["length"]) else 1.2 * great_circle_km(
+            xy[a][0], xy[a][1], xy[b][0], xy[b][1])
+        data.update(km=km, passages=(), coords=[xy[a], xy[b]])
+        rows.append(data)
+    extra = pd.DataFrame(rows)
+    links = network.links
+    for col in links.columns:
+        if col not in extra.columns:
+            extra[col] = links[col].iloc[:0].reindex(range(len(extra))).to_numpy()
+    merged = pd.concat([links, extra[list(links.columns)]], ignore_index=True)
+    return network.with_tables(links=merged)
+
+
+# --- disruptions over a year ----------------------------------------------------------------
+
+
+def _intervals(d: Disruption, year: int, horizon_end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    end = d.end or horizon_end
+    if not d.recurring:
+        return [(d.start, end)]
+    span = end - d.start
+    out = []
+    for y in (year - 1, year):
+        if y < d.start.year:
+            continue
+        try:
+            s = d.start.replace(year=y)
+        except ValueError:  # 29 February
+            s = d.start.replace(year=y, day=28)
+        out.append((s, s + span))
+    return out
+
+
+def year_segments(
+    disruptions: Sequence[Disruption], year: int
+) -> list[tuple[float, tuple[Disruption, ...]]]:
+    """Cut a year into parts by the disruptions active in each.
+
+    Returns
+    -------
+    list of (fraction of the year, active disruptions)
+        Fractions sum to one; parts with the same active set are merged.
+    """
+    y0, y1 = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    far = dt.date(9999, 1, 1)
+    days = (y1 - y0).days
+    cuts = {0, days}
+    spans: list[tuple[int, int, int]] = []
+    for i, d in enumerate(disruptions):
+        for s, e in _intervals(d, year, far):
+            a = max((s - y0).days, 0)
+            b = min((e - y0).days, days)
+            if b > a:
+                spans.append((i, a, b))
+                cuts.update((a, b))
+    edges = sorted(cuts)
+    merged: dict[tuple[int, ...], float] = {}
+    for a, b in itertools.pairwise(edges):
+        mid = (a + b) / 2
+        active = tuple(sorted({i for i, s, e in spans if s <= mid < e}))
+        merged[active] = merged.get(active, 0.0) + (b - a) / days
+    return [(f, tuple(disruptions[i] for i in key)) for key, f in merged.items()]
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Alt:
+    """One market's route on one corridor in one network state."""
+
+    corridor: str
+    usd: float
+    hours: float
+    capacity: float
+    link_ids: tuple[str, ...]
+
+
+def _bottleneck(route: Route, network: Network, tonnes_per_teu: float) -> float:
+    """Smallest capacity on a route, TEU a year (``inf`` when none binds)."""
+    best = math.inf
+    for frame, index, ids in ((network.links, network.link_index, route.link_ids),
+                              (network.nodes, network.node_index, route.node_ids)):
+        teu = frame["capacity_teu_yr"].to_numpy(dtype=float)
+        tonnes = frame["capacity_t_yr"].to_numpy(dtype=float)
+        for x in ids:
+            i = index.get(x)
+            if i is None:
+                continue
+            for cap in (teu[i], tonnes[i] / tonnes_per_teu):
+                if not math.isnan(cap):
+                    best = min(best, float(cap))
+    return best
+
+
+def _market_volume(scenario: Scenario, market_index: int, year: int) -> float:
+    """Volume of a market in a year, TEU."""
+    m = scenario.demand.markets[market_index]
+    v = m.volume / (scenario.behaviour.tonnes_per_teu if m.unit == "t" else 1.0)
+    for y in range(scenario.base_year + 1, year + 1):
+        v *= 1.0 + m.growth_by_year.get(y, m.growth)
+    return v
+
+
+def _weighted_percentiles(values: np.ndarray, weights: np.ndarray,
+                          qs: Sequence[float]) -> list[float]:
+    keep = weights > 0
+    if not keep.any():
+        return [math.nan] * len(qs)
+    v, w = values[keep], weights[keep]
+    order = np.argsort(v, kind="stable")
+    v, w = v[order], w[order]
+    cdf = np.cumsum(w) / w.sum()
+    return [float(v[min(int(np.searchsorted(cdf, q - 1e-12)), len(v) - 1)]) for q in qs]
+
+
+class ScenarioRunner:
+    """Runs one scenario on one network, caching routes across years and variants.
+
+    Parameters
+    ----------
+    network : Network
+        The network (all years; planned elements included).
+    scenario : Scenario
+        The scenario.
+    catalogue : MeasureCatalogue, optional
+        Measures the scenario names.
+    measure_ids : sequence of str, optional
+        Measures in force instead of the scenario's own (for appraisals).
+    reliability : mapping of str to float, optional
+        Buffer hours per corridor (e.g. from the simulation), overriding the
+        scenario's ``reliability_buffer_h``.
+    """
+
+    def __init__(
+        self, network: Network, scenario: Scenario, *, catalogue: MeasureCatalogue | None = None,
+        measure_ids: Sequence[str] | None = None, reliability: Mapping[str, float] | None = None,
+    ) -> None:
+        self.network = network
+        self.scenario = scenario
+        self.catalogue = catalogue
+        self.measures = resolve_measures(scenario, catalogue, ids=measure_ids)
+        owned: set[str] = set()
+        for m in (catalogue.measures if catalogue else []):
+            owned.update(m.open_links)
+        for m in scenario.new_measures:
+            owned.update(m.open_links)
+        self._measure_links = frozenset(owned)
+        beh = scenario.behaviour
+        self._reliability = dict(reliability or {})
+        self.params = CostParameters(unit="TEU", value_of_time_usd_h=beh.value_of_time_usd_teu_h,
+                                     tonnes_per_teu=beh.tonnes_per_teu)
+        self._nets: dict[tuple[object, ...], Network] = {}
+        self._alts: dict[tuple[object, ...], list[_Alt]] = {}
+        self._graphs: dict[int, ExpandedGraph] = {}
+        self._vdf = resolve_bpr()
+
+    # network of a year and state
+    def _base_network(self, year: int, in_force: tuple[str, ...]) -> Network:
+        net = self.network
+        opened = {lk for m in self.measures if m.id in in_force for lk in m.open_links}
+        links = net.links
+        planned = (links["status"] == "planned").to_numpy()
+        held = planned & links["link_id"].isin(self._measure_links - opened).to_numpy()
+        promoted = planned & links["link_id"].isin(opened).to_numpy()
+        if held.any() or promoted.any():
+            lk = links[~held].copy()
+            lk.loc[lk["link_id"].isin(opened), "status"] = "operating"
+            net = net.with_tables(links=lk)
+        net = net.for_year(year)
+        changes: list[Change] = []
+        new_links: list[NewLink] = []
+        for m in self.measures:
+            if m.id in in_force:
+                changes.extend(m.changes)
+                new_links.extend(m.new_links)
+        net = add_links(net, new_links)
+        return apply_changes(net, [*changes, *self.scenario.adjustments])
+
+    def _network(self, year: int, in_force: tuple[str, ...],
+                 closures: tuple[Disruption, ...]) -> Network:
+        opens = tuple(sorted(
+            [*self.network.links.loc[
+                (self.network.links["status"] == "planned").to_numpy()
+                & (self.network.links["open_year"].to_numpy(dtype=float) <= year), "link_id"],
+             *self.network.nodes.loc[
+                (self.network.nodes["status"] == "planned").to_numpy()
+                & (self.network.nodes["open_year"].to_numpy(dtype=float) <= year), "node_id"]]))
+        key = (opens, in_force, tuple(d.id for d in closures))
+        if key not in self._nets:
+            net = self._base_network(year, in_force)
+            if closures:
+                net = net.with_closed(
+                    passages=sorted({p for d in closures for p in d.passages}),
+                    links=sorted({x for d in closures for x in d.links} & set(net.link_index)),
+                    nodes=sorted({net.place(x) for d in closures for x in d.nodes}),
+                    corridors=sorted({c for d in closures for c in d.corridors}
+                                     & set(net.corridor_ids)),
+                )
+            self._nets[key] = net
+        return self._nets[key]
+
+    def _alternatives(self, year: int, in_force: tuple[str, ...],
+                      closures: tuple[Disruption, ...], market_index: int) -> list[_Alt]:
+        net = self._network(year, in_force, closures)
+        key = (id(net), market_index)
+        if key in self._alts:
+            return self._alts[key]
+        m = self.scenario.demand.markets[market_index]
+        graph = self._graphs.get(id(net))
+        if graph is None:
+            graph = build_graph(net, self.params)
+            self._graphs[id(net)] = graph
+        try:
+            routes = compare(net, m.origin, m.destination, params=self.params,
+                             corridors=tuple(m.corridors) if m.corridors else None,
+                             graph=graph)
+        except UnreachableError:
+            logger.warning("market %s has no route in %d", m.id, year)
+            routes = []
+        tpt = self.scenario.behaviour.tonnes_per_teu
+        alts = [_Alt(r.corridor, r.usd, r.hours, _bottleneck(r, net, tpt), r.link_ids)
+                for r in routes]
+        self._alts[key] = alts
+        return alts
+
+    def run(self, *, progress: Progress | None = None,
+            behaviour: Behaviour | None = None) -> ScenarioResult:
+        """Run every year of the scenario and return its tables.
+
+        Parameters
+        ----------
+        progress : callable, optional
+            Called with ``(years done, years)``.
+        behaviour : Behaviour, optional
+            Behavioural parameters replacing the scenario's (calibration reuses the
+            routes found so far); the value of time and tonnes per TEU must not change.
+        """
+        sc = self.scenario
+        beh = behaviour or sc.behaviour
+        if (beh.value_of_time_usd_teu_h != sc.behaviour.value_of_time_usd_teu_h
+                or beh.tonnes_per_teu != sc.behaviour.tonnes_per_teu):
+            raise ValueError("a behaviour override must keep the value of time and tonnes/TEU")
+        buffers = dict(beh.reliability_buffer_h) | self._reliability
+        premia = beh.risk_premium_usd_teu
+        vot = beh.value_of_time_usd_teu_h
+        years = sc.years
+        cv_rows: list[dict[str, object]] = []
+        lf_rows: list[dict[str, object]] = []
+        tt_rows: list[dict[str, object]] = []
+        mk_rows: list[dict[str, object]] = []
+        max_iter = 0
+        max_gap = 0.0
+        all_converged = True
+        n_markets = len(sc.demand.markets)
+        for done, year in enumerate(years):
+            in_force = tuple(sorted(m.id for m in self.measures if m.open_year <= year))
+            demand = np.array([_market_volume(sc, i, year) for i in range(n_markets)])
+            vol: dict[tuple[int, str], float] = {}
+            acc: dict[tuple[int, str], np.ndarray] = {}  # weighted cost, hours, usd, weight
+            links_acc: dict[str, float] = {}
+            tt_items: list[tuple[str, float, float]] = []
+            ls_acc = np.zeros(n_markets)
+            for fraction, active in year_segments(sc.disruptions, year):
+                closures = tuple(d for d in active if d.closed)
+                slows = tuple(d for d in active if not d.closed)
+                per_market = [self._alternatives(year, in_force, closures, i)
+                              for i in range(n_markets)]
+                corridors = sorted({a.corridor for alts in per_market for a in alts})
+                c_index = {c: j for j, c in enumerate(corridors)}
+                shape = (n_markets, len(corridors))
+                usd = np.full(shape, np.inf)
+                hours = np.zeros(shape)
+                cap = np.full(shape, np.inf)
+                paths: dict[tuple[int, int], tuple[str, ...]] = {}
+                for i, alts in enumerate(per_market):
+                    for a in alts:
+                        j = c_index[a.corridor]
+                        h, u, k = a.hours, a.usd, a.capacity
+                        for d in slows:
+                            if (a.corridor in d.corridors or set(d.links) & set(a.link_ids)):
+                                h = h * d.time_factor + d.extra_hours
+                                u = u + d.extra_usd_teu
+                                k = k * d.capacity_factor
+                        usd[i, j], hours[i, j], cap[i, j] = u, h, k
+                        paths[i, j] = a.link_ids
+                buffer = np.array([buffers.get(c, 0.0) for c in corridors])
+                premium = np.array([premia.get(c, 0.0) for c in corridors])
+                base = usd + vot * (hours + buffer) + premium
+                if not corridors:
+                    continue
+                eq = equilibrium_shares(
+                    base, hours, demand, cap, scale=beh.logit_scale_per_usd, value_of_time=vot,
+                    alpha=beh.vdf.alpha, beta=beh.vdf.beta,
+                    max_iterations=beh.equilibrium.max_iterations,
+                    tolerance=beh.equilibrium.tolerance, method=beh.equilibrium.method,
+                    vdf=self._vdf)
+                max_iter = max(max_iter, eq.iterations)
+                max_gap = max(max_gap, eq.gap)
+                all_converged &= eq.converged
+                ls = logsum(eq.cost, scale=beh.logit_scale_per_usd)
+                ls_acc += fraction * np.where(np.isfinite(ls), ls, 0.0)
+                for (i, j), lids in paths.items():
+                    c = corridors[j]
+                    v = fraction * demand[i] * eq.shares[i, j]
+                    vol[i, c] = vol.get((i, c), 0.0) + v
+                    row = acc.setdefault((i, c), np.zeros(4))
+                    row += fraction * np.array([eq.cost[i, j] * eq.shares[i, j],
+                                                eq.hours[i, j] * eq.shares[i, j],
+                                                usd[i, j] * eq.shares[i, j], eq.shares[i, j]])
+                    for lid in lids:
+                        links_acc[lid] = links_acc.get(lid, 0.0) + v
+                    tt_items.append((c, float(eq.hours[i, j]), v))
+            for (i, c), v in sorted(vol.items()):
+                m = sc.demand.markets[i]
+                cost_w, hours_w, usd_w, w = acc[i, c]
+                cv_rows.append({
+                    "year": year, "market": m.id, "corridor": c, "volume_teu": v,
+                    "volume_t": v * beh.tonnes_per_teu,
+                    "share": v / demand[i] if demand[i] > 0 else 0.0,
+                    "cost_usd_teu": cost_w / w if w > 0 else math.nan,
+                    "hours": hours_w / w if w > 0 else math.nan,
+                    "usd_teu": usd_w / w if w > 0 else math.nan,
+                })
+            for i, m in enumerate(sc.demand.markets):
+                mk_rows.append({"year": year, "market": m.id, "volume_teu": float(demand[i]),
+                                "logsum_usd_teu": float(ls_acc[i])})
+            lf_rows.extend({"year": year, "link_id": lid, "volume_teu": v}
+                           for lid, v in sorted(links_acc.items()))
+            if tt_items:
+                names = np.array([t[0] for t in tt_items])
+                hv = np.array([t[1] for t in tt_items])
+                wv = np.array([t[2] for t in tt_items])
+                for c in ["all", *sorted(set(names))]:
+                    sel = np.ones(len(names), bool) if c == "all" else names == c
+                    p50, p90, p95 = _weighted_percentiles(hv[sel], wv[sel], (0.5, 0.9, 0.95))
+                    total = wv[sel].sum()
+                    mean = float((hv[sel] * wv[sel]).sum() / total) if total > 0 else math.nan
+                    tt_rows.append({"year": year, "corridor": c, "p50_h": p50, "p90_h": p90,
+                                    "p95_h": p95, "mean_h": mean})
+            if progress is not None:
+                progress(done + 1, len(years))
+        info: dict[str, float | int | bool | str] = {
+            "max_iterations": max_iter, "max_gap": max_gap, "converged": all_converged,
+            "measures": ",".join(m.id for m in self.measures),
+        }
+        return ScenarioResult(
+            corridor_volumes=pd.DataFrame(cv_rows, columns=list(CORRIDOR_VOLUME_COLUMNS))
+            if cv_rows else empty(CORRIDOR_VOLUME_COLUMNS),
+            link_flows=pd.DataFrame(lf_rows, columns=list(LINK_FLOW_COLUMNS))
+            if lf_rows else empty(LINK_FLOW_COLUMNS),
+            transit_times=pd.DataFrame(tt_rows, columns=list(TRANSIT_TIME_COLUMNS))
+            if tt_rows else empty(TRANSIT_TIME_COLUMNS),
+            markets=pd.DataFrame(mk_rows, columns=["year", "market", "volume_teu",
+                                                   "logsum_usd_teu"]),
+            info=info,
+        )
+
+
+def run_scenario(
+    network: Network, scenario: Scenario, *, catalogue: MeasureCatalogue | None = None,
+    measure_ids: Sequence[str] | None = None, reliability: Mapping[str, float] | None = None,
+    progress: Progress | None = None,
+) -> ScenarioResult:
+    """Run a scenario: corridor volumes, link flows and transit times by year.
+
+    Parameters
+    ----------
+    network : Network
+        The network (planned elements included; they open by year or by measure).
+    scenario : Scenario
+        What to run.
+    catalogue : MeasureCatalogue, optional
+        Measures the scenario names by id.
+    measure_ids : sequence of str, optional
+        Run with these measures instead of the scenario's own.
+    reliability : mapping of corridor to hours, optional
+        Reliability buffers (bad case minus median transit time), overriding the
+        scenario's.
+    progress : callable, optional
+        Called with ``(years done, years)``.
+
+    Returns
+    -------
+    ScenarioResult
+    """
+    runner = ScenarioRunner(network, scenario, catalogue=catalogue, measure_ids=measure_ids,
+                            reliability=reliability)
+    return runner.run(progress=progress)

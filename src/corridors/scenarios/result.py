@@ -1,0 +1,63 @@
+"""What a scenario run produces: tables of volumes, flows, times and rankings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+CORRIDOR_VOLUME_COLUMNS: tuple[str, ...] = (
+    "year", "market", "corridor", "volume_teu", "volume_t", "share", "cost_usd_teu",
+    "hours", "usd_teu",
+)
+LINK_FLOW_COLUMNS: tuple[str, ...] = ("year", "link_id", "volume_teu")
+TRANSIT_TIME_COLUMNS: tuple[str, ...] = ("year", "corridor", "p50_h", "p90_h", "p95_h", "mean_h")
+MARKET_COLUMNS: tuple[str, ...] = ("year", "market", "volume_teu", "logsum_usd_teu")
+RANKING_COLUMNS: tuple[str, ...] = (
+    "rank", "measure_id", "capex_usd", "volume_gain_teu", "hours_saved", "usd_saved",
+    "usd_saved_per_usd", "npv_usd",
+)
+
+
+def empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    """An empty frame with these columns."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """Result of one scenario run.
+
+    Attributes
+    ----------
+    corridor_volumes : pandas.DataFrame
+        One row per year, market and corridor: ``volume_teu`` (TEU a year),
+        ``volume_t`` (tonnes a year), ``share``, congested generalised cost
+        ``cost_usd_teu`` (USD per TEU), ``hours`` (congested transit time) and
+        ``usd_teu`` (money cost, USD per TEU).
+    link_flows : pandas.DataFrame
+        Volume on each link by year, TEU a year.
+    transit_times : pandas.DataFrame
+        Volume-weighted transit-time percentiles by year and corridor (``all``: every
+        corridor), hours.
+    rankings : pandas.DataFrame
+        Ranking of measures (empty unless the run appraised measures).
+    markets : pandas.DataFrame
+        Volume (TEU) and expected generalised cost (logsum, USD per TEU) of each
+        market by year; the logsum change times the volume is the shippers' gain.
+    info : dict
+        Convergence and other scalars (``max_iterations``, ``max_gap``, ``converged``).
+    """
+
+    corridor_volumes: pd.DataFrame
+    link_flows: pd.DataFrame
+    transit_times: pd.DataFrame
+    rankings: pd.DataFrame = field(default_factory=lambda: empty(RANKING_COLUMNS))
+    markets: pd.DataFrame = field(default_factory=lambda: empty(MARKET_COLUMNS))
+    info: dict[str, float | int | bool | str] = field(default_factory=dict)
+
+    def volumes_by_corridor(self) -> pd.DataFrame:
+        """Volume a year per corridor (rows: years; columns: corridors), TEU."""
+        cv = self.corridor_volumes
+        return cv.pivot_table(index="year", columns="corridor", values="volume_teu",
+                               aggfunc="sum", fill_value=0.0)

@@ -1,0 +1,231 @@
+"""Runs, sweeps and forecasts that write to a results store.
+
+These functions are what the command line calls: each run is stored in its own
+transaction as soon as it completes (in the calling process), so an interrupted sweep
+keeps its completed runs and never leaves a partial one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridors.scenarios.appraisal import appraise
+from corridors.scenarios.io import ScenarioInputs, dump_scenario, scenario_hash
+from corridors.scenarios.model import run_scenario
+from corridors.scenarios.result import ScenarioResult
+from corridors.scenarios.spec import Scenario
+from corridors.scenarios.store import ResultsStore, RunRecord
+from corridors.scenarios.sweep import Executor, Job, Sample, run_samples, seeds_for
+from corridors.scenarios.variables import Vary, draw_uncertain, draw_uniform
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+"""``(done, total)`` progress callback."""
+
+
+def _record(inputs: ScenarioInputs, *, kind: str, seed: int, scenario: Scenario | None = None,
+            **kw: Any) -> RunRecord:
+    text = inputs.loaded.text if scenario is None else dump_scenario(scenario)
+    return RunRecord(scenario_name=inputs.scenario.name, scenario_hash=scenario_hash(text),
+                     scenario_text=text, seed=seed, kind=kind, **kw)
+
+
+def run_and_store(
+    inputs: ScenarioInputs, *, store: ResultsStore | None, appraise_measures: bool = True,
+    horizon: int | None = None, progress: Progress | None = None,
+) -> tuple[str | None, ScenarioResult]:
+    """Run a scenario once (with the ranking of its measures) and store it.
+
+    Parameters
+    ----------
+    inputs : ScenarioInputs
+        Scenario, network and catalogue.
+    store : ResultsStore or None
+        Where to write the run (``None``: not stored).
+    appraise_measures : bool
+        Also rank the scenario's measures (runs the scenario once per measure more).
+    horizon : int, optional
+        Last year, replacing the scenario's.
+    progress : callable, optional
+        ``(steps done, steps)``.
+
+    Returns
+    -------
+    run id (or None), ScenarioResult
+    """
+    scenario = inputs.scenario
+    if horizon is not None:
+        scenario = scenario.model_copy(update={"horizon": horizon})
+    measures = list(scenario.measures)
+    steps = len(scenario.years) + (len(measures) + 2 if appraise_measures and measures else 0)
+
+    def years_done(done: int, _total: int) -> None:
+        if progress is not None:
+            progress(done, steps)
+
+    record = _record(inputs, kind="run", seed=scenario.seed,
+                     scenario=None if horizon is None else scenario)
+    result = run_scenario(inputs.network, scenario, catalogue=inputs.catalogue,
+                          progress=years_done)
+    if appraise_measures and measures:
+        base = len(scenario.years)
+
+        def appraisal_done(done: int, _total: int) -> None:
+            if progress is not None:
+                progress(base + done, steps)
+
+        rankings, _ = appraise(inputs.network, scenario, catalogue=inputs.catalogue,
+                               progress=appraisal_done)
+        result = ScenarioResult(result.corridor_volumes, result.link_flows,
+                                result.transit_times, rankings, result.markets, result.info)
+    run_id = store.write_run(record, result) if store is not None else None
+    return run_id, result
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    """What a sweep or forecast did.
+
+    Attributes
+    ----------
+    sweep_id : str or None
+        Identifier in the store.
+    completed : int
+        Runs completed (and stored).
+    run_ids : list of str
+        Stored runs in completion order.
+    volumes : pandas.DataFrame
+        Corridor volume by sample, year and corridor, TEU (sum over markets).
+    """
+
+    sweep_id: str | None
+    completed: int
+    run_ids: list[str]
+    volumes: pd.DataFrame
+
+
+def _run_many(
+    inputs: ScenarioInputs, scenario: Scenario, samples: list[Sample], *, kind: str,
+    store: ResultsStore | None, sweep_id: str | None, executor: Executor, workers: int | None,
+    dask_address: str | None, dask_client: Any, progress: Progress | None,
+) -> SweepOutcome:
+    job = Job(scenario=scenario, catalogue=inputs.catalogue, network_path=inputs.network_path)
+    run_ids: list[str] = []
+    frames: list[pd.DataFrame] = []
+    text = inputs.loaded.text if scenario == inputs.scenario else dump_scenario(scenario)
+
+    def on_result(sample: Sample, result: ScenarioResult) -> None:
+        record = RunRecord(scenario_name=scenario.name, scenario_hash=scenario_hash(text),
+                           scenario_text=text, seed=sample.seed, kind=kind, sample=sample.values,
+                           sweep_id=sweep_id, sample_index=sample.index)
+        if store is not None:
+            run_ids.append(store.write_run(record, result))
+        cv = result.corridor_volumes
+        totals = cv.groupby(["year", "corridor"], as_index=False)[["volume_teu", "volume_t"]].sum()
+        totals.insert(0, "sample_index", sample.index)
+        frames.append(totals)
+        if progress is not None:
+            progress(len(frames), len(samples))
+
+    done = run_samples(job, samples, on_result=on_result, executor=executor, workers=workers,
+                       dask_address=dask_address, dask_client=dask_client)
+    volumes = (pd.concat(frames, ignore_index=True) if frames else
+               pd.DataFrame(columns=["sample_index", "year", "corridor", "volume_teu",
+                                     "volume_t"]))
+    return SweepOutcome(sweep_id, done, run_ids, volumes)
+
+
+def sweep(
+    inputs: ScenarioInputs, varies: Sequence[Vary], *, samples: int, seed: int | None = None,
+    store: ResultsStore | None = None, executor: Executor = "processes",
+    workers: int | None = None, dask_address: str | None = None, dask_client: Any = None,
+    progress: Progress | None = None,
+) -> SweepOutcome:
+    """Run the scenario for ``samples`` draws of the varied ranges (Latin hypercube).
+
+    Each completed run is stored in its own transaction as it arrives.
+    """
+    scenario = inputs.scenario
+    base_seed = scenario.seed if seed is None else seed
+    values = draw_uniform(varies, n=samples, seed=base_seed)
+    seeds = seeds_for(base_seed, samples)
+    runs = [Sample(i, seeds[i], values[i]) for i in range(samples)]
+    sweep_id = None
+    if store is not None:
+        sweep_id = store.create_sweep(
+            kind="sweep", scenario_name=scenario.name, scenario_hash=inputs.loaded.sha256,
+            scenario_text=inputs.loaded.text, base_seed=base_seed, n_samples=samples,
+            variables={v.variable: [v.low, v.high] for v in varies})
+    return _run_many(inputs, scenario, runs, kind="sweep", store=store, sweep_id=sweep_id,
+                     executor=executor, workers=workers, dask_address=dask_address,
+                     dask_client=dask_client, progress=progress)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A Monte Carlo forecast: bands of corridor volume by year.
+
+    Attributes
+    ----------
+    outcome : SweepOutcome
+        The runs.
+    bands : pandas.DataFrame
+        ``year, corridor, mean, p05, p50, p95`` of the volume, TEU a year, plus the
+        same in tonnes (``*_t``).
+    """
+
+    outcome: SweepOutcome
+    bands: pd.DataFrame
+
+
+def bands(volumes: pd.DataFrame, *, quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+    """Mean and quantiles over samples of the corridor volume by year and corridor."""
+    rows = []
+    for (year, corridor), g in volumes.groupby(["year", "corridor"]):
+        row: dict[str, object] = {"year": year, "corridor": corridor,
+                                  "mean": float(g["volume_teu"].mean())}
+        for q in quantiles:
+            row[f"p{round(q * 100):02d}"] = float(np.quantile(g["volume_teu"], q))
+        row["mean_t"] = float(g["volume_t"].mean())
+        for q in quantiles:
+            row[f"p{round(q * 100):02d}_t"] = float(np.quantile(g["volume_t"], q))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def forecast(
+    inputs: ScenarioInputs, *, to_year: int | None = None, samples: int = 100,
+    seed: int | None = None, store: ResultsStore | None = None,
+    executor: Executor = "processes", workers: int | None = None,
+    dask_address: str | None = None, dask_client: Any = None, progress: Progress | None = None,
+) -> Forecast:
+    """Forecast year by year to ``to_year`` with Monte Carlo bands.
+
+    The scenario's ``uncertainty`` inputs are drawn ``samples`` times; without any, a
+    single run is made and the bands collapse on it.
+    """
+    scenario = inputs.scenario
+    if to_year is not None:
+        scenario = scenario.model_copy(update={"horizon": to_year})
+    base_seed = scenario.seed if seed is None else seed
+    n = samples if scenario.uncertainty else 1
+    values = draw_uncertain(scenario.uncertainty, n=n, seed=base_seed)
+    seeds = seeds_for(base_seed, n)
+    runs = [Sample(i, seeds[i], values[i]) for i in range(n)]
+    sweep_id = None
+    if store is not None:
+        sweep_id = store.create_sweep(
+            kind="forecast", scenario_name=scenario.name, scenario_hash=inputs.loaded.sha256,
+            scenario_text=inputs.loaded.text, base_seed=base_seed, n_samples=n,
+            variables={u.variable: u.model_dump(exclude_none=True) for u in scenario.uncertainty})
+    outcome = _run_many(inputs, scenario, runs, kind="forecast", store=store, sweep_id=sweep_id,
+                        executor=executor if n > 1 else "sequential", workers=workers,
+                        dask_address=dask_address, dask_client=dask_client, progress=progress)
+    return Forecast(outcome, bands(outcome.volumes))

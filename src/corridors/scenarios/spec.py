@@ -1,0 +1,467 @@
+"""The contents of a scenario file and of a measures catalogue, declared with pydantic.
+
+A scenario says which years to model (base year and horizon), how much freight each
+market moves and how fast it grows (demand), which investments or reforms are made
+and when (measures), what goes wrong and when (disruptions), how shippers choose
+(behavioural parameters) and which inputs are uncertain (for Monte Carlo forecasts).
+
+Every model forbids unknown fields so that a misspelt key is an error, not a silent
+default; :mod:`corridors.scenarios.io` turns pydantic's errors into
+:class:`~corridors.errors.Problem` rows with line numbers and "did you mean" hints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from corridors.network.schema import SEA_PASSAGES
+
+MIN_YEAR = 1990
+MAX_YEAR = 2100
+
+
+class _Strict(BaseModel):
+    """Base of every scenario model: unknown fields are errors; models are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Market(_Strict):
+    """Total freight of one market between a representative origin and destination.
+
+    Attributes
+    ----------
+    id : str
+        Market identifier (``china_eu``, ``central_asia_eu``, ...).
+    origin, destination : str
+        Place names or node ids of the representative origin-destination pair.
+    volume : float
+        Volume a year in the base year, in ``unit`` (all corridors together).
+    unit : {"TEU", "t"}
+        Unit of ``volume``; tonnes are converted to TEU with ``tonnes_per_teu``.
+    growth : float
+        Growth rate a year (0.03 = 3 % a year), compounded from the base year.
+    growth_by_year : dict of int to float
+        Growth rates for given years, overriding ``growth`` in those years.
+    corridors : list of str or None
+        Corridors this market may use (``None``: every corridor the routing finds).
+    name, source : str
+        Display name and where the volume and growth figures come from.
+    """
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    origin: str = Field(min_length=1)
+    destination: str = Field(min_length=1)
+    volume: float = Field(ge=0)
+    unit: Literal["TEU", "t"] = "TEU"
+    growth: float = Field(default=0.0, gt=-1.0, le=1.0)
+    growth_by_year: dict[int, float] = Field(default_factory=dict)
+    corridors: list[str] | None = None
+    source: str = ""
+
+
+class Demand(_Strict):
+    """Demand: the markets whose freight is split across corridors."""
+
+    markets: list[Market] = Field(min_length=1)
+
+    @field_validator("markets")
+    @classmethod
+    def _unique_ids(cls, markets: list[Market]) -> list[Market]:
+        seen: set[str] = set()
+        for m in markets:
+            if m.id in seen:
+                raise ValueError(f"market id {m.id!r} is used twice")
+            seen.add(m.id)
+        return markets
+
+
+class Change(_Strict):
+    """One change to network attributes made by a measure.
+
+    The elements changed are selected by ``node``/``nodes``, ``link``/``links``, or by
+    filters (``country``, ``kind``, ``mode``, ``corridor``) over nodes (when
+    ``target`` is ``"node"``) or links (``"link"``). Each changed attribute is a
+    column of node.csv or link.csv (see :mod:`corridors.network.schema`).
+
+    Attributes
+    ----------
+    target : {"node", "link"}
+        Which table the change applies to.
+    node, link : str or None
+        A single node id (or place name) or link id.
+    nodes, links : list of str
+        Several node ids or link ids.
+    country : str or None
+        ISO 3166-1 alpha-2 code: nodes in this country, or links touching it.
+    kind : str or None
+        Node kind filter (``border``, ``port``, ...).
+    mode : str or None
+        Link mode filter (``rail``, ``ferry``, ...).
+    corridor : str or None
+        Links tagged with this corridor.
+    set : dict of str to float
+        New values of attributes.
+    scale : dict of str to float
+        Factors applied to attributes (``border_h: 0.5`` halves border time).
+    add : dict of str to float
+        Amounts added to attributes.
+    """
+
+    target: Literal["node", "link"] = "node"
+    node: str | None = None
+    nodes: list[str] = Field(default_factory=list)
+    link: str | None = None
+    links: list[str] = Field(default_factory=list)
+    country: str | None = None
+    kind: str | None = None
+    mode: str | None = None
+    corridor: str | None = None
+    set: dict[str, float] = Field(default_factory=dict)
+    scale: dict[str, float] = Field(default_factory=dict)
+    add: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _infer_target(cls, data: object) -> object:
+        if isinstance(data, dict) and "target" not in data and (
+            "link" in data or "links" in data or "mode" in data or "corridor" in data
+        ):
+            return {**data, "target": "link"}
+        return data
+
+    @model_validator(mode="after")
+    def _has_effect(self) -> Change:
+        if not (self.set or self.scale or self.add):
+            raise ValueError("a change needs at least one of 'set', 'scale' or 'add'")
+        return self
+
+
+class NewLink(_Strict):
+    """A link a measure builds (columns of link.csv; others take their defaults)."""
+
+    link_id: str = Field(min_length=1)
+    name: str = ""
+    from_node_id: str = Field(min_length=1)
+    to_node_id: str = Field(min_length=1)
+    mode: Literal["rail", "road", "ferry", "sea", "pipeline"]
+    length: float | None = Field(default=None, gt=0)
+    free_speed: float | None = Field(default=None, gt=0)
+    time_h: float | None = Field(default=None, gt=0)
+    gauge_mm: int | None = Field(default=None, ge=600, le=2000)
+    tracks: int | None = Field(default=None, ge=1, le=4)
+    trains_per_day: float | None = Field(default=None, gt=0)
+    tariff_usd_teu: float = Field(default=0.0, ge=0)
+    tariff_usd_t: float = Field(default=0.0, ge=0)
+    capacity_teu_yr: float | None = Field(default=None, gt=0)
+    capacity_t_yr: float | None = Field(default=None, gt=0)
+    sailings_per_week: float | None = Field(default=None, gt=0)
+    ef_g_tkm: float = Field(ge=0)
+    corridors: list[str] = Field(default_factory=list)
+    source: str = Field(min_length=1)
+
+
+class Measure(_Strict):
+    """A named investment or reform: changes to the network from an opening year.
+
+    Attributes
+    ----------
+    id : str
+        Identifier used by scenarios (``alat_phase2``).
+    name : str
+        Name shown to users.
+    kind : {"hard", "soft"}
+        Infrastructure (hard) or operations, rules and documents (soft).
+    open_year : int
+        First year the changes are in force.
+    capex_usd : float
+        Capital cost, USD, spent in the year before ``open_year`` (for the NPV).
+    opex_usd_yr : float
+        Operating cost a year from ``open_year``, USD.
+    life_years : int
+        Economic life for the appraisal, years.
+    changes : list of Change
+        Attribute changes.
+    open_links : list of str
+        Planned links of the network opened from ``open_year`` (e.g. Zangezur).
+    new_links : list of NewLink
+        Links added from ``open_year``.
+    source : str
+        Where the figures come from.
+    """
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    kind: Literal["hard", "soft"] = "hard"
+    open_year: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
+    capex_usd: float = Field(ge=0)
+    opex_usd_yr: float = Field(default=0.0, ge=0)
+    life_years: int = Field(default=30, ge=1, le=100)
+    changes: list[Change] = Field(default_factory=list)
+    open_links: list[str] = Field(default_factory=list)
+    new_links: list[NewLink] = Field(default_factory=list)
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _has_effect(self) -> Measure:
+        if not (self.changes or self.open_links or self.new_links):
+            raise ValueError("a measure needs 'changes', 'open_links' or 'new_links'")
+        return self
+
+
+class MeasureCatalogue(_Strict):
+    """A catalogue of measures (``measures.yaml``)."""
+
+    measures: list[Measure] = Field(min_length=1)
+
+    @field_validator("measures")
+    @classmethod
+    def _unique_ids(cls, measures: list[Measure]) -> list[Measure]:
+        seen: set[str] = set()
+        for m in measures:
+            if m.id in seen:
+                raise ValueError(f"measure id {m.id!r} is used twice")
+            seen.add(m.id)
+        return measures
+
+    def get(self, measure_id: str) -> Measure:
+        """Return the measure with this id (``KeyError`` if unknown)."""
+        for m in self.measures:
+            if m.id == measure_id:
+                return m
+        raise KeyError(measure_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Ids of the measures, in file order."""
+        return tuple(m.id for m in self.measures)
+
+
+class Disruption(_Strict):
+    """A link, node, sea passage or whole corridor closed or slowed for a period.
+
+    The period runs from ``start`` (inclusive) to ``end`` (exclusive; ``None``: to the
+    end of the horizon). A disruption covering part of a year weighs that year's
+    result by the share of the year it covers. ``recurring`` repeats a
+    within-year period every year (e.g. a stormy winter) from ``start.year`` on.
+
+    Attributes
+    ----------
+    id : str
+        Identifier.
+    corridors, links, nodes : list of str
+        What is affected.
+    passages : list of str
+        Sea passages affected (``suez``, ``babalmandab``, ...).
+    closed : bool
+        Closed (routes re-planned around it) or only slowed.
+    time_factor : float
+        Multiplies the travel time of routes through it (1: unchanged).
+    extra_hours : float
+        Hours added to routes through it.
+    extra_usd_teu : float
+        USD per TEU added to routes through it (surcharges, insurance).
+    capacity_factor : float
+        Multiplies the capacity of routes through it.
+    """
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    corridors: list[str] = Field(default_factory=list)
+    links: list[str] = Field(default_factory=list)
+    nodes: list[str] = Field(default_factory=list)
+    passages: list[str] = Field(default_factory=list)
+    start: dt.date
+    end: dt.date | None = None
+    recurring: bool = False
+    closed: bool = False
+    time_factor: float = Field(default=1.0, gt=0)
+    extra_hours: float = Field(default=0.0, ge=0)
+    extra_usd_teu: float = 0.0
+    capacity_factor: float = Field(default=1.0, gt=0)
+    source: str = ""
+
+    @field_validator("passages")
+    @classmethod
+    def _known_passages(cls, passages: list[str]) -> list[str]:
+        for p in passages:
+            if p not in SEA_PASSAGES:
+                raise ValueError(
+                    f"unknown sea passage {p!r}; known: {', '.join(SEA_PASSAGES)}"
+                )
+        return passages
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if end is not None and isinstance(start, dt.date) and end <= start:
+            raise ValueError(f"end {end} is not after start {start}")
+        return end
+
+    @model_validator(mode="after")
+    def _targets(self) -> Disruption:
+        if not (self.corridors or self.links or self.nodes or self.passages):
+            raise ValueError("a disruption needs 'corridors', 'links', 'nodes' or 'passages'")
+        if self.passages and not self.closed:
+            raise ValueError("sea passages can only be closed (closed: true)")
+        return self
+
+
+class VolumeDelay(_Strict):
+    """BPR volume-delay function ``t = t0 * (1 + alpha * (v / c) ** beta)``."""
+
+    alpha: float = Field(default=0.15, ge=0)
+    beta: float = Field(default=4.0, ge=0)
+
+
+class Equilibrium(_Strict):
+    """Settings of the method of successive averages on corridor shares.
+
+    ``method`` is ``sra`` (self-regulated step sizes, default) or ``msa`` (``1/k``).
+    """
+
+    method: Literal["sra", "msa"] = "sra"
+    max_iterations: int = Field(default=500, ge=1, le=100_000)
+    tolerance: float = Field(default=1e-7, gt=0)
+
+
+class Behaviour(_Strict):
+    """How shippers choose a corridor.
+
+    Generalised cost per TEU of corridor ``c``:
+    ``usd + value_of_time * (hours + reliability_buffer_h[c]) + risk_premium[c]``;
+    shares are ``exp(-logit_scale * cost) / sum(...)``.
+
+    Attributes
+    ----------
+    value_of_time_usd_teu_h : float
+        USD per TEU-hour in transit (0.6-2.1 % of cargo value a day, Hummels and
+        Schaur 2013, on ~$30-58k per TEU: ~$7.5-50 per TEU-hour).
+    logit_scale_per_usd : float
+        Logit scale, 1/USD per TEU.
+    risk_premium_usd_teu : dict of str to float
+        Risk premium or alternative-specific constant per corridor, USD per TEU.
+    reliability_buffer_h : dict of str to float
+        Extra hours shippers plan for per corridor (bad case minus median).
+    tonnes_per_teu : float
+        Tonnes per loaded TEU, to convert tonnes and tonne capacities.
+    vdf : VolumeDelay
+        Volume-delay function on each corridor's bottleneck.
+    equilibrium : Equilibrium
+        Method of successive averages settings.
+    """
+
+    value_of_time_usd_teu_h: float = Field(default=25.0, ge=0)
+    logit_scale_per_usd: float = Field(default=0.002, gt=0)
+    risk_premium_usd_teu: dict[str, float] = Field(default_factory=dict)
+    reliability_buffer_h: dict[str, float] = Field(default_factory=dict)
+    tonnes_per_teu: float = Field(default=10.0, gt=0)
+    vdf: VolumeDelay = Field(default_factory=VolumeDelay)
+    equilibrium: Equilibrium = Field(default_factory=Equilibrium)
+
+
+class Uncertain(_Strict):
+    """An uncertain input for Monte Carlo: a variable and its distribution.
+
+    ``variable`` uses the sweep language of :mod:`corridors.scenarios.variables`
+    (``border_time.KZ``, ``demand.china_eu.growth``, ``risk_premium.northern``...).
+    ``uniform`` draws in ``[low, high]``; ``triangular`` also needs ``mode``;
+    ``normal`` uses ``mean`` and ``sd``.
+    """
+
+    variable: str = Field(min_length=1)
+    distribution: Literal["uniform", "triangular", "normal"] = "uniform"
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+    mean: float | None = None
+    sd: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _parameters(self) -> Uncertain:
+        if self.distribution in ("uniform", "triangular"):
+            if self.low is None or self.high is None:
+                raise ValueError(f"a {self.distribution} distribution needs 'low' and 'high'")
+            if self.high < self.low:
+                raise ValueError(f"high {self.high} is below low {self.low}")
+            if self.distribution == "triangular" and (
+                self.mode is None or not self.low <= self.mode <= self.high
+            ):
+                raise ValueError("a triangular distribution needs 'mode' between low and high")
+        elif self.mean is None or self.sd is None:
+            raise ValueError("a normal distribution needs 'mean' and 'sd'")
+        return self
+
+
+class Scenario(_Strict):
+    """A scenario: years, demand, measures, disruptions and behaviour.
+
+    Attributes
+    ----------
+    name : str
+        Name of the scenario.
+    description : str
+        What it asks.
+    base_year, horizon : int
+        First and last year modelled (inclusive).
+    network : str or None
+        Network folder (relative to the scenario file), ``None``: the shipped one.
+    measures_file : str or None
+        Measures catalogue (relative to the scenario file), ``None``: the shipped one.
+    demand : Demand
+        Markets.
+    measures : list of str
+        Ids of catalogue measures (or of ``new_measures``) in force in this scenario.
+    new_measures : list of Measure
+        Measures defined in the scenario itself.
+    disruptions : list of Disruption
+        Closures and slow-downs.
+    adjustments : list of Change
+        Changes to the network in force in every year at no cost (calibration
+        corrections, sweep samples such as ``border_time.KZ``).
+    behaviour : Behaviour
+        Behavioural parameters.
+    uncertainty : list of Uncertain
+        Uncertain inputs for Monte Carlo forecasts.
+    target_corridor : str
+        Corridor whose volume gain the appraisal reports (default ``middle``).
+    discount_rate : float
+        Discount rate a year for the NPV.
+    seed : int
+        Seed of the random numbers (Monte Carlo).
+    """
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    base_year: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
+    horizon: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
+    network: str | None = None
+    measures_file: str | None = None
+    demand: Demand
+    measures: list[str] = Field(default_factory=list)
+    new_measures: list[Measure] = Field(default_factory=list)
+    disruptions: list[Disruption] = Field(default_factory=list)
+    adjustments: list[Change] = Field(default_factory=list)
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+    uncertainty: list[Uncertain] = Field(default_factory=list)
+    target_corridor: str = "middle"
+    discount_rate: float = Field(default=0.06, ge=0, lt=1)
+    seed: int = Field(default=0, ge=0)
+
+    @field_validator("horizon")
+    @classmethod
+    def _horizon_after_base(cls, horizon: int, info: ValidationInfo) -> int:
+        base = info.data.get("base_year")
+        if isinstance(base, int) and horizon < base:
+            raise ValueError(f"horizon {horizon} is before the base year {base}")
+        return horizon
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Years modelled, base year to horizon inclusive."""
+        return tuple(range(self.base_year, self.horizon + 1))

@@ -1,0 +1,232 @@
+"""Variables that sweeps and Monte Carlo forecasts vary, and how a sample changes a scenario.
+
+A variable is a dotted name; its value is either a factor (network attributes) or a
+value (behaviour and demand):
+
+=============================  ======  ================================================
+variable                        kind    effect
+=============================  ======  ================================================
+``border_time``                 factor  border_h of every node
+``border_time.KZ``              factor  border_h of the nodes in country KZ
+``border_cost.KZ``              factor  border_usd_teu and border_usd_t (KZ nodes)
+``handling_time.NODE``          factor  handling_h of a node (id or place name)
+``capacity.ID``                 factor  capacity_teu_yr and capacity_t_yr of a node or link
+``tariff.CORRIDOR``             factor  tariff_usd_teu and tariff_usd_t of its links
+``speed.CORRIDOR``              factor  free_speed of its links
+``sailings.CORRIDOR``           factor  sailings_per_week and capacities of its ferry links
+``demand.MARKET.growth``        value   growth a year (0.03 = 3 %)
+``demand.MARKET.scale``         factor  base-year volume
+``value_of_time``               value   USD per TEU-hour
+``logit_scale``                 value   1/USD per TEU
+``risk_premium.CORRIDOR``       value   USD per TEU
+``reliability.CORRIDOR``        value   buffer hours
+=============================  ======  ================================================
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.stats import qmc
+
+from corridors.errors import Problem, ScenarioError, did_you_mean
+from corridors.scenarios.spec import Change, Scenario, Uncertain
+
+VARIABLE_PATTERNS: tuple[str, ...] = (
+    "border_time", "border_time.COUNTRY", "border_cost.COUNTRY", "handling_time.NODE",
+    "capacity.ID", "tariff.CORRIDOR", "speed.CORRIDOR", "sailings.CORRIDOR",
+    "demand.MARKET.growth", "demand.MARKET.scale", "value_of_time", "logit_scale",
+    "risk_premium.CORRIDOR", "reliability.CORRIDOR",
+)
+_HEADS = ("border_time", "border_cost", "handling_time", "capacity", "tariff", "speed",
+          "sailings", "demand", "value_of_time", "logit_scale", "risk_premium", "reliability")
+_RANGE = re.compile(
+    r"^\s*(?P<var>[A-Za-z_][\w.\-]*)\s*=\s*(?P<low>[-+0-9.eE]+)\s*\.\.\s*(?P<high>[-+0-9.eE]+)\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Vary:
+    """A variable and the range a sweep draws it from (uniformly).
+
+    Attributes
+    ----------
+    variable : str
+        Dotted variable name.
+    low, high : float
+        Range.
+    """
+
+    variable: str
+    low: float
+    high: float
+
+
+def parse_vary(text: str) -> Vary:
+    """Parse ``"border_time.KZ=0.5..1.0"``.
+
+    Raises
+    ------
+    ScenarioError
+        When the text is not ``VARIABLE=LOW..HIGH`` or names an unknown variable.
+    """
+    m = _RANGE.match(text)
+    if not m:
+        raise ScenarioError([Problem("--vary", None, None, text,
+                                     "expected VARIABLE=LOW..HIGH, e.g. border_time.KZ=0.5..1.0")],
+                            what="--vary")
+    low, high = float(m["low"]), float(m["high"])
+    var = m["var"]
+    problems = check_variable(var, where="--vary")
+    if high < low:
+        problems.append(Problem("--vary", None, var, text, f"high {high:g} is below low {low:g}"))
+    if problems:
+        raise ScenarioError(problems, what="--vary")
+    return Vary(var, low, high)
+
+
+def check_variable(variable: str, *, where: str, line: int | None = None) -> list[Problem]:
+    """Problems with a variable name (unknown head, missing or extra parts)."""
+    parts = variable.split(".")
+    head = parts[0]
+    if head not in _HEADS:
+        return [Problem(where, line, "variable", variable, "unknown variable",
+                        did_you_mean(head, _HEADS) or "known: " + ", ".join(VARIABLE_PATTERNS))]
+    want = {"border_time": (1, 2), "value_of_time": (1, 1), "logit_scale": (1, 1), "demand": (3, 3)}
+    lo, hi = want.get(head, (2, 2))
+    if not lo <= len(parts) <= hi:
+        forms = [p for p in VARIABLE_PATTERNS if p.split(".")[0] == head]
+        return [Problem(where, line, "variable", variable, "malformed variable",
+                        "expected " + " or ".join(forms))]
+    if head == "demand" and parts[2] not in ("growth", "scale"):
+        return [Problem(where, line, "variable", variable, "unknown demand variable",
+                        did_you_mean(parts[2], ("growth", "scale")))]
+    return []
+
+
+def _factor_change(head: str, key: str | None, value: float) -> Change:
+    if head == "border_time":
+        return Change(target="node", country=key, scale={"border_h": value})
+    if head == "border_cost":
+        return Change(target="node", country=key,
+                      scale={"border_usd_teu": value, "border_usd_t": value})
+    if head == "handling_time":
+        return Change(target="node", node=key, scale={"handling_h": value})
+    if head == "tariff":
+        return Change(target="link", corridor=key,
+                      scale={"tariff_usd_teu": value, "tariff_usd_t": value})
+    if head == "speed":
+        return Change(target="link", corridor=key, scale={"free_speed": value})
+    if head == "sailings":
+        return Change(target="link", corridor=key, mode="ferry",
+                      scale={"sailings_per_week": value, "capacity_teu_yr": value,
+                             "capacity_t_yr": value})
+    raise ValueError(head)  # pragma: no cover - guarded by check_variable
+
+
+def apply_sample(
+    scenario: Scenario, sample: Mapping[str, float], *, node_ids: frozenset[str] = frozenset()
+) -> Scenario:
+    """The scenario with the sampled values of variables applied.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Scenario to change.
+    sample : mapping of variable to value
+        Values drawn (factors or values, see the module table).
+    node_ids : frozenset of str
+        Node ids of the network, to tell a ``capacity.ID`` node from a link.
+
+    Returns
+    -------
+    Scenario
+        A new scenario (the given one is unchanged).
+
+    Raises
+    ------
+    ScenarioError
+        When a variable is unknown or names a market the scenario does not have.
+    """
+    problems: list[Problem] = []
+    adjustments = list(scenario.adjustments)
+    behaviour = scenario.behaviour
+    markets = list(scenario.demand.markets)
+    beh_updates: dict[str, object] = {}
+    premia = dict(behaviour.risk_premium_usd_teu)
+    buffers = dict(behaviour.reliability_buffer_h)
+    for variable, value in sample.items():
+        found = check_variable(variable, where="sample")
+        if found:
+            problems += found
+            continue
+        parts = variable.split(".")
+        head = parts[0]
+        key = parts[1] if len(parts) > 1 else None
+        if head == "capacity":
+            target = "node" if key in node_ids else "link"
+            kw: dict[str, object] = {"target": target, target: key,
+                                     "scale": {"capacity_teu_yr": value, "capacity_t_yr": value}}
+            adjustments.append(Change.model_validate(kw))
+        elif head in ("border_time", "border_cost", "handling_time", "tariff", "speed",
+                      "sailings"):
+            adjustments.append(_factor_change(head, key, value))
+        elif head == "value_of_time":
+            beh_updates["value_of_time_usd_teu_h"] = value
+        elif head == "logit_scale":
+            beh_updates["logit_scale_per_usd"] = value
+        elif head == "risk_premium":
+            premia[str(key)] = value
+        elif head == "reliability":
+            buffers[str(key)] = value
+        elif head == "demand":
+            ids = [m.id for m in markets]
+            if key not in ids:
+                problems.append(Problem("sample", None, "variable", variable, "unknown market",
+                                        did_you_mean(str(key), ids)))
+                continue
+            i = ids.index(str(key))
+            if parts[2] == "growth":
+                markets[i] = markets[i].model_copy(update={"growth": value})
+            else:
+                markets[i] = markets[i].model_copy(update={"volume": markets[i].volume * value})
+    if problems:
+        raise ScenarioError(problems, what="sampled variables")
+    beh_updates["risk_premium_usd_teu"] = premia
+    beh_updates["reliability_buffer_h"] = buffers
+    return scenario.model_copy(update={
+        "adjustments": adjustments,
+        "behaviour": behaviour.model_copy(update=beh_updates),
+        "demand": scenario.demand.model_copy(update={"markets": markets}),
+    })
+
+
+def draw_uniform(varies: Sequence[Vary], *, n: int, seed: int) -> list[dict[str, float]]:
+    """Draw ``n`` samples of the ranges by Latin hypercube sampling (reproducible)."""
+    if not varies:
+        return [{} for _ in range(n)]
+    unit = qmc.LatinHypercube(d=len(varies), seed=np.random.default_rng(seed)).random(n)
+    lows = np.array([v.low for v in varies])
+    highs = np.array([v.high for v in varies])
+    values = lows + unit * (highs - lows)
+    return [{v.variable: float(values[i, j]) for j, v in enumerate(varies)} for i in range(n)]
+
+
+def draw_uncertain(uncertain: Sequence[Uncertain], *, n: int, seed: int) -> list[dict[str, float]]:
+    """Draw ``n`` Monte Carlo samples of the uncertain inputs (reproducible)."""
+    rng = np.random.default_rng(seed)
+    columns: dict[str, NDArray[np.float64]] = {}
+    for u in uncertain:
+        if u.distribution == "uniform":
+            columns[u.variable] = rng.uniform(float(u.low or 0.0), float(u.high or 0.0), n)
+        elif u.distribution == "triangular":
+            low, high, mode = float(u.low or 0.0), float(u.high or 0.0), float(u.mode or 0.0)
+            columns[u.variable] = (rng.triangular(low, mode, high, n) if high > low
+                                   else np.full(n, low))
+        else:
+            columns[u.variable] = rng.normal(float(u.mean or 0.0), float(u.sd or 1.0), n)
+    return [{k: float(v[i]) for k, v in columns.items()} for i in range(n)]

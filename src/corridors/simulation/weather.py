@@ -1,0 +1,139 @@
+"""Weather and planned closures: when ports, stations and links cannot work.
+
+Storms on the Caspian stop ferry traffic for days at a time (ASCO halted services
+for about 3-5 days per north-westerly storm in February 2023 and February 2025, with
+about 10 storm days in a bad January; corridor-facts.md, "Caspian weather"). A
+:class:`~corridors.simulation.model.WeatherArea` turns a number of storm days per
+month into closure intervals drawn before the run from the replication's weather
+stream; :class:`Closures` answers "when does this place reopen?" in the engine.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+
+import numpy as np
+
+from corridors.simulation.model import WeatherArea
+
+__all__ = [
+    "CASPIAN_STORM_DAYS",
+    "DAYS_IN_MONTH",
+    "Closures",
+    "merge_intervals",
+    "storm_closures",
+]
+
+DAYS_IN_MONTH: tuple[int, ...] = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+"""Days in each month of a non-leap simulated year."""
+
+CASPIAN_STORM_DAYS: tuple[float, ...] = (10.0, 8.0, 5.0, 3.0, 1.5, 1.0, 1.0, 1.0, 2.0, 4.0, 8.0,
+                                         10.0)
+"""Default storm (port-closure) days per month on the Caspian, January ... December.
+
+Assumption built on corridor-facts.md: "~10 storm days in a January (U)", storms
+halting ASCO ~3-5 days per event in February, "Kuryk closed ~50% of Nov-Dec in a bad
+year (U)" (taken here as an average year of about a third of that), calm summers.
+About 55 closed days a year; set your own per study.
+"""
+
+
+def merge_intervals(intervals: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Sort intervals and merge those that overlap or touch.
+
+    Parameters
+    ----------
+    intervals : iterable of (start_h, end_h)
+        Closed periods, hours; empty or reversed ones are dropped.
+
+    Returns
+    -------
+    list of (start_h, end_h)
+        Disjoint, sorted periods.
+    """
+    out: list[tuple[float, float]] = []
+    for s, e in sorted((float(s), float(e)) for s, e in intervals if e > s):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def storm_closures(
+    area: WeatherArea, *, horizon_h: float, rng: np.random.Generator
+) -> list[tuple[float, float]]:
+    """Draw the storm closures of a weather area over a run.
+
+    In each month the number of storms is Poisson with mean
+    ``storm_days * 24 / mean_event_h``; each starts at a uniform time in the month
+    and lasts a gamma time of mean ``mean_event_h`` (coefficient of variation
+    ``event_cv``), so the expected closed time per month is about ``storm_days``
+    (a little less where storms overlap).
+
+    Parameters
+    ----------
+    area : WeatherArea
+        Storm climate of the area.
+    horizon_h : float
+        Length of the run, hours (years beyond the first repeat the climate).
+    rng : numpy.random.Generator
+        The replication's weather stream.
+
+    Returns
+    -------
+    list of (start_h, end_h)
+        Disjoint closure periods, hours.
+    """
+    intervals: list[tuple[float, float]] = []
+    t0 = 0.0
+    month = 0
+    cv = area.event_cv
+    while t0 < horizon_h:
+        length = DAYS_IN_MONTH[month % 12] * 24.0
+        days = area.storm_days_per_month[month % 12]
+        n = int(rng.poisson(days * 24.0 / area.mean_event_h)) if days > 0 else 0
+        if n:
+            starts = t0 + rng.uniform(0.0, length, n)
+            if cv > 0:
+                shape = 1.0 / cv**2
+                durations = rng.gamma(shape, area.mean_event_h / shape, n)
+            else:
+                durations = np.full(n, area.mean_event_h)
+            intervals.extend(zip(starts.tolist(), (starts + durations).tolist(), strict=True))
+        t0 += length
+        month += 1
+    return merge_intervals(intervals)
+
+
+class Closures:
+    """Disjoint closed periods of one place, queried by the engine.
+
+    Parameters
+    ----------
+    intervals : iterable of (start_h, end_h)
+        Closed periods, hours (merged on construction).
+    """
+
+    __slots__ = ("_ends", "_starts", "intervals")
+
+    def __init__(self, intervals: Iterable[tuple[float, float]] = ()) -> None:
+        self.intervals: list[tuple[float, float]] = merge_intervals(intervals)
+        self._starts = [s for s, _ in self.intervals]
+        self._ends = [e for _, e in self.intervals]
+
+    def __bool__(self) -> bool:
+        return bool(self.intervals)
+
+    def next_open(self, t: float) -> float:
+        """First time at or after ``t`` (hours) when the place is open."""
+        i = bisect.bisect_right(self._starts, t) - 1
+        if i >= 0 and t < self._ends[i]:
+            return self._ends[i]
+        return t
+
+    def closed_hours(self, start_h: float, end_h: float) -> float:
+        """Hours closed between ``start_h`` and ``end_h``."""
+        return sum(max(0.0, min(e, end_h) - max(s, start_h)) for s, e in self.intervals)

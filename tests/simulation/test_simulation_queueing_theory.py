@@ -1,0 +1,138 @@
+"""The engine against queueing theory and hand-computed ferry waits."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from corridors.simulation.engine import simulate
+from corridors.simulation.model import (
+    Closure,
+    Distribution,
+    FerryLine,
+    Ship,
+    ShipmentGenerator,
+    SimulationModel,
+    Station,
+    Step,
+)
+from corridors.simulation.results import resource_table, sailings_table, timeline_table
+
+
+def erlang_c_wait(lam: float, mean_service: float, c: int) -> float:
+    """Mean wait in queue of M/M/c (Erlang C formula)."""
+    a = lam * mean_service
+    rho = a / c
+    head = sum(a**k / math.factorial(k) for k in range(c))
+    tail = a**c / math.factorial(c) / (1 - rho)
+    p_wait = tail / (head + tail)
+    return p_wait * mean_service / (c * (1 - rho))
+
+
+def station_model(dist: Distribution, *, servers: int, per_day: float, years: float
+                  ) -> SimulationModel:
+    st = Station("s", "border", servers, dist)
+    g = ShipmentGenerator("g", "o", "d", (Step.station("s"),), per_day=per_day, wagons=1)
+    return SimulationModel(stations=(st,), generators=(g,), horizon_h=8760.0 * years)
+
+
+def mean_wait(model: SimulationModel, seed: int, warmup_h: float = 2000.0) -> float:
+    r = simulate(model, seed=seed)
+    keep = np.isfinite(r.v_start) & (r.v_arr > warmup_h)
+    return float((r.v_start - r.v_arr)[keep].mean())
+
+
+def test_mm3_station_reproduces_erlang_c_mean_wait() -> None:
+    # 3 inspection lanes, 8 h mean clearance, 6 trains a day: rho = 6*8/24/3 = 0.667
+    lam, s, c = 6.0 / 24.0, 8.0, 3
+    model = station_model(Distribution.exponential(s), servers=c, per_day=6.0, years=40)
+    expected = erlang_c_wait(lam, s, c)  # 2.98 h
+    got = mean_wait(model, seed=11)
+    assert got == pytest.approx(expected, rel=0.05)
+
+
+def test_md1_station_reproduces_pollaczek_khinchine_mean_wait() -> None:
+    # one train path every 2 h (deterministic), 9 trains a day: rho = 0.75
+    lam, s = 9.0 / 24.0, 2.0
+    rho = lam * s
+    expected = rho * s / (2.0 * (1.0 - rho))  # P-K with zero service variance: 3 h
+    model = station_model(Distribution.fixed(s), servers=1, per_day=9.0, years=40)
+    got = mean_wait(model, seed=5)
+    assert got == pytest.approx(expected, rel=0.05)
+
+
+def test_mg1_gamma_service_matches_pollaczek_khinchine() -> None:
+    lam, s, cv = 0.5 / 24.0 * 24.0 / 24.0, 12.0, 0.5  # 0.5 a day... per hour below
+    lam = 1.5 / 24.0  # 1.5 trains a day, 12 h gamma service (cv 0.5): rho = 0.75
+    rho = lam * s
+    es2 = s * s * (1 + cv * cv)
+    expected = lam * es2 / (2.0 * (1.0 - rho))
+    model = station_model(Distribution.gamma(s, cv), servers=1, per_day=1.5, years=120)
+    assert mean_wait(model, seed=8) == pytest.approx(expected, rel=0.05)
+
+
+def symmetric_ferry(max_wait_h: float, *, ships: int = 10, per_day: float = 12.0
+                    ) -> SimulationModel:
+    fleet = tuple(Ship(f"s{i}", capacity_wagons=10, load_h=1.0, unload_h=1.0,
+                       start_side="a" if i % 2 == 0 else "b") for i in range(ships))
+    line = FerryLine("f", "A", "B", sail_h=10.0, ships=fleet, max_wait_h=max_wait_h)
+    gens = tuple(
+        ShipmentGenerator(f"g{o}", o, d, (Step.ferry("f", from_node=o),), kind="wagon_group",
+                          wagons=1, arrivals="timetable", per_day=per_day, offset_h=0.5)
+        for o, d in (("A", "B"), ("B", "A"))
+    )
+    return SimulationModel(ferry_lines=(line,), generators=gens, horizon_h=24.0 * 60)
+
+
+def test_ferry_sailing_when_full_hand_computed_wait() -> None:
+    # one wagon every 2 h, 10 wagons a ship, ships always at hand: the k-th wagon of a
+    # load waits for the 10 - k after it, 2 h each: mean (10-1) * 2 / 2 = 9 h.
+    r = simulate(symmetric_ferry(1000.0), seed=1)
+    tl = timeline_table(r).dropna(subset=["start_h"])
+    assert len(tl) > 1000
+    np.testing.assert_allclose(tl["wait_h"].mean(), 9.0, rtol=1e-9)
+    assert sorted(tl["wait_h"].round(9).unique()) == [0, 2, 4, 6, 8, 10, 12, 14, 16, 18]
+    # service = loading 1 h + sailing 10 h + unloading 1 h
+    np.testing.assert_allclose(tl["service_h"].dropna(), 12.0)
+    sail = sailings_table(r)
+    assert (sail["units"] == 10).all()
+    np.testing.assert_allclose(sail["load_factor"], 1.0)
+
+
+def test_ferry_maximum_wait_caps_the_load() -> None:
+    # max wait 5 h after the first wagon boards: wagons at 0.5, 2.5, 4.5 sail at 5.5,
+    # so loads of 3 with waits 5, 3, 1 h: mean 3 h.
+    r = simulate(symmetric_ferry(5.0), seed=1)
+    tl = timeline_table(r).dropna(subset=["start_h"])
+    np.testing.assert_allclose(tl["wait_h"].mean(), 3.0, rtol=1e-9)
+    assert set(sailings_table(r)["units"]) <= {0, 3}
+
+
+def test_ferry_never_leaves_a_closed_port() -> None:
+    model = symmetric_ferry(5.0)
+    closed = Closure("A", 100.0, 160.0, reason="storm")
+    r = simulate(SimulationModel(ferry_lines=model.ferry_lines, generators=model.generators,
+                                 closures=(closed,), horizon_h=model.horizon_h), seed=1)
+    sail = sailings_table(r)
+    from_a = sail[sail["from_port"] == "A"]
+    # left the berth (after 1 h loading) only outside the closure
+    decided = from_a["depart_h"] - 1.0
+    assert not ((decided > 100.0) & (decided < 160.0)).any()
+    # the first ship after the storm takes the wagons that queued during it: full
+    assert from_a.loc[decided == 160.0, "units"].tolist() == [10]
+    tl = timeline_table(r)
+    assert tl["wait_h"].max() == pytest.approx(160.0 - 100.5)
+
+
+def test_station_closure_holds_service() -> None:
+    st = Station("s", "border", 1, Distribution.fixed(1.0), node_id="n")
+    g = ShipmentGenerator("g", "o", "d", (Step.station("s"),), arrivals="times",
+                          times_h=(5.0, 12.0, 30.0))
+    m = SimulationModel(stations=(st,), generators=(g,), closures=(Closure("n", 10.0, 20.0),),
+                        horizon_h=100.0)
+    tl = timeline_table(simulate(m, seed=0))
+    assert tl["start_h"].tolist() == [5.0, 20.0, 30.0]
+    rt = resource_table(simulate(m, seed=0))
+    assert rt.loc[0, "closed_h"] == 10.0
