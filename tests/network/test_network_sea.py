@@ -32,3 +32,32 @@ def test_caspian_aktau_alat():
     assert leg.passages == ()
     assert leg.coords[0] == pytest.approx(AKTAU)
     assert leg.coords[-1] == pytest.approx(ALAT)
+
+
+def test_router_equals_searoute_on_many_legs():
+    """The compiled searches give searoute's own answer: same length, passages, path."""
+    from corridors.network.sea import SeaRouter
+
+    genoa, piraeus, poti, constanta = (8.92, 44.41), (23.62, 37.94), (41.65, 42.15), (28.65, 44.17)
+    requests = [
+        (SHANGHAI, ROTTERDAM, ()),
+        (SHANGHAI, ROTTERDAM, ("suez", "babalmandab", "panama")),
+        (SHANGHAI, genoa, ()),
+        (SHANGHAI, piraeus, ()),
+        (AKTAU, ALAT, ()),
+        (poti, constanta, ()),
+        (poti, piraeus, ()),
+    ]
+    legs = SeaRouter().legs(requests)
+    for (o, d, avoid), leg in zip(requests, legs, strict=True):
+        ref = sea_leg(o, d, avoid=avoid)
+        assert leg.km == pytest.approx(ref.km, rel=1e-9)
+        assert leg.passages == ref.passages
+        assert leg.coords == ref.coords
+
+
+def test_black_sea_is_closed_without_bosporus():
+    from corridors.network.sea import SeaRouter
+
+    with pytest.raises(ValueError, match="no sea route"):
+        SeaRouter().legs([((41.65, 42.15), (23.62, 37.94), ("bosporus",))])

@@ -71,11 +71,11 @@ def main() -> None:
     """Entry point of the ``corridors`` console script."""
     app = build_app()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except CorridorsError as exc:
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
         sys.exit(2)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
         sys.exit(2)
     except typer.Exit as exc:
@@ -83,10 +83,13 @@ def main() -> None:
     except typer.Abort:
         typer.secho("aborted", err=True)
         sys.exit(130)
+    except KeyboardInterrupt:
+        typer.secho("interrupted", err=True)
+        sys.exit(130)
     except Exception as exc:
-        import click  # noqa: PLC0415  - only needed for usage errors
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        show = getattr(exc, "show", None)
+        if callable(show):  # a usage error from the command-line parser
+            show()
+            sys.exit(int(getattr(exc, "exit_code", 2)))
         raise
+    sys.exit(code if isinstance(code, int) else 0)

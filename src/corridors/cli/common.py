@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 
 from corridors.datasets import eurasia_path
 from corridors.network import Network, read_network
@@ -49,5 +50,6 @@ def cost_parameters(
             year=year,
             closed_passages=tuple(passages),
         )
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc).splitlines()[-1]) from exc
+    except ValidationError as exc:
+        msg = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        raise typer.BadParameter(msg) from exc

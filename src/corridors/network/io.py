@@ -20,7 +20,7 @@ from corridors.errors import NetworkError, Problem
 from corridors.network.geo import parse_wkt_linestring
 from corridors.network.model import Network
 from corridors.network.schema import CONFIG, CORRIDOR, LINK, NODE, VESSEL, Table
-from corridors.network.sea import sea_leg
+from corridors.network.sea import SeaRouter
 from corridors.network.tables import LINE, ParsedTable, format_value, parse_table, read_rows
 from corridors.network.validation import check_network_tables
 
@@ -57,6 +57,20 @@ def _read_table(
 
 def _empty(table: Table) -> pd.DataFrame:
     return pd.DataFrame({f.name: pd.Series(dtype=object) for f in table.fields} | {LINE: []})
+
+
+def _first_per_cell(problems: list[Problem]) -> list[Problem]:
+    """Keep the first problem of each cell: a value that failed to parse is not
+    reported again by the rules that then find it missing."""
+    seen: set[tuple[str, int | None, str | None]] = set()
+    out: list[Problem] = []
+    for p in problems:
+        key = (p.file, p.row, p.column)
+        if p.row is not None and p.column is not None and key in seen:
+            continue
+        seen.add(key)
+        out.append(p)
+    return out
 
 
 def read_network(path: str | os.PathLike[str], *, name: str | None = None) -> Network:
@@ -151,7 +165,7 @@ def read_network(path: str | os.PathLike[str], *, name: str | None = None) -> Ne
         )
     )
     if problems:
-        raise NetworkError(problems, what=str(folder))
+        raise NetworkError(_first_per_cell(problems), what=str(folder))
     order = {k: p.columns for k, p in parsed.items() if p is not None}
     order["config"] = parsed_config.columns if parsed_config is not None else CONFIG.names
     net_name = name or str(config.get("dataset_name") or "") or folder.name
@@ -187,20 +201,30 @@ def build_network(
         for nid, x, y in zip(nodes["node_id"], nodes["x_coord"], nodes["y_coord"], strict=True)
     }
     km = links["length"].to_numpy(dtype=float).copy()
-    passages: list[tuple[str, ...]] = []
-    coords: list[list[tuple[float, float]]] = []
+    passages: list[tuple[str, ...]] = [()] * len(links)
+    coords: list[list[tuple[float, float]]] = [[]] * len(links)
+    requests: list[tuple[tuple[float, float], tuple[float, float], tuple[str, ...]]] = []
+    at_sea: list[int] = []
     for i, row in enumerate(links.itertuples(index=False)):
-        a, b = xy[row.from_node_id], xy[row.to_node_id]
+        a, b = xy[str(row.from_node_id)], xy[str(row.to_node_id)]
         geometry = str(getattr(row, "geometry", "") or "")
-        if row.mode in ("sea", "ferry") and (np.isnan(km[i]) or not geometry):
-            leg = sea_leg(a, b, avoid=tuple(str(p) for p in row.sea_avoid))  # type: ignore[union-attr]
+        coords[i] = parse_wkt_linestring(geometry) if geometry else [a, b]
+        if row.mode in ("sea", "ferry"):
+            at_sea.append(i)
+            requests.append((a, b, tuple(str(p) for p in row.sea_avoid)))  # type: ignore[union-attr]
+    if requests:
+        try:
+            legs = SeaRouter().legs(requests)
+        except ValueError as exc:
+            raise NetworkError(
+                [Problem("link.csv", None, "sea_avoid", None, str(exc))], what=name
+            ) from exc
+        for i, leg in zip(at_sea, legs, strict=True):
             if np.isnan(km[i]):
                 km[i] = leg.km
-            passages.append(leg.passages)
-            coords.append(leg.coords if not geometry else parse_wkt_linestring(geometry))
-            continue
-        passages.append(())
-        coords.append(parse_wkt_linestring(geometry) if geometry else [a, b])
+            passages[i] = leg.passages
+            if not str(links["geometry"].iat[i] or ""):
+                coords[i] = leg.coords
     links["km"] = km
     links["passages"] = pd.Series(passages, index=links.index, dtype=object)
     links["coords"] = pd.Series(coords, index=links.index, dtype=object)
