@@ -132,3 +132,14 @@ def test_version(run_cli):
     r = run_cli("--version")
     assert r.code == 0
     assert r.out.startswith("corridors ")
+
+
+def test_routes_lists_k_alternatives(run_cli, mini_path):
+    r = run_cli("routes", "Alpha", "Echo", "-n", str(mini_path), "--year", "2030", "-k", "5", "--format", "json")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    assert len(data) == 3  # only three loopless routes exist in 2030
+    assert [x["corridor"] for x in data].count("middle") == 2
+    r = run_cli("routes", "Alpha", "Echo", "-n", str(mini_path), "--corridor", "northern")
+    assert r.code == 0, r.err
+    assert "middle" not in r.out

@@ -14,7 +14,7 @@ from rich.table import Table
 from corridors import atomic
 from corridors.cli.common import NETWORK_HELP, cost_parameters, load_network
 from corridors.network import Network
-from corridors.routing import Route, compare
+from corridors.routing import Route, alternatives, compare
 
 FIELDS = ("corridor", "days", "usd", "kg_co2e", "km", "borders", "transfers")
 
@@ -59,7 +59,8 @@ def render_csv(routes: list[Route]) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``compare`` command."""
+    """Add the ``compare`` and ``routes`` commands."""
+    register_routes(app)
 
     @app.command("compare")
     def compare_cmd(
@@ -115,3 +116,35 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"wrote {output}", err=True)
         else:
             typer.echo(text, nl=False)
+
+
+def register_routes(app: typer.Typer) -> None:
+    """Add the ``routes`` command (k alternative routes)."""
+
+    @app.command("routes")
+    def routes_cmd(
+        origin: str = typer.Argument(..., help="Origin place (name, alias or node id)."),
+        destination: str = typer.Argument(..., help="Destination place."),
+        k: int = typer.Option(5, "--k", "-k", min=1, max=50, help="Number of routes."),
+        corridor: str | None = typer.Option(None, "--corridor", help="Only this corridor."),
+        network: Path | None = typer.Option(None, "--network", "-n", help=NETWORK_HELP),
+        unit: str = typer.Option("TEU", "--unit", "-u", help="TEU or tonne."),
+        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+        vot: float | None = typer.Option(None, "--vot", help="Value of time, USD/unit-h."),
+        carbon_price: float = typer.Option(0.0, "--carbon-price", help="USD per t CO2e."),
+        year: int | None = typer.Option(None, "--year", help="Open planned links of this year."),
+        close: list[str] | None = typer.Option(None, "--close", help="Close sea passages."),
+    ) -> None:
+        """The k cheapest loopless routes (Yen), each labelled with its corridor."""
+        params = cost_parameters(
+            unit=unit, vot=vot, carbon_price=carbon_price, year=year, close=close
+        )
+        net = load_network(network)
+        found = alternatives(net, origin, destination, k=k, params=params, corridor=corridor)
+        if fmt == "json":
+            typer.echo(json.dumps([r.to_dict() for r in found], indent=2, ensure_ascii=False))
+            return
+        o, d = net.node_name(found[0].origin), net.node_name(found[0].destination)
+        console = Console()
+        title = f"{len(found)} cheapest routes {o} -> {d}, per {params.unit}"
+        console.print(routes_table(net, found, title=title, wide=console.width >= 120))
