@@ -1,1 +1,45 @@
-"""corridors.assignment."""
+"""Equilibrium and stochastic assignment of O-D demand onto a network.
+
+* :mod:`~corridors.assignment.graph`: the arrays an assignment runs on, with capacity
+  groups (arcs sharing one capacity: ports, border crossings, single-track lines).
+* :mod:`~corridors.assignment.vdf`: BPR and conical volume-delay functions.
+* :mod:`~corridors.assignment.paths`: shortest-path trees and all-or-nothing loading.
+* :mod:`~corridors.assignment.equilibrium`: user equilibrium (FW, CFW, BFW, MSA).
+* :mod:`~corridors.assignment.stochastic`: route sets, MNL and path-size logit, SUE.
+* :mod:`~corridors.assignment.results`: flows, times, v/c, skims, routes as tables.
+* :mod:`~corridors.assignment.tntp`: TNTP network folders.
+* :mod:`~corridors.assignment.corridor`: corridor networks and demand tables.
+"""
+
+from corridors.assignment.equilibrium import (
+    ALGORITHMS,
+    assign_all_or_nothing,
+    assign_equilibrium,
+    relative_gap,
+)
+from corridors.assignment.errors import AssignmentInputError
+from corridors.assignment.graph import AssignmentGraph, build_graph
+from corridors.assignment.results import AssignmentResult, Route, Skims
+from corridors.assignment.stochastic import RouteSet, assign_stochastic, generate_routes
+from corridors.assignment.tntp import TntpNetwork, read_tntp
+from corridors.assignment.vdf import bpr, conical
+
+__all__ = [
+    "ALGORITHMS",
+    "AssignmentGraph",
+    "AssignmentInputError",
+    "AssignmentResult",
+    "Route",
+    "RouteSet",
+    "Skims",
+    "TntpNetwork",
+    "assign_all_or_nothing",
+    "assign_equilibrium",
+    "assign_stochastic",
+    "bpr",
+    "build_graph",
+    "conical",
+    "generate_routes",
+    "read_tntp",
+    "relative_gap",
+]

@@ -173,7 +173,9 @@ def assign_equilibrium(
     Returns
     -------
     AssignmentResult
-        Flows, gap history and (when kept) routes with shares.
+        Flows, gap history and (when kept) routes with shares. Intrazonal demand (the
+        diagonal) loads no arc and is left out of ``result.demand``, as in TNTP's
+        best-known solutions.
 
     Raises
     ------
@@ -191,6 +193,7 @@ def assign_equilibrium(
         raise ValueError("demand must be finite and non-negative")
     if max_iter < 1:
         raise ValueError("max_iter must be at least 1")
+    dem = _without_intrazonal(dem)
     track = keep_routes if keep_routes is not None else graph.n_zones <= 60
     started = time.perf_counter()
     obj = _Objective(graph)
@@ -328,7 +331,7 @@ def assign_all_or_nothing(
     backend : {"auto", "numba", "scipy"}
         Shortest-path implementation.
     """
-    dem = np.ascontiguousarray(demand, dtype=np.float64)
+    dem = _without_intrazonal(np.ascontiguousarray(demand, dtype=np.float64))
     arc_cost = graph.fixed_cost + graph.free_time if cost is None else cost
     aon = all_or_nothing(graph, arc_cost, dem, keep_trees=True, backend=backend)
     assert aon.pred_arc is not None
@@ -336,6 +339,17 @@ def assign_all_or_nothing(
     return AssignmentResult(graph=graph, demand=dem, flow=aon.arc_flow, algorithm="aon",
                             iterations=1, gap=float("nan"), converged=True,
                             gap_history=np.zeros(0), routes=routes)
+
+
+def _without_intrazonal(demand: FloatArray) -> FloatArray:
+    """Copy of ``demand`` without its diagonal: trips within a zone load no arc."""
+    inside = float(np.trace(demand))
+    if inside == 0.0:
+        return demand
+    logger.info("intrazonal demand %.6g (the matrix diagonal) is not assigned", inside)
+    out = demand.copy()
+    np.fill_diagonal(out, 0.0)
+    return out
 
 
 def _routes(graph: AssignmentGraph, demand: FloatArray, trees: list[IntArray],

@@ -152,7 +152,7 @@ class AssignmentResult:
         labels = np.asarray(g.group_labels, dtype=object)
         group_label[mask] = labels[g.group[mask]] if len(labels) else ""
         ids = g.arc_ids
-        frame = pd.DataFrame({
+        return pd.DataFrame({
             "arc": np.arange(g.n_arcs),
             "arc_id": pd.Series(list(ids), dtype=object),
             "flow": self.flow,
@@ -163,7 +163,6 @@ class AssignmentResult:
             "volume_capacity": self.volume_capacity,
             "capacity_group": pd.Series(group_label, dtype=object),
         })
-        return frame
 
     def groups_frame(self) -> pd.DataFrame:
         """Capacity-group table: flow, capacity, volume/capacity and delay per group."""

@@ -8,7 +8,8 @@ of tab-separated fields ending with ``;``, demand blocks ``Origin o`` followed b
 
 The link cost is TNTP's generalised cost::
 
-    cost = fft * (1 + b * (flow / capacity) ** power) + toll_factor * toll + distance_factor * length
+    cost = fft * (1 + b * (flow / capacity) ** power)
+           + toll_factor * toll + distance_factor * length
 
 The toll and distance terms are fixed: they are not scaled by the BPR term. The
 factors come from explicit arguments, else from the ``<TOLL FACTOR>`` and
@@ -434,7 +435,8 @@ def read_tntp(
                                    what="TNTP folder")
     net_path = _find(base, "_net.tntp", required=True)
     trips_path = _find(base, "_trips.tntp", required=True)
-    assert net_path is not None and trips_path is not None
+    assert net_path is not None
+    assert trips_path is not None
     meta, links = read_net(net_path)
     problems: list[Problem] = []
     n_zones = _meta_int(meta, "NUMBER OF ZONES", net_path.name, problems)

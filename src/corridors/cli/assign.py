@@ -1,0 +1,137 @@
+"""``corridors assign``: equilibrium assignment of demand onto a network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from corridors import atomic
+from corridors.assignment.equilibrium import ALGORITHMS, Algorithm
+from corridors.assignment.errors import AssignmentInputError
+from corridors.errors import Problem
+
+
+def _progress(console: Console, max_iter: int) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("iteration {task.completed:.0f}/{task.total:.0f}"),
+        TextColumn("gap {task.fields[gap]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _check_algorithm(value: str) -> Algorithm:
+    if value not in ALGORITHMS:
+        raise typer.BadParameter(f"unknown algorithm {value!r}; use one of {', '.join(ALGORITHMS)}")
+    return value  # type: ignore[return-value]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``assign`` command."""
+
+    @app.command("assign")
+    def assign(
+        network: Path | None = typer.Argument(None, help="Corridor network folder."),
+        demand: Path | None = typer.Argument(None, help="Demand CSV (origin, destination, "
+                                                        "commodity, volume, unit)."),
+        tntp: Path | None = typer.Option(None, "--tntp", help="TNTP network folder instead."),
+        algorithm: str = typer.Option("bfw", "--algorithm", "-a",
+                                      help="bfw, cfw, fw or msa."),
+        gap: float = typer.Option(1e-4, "--gap", help="Target relative gap."),
+        max_iter: int = typer.Option(500, "--max-iter", help="Most iterations."),
+        output: Path = typer.Option(..., "--output", "-o", help="Flow table to write (CSV)."),
+        unit: str = typer.Option("TEU", "--unit", help="TEU or tonne (corridor networks)."),
+        vot: float | None = typer.Option(None, "--vot", help="Value of time, USD per unit-hour."),
+        year: int | None = typer.Option(None, "--year", help="Network year (planned links)."),
+        threshold: float = typer.Option(0.8, "--threshold",
+                                        help="List groups above this volume/capacity."),
+    ) -> None:
+        """Assign demand at user equilibrium and write link flows.
+
+        Either a TNTP folder (--tntp) or a corridor NETWORK folder and DEMAND table.
+        """
+        alg = _check_algorithm(algorithm)
+        console = Console(stderr=True)
+        if tntp is not None:
+            if network is not None or demand is not None:
+                raise typer.BadParameter("give either --tntp or NETWORK DEMAND, not both")
+            _assign_tntp(console, tntp, alg, gap, max_iter, output)
+            return
+        if network is None or demand is None:
+            raise AssignmentInputError(
+                [Problem("command line", None, "NETWORK DEMAND", None,
+                         "give a corridor network folder and a demand CSV, or --tntp FOLDER")],
+                what="corridors assign")
+        _assign_network(console, network, demand, alg, gap, max_iter, output, unit=unit,
+                        vot=vot, year=year, threshold=threshold)
+
+
+def _assign_tntp(console: Console, folder: Path, algorithm: Algorithm, gap: float,
+                 max_iter: int, output: Path) -> None:
+    from corridors.assignment.equilibrium import assign_equilibrium  # noqa: PLC0415
+    from corridors.assignment.tntp import read_tntp  # noqa: PLC0415
+
+    net = read_tntp(folder)
+    graph = net.graph()
+    with _progress(console, max_iter) as progress:
+        task = progress.add_task(f"{net.name} {algorithm}", total=max_iter, gap="-")
+
+        def tick(iteration: int, value: float) -> None:
+            progress.update(task, completed=iteration, gap=f"{value:.2e}")
+
+        result = assign_equilibrium(graph, net.demand, algorithm=algorithm, gap=gap,
+                                    max_iter=max_iter, callback=tick, keep_routes=False)
+        progress.update(task, completed=max_iter if result.converged else result.iterations)
+    lk = net.links
+    frame = lk[["init_node", "term_node"]].copy()
+    frame["volume"] = result.flow
+    frame["cost"] = result.cost
+    frame["time"] = result.time
+    frame["volume_capacity"] = result.volume_capacity
+    atomic.write_text(output, frame.to_csv(index=False, float_format="%.10g"))
+    state = "converged" if result.converged else "NOT converged"
+    console.print(f"{state}: {result.iterations} iterations, relative gap {result.gap:.3e}, "
+                  f"Beckmann objective {result.objective:.10g}; wrote {output}",
+                  highlight=False)
+
+
+def _assign_network(console: Console, network: Path, demand: Path, algorithm: Algorithm,
+                    gap: float, max_iter: int, output: Path, *, unit: str,
+                    vot: float | None, year: int | None, threshold: float) -> None:
+    from corridors.assignment.corridor import assign_corridors  # noqa: PLC0415
+    from corridors.cli.common import cost_parameters, load_network  # noqa: PLC0415
+    from corridors.simulation.io import read_demand  # noqa: PLC0415
+
+    net = load_network(network)
+    table = read_demand(demand)
+    params = cost_parameters(unit=unit, vot=vot, carbon_price=0.0, year=year, close=None)
+    with _progress(console, max_iter) as progress:
+        task = progress.add_task(f"assign {algorithm}", total=max_iter, gap="-")
+
+        def tick(iteration: int, value: float) -> None:
+            progress.update(task, completed=iteration, gap=f"{value:.2e}")
+
+        res = assign_corridors(net, table, params=params, algorithm=algorithm, gap=gap,
+                               max_iter=max_iter, threshold=threshold, callback=tick)
+        progress.update(task, completed=max_iter if res.result.converged
+                        else res.result.iterations)
+    atomic.write_text(output, res.links().to_csv(index=False, float_format="%.10g"))
+    out = Console()
+    r = res.result
+    out.print(f"{'converged' if r.converged else 'NOT converged'}: {r.iterations} iterations, "
+              f"relative gap {r.gap:.3e}; wrote {output}", highlight=False)
+    worst = res.bottlenecks()
+    if worst.empty:
+        out.print(f"no node or link above {threshold:.0%} of capacity", highlight=False)
+        return
+    out.print(f"above {threshold:.0%} of capacity:", highlight=False)
+    for row in worst.itertuples(index=False):
+        out.print(f"  {row.label}: {row.flow:,.0f} / {row.capacity:,.0f} {res.unit}/yr "
+                  f"(v/c {row.volume_capacity:.2f}, delay {row.delay_h:.1f} h)",
+                  highlight=False, markup=False)
