@@ -14,7 +14,7 @@ def test_compare_table(run_cli, mini_path):
     lines = r.out.splitlines()
     rows = [ln for ln in lines if "northern" in ln or "middle" in ln]
     assert "northern" in rows[0]  # cheapest first at VOT 10
-    assert "1,950" in rows[0]
+    assert "1,980" in rows[0]
     assert "2,700" in rows[1]
 
 

@@ -9,11 +9,16 @@ $800, 160 g x 250 km x 10 t = 400 kg | Delta: ferry -> rail 6 h $150 | l4 10 h $
 100 kg | terminal Echo 2 h $50.
 Totals: 87 h, $2,700, 660 kg, 1,550 km, 3 borders (CN-KZ, KZ-AZ, AZ-DE), 3 transfers.
 
-Northern: terminal 2 h $50 | l1 6 h $300 60 kg | Bravo 15 h $300 | l5 10 h $300 100 kg |
-Foxtrot: border 20 h $50 + gauge change 24 h $300 | l6 1,000 km 20 h $600 200 kg |
-terminal 2 h $50. Totals: 99 h, $1,950, 360 kg, 1,800 km, 3 borders, 2 transfers.
+Northern: terminal 2 h $50 | l1 6 h $300 60 kg | Bravo: into KZ 10 h $100 + gauge change
+5 h $200 | out of KZ at Bravo 3 h $30 | l5 10 h $300 100 kg | into RU at Foxtrot 20 h $50 |
+gauge change 24 h $300 | l6 1,000 km 20 h $600 200 kg (no exit clearance at Foxtrot) |
+terminal 2 h $50. Totals: 102 h, $1,980, 360 kg, 1,800 km, 3 borders, 2 transfers.
 
-Generalised cost = USD + VOT x hours: the two are equal at VOT = 750 / 12 = 62.5 USD/h.
+Generalised cost = USD + VOT x hours: the two are equal at VOT = 720 / 15 = 48 USD/h.
+
+Borders are directional: a crossing pays the outbound clearance where it leaves a country
+and the inbound clearance where it enters. Eastbound on the middle corridor the train
+leaves KZ at Bravo (3 h, $30) instead of entering it (10 h, $100): 80 h and $2,630.
 """
 
 from __future__ import annotations
@@ -45,12 +50,12 @@ def test_totals_per_corridor_match_hand_computation(mini):
     assert middle.km == pytest.approx(1550.0)
     assert (middle.borders, middle.transfers) == (3, 3)
     assert middle.link_ids == ("l1", "l2", "l3", "l4")
-    assert northern.hours == pytest.approx(99.0)
-    assert northern.usd == pytest.approx(1950.0)
+    assert northern.hours == pytest.approx(102.0)
+    assert northern.usd == pytest.approx(1980.0)
     assert northern.kg_co2e == pytest.approx(360.0)
     assert northern.km == pytest.approx(1800.0)
     assert (northern.borders, northern.transfers) == (3, 2)
-    assert northern.generalised_cost_usd == pytest.approx(1950 + 10 * 99)
+    assert northern.generalised_cost_usd == pytest.approx(1980 + 10 * 102)
 
 
 def test_per_tonne_costs_use_tonne_tariffs(mini):
@@ -61,7 +66,7 @@ def test_per_tonne_costs_use_tonne_tariffs(mini):
     assert routes["middle"].kg_co2e == pytest.approx(66.0)
 
 
-@pytest.mark.parametrize(("vot", "cheapest"), [(10.0, "northern"), (62.0, "northern"), (63.0, "middle"), (100.0, "middle")])
+@pytest.mark.parametrize(("vot", "cheapest"), [(10.0, "northern"), (47.0, "northern"), (49.0, "middle"), (100.0, "middle")])
 def test_value_of_time_switches_route_at_hand_computed_point(mini, vot, cheapest):
     routes = compare(mini, "Alpha", "Echo", params=CostParameters(value_of_time_usd_h=vot))
     assert routes[0].corridor == cheapest
@@ -69,10 +74,10 @@ def test_value_of_time_switches_route_at_hand_computed_point(mini, vot, cheapest
 
 
 def test_carbon_price_enters_generalised_cost(mini):
-    # at VOT 10 and USD 1,000/t CO2e: middle 2700+870+660 = 4230; northern 1950+990+360 = 3300
+    # at VOT 10 and USD 1,000/t CO2e: middle 2700+870+660 = 4230; northern 1980+1020+360 = 3360
     routes = _by_corridor(compare(mini, "xa", "xe", params=CostParameters(value_of_time_usd_h=10, carbon_price_usd_t=1000)))
     assert routes["middle"].generalised_cost_usd == pytest.approx(4230.0)
-    assert routes["northern"].generalised_cost_usd == pytest.approx(3300.0)
+    assert routes["northern"].generalised_cost_usd == pytest.approx(3360.0)
 
 
 def test_steps_list_borders_transfers_and_scheduled_wait(mini):
@@ -89,10 +94,23 @@ def test_steps_list_borders_transfers_and_scheduled_wait(mini):
     assert middle.node_ids == ("xa", "xb", "xc", "xd", "xe")
 
 
-def test_reverse_direction_uses_same_links(mini):
+def test_reverse_direction_uses_same_links_and_outbound_clearance(mini):
     back = _by_corridor(compare(mini, "Echo", "Alpha"))["middle"]
     assert back.link_ids == ("l4", "l3", "l2", "l1")
-    assert back.hours == pytest.approx(87.0)
+    assert back.hours == pytest.approx(80.0)
+    assert back.usd == pytest.approx(2630.0)
+    kinds = [(s.kind, s.node_id or s.link_id) for s in back.steps]
+    assert kinds[-4:] == [("transfer", "xb"), ("border", "xb"), ("link", "l1"), ("terminal", "xa")]
+
+
+def test_northern_pays_exit_and_entry_in_order(mini):
+    northern = _by_corridor(compare(mini, "Alpha", "Echo"))["northern"]
+    kinds = [(s.kind, s.node_id or s.link_id, s.hours) for s in northern.steps]
+    assert kinds == [
+        ("terminal", "xa", 2.0), ("link", "l1", 6.0), ("border", "xb", 10.0), ("transfer", "xb", 5.0),
+        ("border", "xb", 3.0), ("link", "l5", 10.0), ("border", "xf", 20.0), ("transfer", "xf", 24.0),
+        ("link", "l6", 20.0), ("terminal", "xe", 2.0),
+    ]
 
 
 def test_planned_link_opens_in_its_year(mini):

@@ -60,8 +60,11 @@ def _empty(table: Table) -> pd.DataFrame:
 
 
 def _first_per_cell(problems: list[Problem]) -> list[Problem]:
-    """Keep the first problem of each cell: a value that failed to parse is not
-    reported again by the rules that then find it missing."""
+    """Keep the first problem of each cell.
+
+    A value that failed to parse is not reported again by the rules that then find it
+    missing.
+    """
     seen: set[tuple[str, int | None, str | None]] = set()
     out: list[Problem] = []
     for p in problems:
@@ -205,6 +208,7 @@ def build_network(
     coords: list[list[tuple[float, float]]] = [[]] * len(links)
     requests: list[tuple[tuple[float, float], tuple[float, float], tuple[str, ...]]] = []
     at_sea: list[int] = []
+    geometries = [str(g or "") for g in links["geometry"]]
     for i, row in enumerate(links.itertuples(index=False)):
         a, b = xy[str(row.from_node_id)], xy[str(row.to_node_id)]
         geometry = str(getattr(row, "geometry", "") or "")
@@ -223,7 +227,7 @@ def build_network(
             if np.isnan(km[i]):
                 km[i] = leg.km
             passages[i] = leg.passages
-            if not str(links["geometry"].iat[i] or ""):
+            if not geometries[i]:
                 coords[i] = leg.coords
     links["km"] = km
     links["passages"] = pd.Series(passages, index=links.index, dtype=object)

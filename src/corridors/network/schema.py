@@ -268,7 +268,8 @@ NODE = Table(
             unit="h",
             default=0.0,
             minimum=0,
-            description="Border clearance time for a unit passing through this node.",
+            description="Clearance time entering this node's country over a link from "
+            "another country (inbound).",
         ),
         Field(
             "border_usd_teu",
@@ -276,7 +277,7 @@ NODE = Table(
             unit="USD/TEU",
             default=0.0,
             minimum=0,
-            description="Border clearance cost per TEU.",
+            description="Inbound clearance cost per TEU.",
         ),
         Field(
             "border_usd_t",
@@ -284,7 +285,29 @@ NODE = Table(
             unit="USD/t",
             default=0.0,
             minimum=0,
-            description="Border clearance cost per tonne.",
+            description="Inbound clearance cost per tonne.",
+        ),
+        Field(
+            "border_exit_h",
+            "float",
+            unit="h",
+            minimum=0,
+            description="Clearance time leaving this node's country over a link to another "
+            "country (outbound); blank: same as border_h.",
+        ),
+        Field(
+            "border_exit_usd_teu",
+            "float",
+            unit="USD/TEU",
+            minimum=0,
+            description="Outbound clearance cost per TEU; blank: same as border_usd_teu.",
+        ),
+        Field(
+            "border_exit_usd_t",
+            "float",
+            unit="USD/t",
+            minimum=0,
+            description="Outbound clearance cost per tonne; blank: same as border_usd_t.",
         ),
         Field(
             "capacity_teu_yr",

@@ -7,15 +7,17 @@ that start or end there. Arcs:
 
 ``link``
     ``D(u, l) -> A(v, l)``: moving over a link (and waiting for its scheduled service).
+    A link between two countries also pays the outbound clearance of ``u``
+    (``border_exit_*``) and the inbound clearance of ``v`` (``border_*``), so each
+    direction of a crossing has its own border time (CAREC publishes them apart).
 ``through``
-    ``A(n, l) -> D(n, l)``: passing a node on the same mode and gauge; pays the
-    node's border clearance, if any.
+    ``A(n, l) -> D(n, l)``: passing a node on the same mode and gauge.
 ``transfer``
     ``A(n, l) -> D(n, l')``: changing mode or gauge (rail -> ferry, 1520 -> 1435 mm);
-    pays handling and border clearance.
+    pays handling.
 ``origin`` / ``destination``
     ``S(n) -> D(n, l)`` and ``A(n, l) -> T(n)``: terminal handling where the trip starts
-    and ends (plus clearance at the destination).
+    and ends.
 
 Every arc carries hours, USD, kg CO2e and km per unit, and a generalised cost; arcs at
 a node with a capacity share one capacity group (as do both directions of a
@@ -139,6 +141,33 @@ def _capacity(frame: pd.DataFrame, params: CostParameters) -> FloatArray:
     return np.where(np.isnan(tonnes), teu * params.tonnes_per_teu, tonnes)
 
 
+def border_clearance(
+    nodes: pd.DataFrame, per_unit: str
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Inbound and outbound clearance of each node: hours and USD per unit.
+
+    Parameters
+    ----------
+    nodes : pandas.DataFrame
+        Node table.
+    per_unit : {"teu", "t"}
+        Which money columns to use.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Inbound hours, inbound USD, outbound hours, outbound USD; blank outbound
+        values take the inbound ones.
+    """
+    entry_h = nodes["border_h"].to_numpy(dtype=float)
+    entry_usd = nodes[f"border_usd_{per_unit}"].to_numpy(dtype=float)
+    exit_h = nodes["border_exit_h"].to_numpy(dtype=float)
+    exit_usd = nodes[f"border_exit_usd_{per_unit}"].to_numpy(dtype=float)
+    exit_h = np.where(np.isnan(exit_h), entry_h, exit_h)
+    exit_usd = np.where(np.isnan(exit_usd), entry_usd, exit_usd)
+    return entry_h, entry_usd, exit_h, exit_usd
+
+
 def link_times(links: pd.DataFrame) -> tuple[FloatArray, FloatArray]:
     """Moving time and expected scheduled wait of each link, hours.
 
@@ -229,8 +258,7 @@ def build_graph(network: Network, params: CostParameters | None = None) -> Expan
 
     handling_h = nodes["handling_h"].to_numpy(dtype=float)
     handling_usd = nodes[f"handling_usd_{per_unit}"].to_numpy(dtype=float)
-    border_h = nodes["border_h"].to_numpy(dtype=float)
-    border_usd = nodes[f"border_usd_{per_unit}"].to_numpy(dtype=float)
+    entry_h, entry_usd, exit_h, exit_usd = border_clearance(nodes, per_unit)
     n_link_arcs = len(tail)
     vertex_node = np.empty(next_vertex, dtype=np.int64)
     vertex_node[:n_nodes] = np.arange(n_nodes)
@@ -246,22 +274,17 @@ def build_graph(network: Network, params: CostParameters | None = None) -> Expan
             for lb, (_arr_b, dep_b) in pairs.items():
                 tail.append(arr_a)
                 head.append(dep_b)
-                if la == lb:
-                    kind.append(THROUGH)
-                    node_h.append(border_h[n])
-                    node_usd.append(border_usd[n])
-                else:
-                    kind.append(TRANSFER)
-                    node_h.append(border_h[n] + handling_h[n])
-                    node_usd.append(border_usd[n] + handling_usd[n])
+                kind.append(THROUGH if la == lb else TRANSFER)
+                node_h.append(0.0 if la == lb else handling_h[n])
+                node_usd.append(0.0 if la == lb else handling_usd[n])
                 a_link.append(-1)
                 a_node.append(n)
         for _, (arr, dep) in pairs.items():
             tail.extend((n, arr))
             head.extend((dep, n_nodes + n))
             kind.extend((ORIGIN, DESTINATION))
-            node_h.extend((handling_h[n], handling_h[n] + border_h[n]))
-            node_usd.extend((handling_usd[n], handling_usd[n] + border_usd[n]))
+            node_h.extend((handling_h[n], handling_h[n]))
+            node_usd.extend((handling_usd[n], handling_usd[n]))
             a_link.extend((-1, -1))
             a_node.extend((n, n))
 
@@ -280,6 +303,12 @@ def build_graph(network: Network, params: CostParameters | None = None) -> Expan
     hours[is_link] = travel[li] + wait[li]
     wait_arr[is_link] = wait[li]
     usd[is_link] = tariff[li]
+    # a crossing pays outbound clearance where it leaves and inbound where it arrives
+    countries = nodes["country"].to_numpy()
+    u_node, v_node = vertex_node[t_arr[is_link]], vertex_node[h_arr[is_link]]
+    crossing = countries[u_node] != countries[v_node]
+    hours[is_link] += np.where(crossing, exit_h[u_node] + entry_h[v_node], 0.0)
+    usd[is_link] += np.where(crossing, exit_usd[u_node] + entry_usd[v_node], 0.0)
     kg[is_link] = co2[li]
     dist[is_link] = km[li]
     hours[n_link_arcs:] = node_h

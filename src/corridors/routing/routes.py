@@ -17,6 +17,7 @@ from corridors.routing.graph import (
     THROUGH,
     TRANSFER,
     ExpandedGraph,
+    border_clearance,
     build_graph,
 )
 from corridors.routing.paths import Path, k_shortest_paths, shortest_path
@@ -192,11 +193,10 @@ def route_from_path(graph: ExpandedGraph, path: Path, *, corridor: str | None = 
     nodes, links = net.nodes, net.links
     node_ids = nodes["node_id"].to_numpy()
     countries = nodes["country"].to_numpy()
-    handling_h = nodes["handling_h"].to_numpy(dtype=float)
     per_unit = "teu" if graph.unit == "TEU" else "t"
+    handling_h = nodes["handling_h"].to_numpy(dtype=float)
     handling_usd = nodes[f"handling_usd_{per_unit}"].to_numpy(dtype=float)
-    border_h = nodes["border_h"].to_numpy(dtype=float)
-    border_usd = nodes[f"border_usd_{per_unit}"].to_numpy(dtype=float)
+    entry_h, entry_usd, exit_h, exit_usd = border_clearance(nodes, per_unit)
     steps: list[Step] = []
     tags: list[tuple[str, ...]] = []
     borders = transfers = 0
@@ -204,10 +204,15 @@ def route_from_path(graph: ExpandedGraph, path: Path, *, corridor: str | None = 
     for a in path.arcs:
         k = int(graph.kind[a])
         if k == LINK:
-            i = int(graph.arc_link[a])
-            row = links.iloc[i]
-            u = str(node_ids[graph.vertex_node[graph.tail[a]]])
-            v = str(node_ids[graph.vertex_node[graph.head[a]]])
+            row = links.iloc[int(graph.arc_link[a])]
+            nu = int(graph.vertex_node[graph.tail[a]])
+            nv = int(graph.vertex_node[graph.head[a]])
+            u, v = str(node_ids[nu]), str(node_ids[nv])
+            crossing = bool(countries[nu] != countries[nv])
+            out_h, out_usd = (exit_h[nu], exit_usd[nu]) if crossing else (0.0, 0.0)
+            in_h, in_usd = (entry_h[nv], entry_usd[nv]) if crossing else (0.0, 0.0)
+            if out_h or out_usd:
+                steps.append(Step(kind="border", node_id=u, hours=out_h, usd=out_usd))
             steps.append(
                 Step(
                     kind="link",
@@ -215,36 +220,31 @@ def route_from_path(graph: ExpandedGraph, path: Path, *, corridor: str | None = 
                     from_node_id=u,
                     to_node_id=v,
                     mode=str(row["mode"]),
-                    hours=float(graph.hours[a]),
+                    hours=float(graph.hours[a] - out_h - in_h),
                     wait_h=float(graph.wait_h[a]),
-                    usd=float(graph.usd[a]),
+                    usd=float(graph.usd[a] - out_usd - in_usd),
                     kg_co2e=float(graph.kg_co2e[a]),
                     km=float(graph.km[a]),
                 )
             )
-            tags.append(graph.link_tags[i])
-            if countries[net.node_index[u]] != countries[net.node_index[v]]:
-                borders += 1
+            if in_h or in_usd:
+                steps.append(Step(kind="border", node_id=v, hours=in_h, usd=in_usd))
+            tags.append(graph.link_tags[int(graph.arc_link[a])])
+            borders += int(crossing)
             continue
         n = int(graph.arc_node[a])
         nid = str(node_ids[n])
+        terminal = Step(
+            kind="terminal", node_id=nid, hours=float(handling_h[n]), usd=float(handling_usd[n])
+        )
         if k == ORIGIN:
             origin = nid
-            if handling_h[n] or handling_usd[n]:
-                steps.append(
-                    Step(
-                        kind="terminal",
-                        node_id=nid,
-                        hours=float(handling_h[n]),
-                        usd=float(handling_usd[n]),
-                    )
-                )
-            continue
-        if border_h[n] or border_usd[n]:
-            steps.append(
-                Step(kind="border", node_id=nid, hours=float(border_h[n]), usd=float(border_usd[n]))
-            )
-        if k == TRANSFER:
+        elif k == DESTINATION:
+            destination = nid
+        if k in (ORIGIN, DESTINATION):
+            if terminal.hours or terminal.usd:
+                steps.append(terminal)
+        elif k == TRANSFER:
             transfers += 1
             steps.append(
                 Step(
@@ -254,17 +254,6 @@ def route_from_path(graph: ExpandedGraph, path: Path, *, corridor: str | None = 
                     usd=float(handling_usd[n]),
                 )
             )
-        elif k == DESTINATION:
-            destination = nid
-            if handling_h[n] or handling_usd[n]:
-                steps.append(
-                    Step(
-                        kind="terminal",
-                        node_id=nid,
-                        hours=float(handling_h[n]),
-                        usd=float(handling_usd[n]),
-                    )
-                )
         elif k != THROUGH:  # pragma: no cover - all kinds handled
             raise AssertionError(k)
     arcs = list(path.arcs)
