@@ -16,3 +16,24 @@ def test_doc_examples(path):
     result = doctest.testfile(str(path), module_relative=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_readme_comparison_table_matches_the_model():
+    """The README's Xi'an -> Duisburg table is what `corridors compare` gives today."""
+    from corridors.datasets import eurasia_path
+    from corridors.network import read_network
+    from corridors.routing import compare
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("| corridor | days | USD | kg CO2e | km | borders | transfers |")
+    rows = []
+    for line in text[start:].splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([c.strip() for c in line.strip("|").split("|")])
+    routes = compare(read_network(eurasia_path()), "Xi'an", "Duisburg")
+    expected = [
+        [r.corridor, f"{r.days:.1f}", f"{r.usd:,.0f}", f"{r.kg_co2e:,.0f}", f"{r.km:,.0f}", str(r.borders), str(r.transfers)]
+        for r in routes
+    ]
+    assert rows == expected, "README table is stale: rerun `corridors compare \"Xi'an\" Duisburg`"
