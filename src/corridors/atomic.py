@@ -17,6 +17,9 @@ from pathlib import Path
 FILE_MODE = 0o644
 """Permissions of files written (temporary files are created private)."""
 
+FOLDER_MODE = 0o755
+"""Permissions of folders written (temporary folders are created private)."""
+
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically; return the path."""
@@ -49,6 +52,7 @@ def atomic_folder(path: str | os.PathLike[str]) -> Iterator[Path]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    tmp.chmod(FOLDER_MODE)
     try:
         yield tmp
     except BaseException:

@@ -143,3 +143,12 @@ def test_routes_lists_k_alternatives(run_cli, mini_path):
     r = run_cli("routes", "Alpha", "Echo", "-n", str(mini_path), "--corridor", "northern")
     assert r.code == 0, r.err
     assert "middle" not in r.out
+
+
+def test_outputs_are_readable_by_others(run_cli, mini_path, tmp_path):
+    import stat
+
+    r = run_cli("network", "export", str(mini_path), "-f", "gmns", "-o", str(tmp_path / "g"))
+    assert r.code == 0, r.err
+    assert stat.S_IMODE((tmp_path / "g").stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / "g" / "node.csv").stat().st_mode) == 0o644

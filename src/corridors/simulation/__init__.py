@@ -1,1 +1,89 @@
-"""corridors.simulation."""
+"""Discrete-event simulation of corridor operations (SimPy).
+
+Layers: :mod:`~corridors.simulation.model` (a plain, picklable description of what
+to simulate), :mod:`~corridors.simulation.build` (from a network, a demand and
+routes), :mod:`~corridors.simulation.engine` (one replication),
+:mod:`~corridors.simulation.weather`, :mod:`~corridors.simulation.results` (tables),
+:mod:`~corridors.simulation.replications` (parallel replications and confidence
+intervals), :mod:`~corridors.simulation.reliability` (the reliability term of the
+generalised cost), :mod:`~corridors.simulation.plots` and
+:mod:`~corridors.simulation.io` (reading demand, writing a study).
+
+Example
+-------
+>>> from corridors.simulation import Distribution, ShipmentGenerator, SimulationModel
+>>> from corridors.simulation import Station, Step, simulate, transit_percentiles
+>>> st = Station("border", "border", 2, Distribution.lognormal(10.0, 0.8))
+>>> g = ShipmentGenerator("g", "xian", "alat", (Step.station("border"),), per_day=3.0)
+>>> run = simulate(SimulationModel(stations=(st,), generators=(g,)), seed=1)
+>>> int(transit_percentiles(run)["shipments"].iloc[0]) > 1000
+True
+"""
+
+from __future__ import annotations
+
+from corridors.simulation.build import BuildOptions, build_model, routes_for_demand
+from corridors.simulation.engine import simulate
+from corridors.simulation.model import (
+    UNLIMITED,
+    Closure,
+    Distribution,
+    FerryLine,
+    Ship,
+    ShipmentGenerator,
+    SimulationModel,
+    SimulationModelError,
+    Station,
+    Step,
+    WeatherArea,
+)
+from corridors.simulation.reliability import reliability_from_results
+from corridors.simulation.replications import (
+    Replications,
+    confidence_intervals,
+    replication_seeds,
+    run_replications,
+)
+from corridors.simulation.results import (
+    RunResult,
+    in_system_table,
+    queue_series,
+    resource_table,
+    sailings_table,
+    shipments_table,
+    throughput_table,
+    timeline_table,
+    transit_percentiles,
+)
+
+__all__ = [
+    "UNLIMITED",
+    "BuildOptions",
+    "Closure",
+    "Distribution",
+    "FerryLine",
+    "Replications",
+    "RunResult",
+    "Ship",
+    "ShipmentGenerator",
+    "SimulationModel",
+    "SimulationModelError",
+    "Station",
+    "Step",
+    "WeatherArea",
+    "build_model",
+    "confidence_intervals",
+    "in_system_table",
+    "queue_series",
+    "reliability_from_results",
+    "replication_seeds",
+    "resource_table",
+    "routes_for_demand",
+    "run_replications",
+    "sailings_table",
+    "shipments_table",
+    "simulate",
+    "throughput_table",
+    "timeline_table",
+    "transit_percentiles",
+]

@@ -45,7 +45,7 @@ import pandas as pd
 
 from corridors.errors import DemandError, Problem, UnknownPlaceError, UnreachableError
 from corridors.network.model import Network
-from corridors.routing import CostParameters, Route, compare
+from corridors.routing import CostParameters, Route, alternatives, build_graph, compare
 from corridors.simulation.model import (
     HOURS_PER_YEAR,
     UNLIMITED,
@@ -61,6 +61,7 @@ from corridors.simulation.model import (
     StationKind,
     Step,
     WeatherArea,
+    line_unit,
 )
 from corridors.simulation.weather import CASPIAN_STORM_DAYS
 
@@ -132,6 +133,17 @@ class BuildOptions:
         Maintenance windows on nodes, links, stations or ferry lines.
     year : int, optional
         Use only demand rows of this year.
+    route_choice : str
+        ``cheapest`` or ``logit`` (see :func:`routes_for_demand`).
+    k_routes : int
+        Alternatives per corridor for ``logit``.
+    logit_scale_usd : float
+        Spread of the logit, USD per TEU.
+    port_handling_h : float, optional
+        Handling time at a port where a ship is boarded or left, hours. Default 8 h
+        (ferry handling 6-8 h, SEANEWS-2021 in corridor-facts.md): the node's
+        ``handling_h`` may include the wait for ferry space, which the simulation
+        produces itself. ``None``: the node's ``handling_h``.
     """
 
     days: float = 365.0
@@ -153,13 +165,17 @@ class BuildOptions:
     section_paths_per_day: float = 24.0
     ferry_departure: Departure = "when_full"
     ferry_max_wait_h: float = 48.0
-    ferry_empty_wait_h: float = 24.0
+    ferry_empty_wait_h: float = 6.0
     ferry_berths: int = 1
     storm_days_per_month: tuple[float, ...] = CASPIAN_STORM_DAYS
     storm_mean_h: float = 72.0
     weather: tuple[WeatherArea, ...] | None = None
     closures: tuple[Closure, ...] = ()
     year: int | None = None
+    route_choice: Literal["cheapest", "logit"] = "cheapest"
+    k_routes: int = 3
+    logit_scale_usd: float = 300.0
+    port_handling_h: float | None = 8.0
 
 
 def _num(value: object) -> float:
@@ -173,7 +189,7 @@ def _num(value: object) -> float:
 def _hours(value: object) -> float:
     """A time in hours from a table cell; blank counts as 0."""
     v = _num(value)
-    return v if v == v else 0.0
+    return 0.0 if math.isnan(v) else v
 
 
 def _servers(node: pd.Series, mean_h: float) -> int:
@@ -193,21 +209,69 @@ def routes_for_demand(
     *,
     corridors: Sequence[str] | None = None,
     params: CostParameters | None = None,
+    choice: Literal["cheapest", "logit"] = "cheapest",
+    k: int = 3,
+    logit_scale_usd: float = 300.0,
 ) -> dict[tuple[str, str], list[tuple[Route, float]]]:
-    """The cheapest route (optionally on given corridors) of each O-D pair, share 1.
+    """Routes and shares of each O-D pair, optionally restricted to some corridors.
 
-    Pairs no allowed corridor connects are left out and logged.
+    Parameters
+    ----------
+    network : Network
+        The network.
+    pairs : sequence of (origin, destination)
+        Node ids.
+    corridors : sequence of str, optional
+        Allowed corridors (a route may use a corridor's links and shared links).
+    params : CostParameters, optional
+        Routing parameters (default per TEU).
+    choice : str
+        ``cheapest``: all volume on the least-cost route. ``logit``: volume shared
+        over the ``k`` least-cost routes (on each allowed corridor) in proportion to
+        ``exp(-generalised cost / logit_scale_usd)``; shares under 1% are dropped.
+    k : int
+        Alternatives considered per corridor (``logit``).
+    logit_scale_usd : float
+        Spread of the logit, USD per TEU: routes this much dearer get e^-1 times
+        the share.
+
+    Returns
+    -------
+    dict
+        ``{(origin, destination): [(route, share), ...]}``; pairs no allowed
+        corridor connects are left out (logged).
     """
     params = params or CostParameters(unit="TEU")
+    graph = build_graph(network, params)
+    wanted: tuple[str | None, ...] = tuple(corridors) if corridors is not None else (None,)
     out: dict[tuple[str, str], list[tuple[Route, float]]] = {}
     for o, d in dict.fromkeys(pairs):
-        try:
-            routes = compare(network, o, d, params=params,
-                             corridors=tuple(corridors) if corridors is not None else None)
-        except UnreachableError as exc:
-            log.info("no route %s -> %s: %s", o, d, exc)
+        found: dict[tuple[str, ...], Route] = {}
+        for c in wanted:
+            try:
+                if choice == "logit":
+                    routes = alternatives(network, o, d, k=k, params=params, corridor=c)
+                else:
+                    routes = compare(network, o, d, params=params, graph=graph,
+                                     corridors=None if c is None else (c,))
+            except UnreachableError as exc:
+                log.info("no route %s -> %s on %s: %s", o, d, c or "any corridor", exc)
+                continue
+            for route in routes:
+                labelled = replace(route, corridor=c) if c is not None else route
+                found.setdefault(labelled.link_ids, labelled)
+        if not found:
             continue
-        out[(o, d)] = [(routes[0], 1.0)]
+        ranked = sorted(found.values(), key=lambda r: r.generalised_cost_usd)
+        if choice != "logit":
+            out[(o, d)] = [(ranked[0], 1.0)]
+            continue
+        best = ranked[0].generalised_cost_usd
+        weights = [math.exp(-(r.generalised_cost_usd - best) / logit_scale_usd) for r in ranked]
+        total = sum(weights)
+        kept = [(r, w / total) for r, w in zip(ranked, weights, strict=True) if w / total >= 0.01]
+        norm = sum(w for _, w in kept)
+        out[(o, d)] = [(r, w / norm) for r, w in kept]
     return out
 
 
@@ -215,7 +279,6 @@ class _Builder:
     def __init__(self, network: Network, options: BuildOptions) -> None:
         self.net = network
         self.opt = options
-        self.nodes = network.nodes.set_index("node_id", drop=False)
         self.links = network.links.set_index("link_id", drop=False)
         self.stations: dict[str, Station] = {}
         self.lines: dict[str, FerryLine] = {}
@@ -224,12 +287,16 @@ class _Builder:
             {str(k): v for k, v in vessels.groupby("link_id", sort=False)} if len(vessels) else {}
         )
 
+    def node(self, node_id: str) -> pd.Series:
+        """The node table row of ``node_id``."""
+        return self.net.nodes.iloc[self.net.node_index[node_id]]
+
     # -- resources -----------------------------------------------------------------------
     def _node_station(self, prefix: str, kind: StationKind, node_id: str, mean_h: float,
                       dist: Distribution) -> str:
         sid = f"{prefix}:{node_id}"
         if sid not in self.stations:
-            node = self.nodes.loc[node_id]
+            node = self.node(node_id)
             self.stations[sid] = Station(sid, kind, _servers(node, mean_h), dist,
                                          name=f"{node['name']} ({kind})", node_id=node_id)
         return sid
@@ -300,6 +367,8 @@ class _Builder:
                            None)
                 modes = {prev, nxt}
                 if modes & {"ferry", "sea"}:
+                    if self.opt.port_handling_h is not None:
+                        h = self.opt.port_handling_h
                     sid = self._node_station("port", "port", node, h, self._handling(h))
                 elif modes == {"rail"}:
                     sid = self._node_station("gauge", "transshipment", node, h,
@@ -340,12 +409,18 @@ class _Builder:
         return [Step.delay(float(st.hours), link_id=link_id)]
 
     # -- shipments -----------------------------------------------------------------------
-    def generators(self, o: str, d: str, commodity: str, volume: float, unit: str,
-                   route: Route, share: float) -> list[ShipmentGenerator]:
+    def carried(self, g: ShipmentGenerator) -> bool:
+        """Every ferry line of the itinerary has ships that carry the shipment's units."""
+        lines = {f.line_id: f for f in self.lines.values()}
+        return all(line_unit(lines[st.target], g) is not None
+                   for st in g.itinerary if st.kind == "ferry")
+
+    def generators(self, o: str, d: str, *, commodity: str, volume: float, unit: str,
+                   route: Route, share: float, tag: str = "") -> list[ShipmentGenerator]:
         opt = self.opt
         itinerary = self.itinerary(route)
         vol = volume * share
-        base = f"{o}>{d}:{route.corridor}:{commodity}"
+        base = f"{o}>{d}:{route.corridor}{':' + tag if tag else ''}:{commodity}"
         common = {"origin": o, "destination": d, "itinerary": itinerary,
                   "corridor": route.corridor}
         out: list[ShipmentGenerator] = []
@@ -394,7 +469,7 @@ class _Builder:
         lon0, lat0, lon1, lat1 = CASPIAN_BBOX
         ports: list[str] = []
         for line in self.lines.values():
-            ends = [self.nodes.loc[p] for p in (line.port_a, line.port_b)]
+            ends = [self.node(p) for p in (line.port_a, line.port_b)]
             if all(lon0 <= float(n["x_coord"]) <= lon1 and lat0 <= float(n["y_coord"]) <= lat1
                    for n in ends):
                 ports.extend(p for p in (line.port_a, line.port_b) if p not in ports)
@@ -488,20 +563,40 @@ def build_model(
         raise DemandError(problems, what=file)
     pairs = [(o, d) for o, d, _, _ in flows]
     if routes is None:
-        routes = routes_for_demand(network, pairs, corridors=opt.corridors, params=params)
+        routes = routes_for_demand(network, pairs, corridors=opt.corridors, params=params,
+                                   choice=opt.route_choice, k=opt.k_routes,
+                                   logit_scale_usd=opt.logit_scale_usd)
     builder = _Builder(network, opt)
     generators: list[ShipmentGenerator] = []
     skipped = 0
+    notes: list[str] = []
     for (o, d, commodity, unit), volume in flows.items():
-        options_od = routes.get((o, d))
+        options_od = [(r, w) for r, w in routes.get((o, d), ()) if w > 0]
         if not options_od:
             skipped += 1
             continue
-        for route, share in options_od:
-            if share > 0:
-                generators.extend(builder.generators(o, d, commodity, volume, unit, route, share))
+        # keep the routes whose ships can carry this commodity's shipments
+        usable: list[tuple[list[ShipmentGenerator], float]] = []
+        for j, (route, share) in enumerate(options_od):
+            tag = f"r{j + 1}" if len(options_od) > 1 else ""
+            gens = builder.generators(o, d, commodity=commodity, volume=volume, unit=unit,
+                                      route=route, share=1.0, tag=tag)
+            if all(builder.carried(g) for g in gens):
+                usable.append((gens, share))
+            else:
+                notes.append(f"{o}>{d} {commodity}: route via {', '.join(route.link_ids)} "
+                             "left out: no ship of a ferry line on it carries these units")
+        total = sum(w for _, w in usable)
+        if not usable:
+            skipped += 1
+            continue
+        for gens, share in usable:
+            generators.extend(replace(g, per_day=g.per_day * share / total) for g in gens)
+    for note in notes:
+        log.warning(note)
     if skipped:
-        log.info("%d demand flows have no route on the corridors asked for", skipped)
+        log.warning("%d demand flows have no usable route on the corridors asked for", skipped)
+        notes.append(f"{skipped} demand flows have no usable route")
     if not generators:
         raise DemandError([Problem(file, None, None, None,
                                    "no demand row could be routed on the corridors asked for"
@@ -512,9 +607,7 @@ def build_model(
     for g in generators:  # same O-D and corridor from several rows: keep ids unique
         n = ids.get(g.generator_id, 0)
         ids[g.generator_id] = n + 1
-        if n:
-            g = replace(g, generator_id=f"{g.generator_id}#{n + 1}")
-        unique.append(g)
+        unique.append(replace(g, generator_id=f"{g.generator_id}#{n + 1}") if n else g)
     model = SimulationModel(
         stations=tuple(builder.stations.values()),
         ferry_lines=tuple(builder.lines.values()),
@@ -524,5 +617,6 @@ def build_model(
         horizon_h=opt.days * 24.0,
         warmup_h=opt.warmup_days * 24.0,
         name=name or network.name,
+        notes=tuple(notes),
     )
     return model.validate()

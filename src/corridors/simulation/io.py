@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 import math
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from corridors.atomic import atomic_folder
 from corridors.errors import DemandError, Problem, did_you_mean
 from corridors.network.schema import DEMAND
 from corridors.simulation import plots
@@ -55,17 +54,19 @@ def read_demand(path: str | os.PathLike[str]) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     frame.columns = [str(c).strip() for c in frame.columns]
     problems: list[Problem] = []
+    missing: set[str] = set()
     for f in DEMAND.fields:
         if f.name not in frame.columns:
             if f.required:
+                missing.add(f.name)
                 problems.append(Problem(name, None, f.name, None, "required column is missing",
                                         did_you_mean(f.name, frame.columns)))
-            else:
-                frame[f.name] = "" if f.default is None else str(f.default)
-    if problems:
-        raise DemandError(problems, what=name)
+            frame[f.name] = "" if f.default is None else str(f.default)
     out = pd.DataFrame({"_line": range(2, len(frame) + 2)})
     for f in DEMAND.fields:
+        if f.name in missing:
+            out[f.name] = None
+            continue
         col = frame[f.name].astype(str).str.strip().tolist()
         values: list[object] = []
         for i, raw in enumerate(col):
@@ -97,7 +98,7 @@ def read_demand(path: str | os.PathLike[str]) -> pd.DataFrame:
                 values.append(raw)
             else:
                 values.append(raw)
-        out[f.name] = values
+        out[f.name] = pd.Series(values, index=out.index)
     if problems:
         raise DemandError(problems, what=name)
     out.attrs["file"] = name
@@ -136,10 +137,8 @@ def write_study(
     pathlib.Path
         The folder written.
     """
-    out = Path(out_dir).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    try:
+    out = Path(out_dir)
+    with atomic_folder(out) as tmp:
         tables: dict[str, pd.DataFrame] = {
             "transit_od": study.transit_percentiles(),
             "transit_corridor": study.transit_percentiles(by=("corridor",)),
@@ -164,17 +163,5 @@ def write_study(
         if charts:
             plots.save_figure(plots.transit_histogram(study.runs), tmp / "transit_histogram.png")
             plots.save_figure(plots.queue_figure(study.runs), tmp / "queues.png")
-        old = None
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            out.rename(old)
-        tmp.rename(out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     log.info("wrote %s", out)
     return out

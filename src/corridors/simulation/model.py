@@ -22,6 +22,7 @@ import numpy as np
 from corridors.errors import Problem, ProblemsError, did_you_mean
 
 __all__ = [
+    "UNLIMITED",
     "Closure",
     "Distribution",
     "FerryLine",
@@ -31,7 +32,6 @@ __all__ = [
     "SimulationModelError",
     "Station",
     "Step",
-    "UNLIMITED",
     "WeatherArea",
 ]
 

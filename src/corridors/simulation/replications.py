@@ -209,7 +209,7 @@ def run_replications(
                 progress(i + 1, replications)
     else:
         pool: Executor = (ProcessPoolExecutor(max_workers=n_workers) if executor == "process"
-                          else executor)  # type: ignore[assignment]
+                          else executor)
         try:
             futures = {pool.submit(_one, model, ss, horizon_h): i for i, ss in enumerate(seeds)}
             for done, fut in enumerate(as_completed(futures), start=1):

@@ -85,6 +85,7 @@ class RunResult:
     s_ship: np.ndarray
     s_from: np.ndarray
     s_ready: np.ndarray
+    s_decided: np.ndarray
     s_depart: np.ndarray
     s_arrive: np.ndarray
     s_load: np.ndarray
@@ -233,11 +234,13 @@ def _area(times: np.ndarray, grid: np.ndarray) -> np.ndarray:
     t = np.sort(times[np.isfinite(times)])
     csum = np.concatenate(([0.0], np.cumsum(t)))
     n = np.searchsorted(t, grid, side="right")
-    return n * grid - csum[n]
+    out: np.ndarray = n * grid - csum[n]
+    return out
 
 
 def _queue_area(arr: np.ndarray, start: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    return _area(arr, grid) - _area(start, grid)
+    out: np.ndarray = _area(arr, grid) - _area(start, grid)
+    return out
 
 
 def resource_table(r: RunResult) -> pd.DataFrame:
@@ -250,7 +253,7 @@ def resource_table(r: RunResult) -> pd.DataFrame:
     waiting), ``max_queue``, ``utilisation`` (busy server time / (servers x
     horizon); stations only), ``closed_h`` (storms and planned closures).
     """
-    keep, arr, start, end, res = _visits(r)
+    _, arr, start, end, res = _visits(r)
     h = r.horizon_h
     n_res = len(r.res_ids)
     grid = np.array([0.0, h])
@@ -368,36 +371,47 @@ def in_system_table(r: RunResult) -> pd.DataFrame:
     ``travelling``), ``since_h``.
     """
     s = shipments_table(r)
-    s = s[s["status"] == "in_system"]
-    tl = timeline_table(r)
-    last = tl.groupby("shipment").tail(1).set_index("shipment")
-    rows = []
-    for k, row in s.iterrows():
-        rid, state, since = "", "not_started", float(row["created_h"])
-        if k in last.index:
-            v = last.loc[k]
-            rid = str(v["resource"])
-            if not np.isfinite(v["start_h"]):
-                state, since = "waiting", float(v["arrive_h"])
-            elif not np.isfinite(v["end_h"]):
-                state = "in_service" if v["kind"] != "link" else "travelling"
-                since = float(v["start_h"])
-            else:
-                state, since = "travelling", float(v["end_h"])
-        rows.append({"shipment": int(row["shipment"]), "origin": row["origin"],
-                     "destination": row["destination"], "corridor": row["corridor"],
-                     "created_h": float(row["created_h"]), "resource": rid, "state": state,
-                     "since_h": since})
-    return pd.DataFrame(rows, columns=["shipment", "origin", "destination", "corridor",
-                                       "created_h", "resource", "state", "since_h"])
+    s = s[s["status"] == "in_system"].reset_index(drop=True)
+    keep, arr, start, end, res = _visits(r)
+    ship = r.v_ship[keep]
+    order = np.lexsort((r.v_step[keep], ship))
+    last_of = {}
+    if len(order):
+        ends = np.flatnonzero(np.r_[ship[order][1:] != ship[order][:-1], True])
+        last_of = dict(zip(ship[order][ends].tolist(), order[ends].tolist(), strict=True))
+    idx = np.array([last_of.get(k, -1) for k in s["shipment"].tolist()], dtype=np.int64)
+    has = idx >= 0
+    j = np.where(has, idx, 0)
+    a, st, en = arr[j], start[j], end[j]
+    res_kinds = np.asarray(r.res_kinds, dtype=object)
+    kinds = res_kinds[res[j]] if len(res) else np.array([], dtype=object)
+    waiting = has & ~np.isfinite(st)
+    serving = has & np.isfinite(st) & ~np.isfinite(en)
+    state = np.where(~has, "not_started", np.where(waiting, "waiting", np.where(
+        serving & (kinds != "link"), "in_service", "travelling")))
+    since = np.where(~has, s["created_h"].to_numpy(), np.where(
+        waiting, a, np.where(serving, st, en)))
+    rid = np.where(has, np.asarray(r.res_ids, dtype=object)[res[j]] if len(res) else "", "")
+    return pd.DataFrame({
+        "shipment": s["shipment"].to_numpy(),
+        "origin": s["origin"].to_numpy(),
+        "destination": s["destination"].to_numpy(),
+        "corridor": s["corridor"].to_numpy(),
+        "created_h": s["created_h"].to_numpy(),
+        "resource": rid,
+        "state": state,
+        "since_h": since,
+    })
 
 
 def sailings_table(r: RunResult) -> pd.DataFrame:
     """Every completed sailing: ship, line, port of departure, times, load.
 
     Columns: ``line``, ``ship``, ``from_port``, ``ready_h`` (began taking cargo),
-    ``depart_h`` (left the berth), ``arrive_h`` (unloaded at the other port),
-    ``load_factor`` (share of the deck used), ``units`` (wagons, TEU or trucks).
+    ``decided_h`` (stopped taking cargo: full, waited long enough or timetable, and
+    the port open), ``depart_h`` (left the berth after loading), ``arrive_h``
+    (unloaded at the other port), ``load_factor`` (share of the deck used), ``units``
+    (wagons, TEU or trucks).
     """
     return pd.DataFrame({
         "line": np.asarray(r.line_ids, dtype=object)[r.ship_lines[r.s_ship]]
@@ -407,6 +421,7 @@ def sailings_table(r: RunResult) -> pd.DataFrame:
         "from_port": np.asarray(r.res_nodes, dtype=object)[r.s_from]
         if len(r.s_from) else np.array([], dtype=object),
         "ready_h": r.s_ready,
+        "decided_h": r.s_decided,
         "depart_h": r.s_depart,
         "arrive_h": r.s_arrive,
         "load_factor": r.s_load,

@@ -1,0 +1,110 @@
+"""``corridors simulate``: discrete-event simulation of corridor operations over a year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from corridors.datasets import eurasia_path
+from corridors.network import read_network
+from corridors.simulation.build import BuildOptions, build_model
+from corridors.simulation.io import read_demand, write_study
+from corridors.simulation.replications import run_replications
+from corridors.simulation.weather import CASPIAN_STORM_DAYS
+
+
+def _storm_days(text: str | None) -> tuple[float, ...]:
+    if text is None:
+        return CASPIAN_STORM_DAYS
+    try:
+        values = tuple(float(x) for x in text.replace(";", ",").split(",") if x.strip())
+    except ValueError as exc:
+        raise typer.BadParameter("give 12 numbers, e.g. 10,8,5,3,1,1,1,1,2,4,8,10") from exc
+    if len(values) == 1:
+        values = values * 12
+    if len(values) != 12 or any(v < 0 or v > 31 for v in values):
+        raise typer.BadParameter("give 12 storm-day counts between 0 and 31 (Jan..Dec)")
+    return values
+
+
+def _network_path(value: str) -> Path:
+    path = Path(value)
+    if not path.exists() and value.lower() in ("eurasia", "shipped", "default"):
+        return eurasia_path()
+    return path
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``simulate`` command."""
+
+    @app.command("simulate")
+    def simulate_cmd(
+        network: str = typer.Argument(
+            ..., help="Network folder (GMNS tables), or 'eurasia' for the shipped network."),
+        demand: Path = typer.Argument(..., help="Demand CSV (origin, destination, volume ...)."),
+        days: float = typer.Option(365.0, "--days", min=1.0, help="Simulated days."),
+        replications: int = typer.Option(20, "--replications", "-r", min=1,
+                                         help="Independent replications."),
+        seed: int = typer.Option(1, "--seed", min=0, help="Seed of the study."),
+        output: Path = typer.Option(Path("run"), "--output", "-o",
+                                    help="Folder for the Parquet tables and PNG charts."),
+        corridor: list[str] | None = typer.Option(
+            None, "--corridor", "-c",
+            help="Route demand on these corridors only (repeatable); default: cheapest."),
+        year: int | None = typer.Option(None, "--year", help="Use demand rows of this year."),
+        warmup_days: float = typer.Option(0.0, "--warmup-days", min=0.0,
+                                          help="Days left out of the statistics."),
+        max_wait: float = typer.Option(48.0, "--max-wait", min=0.0,
+                                       help="Ferry: longest wait at berth once loading, h."),
+        storm_days: str | None = typer.Option(
+            None, "--storm-days",
+            help="Caspian storm days per month, Jan..Dec (12 numbers, or one for all)."),
+        workers: int | None = typer.Option(None, "--workers", min=1,
+                                           help="Worker processes (default: CPUs)."),
+        serial: bool = typer.Option(False, "--serial", help="Run replications one by one."),
+        timelines: bool = typer.Option(True, "--timelines/--no-timelines",
+                                       help="Write every shipment's timeline."),
+    ) -> None:
+        """Simulate a year of operations: waits, queues, transit-time percentiles."""
+        console = Console(stderr=True)
+        net = read_network(_network_path(network))
+        table = read_demand(demand)
+        options = BuildOptions(
+            days=days, warmup_days=warmup_days,
+            corridors=tuple(corridor) if corridor else None, year=year,
+            ferry_max_wait_h=max_wait, storm_days_per_month=_storm_days(storm_days))
+        model = build_model(net, table, options=options)
+        console.print(
+            f"[bold]{len(model.generators)}[/] flows, {len(model.stations)} stations, "
+            f"{len(model.ferry_lines)} ferry lines "
+            f"({sum(len(f.ships) for f in model.ferry_lines)} ships); "
+            f"{replications} replications of {days:g} days, seed {seed}")
+        with Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console) as progress:
+            task = progress.add_task("simulate", total=replications)
+            study = run_replications(
+                model, replications=replications, seed=seed,
+                executor="serial" if serial else "process", workers=workers,
+                progress=lambda done, total: progress.update(task, completed=done))
+        with console.status("writing tables and charts"):
+            out = write_study(study, output, timelines=timelines)
+        pct = study.transit_percentiles(by=("corridor",))
+        summary = Table(title="Door-to-door transit time by corridor, days "
+                              "(mean of replications, 95% CI of P50)", title_justify="left")
+        for name in ("corridor", "shipments/yr", "P10", "P50", "P50 CI", "P90", "P95"):
+            summary.add_column(name, justify="left" if name == "corridor" else "right")
+        for _, row in pct.iterrows():
+            ci = (f"{row['p50_h_lo'] / 24:.1f}-{row['p50_h_hi'] / 24:.1f}"
+                  if row["p50_h_lo"] == row["p50_h_lo"] else "-")
+            summary.add_row(str(row["corridor"]),
+                            f"{row['shipments'] * 365.0 / days:,.0f}",
+                            *(f"{row[f'p{p}_h'] / 24:.1f}" for p in (10, 50)), ci,
+                            *(f"{row[f'p{p}_h'] / 24:.1f}" for p in (90, 95)))
+        Console().print(summary)
+        left = sum(r.n_in_system for r in study.runs) / len(study.runs)
+        console.print(f"{left:,.0f} shipments still under way at the end (mean); "
+                      f"wrote {out}")
