@@ -100,3 +100,30 @@ def test_save_figure_writes_png(tmp_path: Path) -> None:
     fig = transit_histogram([simulate(tiny_model(), seed=3)])
     save_figure(fig, tmp_path / "h.png")
     assert (tmp_path / "h.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_maintenance_window_delays_shipments(tmp_path: Path, mini_path: Path) -> None:
+    """Closing the ferry line for 20 days raises the worst transit times on the corridor."""
+    dem = tmp_path / "demand.csv"
+    dem.write_text(DEMAND)
+
+    def p95(*extra: str) -> float:
+        out = tmp_path / f"run{len(extra)}"
+        result = CliRunner().invoke(build_app(), [
+            "simulate", str(mini_path), str(dem), "--days", "120", "-r", "2", "--seed", "4",
+            "-o", str(out), "--serial", "--corridor", "middle", "--no-timelines", *extra])
+        assert result.exit_code == 0, result.output
+        od = pd.read_parquet(out / "transit_od.parquet")
+        return float(od["p95_h"].max())
+
+    assert p95("--closure", "l3:40-60") > p95() + 24.0
+
+
+def test_cli_rejects_a_malformed_closure(tmp_path: Path, mini_path: Path) -> None:
+    dem = tmp_path / "demand.csv"
+    dem.write_text(DEMAND)
+    result = CliRunner().invoke(build_app(), [
+        "simulate", str(mini_path), str(dem), "-o", str(tmp_path / "run"), "--closure", "l3:60-40"])
+    assert result.exit_code == 2
+    assert "expected TARGET:FROM-TO in days" in result.output
+    assert not (tmp_path / "run").exists()

@@ -13,6 +13,7 @@ from corridors.datasets import eurasia_path
 from corridors.network import read_network
 from corridors.simulation.build import BuildOptions, build_model
 from corridors.simulation.io import read_demand, write_study
+from corridors.simulation.model import Closure
 from corridors.simulation.replications import run_replications
 from corridors.simulation.weather import CASPIAN_STORM_DAYS
 
@@ -36,6 +37,23 @@ def _network_path(value: str) -> Path:
     if not path.exists() and value.lower() in ("eurasia", "shipped", "default"):
         return eurasia_path()
     return path
+
+
+def _closures(values: list[str] | None) -> tuple[Closure, ...]:
+    """Parse ``TARGET:FROM-TO`` (days) maintenance windows."""
+    out: list[Closure] = []
+    for value in values or []:
+        target, sep, span = value.rpartition(":")
+        start, dash, end = span.partition("-")
+        try:
+            start_d, end_d = float(start), float(end)
+        except ValueError:
+            start_d = end_d = float("nan")
+        if not sep or not dash or not target or not start_d < end_d:
+            msg = f"--closure {value!r}: expected TARGET:FROM-TO in days, e.g. aktau:30-37"
+            raise typer.BadParameter(msg)
+        out.append(Closure(target=target, start_h=start_d * 24.0, end_h=end_d * 24.0))
+    return tuple(out)
 
 
 def register(app: typer.Typer) -> None:
@@ -68,6 +86,10 @@ def register(app: typer.Typer) -> None:
         serial: bool = typer.Option(False, "--serial", help="Run replications one by one."),
         timelines: bool = typer.Option(True, "--timelines/--no-timelines",
                                        help="Write every shipment's timeline."),
+        closure: list[str] | None = typer.Option(
+            None, "--closure",
+            help="Maintenance window TARGET:FROM-TO in days (node, link, station or ferry "
+            "line id), e.g. --closure aktau:30-37 (repeatable)."),
     ) -> None:
         """Simulate a year of operations: waits, queues, transit-time percentiles."""
         console = Console(stderr=True)
@@ -76,7 +98,8 @@ def register(app: typer.Typer) -> None:
         options = BuildOptions(
             days=days, warmup_days=warmup_days,
             corridors=tuple(corridor) if corridor else None, year=year,
-            ferry_max_wait_h=max_wait, storm_days_per_month=_storm_days(storm_days))
+            ferry_max_wait_h=max_wait, storm_days_per_month=_storm_days(storm_days),
+            closures=_closures(closure))
         model = build_model(net, table, options=options)
         console.print(
             f"[bold]{len(model.generators)}[/] flows, {len(model.stations)} stations, "

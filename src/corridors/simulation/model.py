@@ -544,6 +544,7 @@ class SimulationModel:
             | ports
             | {s.node_id for s in self.stations if s.node_id}
             | {s.link_id for s in self.stations if s.link_id}
+            | {f.link_id for f in self.ferry_lines if f.link_id}
             | {st.target for g in self.generators for st in g.itinerary if st.kind == "delay"}
         )
         for i, c in enumerate(self.closures):
