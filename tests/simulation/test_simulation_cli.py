@@ -127,3 +127,19 @@ def test_cli_rejects_a_malformed_closure(tmp_path: Path, mini_path: Path) -> Non
     assert result.exit_code == 2
     assert "expected TARGET:FROM-TO in days" in result.output
     assert not (tmp_path / "run").exists()
+
+
+def test_cli_market_filter_and_unknown_market(tmp_path: Path, mini_path: Path) -> None:
+    dem = tmp_path / "demand.csv"
+    dem.write_text(DEMAND.replace("2024,test,", "2024,bulk,", 1).replace(",2024,test,", ",2024,boxes,", 1))
+    out = tmp_path / "run"
+    result = CliRunner().invoke(build_app(), [
+        "simulate", str(mini_path), str(dem), "--days", "60", "-r", "1", "--serial",
+        "-o", str(out), "--market", "boxes", "--no-timelines"])
+    assert result.exit_code == 0, result.output
+    ship = pd.read_parquet(out / "shipments.parquet")
+    assert set(ship["origin"]) == {"xe"}  # only the second row's market
+    result = CliRunner().invoke(build_app(), [
+        "simulate", str(mini_path), str(dem), "-o", str(tmp_path / "r2"), "--market", "boxs"])
+    assert result.exit_code == 2
+    assert "did you mean 'boxes'" in result.output

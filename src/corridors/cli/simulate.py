@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from corridors.datasets import eurasia_path
+from corridors.errors import did_you_mean
 from corridors.network import read_network
 from corridors.simulation.build import BuildOptions, build_model
 from corridors.simulation.io import read_demand, write_study
@@ -86,6 +87,9 @@ def register(app: typer.Typer) -> None:
         serial: bool = typer.Option(False, "--serial", help="Run replications one by one."),
         timelines: bool = typer.Option(True, "--timelines/--no-timelines",
                                        help="Write every shipment's timeline."),
+        market: list[str] | None = typer.Option(
+            None, "--market", "-m",
+            help="Only demand rows of these markets (repeatable), e.g. -m central_asia_eu."),
         closure: list[str] | None = typer.Option(
             None, "--closure",
             help="Maintenance window TARGET:FROM-TO in days (node, link, station or ferry "
@@ -95,6 +99,15 @@ def register(app: typer.Typer) -> None:
         console = Console(stderr=True)
         net = read_network(_network_path(network))
         table = read_demand(demand)
+        if market:
+            known = sorted(set(table["market"].astype(str)))
+            unknown = [m for m in market if m not in known]
+            if unknown:
+                hint = did_you_mean(unknown[0], known)
+                msg = f"no demand rows of market {unknown[0]!r} in {demand}" + (
+                    f"; {hint}" if hint else f"; markets: {', '.join(known)}")
+                raise typer.BadParameter(msg)
+            table = table[table["market"].isin(market)].reset_index(drop=True)
         options = BuildOptions(
             days=days, warmup_days=warmup_days,
             corridors=tuple(corridor) if corridor else None, year=year,
