@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import typer
 from rich.console import Console
@@ -38,6 +39,15 @@ def _network_path(value: str) -> Path:
     if not path.exists() and value.lower() in ("eurasia", "shipped", "default"):
         return eurasia_path()
     return path
+
+
+def _route_choice(value: str) -> Literal["cheapest", "logit"]:
+    if value == "cheapest":
+        return "cheapest"
+    if value == "logit":
+        return "logit"
+    msg = f"--route-choice {value!r}: use cheapest or logit"
+    raise typer.BadParameter(msg)
 
 
 def _closures(values: list[str] | None) -> tuple[Closure, ...]:
@@ -87,6 +97,11 @@ def register(app: typer.Typer) -> None:
         serial: bool = typer.Option(False, "--serial", help="Run replications one by one."),
         timelines: bool = typer.Option(True, "--timelines/--no-timelines",
                                        help="Write every shipment's timeline."),
+        route_choice: str = typer.Option(
+            "logit", "--route-choice",
+            help="cheapest: each flow on its cheapest route; logit: split over the k cheapest."),
+        k_routes: int = typer.Option(3, "--k-routes", min=1, max=10,
+                                     help="Routes per flow for --route-choice logit."),
         market: list[str] | None = typer.Option(
             None, "--market", "-m",
             help="Only demand rows of these markets (repeatable), e.g. -m central_asia_eu."),
@@ -112,7 +127,8 @@ def register(app: typer.Typer) -> None:
             days=days, warmup_days=warmup_days,
             corridors=tuple(corridor) if corridor else None, year=year,
             ferry_max_wait_h=max_wait, storm_days_per_month=_storm_days(storm_days),
-            closures=_closures(closure))
+            closures=_closures(closure), route_choice=_route_choice(route_choice),
+            k_routes=k_routes)
         model = build_model(net, table, options=options)
         console.print(
             f"[bold]{len(model.generators)}[/] flows, {len(model.stations)} stations, "
