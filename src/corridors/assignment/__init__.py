@@ -4,7 +4,8 @@
   groups (arcs sharing one capacity: ports, border crossings, single-track lines).
 * :mod:`~corridors.assignment.vdf`: BPR and conical volume-delay functions.
 * :mod:`~corridors.assignment.paths`: shortest-path trees and all-or-nothing loading.
-* :mod:`~corridors.assignment.equilibrium`: user equilibrium (FW, CFW, BFW, MSA).
+* :mod:`~corridors.assignment.equilibrium`: user equilibrium (FW, CFW, BFW, MSA),
+  single- and multi-class.
 * :mod:`~corridors.assignment.stochastic`: route sets, MNL and path-size logit, SUE.
 * :mod:`~corridors.assignment.results`: flows, times, v/c, skims, routes as tables.
 * :mod:`~corridors.assignment.tntp`: TNTP network folders.
@@ -13,13 +14,15 @@
 
 from corridors.assignment.equilibrium import (
     ALGORITHMS,
+    DemandClass,
     assign_all_or_nothing,
     assign_equilibrium,
+    assign_multiclass,
     relative_gap,
 )
 from corridors.assignment.errors import AssignmentInputError
 from corridors.assignment.graph import AssignmentGraph, build_graph
-from corridors.assignment.results import AssignmentResult, Route, Skims
+from corridors.assignment.results import AssignmentResult, MultiClassResult, Route, Skims
 from corridors.assignment.stochastic import RouteSet, assign_stochastic, generate_routes
 from corridors.assignment.tntp import TntpNetwork, read_tntp
 from corridors.assignment.vdf import bpr, conical
@@ -29,12 +32,15 @@ __all__ = [
     "AssignmentGraph",
     "AssignmentInputError",
     "AssignmentResult",
+    "DemandClass",
+    "MultiClassResult",
     "Route",
     "RouteSet",
     "Skims",
     "TntpNetwork",
     "assign_all_or_nothing",
     "assign_equilibrium",
+    "assign_multiclass",
     "assign_stochastic",
     "bpr",
     "build_graph",

@@ -14,6 +14,14 @@ reported in hours and USD per unit. Congestion delay of a group follows BPR,
 group's arcs, but at least ``min_delay_scale_h`` (default 24 h: queues at ports and
 border crossings are counted in days when volume reaches capacity; an assumption to
 calibrate, not a published figure).
+
+Classes: the demand rows are grouped by (commodity, value of time); blank values of
+time take the cost parameters' default. Each class weighs the same money by its own
+value of time (a sea-borne container of cheap goods minds a day less than a rail
+container of electronics) and all classes share the capacities, volumes summed in the
+network's unit (tonnes and TEU converted with ``tonnes_per_teu``). The equilibrium is
+the multi-class one of :func:`~corridors.assignment.equilibrium.assign_multiclass`;
+with a single class it is exactly the single-class equilibrium.
 """
 
 from __future__ import annotations
@@ -25,9 +33,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from corridors.assignment.equilibrium import Algorithm, assign_equilibrium
+from corridors.assignment.equilibrium import Algorithm, DemandClass, assign_multiclass
 from corridors.assignment.graph import AssignmentGraph, build_graph
-from corridors.assignment.results import AssignmentResult
+from corridors.assignment.results import AssignmentResult, MultiClassResult
 from corridors.errors import DemandError, Problem, UnknownPlaceError
 from corridors.network.model import Network
 from corridors.routing.cost import CostParameters
@@ -55,9 +63,13 @@ class CorridorAssignment:
     unit : str
         ``TEU`` or ``t``.
     value_of_time : float
-        USD per unit-hour used to turn money into hours-equivalent.
+        Default value of time, USD per unit-hour (rows with a blank value of time).
     threshold : float
         Volume/capacity ratio above which a group is reported as a bottleneck.
+    classes : MultiClassResult
+        Flows per class (commodity and value of time); ``result`` holds their total.
+    class_vot : tuple of float
+        Value of time of each class, USD per unit-hour of the network's unit.
     """
 
     result: AssignmentResult
@@ -66,6 +78,13 @@ class CorridorAssignment:
     unit: str
     value_of_time: float
     threshold: float
+    classes: MultiClassResult
+    class_vot: tuple[float, ...]
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """Class labels, e.g. ``containers@16.7``."""
+        return self.classes.names
 
     def links(self) -> pd.DataFrame:
         """Flow per network link and direction: link_id, from, to, mode, flow, v/c, hours."""
@@ -85,6 +104,8 @@ class CorridorAssignment:
             "volume_capacity": res.volume_capacity[a],
             "hours": res.time[a],
             "delay_h": res.time[a] - res.graph.free_time[a],
+            **{f"flow[{name}]": self.classes.class_flow[k][a]
+               for k, name in enumerate(self.class_names)},
         })
 
     def nodes(self) -> pd.DataFrame:
@@ -112,27 +133,108 @@ class CorridorAssignment:
         })
 
     def bottlenecks(self) -> pd.DataFrame:
-        """Capacity groups (nodes, links) whose volume/capacity exceeds ``threshold``."""
-        groups = self.result.groups_frame()
+        """Capacity groups (nodes, links) whose volume/capacity exceeds ``threshold``.
+
+        Columns: group, label, flow, capacity, volume_capacity, delay_h (hours) and
+        ``flow[<class>]``, the volume of each class through the group (unit a year).
+        """
+        groups = self.classes.groups_frame()
         out = groups[groups["volume_capacity"] > self.threshold].copy()
         out = out.rename(columns={"delay": "delay_h"})
         return out.sort_values("volume_capacity", ascending=False).reset_index(drop=True)
 
     def skims(self) -> pd.DataFrame:
-        """O-D table with demand, hours, USD-equivalent generalised cost and km."""
-        frame = self.result.skims_frame()
-        frame["cost_usd"] = frame.pop("cost") * self.value_of_time
+        """O-D table per class: demand, hours, USD cost and km.
+
+        The generalised cost is in USD at the class's own value of time; only pairs
+        with demand in that class are listed.
+        """
+        frame = self.classes.skims_frame()
+        vot = pd.Series(dict(zip(self.class_names, self.class_vot, strict=True)))
+        frame["cost_usd"] = frame.pop("cost") * frame["class"].map(vot)
         frame = frame.rename(columns={"time": "hours", "distance": "km"})
         return frame[frame["demand"] > 0].reset_index(drop=True)
 
+    def corridor_flows(self) -> pd.DataFrame:
+        """Volume a year per corridor, in total and per class.
 
-def _demand_matrix(net: Network, demand: pd.DataFrame, *, unit: str, tonnes_per_teu: float
-                   ) -> tuple[tuple[str, ...], FloatArray]:
-    """Resolve places and convert volumes to ``unit``; collect every problem."""
+        Each route used (per class and O-D pair, with its share) is attributed to the
+        corridor with the most route-km among its links; a link tagged with several
+        corridors counts for each of them in equal parts, and a route with no tagged
+        link counts as ``(untagged)``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            corridor_id, name, volume (unit a year), ``volume[<class>]`` and
+            ``share`` of the total demand, largest first.
+        """
+        eg = self.expanded
+        links = eg.network.links
+        tags = list(links["corridors"])
+        km = eg.km
+        mc = self.classes
+        if mc.routes is None:
+            raise ValueError("routes were not tracked in this assignment")
+        ids = [*eg.network.corridor_ids, "(untagged)"]
+        pos = {c: i for i, c in enumerate(ids)}
+        vol = np.zeros((mc.n_classes, len(ids)))
+        best_cache: dict[tuple[int, ...], int] = {}
+        for k, routes in enumerate(mc.routes):
+            for r in routes:
+                best = best_cache.get(r.arcs)
+                if best is None:
+                    score = np.zeros(len(ids))
+                    for a in r.arcs:
+                        li = int(eg.arc_link[a])
+                        if li < 0 or not tags[li]:
+                            continue
+                        for t in tags[li]:
+                            if t in pos:
+                                score[pos[t]] += km[a] / len(tags[li])
+                    best = int(np.argmax(score)) if score.max() > 0 else len(ids) - 1
+                    best_cache[r.arcs] = best
+                vol[k, best] += r.share * float(mc.demands[k, r.origin, r.destination])
+        total = vol.sum(axis=0)
+        grand = float(total.sum())
+        frame = pd.DataFrame({
+            "corridor_id": ids,
+            "name": [eg.network.corridor_name(c) if c != "(untagged)" else c for c in ids],
+            "volume": total,
+            **{f"volume[{n}]": vol[k] for k, n in enumerate(self.class_names)},
+            "share": total / grand if grand > 0 else np.zeros(len(ids)),
+        })
+        frame = frame[frame["volume"] > 0]
+        return frame.sort_values("volume", ascending=False).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class _DemandTable:
+    """Demand resolved to zones, in the network's unit, grouped into classes."""
+
+    zones: tuple[str, ...]
+    names: tuple[str, ...]
+    vot: tuple[float, ...]  # USD per network unit-hour
+    matrices: tuple[FloatArray, ...]
+
+
+def _class_name(commodity: str, vot: float, *, unique: bool) -> str:
+    """``containers`` when the commodity has one value of time, else ``containers@16.7``."""
+    return commodity if unique else f"{commodity}@{vot:.4g}"
+
+
+def _demand_classes(net: Network, demand: pd.DataFrame, *, unit: str, tonnes_per_teu: float,
+                    default_vot: float) -> _DemandTable:
+    """Resolve places, convert volumes and values of time to ``unit``, group classes.
+
+    Every problem (unknown place, bad volume, unit or value of time) is collected
+    before raising.
+    """
     fname = str(demand.attrs.get("file", "demand.csv"))
     problems: list[Problem] = []
+    n = len(demand)
     lines = (demand["_line"].to_list() if "_line" in demand.columns
-             else list(range(2, len(demand) + 2)))
+             else list(range(2, n + 2)))
     ids: dict[str, list[str]] = {"origin": [], "destination": []}
     for column in ("origin", "destination"):
         if column not in demand.columns:
@@ -147,27 +249,63 @@ def _demand_matrix(net: Network, demand: pd.DataFrame, *, unit: str, tonnes_per_
                 problems.append(Problem(fname, int(line), column, raw, "unknown place", hint))
                 ids[column].append("")
     volume = pd.to_numeric(demand["volume"] if "volume" in demand.columns
-                           else pd.Series([np.nan] * len(demand)), errors="coerce")
-    units = demand["unit"] if "unit" in demand.columns else pd.Series(["TEU"] * len(demand))
-    factor = np.ones(len(demand))
-    for i, (u, v, line) in enumerate(zip(units, volume, lines, strict=True)):
+                           else pd.Series([np.nan] * n), errors="coerce")
+    units = demand["unit"] if "unit" in demand.columns else pd.Series(["TEU"] * n)
+    commodities = (demand["commodity"].fillna("containers").astype(str).replace("", "containers")
+                   if "commodity" in demand.columns else pd.Series(["containers"] * n))
+    raw_vot = (demand["value_of_time_usd_h"] if "value_of_time_usd_h" in demand.columns
+               else pd.Series([None] * n))
+    tonnes = {"TEU": tonnes_per_teu, "t": 1.0}
+    factor = np.ones(n)
+    vots = np.full(n, default_vot)
+    for i, (u, v, rv, line) in enumerate(zip(units, volume, raw_vot, lines, strict=True)):
         if not np.isfinite(v) or v < 0:
             problems.append(Problem(fname, int(line), "volume", str(v),
                                     "must be a non-negative number"))
-        if u not in ("TEU", "t"):
+        if u not in tonnes:
             problems.append(Problem(fname, int(line), "unit", str(u), "must be TEU or t"))
-        elif u != unit:
-            factor[i] = tonnes_per_teu if u == "TEU" else 1.0 / tonnes_per_teu
+            continue
+        factor[i] = tonnes[u] / tonnes[unit]  # units of `unit` per row unit
+        if rv is None or (isinstance(rv, str) and not rv.strip()) or (
+                isinstance(rv, float) and np.isnan(rv)):
+            continue
+        try:
+            value = float(rv)
+        except (TypeError, ValueError):
+            problems.append(Problem(fname, int(line), "value_of_time_usd_h", str(rv),
+                                    "not a number"))
+            continue
+        if not np.isfinite(value) or value <= 0.0:
+            problems.append(Problem(fname, int(line), "value_of_time_usd_h", str(rv),
+                                    "must be a positive number (USD per unit-hour)",
+                                    "leave it blank to use the default value of time"))
+            continue
+        vots[i] = value / factor[i]  # USD per row-unit-hour -> per `unit`-hour
     if problems:
         raise DemandError(problems, what=fname)
     zones = tuple(sorted(set(ids["origin"]) | set(ids["destination"])))
     index = {z: i for i, z in enumerate(zones)}
-    matrix = np.zeros((len(zones), len(zones)))
     o = np.array([index[z] for z in ids["origin"]], dtype=np.int64)
     d = np.array([index[z] for z in ids["destination"]], dtype=np.int64)
-    np.add.at(matrix, (o, d), volume.to_numpy(dtype=float) * factor)
-    np.fill_diagonal(matrix, 0.0)
-    return zones, matrix
+    flows = volume.to_numpy(dtype=float) * factor
+    keys: dict[tuple[str, float], list[int]] = {}
+    for i, (c, vt) in enumerate(zip(commodities, vots, strict=True)):
+        keys.setdefault((str(c), float(np.round(vt, 12))), []).append(i)
+    per_commodity: dict[str, int] = {}
+    for c, _ in keys:
+        per_commodity[c] = per_commodity.get(c, 0) + 1
+    names: list[str] = []
+    vot_list: list[float] = []
+    matrices: list[FloatArray] = []
+    for (c, vt), rows in sorted(keys.items()):
+        r = np.asarray(rows, dtype=np.int64)
+        matrix = np.zeros((len(zones), len(zones)))
+        np.add.at(matrix, (o[r], d[r]), flows[r])
+        np.fill_diagonal(matrix, 0.0)
+        names.append(_class_name(c, vt, unique=per_commodity[c] == 1))
+        vot_list.append(float(vots[r[0]]))
+        matrices.append(matrix)
+    return _DemandTable(zones, tuple(names), tuple(vot_list), tuple(matrices))
 
 
 def corridor_graph(
@@ -182,7 +320,7 @@ def corridor_graph(
     vot = expanded.params.vot
     if vot <= 0.0:
         raise ValueError("assignment needs a positive value of time to weigh money against hours")
-    money_h = np.maximum(expanded.cost - vot * expanded.hours, 0.0) / vot
+    money_h = _money_usd(expanded) / vot
     n_groups = len(expanded.group_capacity)
     grouped = expanded.capacity_group >= 0
     scale = np.full(n_groups, min_delay_scale_h)
@@ -237,11 +375,14 @@ def assign_corridors(
         The corridor network.
     demand_df : pandas.DataFrame
         Demand rows (DEMAND schema: origin, destination, commodity, volume, unit);
-        places may be node ids, names or aliases. All commodities share the network's
-        capacities and costs and are assigned together; volumes in the other unit are
-        converted with ``params.tonnes_per_teu``.
+        places may be node ids, names or aliases; optional ``value_of_time_usd_h``
+        (USD per row-unit-hour, blank for the default). Rows form classes by
+        (commodity, value of time); all classes share the network's capacities;
+        volumes and values of time in the other unit are converted with
+        ``params.tonnes_per_teu``.
     params : CostParameters, optional
-        Unit, value of time (USD per unit-hour), carbon price, year, closures.
+        Unit, default value of time (USD per unit-hour), carbon price, year,
+        closures.
     algorithm : {"bfw", "cfw", "fw", "msa"}
         Equilibrium algorithm.
     gap : float
@@ -264,17 +405,30 @@ def assign_corridors(
     Raises
     ------
     DemandError
-        Listing every unknown place, bad volume or unit (file, line, field).
+        Listing every unknown place, bad volume, unit or value of time (file, line,
+        field).
     corridors.errors.UnreachableError
         If an O-D pair with demand has no route.
     """
     params = params or CostParameters()
     expanded = build_expanded_graph(net, params)
-    zones, matrix = _demand_matrix(net, demand_df, unit=params.unit,
-                                   tonnes_per_teu=params.tonnes_per_teu)
-    graph = corridor_graph(expanded, zones, alpha=alpha, beta=beta,
+    table = _demand_classes(net, demand_df, unit=params.unit,
+                            tonnes_per_teu=params.tonnes_per_teu, default_vot=params.vot)
+    graph = corridor_graph(expanded, table.zones, alpha=alpha, beta=beta,
                            min_delay_scale_h=min_delay_scale_h)
-    result = assign_equilibrium(graph, matrix, algorithm=algorithm, gap=gap, max_iter=max_iter,
-                                callback=callback, keep_routes=True)
-    return CorridorAssignment(result=result, expanded=expanded, zones=zones, unit=params.unit,
-                              value_of_time=params.vot, threshold=threshold)
+    money = _money_usd(expanded)
+    classes = [
+        DemandClass(name, matrix, None if vot == params.vot else money / vot)
+        for name, vot, matrix in zip(table.names, table.vot, table.matrices, strict=True)
+    ]
+    mc = assign_multiclass(graph, classes, algorithm=algorithm, gap=gap, max_iter=max_iter,
+                           callback=callback, keep_routes=True)
+    return CorridorAssignment(result=mc.total(), expanded=expanded, zones=table.zones,
+                              unit=params.unit, value_of_time=params.vot, threshold=threshold,
+                              classes=mc, class_vot=table.vot)
+
+
+def _money_usd(expanded: ExpandedGraph) -> FloatArray:
+    """Flow-independent money (and priced carbon) cost of each arc, USD per unit."""
+    return np.asarray(np.maximum(expanded.cost - expanded.params.vot * expanded.hours, 0.0),
+                      dtype=np.float64)

@@ -132,15 +132,7 @@ class AssignmentResult:
         cached = self._cache.get("skims")
         if isinstance(cached, Skims):
             return cached
-        g = self.graph
-        cost = self.cost
-        aon = all_or_nothing(g, cost, np.zeros_like(self.demand), full=True, keep_trees=True,
-                             backend=backend)
-        assert aon.pred_arc is not None
-        dest = g.destinations
-        time = tree_sums(g, aon.pred_arc, self.time)[:, dest]
-        dist = tree_sums(g, aon.pred_arc, g.distance)[:, dest]
-        skims = Skims(cost=aon.od_cost, time=time, distance=dist)
+        skims = _skims(self.graph, self.cost, self.time, backend=backend)
         self._cache["skims"] = skims
         return skims
 
@@ -166,33 +158,11 @@ class AssignmentResult:
 
     def groups_frame(self) -> pd.DataFrame:
         """Capacity-group table: flow, capacity, volume/capacity and delay per group."""
-        g = self.graph
-        gflow = self.group_flow
-        cap = g.delay.capacity
-        with np.errstate(divide="ignore", invalid="ignore"):
-            vc = np.where(cap > 0, gflow / cap, np.nan)
-        return pd.DataFrame({
-            "group": np.arange(g.n_groups),
-            "label": list(g.group_labels),
-            "flow": gflow,
-            "capacity": cap,
-            "volume_capacity": vc,
-            "delay": g.delay.delay(gflow),
-        })
+        return _groups_frame(self.graph, self.group_flow)
 
     def skims_frame(self) -> pd.DataFrame:
         """Skims as a long table: origin, destination, demand, cost, time, distance."""
-        s = self.skims()
-        z = np.asarray(self.graph.zone_ids, dtype=object)
-        n = len(z)
-        return pd.DataFrame({
-            "origin": np.repeat(z, n),
-            "destination": np.tile(z, n),
-            "demand": self.demand.ravel(),
-            "cost": s.cost.ravel(),
-            "time": s.time.ravel(),
-            "distance": s.distance.ravel(),
-        })
+        return _skims_frame(self.graph, self.demand, self.skims())
 
     def routes_frame(self) -> pd.DataFrame:
         """Routes used per O-D pair: arcs, share, flow, cost, time and distance.
@@ -223,3 +193,201 @@ class AssignmentResult:
             })
         return pd.DataFrame(rows, columns=["origin", "destination", "route", "n_arcs", "share",
                                            "flow", "cost", "time", "distance"])
+
+
+def _skims(graph: AssignmentGraph, cost: FloatArray, time: FloatArray, *,
+           backend: Backend = "auto") -> Skims:
+    """Skims along the shortest routes at ``cost``, summing ``time`` and distance."""
+    aon = all_or_nothing(graph, cost, np.zeros((graph.n_zones, graph.n_zones)), full=True,
+                         keep_trees=True, backend=backend)
+    assert aon.pred_arc is not None
+    dest = graph.destinations
+    t = tree_sums(graph, aon.pred_arc, time)[:, dest]
+    dist = tree_sums(graph, aon.pred_arc, graph.distance)[:, dest]
+    return Skims(cost=aon.od_cost, time=t, distance=dist)
+
+
+def _skims_frame(graph: AssignmentGraph, demand: FloatArray, s: Skims) -> pd.DataFrame:
+    z = np.asarray(graph.zone_ids, dtype=object)
+    n = len(z)
+    return pd.DataFrame({
+        "origin": np.repeat(z, n),
+        "destination": np.tile(z, n),
+        "demand": demand.ravel(),
+        "cost": s.cost.ravel(),
+        "time": s.time.ravel(),
+        "distance": s.distance.ravel(),
+    })
+
+
+def _groups_frame(g: AssignmentGraph, gflow: FloatArray) -> pd.DataFrame:
+    cap = g.delay.capacity
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vc = np.where(cap > 0, gflow / cap, np.nan)
+    return pd.DataFrame({
+        "group": np.arange(g.n_groups),
+        "label": list(g.group_labels),
+        "flow": gflow,
+        "capacity": cap,
+        "volume_capacity": vc,
+        "delay": g.delay.delay(gflow),
+    })
+
+
+@dataclass(frozen=True)
+class MultiClassResult:
+    """Flows of a multi-class assignment, per class and in total.
+
+    All classes share the congested travel times (they depend on the total flow);
+    each class has its own fixed cost per arc, hence its own generalised cost.
+
+    Attributes
+    ----------
+    graph : AssignmentGraph
+        The network assigned on.
+    names : tuple of str
+        Class labels, in order.
+    demands : numpy.ndarray
+        O-D demand per class, classes x zones x zones (flow unit).
+    fixed_costs : numpy.ndarray
+        Fixed cost per class and arc, classes x arcs (time unit).
+    class_flow : numpy.ndarray
+        Flow per class and arc, classes x arcs (flow unit).
+    algorithm : str
+        ``"fw"``, ``"cfw"``, ``"bfw"`` or ``"msa"``.
+    iterations : int
+        Shortest-path rounds done (each loads every class).
+    gap : float
+        Final relative gap over all classes.
+    converged : bool
+        Whether ``gap`` reached the requested target.
+    gap_history : numpy.ndarray
+        Gap after each iteration from the second on.
+    routes : list of list of Route or None
+        Routes with shares per class, when they were tracked.
+    """
+
+    graph: AssignmentGraph
+    names: tuple[str, ...]
+    demands: FloatArray
+    fixed_costs: FloatArray
+    class_flow: FloatArray
+    algorithm: str
+    iterations: int
+    gap: float
+    converged: bool
+    gap_history: FloatArray
+    routes: list[list[Route]] | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def n_classes(self) -> int:
+        """Number of classes."""
+        return len(self.names)
+
+    def index(self, name: str) -> int:
+        """Position of the class called ``name``.
+
+        Raises
+        ------
+        KeyError
+            If there is no such class (the message lists the classes).
+        """
+        try:
+            return self.names.index(name)
+        except ValueError:
+            raise KeyError(f"no class {name!r}; classes: {', '.join(self.names)}") from None
+
+    @property
+    def flow(self) -> FloatArray:
+        """Total flow per arc over all classes (flow unit)."""
+        return np.asarray(self.class_flow.sum(axis=0), dtype=np.float64)
+
+    @property
+    def demand(self) -> FloatArray:
+        """Total O-D demand over all classes (flow unit)."""
+        return np.asarray(self.demands.sum(axis=0), dtype=np.float64)
+
+    @property
+    def group_flow(self) -> FloatArray:
+        """Total flow per capacity group (flow unit)."""
+        return self.graph.group_flow(self.flow)
+
+    def class_group_flow(self, k: int) -> FloatArray:
+        """Flow of class ``k`` per capacity group (flow unit)."""
+        return self.graph.group_flow(self.class_flow[k])
+
+    @property
+    def time(self) -> FloatArray:
+        """Travel time per arc at the total flows, shared by all classes (time unit)."""
+        return self.graph.arc_time(self.flow)
+
+    @property
+    def volume_capacity(self) -> FloatArray:
+        """Volume/capacity of each arc's group at the total flows (NaN without a group)."""
+        return self.graph.volume_capacity(self.flow)
+
+    def cost(self, k: int) -> FloatArray:
+        """Generalised cost per arc for class ``k`` (time unit)."""
+        return np.asarray(self.fixed_costs[k] + self.time, dtype=np.float64)
+
+    @property
+    def objective(self) -> float:
+        """Multi-class Beckmann objective at the final flows (time unit x flow unit)."""
+        fixed = sum(float(np.dot(self.fixed_costs[k], self.class_flow[k]))
+                    for k in range(self.n_classes))
+        return fixed + float(np.dot(self.graph.free_time, self.flow)) + float(
+            self.graph.delay.integral(self.group_flow).sum())
+
+    def skims(self, k: int, *, backend: Backend = "auto") -> Skims:
+        """O-D cost, time and distance for class ``k`` along its shortest routes."""
+        key = f"skims{k}"
+        cached = self._cache.get(key)
+        if isinstance(cached, Skims):
+            return cached
+        skims = _skims(self.graph, self.cost(k), self.time, backend=backend)
+        self._cache[key] = skims
+        return skims
+
+    def skims_frame(self) -> pd.DataFrame:
+        """Skims of every class as one long table with a ``class`` column."""
+        frames = []
+        for k, name in enumerate(self.names):
+            frame = _skims_frame(self.graph, self.demands[k], self.skims(k))
+            frame.insert(0, "class", name)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    def groups_frame(self) -> pd.DataFrame:
+        """Capacity groups: total flow, capacity, v/c, delay and one flow column per class."""
+        frame = _groups_frame(self.graph, self.group_flow)
+        for k, name in enumerate(self.names):
+            frame[f"flow[{name}]"] = self.class_group_flow(k)
+        return frame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Link table: one row per arc with total and per-class flows, time and v/c."""
+        g = self.graph
+        frame = pd.DataFrame({
+            "arc": np.arange(g.n_arcs),
+            "arc_id": pd.Series(list(g.arc_ids), dtype=object),
+            "flow": self.flow,
+            "time": self.time,
+            "free_time": g.free_time,
+            "volume_capacity": self.volume_capacity,
+        })
+        for k, name in enumerate(self.names):
+            frame[f"flow[{name}]"] = self.class_flow[k]
+        return frame
+
+    def total(self) -> AssignmentResult:
+        """The total flows as a single-class :class:`AssignmentResult` on ``graph``.
+
+        Times, volume/capacity and group tables of it are exact; its ``cost`` and skims
+        use ``graph.fixed_cost`` (not any one class's).
+        """
+        routes = self.routes[0] if self.routes is not None and self.n_classes == 1 else None
+        return AssignmentResult(graph=self.graph, demand=self.demand, flow=self.flow,
+                                algorithm=self.algorithm, iterations=self.iterations,
+                                gap=self.gap, converged=self.converged,
+                                gap_history=self.gap_history, routes=routes)

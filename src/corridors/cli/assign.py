@@ -51,16 +51,26 @@ def register(app: typer.Typer) -> None:
         year: int | None = typer.Option(None, "--year", help="Network year (planned links)."),
         threshold: float = typer.Option(0.8, "--threshold",
                                         help="List groups above this volume/capacity."),
+        report: Path | None = typer.Option(
+            None, "--report", help="Also write a self-contained HTML report (corridor "
+            "networks): flow map coloured by volume/capacity, bottlenecks, corridors, "
+            "convergence."),
     ) -> None:
         """Assign demand at user equilibrium and write link flows.
 
         Either a TNTP folder (--tntp) or a corridor NETWORK folder and DEMAND table.
+        Demand rows form classes by commodity and value_of_time_usd_h (blank: --vot or
+        the default); classes share capacities (multi-class equilibrium). With
+        --report FILE.html, one offline HTML page shows the flow map, the links and
+        nodes above --threshold, volumes per corridor and the convergence.
         """
         alg = _check_algorithm(algorithm)
         console = Console(stderr=True)
         if tntp is not None:
             if network is not None or demand is not None:
                 raise typer.BadParameter("give either --tntp or NETWORK DEMAND, not both")
+            if report is not None:
+                raise typer.BadParameter("--report needs a corridor NETWORK and DEMAND")
             _assign_tntp(console, tntp, alg, gap, max_iter, output)
             return
         if network is None or demand is None:
@@ -69,7 +79,7 @@ def register(app: typer.Typer) -> None:
                          "give a corridor network folder and a demand CSV, or --tntp FOLDER")],
                 what="corridors assign")
         _assign_network(console, network, demand, alg, gap, max_iter, output, unit=unit,
-                        vot=vot, year=year, threshold=threshold)
+                        vot=vot, year=year, threshold=threshold, report=report)
 
 
 def _assign_tntp(console: Console, folder: Path, algorithm: Algorithm, gap: float,
@@ -103,7 +113,8 @@ def _assign_tntp(console: Console, folder: Path, algorithm: Algorithm, gap: floa
 
 def _assign_network(console: Console, network: Path, demand: Path, algorithm: Algorithm,
                     gap: float, max_iter: int, output: Path, *, unit: str,
-                    vot: float | None, year: int | None, threshold: float) -> None:
+                    vot: float | None, year: int | None, threshold: float,
+                    report: Path | None = None) -> None:
     from corridors.assignment.corridor import assign_corridors  # noqa: PLC0415
     from corridors.cli.common import cost_parameters, load_network  # noqa: PLC0415
     from corridors.simulation.io import read_demand  # noqa: PLC0415
@@ -121,17 +132,35 @@ def _assign_network(console: Console, network: Path, demand: Path, algorithm: Al
                                max_iter=max_iter, threshold=threshold, callback=tick)
         progress.update(task, completed=max_iter if res.result.converged
                         else res.result.iterations)
+    html = None
+    if report is not None:
+        from corridors.reports.assignment_map import assignment_report  # noqa: PLC0415
+
+        html = assignment_report(
+            res, title=f"Assignment of {demand.name} on {network.name}",
+            inputs=f"{network} {demand} --algorithm {algorithm} --gap {gap:g} --unit {unit}",
+            target_gap=gap)
     atomic.write_text(output, res.links().to_csv(index=False, float_format="%.10g"))
+    if report is not None and html is not None:
+        atomic.write_text(report, html)
     out = Console()
     r = res.result
     out.print(f"{'converged' if r.converged else 'NOT converged'}: {r.iterations} iterations, "
-              f"relative gap {r.gap:.3e}; wrote {output}", highlight=False)
+              f"relative gap {r.gap:.3e}; wrote {output}"
+              + (f" and {report}" if report is not None else ""), highlight=False)
+    out.print("classes: " + ", ".join(f"{n} ({v:.3g} USD/{res.unit}-h)" for n, v
+                                      in zip(res.class_names, res.class_vot, strict=True)),
+              highlight=False, markup=False)
     worst = res.bottlenecks()
     if worst.empty:
         out.print(f"no node or link above {threshold:.0%} of capacity", highlight=False)
         return
     out.print(f"above {threshold:.0%} of capacity:", highlight=False)
-    for row in worst.itertuples(index=False):
-        out.print(f"  {row.label}: {row.flow:,.0f} / {row.capacity:,.0f} {res.unit}/yr "
-                  f"(v/c {row.volume_capacity:.2f}, delay {row.delay_h:.1f} h)",
-                  highlight=False, markup=False)
+    for _, row in worst.iterrows():
+        split = ""
+        if len(res.class_names) > 1:
+            split = "; " + ", ".join(f"{n} {row[f'flow[{n}]']:,.0f}" for n in res.class_names)
+        out.print(f"  {row['label']}: {row['flow']:,.0f} / {row['capacity']:,.0f} "
+                  f"{res.unit}/yr (v/c {row['volume_capacity']:.2f}, delay "
+                  f"{row['delay_h']:.1f} h{split})", highlight=False, markup=False,
+                  soft_wrap=True)

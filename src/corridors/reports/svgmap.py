@@ -421,8 +421,8 @@ def _inside(pts: FloatArray, px: float, py: float) -> bool:
 
 
 def _text_width(text: str, size: float) -> float:
-    """Rough width of a text in pixels (no font metrics offline: 0.58 em a glyph)."""
-    return 0.58 * size * len(text)
+    """Rough width of a text in pixels (no font metrics offline: 0.62 em a glyph)."""
+    return 0.62 * size * len(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -636,7 +636,7 @@ def _graticule_svg(
                 r[0] <= 30 and r[1] - 4 <= cross <= r[3] + 12 for r in blocked):
             lab = _deg_label(lat, "N", "S")
             labels.append(f'<text x="4" y="{_fmt(cross - 3)}">{lab}</text>')
-            rects.append((0.0, cross - 14, 8 + _text_width(lab, 10.0), cross))
+            rects.append((0.0, cross - 14, 14 + 1.3 * _text_width(lab, 10.0), cross))
     return lines, labels, rects
 
 

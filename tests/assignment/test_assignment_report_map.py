@@ -1,0 +1,85 @@
+"""``corridors assign --report``: the HTML assignment map."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from corridors.cli.app import main
+
+MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("sys.argv", ["corridors", *args])
+    monkeypatch.setenv("COLUMNS", "200")
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main()
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_report_has_map_top_bottleneck_and_no_external_url(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    demand = tmp_path / "demand.csv"
+    demand.write_text("origin,destination,commodity,volume,unit,value_of_time_usd_h,source\n"
+                      "Alpha,Echo,containers,3000,TEU,16.7,test\n"
+                      "Alpha,Echo,containers,2000,TEU,5,test\n")
+    report = tmp_path / "assign.html"
+    code, _out, err = run_cli(monkeypatch, "assign", str(MINI), str(demand), "--gap", "1e-5",
+                             "-o", str(tmp_path / "flows.csv"), "--report", str(report))
+    assert code == 0, err
+    html = report.read_text()
+    assert "<svg" in html
+    # the border node Bravo (xb, 1000 TEU/yr) carries all 5000 TEU: v/c 5, the top one
+    assert "Top bottleneck: Bravo" in html
+    assert "5.00" in html
+    bare = re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", "", html)
+    urls = re.findall(r"https?://[^\s\"'<>)]+", bare)
+    urls += re.findall(r"(?:src|href)=[\"']//[^\"']+", bare)
+    assert [u for u in urls if not u.startswith("http://www.w3.org/")] == []
+    assert "containers@5" in html
+    assert "containers@16.7" in html
+    assert not list(tmp_path.glob(".assign.html.*"))
+
+
+def test_report_error_leaves_no_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    demand = tmp_path / "demand.csv"
+    demand.write_text("origin,destination,commodity,volume,unit,source\n"
+                      "Alpha,Nowhere,containers,5,TEU,test\n")
+    report = tmp_path / "assign.html"
+    code, _, err = run_cli(monkeypatch, "assign", str(MINI), str(demand),
+                           "-o", str(tmp_path / "flows.csv"), "--report", str(report))
+    assert code == 2
+    assert "Nowhere" in err
+    assert not report.exists()
+    assert not (tmp_path / "flows.csv").exists()
+    assert list(tmp_path.iterdir()) == [demand]
+
+
+def test_report_failure_writes_neither_file(monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    from corridors.reports import assignment_map  # noqa: PLC0415
+    from corridors.reports.errors import ReportError  # noqa: PLC0415
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise ReportError("map failed")
+
+    monkeypatch.setattr(assignment_map, "assignment_report", broken)
+    demand = tmp_path / "demand.csv"
+    demand.write_text("origin,destination,commodity,volume,unit,source\n"
+                      "Alpha,Echo,containers,5,TEU,test\n")
+    report = tmp_path / "assign.html"
+    code, _, err = run_cli(monkeypatch, "assign", str(MINI), str(demand),
+                           "-o", str(tmp_path / "flows.csv"), "--report", str(report))
+    assert code == 2, err
+    assert "map failed" in err
+    assert sorted(tmp_path.iterdir()) == [demand]
