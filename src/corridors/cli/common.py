@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -12,6 +13,22 @@ from corridors.network import Network, read_network
 from corridors.routing import CostParameters
 
 NETWORK_HELP = "Network folder (GMNS tables); default: the shipped Eurasian network."
+
+# Options shared by the commands that route (declared once, used as type annotations).
+OriginArg = Annotated[str, typer.Argument(help="Origin place (name, alias or node id).")]
+DestinationArg = Annotated[str, typer.Argument(help="Destination place.")]
+NetworkOpt = Annotated[Path | None, typer.Option("--network", "-n", help=NETWORK_HELP)]
+UnitOpt = Annotated[str, typer.Option("--unit", "-u", help="TEU or tonne.")]
+VotOpt = Annotated[
+    float | None,
+    typer.Option("--vot", help="Value of time, USD per unit-hour (default 16.7/TEU-h)."),
+]
+CarbonOpt = Annotated[float, typer.Option("--carbon-price", help="USD per t CO2e.")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="Open planned links of this year.")]
+CloseOpt = Annotated[
+    list[str] | None,
+    typer.Option("--close", help="Close sea passages, e.g. --close suez,babalmandab."),
+]
 
 UNIT_ALIASES = {"teu": "TEU", "t": "t", "tonne": "t", "tonnes": "t", "ton": "t"}
 

@@ -12,7 +12,18 @@ from rich.console import Console
 from rich.table import Table
 
 from corridors import atomic
-from corridors.cli.common import NETWORK_HELP, cost_parameters, load_network
+from corridors.cli.common import (
+    CarbonOpt,
+    CloseOpt,
+    DestinationArg,
+    NetworkOpt,
+    OriginArg,
+    UnitOpt,
+    VotOpt,
+    YearOpt,
+    cost_parameters,
+    load_network,
+)
 from corridors.network import Network
 from corridors.routing import Route, alternatives, compare
 
@@ -64,19 +75,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command("compare")
     def compare_cmd(
-        origin: str = typer.Argument(..., help="Origin place (name, alias or node id)."),
-        destination: str = typer.Argument(..., help="Destination place."),
-        network: Path | None = typer.Option(None, "--network", "-n", help=NETWORK_HELP),
-        unit: str = typer.Option("TEU", "--unit", "-u", help="TEU or tonne."),
+        origin: OriginArg,
+        destination: DestinationArg,
+        network: NetworkOpt = None,
+        unit: UnitOpt = "TEU",
         fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
-        vot: float | None = typer.Option(
-            None, "--vot", help="Value of time, USD per unit-hour (default 16.7/TEU-h)."
-        ),
-        carbon_price: float = typer.Option(0.0, "--carbon-price", help="USD per t CO2e."),
-        year: int | None = typer.Option(None, "--year", help="Open planned links of this year."),
-        close: list[str] | None = typer.Option(
-            None, "--close", help="Close sea passages, e.g. --close suez,babalmandab."
-        ),
+        vot: VotOpt = None,
+        carbon_price: CarbonOpt = 0.0,
+        year: YearOpt = None,
+        close: CloseOpt = None,
         output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
     ) -> None:
         """Compare the corridors door to door: days, USD, kg CO2e, km, borders, transfers."""
@@ -123,17 +130,17 @@ def register_routes(app: typer.Typer) -> None:
 
     @app.command("routes")
     def routes_cmd(
-        origin: str = typer.Argument(..., help="Origin place (name, alias or node id)."),
-        destination: str = typer.Argument(..., help="Destination place."),
+        origin: OriginArg,
+        destination: DestinationArg,
         k: int = typer.Option(5, "--k", "-k", min=1, max=50, help="Number of routes."),
         corridor: str | None = typer.Option(None, "--corridor", help="Only this corridor."),
-        network: Path | None = typer.Option(None, "--network", "-n", help=NETWORK_HELP),
-        unit: str = typer.Option("TEU", "--unit", "-u", help="TEU or tonne."),
+        network: NetworkOpt = None,
+        unit: UnitOpt = "TEU",
         fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
-        vot: float | None = typer.Option(None, "--vot", help="Value of time, USD/unit-h."),
-        carbon_price: float = typer.Option(0.0, "--carbon-price", help="USD per t CO2e."),
-        year: int | None = typer.Option(None, "--year", help="Open planned links of this year."),
-        close: list[str] | None = typer.Option(None, "--close", help="Close sea passages."),
+        vot: VotOpt = None,
+        carbon_price: CarbonOpt = 0.0,
+        year: YearOpt = None,
+        close: CloseOpt = None,
     ) -> None:
         """The k cheapest loopless routes (Yen), each labelled with its corridor."""
         params = cost_parameters(

@@ -7,7 +7,18 @@ from pathlib import Path
 import typer
 
 from corridors import atomic
-from corridors.cli.common import NETWORK_HELP, cost_parameters, load_network
+from corridors.cli.common import (
+    CarbonOpt,
+    CloseOpt,
+    DestinationArg,
+    NetworkOpt,
+    OriginArg,
+    UnitOpt,
+    VotOpt,
+    YearOpt,
+    cost_parameters,
+    load_network,
+)
 from corridors.routing import compare
 
 
@@ -18,15 +29,15 @@ def register(app: typer.Typer) -> None:
 
     @group.command("compare")
     def report_compare(
-        origin: str = typer.Argument(..., help="Origin place."),
-        destination: str = typer.Argument(..., help="Destination place."),
+        origin: OriginArg,
+        destination: DestinationArg,
         output: Path = typer.Option(..., "--output", "-o", help="HTML file to write."),
-        network: Path | None = typer.Option(None, "--network", "-n", help=NETWORK_HELP),
-        unit: str = typer.Option("TEU", "--unit", "-u", help="TEU or tonne."),
-        vot: float | None = typer.Option(None, "--vot", help="Value of time, USD/unit-h."),
-        carbon_price: float = typer.Option(0.0, "--carbon-price", help="USD per t CO2e."),
-        year: int | None = typer.Option(None, "--year", help="Open planned links of this year."),
-        close: list[str] | None = typer.Option(None, "--close", help="Close sea passages."),
+        network: NetworkOpt = None,
+        unit: UnitOpt = "TEU",
+        vot: VotOpt = None,
+        carbon_price: CarbonOpt = 0.0,
+        year: YearOpt = None,
+        close: CloseOpt = None,
     ) -> None:
         """Map and table comparing the corridors between two places, in one HTML file."""
         from corridors.reports.comparison import comparison_report  # noqa: PLC0415
