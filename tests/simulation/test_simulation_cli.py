@@ -131,7 +131,8 @@ def test_cli_rejects_a_malformed_closure(tmp_path: Path, mini_path: Path) -> Non
 
 def test_cli_market_filter_and_unknown_market(tmp_path: Path, mini_path: Path) -> None:
     dem = tmp_path / "demand.csv"
-    dem.write_text(DEMAND.replace("2024,test,", "2024,bulk,", 1).replace(",2024,test,", ",2024,boxes,", 1))
+    dem.write_text(DEMAND.replace("2024,test,", "2024,bulk,", 1)
+                   .replace(",2024,test,", ",2024,boxes,", 1))
     out = tmp_path / "run"
     result = CliRunner().invoke(build_app(), [
         "simulate", str(mini_path), str(dem), "--days", "60", "-r", "1", "--serial",

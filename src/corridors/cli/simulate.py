@@ -41,12 +41,14 @@ def _network_path(value: str) -> Path:
     return path
 
 
-def _route_choice(value: str) -> Literal["cheapest", "logit"]:
+def _route_choice(value: str) -> Literal["cheapest", "logit", "equilibrium"]:
     if value == "cheapest":
         return "cheapest"
     if value == "logit":
         return "logit"
-    msg = f"--route-choice {value!r}: use cheapest or logit"
+    if value == "equilibrium":
+        return "equilibrium"
+    msg = f"--route-choice {value!r}: use equilibrium, logit or cheapest"
     raise typer.BadParameter(msg)
 
 
@@ -98,10 +100,15 @@ def register(app: typer.Typer) -> None:
         timelines: bool = typer.Option(True, "--timelines/--no-timelines",
                                        help="Write every shipment's timeline."),
         route_choice: str = typer.Option(
-            "logit", "--route-choice",
-            help="cheapest: each flow on its cheapest route; logit: split over the k cheapest."),
+            "equilibrium", "--route-choice",
+            help="equilibrium: routes and shares of the capacity-constrained equilibrium "
+            "assignment; logit: split over the k cheapest; cheapest: one route per flow."),
         k_routes: int = typer.Option(3, "--k-routes", min=1, max=10,
                                      help="Routes per flow for --route-choice logit."),
+        feedback_rounds: int = typer.Option(
+            5, "--feedback-rounds", min=0, max=50,
+            help="--route-choice equilibrium: rounds of simulating once and assigning "
+            "again with the simulated ferry waits (0: none)."),
         market: list[str] | None = typer.Option(
             None, "--market", "-m",
             help="Only demand rows of these markets (repeatable), e.g. -m central_asia_eu."),
@@ -128,8 +135,17 @@ def register(app: typer.Typer) -> None:
             corridors=tuple(corridor) if corridor else None, year=year,
             ferry_max_wait_h=max_wait, storm_days_per_month=_storm_days(storm_days),
             closures=_closures(closure), route_choice=_route_choice(route_choice),
-            k_routes=k_routes)
-        model = build_model(net, table, options=options)
+            k_routes=k_routes, feedback_rounds=feedback_rounds, feedback_seed=seed)
+        with console.status("choosing routes (equilibrium assignment"
+                            + (f", {feedback_rounds} feedback rounds" if feedback_rounds
+                               and route_choice == "equilibrium" else "") + ")"):
+            model = build_model(net, table, options=options)
+        left = model.left_out_totals()
+        if left:
+            console.print(
+                "[yellow]left out of the simulation[/] (no route that carries the units): "
+                + ", ".join(f"{v:,.0f} {u}/yr" for u, v in sorted(left.items()))
+                + f" in {len(model.left_out)} flows")
         console.print(
             f"[bold]{len(model.generators)}[/] flows, {len(model.stations)} stations, "
             f"{len(model.ferry_lines)} ferry lines "
@@ -157,6 +173,10 @@ def register(app: typer.Typer) -> None:
                             *(f"{row[f'p{p}_h'] / 24:.1f}" for p in (10, 50)), ci,
                             *(f"{row[f'p{p}_h'] / 24:.1f}" for p in (90, 95)))
         Console().print(summary)
-        left = sum(r.n_in_system for r in study.runs) / len(study.runs)
-        console.print(f"{left:,.0f} shipments still under way at the end (mean); "
-                      f"wrote {out}")
+        under_way = sum(r.n_in_system for r in study.runs) / len(study.runs)
+        entered = sum(r.n_shipments for r in study.runs) / len(study.runs)
+        console.print(f"{under_way:,.0f} of {entered:,.0f} shipments still under way at the "
+                      f"end (mean); demand left out: "
+                      + (", ".join(f"{v:,.0f} {u}/yr" for u, v in sorted(left.items()))
+                         if left else "none")
+                      + f"; wrote {out}")

@@ -22,13 +22,20 @@ True
 
 from __future__ import annotations
 
-from corridors.simulation.build import BuildOptions, build_model, routes_for_demand
+from corridors.simulation.build import (
+    BuildOptions,
+    build_model,
+    equilibrium_routes,
+    ferry_waits,
+    routes_for_demand,
+)
 from corridors.simulation.engine import simulate
 from corridors.simulation.model import (
     UNLIMITED,
     Closure,
     Distribution,
     FerryLine,
+    LeftOut,
     Ship,
     ShipmentGenerator,
     SimulationModel,
@@ -62,6 +69,7 @@ __all__ = [
     "Closure",
     "Distribution",
     "FerryLine",
+    "LeftOut",
     "Replications",
     "RunResult",
     "Ship",
@@ -73,6 +81,8 @@ __all__ = [
     "WeatherArea",
     "build_model",
     "confidence_intervals",
+    "equilibrium_routes",
+    "ferry_waits",
     "in_system_table",
     "queue_series",
     "reliability_from_results",

@@ -7,11 +7,12 @@ shipment follows real legs. The route's steps become resources:
 ========================================  ===============================================
 route step                                simulation resource
 ========================================  ===============================================
-``border`` at a node                      border station ``border:<node>``: inspection
-                                          lanes, lognormal clearance time of mean
-                                          ``border_h`` (node table; the CAREC CPMM
-                                          averages) and coefficient of variation
-                                          ``border_cv``
+``border`` at a node                      border station ``border:<node>``: lognormal
+                                          time of mean ``border_h`` (node table; the
+                                          CAREC CPMM averages, queue included) and
+                                          coefficient of variation ``border_cv``; no
+                                          server limit (``border_time="sojourn"``) or
+                                          inspection lanes (``"service"``)
 ``transfer`` between two rail links       gauge-change station ``gauge:<node>``
 ``transfer`` to or from a ferry/sea link  port station ``port:<node>`` (cranes, yard)
 other ``transfer``, ``terminal``          terminal station ``terminal:<node>``
@@ -41,11 +42,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
+from corridors.assignment import DemandClass, assign_multiclass
+from corridors.assignment.corridor import DEFAULT_MIN_DELAY_SCALE_H, corridor_graph
 from corridors.errors import DemandError, Problem, UnknownPlaceError, UnreachableError
 from corridors.network.model import Network
 from corridors.routing import CostParameters, Route, alternatives, build_graph, compare
+from corridors.routing.paths import Path as ArcPath
+from corridors.routing.routes import route_from_path
+from corridors.simulation.engine import simulate
 from corridors.simulation.model import (
     HOURS_PER_YEAR,
     UNLIMITED,
@@ -54,6 +61,7 @@ from corridors.simulation.model import (
     Departure,
     Distribution,
     FerryLine,
+    LeftOut,
     Ship,
     ShipmentGenerator,
     SimulationModel,
@@ -63,9 +71,11 @@ from corridors.simulation.model import (
     WeatherArea,
     line_unit,
 )
+from corridors.simulation.results import RunResult, resource_table
 from corridors.simulation.weather import CASPIAN_STORM_DAYS
 
-__all__ = ["BuildOptions", "build_model", "routes_for_demand"]
+__all__ = ["BuildOptions", "FlowKey", "build_model", "equilibrium_routes", "ferry_waits",
+           "routes_for_demand"]
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +88,16 @@ ports inside close together in Caspian storms by default."""
 
 RouteShares = Mapping[tuple[str, str], Sequence[tuple[Route, float]]]
 """Routes of each (origin, destination) node-id pair with the share of volume on each."""
+
+FlowKey = tuple[str, str, str, str]
+"""(origin node id, destination node id, commodity, unit) of a demand flow."""
+
+RouteChoice = Literal["cheapest", "logit", "equilibrium"]
+BorderTime = Literal["sojourn", "service"]
+
+PENALTY_H = 1.0e6
+"""Cost (hours) added in the equilibrium to arcs a class may not use (another corridor,
+a ship that does not carry its units); flows with no other route are left out first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +145,8 @@ class BuildOptions:
     storm_days_per_month : tuple of 12 float
         Storm days per month on the Caspian.
     storm_mean_h : float
-        Mean length of a storm closure, hours.
+        Mean length of a storm closure, hours. Default 96 h: ASCO halts ~3-5 days
+        per storm event (corridor-facts.md, "Caspian weather"), the middle of it.
     weather : tuple of WeatherArea, optional
         Weather areas (default: one Caspian area with the ports of every ferry line
         inside :data:`CASPIAN_BBOX`; ``()`` for none).
@@ -134,11 +155,37 @@ class BuildOptions:
     year : int, optional
         Use only demand rows of this year.
     route_choice : str
-        ``cheapest`` or ``logit`` (see :func:`routes_for_demand`).
+        ``cheapest`` or ``logit`` (see :func:`routes_for_demand`), or
+        ``equilibrium``: routes and shares of the capacity-constrained equilibrium
+        assignment of the same demand (see :func:`equilibrium_routes`).
     k_routes : int
         Alternatives per corridor for ``logit``.
     logit_scale_usd : float
         Spread of the logit, USD per TEU.
+    equilibrium_gap : float
+        Relative gap the equilibrium assignment is solved to (``equilibrium``).
+    fleet_capacity : bool
+        ``equilibrium``: a ferry or feeder link with ships in ``vessel.csv`` gets,
+        per direction, the capacity its fleet can lift in a year (see
+        :meth:`_Builder.fleet_capacity_t`) instead of the link's
+        ``capacity_t_yr``, so the route choice sees the capacity the simulation has.
+    feedback_rounds : int
+        ``equilibrium``: rounds of simulation feedback. Each round simulates the
+        model once, takes the mean wait for a ship at each ferry port, averages it
+        with the earlier rounds (method of successive averages) and assigns again
+        with that wait added to the ferry link, so the route choice sees the queues
+        the fleet really produces (the BPR delay of the assignment is a guess for
+        roads, not ferries). 0: no feedback.
+    feedback_seed : int
+        Seed of the feedback runs (round ``n`` uses ``SeedSequence([seed, n])``).
+    border_time : str
+        What a node's ``border_h`` is. ``sojourn`` (default): the whole time at the
+        crossing, queue included, as the CAREC CPMM averages are measured; the
+        border station then has no server limit (a random delay of mean
+        ``border_h``), so no queue is added on top; border capacity acts in the
+        route choice (``equilibrium``). ``service``: the clearance time at one of
+        the node's lanes (``berths``, else from ``trains_per_day``); queueing
+        comes on top.
     port_handling_h : float, optional
         Handling time at a port where a ship is boarded or left, hours. Default 8 h
         (ferry handling 6-8 h, SEANEWS-2021 in corridor-facts.md): the node's
@@ -168,13 +215,18 @@ class BuildOptions:
     ferry_empty_wait_h: float = 6.0
     ferry_berths: int = 1
     storm_days_per_month: tuple[float, ...] = CASPIAN_STORM_DAYS
-    storm_mean_h: float = 72.0
+    storm_mean_h: float = 96.0
     weather: tuple[WeatherArea, ...] | None = None
     closures: tuple[Closure, ...] = ()
     year: int | None = None
-    route_choice: Literal["cheapest", "logit"] = "cheapest"
+    route_choice: RouteChoice = "cheapest"
     k_routes: int = 3
     logit_scale_usd: float = 300.0
+    equilibrium_gap: float = 1e-4
+    fleet_capacity: bool = True
+    feedback_rounds: int = 0
+    feedback_seed: int = 0
+    border_time: BorderTime = "sojourn"
     port_handling_h: float | None = 8.0
 
 
@@ -293,11 +345,12 @@ class _Builder:
 
     # -- resources -----------------------------------------------------------------------
     def _node_station(self, prefix: str, kind: StationKind, node_id: str, mean_h: float,
-                      dist: Distribution) -> str:
+                      dist: Distribution, *, servers: int | None = None) -> str:
         sid = f"{prefix}:{node_id}"
         if sid not in self.stations:
             node = self.node(node_id)
-            self.stations[sid] = Station(sid, kind, _servers(node, mean_h), dist,
+            n = _servers(node, mean_h) if servers is None else servers
+            self.stations[sid] = Station(sid, kind, n, dist,
                                          name=f"{node['name']} ({kind})", node_id=node_id)
         return sid
 
@@ -307,6 +360,51 @@ class _Builder:
     def _ferry_line(self, link_id: str) -> FerryLine | None:
         if link_id in self.lines:
             return self.lines[link_id]
+        line = self._make_line(link_id)
+        if line is not None:
+            self.lines[link_id] = line
+        return line
+
+    def blocked_links(self, commodity: str, unit: str) -> frozenset[str]:
+        """Ferry and sea links whose ships cannot carry this commodity's shipments."""
+        probes = self.generators("", "", commodity=commodity, volume=1.0, unit=unit,
+                                 itinerary=(), corridor="", share=1.0)
+        out = set()
+        for link_id in self.vessels:
+            line = self._make_line(link_id)
+            if line is not None and any(line_unit(line, g) is None for g in probes):
+                out.add(link_id)
+        return frozenset(out)
+
+    def fleet_capacity_t(self, tonnes_per_wagon: float | None = None) -> dict[str, float]:
+        """Tonnes a year each ferry or feeder link's fleet can lift in one direction.
+
+        Per ship: payload per sailing (``capacity_wagons`` x ``tonnes_per_wagon`` (the
+        argument: e.g. the demand's mean tonnes per wagon; default the option), else
+        ``capacity_teu`` x ``tonnes_per_teu``; truck decks are left out) x round trips a
+        year, a round trip being ``2 x sail + load + unload`` hours (loaded one way,
+        back empty, as the simulated ships do with no return cargo) within the hours
+        the ports are open (the year minus the storm days of the Caspian lines). An
+        upper bound: every sailing full one way, no wait for cargo.
+        """
+        storm_h = 24.0 * sum(self.opt.storm_days_per_month)
+        caspian = {p for w in self.weather_for(self.vessels) for p in w.ports}
+        out: dict[str, float] = {}
+        for link_id in self.vessels:
+            line = self._make_line(link_id)
+            if line is None:
+                continue
+            open_h = HOURS_PER_YEAR - (storm_h if line.port_a in caspian else 0.0)
+            total = 0.0
+            for ship in line.ships:
+                payload = (ship.capacity_wagons * (tonnes_per_wagon or self.opt.tonnes_per_wagon)
+                           or ship.capacity_teu * self.opt.tonnes_per_teu)
+                cycle = 2.0 * line.sail_h + ship.load_h + ship.unload_h
+                total += payload * open_h / cycle if cycle > 0 else 0.0
+            out[link_id] = total
+        return out
+
+    def _make_line(self, link_id: str) -> FerryLine | None:
         ships_rows = self.vessels.get(link_id)
         if ships_rows is None or not len(ships_rows):
             return None
@@ -338,15 +436,13 @@ class _Builder:
         departure: Departure = self.opt.ferry_departure
         if departure == "timetable" and not headway > 0:
             departure = "when_full"
-        line = FerryLine(
+        return FerryLine(
             line_id=f"ferry:{link_id}", port_a=str(link["from_node_id"]),
             port_b=str(link["to_node_id"]), sail_h=sail, ships=tuple(ships),
             departure=departure, max_wait_h=self.opt.ferry_max_wait_h,
             headway_h=headway if headway > 0 else None,
             empty_wait_h=self.opt.ferry_empty_wait_h, berths=self.opt.ferry_berths,
             name=str(link.get("name") or link_id), link_id=link_id)
-        self.lines[link_id] = line
-        return line
 
     def itinerary(self, route: Route) -> tuple[Step, ...]:
         steps: list[Step] = []
@@ -358,8 +454,9 @@ class _Builder:
             node = str(st.node_id)
             h = float(st.hours)
             if st.kind == "border":
-                sid = self._node_station("border", "border", node, h,
-                                         Distribution.lognormal(h, self.opt.border_cv))
+                sid = self._node_station(
+                    "border", "border", node, h, Distribution.lognormal(h, self.opt.border_cv),
+                    servers=UNLIMITED if self.opt.border_time == "sojourn" else None)
             elif st.kind == "transfer":
                 prev = next((rs[j].mode for j in range(i - 1, -1, -1) if rs[j].kind == "link"),
                             None)
@@ -416,13 +513,13 @@ class _Builder:
                    for st in g.itinerary if st.kind == "ferry")
 
     def generators(self, o: str, d: str, *, commodity: str, volume: float, unit: str,
-                   route: Route, share: float, tag: str = "") -> list[ShipmentGenerator]:
+                   itinerary: tuple[Step, ...], corridor: str, share: float,
+                   tag: str = "") -> list[ShipmentGenerator]:
         opt = self.opt
-        itinerary = self.itinerary(route)
         vol = volume * share
-        base = f"{o}>{d}:{route.corridor}{':' + tag if tag else ''}:{commodity}"
+        base = f"{o}>{d}:{corridor}{':' + tag if tag else ''}:{commodity}"
         common = {"origin": o, "destination": d, "itinerary": itinerary,
-                  "corridor": route.corridor}
+                  "corridor": corridor}
         out: list[ShipmentGenerator] = []
         per_year = HOURS_PER_YEAR / 24.0
         if commodity == "trucks":
@@ -464,11 +561,16 @@ class _Builder:
         return out
 
     def weather(self) -> tuple[WeatherArea, ...]:
+        return self.weather_for(self.lines)
+
+    def weather_for(self, link_ids: Mapping[str, object]) -> tuple[WeatherArea, ...]:
+        """Weather areas over the ferry lines of ``link_ids``."""
         if self.opt.weather is not None:
             return self.opt.weather
         lon0, lat0, lon1, lat1 = CASPIAN_BBOX
         ports: list[str] = []
-        for line in self.lines.values():
+        lines = [x for x in (self.lines.get(k) or self._make_line(k) for k in link_ids) if x]
+        for line in lines:
             ends = [self.node(p) for p in (line.port_a, line.port_b)]
             if all(lon0 <= float(n["x_coord"]) <= lon1 and lat0 <= float(n["y_coord"]) <= lat1
                    for n in ends):
@@ -561,42 +663,125 @@ def build_model(
             flows[key] = flows.get(key, 0.0) + volume
     if problems:
         raise DemandError(problems, what=file)
-    pairs = [(o, d) for o, d, _, _ in flows]
-    if routes is None:
-        routes = routes_for_demand(network, pairs, corridors=opt.corridors, params=params,
-                                   choice=opt.route_choice, k=opt.k_routes,
-                                   logit_scale_usd=opt.logit_scale_usd)
+    rounds = opt.feedback_rounds if routes is None and opt.route_choice == "equilibrium" else 0
     builder = _Builder(network, opt)
-    generators: list[ShipmentGenerator] = []
-    skipped = 0
+    blocked = {key: builder.blocked_links(key[2], key[3]) for key in flows}
+    capacities = (builder.fleet_capacity_t(_tonnes_per_wagon(builder, flows))
+                  if opt.fleet_capacity else None)
+
+    def choose(extra_h: Mapping[tuple[str, str], float] | None
+               ) -> dict[FlowKey, list[tuple[Route, float]]]:
+        if routes is not None:
+            return {key: list(routes.get((key[0], key[1]), ())) for key in flows}
+        return _choose_routes(network, flows, blocked, opt, params,
+                              capacities_t=capacities, extra_h=extra_h)
+
+    chosen = choose(None)
+    model = _assemble(network, flows, opt, chosen, file=file, name=name, quiet=rounds > 0)
+    for n in range(1, rounds + 1):
+        run = simulate(model, seed=np.random.SeedSequence([opt.feedback_seed, n]))
+        waits = ferry_waits(run)
+        log.info("feedback round %d: ferry waits %s", n,
+                 {f"{k[0]}@{k[1]}": round(v, 1) for k, v in sorted(waits.items())})
+        chosen = _average_routes(chosen, choose(waits), 1.0 / (n + 1))
+        model = _assemble(network, flows, opt, chosen, file=file, name=name,
+                          quiet=n < rounds)
+    return model
+
+
+def _average_routes(
+    old: Mapping[FlowKey, list[tuple[Route, float]]],
+    new: Mapping[FlowKey, list[tuple[Route, float]]],
+    step: float,
+) -> dict[FlowKey, list[tuple[Route, float]]]:
+    """Method of successive averages on route shares: ``(1 - step) old + step new``."""
+    out: dict[FlowKey, list[tuple[Route, float]]] = {}
+    for key in set(old) | set(new):
+        acc: dict[tuple[str, ...], tuple[Route, float]] = {}
+        for weight, table in ((1.0 - step, old), (step, new)):
+            for route, share in table.get(key, ()):
+                prev = acc.get(route.link_ids)
+                acc[route.link_ids] = (route, (prev[1] if prev else 0.0) + weight * share)
+        total = sum(w for _, w in acc.values())
+        if total > 0:
+            out[key] = sorted(((r, w / total) for r, w in acc.values()), key=lambda x: -x[1])
+    return out
+
+
+def ferry_waits(run: RunResult) -> dict[tuple[str, str], float]:
+    """Mean wait for a ship of each ferry line and port in a run, hours.
+
+    Returns
+    -------
+    dict
+        ``{(link_id, port node id): mean wait h}`` over the boardings whose wait ended.
+    """
+    table = resource_table(run)
+    out: dict[tuple[str, str], float] = {}
+    for res, kind, wait in zip(table["resource"], table["kind"], table["mean_wait_h"],
+                               strict=True):
+        rid = str(res)
+        if kind != "ferry" or not rid.startswith("ferry:") or "@" not in rid:
+            continue
+        w = float(wait)
+        if math.isfinite(w):
+            out[(rid[len("ferry:"):rid.rindex("@")], rid[rid.rindex("@") + 1:])] = w
+    return out
+
+
+def _assemble(
+    network: Network,
+    flows: Mapping[FlowKey, float],
+    opt: BuildOptions,
+    flow_routes: Mapping[FlowKey, list[tuple[Route, float]]],
+    *,
+    file: str,
+    name: str,
+    quiet: bool,
+) -> SimulationModel:
+    """Resources and generators of the flows on their routes: the validated model."""
+    builder = _Builder(network, opt)
+    left_out: list[LeftOut] = []
     notes: list[str] = []
-    for (o, d, commodity, unit), volume in flows.items():
-        options_od = [(r, w) for r, w in routes.get((o, d), ()) if w > 0]
+    generators: list[ShipmentGenerator] = []
+    for key, volume in flows.items():
+        o, d, commodity, unit = key
+        options_od = [(r, w) for r, w in flow_routes.get(key, ()) if w > 0]
         if not options_od:
-            skipped += 1
+            left_out.append(LeftOut(o, d, commodity, volume, unit,
+                                    "no route on the corridors asked for that carries "
+                                    "these units"))
             continue
         # keep the routes whose ships can carry this commodity's shipments
         usable: list[tuple[list[ShipmentGenerator], float]] = []
         for j, (route, share) in enumerate(options_od):
             tag = f"r{j + 1}" if len(options_od) > 1 else ""
             gens = builder.generators(o, d, commodity=commodity, volume=volume, unit=unit,
-                                      route=route, share=1.0, tag=tag)
+                                      itinerary=builder.itinerary(route),
+                                      corridor=route.corridor, share=1.0, tag=tag)
             if all(builder.carried(g) for g in gens):
                 usable.append((gens, share))
             else:
-                notes.append(f"{o}>{d} {commodity}: route via {', '.join(route.link_ids)} "
-                             "left out: no ship of a ferry line on it carries these units")
-        total = sum(w for _, w in usable)
-        if not usable:
-            skipped += 1
-            continue
+                left_out.append(LeftOut(
+                    o, d, commodity, volume * share, unit,
+                    f"route via {', '.join(route.link_ids)}: no ship of a ferry line on it "
+                    "carries these units"))
+        total = sum(w for _, w in options_od)
         for gens, share in usable:
+            # volume of routes left out is reported, not moved onto the others
             generators.extend(replace(g, per_day=g.per_day * share / total) for g in gens)
+    for x in left_out:
+        notes.append(f"{x.origin}>{x.destination} {x.commodity}: {x.volume:,.0f} {x.unit}/yr "
+                     f"left out: {x.reason}")
     for note in notes:
-        log.warning(note)
-    if skipped:
-        log.warning("%d demand flows have no usable route on the corridors asked for", skipped)
-        notes.append(f"{skipped} demand flows have no usable route")
+        if not quiet:
+            log.warning(note)
+    if left_out and not quiet:
+        totals = ", ".join(f"{v:,.0f} {u}" for u, v in sorted(
+            {x.unit: sum(y.volume for y in left_out if y.unit == x.unit)
+             for x in left_out}.items()))
+        log.warning("%d demand flows (or parts) left out of the simulation: %s a year",
+                    len(left_out), totals)
     if not generators:
         raise DemandError([Problem(file, None, None, None,
                                    "no demand row could be routed on the corridors asked for"
@@ -618,5 +803,203 @@ def build_model(
         warmup_h=opt.warmup_days * 24.0,
         name=name or network.name,
         notes=tuple(notes),
+        left_out=tuple(left_out),
     )
     return model.validate()
+
+
+def _tonnes_per_wagon(builder: _Builder, flows: Mapping[FlowKey, float]) -> float:
+    """Mean tonnes per rail wagon of the demand's shipments (bulk and container wagons)."""
+    tonnes = wagons = 0.0
+    for (_, _, commodity, unit), volume in flows.items():
+        for g in builder.generators("", "", commodity=commodity, volume=volume, unit=unit,
+                                    itinerary=(), corridor="", share=1.0):
+            n = g.per_day * HOURS_PER_YEAR / 24.0
+            if g.wagons > 0:
+                tonnes += n * g.tonnes
+                wagons += n * g.wagons
+    return tonnes / wagons if wagons > 0 else builder.opt.tonnes_per_wagon
+
+
+def _choose_routes(
+    network: Network,
+    flows: Mapping[FlowKey, float],
+    blocked: Mapping[FlowKey, frozenset[str]],
+    opt: BuildOptions,
+    params: CostParameters | None,
+    *,
+    capacities_t: Mapping[str, float] | None = None,
+    extra_h: Mapping[tuple[str, str], float] | None = None,
+) -> dict[FlowKey, list[tuple[Route, float]]]:
+    """Routes and shares of each flow, among routes whose ships carry its units.
+
+    Flows are grouped by the links their units cannot use (a container feeder for dry
+    bulk); each group's alternatives are generated on the network without those links,
+    so the ``k`` routes offered can all carry the cargo.
+    """
+    groups: dict[frozenset[str], list[FlowKey]] = {}
+    for key in flows:
+        groups.setdefault(blocked[key], []).append(key)
+    cheapest: dict[FlowKey, list[tuple[Route, float]]] = {}
+    choice: Literal["cheapest", "logit"] = (
+        "logit" if opt.route_choice == "logit" else "cheapest")
+    for shut, keys in groups.items():
+        net = network.with_closed(links=sorted(shut)) if shut else network
+        found = routes_for_demand(net, [(k[0], k[1]) for k in keys], corridors=opt.corridors,
+                                  params=params, choice=choice, k=opt.k_routes,
+                                  logit_scale_usd=opt.logit_scale_usd)
+        for key in keys:
+            if (key[0], key[1]) in found:
+                cheapest[key] = found[(key[0], key[1])]
+    if opt.route_choice != "equilibrium" or not cheapest:
+        return cheapest
+    return equilibrium_routes(network, {k: flows[k] for k in cheapest},
+                              corridors=opt.corridors, closed_links=blocked,
+                              params=params, gap=opt.equilibrium_gap,
+                              tonnes_per_teu=opt.tonnes_per_teu,
+                              capacities_t=capacities_t, extra_h=extra_h)
+
+
+def equilibrium_routes(
+    network: Network,
+    flows: Mapping[FlowKey, float],
+    *,
+    corridors: Sequence[str] | None = None,
+    closed_links: Mapping[FlowKey, frozenset[str]] | None = None,
+    params: CostParameters | None = None,
+    gap: float = 1e-4,
+    max_iter: int = 500,
+    alpha: float = 0.15,
+    beta: float = 4.0,
+    min_delay_scale_h: float = DEFAULT_MIN_DELAY_SCALE_H,
+    tonnes_per_teu: float = 10.0,
+    min_share: float = 0.005,
+    capacities_t: Mapping[str, float] | None = None,
+    extra_h: Mapping[tuple[str, str], float] | None = None,
+) -> dict[FlowKey, list[tuple[Route, float]]]:
+    """Routes and shares of each flow at the capacity-constrained user equilibrium.
+
+    The demand is assigned on the corridor network exactly as
+    :func:`corridors.assignment.corridor.assign_corridors` does (same graph, BPR delay
+    of every capacity group, multi-class bi-conjugate Frank-Wolfe with route
+    tracking), with one class per commodity and set of closed links. Arcs a class may
+    not use (links of other corridors when ``corridors`` is given, ``closed_links``
+    of the flow, e.g. a container feeder for bulk) cost :data:`PENALTY_H` more for
+    that class. Each used route becomes a :class:`corridors.routing.Route` (with
+    its steps) and its share of the O-D volume of that class.
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    flows : mapping
+        Volume a year of each (origin, destination, commodity, unit) flow, in
+        ``unit`` (TEU or t).
+    corridors : sequence of str, optional
+        Corridors the routes may use (their links and shared links).
+    closed_links : mapping, optional
+        Links each flow may not use.
+    params : CostParameters, optional
+        Routing parameters; default per tonne (``unit="t"``), as the Caspian ferry
+        capacities are published in tonnes.
+    gap, max_iter : float, int
+        Relative gap to reach and most iterations.
+    alpha, beta, min_delay_scale_h : float
+        BPR parameters and the smallest delay scale of a capacity group, hours
+        (as ``assign_corridors``).
+    tonnes_per_teu : float
+        Converts flows given in the other unit, t per TEU.
+    min_share : float
+        Routes with a smaller share are dropped (shares renormalised).
+    capacities_t : mapping, optional
+        Capacity per direction of some links, t a year, replacing the link table's
+        (e.g. the lift of a ferry line's fleet).
+    extra_h : mapping, optional
+        Hours added to a link leaving a node, ``{(link_id, from node id): h}`` (e.g.
+        the ferry waits a simulation measured; see ``BuildOptions.feedback_rounds``).
+
+    Returns
+    -------
+    dict
+        ``{flow: [(route, share), ...]}``; every flow of ``flows`` with a usable route.
+    """
+    params = params or CostParameters(unit="t", tonnes_per_teu=tonnes_per_teu)
+    closed_links = closed_links or {}
+    expanded = build_graph(network, params)
+    if capacities_t:
+        cap = expanded.group_capacity.copy()
+        per_unit = params.tonnes_per_unit
+        for g, label in enumerate(expanded.group_label):
+            parts = label.split(":")
+            if parts[0] == "link" and parts[1] in capacities_t:
+                cap[g] = capacities_t[parts[1]] / per_unit
+        expanded = replace(expanded, group_capacity=cap)
+    zones = tuple(sorted({k[0] for k in flows} | {k[1] for k in flows}))
+    zi = {z: i for i, z in enumerate(zones)}
+    graph = corridor_graph(expanded, zones, alpha=alpha, beta=beta,
+                           min_delay_scale_h=min_delay_scale_h)
+    vot = params.vot
+    money_h = np.maximum(expanded.cost - vot * expanded.hours, 0.0) / vot
+    if extra_h:
+        index = expanded.network.link_index
+        tail_node = expanded.network.nodes["node_id"].to_numpy()[
+            expanded.vertex_node[expanded.tail]]
+        for (link_id, from_node), hours in extra_h.items():
+            if link_id in index and hours > 0:
+                money_h = money_h + np.where(
+                    (expanded.arc_link == index[link_id]) & (tail_node == from_node), hours, 0.0)
+    allowed = np.ones(expanded.n_arcs, dtype=bool)
+    if corridors is not None:
+        allowed = np.zeros(expanded.n_arcs, dtype=bool)
+        for c in corridors:
+            allowed |= expanded.corridor_mask(c)
+    link_row = expanded.network.link_index  # the graph's network (operating links)
+    class_of: dict[tuple[str, frozenset[str]], int] = {}
+    classes: list[DemandClass] = []
+    members: list[list[FlowKey]] = []
+    for key, volume in flows.items():
+        shut = closed_links.get(key, frozenset())
+        ck = (key[2], shut)
+        if ck not in class_of:
+            rows = [link_row[x] for x in shut if x in link_row]
+            bad = ~allowed | np.isin(expanded.arc_link, rows)
+            fixed = np.asarray(money_h + np.where(bad, PENALTY_H, 0.0), dtype=np.float64)
+            class_of[ck] = len(classes)
+            name = key[2] if not shut else f"{key[2]} (not via {', '.join(sorted(shut))})"
+            classes.append(DemandClass(name, np.zeros((len(zones), len(zones))), fixed))
+            members.append([])
+        k = class_of[ck]
+        conv = 1.0
+        if key[3] != params.unit:
+            conv = params.tonnes_per_teu if key[3] == "TEU" else 1.0 / params.tonnes_per_teu
+        classes[k].demand[zi[key[0]], zi[key[1]]] += volume * conv
+        members[k].append(key)
+    mc = assign_multiclass(graph, classes, gap=gap, max_iter=max_iter, keep_routes=True)
+    log.info("equilibrium of %d classes: %d iterations, gap %.2e", len(classes),
+             mc.iterations, mc.gap)
+    assert mc.routes is not None
+    penal = PENALTY_H / 2.0
+    out: dict[FlowKey, list[tuple[Route, float]]] = {}
+    cache: dict[tuple[int, ...], Route] = {}
+    for k, keys in enumerate(members):
+        penalised = classes[k].fixed_cost
+        assert penalised is not None
+        by_od: dict[tuple[int, int], list[tuple[Route, float]]] = {}
+        for r in mc.routes[k]:
+            if r.share <= 0 or float(penalised[list(r.arcs)].max(initial=0.0)) > penal:
+                continue
+            route = cache.get(r.arcs)
+            if route is None:
+                route = route_from_path(expanded, ArcPath(r.arcs, 0.0))
+                if corridors is not None and route.corridor not in corridors:
+                    parts = [c for c in route.corridor.split("+") if c in corridors]
+                    route = replace(route, corridor=parts[0] if parts else corridors[0])
+                cache[r.arcs] = route
+            by_od.setdefault((r.origin, r.destination), []).append((route, r.share))
+        for key in keys:
+            found = by_od.get((zi[key[0]], zi[key[1]]), [])
+            kept = [(r, w) for r, w in found if w >= min_share]
+            norm = sum(w for _, w in kept)
+            if kept and norm > 0:
+                out[key] = [(r, w / norm) for r, w in sorted(kept, key=lambda x: -x[1])]
+    return out

@@ -471,6 +471,12 @@ class _Run:
             ev.succeed()
 
     # -- ships -------------------------------------------------------------------
+    @staticmethod
+    def _cargo_across(ship: _ShipState, side: _Side) -> bool:
+        """Cargo this ship can carry waits at the other port of the line."""
+        q = side.other.n_queued
+        return any(q[u] > 0 and ship.per[u] > 0.0 for u in (0, 1, 2))
+
     def _berth(self, side: _Side) -> simpy.Event | None:
         """Take a berth at ``side``: None if one is free now, else an event to wait for."""
         if side.berths_free > 0:
@@ -527,6 +533,8 @@ class _Run:
                         deadline = slot + line.max_wait_h
                     elif ship.first is not None:
                         deadline = ship.first + line.max_wait_h
+                    elif self._cargo_across(ship, side):
+                        deadline = ship.ready  # empty, and cargo waits across: go now
                     else:
                         deadline = ship.ready + line.empty_wait_h
                     if env.now >= deadline:
@@ -548,15 +556,17 @@ class _Run:
                 if e.remaining == 0:
                     v_start[e.rec] = decided
             self._hand_over(side, decided)
-            # load at berth and sail
-            ev_berth = self._berth(side)
-            if ev_berth is not None:
-                n_ev += 1
-                yield ev_berth
-            if ship.load_h > 0:
-                n_ev += 1
-                yield env.timeout(ship.load_h)
-            self._release_berth(side)
+            # load at berth and sail (an empty ship has nothing to load)
+            loaded = bool(ship.cargo)
+            if loaded:
+                ev_berth = self._berth(side)
+                if ev_berth is not None:
+                    n_ev += 1
+                    yield ev_berth
+                if ship.load_h > 0:
+                    n_ev += 1
+                    yield env.timeout(ship.load_h)
+                self._release_berth(side)
             departed = env.now
             n_ev += 1
             yield env.timeout(line.sail_h)
@@ -566,14 +576,15 @@ class _Run:
             if reopen > env.now:
                 n_ev += 1
                 yield env.timeout(reopen - env.now)
-            ev_berth = self._berth(dest)
-            if ev_berth is not None:
-                n_ev += 1
-                yield ev_berth
-            if ship.unload_h > 0:
-                n_ev += 1
-                yield env.timeout(ship.unload_h)
-            self._release_berth(dest)
+            if loaded:
+                ev_berth = self._berth(dest)
+                if ev_berth is not None:
+                    n_ev += 1
+                    yield ev_berth
+                if ship.unload_h > 0:
+                    n_ev += 1
+                    yield env.timeout(ship.unload_h)
+                self._release_berth(dest)
             now = env.now
             units = 0
             for e, n in ship.cargo:

@@ -26,6 +26,7 @@ __all__ = [
     "Closure",
     "Distribution",
     "FerryLine",
+    "LeftOut",
     "Ship",
     "ShipmentGenerator",
     "SimulationModel",
@@ -274,9 +275,11 @@ class FerryLine:
 
     Ships cycle: load at a port, sail, unload, load for the return. A ship at berth
     sails when full, or when ``max_wait_h`` has passed since the first unit boarded
-    (``when_full``; an empty ship sails back after ``empty_wait_h``), or at
-    the scheduled departure plus up to ``max_wait_h`` if not full (``timetable``).
-    It never leaves a port closed by weather or maintenance, nor enters one.
+    (``when_full``; an empty ship sails back after ``empty_wait_h``, or at once
+    when cargo it can carry waits at the other port), or at the scheduled departure
+    plus up to ``max_wait_h`` if not full (``timetable``). An empty ship spends no
+    ``load_h`` / ``unload_h`` (nothing to handle) and takes no berth. It never leaves
+    a port closed by weather or maintenance, nor enters one.
 
     Attributes
     ----------
@@ -472,6 +475,32 @@ class Closure:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftOut:
+    """Demand the builder could not put on a route that carries it.
+
+    Attributes
+    ----------
+    origin, destination : str
+        Node ids.
+    commodity : str
+        Commodity of the demand rows.
+    volume : float
+        Volume a year left out, in ``unit``.
+    unit : str
+        ``TEU`` or ``t``.
+    reason : str
+        Why (no route on the corridors asked for, no ship that carries the units ...).
+    """
+
+    origin: str
+    destination: str
+    commodity: str
+    volume: float
+    unit: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class SimulationModel:
     """Everything one simulation run needs, validated by :meth:`validate`.
 
@@ -488,6 +517,10 @@ class SimulationModel:
         Shipments entering before this time are left out of the statistics, hours.
     name : str
         Shown in reports.
+    notes : tuple of str
+        Messages of the builder (routes left out and why).
+    left_out : tuple of LeftOut
+        Demand not simulated, with the reason (see :meth:`left_out_totals`).
     """
 
     stations: tuple[Station, ...] = ()
@@ -499,6 +532,14 @@ class SimulationModel:
     warmup_h: float = 0.0
     name: str = ""
     notes: tuple[str, ...] = field(default=(), compare=False)
+    left_out: tuple[LeftOut, ...] = field(default=(), compare=False)
+
+    def left_out_totals(self) -> dict[str, float]:
+        """Volume a year left out of the simulation, by unit (``{"t": ..., "TEU": ...}``)."""
+        out: dict[str, float] = {}
+        for x in self.left_out:
+            out[x.unit] = out.get(x.unit, 0.0) + x.volume
+        return out
 
     def problems(self) -> list[Problem]:
         """Every problem of the model (empty list: the model is valid)."""

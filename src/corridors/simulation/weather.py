@@ -32,10 +32,14 @@ CASPIAN_STORM_DAYS: tuple[float, ...] = (10.0, 8.0, 5.0, 3.0, 1.5, 1.0, 1.0, 1.0
                                          10.0)
 """Default storm (port-closure) days per month on the Caspian, January ... December.
 
-Assumption built on corridor-facts.md: "~10 storm days in a January (U)", storms
-halting ASCO ~3-5 days per event in February, "Kuryk closed ~50% of Nov-Dec in a bad
-year (U)" (taken here as an average year of about a third of that), calm summers.
-About 55 closed days a year; set your own per study.
+Assumption built on corridor-facts.md ("Caspian weather"): January 10 days as the
+published "~10 storm days in a January (U)"; November + December 18 days, i.e. ~30%
+of those two months against "Kuryk closed ~50% of Nov-Dec in a bad year (U)" (an
+ordinary year taken as ~60% of the bad one); February 8 for the storms that halted
+ASCO in February 2023 and 2025; calm summers (1 day a month, no source). 54.5 storm
+days a year; with events of 3-5 days (``storm_mean_h`` = 96 h) that overlap now and
+then, ~51 closed days a year on average. For a bad year pass e.g. 12, 10, 6, 3, 1.5,
+1, 1, 1, 2, 6, 15, 15.5. Set your own per study.
 """
 
 
