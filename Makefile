@@ -22,8 +22,13 @@ run: install
 	$(BIN)/corridors compare "Xi'an" Duisburg
 	$(BIN)/corridors compare "Xi'an" Duisburg --format json -o $(OUT)/compare-xian-duisburg.json
 	$(BIN)/corridors report compare "Xi'an" Duisburg -o $(OUT)/report-xian-duisburg.html
+	$(BIN)/corridors assign data/eurasia data/eurasia/demand-2024.csv -o $(OUT)/flows-2024.csv --report $(OUT)/assign-2024.html
 	@echo
-	@echo "Outputs in $(OUT)/: compare-xian-duisburg.json, report-xian-duisburg.html (open it in a browser)"
+	@echo "Outputs in $(OUT)/:"
+	@echo "  report-xian-duisburg.html  corridors compared on a map (open it in a browser)"
+	@echo "  compare-xian-duisburg.json the same comparison for other tools"
+	@echo "  assign-2024.html           2024 demand at equilibrium: flows and bottlenecks on a map"
+	@echo "  flows-2024.csv             link flows, times and volume/capacity"
 
 test: install
 	$(BIN)/python -m pytest -q
