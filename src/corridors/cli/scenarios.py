@@ -14,10 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from corridors import atomic
-from corridors.scenarios.calibration import calibrate
-from corridors.scenarios.io import load_inputs
+from corridors.scenarios.calibration import calibrate, default_targets, history_parameters
+from corridors.scenarios.io import dump_scenario, load_inputs, scenario_hash
+from corridors.scenarios.model import run_scenario
+from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.runs import forecast, run_and_store, sweep
-from corridors.scenarios.store import DEFAULT_STORE, ResultsStore
+from corridors.scenarios.store import DEFAULT_STORE, ResultsStore, RunRecord
 from corridors.scenarios.sweep import Executor
 from corridors.scenarios.variables import VARIABLE_PATTERNS, parse_vary
 
@@ -39,6 +41,8 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 def _fmt(x: object, digits: int = 0) -> str:
+    if x is pd.NA or x is None:
+        return "-"
     if isinstance(x, float):
         if math.isnan(x):
             return "-"
@@ -51,13 +55,48 @@ def _fmt(x: object, digits: int = 0) -> str:
 def frame_table(frame: pd.DataFrame, *, title: str, digits: dict[str, int] | None = None) -> Table:
     """A rich table of a data frame (numbers right-aligned)."""
     table = Table(title=title, title_justify="left")
-    for col in frame.columns:
+    cells = [[_fmt(v, (digits or {}).get(c, 0)) for c, v in zip(frame.columns, row, strict=True)]
+             for row in frame.itertuples(index=False)]
+    for k, col in enumerate(frame.columns):
         numeric = pd.api.types.is_numeric_dtype(frame[col])
-        table.add_column(str(col), justify="right" if numeric else "left", no_wrap=True)
-    for row in frame.itertuples(index=False):
-        table.add_row(*(_fmt(v, (digits or {}).get(c, 0)) for c, v in
-                        zip(frame.columns, row, strict=True)))
+        # numbers are never cut; text columns fold onto more lines when space is short
+        width = max([len(str(col)), *(len(r[k]) for r in cells)]) if numeric else None
+        table.add_column(str(col), justify="right" if numeric else "left", no_wrap=numeric,
+                         overflow="fold", min_width=width)
+    for r in cells:
+        table.add_row(*r)
     return table
+
+
+RANKING_NARROW = {"rank": "rank", "measure_id": "measure", "capex_usd": "capex M$",
+                  "volume_gain_teu": "TEU gain", "usd_saved_per_usd": "B/C",
+                  "npv_usd": "NPV M$"}
+"""Ranking columns shown by default (fits 80 columns); ``--wide`` shows them all."""
+
+
+def rankings_view(rankings: pd.DataFrame, *, wide: bool = False) -> pd.DataFrame:
+    """The rankings as shown: money in millions of USD, fewer columns unless ``wide``."""
+    view = rankings.copy()
+    for col in ("capex_usd", "usd_saved", "npv_usd"):
+        view[col] = view[col] / 1e6
+    if wide:
+        return view.rename(columns={"capex_usd": "capex M$", "usd_saved": "saved M$",
+                                    "npv_usd": "NPV M$", "usd_saved_per_usd": "B/C"})
+    return view[list(RANKING_NARROW)].rename(columns=RANKING_NARROW)
+
+
+def fit_view(fit: pd.DataFrame) -> pd.DataFrame:
+    """A calibration fit table as shown: thousands of t or TEU, fit or held out."""
+    return pd.DataFrame({
+        "target": fit["target"], "year": fit["year"],
+        "unit": "k" + fit["unit"], "observed": fit["observed"] / 1e3,
+        "modelled": fit["modelled"] / 1e3, "error %": fit["error_pct"],
+        "sample": fit["in_sample"].map({True: "fit", False: "held out"}),
+    })
+
+
+def _param(name: str, value: float) -> str:
+    return f"{value:.3g}" if name == "scale" else f"{value:,.0f}"
 
 
 def _volume_table(cv: pd.DataFrame) -> pd.DataFrame:
@@ -93,6 +132,7 @@ def register(app: typer.Typer) -> None:
         to: int | None = typer.Option(None, "--to", help="Last year (default: the horizon)."),
         output: Path | None = typer.Option(None, "--output", "-o",
                                            help="Write corridor volumes to this CSV file."),
+        wide: bool = typer.Option(False, "--wide", help="Show every column of the ranking."),
     ) -> None:
         """Run a scenario: corridor volumes by year, transit times, ranking of measures."""
         inputs = load_inputs(scenario, network_path=network, measures_path=measures)
@@ -114,9 +154,10 @@ def register(app: typer.Typer) -> None:
         console.print(frame_table(last, title="transit time, hours (volume-weighted)",
                                   digits={"p50_h": 0, "p90_h": 0, "p95_h": 0, "mean_h": 0}))
         if not result.rankings.empty:
-            console.print(frame_table(result.rankings, title=(
+            console.print(frame_table(rankings_view(result.rankings, wide=wide), title=(
                 f"measures, best first (target corridor {sc.target_corridor}, "
-                f"discount rate {sc.discount_rate:.0%})"), digits={"usd_saved_per_usd": 2}))
+                f"discount rate {sc.discount_rate:.0%})"),
+                digits={"B/C": 2, "capex M$": 1, "NPV M$": 1, "saved M$": 1}))
         if run_id:
             typer.echo(f"stored run {run_id} in {store}", err=True)
         if output is not None:
@@ -193,15 +234,47 @@ def register(app: typer.Typer) -> None:
         scenario: str = typer.Argument("calibration-2021-2023", help=SCENARIO_HELP),
         network: Path | None = typer.Option(None, "--network", "-n", help="Network folder."),
         measures: Path | None = typer.Option(None, "--measures", help="Measures catalogue."),
+        store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
+        no_store: bool = typer.Option(False, "--no-store", help="Do not store the fit."),
+        titr_only: bool = typer.Option(False, "--titr-only", help=(
+            "Fit only the target corridor's constant and the logit scale to TITR cargo.")),
+        starts: int = typer.Option(4, "--starts", min=1, help="Local searches to start."),
     ) -> None:
-        """Fit the target corridor's constant and the logit scale to TITR volumes 2021-2023."""
+        """Fit the corridor choice to TITR cargo and 1520 mm transit 2021-2023 (2024 held out)."""
         inputs = load_inputs(scenario, network_path=network, measures_path=measures)
-        fit = calibrate(inputs.network, inputs.scenario, catalogue=inputs.catalogue)
-        rows = pd.DataFrame(fit.table(), columns=["year", "observed_t", "modelled_t", "error_%"])
-        Console().print(frame_table(rows, title=(
-            f"calibration of {fit.corridor}: constant {fit.risk_premium_usd_teu:,.0f} USD/TEU, "
-            f"logit scale {fit.logit_scale_per_usd:.3g} /USD; RMSE(log) {fit.rmse_log:.3f}, "
-            f"R2(log) {fit.r2_log:.3f}"), digits={"error_%": 1}))
+        sc = inputs.scenario
+        with Console(stderr=True).status("calibrating (a few hundred runs of the history)"):
+            if titr_only:
+                fit = calibrate(inputs.network, sc, catalogue=inputs.catalogue, starts=starts)
+            else:
+                fit = calibrate(inputs.network, sc, catalogue=inputs.catalogue,
+                                targets=default_targets(), parameters=history_parameters(sc),
+                                starts=starts)
+        console = Console()
+        console.print(frame_table(fit_view(fit.fit), title=(
+            f"calibration of {sc.name}: RMSE(log) {fit.rmse_log:.3f}, R2(log) {fit.r2_log:.3f} "
+            f"fitted; RMSE(log) {fit.rmse_log_holdout:.3f} held out"), digits={"error %": 1}))
+        params = pd.DataFrame(
+            [(k, _param(k, v), _param(k, fit.bounds[k][0]), _param(k, fit.bounds[k][1]),
+              "yes" if k in fit.at_bound else "no") for k, v in fit.parameters.items()],
+            columns=["parameter", "value", "low", "high", "at bound"])
+        console.print(frame_table(params, title="fitted (scale 1/USD, others USD/TEU)"))
+        if not fit.converged:
+            typer.echo("warning: the corridor split of the fitted model did not converge",
+                       err=True)
+        if not no_store:
+            result = run_scenario(inputs.network, fit.scenario, catalogue=inputs.catalogue)
+            info = dict(result.info) | {f"fit.{k}": v for k, v in fit.parameters.items()} | {
+                "rmse_log": fit.rmse_log, "r2_log": fit.r2_log,
+                "rmse_log_holdout": fit.rmse_log_holdout}
+            result = ScenarioResult(result.corridor_volumes, result.link_flows,
+                                    result.transit_times, result.rankings, result.markets, info)
+            text = dump_scenario(fit.scenario)
+            record = RunRecord(scenario_name=sc.name, scenario_hash=scenario_hash(text),
+                               scenario_text=text, seed=sc.seed, kind="calibration")
+            with ResultsStore(store) as db:
+                run_id = db.write_run(record, result, calibration_fit=fit.fit)
+            typer.echo(f"stored calibration run {run_id} in {store}", err=True)
 
     runs_app = typer.Typer(help="Stored runs: list, show, diff.", no_args_is_help=True)
     app.add_typer(runs_app, name="runs")
@@ -244,8 +317,9 @@ def register(app: typer.Typer) -> None:
             console.print(frame_table(tt[tt["year"] == tt["year"].max()],
                                       title="transit time, hours"))
         if len(rk):
-            console.print(frame_table(rk.sort_values("rank"), title="measures, best first",
-                                      digits={"usd_saved_per_usd": 2}))
+            console.print(frame_table(rankings_view(rk.sort_values("rank")),
+                                      title="measures, best first",
+                                      digits={"B/C": 2, "capex M$": 1, "NPV M$": 1}))
 
     @runs_app.command("diff")
     def runs_diff(

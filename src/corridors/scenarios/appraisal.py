@@ -105,8 +105,9 @@ class MeasureRanking:
         Present value of benefits over present value of costs (benefit-cost ratio).
     npv_usd : float
         Net present value, USD.
-    rank : int
-        1 = best (by ``usd_saved_per_usd``, then NPV); 0 for a package.
+    rank : int or None
+        1 = best (by ``usd_saved_per_usd``, then NPV); ``None`` for the package of
+        all measures, which is not a candidate of the ranking.
     """
 
     measure_id: str
@@ -116,7 +117,7 @@ class MeasureRanking:
     usd_saved: float
     usd_saved_per_usd: float
     npv_usd: float
-    rank: int = 0
+    rank: int | None = None
 
 
 def benefit_cost_ratio(flows: MeasureCashFlows, *, rate: float, base_year: int) -> float:
@@ -245,7 +246,8 @@ def appraise(
         ))
     singles = rank_measures([x for x in rows if x.measure_id != "package"])
     pack = [x for x in rows if x.measure_id == "package"]
-    ordered = singles + [replace(p, rank=0) for p in pack]
+    ordered = singles + [replace(p, rank=None) for p in pack]
     frame = pd.DataFrame([{c: getattr(x, c) for c in RANKING_COLUMNS} for x in ordered],
                          columns=list(RANKING_COLUMNS))
+    frame["rank"] = frame["rank"].astype("Int64")  # the package's rank is missing (NA)
     return frame, results

@@ -1,14 +1,21 @@
 """Calibrate the corridor choice to observed volumes.
 
-The alternative-specific constant of one corridor (its risk premium, USD per TEU) and
-the logit scale are fitted so that the modelled volume of that corridor matches the
-observed one, year by year, in the least-squares sense on logarithms (so that a 2021
-volume of 0.6 Mt weighs as much as a 2023 volume of 2.8 Mt). The routes of every
-year are found once; each trial only re-solves the corridor split.
+Parameters of the behavioural model are fitted so that modelled volumes match
+observed ones, year by year, in the least-squares sense on logarithms (a 2021 volume
+of 0.6 Mt weighs as much as a 2023 volume of 2.8 Mt). A parameter is one of
 
-The shipped observations are the TITR (Middle Corridor) volumes of the TITR
-International Association and the Kazakh government, in tonnes:
-586 kt in 2021, 1.5 Mt in 2022, 2.76-2.8 Mt in 2023 (``corridor-facts.md``).
+* ``scale``: the logit scale, 1/USD per TEU (searched on its logarithm);
+* ``asc.<corridor>``: a corridor's constant (risk premium), USD per TEU;
+* ``disruption.<id>``: the surcharge (``extra_usd_teu``) of one of the scenario's
+  disruptions, USD per TEU - e.g. the risk premium shippers and insurers put on the
+  Northern route from March 2022.
+
+A target is an observed series of one corridor's volume (tonnes or TEU), over all
+markets or some of them. The shipped targets are the TITR (Middle Corridor) cargo
+in tonnes and the China-EU-China transit on the 1520 mm network (UTLC ERA, the
+Northern route) in TEU (``corridor-facts.md``). Years a target has but the fit leaves
+out (``holdout``) are reported as out-of-sample checks. The routes of every year are
+found once; each trial only re-solves the corridor split.
 """
 
 from __future__ import annotations
@@ -16,24 +23,116 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 from scipy.optimize import least_squares
 
 from corridors.network.model import Network
 from corridors.scenarios.model import ScenarioRunner
-from corridors.scenarios.spec import Behaviour, MeasureCatalogue, Scenario
+from corridors.scenarios.spec import Behaviour, Disruption, MeasureCatalogue, Scenario
 
 logger = logging.getLogger(__name__)
 
-TITR_OBSERVED_T: dict[int, float] = {2021: 586_000.0, 2022: 1_500_000.0, 2023: 2_780_000.0}
+TITR_OBSERVED_T: dict[int, float] = {2021: 586_000.0, 2022: 1_500_000.0, 2023: 2_780_000.0,
+                                     2024: 4_500_000.0}
 """Observed TITR cargo, tonnes (2023: middle of 2.76-2.8 Mt).
 
 Sources: TITR International Association via Astana Times 2024-03 (2021, 2023);
-Astana Times 2023-05 (2022).
+Astana Times 2023-05 (2022); 2024: ~4.5 Mt (issue 6; demand-2024.csv).
 """
+
+UTLC_TRANSIT_TEU: dict[int, float] = {2021: 618_000.0, 2022: 410_500.0, 2023: 211_100.0,
+                                      2024: 380_400.0}
+"""China-EU-China transit on the 1520 mm network, TEU (UTLC ERA; index1520 2024-02;
+Upply 2025-01; ``corridor-facts.md`` market totals)."""
+
+FIT_YEARS = (2021, 2022, 2023)
+"""Years fitted by default; later years of a target are out-of-sample checks."""
+
+CHINA_EU_MARKET = "china_eu"
+
+
+@dataclass(frozen=True)
+class Target:
+    """An observed series: one corridor's volume by year.
+
+    Attributes
+    ----------
+    name : str
+        Label in the fit table.
+    corridor : str
+        Corridor.
+    observed : dict of int to float
+        Volume by year, in ``unit``.
+    unit : {"t", "TEU"}
+        Unit of ``observed``.
+    markets : tuple of str or None
+        Markets counted (``None``: all).
+    weight : float
+        Weight of its residuals in the fit.
+    source : str
+        Where the figures come from.
+    """
+
+    name: str
+    corridor: str
+    observed: dict[int, float]
+    unit: str = "t"
+    markets: tuple[str, ...] | None = None
+    weight: float = 1.0
+    source: str = ""
+
+
+def default_targets() -> tuple[Target, ...]:
+    """TITR cargo (Middle Corridor, t) and UTLC ERA transit (Northern, China-EU, TEU)."""
+    return (
+        Target("TITR cargo", "middle", dict(TITR_OBSERVED_T), "t",
+               source="TITR Association, Astana Times (corridor-facts.md)"),
+        Target("1520 mm transit", "northern", dict(UTLC_TRANSIT_TEU), "TEU",
+               markets=(CHINA_EU_MARKET,), source="UTLC ERA via index1520, Upply"),
+    )
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter to fit and its bounds.
+
+    Attributes
+    ----------
+    name : str
+        ``scale``, ``asc.<corridor>`` or ``disruption.<id>``.
+    low, high : float
+        Bounds (1/USD for ``scale``, else USD per TEU).
+    """
+
+    name: str
+    low: float
+    high: float
+
+
+def default_parameters(scenario: Scenario, corridor: str) -> tuple[Parameter, ...]:
+    """The constant of ``corridor`` and the logit scale."""
+    _ = scenario
+    return (Parameter(f"asc.{corridor}", -50_000.0, 50_000.0),
+            Parameter("scale", 1e-6, 0.1))
+
+
+def history_parameters(scenario: Scenario) -> tuple[Parameter, ...]:
+    """Middle and Northern constants, the logit scale and every Northern surcharge.
+
+    The Northern surcharges are the scenario's disruptions on the ``northern``
+    corridor that add money (the sanctions risk premium from March 2022).
+    """
+    out = [Parameter("asc.middle", -30_000.0, 30_000.0),
+           Parameter("asc.northern", -30_000.0, 30_000.0),
+           Parameter("scale", 1e-5, 0.05)]
+    for d in scenario.disruptions:
+        if "northern" in d.corridors and not d.closed:
+            out.append(Parameter(f"disruption.{d.id}", 0.0, 30_000.0))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -43,19 +142,28 @@ class CalibrationResult:
     Attributes
     ----------
     corridor : str
-        Corridor whose constant was fitted.
-    risk_premium_usd_teu : float
-        Fitted alternative-specific constant of ``corridor``, USD per TEU.
-    logit_scale_per_usd : float
-        Fitted logit scale, 1/USD per TEU.
-    observed_t, predicted_t : dict of int to float
-        Volumes by year, tonnes.
+        The first target's corridor.
+    parameters : dict of str to float
+        Fitted values (``scale`` in 1/USD, others USD per TEU).
+    bounds : dict of str to (float, float)
+        Their bounds.
+    at_bound : tuple of str
+        Parameters that ended within 0.1 % of a bound (a sign of a poor model).
+    fit : pandas.DataFrame
+        ``target, corridor, unit, year, observed, modelled, error_pct, in_sample``.
     rmse_log : float
-        Root mean square of ``log(predicted / observed)``.
+        Root mean square of ``log(modelled / observed)`` over the fitted rows.
     r2_log : float
-        Share of the variance of ``log(observed)`` explained.
+        Share of the variance of ``log(observed)`` explained, over the fitted rows
+        (pooled over targets).
+    r2_log_by_target : dict of str to float
+        The same per target.
+    rmse_log_holdout : float
+        Root mean square of the log errors of the out-of-sample rows (NaN if none).
     success : bool
         The optimiser reports convergence.
+    converged : bool
+        The corridor split of the fitted model converged in every year.
     message : str
         The optimiser's message.
     scenario : Scenario
@@ -63,20 +171,36 @@ class CalibrationResult:
     """
 
     corridor: str
-    risk_premium_usd_teu: float
-    logit_scale_per_usd: float
-    observed_t: dict[int, float]
-    predicted_t: dict[int, float]
+    parameters: dict[str, float]
+    bounds: dict[str, tuple[float, float]]
+    at_bound: tuple[str, ...]
+    fit: pd.DataFrame
     rmse_log: float
     r2_log: float
+    r2_log_by_target: dict[str, float]
+    rmse_log_holdout: float
     success: bool
+    converged: bool
     message: str
     scenario: Scenario
+    predicted_t: dict[int, float] = field(default_factory=dict)
+    observed_t: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def risk_premium_usd_teu(self) -> float:
+        """Fitted constant of ``corridor``, USD per TEU."""
+        return self.parameters.get(f"asc.{self.corridor}", math.nan)
+
+    @property
+    def logit_scale_per_usd(self) -> float:
+        """Fitted logit scale, 1/USD per TEU."""
+        return self.parameters.get("scale", math.nan)
 
     def table(self) -> list[tuple[int, float, float, float]]:
-        """Rows ``(year, observed t, predicted t, error %)``."""
-        return [(y, o, self.predicted_t[y], 100.0 * (self.predicted_t[y] / o - 1.0))
-                for y, o in sorted(self.observed_t.items())]
+        """Rows ``(year, observed, modelled, error %)`` of the first target."""
+        first = self.fit[self.fit["target"] == self.fit["target"].iloc[0]]
+        return [(int(r.year), float(r.observed), float(r.modelled), float(r.error_pct))
+                for r in first.itertuples()]
 
 
 def corridor_tonnes(
@@ -85,16 +209,56 @@ def corridor_tonnes(
     """Modelled tonnes a year on ``corridor`` with the given behaviour."""
     result = runner.run(behaviour=behaviour)
     cv = result.corridor_volumes
-    sel = cv[cv["corridor"] == corridor]
-    totals = sel.groupby("year")["volume_t"].sum()
+    totals = cv[cv["corridor"] == corridor].groupby("year")["volume_t"].sum()
     return {y: float(totals.get(y, 0.0)) for y in years}
 
 
-def _behaviour(base: Behaviour, corridor: str, asc: float, scale: float) -> Behaviour:
-    premia = dict(base.risk_premium_usd_teu)
-    premia[corridor] = asc
-    return base.model_copy(update={"risk_premium_usd_teu": premia,
-                                   "logit_scale_per_usd": scale})
+def target_values(cv: pd.DataFrame, target: Target, years: Sequence[int]) -> dict[int, float]:
+    """Modelled volume of a target by year, in its unit, from corridor volumes."""
+    sel = cv[cv["corridor"] == target.corridor]
+    if target.markets is not None:
+        sel = sel[sel["market"].isin(target.markets)]
+    col = "volume_t" if target.unit == "t" else "volume_teu"
+    totals = sel.groupby("year")[col].sum()
+    return {y: float(totals.get(y, 0.0)) for y in years}
+
+
+def _apply(scenario: Scenario, names: Sequence[str], values: Sequence[float]
+           ) -> tuple[Behaviour, list[Disruption]]:
+    beh = scenario.behaviour
+    premia = dict(beh.risk_premium_usd_teu)
+    scale = beh.logit_scale_per_usd
+    extra: dict[str, float] = {}
+    for name, v in zip(names, values, strict=True):
+        head, _, key = name.partition(".")
+        if head == "scale":
+            scale = float(v)
+        elif head == "asc":
+            premia[key] = float(v)
+        elif head == "disruption":
+            extra[key] = float(v)
+        else:
+            raise ValueError(f"unknown parameter {name!r}; use scale, asc.<corridor> "
+                             "or disruption.<id>")
+    disruptions = [d.model_copy(update={"extra_usd_teu": extra[d.id]}) if d.id in extra else d
+                   for d in scenario.disruptions]
+    unknown = set(extra) - {d.id for d in scenario.disruptions}
+    if unknown:
+        raise ValueError(f"no disruption {sorted(unknown)} in scenario {scenario.name!r}")
+    return (beh.model_copy(update={"risk_premium_usd_teu": premia,
+                                   "logit_scale_per_usd": scale}), disruptions)
+
+
+def _current(scenario: Scenario, name: str) -> float:
+    head, _, key = name.partition(".")
+    if head == "scale":
+        return scenario.behaviour.logit_scale_per_usd
+    if head == "asc":
+        return scenario.behaviour.risk_premium_usd_teu.get(key, 0.0)
+    for d in scenario.disruptions:
+        if d.id == key:
+            return d.extra_usd_teu
+    raise ValueError(f"unknown parameter {name!r}")
 
 
 def calibrate(
@@ -104,9 +268,12 @@ def calibrate(
     *,
     catalogue: MeasureCatalogue | None = None,
     corridor: str | None = None,
-    start: tuple[float, float] | None = None,
+    targets: Sequence[Target] | None = None,
+    parameters: Sequence[Parameter] | None = None,
+    fit_years: Sequence[int] | None = None,
+    starts: int = 4,
 ) -> CalibrationResult:
-    """Fit a corridor's constant and the logit scale to observed volumes.
+    """Fit behavioural parameters to observed corridor volumes.
 
     Parameters
     ----------
@@ -115,13 +282,20 @@ def calibrate(
     scenario : Scenario
         A scenario covering the observed years (demand, disruptions of the time).
     observed_t : mapping of year to tonnes, optional
-        Observed volumes of ``corridor`` (default: the TITR volumes 2021-2023).
+        Observed tonnes of ``corridor`` (a single target; ignored with ``targets``).
     catalogue : MeasureCatalogue, optional
         Measures the scenario names.
     corridor : str, optional
-        Corridor to fit (default: the scenario's target corridor).
-    start : (float, float), optional
-        Starting constant (USD per TEU) and scale (1/USD); default the scenario's.
+        Corridor of ``observed_t`` (default: the scenario's target corridor).
+    targets : sequence of Target, optional
+        Observed series (default: ``observed_t`` on ``corridor``, or the TITR series).
+    parameters : sequence of Parameter, optional
+        What to fit (default: ``asc.<corridor>`` and ``scale``).
+    fit_years : sequence of int, optional
+        Years fitted (default: every observed year the scenario covers, up to 2023
+        for the shipped series); other covered years are out-of-sample checks.
+    starts : int
+        Starting points of the local search (the best of a coarse grid first).
 
     Returns
     -------
@@ -130,40 +304,115 @@ def calibrate(
     Raises
     ------
     ValueError
-        When an observed year is outside the scenario's years.
+        When no observed year to fit is inside the scenario's years.
     """
-    observed = dict(observed_t or TITR_OBSERVED_T)
     corridor = corridor or scenario.target_corridor
-    years = sorted(observed)
-    missing = [y for y in years if y not in scenario.years]
-    if missing:
-        raise ValueError(f"observed years {missing} are outside the scenario's "
+    if targets is None:
+        if observed_t is not None:
+            targets = (Target("observed", corridor, dict(observed_t), "t"),)
+        else:
+            targets = (Target("TITR cargo", corridor, dict(TITR_OBSERVED_T), "t"),)
+    params = tuple(parameters or default_parameters(scenario, corridor))
+    covered = set(scenario.years)
+    if fit_years is None:
+        fit_years = FIT_YEARS if observed_t is None else sorted(observed_t)
+    fit_set = set(fit_years) & covered
+    rows = [(t, y) for t in targets for y in sorted(t.observed) if y in covered]
+    fitted = [(t, y) for t, y in rows if y in fit_set]
+    if not fitted:
+        raise ValueError(f"no observed year to fit is inside the scenario's "
                          f"{scenario.base_year}-{scenario.horizon}")
+    years = sorted({y for _, y in rows})
     runner = ScenarioRunner(network, scenario, catalogue=catalogue)
-    beh = scenario.behaviour
-    asc0, scale0 = start or (beh.risk_premium_usd_teu.get(corridor, 0.0), beh.logit_scale_per_usd)
-    log_obs = np.log(np.array([observed[y] for y in years]))
-    unit = 1000.0  # the constant is searched in thousands of USD so both unknowns are O(1)
+    names = [p.name for p in params]
+    log_scale = np.array([p.name == "scale" for p in params])
+    unit = 1000.0  # money is searched in thousands of USD so all unknowns are O(1)
+
+    def to_x(values: Sequence[float]) -> NDArray[np.float64]:
+        return np.array([math.log(v) if ls else v / unit
+                         for v, ls in zip(values, log_scale, strict=True)])
+
+    def from_x(x: NDArray[np.float64]) -> list[float]:
+        return [float(math.exp(v)) if ls else float(v) * unit
+                for v, ls in zip(x, log_scale, strict=True)]
+
+    lo = to_x([p.low for p in params])
+    hi = to_x([p.high for p in params])
+    weights = np.array([math.sqrt(t.weight) for t, _ in fitted])
+    log_obs = np.log(np.array([t.observed[y] for t, y in fitted]))
+
+    converged = [True]
+
+    def modelled(values: Sequence[float], *, final: bool = False
+                 ) -> dict[tuple[str, int], float]:
+        beh, dis = _apply(scenario, names, values)
+        result = runner.run(behaviour=beh, disruptions=dis, warn=final)
+        converged[0] = bool(result.info["converged"])
+        cv = result.corridor_volumes
+        out: dict[tuple[str, int], float] = {}
+        for t in targets:
+            for y, v in target_values(cv, t, years).items():
+                out[t.name, y] = v
+        return out
 
     def residuals(x: NDArray[np.float64]) -> NDArray[np.float64]:
-        b = _behaviour(beh, corridor, float(x[0]) * unit, float(math.exp(x[1])))
-        pred = corridor_tonnes(runner, b, corridor, years)
-        values = np.array([max(pred[y], 1e-9) for y in years])
-        return np.asarray(np.log(values) - log_obs, dtype=np.float64)
+        pred = modelled(from_x(x))
+        values = np.array([max(pred[t.name, y], 1e-9) for t, y in fitted])
+        return np.asarray(weights * (np.log(values) - log_obs), dtype=np.float64)
 
-    fit = least_squares(residuals, x0=np.array([asc0 / unit, math.log(scale0)]),
-                        bounds=([-50.0, math.log(1e-6)], [50.0, math.log(0.1)]),
-                        x_scale=np.array([1.0, 1.0]), xtol=1e-10, ftol=1e-12, gtol=1e-12)
-    asc, scale = float(fit.x[0]) * unit, float(math.exp(fit.x[1]))
-    best = _behaviour(beh, corridor, asc, scale)
-    predicted = corridor_tonnes(runner, best, corridor, years)
-    res = np.log(np.array([predicted[y] for y in years])) - log_obs
-    ss_tot = float(((log_obs - log_obs.mean()) ** 2).sum())
+    # a coarse random design first: the split saturates (all or nothing) far from the
+    # optimum, where a local method stalls; then local searches from the best points
+    x0 = np.clip(to_x([_current(scenario, n) for n in names]), lo, hi)
+    rng = np.random.default_rng(scenario.seed)
+    design = [x0, *[lo + (hi - lo) * rng.random(len(params)) for _ in range(12 * len(params))]]
+    scored = sorted(((float((residuals(x) ** 2).sum()), i) for i, x in enumerate(design)))
+    best = None
+    for _, i in scored[:max(1, starts)]:
+        fit = least_squares(residuals, x0=design[i], bounds=(lo, hi), xtol=1e-12, ftol=1e-12,
+                            gtol=1e-12, max_nfev=400)
+        if best is None or fit.cost < best.cost:
+            best = fit
+    assert best is not None
+    values = from_x(best.x)
+    fitted_params = dict(zip(names, values, strict=True))
+    pred = modelled(values, final=True)
+    table = []
+    for t, y in rows:
+        o, m = t.observed[y], pred[t.name, y]
+        table.append({"target": t.name, "corridor": t.corridor, "unit": t.unit, "year": y,
+                      "observed": o, "modelled": m, "error_pct": 100.0 * (m / o - 1.0),
+                      "in_sample": y in fit_set})
+    frame = pd.DataFrame(table)
+    ins = frame[frame["in_sample"]]
+    res = np.log(ins["modelled"].clip(lower=1e-9).to_numpy(dtype=float)
+                 / ins["observed"].to_numpy(dtype=float))
+    lobs = np.log(ins["observed"].to_numpy())
+    ss_tot = float(((lobs - lobs.mean()) ** 2).sum())
     r2 = 1.0 - float((res**2).sum()) / ss_tot if ss_tot > 0 else math.nan
-    logger.info("calibrated %s: constant %.1f USD/TEU, scale %.3g /USD", corridor, asc, scale)
+    by_target: dict[str, float] = {}
+    for name, g in ins.groupby("target", sort=False):
+        lo_g = np.log(g["observed"].to_numpy())
+        r_g = np.log(g["modelled"].clip(lower=1e-9).to_numpy()) - lo_g
+        tot = float(((lo_g - lo_g.mean()) ** 2).sum())
+        by_target[str(name)] = 1.0 - float((r_g**2).sum()) / tot if tot > 0 else math.nan
+    out = frame[~frame["in_sample"]]
+    hold = np.log(out["modelled"].clip(lower=1e-9).to_numpy(dtype=float)
+                  / out["observed"].to_numpy(dtype=float))
+    at_bound = tuple(n for n, x, a, b in zip(names, best.x, lo, hi, strict=True)
+                     if min(x - a, b - x) <= 1e-3 * (b - a))
+    beh, dis = _apply(scenario, names, values)
+    logger.info("calibrated %s: %s", corridor, fitted_params)
+    first = targets[0]
+    predicted_t = {y: pred[first.name, y] * (1.0 if first.unit == "t" else
+                                             scenario.behaviour.tonnes_per_teu)
+                   for y in years if (first.name, y) in pred}
     return CalibrationResult(
-        corridor=corridor, risk_premium_usd_teu=asc, logit_scale_per_usd=scale,
-        observed_t=observed, predicted_t=predicted,
-        rmse_log=float(np.sqrt((res**2).mean())), r2_log=r2, success=bool(fit.success),
-        message=str(fit.message), scenario=scenario.model_copy(update={"behaviour": best}),
+        corridor=first.corridor, parameters=fitted_params,
+        bounds={p.name: (p.low, p.high) for p in params}, at_bound=at_bound, fit=frame,
+        rmse_log=float(np.sqrt((res**2).mean())), r2_log=r2, r2_log_by_target=by_target,
+        rmse_log_holdout=float(np.sqrt((hold**2).mean())) if len(hold) else math.nan,
+        success=bool(best.success), converged=converged[0], message=str(best.message),
+        scenario=scenario.model_copy(update={"behaviour": beh, "disruptions": dis}),
+        predicted_t=predicted_t,
+        observed_t={y: v for y, v in first.observed.items() if y in covered},
     )

@@ -24,7 +24,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,7 +55,7 @@ def logit_shares(cost: FloatArray, *, scale: float) -> FloatArray:
     finite = np.isfinite(c)
     lowest = np.where(finite, c, np.inf).min(axis=-1, keepdims=True)
     lowest = np.where(np.isfinite(lowest), lowest, 0.0)
-    expo = np.where(finite, np.exp(-scale * (np.where(finite, c, 0.0) - lowest)), 0.0)
+    expo = np.where(finite, np.exp(-scale * (np.where(finite, c, lowest) - lowest)), 0.0)
     total = expo.sum(axis=-1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(total > 0, expo / np.where(total > 0, total, 1.0), 0.0)
@@ -72,7 +72,8 @@ def logsum(cost: FloatArray, *, scale: float) -> FloatArray:
     finite = np.isfinite(c)
     lowest = np.where(finite, c, np.inf).min(axis=-1)
     safe_low = np.where(np.isfinite(lowest), lowest, 0.0)
-    expo = np.where(finite, np.exp(-scale * (np.where(finite, c, 0.0) - safe_low[..., None])), 0.0)
+    gaps = np.where(finite, c, safe_low[..., None]) - safe_low[..., None]
+    expo = np.where(finite, np.exp(-scale * gaps), 0.0)
     total = expo.sum(axis=-1)
     with np.errstate(divide="ignore"):
         out = safe_low - np.log(total) / scale
@@ -122,6 +123,38 @@ def resolve_bpr() -> VDF:
 
 
 @dataclass(frozen=True)
+class SharedElements:
+    """Capacitated network elements shared by the corridors' routes.
+
+    Congestion is computed per element (a border crossing, a port, a rail section, the
+    ferries across one stretch of water) on the flow of *every* route through it, so
+    two corridors crossing the same border share its capacity, and an element's delay
+    grows with its own free time, not the whole route's.
+
+    Attributes
+    ----------
+    incidence : array (elements, markets, corridors)
+        1 where the route of a market on a corridor uses the element, else 0.
+    capacity : array (elements,)
+        Capacity, TEU a year (``inf``: none).
+    hours : array (elements,)
+        Free time through the element, hours (the ``t0`` of its volume-delay function).
+    keys : tuple of str
+        Element names (``node:dostyk``, ``link:...``, ``water:aktau+alat+kuryk``).
+    """
+
+    incidence: FloatArray
+    capacity: FloatArray
+    hours: FloatArray
+    keys: tuple[str, ...] = ()
+
+    def flows(self, demand: FloatArray, shares: FloatArray) -> FloatArray:
+        """Volume through each element, TEU a year."""
+        return np.asarray(np.einsum("emc,m,mc->e", self.incidence, demand, shares),
+                          dtype=np.float64)
+
+
+@dataclass(frozen=True)
 class Equilibrium:
     """Result of :func:`equilibrium_shares`.
 
@@ -135,6 +168,8 @@ class Equilibrium:
         Congested transit time, hours.
     flows : array (corridors,)
         Volume on each corridor, TEU a year.
+    element_flows : array (elements,)
+        Volume through each shared element, TEU a year (empty without elements).
     iterations : int
         MSA iterations made.
     gap : float
@@ -150,6 +185,7 @@ class Equilibrium:
     iterations: int
     gap: float
     converged: bool
+    element_flows: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
 def equilibrium_shares(
@@ -166,6 +202,8 @@ def equilibrium_shares(
     tolerance: float = 1e-6,
     method: str = "sra",
     vdf: VDF | None = None,
+    elements: SharedElements | None = None,
+    warn: bool = True,
 ) -> Equilibrium:
     """Corridor shares at the fixed point of logit choice and congestion (MSA).
 
@@ -177,8 +215,9 @@ def equilibrium_shares(
         Uncongested transit time, hours (the ``t0`` of the volume-delay function).
     demand : array (markets,)
         Volume of each market, TEU a year.
-    capacity : array (corridors,)
-        Bottleneck capacity of each corridor's route, TEU a year (``inf``: none).
+    capacity : array (corridors,) or (markets, corridors)
+        Bottleneck capacity of each corridor's route, TEU a year (``inf``: none);
+        ignored when ``elements`` is given.
     scale : float
         Logit scale, 1/USD per TEU.
     value_of_time : float
@@ -193,6 +232,14 @@ def equilibrium_shares(
         Step sizes: self-regulated averaging (default) or classic ``1/k``.
     vdf : callable, optional
         Volume-delay function (default: :func:`resolve_bpr`).
+    elements : SharedElements, optional
+        Element-level congestion: each route's time is its free time plus, on every
+        capacitated element it uses, ``t0_e * alpha * (v_e / c_e) ** beta`` where
+        ``v_e`` is the flow of all routes through the element. Without it, the
+        whole route's time is delayed by its corridor's flow against ``capacity``.
+    warn : bool
+        Log a warning when the iterations do not converge (calibration trials far
+        from the optimum turn it off and check the final run instead).
 
     Returns
     -------
@@ -208,15 +255,24 @@ def equilibrium_shares(
 
     def costs(shares: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         flows = (demand[:, None] * shares).sum(axis=0)
-        congested = fn(safe_hours, np.broadcast_to(flows, safe_hours.shape),
-                       np.broadcast_to(capacity, safe_hours.shape), alpha=alpha, beta=beta)
+        if elements is not None:
+            ev = elements.flows(demand, shares)
+            delay = fn(elements.hours, ev, elements.capacity, alpha=alpha, beta=beta) - (
+                elements.hours)
+            congested = safe_hours + np.einsum("emc,e->mc", elements.incidence, delay)
+        else:
+            congested = fn(safe_hours, np.broadcast_to(flows, safe_hours.shape),
+                           np.broadcast_to(capacity, safe_hours.shape), alpha=alpha, beta=beta)
         cost = np.where(finite, base_cost + value_of_time * (congested - safe_hours), np.inf)
         return cost, np.where(finite, congested, np.inf), flows
 
     shares = logit_shares(base_cost, scale=scale)
     gap = np.inf
     k = 0
-    constrained = bool(np.isfinite(capacity).any()) and alpha > 0
+    if elements is not None:
+        constrained = bool(np.isfinite(elements.capacity).any()) and alpha > 0
+    else:
+        constrained = bool(np.isfinite(capacity).any()) and alpha > 0
     if method not in ("sra", "msa"):
         raise ValueError(f"unknown method {method!r}; use 'sra' or 'msa'")
     step_base = 1.0
@@ -238,6 +294,7 @@ def equilibrium_shares(
         gap = 0.0
     cost, congested, flows = costs(shares)
     converged = gap < tolerance
-    if not converged:
+    if not converged and warn:
         logger.warning("corridor shares did not converge in %d iterations (gap %.2e)", k, gap)
-    return Equilibrium(shares, cost, congested, flows, k, gap, converged)
+    ev = elements.flows(demand, shares) if elements is not None else np.zeros(0)
+    return Equilibrium(shares, cost, congested, flows, k, gap, converged, ev)

@@ -570,13 +570,15 @@ class ScenarioInputs:
 
 def load_inputs(
     scenario_path: str | Path, *, network_path: str | Path | None = None,
-    measures_path: str | Path | None = None,
+    measures_path: str | Path | None = None, network: Network | None = None,
 ) -> ScenarioInputs:
     """Read a scenario, its network and its measures catalogue, and check them together.
 
     The network is ``network_path``, else the scenario's ``network`` (relative to the
     scenario file), else the shipped Eurasian network; the catalogue likewise from
-    ``measures_path``, ``measures_file`` or the shipped ``measures.yaml``.
+    ``measures_path``, ``measures_file`` or the shipped ``measures.yaml``. A
+    ``network`` already read from that folder is used instead of reading it again
+    (several scenarios on one network).
 
     Raises
     ------
@@ -595,7 +597,8 @@ def load_inputs(
         net_dir = (folder / scenario.network).resolve()
     else:
         net_dir = eurasia_path()
-    network = read_network(net_dir)
+    if network is None:
+        network = read_network(net_dir)
     names = network_names(network)
     if measures_path is not None:
         cat_path: Path | None = Path(measures_path)

@@ -35,7 +35,7 @@ from corridors.errors import Problem, ScenarioError, UnreachableError, did_you_m
 from corridors.network.geo import great_circle_km
 from corridors.network.model import Network
 from corridors.routing import CostParameters, ExpandedGraph, Route, build_graph, compare
-from corridors.scenarios.choice import equilibrium_shares, logsum, resolve_bpr
+from corridors.scenarios.choice import SharedElements, equilibrium_shares, logsum, resolve_bpr
 from corridors.scenarios.result import (
     CORRIDOR_VOLUME_COLUMNS,
     LINK_FLOW_COLUMNS,
@@ -232,22 +232,133 @@ class _Alt:
     hours: float
     capacity: float
     link_ids: tuple[str, ...]
+    elements: tuple[tuple[str, float, float], ...] = ()
+    link_elements: tuple[tuple[str, str], ...] = ()
+    """``(link id, element key)`` of the route's links that are capacitated elements."""
+
+
+MIN_ELEMENT_H = 1.0
+"""Free time given to a capacitated element a route passes in no time, hours (so that
+its volume-delay function still bites)."""
+
+
+def _capacities(network: Network, tonnes_per_teu: float) -> tuple[np.ndarray, np.ndarray]:
+    links, nodes = network.links, network.nodes
+    link_cap = np.fmax(links["capacity_teu_yr"].to_numpy(dtype=float),
+                       links["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu)
+    node_cap = np.fmax(nodes["capacity_teu_yr"].to_numpy(dtype=float),
+                       nodes["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu)
+    return link_cap, node_cap
+
+
+def water_groups(network: Network, *, tonnes_per_teu: float) -> dict[str, tuple[str, float]]:
+    """Capacitated ferry and sea lines grouped by the water they cross.
+
+    Lines that share a port (Aktau-Alat, Kuryk-Alat, the feeders into Alat) are
+    parallel services across the same water: they form one element whose capacity
+    is the sum of theirs.
+
+    Returns
+    -------
+    dict of link id to (group name, group capacity in TEU a year)
+    """
+    links = network.links
+    link_cap, _ = _capacities(network, tonnes_per_teu)
+    water = links["mode"].isin(("ferry", "sea")).to_numpy() & np.isfinite(link_cap)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    idx = np.flatnonzero(water)
+    a_ends = links["from_node_id"].to_numpy()
+    b_ends = links["to_node_id"].to_numpy()
+    for i in idx:
+        parent[find(str(a_ends[i]))] = find(str(b_ends[i]))
+    members: dict[str, list[int]] = {}
+    for i in idx:
+        members.setdefault(find(str(a_ends[i])), []).append(int(i))
+    out: dict[str, tuple[str, float]] = {}
+    lids = links["link_id"].to_numpy()
+    for rows in members.values():
+        ports = sorted({str(a_ends[r]) for r in rows} | {str(b_ends[r]) for r in rows})
+        name = "water:" + "+".join(ports)
+        cap = float(np.nansum(link_cap[rows]))
+        for r in rows:
+            out[str(lids[r])] = (name, cap)
+    return out
+
+
+def route_elements(
+    route: Route, network: Network, *, tonnes_per_teu: float,
+    groups: Mapping[str, tuple[str, float]] | None = None,
+) -> tuple[tuple[str, float, float], ...]:
+    """Capacitated elements a route uses: ``(key, capacity TEU a year, free hours)``.
+
+    An element's capacity is the larger of its TEU and tonne capacities (tonnes
+    converted with ``tonnes_per_teu``); ferry and sea lines count as their water group
+    (:func:`water_groups`). Elements without a capacity are left out.
+    """
+    link_cap, node_cap = _capacities(network, tonnes_per_teu)
+    if groups is None:
+        groups = water_groups(network, tonnes_per_teu=tonnes_per_teu)
+    found: dict[str, list[float]] = {}
+    for step in route.steps:
+        if step.link_id is not None:
+            i = network.link_index.get(step.link_id)
+            if i is None or math.isnan(link_cap[i]):
+                continue
+            key, cap = groups.get(step.link_id, (f"link:{step.link_id}", float(link_cap[i])))
+        elif step.node_id is not None:
+            j = network.node_index.get(step.node_id)
+            if j is None or math.isnan(node_cap[j]):
+                continue
+            key, cap = f"node:{step.node_id}", float(node_cap[j])
+        else:
+            continue
+        entry = found.setdefault(key, [cap, 0.0])
+        entry[1] += step.hours
+    for nid in route.node_ids:  # capacitated nodes passed without a stop
+        j = network.node_index.get(nid)
+        if j is not None and not math.isnan(node_cap[j]):
+            found.setdefault(f"node:{nid}", [float(node_cap[j]), 0.0])
+    return tuple((k, cap, max(h, MIN_ELEMENT_H)) for k, (cap, h) in found.items())
 
 
 def _bottleneck(route: Route, network: Network, tonnes_per_teu: float) -> float:
-    """Smallest capacity on a route, TEU a year (``inf`` when none binds)."""
+    """Smallest capacity on a route, TEU a year (``inf`` when none binds).
+
+    An element's capacity is the larger of its TEU and tonne capacities (tonnes
+    converted with ``tonnes_per_teu``). A ferry or sea leg counts the capacity of every
+    ferry or sea line sharing one of its ports (parallel services across the same
+    water, e.g. Aktau-Alat, Kuryk-Alat and the feeders into Alat).
+    """
+    links, nodes = network.links, network.nodes
+    link_cap = np.fmax(links["capacity_teu_yr"].to_numpy(dtype=float),
+                       links["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu)
+    node_cap = np.fmax(nodes["capacity_teu_yr"].to_numpy(dtype=float),
+                       nodes["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu)
+    water = links["mode"].isin(("ferry", "sea")).to_numpy()
+    ends_a = links["from_node_id"].to_numpy()
+    ends_b = links["to_node_id"].to_numpy()
     best = math.inf
-    for frame, index, ids in ((network.links, network.link_index, route.link_ids),
-                              (network.nodes, network.node_index, route.node_ids)):
-        teu = frame["capacity_teu_yr"].to_numpy(dtype=float)
-        tonnes = frame["capacity_t_yr"].to_numpy(dtype=float)
-        for x in ids:
-            i = index.get(x)
-            if i is None:
-                continue
-            for cap in (teu[i], tonnes[i] / tonnes_per_teu):
-                if not math.isnan(cap):
-                    best = min(best, float(cap))
+    for lid in route.link_ids:
+        i = network.link_index.get(lid)
+        if i is None or math.isnan(link_cap[i]):
+            continue
+        cap = float(link_cap[i])
+        if water[i]:
+            ports = {ends_a[i], ends_b[i]}
+            parallel = water & (np.isin(ends_a, list(ports)) | np.isin(ends_b, list(ports)))
+            cap = float(np.nansum(link_cap[parallel]))
+        best = min(best, cap)
+    for nid in route.node_ids:
+        j = network.node_index.get(nid)
+        if j is not None and not math.isnan(node_cap[j]):
+            best = min(best, float(node_cap[j]))
     return best
 
 
@@ -272,6 +383,45 @@ def _weighted_percentiles(values: np.ndarray, weights: np.ndarray,
     return [float(v[min(int(np.searchsorted(cdf, q - 1e-12)), len(v) - 1)]) for q in qs]
 
 
+def _shared_elements(
+    e_index: Mapping[str, int], e_cap: Sequence[float], e_hours: Sequence[float],
+    e_use: Sequence[tuple[int, int, int]], shape: tuple[int, int], *,
+    slows: Sequence[Disruption], per_market: Sequence[Sequence[_Alt]],
+    c_index: Mapping[str, int],
+) -> SharedElements:
+    """Incidence, capacity and free time of the elements of a year segment.
+
+    A slow-down's ``capacity_factor`` scales the elements of the links it names (and
+    their water group), and for a corridor-wide slow-down the elements that only
+    that corridor's routes use (a border shared with other corridors keeps its
+    capacity).
+    """
+    n_e = len(e_cap)
+    inc = np.zeros((n_e, *shape))
+    for e, i, j in e_use:
+        inc[e, i, j] = 1.0
+    capacity = np.array(e_cap, dtype=float)
+    keys = tuple(sorted(e_index, key=e_index.__getitem__))
+    for d in slows:
+        if d.capacity_factor == 1.0:
+            continue
+        hit = np.zeros(n_e, dtype=bool)
+        for alts in per_market:
+            for a in alts:
+                for lid, key in a.link_elements:
+                    if lid in d.links:
+                        hit[e_index[key]] = True
+        for c in d.corridors:
+            jc = c_index.get(c)
+            if jc is None:
+                continue
+            used_here = inc[:, :, jc].any(axis=1)
+            others = np.delete(inc, jc, axis=2).any(axis=(1, 2))
+            hit |= used_here & ~others
+        capacity[hit] *= d.capacity_factor
+    return SharedElements(inc, capacity, np.array(e_hours, dtype=float), keys)
+
+
 class ScenarioRunner:
     """Runs one scenario on one network, caching routes across years and variants.
 
@@ -286,8 +436,9 @@ class ScenarioRunner:
     measure_ids : sequence of str, optional
         Measures in force instead of the scenario's own (for appraisals).
     reliability : mapping of str to float, optional
-        Buffer hours per corridor (e.g. from the simulation), overriding the
-        scenario's ``reliability_buffer_h``.
+        Buffer hours per corridor, overriding the scenario's
+        ``reliability_buffer_h`` and, with ``behaviour.reliability: simulate``, the
+        simulated buffers (computed once, here).
     """
 
     def __init__(
@@ -305,12 +456,18 @@ class ScenarioRunner:
             owned.update(m.open_links)
         self._measure_links = frozenset(owned)
         beh = scenario.behaviour
-        self._reliability = dict(reliability or {})
+        simulated: dict[str, float] = {}
+        if beh.reliability is not None:
+            from corridors.scenarios.reliability import simulated_buffers  # noqa: PLC0415
+
+            simulated = simulated_buffers(network, scenario)
+        self._reliability = simulated | dict(reliability or {})
         self.params = CostParameters(unit="TEU", value_of_time_usd_h=beh.value_of_time_usd_teu_h,
                                      tonnes_per_teu=beh.tonnes_per_teu)
         self._nets: dict[tuple[object, ...], Network] = {}
         self._alts: dict[tuple[object, ...], list[_Alt]] = {}
         self._graphs: dict[int, ExpandedGraph] = {}
+        self._groups: dict[int, dict[str, tuple[str, float]]] = {}
         self._vdf = resolve_bpr()
 
     # network of a year and state
@@ -377,13 +534,25 @@ class ScenarioRunner:
             logger.warning("market %s has no route in %d", m.id, year)
             routes = []
         tpt = self.scenario.behaviour.tonnes_per_teu
-        alts = [_Alt(r.corridor, r.usd, r.hours, _bottleneck(r, net, tpt), r.link_ids)
-                for r in routes]
+        groups = self._groups.get(id(net))
+        if groups is None:
+            groups = water_groups(net, tonnes_per_teu=tpt)
+            self._groups[id(net)] = groups
+        alts = []
+        for r in routes:
+            elems = route_elements(r, net, tonnes_per_teu=tpt, groups=groups)
+            keys = {k for k, _, _ in elems}
+            by_link = tuple((lid, key) for lid in r.link_ids
+                            for key in (groups.get(lid, (f"link:{lid}", 0.0))[0],)
+                            if key in keys)
+            alts.append(_Alt(r.corridor, r.usd, r.hours, _bottleneck(r, net, tpt), r.link_ids,
+                             elems, by_link))
         self._alts[key] = alts
         return alts
 
-    def run(self, *, progress: Progress | None = None,
-            behaviour: Behaviour | None = None) -> ScenarioResult:
+    def run(self, *, progress: Progress | None = None, behaviour: Behaviour | None = None,
+            disruptions: Sequence[Disruption] | None = None,
+            warn: bool = True) -> ScenarioResult:
         """Run every year of the scenario and return its tables.
 
         Parameters
@@ -393,6 +562,12 @@ class ScenarioRunner:
         behaviour : Behaviour, optional
             Behavioural parameters replacing the scenario's (calibration reuses the
             routes found so far); the value of time and tonnes per TEU must not change.
+        disruptions : sequence of Disruption, optional
+            Disruptions replacing the scenario's (calibration changes surcharges);
+            closures must close what the scenario's closures close.
+        warn : bool
+            Log corridor splits that did not converge (``info["converged"]`` tells
+            either way).
         """
         sc = self.scenario
         beh = behaviour or sc.behaviour
@@ -419,7 +594,8 @@ class ScenarioRunner:
             links_acc: dict[str, float] = {}
             tt_items: list[tuple[str, float, float]] = []
             ls_acc = np.zeros(n_markets)
-            for fraction, active in year_segments(sc.disruptions, year):
+            for fraction, active in year_segments(
+                    sc.disruptions if disruptions is None else disruptions, year):
                 closures = tuple(d for d in active if d.closed)
                 slows = tuple(d for d in active if not d.closed)
                 per_market = [self._alternatives(year, in_force, closures, i)
@@ -431,6 +607,10 @@ class ScenarioRunner:
                 hours = np.zeros(shape)
                 cap = np.full(shape, np.inf)
                 paths: dict[tuple[int, int], tuple[str, ...]] = {}
+                e_index: dict[str, int] = {}
+                e_cap: list[float] = []
+                e_hours: list[float] = []
+                e_use: list[tuple[int, int, int]] = []
                 for i, alts in enumerate(per_market):
                     for a in alts:
                         j = c_index[a.corridor]
@@ -442,6 +622,16 @@ class ScenarioRunner:
                                 k = k * d.capacity_factor
                         usd[i, j], hours[i, j], cap[i, j] = u, h, k
                         paths[i, j] = a.link_ids
+                        for key, ecap, eh in a.elements:
+                            e = e_index.get(key)
+                            if e is None:
+                                e = e_index[key] = len(e_cap)
+                                e_cap.append(ecap)
+                                e_hours.append(eh)
+                            e_use.append((e, i, j))
+                elements = _shared_elements(e_index, e_cap, e_hours, e_use, shape,
+                                            slows=slows, per_market=per_market,
+                                            c_index=c_index)
                 buffer = np.array([buffers.get(c, 0.0) for c in corridors])
                 premium = np.array([premia.get(c, 0.0) for c in corridors])
                 base = usd + vot * (hours + buffer) + premium
@@ -452,7 +642,7 @@ class ScenarioRunner:
                     alpha=beh.vdf.alpha, beta=beh.vdf.beta,
                     max_iterations=beh.equilibrium.max_iterations,
                     tolerance=beh.equilibrium.tolerance, method=beh.equilibrium.method,
-                    vdf=self._vdf)
+                    vdf=self._vdf, elements=elements, warn=warn)
                 max_iter = max(max_iter, eq.iterations)
                 max_gap = max(max_gap, eq.gap)
                 all_converged &= eq.converged

@@ -326,8 +326,30 @@ class Equilibrium(_Strict):
     """
 
     method: Literal["sra", "msa"] = "sra"
-    max_iterations: int = Field(default=500, ge=1, le=100_000)
+    max_iterations: int = Field(default=3000, ge=1, le=100_000)
     tolerance: float = Field(default=1e-7, gt=0)
+
+
+class ReliabilitySimulation(_Strict):
+    """Settings of the short simulation that gives the reliability buffers.
+
+    Attributes
+    ----------
+    days, warmup_days : float
+        Simulated days and the days left out at the start.
+    replications : int
+        Seeded replications (their percentiles are averaged).
+    seed : int or None
+        Seed of the simulation (``None``: the scenario's seed).
+    year : int or None
+        Network year simulated (``None``: the base year).
+    """
+
+    days: float = Field(default=90.0, gt=0, le=3650)
+    warmup_days: float = Field(default=10.0, ge=0)
+    replications: int = Field(default=3, ge=1, le=100)
+    seed: int | None = Field(default=None, ge=0)
+    year: int | None = Field(default=None, ge=MIN_YEAR, le=MAX_YEAR)
 
 
 class Behaviour(_Strict):
@@ -348,6 +370,11 @@ class Behaviour(_Strict):
         Risk premium or alternative-specific constant per corridor, USD per TEU.
     reliability_buffer_h : dict of str to float
         Extra hours shippers plan for per corridor (bad case minus median).
+    reliability : ReliabilitySimulation or None
+        ``simulate`` (or the simulation's settings): the buffers come from a short
+        simulation of the scenario's network (:mod:`corridors.scenarios.reliability`)
+        and replace ``reliability_buffer_h`` for the corridors it covers;
+        ``buffers`` or absent: ``reliability_buffer_h`` only.
     tonnes_per_teu : float
         Tonnes per loaded TEU, to convert tonnes and tonne capacities.
     vdf : VolumeDelay
@@ -360,9 +387,22 @@ class Behaviour(_Strict):
     logit_scale_per_usd: float = Field(default=0.002, gt=0)
     risk_premium_usd_teu: dict[str, float] = Field(default_factory=dict)
     reliability_buffer_h: dict[str, float] = Field(default_factory=dict)
+    reliability: ReliabilitySimulation | None = None
     tonnes_per_teu: float = Field(default=10.0, gt=0)
     vdf: VolumeDelay = Field(default_factory=VolumeDelay)
     equilibrium: Equilibrium = Field(default_factory=Equilibrium)
+
+    @field_validator("reliability", mode="before")
+    @classmethod
+    def _reliability_words(cls, value: object) -> object:
+        if value == "simulate":
+            return {}
+        if value == "buffers":
+            return None
+        if isinstance(value, str):
+            raise ValueError(f"unknown reliability {value!r}; use 'simulate', 'buffers' or "
+                             "the simulation's settings (days, replications, seed, year)")
+        return value
 
 
 class Uncertain(_Strict):

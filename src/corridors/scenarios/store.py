@@ -6,7 +6,8 @@ writes each completed run as it arrives, so the runs finished before a crash are
 kept.
 
 Tables: ``sweeps``, ``runs``, ``corridor_volumes``, ``link_flows``,
-``transit_times``, ``measure_rankings``.
+``transit_times``, ``measure_rankings``, ``calibration_fit`` (observed against
+modelled volumes of a calibration run).
 """
 
 from __future__ import annotations
@@ -83,7 +84,15 @@ CREATE TABLE IF NOT EXISTS measure_rankings (
     volume_gain_teu DOUBLE, hours_saved DOUBLE, usd_saved DOUBLE, usd_saved_per_usd DOUBLE,
     npv_usd DOUBLE
 );
+CREATE TABLE IF NOT EXISTS calibration_fit (
+    run_id VARCHAR NOT NULL, target VARCHAR NOT NULL, corridor VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL, year INTEGER NOT NULL, observed DOUBLE, modelled DOUBLE,
+    error_pct DOUBLE, in_sample BOOLEAN
+);
 """
+
+CALIBRATION_FIT_COLUMNS = ("target", "corridor", "unit", "year", "observed", "modelled",
+                           "error_pct", "in_sample")
 
 _RESULT_TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("corridor_volumes", "corridor_volumes", CORRIDOR_VOLUME_COLUMNS),
@@ -191,8 +200,13 @@ class ResultsStore:
         )
         return sweep_id
 
-    def write_run(self, record: RunRecord, result: ScenarioResult) -> str:
-        """Write a run and all its result tables in one transaction; return its id."""
+    def write_run(self, record: RunRecord, result: ScenarioResult, *,
+                  calibration_fit: pd.DataFrame | None = None) -> str:
+        """Write a run and all its result tables in one transaction; return its id.
+
+        ``calibration_fit`` (columns of :data:`CALIBRATION_FIT_COLUMNS`) is stored with
+        a calibration run.
+        """
         con = self._con
         con.execute("BEGIN TRANSACTION")
         try:
@@ -205,8 +219,11 @@ class ResultsStore:
                  json.dumps(result.info, sort_keys=True, default=str),
                  _naive_utc(record.started_at), _naive_utc(dt.datetime.now(dt.UTC))],
             )
-            for table, attr, columns in _RESULT_TABLES:
-                frame: pd.DataFrame = getattr(result, attr)
+            tables: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = [
+                (table, getattr(result, attr), columns) for table, attr, columns in _RESULT_TABLES]
+            if calibration_fit is not None:
+                tables.append(("calibration_fit", calibration_fit, CALIBRATION_FIT_COLUMNS))
+            for table, frame, columns in tables:
                 if frame.empty:
                     continue
                 data = frame.loc[:, list(columns)].copy()
@@ -267,7 +284,7 @@ class ResultsStore:
 
     def table(self, name: str, run_id: str) -> pd.DataFrame:
         """A result table of one run (``corridor_volumes``, ``link_flows``, ...)."""
-        known = [t for t, _, _ in _RESULT_TABLES]
+        known = [*(t for t, _, _ in _RESULT_TABLES), "calibration_fit"]
         if name not in known:
             raise StoreError(f"no table {name!r}; known: {', '.join(known)}")
         rid = self.resolve(run_id)

@@ -6,8 +6,11 @@ to a callback *in the calling process as it completes*; the callers store each r
 its own transaction (:meth:`corridors.scenarios.store.ResultsStore.write_run`), so the
 runs finished before an interruption are kept.
 
-Workers load the network once per process (memoised by folder and modification
-time) and receive the scenario and catalogue with each task (a few kilobytes).
+Inputs are loaded once per worker, never per run: a local pool's initializer reads
+the network when the worker starts (memoised by folder and modification time), and on
+Dask the job is scattered once to every worker and each worker warms the same cache
+before the first task. Each task then carries only its sample (index, seed, values);
+the per-run work (:func:`evaluate`) is pure, so every executor gives identical results.
 """
 
 from __future__ import annotations
@@ -93,6 +96,12 @@ def job_network(job: Job) -> Network:
     return _read_network_cached(str(p), stamp)
 
 
+def warm_worker(job: Job) -> None:
+    """Load a job's inputs in this process (pool initializer, Dask ``client.run``)."""
+    if job.network is None and job.network_path is not None:
+        job_network(job)
+
+
 def evaluate(job: Job, sample: Sample) -> tuple[int, ScenarioResult]:
     """Run one sample of a job; return its index and result (runs in a worker)."""
     net = job_network(job)
@@ -104,6 +113,10 @@ def evaluate(job: Job, sample: Sample) -> tuple[int, ScenarioResult]:
 
 
 OnResult = Callable[[Sample, ScenarioResult], None]
+
+WORKER_PRELOAD = ("corridors.scenarios.model", "corridors.scenarios.variables",
+                  "corridors.network")
+"""Modules the local pool's fork server imports once for all its workers."""
 
 
 def default_workers() -> int:
@@ -166,8 +179,11 @@ def run_samples(
 def _run_pool(job: Job, samples: Sequence[Sample], by_index: dict[int, Sample],
               on_result: OnResult, workers: int) -> int:
     ctx = multiprocessing.get_context("forkserver")
+    # the fork server imports the model once; every worker forks from it already warm
+    ctx.set_forkserver_preload(list(WORKER_PRELOAD))
     done = 0
-    with ProcessPoolExecutor(max_workers=min(workers, len(samples)), mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(samples)), mp_context=ctx,
+                             initializer=warm_worker, initargs=(job,)) as pool:
         # keep a bounded number of tasks in flight so an interruption wastes little
         pending: set[Future[tuple[int, ScenarioResult]]] = set()
         queue = list(samples)[::-1]
@@ -200,6 +216,7 @@ def _run_dask(job: Job, samples: Sequence[Sample], by_index: dict[int, Sample],
     done = 0
     try:
         job_future = client.scatter(job, broadcast=True)
+        client.run(warm_worker, job)  # every worker reads the network before the first task
         futures = [client.submit(evaluate, job_future, s, pure=False) for s in samples]
         try:
             for fut in as_completed(futures):  # type: ignore[no-untyped-call]

@@ -1,0 +1,65 @@
+"""Every shipped scenario and the measures catalogue load and run on the shipped network."""
+
+from __future__ import annotations
+
+import pytest
+
+from corridors.datasets import eurasia_path
+from corridors.network import Network, read_network
+from corridors.scenarios.io import ScenarioInputs, load_inputs, shipped_scenarios
+from corridors.scenarios.model import run_scenario
+
+NAMES = ("baseline-2024", "northern-closed", "red-sea-closed",
+         "middle-corridor-investments-2030", "zangezur-open", "caspian-storm-winter",
+         "calibration-2021-2023")
+
+
+def test_all_shipped_scenarios_are_listed() -> None:
+    assert set(NAMES) <= set(shipped_scenarios())
+
+
+@pytest.fixture(scope="session")
+def eurasia() -> Network:
+    """The shipped network, read once for the whole session."""
+    return read_network(eurasia_path())
+
+
+@pytest.fixture(scope="module")
+def runs(eurasia: Network) -> dict[str, tuple[ScenarioInputs, object]]:
+    out: dict[str, tuple[ScenarioInputs, object]] = {}
+    for name in NAMES:
+        inputs = load_inputs(name, network=eurasia)
+        out[name] = (inputs, run_scenario(inputs.network, inputs.scenario,
+                                          catalogue=inputs.catalogue))
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_shipped_scenario_runs(name: str, runs: dict[str, tuple[ScenarioInputs, object]]) -> None:
+    inputs, result = runs[name]
+    cv = result.corridor_volumes  # type: ignore[attr-defined]
+    sc = inputs.scenario
+    assert sorted(set(cv["year"])) == list(sc.years)
+    assert result.info["converged"]  # type: ignore[attr-defined]
+    # volume is conserved: corridors add up to each market's demand
+    tot = cv.groupby(["year", "market"])["volume_teu"].sum()
+    mk = result.markets.set_index(["year", "market"])["volume_teu"]  # type: ignore[attr-defined]
+    assert (abs(tot - mk.loc[tot.index]) < 1e-6 * mk.loc[tot.index] + 1e-6).all()
+    assert (cv.loc[cv["corridor"] == "middle", "volume_teu"] > 0).all()
+
+
+def test_closures_move_cargo(runs: dict[str, tuple[ScenarioInputs, object]]) -> None:
+    def corridor(name: str, c: str, year: int = 2030) -> float:
+        cv = runs[name][1].corridor_volumes  # type: ignore[attr-defined]
+        return float(cv[(cv["year"] == year) & (cv["corridor"] == c)]["volume_teu"].sum())
+
+    assert corridor("northern-closed", "northern") == 0.0
+    assert corridor("baseline-2024", "northern") > 0.0
+    assert corridor("red-sea-closed", "sea_suez") == 0.0
+    assert corridor("red-sea-closed", "sea_cape") > corridor("baseline-2024", "sea_cape")
+    # rail gains when the Red Sea closes
+    rail = ("middle", "northern", "southern")
+    assert sum(corridor("red-sea-closed", c) for c in rail) > sum(
+        corridor("baseline-2024", c) for c in rail)
+    # storms on the Caspian take cargo off the Middle Corridor
+    assert corridor("caspian-storm-winter", "middle") < corridor("baseline-2024", "middle")
