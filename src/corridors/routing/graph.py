@@ -27,6 +27,7 @@ single-track line), which the assignment engine uses to build queues.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +49,22 @@ EPSILON_USD = 1e-6
 def layer_of(mode: str, gauge: float) -> str:
     """Layer key of a link: the mode, with the gauge for rail (``rail:1520``)."""
     return f"rail:{int(gauge)}" if mode == "rail" and not np.isnan(gauge) else mode
+
+
+@dataclass(frozen=True)
+class RouteTables:
+    """Node and link attributes as arrays, by row, for describing routes quickly."""
+
+    node_ids: npt.NDArray[np.object_]
+    countries: npt.NDArray[np.object_]
+    handling_h: FloatArray
+    handling_usd: FloatArray
+    entry_h: FloatArray
+    entry_usd: FloatArray
+    exit_h: FloatArray
+    exit_usd: FloatArray
+    link_ids: npt.NDArray[np.object_]
+    link_modes: npt.NDArray[np.object_]
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,25 @@ class ExpandedGraph:
     def sink(self, node_id: str) -> int:
         """Sink vertex of a node (trips ending there)."""
         return int(self.sink_vertex[self.network.node_index[node_id]])
+
+    @cached_property
+    def tables(self) -> RouteTables:
+        """Per-node and per-link arrays used to describe routes (computed once)."""
+        nodes, links = self.network.nodes, self.network.links
+        per_unit = "teu" if self.unit == "TEU" else "t"
+        entry_h, entry_usd, exit_h, exit_usd = border_clearance(nodes, per_unit)
+        return RouteTables(
+            node_ids=nodes["node_id"].to_numpy(dtype=object),
+            countries=nodes["country"].to_numpy(dtype=object),
+            handling_h=nodes["handling_h"].to_numpy(dtype=float),
+            handling_usd=nodes[f"handling_usd_{per_unit}"].to_numpy(dtype=float),
+            entry_h=entry_h,
+            entry_usd=entry_usd,
+            exit_h=exit_h,
+            exit_usd=exit_usd,
+            link_ids=links["link_id"].to_numpy(dtype=object),
+            link_modes=links["mode"].to_numpy(dtype=object),
+        )
 
     def corridor_mask(self, corridor: str | None) -> npt.NDArray[np.bool_]:
         """Arcs usable by a corridor: its links, shared (untagged) links and node arcs."""

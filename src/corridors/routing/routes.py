@@ -17,7 +17,6 @@ from corridors.routing.graph import (
     THROUGH,
     TRANSFER,
     ExpandedGraph,
-    border_clearance,
     build_graph,
 )
 from corridors.routing.paths import Path, k_shortest_paths, shortest_path
@@ -190,13 +189,10 @@ def label_corridor(tags: list[tuple[str, ...]], order: tuple[str, ...]) -> str:
 def route_from_path(graph: ExpandedGraph, path: Path, *, corridor: str | None = None) -> Route:
     """Turn a path of arc ids into a :class:`Route` with its steps and totals."""
     net = graph.network
-    nodes, links = net.nodes, net.links
-    node_ids = nodes["node_id"].to_numpy()
-    countries = nodes["country"].to_numpy()
-    per_unit = "teu" if graph.unit == "TEU" else "t"
-    handling_h = nodes["handling_h"].to_numpy(dtype=float)
-    handling_usd = nodes[f"handling_usd_{per_unit}"].to_numpy(dtype=float)
-    entry_h, entry_usd, exit_h, exit_usd = border_clearance(nodes, per_unit)
+    tab = graph.tables
+    node_ids, countries = tab.node_ids, tab.countries
+    handling_h, handling_usd = tab.handling_h, tab.handling_usd
+    entry_h, entry_usd, exit_h, exit_usd = tab.entry_h, tab.entry_usd, tab.exit_h, tab.exit_usd
     steps: list[Step] = []
     tags: list[tuple[str, ...]] = []
     borders = transfers = 0
@@ -204,22 +200,22 @@ def route_from_path(graph: ExpandedGraph, path: Path, *, corridor: str | None = 
     for a in path.arcs:
         k = int(graph.kind[a])
         if k == LINK:
-            row = links.iloc[int(graph.arc_link[a])]
+            li = int(graph.arc_link[a])
             nu = int(graph.vertex_node[graph.tail[a]])
             nv = int(graph.vertex_node[graph.head[a]])
             u, v = str(node_ids[nu]), str(node_ids[nv])
             crossing = bool(countries[nu] != countries[nv])
-            out_h, out_usd = (exit_h[nu], exit_usd[nu]) if crossing else (0.0, 0.0)
-            in_h, in_usd = (entry_h[nv], entry_usd[nv]) if crossing else (0.0, 0.0)
+            out_h, out_usd = (float(exit_h[nu]), float(exit_usd[nu])) if crossing else (0.0, 0.0)
+            in_h, in_usd = (float(entry_h[nv]), float(entry_usd[nv])) if crossing else (0.0, 0.0)
             if out_h or out_usd:
                 steps.append(Step(kind="border", node_id=u, hours=out_h, usd=out_usd))
             steps.append(
                 Step(
                     kind="link",
-                    link_id=str(row["link_id"]),
+                    link_id=str(tab.link_ids[li]),
                     from_node_id=u,
                     to_node_id=v,
-                    mode=str(row["mode"]),
+                    mode=str(tab.link_modes[li]),
                     hours=float(graph.hours[a] - out_h - in_h),
                     wait_h=float(graph.wait_h[a]),
                     usd=float(graph.usd[a] - out_usd - in_usd),
@@ -229,7 +225,7 @@ def route_from_path(graph: ExpandedGraph, path: Path, *, corridor: str | None = 
             )
             if in_h or in_usd:
                 steps.append(Step(kind="border", node_id=v, hours=in_h, usd=in_usd))
-            tags.append(graph.link_tags[int(graph.arc_link[a])])
+            tags.append(graph.link_tags[li])
             borders += int(crossing)
             continue
         n = int(graph.arc_node[a])
