@@ -58,13 +58,15 @@ def standard_gap(net: TntpNetwork, flow: np.ndarray) -> float:
 def run_ours(net: TntpNetwork, gap: float) -> tuple[float, int, float, np.ndarray]:
     graph = net.graph()
     started = time.perf_counter()
-    res = assign_equilibrium(graph, net.demand, algorithm="bfw", gap=gap, max_iter=5000,
-                             keep_routes=False)
+    res = assign_equilibrium(
+        graph, net.demand, algorithm="bfw", gap=gap, max_iter=5000, keep_routes=False
+    )
     return time.perf_counter() - started, res.iterations, res.gap, res.flow
 
 
-def run_aequilibrae(net: TntpNetwork, gap: float, workdir: Path, cores: int
-                    ) -> tuple[float, int, float, np.ndarray]:
+def run_aequilibrae(
+    net: TntpNetwork, gap: float, workdir: Path, cores: int
+) -> tuple[float, int, float, np.ndarray]:
     from aequilibrae.matrix import AequilibraeMatrix  # noqa: PLC0415
     from aequilibrae.paths import Graph, TrafficAssignment, TrafficClass  # noqa: PLC0415
 
@@ -72,17 +74,19 @@ def run_aequilibrae(net: TntpNetwork, gap: float, workdir: Path, cores: int
 
     lk = net.links
     n = len(lk)
-    network = pd.DataFrame({
-        "link_id": np.arange(1, n + 1),
-        "a_node": lk["init_node"].to_numpy(),
-        "b_node": lk["term_node"].to_numpy(),
-        "direction": np.ones(n, dtype=int),
-        "capacity": lk["capacity"].to_numpy(),
-        "free_flow_time": np.maximum(lk["free_flow_time"].to_numpy(), 1e-6),
-        "b": lk["b"].to_numpy(),
-        "power": lk["power"].to_numpy(),
-        "fixed_cost": net.fixed_cost(),
-    })
+    network = pd.DataFrame(
+        {
+            "link_id": np.arange(1, n + 1),
+            "a_node": lk["init_node"].to_numpy(),
+            "b_node": lk["term_node"].to_numpy(),
+            "direction": np.ones(n, dtype=int),
+            "capacity": lk["capacity"].to_numpy(),
+            "free_flow_time": np.maximum(lk["free_flow_time"].to_numpy(), 1e-6),
+            "b": lk["b"].to_numpy(),
+            "power": lk["power"].to_numpy(),
+            "fixed_cost": net.fixed_cost(),
+        }
+    )
     network["id"] = network["link_id"]
     graph = Graph()
     graph.network = network
@@ -92,8 +96,12 @@ def run_aequilibrae(net: TntpNetwork, gap: float, workdir: Path, cores: int
     graph.set_blocked_centroid_flows(net.first_thru_node > 1)
 
     matrix = AequilibraeMatrix()
-    matrix.create_empty(file_name=str(workdir / f"demand_{os.getpid()}.aem"),
-                        zones=net.n_zones, matrix_names=["trips"], memory_only=False)
+    matrix.create_empty(
+        file_name=str(workdir / f"demand_{os.getpid()}.aem"),
+        zones=net.n_zones,
+        matrix_names=["trips"],
+        memory_only=False,
+    )
     matrix.index[:] = np.arange(1, net.n_zones + 1)
     matrix.matrices[:, :, 0] = net.demand
     matrix.computational_view(["trips"])
@@ -145,22 +153,27 @@ def main() -> int:
                 best_a = a if best_a is None or a[0] < best_a[0] else best_a
             assert best_o is not None
             assert best_a is not None
-            rows.append({
-                "network": name,
-                "gap": gap,
-                "ours_s": best_o[0],
-                "ours_iter": best_o[1],
-                "ours_gap": standard_gap(net, best_o[3]),
-                "aeq_s": best_a[0],
-                "aeq_iter": best_a[1],
-                "aeq_gap_reported": best_a[2],
-                "aeq_gap_standard": standard_gap(net, best_a[3]),
-                "ratio": best_o[0] / best_a[0],
-            })
+            rows.append(
+                {
+                    "network": name,
+                    "gap": gap,
+                    "ours_s": best_o[0],
+                    "ours_iter": best_o[1],
+                    "ours_gap": standard_gap(net, best_o[3]),
+                    "aeq_s": best_a[0],
+                    "aeq_iter": best_a[1],
+                    "aeq_gap_reported": best_a[2],
+                    "aeq_gap_standard": standard_gap(net, best_a[3]),
+                    "ratio": best_o[0] / best_a[0],
+                }
+            )
             r = rows[-1]
-            print(f"{name:15s} gap {gap:.0e}: ours {r['ours_s']:.2f} s / {r['ours_iter']} it, "
-                  f"AequilibraE {r['aeq_s']:.2f} s / {r['aeq_iter']} it, "
-                  f"ratio {r['ratio']:.2f}", flush=True)
+            print(
+                f"{name:15s} gap {gap:.0e}: ours {r['ours_s']:.2f} s / {r['ours_iter']} it, "
+                f"AequilibraE {r['aeq_s']:.2f} s / {r['aeq_iter']} it, "
+                f"ratio {r['ratio']:.2f}",
+                flush=True,
+            )
     table = pd.DataFrame(rows)
     with pd.option_context("display.width", 200, "display.float_format", "{:.3g}".format):
         print(table.to_string(index=False))

@@ -71,22 +71,26 @@ def shipped_model() -> tuple[SimulationModel, str] | None:
     net = read_network(path)
     demand = read_demand(path / "demand-2024.csv")
     demand = demand[demand["market"].isin(TITR_MARKETS)].copy()
-    options = BuildOptions(corridors=("middle",), route_choice="equilibrium",
-                           feedback_rounds=5)
-    model = build_model(net, demand, options=options,
-                        name="Middle Corridor 2024 (shipped network)")
+    options = BuildOptions(corridors=("middle",), route_choice="equilibrium", feedback_rounds=5)
+    model = build_model(net, demand, options=options, name="Middle Corridor 2024 (shipped network)")
     left = model.left_out_totals()
     tonnes = demand["volume"] * demand["unit"].map({"t": 1.0, "TEU": options.tonnes_per_teu})
-    scale = TARGET_MT * 1e6 / (float(tonnes.sum()) - left.get("t", 0.0)
-                               - left.get("TEU", 0.0) * options.tonnes_per_teu)
+    scale = (
+        TARGET_MT
+        * 1e6
+        / (float(tonnes.sum()) - left.get("t", 0.0) - left.get("TEU", 0.0) * options.tonnes_per_teu)
+    )
     if abs(scale - 1.0) > 0.01:
         demand = demand.assign(volume=demand["volume"] * scale)
-        model = build_model(net, demand, options=options,
-                            name="Middle Corridor 2024 (shipped network)")
-    note = (f"shipped network and demand-2024.csv, markets {', '.join(TITR_MARKETS)}: "
-            f"{len(demand)} rows, {float(tonnes.sum()) / 1e6:.2f} Mt, left out "
-            f"{left or 'nothing'}, scaled x{scale:.2f}; equilibrium route choice with 5 rounds "
-            "of ferry-wait feedback")
+        model = build_model(
+            net, demand, options=options, name="Middle Corridor 2024 (shipped network)"
+        )
+    note = (
+        f"shipped network and demand-2024.csv, markets {', '.join(TITR_MARKETS)}: "
+        f"{len(demand)} rows, {float(tonnes.sum()) / 1e6:.2f} Mt, left out "
+        f"{left or 'nothing'}, scaled x{scale:.2f}; equilibrium route choice with 5 rounds "
+        "of ferry-wait feedback"
+    )
     return model, note
 
 
@@ -109,36 +113,84 @@ def handmade_model() -> SimulationModel:
         Station("border:turkiye", "border", 4, h.lognormal(10.0, 0.8), node_id="kars"),
     )
     # 6 ferries + 1 Ro-Pax on Baku-Aktau; KTZ ferries up to 54 railcars; Ro-Pax 56 wagons
-    ships = tuple(Ship(f"ferry{i}", capacity_wagons=54, load_h=8, unload_h=6,
-                       start_side="a" if i % 2 else "b") for i in range(10))
+    ships = tuple(
+        Ship(
+            f"ferry{i}", capacity_wagons=54, load_h=8, unload_h=6, start_side="a" if i % 2 else "b"
+        )
+        for i in range(10)
+    )
     ships += (Ship("ropax", capacity_wagons=56, capacity_trucks=50, load_h=6, unload_h=6),)
-    line = FerryLine("ferry:aktau-alat", "aktau", "alat", sail_h=22.0, ships=ships,
-                     max_wait_h=48.0, empty_wait_h=24.0, berths=2)
-    china = (Step.station("terminal:xian"), Step.delay(72.0, link_id="xian-khorgos"),
-             Step.station("border:khorgos"), Step.station("gauge:altynkol"),
-             Step.delay(30.0, link_id="altynkol-dostyk"), Step.station("section:moyinty"),
-             Step.delay(48.0, link_id="moyinty-aktau"))
-    kz = (Step.delay(20.0, link_id="almaty-moyinty"), Step.station("section:moyinty"),
-          Step.delay(48.0, link_id="moyinty-aktau"))
-    caspian = (Step.station("port:aktau"), Step.ferry("ferry:aktau-alat", from_node="aktau"),
-               Step.station("port:alat"))
-    to_poti = (Step.delay(12.0, link_id="alat-beyuk_kesik"), Step.station("border:georgia"),
-               Step.delay(10.0, link_id="tbilisi-poti"), Step.station("port:poti"))
-    to_turkey = (Step.delay(12.0, link_id="alat-beyuk_kesik"), Step.station("border:georgia"),
-                 Step.delay(20.0, link_id="btk"), Step.station("border:turkiye"),
-                 Step.delay(60.0, link_id="kars-istanbul"))
+    line = FerryLine(
+        "ferry:aktau-alat",
+        "aktau",
+        "alat",
+        sail_h=22.0,
+        ships=ships,
+        max_wait_h=48.0,
+        empty_wait_h=24.0,
+        berths=2,
+    )
+    china = (
+        Step.station("terminal:xian"),
+        Step.delay(72.0, link_id="xian-khorgos"),
+        Step.station("border:khorgos"),
+        Step.station("gauge:altynkol"),
+        Step.delay(30.0, link_id="altynkol-dostyk"),
+        Step.station("section:moyinty"),
+        Step.delay(48.0, link_id="moyinty-aktau"),
+    )
+    kz = (
+        Step.delay(20.0, link_id="almaty-moyinty"),
+        Step.station("section:moyinty"),
+        Step.delay(48.0, link_id="moyinty-aktau"),
+    )
+    caspian = (
+        Step.station("port:aktau"),
+        Step.ferry("ferry:aktau-alat", from_node="aktau"),
+        Step.station("port:alat"),
+    )
+    to_poti = (
+        Step.delay(12.0, link_id="alat-beyuk_kesik"),
+        Step.station("border:georgia"),
+        Step.delay(10.0, link_id="tbilisi-poti"),
+        Step.station("port:poti"),
+    )
+    to_turkey = (
+        Step.delay(12.0, link_id="alat-beyuk_kesik"),
+        Step.station("border:georgia"),
+        Step.delay(20.0, link_id="btk"),
+        Step.station("border:turkiye"),
+        Step.delay(60.0, link_id="kars-istanbul"),
+    )
     to_baku = (Step.delay(2.0, link_id="alat-baku"),)
     day = 365.0
 
     def trains(gid: str, d: str, steps: tuple[Step, ...], teu: float) -> ShipmentGenerator:
-        return ShipmentGenerator(gid, "xian", d, steps, kind="block_train", wagons=50,
-                                 teu=100, tonnes=1000, corridor="middle",
-                                 per_day=teu / 100 / day)
+        return ShipmentGenerator(
+            gid,
+            "xian",
+            d,
+            steps,
+            kind="block_train",
+            wagons=50,
+            teu=100,
+            tonnes=1000,
+            corridor="middle",
+            per_day=teu / 100 / day,
+        )
 
-    def groups(gid: str, o: str, d: str, steps: tuple[Step, ...], t: float
-               ) -> ShipmentGenerator:
-        return ShipmentGenerator(gid, o, d, steps, kind="wagon_group", wagons=25,
-                                 tonnes=1500, corridor="middle", per_day=t / 1500 / day)
+    def groups(gid: str, o: str, d: str, steps: tuple[Step, ...], t: float) -> ShipmentGenerator:
+        return ShipmentGenerator(
+            gid,
+            o,
+            d,
+            steps,
+            kind="wagon_group",
+            wagons=25,
+            tonnes=1500,
+            corridor="middle",
+            per_day=t / 1500 / day,
+        )
 
     gens = (
         trains("xian>poti", "poti", china + caspian + to_poti, 30_000),
@@ -148,10 +200,14 @@ def handmade_model() -> SimulationModel:
         groups("almaty>poti", "almaty", "poti", kz + caspian + to_poti, 1_300_000),
         groups("aktau>baku", "aktau", "baku", caspian + to_baku, 1_200_000),
     )
-    weather = (WeatherArea("caspian", ("aktau", "alat"), CASPIAN_STORM_DAYS,
-                           mean_event_h=96.0),)
-    return SimulationModel(stations=stations, ferry_lines=(line,), generators=gens,
-                           weather=weather, name="Middle Corridor 2024 (hand-built)")
+    weather = (WeatherArea("caspian", ("aktau", "alat"), CASPIAN_STORM_DAYS, mean_event_h=96.0),)
+    return SimulationModel(
+        stations=stations,
+        ferry_lines=(line,),
+        generators=gens,
+        weather=weather,
+        name="Middle Corridor 2024 (hand-built)",
+    )
 
 
 def _burn(_: int) -> float:
@@ -205,23 +261,38 @@ def main() -> None:
     kinds = pd.Series([r.gen_kind[g] for g in r.ship_gen]).value_counts()
     print(f"model: {model.name} ({where}); built in {t_build:.1f} s")
     print(f"python {platform.python_version()}, {platform.machine()}")
-    print(f"shipments entered: {r.n_shipments:,} ({dict(kinds)}), {tonnes / 1e6:.2f} Mt; "
-          f"arrived {r.n_arrived:,}, in system {r.n_in_system:,}")
+    print(
+        f"shipments entered: {r.n_shipments:,} ({dict(kinds)}), {tonnes / 1e6:.2f} Mt; "
+        f"arrived {r.n_arrived:,}, in system {r.n_in_system:,}"
+    )
     print(f"ferry sailings: {len(sail):,} ({int(sail['units'].sum()):,} wagons carried)")
-    print(f"events: {r.events:,}; one year, best of 3: {best:.3f} s "
-          f"-> {r.events / best:,.0f} events/s (target < {TARGET_S} s)")
+    print(
+        f"events: {r.events:,}; one year, best of 3: {best:.3f} s "
+        f"-> {r.events / best:,.0f} events/s (target < {TARGET_S} s)"
+    )
     print(f"peak RSS: {rss:.0f} MB (after imports {rss0:.0f} MB; target < {TARGET_MB:.0f} MB)")
     cor = transit_percentiles(r, by=("corridor",))
-    print("door to door by corridor, days: " + "; ".join(
-        f"{c}: P50 {p50 / 24:.1f}, P95 {p95 / 24:.1f}" for c, p50, p95 in
-        zip(cor["corridor"], cor["p50_h"], cor["p95_h"], strict=True)))
+    print(
+        "door to door by corridor, days: "
+        + "; ".join(
+            f"{c}: P50 {p50 / 24:.1f}, P95 {p95 / 24:.1f}"
+            for c, p50, p95 in zip(cor["corridor"], cor["p50_h"], cor["p95_h"], strict=True)
+        )
+    )
     pct = transit_percentiles(r, by=("origin", "destination"))
-    print(pct[["origin", "destination", "shipments", "p10_h", "p50_h", "p90_h", "p95_h"]]
-           .assign(**{c: pct[c] / 24 for c in ("p10_h", "p50_h", "p90_h", "p95_h")})
-           .rename(columns=lambda c: c.replace("_h", "_d")).round(1).to_string(index=False))
+    print(
+        pct[["origin", "destination", "shipments", "p10_h", "p50_h", "p90_h", "p95_h"]]
+        .assign(**{c: pct[c] / 24 for c in ("p10_h", "p50_h", "p90_h", "p95_h")})
+        .rename(columns=lambda c: c.replace("_h", "_d"))
+        .round(1)
+        .to_string(index=False)
+    )
     rt = resource_table(r).sort_values("mean_wait_h", ascending=False).head(6)
-    print(rt[["resource", "arrivals", "mean_wait_h", "mean_queue", "utilisation", "closed_h"]]
-          .round(2).to_string(index=False))
+    print(
+        rt[["resource", "arrivals", "mean_wait_h", "mean_queue", "utilisation", "closed_h"]]
+        .round(2)
+        .to_string(index=False)
+    )
     if args.quick:
         return
     n = 8
@@ -232,10 +303,12 @@ def main() -> None:
     pool = run_replications(model, replications=n, seed=args.seed, executor="process")
     t_pool = time.perf_counter() - t0
     same = all(a == b for a, b in zip(serial.runs, pool.runs, strict=True))
-    print(f"{n} replications: one after another {t_serial:.2f} s, process pool "
-          f"{t_pool:.2f} s -> speedup {t_serial / t_pool:.2f}x "
-          f"(identical results: {same}); the machine gives two processes "
-          f"{parallel_capacity():.2f} cores' worth of CPU right now (ideal 2.00)")
+    print(
+        f"{n} replications: one after another {t_serial:.2f} s, process pool "
+        f"{t_pool:.2f} s -> speedup {t_serial / t_pool:.2f}x "
+        f"(identical results: {same}); the machine gives two processes "
+        f"{parallel_capacity():.2f} cores' worth of CPU right now (ideal 2.00)"
+    )
     if not same:
         sys.exit("replications on the pool differ from the serial ones")
 

@@ -46,14 +46,20 @@ def main() -> None:
     pool = timed(f"process pool ({w} workers)", executor="processes", workers=w)
     # workers without Dask's statistical profiler (it samples every thread's stack every
     # 10 ms, a few % of CPU on pure-Python tasks); the same setting suits a real cluster
-    with dask.config.set({"distributed.worker.profile.enabled": False}), LocalCluster(
-            n_workers=w, threads_per_worker=1, processes=True,
-            dashboard_address=None) as cluster, Client(cluster) as client:
+    with (
+        dask.config.set({"distributed.worker.profile.enabled": False}),
+        LocalCluster(
+            n_workers=w, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         client.run(lambda: None)
         on_dask = timed(f"dask LocalCluster ({w} workers)", executor="dask", dask_client=client)
     print()
-    print(f"machine: {os.cpu_count()} cores; samples {n}; scenario {args.scenario}; "
-          f"load average (1, 5, 15 min) before {load_before}, after {os.getloadavg()}")
+    print(
+        f"machine: {os.cpu_count()} cores; samples {n}; scenario {args.scenario}; "
+        f"load average (1, 5, 15 min) before {load_before}, after {os.getloadavg()}"
+    )
     print("| executor | seconds | runs/s | speed-up | parallel efficiency |")
     print("|---|---:|---:|---:|---:|")
     for name, dt, rate in rows:

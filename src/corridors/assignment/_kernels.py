@@ -19,9 +19,19 @@ IntArray = NDArray[np.int64]
 
 
 def _tree_py(  # noqa: PLR0917
-    indptr: IntArray, heads: IntArray, arcs: IntArray, cost_pos: FloatArray, source: int,
-    dist: FloatArray, pred: IntArray, order: IntArray, heap: IntArray, hkey: FloatArray,
-    pos: IntArray, need: NDArray[np.bool_], n_need: int,
+    indptr: IntArray,
+    heads: IntArray,
+    arcs: IntArray,
+    cost_pos: FloatArray,
+    source: int,
+    dist: FloatArray,
+    pred: IntArray,
+    order: IntArray,
+    heap: IntArray,
+    hkey: FloatArray,
+    pos: IntArray,
+    need: NDArray[np.bool_],
+    n_need: int,
 ) -> int:  # pragma: no cover - compiled
     """Binary-heap Dijkstra from ``source``; returns the number of settled vertices.
 
@@ -99,10 +109,22 @@ tree = nb.njit(cache=True, nogil=True)(_tree_py)
 
 
 def _aon_py(  # noqa: PLR0917
-    indptr: IntArray, heads: IntArray, arcs: IntArray, cost_pos: FloatArray,
-    tails: IntArray, origins: IntArray, dests: IntArray, demand: FloatArray,
-    n_vertices: int, n_arcs: int, n_chunks: int, full: bool, keep: bool,
-    out_cost: FloatArray, out_pred: IntArray, out_sp: FloatArray,
+    indptr: IntArray,
+    heads: IntArray,
+    arcs: IntArray,
+    cost_pos: FloatArray,
+    tails: IntArray,
+    origins: IntArray,
+    dests: IntArray,
+    demand: FloatArray,
+    n_vertices: int,
+    n_arcs: int,
+    n_chunks: int,
+    full: bool,
+    keep: bool,
+    out_cost: FloatArray,
+    out_pred: IntArray,
+    out_sp: FloatArray,
 ) -> Any:  # pragma: no cover - compiled
     n_orig = origins.shape[0]
     n_dest = dests.shape[0]
@@ -128,8 +150,21 @@ def _aon_py(  # noqa: PLR0917
             pred[:] = -1
             pos[:] = -1
             # with ``keep`` the whole tree is grown (the target count never reaches 0)
-            n_settled = tree(indptr, heads, arcs, cost_pos, origins[i], dist, pred, order,
-                             heap, hkey, pos, need, n_need + 1 if keep else n_need)
+            n_settled = tree(
+                indptr,
+                heads,
+                arcs,
+                cost_pos,
+                origins[i],
+                dist,
+                pred,
+                order,
+                heap,
+                hkey,
+                pos,
+                need,
+                n_need + 1 if keep else n_need,
+            )
             for j in range(n_dest):
                 need[dests[j]] = False
                 if pos[dests[j]] == -2:

@@ -95,18 +95,22 @@ class CorridorAssignment:
         node_ids = eg.network.nodes["node_id"].to_numpy()
         a = np.flatnonzero(is_link)
         li = eg.arc_link[a]
-        return pd.DataFrame({
-            "link_id": links["link_id"].to_numpy()[li],
-            "from_node_id": node_ids[eg.vertex_node[eg.tail[a]]],
-            "to_node_id": node_ids[eg.vertex_node[eg.head[a]]],
-            "mode": links["mode"].to_numpy()[li],
-            f"flow_{self.unit.lower()}_yr": res.flow[a],
-            "volume_capacity": res.volume_capacity[a],
-            "hours": res.time[a],
-            "delay_h": res.time[a] - res.graph.free_time[a],
-            **{f"flow[{name}]": self.classes.class_flow[k][a]
-               for k, name in enumerate(self.class_names)},
-        })
+        return pd.DataFrame(
+            {
+                "link_id": links["link_id"].to_numpy()[li],
+                "from_node_id": node_ids[eg.vertex_node[eg.tail[a]]],
+                "to_node_id": node_ids[eg.vertex_node[eg.head[a]]],
+                "mode": links["mode"].to_numpy()[li],
+                f"flow_{self.unit.lower()}_yr": res.flow[a],
+                "volume_capacity": res.volume_capacity[a],
+                "hours": res.time[a],
+                "delay_h": res.time[a] - res.graph.free_time[a],
+                **{
+                    f"flow[{name}]": self.classes.class_flow[k][a]
+                    for k, name in enumerate(self.class_names)
+                },
+            }
+        )
 
     def nodes(self) -> pd.DataFrame:
         """Throughput per network node (units a year), with capacity and v/c."""
@@ -123,14 +127,16 @@ class CorridorAssignment:
                 row = eg.network.node_index[label[5:]]
                 cap[row] = eg.group_capacity[g]
                 vc[row] = gflow[g] / eg.group_capacity[g]
-        return pd.DataFrame({
-            "node_id": nodes["node_id"].to_numpy(),
-            "name": nodes["name"].to_numpy(),
-            "kind": nodes["kind"].to_numpy(),
-            f"throughput_{self.unit.lower()}_yr": through,
-            "capacity": cap,
-            "volume_capacity": vc,
-        })
+        return pd.DataFrame(
+            {
+                "node_id": nodes["node_id"].to_numpy(),
+                "name": nodes["name"].to_numpy(),
+                "kind": nodes["kind"].to_numpy(),
+                f"throughput_{self.unit.lower()}_yr": through,
+                "capacity": cap,
+                "volume_capacity": vc,
+            }
+        )
 
     def bottlenecks(self) -> pd.DataFrame:
         """Capacity groups (nodes, links) whose volume/capacity exceeds ``threshold``.
@@ -197,13 +203,15 @@ class CorridorAssignment:
                 vol[k, best] += r.share * float(mc.demands[k, r.origin, r.destination])
         total = vol.sum(axis=0)
         grand = float(total.sum())
-        frame = pd.DataFrame({
-            "corridor_id": ids,
-            "name": [eg.network.corridor_name(c) if c != "(untagged)" else c for c in ids],
-            "volume": total,
-            **{f"volume[{n}]": vol[k] for k, n in enumerate(self.class_names)},
-            "share": total / grand if grand > 0 else np.zeros(len(ids)),
-        })
+        frame = pd.DataFrame(
+            {
+                "corridor_id": ids,
+                "name": [eg.network.corridor_name(c) if c != "(untagged)" else c for c in ids],
+                "volume": total,
+                **{f"volume[{n}]": vol[k] for k, n in enumerate(self.class_names)},
+                "share": total / grand if grand > 0 else np.zeros(len(ids)),
+            }
+        )
         frame = frame[frame["volume"] > 0]
         return frame.sort_values("volume", ascending=False).reset_index(drop=True)
 
@@ -223,8 +231,9 @@ def _class_name(commodity: str, vot: float, *, unique: bool) -> str:
     return commodity if unique else f"{commodity}@{vot:.4g}"
 
 
-def _demand_classes(net: Network, demand: pd.DataFrame, *, unit: str, tonnes_per_teu: float,
-                    default_vot: float) -> _DemandTable:
+def _demand_classes(
+    net: Network, demand: pd.DataFrame, *, unit: str, tonnes_per_teu: float, default_vot: float
+) -> _DemandTable:
     """Resolve places, convert volumes and values of time to ``unit``, group classes.
 
     Every problem (unknown place, bad volume, unit or value of time) is collected
@@ -233,8 +242,7 @@ def _demand_classes(net: Network, demand: pd.DataFrame, *, unit: str, tonnes_per
     fname = str(demand.attrs.get("file", "demand.csv"))
     problems: list[Problem] = []
     n = len(demand)
-    lines = (demand["_line"].to_list() if "_line" in demand.columns
-             else list(range(2, n + 2)))
+    lines = demand["_line"].to_list() if "_line" in demand.columns else list(range(2, n + 2))
     ids: dict[str, list[str]] = {"origin": [], "destination": []}
     for column in ("origin", "destination"):
         if column not in demand.columns:
@@ -244,41 +252,63 @@ def _demand_classes(net: Network, demand: pd.DataFrame, *, unit: str, tonnes_per
             try:
                 ids[column].append(net.place(raw))
             except UnknownPlaceError as exc:
-                hint = ("did you mean " + " or ".join(repr(s) for s in exc.suggestions) + "?"
-                        if exc.suggestions else None)
+                hint = (
+                    "did you mean " + " or ".join(repr(s) for s in exc.suggestions) + "?"
+                    if exc.suggestions
+                    else None
+                )
                 problems.append(Problem(fname, int(line), column, raw, "unknown place", hint))
                 ids[column].append("")
-    volume = pd.to_numeric(demand["volume"] if "volume" in demand.columns
-                           else pd.Series([np.nan] * n), errors="coerce")
+    volume = pd.to_numeric(
+        demand["volume"] if "volume" in demand.columns else pd.Series([np.nan] * n), errors="coerce"
+    )
     units = demand["unit"] if "unit" in demand.columns else pd.Series(["TEU"] * n)
-    commodities = (demand["commodity"].fillna("containers").astype(str).replace("", "containers")
-                   if "commodity" in demand.columns else pd.Series(["containers"] * n))
-    raw_vot = (demand["value_of_time_usd_h"] if "value_of_time_usd_h" in demand.columns
-               else pd.Series([None] * n))
+    commodities = (
+        demand["commodity"].fillna("containers").astype(str).replace("", "containers")
+        if "commodity" in demand.columns
+        else pd.Series(["containers"] * n)
+    )
+    raw_vot = (
+        demand["value_of_time_usd_h"]
+        if "value_of_time_usd_h" in demand.columns
+        else pd.Series([None] * n)
+    )
     tonnes = {"TEU": tonnes_per_teu, "t": 1.0}
     factor = np.ones(n)
     vots = np.full(n, default_vot)
     for i, (u, v, rv, line) in enumerate(zip(units, volume, raw_vot, lines, strict=True)):
         if not np.isfinite(v) or v < 0:
-            problems.append(Problem(fname, int(line), "volume", str(v),
-                                    "must be a non-negative number"))
+            problems.append(
+                Problem(fname, int(line), "volume", str(v), "must be a non-negative number")
+            )
         if u not in tonnes:
             problems.append(Problem(fname, int(line), "unit", str(u), "must be TEU or t"))
             continue
         factor[i] = tonnes[u] / tonnes[unit]  # units of `unit` per row unit
-        if rv is None or (isinstance(rv, str) and not rv.strip()) or (
-                isinstance(rv, float) and np.isnan(rv)):
+        if (
+            rv is None
+            or (isinstance(rv, str) and not rv.strip())
+            or (isinstance(rv, float) and np.isnan(rv))
+        ):
             continue
         try:
             value = float(rv)
         except (TypeError, ValueError):
-            problems.append(Problem(fname, int(line), "value_of_time_usd_h", str(rv),
-                                    "not a number"))
+            problems.append(
+                Problem(fname, int(line), "value_of_time_usd_h", str(rv), "not a number")
+            )
             continue
         if not np.isfinite(value) or value <= 0.0:
-            problems.append(Problem(fname, int(line), "value_of_time_usd_h", str(rv),
-                                    "must be a positive number (USD per unit-hour)",
-                                    "leave it blank to use the default value of time"))
+            problems.append(
+                Problem(
+                    fname,
+                    int(line),
+                    "value_of_time_usd_h",
+                    str(rv),
+                    "must be a positive number (USD per unit-hour)",
+                    "leave it blank to use the default value of time",
+                )
+            )
             continue
         vots[i] = value / factor[i]  # USD per row-unit-hour -> per `unit`-hour
     if problems:
@@ -412,23 +442,44 @@ def assign_corridors(
     """
     params = params or CostParameters()
     expanded = build_expanded_graph(net, params)
-    table = _demand_classes(net, demand_df, unit=params.unit,
-                            tonnes_per_teu=params.tonnes_per_teu, default_vot=params.vot)
-    graph = corridor_graph(expanded, table.zones, alpha=alpha, beta=beta,
-                           min_delay_scale_h=min_delay_scale_h)
+    table = _demand_classes(
+        net,
+        demand_df,
+        unit=params.unit,
+        tonnes_per_teu=params.tonnes_per_teu,
+        default_vot=params.vot,
+    )
+    graph = corridor_graph(
+        expanded, table.zones, alpha=alpha, beta=beta, min_delay_scale_h=min_delay_scale_h
+    )
     money = _money_usd(expanded)
     classes = [
         DemandClass(name, matrix, None if vot == params.vot else money / vot)
         for name, vot, matrix in zip(table.names, table.vot, table.matrices, strict=True)
     ]
-    mc = assign_multiclass(graph, classes, algorithm=algorithm, gap=gap, max_iter=max_iter,
-                           callback=callback, keep_routes=True)
-    return CorridorAssignment(result=mc.total(), expanded=expanded, zones=table.zones,
-                              unit=params.unit, value_of_time=params.vot, threshold=threshold,
-                              classes=mc, class_vot=table.vot)
+    mc = assign_multiclass(
+        graph,
+        classes,
+        algorithm=algorithm,
+        gap=gap,
+        max_iter=max_iter,
+        callback=callback,
+        keep_routes=True,
+    )
+    return CorridorAssignment(
+        result=mc.total(),
+        expanded=expanded,
+        zones=table.zones,
+        unit=params.unit,
+        value_of_time=params.vot,
+        threshold=threshold,
+        classes=mc,
+        class_vot=table.vot,
+    )
 
 
 def _money_usd(expanded: ExpandedGraph) -> FloatArray:
     """Flow-independent money (and priced carbon) cost of each arc, USD per unit."""
-    return np.asarray(np.maximum(expanded.cost - expanded.params.vot * expanded.hours, 0.0),
-                      dtype=np.float64)
+    return np.asarray(
+        np.maximum(expanded.cost - expanded.params.vot * expanded.hours, 0.0), dtype=np.float64
+    )

@@ -87,16 +87,18 @@ class _Objective:
         self.n_groups = graph.n_groups
 
     def gsum(self, arc_values: FloatArray) -> FloatArray:
-        return np.bincount(self.garc, weights=arc_values[self.mask],
-                           minlength=self.n_groups).astype(np.float64)
+        return np.bincount(
+            self.garc, weights=arc_values[self.mask], minlength=self.n_groups
+        ).astype(np.float64)
 
     def arc_cost(self, group_flow: FloatArray) -> FloatArray:
         cost = self.linear.copy()
         cost[self.mask] += self.graph.delay.delay(group_flow)[self.garc]
         return cost
 
-    def step(self, xg: FloatArray, dg: FloatArray, linear_d: float, *,
-             tol: float = 1e-13) -> tuple[float, bool]:
+    def step(
+        self, xg: FloatArray, dg: FloatArray, linear_d: float, *, tol: float = 1e-13
+    ) -> tuple[float, bool]:
         """Exact line search on [0, 1]: root of dZ/dlambda along ``d``.
 
         Returns the step and whether the direction descends at 0.
@@ -105,9 +107,13 @@ class _Objective:
         active = dg != 0.0
         xa = xg[active]
         da = dg[active]
-        sub = GroupDelay(scale=delay.scale[active], capacity=delay.capacity[active],
-                         alpha=delay.alpha[active], beta=delay.beta[active],
-                         kind=delay.kind[active])
+        sub = GroupDelay(
+            scale=delay.scale[active],
+            capacity=delay.capacity[active],
+            alpha=delay.alpha[active],
+            beta=delay.beta[active],
+            kind=delay.kind[active],
+        )
 
         def slope(lam: float) -> float:
             return linear_d + float(np.dot(sub.delay(xa + lam * da), da))
@@ -299,8 +305,11 @@ def _equilibrate(
                 mu_den = float(np.dot(hess * xv, wv))
                 mu = max(0.0, -float(np.dot(hess * xv, yv)) / mu_den) if mu_den != 0.0 else 0.0
                 nu_den = float(np.dot(hess * zv, zv))
-                nu = (max(0.0, -float(np.dot(hess * zv, yv)) / nu_den + mu * tau / (1.0 - tau))
-                      if nu_den != 0.0 else 0.0)
+                nu = (
+                    max(0.0, -float(np.dot(hess * zv, yv)) / nu_den + mu * tau / (1.0 - tau))
+                    if nu_den != 0.0
+                    else 0.0
+                )
                 b0 = 1.0 / (1.0 + nu + mu)
                 b1, b2 = nu * b0, mu * b0
                 assert s2 is not None
@@ -329,8 +338,7 @@ def _equilibrate(
     routes = None
     if track:
         weights = wx.padded(len(trees))
-        routes = [_routes(graph, demands[k], [t[k] for t in trees], weights)
-                  for k in range(n_cls)]
+        routes = [_routes(graph, demands[k], [t[k] for t in trees], weights) for k in range(n_cls)]
     return _Solution(
         flows=np.maximum(x, 0.0),
         demands=np.stack(demands) if demands else np.zeros((0, 0, 0)),
@@ -405,11 +413,24 @@ def assign_equilibrium(
     dem = _check_demand(graph, demand, "demand")
     track = keep_routes if keep_routes is not None else graph.n_zones <= 60
     started = time.perf_counter()
-    sol = _equilibrate(graph, [dem], [graph.fixed_cost + graph.free_time],
-                       algorithm=algorithm, gap=gap, max_iter=max_iter, callback=callback,
-                       track=track, backend=backend)
-    logger.info("%s: %d iterations, relative gap %.3e, %.2f s", algorithm, sol.iterations,
-                sol.gap, time.perf_counter() - started)
+    sol = _equilibrate(
+        graph,
+        [dem],
+        [graph.fixed_cost + graph.free_time],
+        algorithm=algorithm,
+        gap=gap,
+        max_iter=max_iter,
+        callback=callback,
+        track=track,
+        backend=backend,
+    )
+    logger.info(
+        "%s: %d iterations, relative gap %.3e, %.2f s",
+        algorithm,
+        sol.iterations,
+        sol.gap,
+        time.perf_counter() - started,
+    )
     return AssignmentResult(
         graph=graph,
         demand=dem,
@@ -480,19 +501,36 @@ def assign_multiclass(
     fixed: list[FloatArray] = []
     for c in classes:
         demands.append(_check_demand(graph, c.demand, f"demand of class {c.name!r}"))
-        fc = graph.fixed_cost if c.fixed_cost is None else np.asarray(c.fixed_cost,
-                                                                       dtype=np.float64)
+        fc = (
+            graph.fixed_cost if c.fixed_cost is None else np.asarray(c.fixed_cost, dtype=np.float64)
+        )
         if fc.shape != (graph.n_arcs,) or (fc < 0).any() or not np.isfinite(fc).all():
-            raise ValueError(f"fixed cost of class {c.name!r} must be {graph.n_arcs} finite, "
-                             "non-negative values (one per arc)")
+            raise ValueError(
+                f"fixed cost of class {c.name!r} must be {graph.n_arcs} finite, "
+                "non-negative values (one per arc)"
+            )
         fixed.append(fc)
     track = keep_routes if keep_routes is not None else graph.n_zones <= 60
     started = time.perf_counter()
-    sol = _equilibrate(graph, demands, [fc + graph.free_time for fc in fixed],
-                       algorithm=algorithm, gap=gap, max_iter=max_iter, callback=callback,
-                       track=track, backend=backend)
-    logger.info("%s, %d classes: %d iterations, relative gap %.3e, %.2f s", algorithm,
-                len(classes), sol.iterations, sol.gap, time.perf_counter() - started)
+    sol = _equilibrate(
+        graph,
+        demands,
+        [fc + graph.free_time for fc in fixed],
+        algorithm=algorithm,
+        gap=gap,
+        max_iter=max_iter,
+        callback=callback,
+        track=track,
+        backend=backend,
+    )
+    logger.info(
+        "%s, %d classes: %d iterations, relative gap %.3e, %.2f s",
+        algorithm,
+        len(classes),
+        sol.iterations,
+        sol.gap,
+        time.perf_counter() - started,
+    )
     return MultiClassResult(
         graph=graph,
         names=tuple(names),
@@ -533,9 +571,17 @@ def assign_all_or_nothing(
     aon = all_or_nothing(graph, arc_cost, dem, keep_trees=True, backend=backend)
     assert aon.pred_arc is not None
     routes = _routes(graph, dem, [aon.pred_arc], np.ones(1))
-    return AssignmentResult(graph=graph, demand=dem, flow=aon.arc_flow, algorithm="aon",
-                            iterations=1, gap=float("nan"), converged=True,
-                            gap_history=np.zeros(0), routes=routes)
+    return AssignmentResult(
+        graph=graph,
+        demand=dem,
+        flow=aon.arc_flow,
+        algorithm="aon",
+        iterations=1,
+        gap=float("nan"),
+        converged=True,
+        gap_history=np.zeros(0),
+        routes=routes,
+    )
 
 
 def _without_intrazonal(demand: FloatArray) -> FloatArray:
@@ -549,8 +595,14 @@ def _without_intrazonal(demand: FloatArray) -> FloatArray:
     return out
 
 
-def _routes(graph: AssignmentGraph, demand: FloatArray, trees: list[IntArray],
-            weights: FloatArray, *, min_share: float = 1e-9) -> list[Route]:
+def _routes(
+    graph: AssignmentGraph,
+    demand: FloatArray,
+    trees: list[IntArray],
+    weights: FloatArray,
+    *,
+    min_share: float = 1e-9,
+) -> list[Route]:
     """Routes per O-D pair with shares, from weighted all-or-nothing trees."""
     routes: list[Route] = []
     total = float(weights.sum())
@@ -563,7 +615,9 @@ def _routes(graph: AssignmentGraph, demand: FloatArray, trees: list[IntArray],
         for t in used:
             arcs = tuple(trace_route(graph, trees[t][o], int(graph.destinations[d])))
             shares[arcs] = shares.get(arcs, 0.0) + float(w[t])
-        routes.extend(Route(int(o), int(d), arcs, share)
-                      for arcs, share in sorted(shares.items(), key=lambda kv: -kv[1])
-                      if share > min_share)
+        routes.extend(
+            Route(int(o), int(d), arcs, share)
+            for arcs, share in sorted(shares.items(), key=lambda kv: -kv[1])
+            if share > min_share
+        )
     return routes

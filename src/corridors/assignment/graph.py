@@ -145,8 +145,9 @@ class AssignmentGraph:
     def group_flow(self, arc_flow: FloatArray) -> FloatArray:
         """Sum arc flows into their capacity groups."""
         mask = self.grouped
-        return np.bincount(self.group[mask], weights=arc_flow[mask],
-                           minlength=self.n_groups).astype(np.float64)
+        return np.bincount(
+            self.group[mask], weights=arc_flow[mask], minlength=self.n_groups
+        ).astype(np.float64)
 
     def arc_delay(self, group_delay: FloatArray) -> FloatArray:
         """Spread group delays (time unit) onto the arcs of each group."""
@@ -256,12 +257,15 @@ def build_graph(
             return np.full(m, default, dtype=np.float64)
         arr = np.asarray(values, dtype=np.float64)
         if arr.shape != (m,):
-            problems.append(Problem(what, None, name, str(arr.shape),
-                                    f"expected {m} values, one per arc"))
+            problems.append(
+                Problem(what, None, name, str(arr.shape), f"expected {m} values, one per arc")
+            )
             return np.full(m, default, dtype=np.float64)
         bad = np.flatnonzero(~np.isfinite(arr) | (arr < 0.0))
-        problems.extend(Problem(what, None, name, str(arr[i]),
-                                f"arc {i}: must be finite and non-negative") for i in bad[:20])
+        problems.extend(
+            Problem(what, None, name, str(arr[i]), f"arc {i}: must be finite and non-negative")
+            for i in bad[:20]
+        )
         return arr
 
     if h.shape != (m,):
@@ -269,8 +273,10 @@ def build_graph(
         h = np.zeros(m, dtype=np.int64)
     for name, arr in (("tail", t), ("head", h)):
         bad = np.flatnonzero((arr < 0) | (arr >= n_vertices))
-        problems.extend(Problem(what, None, name, str(arr[i]),
-                                f"arc {i}: vertex outside 0..{n_vertices - 1}") for i in bad[:20])
+        problems.extend(
+            Problem(what, None, name, str(arr[i]), f"arc {i}: vertex outside 0..{n_vertices - 1}")
+            for i in bad[:20]
+        )
     ft = arc_array("free_time", free_time, 0.0)
     fc = arc_array("fixed_cost", fixed_cost, 0.0)
     dist = arc_array("distance", distance, 0.0)
@@ -279,15 +285,18 @@ def build_graph(
     if group_capacity is not None:
         n_groups = max(n_groups, int(np.asarray(group_capacity).shape[0]))
 
-    def group_array(name: str, values: ArrayLike | float | None, default: float,
-                    *, allow_inf: bool = False) -> FloatArray:
+    def group_array(
+        name: str, values: ArrayLike | float | None, default: float, *, allow_inf: bool = False
+    ) -> FloatArray:
         if values is None:
             return np.full(n_groups, default, dtype=np.float64)
         arr = np.broadcast_to(np.asarray(values, dtype=np.float64), (n_groups,)).copy()
         finite = np.isfinite(arr) | (allow_inf & (arr == np.inf))
         bad = np.flatnonzero(~finite | (arr < 0.0))
-        problems.extend(Problem(what, None, name, str(arr[i]),
-                                f"group {i}: must be finite and non-negative") for i in bad[:20])
+        problems.extend(
+            Problem(what, None, name, str(arr[i]), f"group {i}: must be finite and non-negative")
+            for i in bad[:20]
+        )
         return arr
 
     scale = group_array("group_scale", group_scale, 1.0)
@@ -298,31 +307,53 @@ def build_graph(
     scale[unlimited] = 0.0  # no capacity, no delay
     cap[unlimited] = 1.0
     bad_cap = np.flatnonzero((cap <= 0.0) & (scale > 0.0))
-    problems.extend(Problem(what, None, "group_capacity", str(cap[i]),
-                            f"group {i}: capacity must be positive") for i in bad_cap[:20])
+    problems.extend(
+        Problem(what, None, "group_capacity", str(cap[i]), f"group {i}: capacity must be positive")
+        for i in bad_cap[:20]
+    )
     kinds = [group_vdf] * n_groups if isinstance(group_vdf, str) else list(group_vdf)
     kind = np.zeros(n_groups, dtype=np.int8)
     for i, k in enumerate(kinds[:n_groups]):
         if k not in VDF_KINDS:
-            problems.append(Problem(what, None, "group_vdf", k, f"group {i}: unknown VDF",
-                                    f"use one of {', '.join(VDF_KINDS)}"))
+            problems.append(
+                Problem(
+                    what,
+                    None,
+                    "group_vdf",
+                    k,
+                    f"group {i}: unknown VDF",
+                    f"use one of {', '.join(VDF_KINDS)}",
+                )
+            )
         else:
             kind[i] = VDF_KINDS.index(k)
     conical_bad = np.flatnonzero((kind == 1) & (alpha <= 1.0))
-    problems.extend(Problem(what, None, "group_alpha", str(alpha[i]),
-                            f"group {i}: conical alpha must exceed 1") for i in conical_bad[:20])
+    problems.extend(
+        Problem(what, None, "group_alpha", str(alpha[i]), f"group {i}: conical alpha must exceed 1")
+        for i in conical_bad[:20]
+    )
     bad_group = np.flatnonzero((g < -1) | (g >= n_groups))
-    problems.extend(Problem(what, None, "group", str(g[i]), f"arc {i}: unknown group")
-                    for i in bad_group[:20])
+    problems.extend(
+        Problem(what, None, "group", str(g[i]), f"arc {i}: unknown group") for i in bad_group[:20]
+    )
     o = np.asarray(origins, dtype=np.int64)
     d = np.asarray(destinations, dtype=np.int64)
     if o.shape != d.shape:
-        problems.append(Problem(what, None, "destinations", str(d.shape),
-                                "need one sink vertex per zone, like origins"))
+        problems.append(
+            Problem(
+                what,
+                None,
+                "destinations",
+                str(d.shape),
+                "need one sink vertex per zone, like origins",
+            )
+        )
     for name, arr in (("origins", o), ("destinations", d)):
         bad = np.flatnonzero((arr < 0) | (arr >= n_vertices))
-        problems.extend(Problem(what, None, name, str(arr[i]), f"zone {i}: vertex outside graph")
-                        for i in bad[:20])
+        problems.extend(
+            Problem(what, None, name, str(arr[i]), f"zone {i}: vertex outside graph")
+            for i in bad[:20]
+        )
     if problems:
         raise NetworkError(problems, what=what)
     n_zones = int(o.shape[0])
@@ -339,6 +370,9 @@ def build_graph(
         destinations=d,
         zone_ids=tuple(zone_ids) if zone_ids is not None else tuple(range(n_zones)),
         arc_ids=tuple(arc_ids) if arc_ids is not None else tuple(range(m)),
-        group_labels=(tuple(group_labels) if group_labels is not None
-                      else tuple(f"group {i}" for i in range(n_groups))),
+        group_labels=(
+            tuple(group_labels)
+            if group_labels is not None
+            else tuple(f"group {i}" for i in range(n_groups))
+        ),
     )

@@ -120,14 +120,22 @@ def _scipy_plan(graph: AssignmentGraph) -> _ScipyPlan:
     tails = keys // n
     indptr = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(np.bincount(tails, minlength=n), out=indptr[1:])
-    plan = _ScipyPlan(order, starts, pair_of_pos, keys, (keys % n).astype(np.int32), indptr,
-                      bool(starts.shape[0] == order.shape[0]))
+    plan = _ScipyPlan(
+        order,
+        starts,
+        pair_of_pos,
+        keys,
+        (keys % n).astype(np.int32),
+        indptr,
+        bool(starts.shape[0] == order.shape[0]),
+    )
     graph.remember("scipy_plan", plan)
     return plan
 
 
-def _scipy_trees(graph: AssignmentGraph, cost: FloatArray, sources: IntArray
-                 ) -> tuple[FloatArray, IntArray]:
+def _scipy_trees(
+    graph: AssignmentGraph, cost: FloatArray, sources: IntArray
+) -> tuple[FloatArray, IntArray]:
     """Distances and entering arcs (rows: sources) with one call to csgraph.dijkstra."""
     plan = _scipy_plan(graph)
     n = graph.n_vertices
@@ -154,8 +162,9 @@ def _scipy_trees(graph: AssignmentGraph, cost: FloatArray, sources: IntArray
     return dist, pred_arc
 
 
-def _scipy_load(graph: AssignmentGraph, dist: FloatArray, pred_arc: IntArray,
-                demand: FloatArray) -> FloatArray:
+def _scipy_load(
+    graph: AssignmentGraph, dist: FloatArray, pred_arc: IntArray, demand: FloatArray
+) -> FloatArray:
     """Load demand on trees, vectorised across origins (one step per settling rank)."""
     n_orig, n = dist.shape
     node_flow = np.zeros((n_orig, n), dtype=np.float64)
@@ -173,12 +182,14 @@ def _scipy_load(graph: AssignmentGraph, dist: FloatArray, pred_arc: IntArray,
         r = rows[ok]
         node_flow[r, tails[a[ok]]] += node_flow[r, v[ok]]
     mask = pred_arc >= 0
-    return np.bincount(pred_arc[mask], weights=node_flow[mask],
-                       minlength=graph.n_arcs).astype(np.float64)
+    return np.bincount(pred_arc[mask], weights=node_flow[mask], minlength=graph.n_arcs).astype(
+        np.float64
+    )
 
 
-def shortest_trees(graph: AssignmentGraph, cost: FloatArray, *, backend: Backend = "auto"
-                   ) -> tuple[FloatArray, IntArray]:
+def shortest_trees(
+    graph: AssignmentGraph, cost: FloatArray, *, backend: Backend = "auto"
+) -> tuple[FloatArray, IntArray]:
     """Shortest-path trees from every origin zone at the given arc costs.
 
     Parameters
@@ -199,8 +210,14 @@ def shortest_trees(graph: AssignmentGraph, cost: FloatArray, *, backend: Backend
     """
     if _resolve(backend) == "scipy":
         return _scipy_trees(graph, cost, graph.origins)
-    res = all_or_nothing(graph, cost, np.zeros((graph.n_zones, graph.n_zones)),
-                         full=True, keep_trees=True, backend="numba")
+    res = all_or_nothing(
+        graph,
+        cost,
+        np.zeros((graph.n_zones, graph.n_zones)),
+        full=True,
+        keep_trees=True,
+        backend="numba",
+    )
     assert res.pred_arc is not None
     dist = tree_sums(graph, res.pred_arc, cost)
     return dist, res.pred_arc
@@ -252,28 +269,52 @@ def all_or_nothing(
         star = graph.forward_star
         n_chunks = max(1, min(_threads() * 2, n_z))
         od_cost = np.full((n_z, n_z), np.inf)
-        pred = (np.full((n_z, graph.n_vertices), -1, dtype=np.int64) if keep_trees
-                else np.empty((1, 1), dtype=np.int64))
+        pred = (
+            np.full((n_z, graph.n_vertices), -1, dtype=np.int64)
+            if keep_trees
+            else np.empty((1, 1), dtype=np.int64)
+        )
         sp_total = np.zeros(n_z)
-        flow = kernels["aon"](star.indptr, star.heads, star.arcs, cst[star.arcs], graph.tail,
-                              graph.origins, graph.destinations, dem, graph.n_vertices,
-                              graph.n_arcs, n_chunks, full, keep_trees, od_cost, pred, sp_total)
-        result = AonResult(np.asarray(flow, dtype=np.float64), od_cost,
-                           pred if keep_trees else None, float(sp_total.sum()))
+        flow = kernels["aon"](
+            star.indptr,
+            star.heads,
+            star.arcs,
+            cst[star.arcs],
+            graph.tail,
+            graph.origins,
+            graph.destinations,
+            dem,
+            graph.n_vertices,
+            graph.n_arcs,
+            n_chunks,
+            full,
+            keep_trees,
+            od_cost,
+            pred,
+            sp_total,
+        )
+        result = AonResult(
+            np.asarray(flow, dtype=np.float64),
+            od_cost,
+            pred if keep_trees else None,
+            float(sp_total.sum()),
+        )
     else:
         dist, pred_arc = _scipy_trees(graph, cst, graph.origins)
         od_cost = dist[:, graph.destinations]
         flow = _scipy_load(graph, dist, pred_arc, dem)
         has = dem > 0.0
-        result = AonResult(flow, od_cost, pred_arc if keep_trees else None,
-                           float(np.dot(dem[has], od_cost[has])))
+        result = AonResult(
+            flow, od_cost, pred_arc if keep_trees else None, float(np.dot(dem[has], od_cost[has]))
+        )
     unreachable = (dem > 0.0) & ~np.isfinite(result.od_cost)
     if unreachable.any():
         o, d = np.argwhere(unreachable)[0]
         n_bad = int(unreachable.sum())
         raise UnreachableError(
             f"no path from zone {graph.zone_ids[o]!r} to zone {graph.zone_ids[d]!r}"
-            + (f" (and {n_bad - 1} more O-D pairs with demand)" if n_bad > 1 else ""))
+            + (f" (and {n_bad - 1} more O-D pairs with demand)" if n_bad > 1 else "")
+        )
     return result
 
 

@@ -144,17 +144,19 @@ class AssignmentResult:
         labels = np.asarray(g.group_labels, dtype=object)
         group_label[mask] = labels[g.group[mask]] if len(labels) else ""
         ids = g.arc_ids
-        return pd.DataFrame({
-            "arc": np.arange(g.n_arcs),
-            "arc_id": pd.Series(list(ids), dtype=object),
-            "flow": self.flow,
-            "time": self.time,
-            "cost": self.cost,
-            "free_time": g.free_time,
-            "fixed_cost": g.fixed_cost,
-            "volume_capacity": self.volume_capacity,
-            "capacity_group": pd.Series(group_label, dtype=object),
-        })
+        return pd.DataFrame(
+            {
+                "arc": np.arange(g.n_arcs),
+                "arc_id": pd.Series(list(ids), dtype=object),
+                "flow": self.flow,
+                "time": self.time,
+                "cost": self.cost,
+                "free_time": g.free_time,
+                "fixed_cost": g.fixed_cost,
+                "volume_capacity": self.volume_capacity,
+                "capacity_group": pd.Series(group_label, dtype=object),
+            }
+        )
 
     def groups_frame(self) -> pd.DataFrame:
         """Capacity-group table: flow, capacity, volume/capacity and delay per group."""
@@ -180,26 +182,47 @@ class AssignmentResult:
         rows = []
         for r in self.routes:
             arcs = np.asarray(r.arcs, dtype=np.int64)
-            rows.append({
-                "origin": g.zone_ids[r.origin],
-                "destination": g.zone_ids[r.destination],
-                "route": " > ".join(str(g.arc_ids[a]) for a in r.arcs),
-                "n_arcs": len(r.arcs),
-                "share": r.share,
-                "flow": r.share * float(self.demand[r.origin, r.destination]),
-                "cost": float(cost[arcs].sum()),
-                "time": float(time[arcs].sum()),
-                "distance": float(g.distance[arcs].sum()),
-            })
-        return pd.DataFrame(rows, columns=["origin", "destination", "route", "n_arcs", "share",
-                                           "flow", "cost", "time", "distance"])
+            rows.append(
+                {
+                    "origin": g.zone_ids[r.origin],
+                    "destination": g.zone_ids[r.destination],
+                    "route": " > ".join(str(g.arc_ids[a]) for a in r.arcs),
+                    "n_arcs": len(r.arcs),
+                    "share": r.share,
+                    "flow": r.share * float(self.demand[r.origin, r.destination]),
+                    "cost": float(cost[arcs].sum()),
+                    "time": float(time[arcs].sum()),
+                    "distance": float(g.distance[arcs].sum()),
+                }
+            )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "origin",
+                "destination",
+                "route",
+                "n_arcs",
+                "share",
+                "flow",
+                "cost",
+                "time",
+                "distance",
+            ],
+        )
 
 
-def _skims(graph: AssignmentGraph, cost: FloatArray, time: FloatArray, *,
-           backend: Backend = "auto") -> Skims:
+def _skims(
+    graph: AssignmentGraph, cost: FloatArray, time: FloatArray, *, backend: Backend = "auto"
+) -> Skims:
     """Skims along the shortest routes at ``cost``, summing ``time`` and distance."""
-    aon = all_or_nothing(graph, cost, np.zeros((graph.n_zones, graph.n_zones)), full=True,
-                         keep_trees=True, backend=backend)
+    aon = all_or_nothing(
+        graph,
+        cost,
+        np.zeros((graph.n_zones, graph.n_zones)),
+        full=True,
+        keep_trees=True,
+        backend=backend,
+    )
     assert aon.pred_arc is not None
     dest = graph.destinations
     t = tree_sums(graph, aon.pred_arc, time)[:, dest]
@@ -210,28 +233,32 @@ def _skims(graph: AssignmentGraph, cost: FloatArray, time: FloatArray, *,
 def _skims_frame(graph: AssignmentGraph, demand: FloatArray, s: Skims) -> pd.DataFrame:
     z = np.asarray(graph.zone_ids, dtype=object)
     n = len(z)
-    return pd.DataFrame({
-        "origin": np.repeat(z, n),
-        "destination": np.tile(z, n),
-        "demand": demand.ravel(),
-        "cost": s.cost.ravel(),
-        "time": s.time.ravel(),
-        "distance": s.distance.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "origin": np.repeat(z, n),
+            "destination": np.tile(z, n),
+            "demand": demand.ravel(),
+            "cost": s.cost.ravel(),
+            "time": s.time.ravel(),
+            "distance": s.distance.ravel(),
+        }
+    )
 
 
 def _groups_frame(g: AssignmentGraph, gflow: FloatArray) -> pd.DataFrame:
     cap = g.delay.capacity
     with np.errstate(divide="ignore", invalid="ignore"):
         vc = np.where(cap > 0, gflow / cap, np.nan)
-    return pd.DataFrame({
-        "group": np.arange(g.n_groups),
-        "label": list(g.group_labels),
-        "flow": gflow,
-        "capacity": cap,
-        "volume_capacity": vc,
-        "delay": g.delay.delay(gflow),
-    })
+    return pd.DataFrame(
+        {
+            "group": np.arange(g.n_groups),
+            "label": list(g.group_labels),
+            "flow": gflow,
+            "capacity": cap,
+            "volume_capacity": vc,
+            "delay": g.delay.delay(gflow),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -334,10 +361,14 @@ class MultiClassResult:
     @property
     def objective(self) -> float:
         """Multi-class Beckmann objective at the final flows (time unit x flow unit)."""
-        fixed = sum(float(np.dot(self.fixed_costs[k], self.class_flow[k]))
-                    for k in range(self.n_classes))
-        return fixed + float(np.dot(self.graph.free_time, self.flow)) + float(
-            self.graph.delay.integral(self.group_flow).sum())
+        fixed = sum(
+            float(np.dot(self.fixed_costs[k], self.class_flow[k])) for k in range(self.n_classes)
+        )
+        return (
+            fixed
+            + float(np.dot(self.graph.free_time, self.flow))
+            + float(self.graph.delay.integral(self.group_flow).sum())
+        )
 
     def skims(self, k: int, *, backend: Backend = "auto") -> Skims:
         """O-D cost, time and distance for class ``k`` along its shortest routes."""
@@ -368,14 +399,16 @@ class MultiClassResult:
     def to_frame(self) -> pd.DataFrame:
         """Link table: one row per arc with total and per-class flows, time and v/c."""
         g = self.graph
-        frame = pd.DataFrame({
-            "arc": np.arange(g.n_arcs),
-            "arc_id": pd.Series(list(g.arc_ids), dtype=object),
-            "flow": self.flow,
-            "time": self.time,
-            "free_time": g.free_time,
-            "volume_capacity": self.volume_capacity,
-        })
+        frame = pd.DataFrame(
+            {
+                "arc": np.arange(g.n_arcs),
+                "arc_id": pd.Series(list(g.arc_ids), dtype=object),
+                "flow": self.flow,
+                "time": self.time,
+                "free_time": g.free_time,
+                "volume_capacity": self.volume_capacity,
+            }
+        )
         for k, name in enumerate(self.names):
             frame[f"flow[{name}]"] = self.class_flow[k]
         return frame
@@ -387,7 +420,14 @@ class MultiClassResult:
         use ``graph.fixed_cost`` (not any one class's).
         """
         routes = self.routes[0] if self.routes is not None and self.n_classes == 1 else None
-        return AssignmentResult(graph=self.graph, demand=self.demand, flow=self.flow,
-                                algorithm=self.algorithm, iterations=self.iterations,
-                                gap=self.gap, converged=self.converged,
-                                gap_history=self.gap_history, routes=routes)
+        return AssignmentResult(
+            graph=self.graph,
+            demand=self.demand,
+            flow=self.flow,
+            algorithm=self.algorithm,
+            iterations=self.iterations,
+            gap=self.gap,
+            converged=self.converged,
+            gap_history=self.gap_history,
+            routes=routes,
+        )

@@ -65,8 +65,9 @@ class RouteSet:
         return len(self.arcs)
 
     @classmethod
-    def from_routes(cls, graph: AssignmentGraph,
-                    routes: Sequence[tuple[int, int, Sequence[int]]]) -> RouteSet:
+    def from_routes(
+        cls, graph: AssignmentGraph, routes: Sequence[tuple[int, int, Sequence[int]]]
+    ) -> RouteSet:
         """Build a route set from ``(origin zone, destination zone, arcs)`` triples.
 
         Raises
@@ -99,11 +100,14 @@ class RouteSet:
                 all_arcs.append(path)
         rows = np.repeat(np.arange(len(all_arcs)), [len(p) for p in all_arcs])
         cols = np.fromiter((a for p in all_arcs for a in p), dtype=np.int64, count=len(rows))
-        inc = sp.csr_matrix((np.ones(len(rows)), (rows, cols)),
-                            shape=(len(all_arcs), graph.n_arcs))
+        inc = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(all_arcs), graph.n_arcs))
         inc.data[:] = 1.0  # an arc used twice by one route counts once in the incidence
-        return cls(np.asarray(origin, dtype=np.int64), np.asarray(dest, dtype=np.int64),
-                   tuple(all_arcs), inc)
+        return cls(
+            np.asarray(origin, dtype=np.int64),
+            np.asarray(dest, dtype=np.int64),
+            tuple(all_arcs),
+            inc,
+        )
 
     def od_starts(self) -> IntArray:
         """Position of the first route of each O-D pair."""
@@ -161,8 +165,9 @@ def generate_routes(
             for d in pairs[pairs[:, 0] == o][:, 1]:
                 dest = int(graph.destinations[d])
                 if pred[0, dest] < 0 and dest != int(graph.origins[o]):
-                    raise UnreachableError(f"no path from zone {graph.zone_ids[o]!r} to zone "
-                                           f"{graph.zone_ids[d]!r}")
+                    raise UnreachableError(
+                        f"no path from zone {graph.zone_ids[o]!r} to zone {graph.zone_ids[d]!r}"
+                    )
                 path = tuple(trace_route(graph, pred[0], dest))
                 bucket = found.setdefault((int(o), int(d)), [])
                 if path not in bucket and len(bucket) < max_routes:
@@ -182,9 +187,13 @@ def _single_origin(graph: AssignmentGraph, origin: int) -> AssignmentGraph:
         return cached
     from dataclasses import replace  # noqa: PLC0415
 
-    sub = replace(graph, origins=graph.origins[origin:origin + 1],
-                  destinations=graph.destinations[origin:origin + 1],
-                  zone_ids=(graph.zone_ids[origin],), _cache={})
+    sub = replace(
+        graph,
+        origins=graph.origins[origin : origin + 1],
+        destinations=graph.destinations[origin : origin + 1],
+        zone_ids=(graph.zone_ids[origin],),
+        _cache={},
+    )
     graph.remember(key, sub)
     return sub
 
@@ -239,11 +248,11 @@ def path_size(route_set: RouteSet, arc_length: FloatArray) -> FloatArray:
     """
     inc = route_set.incidence.tocoo()
     starts = route_set.od_starts()
-    od_of_route = np.repeat(np.arange(len(starts)),
-                            np.diff(np.append(starts, route_set.n_routes)))
+    od_of_route = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, route_set.n_routes)))
     # number of routes of the same O-D pair using each (route, arc) entry
-    od_arc = sp.csr_matrix((np.ones(inc.nnz), (od_of_route[inc.row], inc.col)),
-                           shape=(len(starts), inc.shape[1]))
+    od_arc = sp.csr_matrix(
+        (np.ones(inc.nnz), (od_of_route[inc.row], inc.col)), shape=(len(starts), inc.shape[1])
+    )
     shared = np.asarray(od_arc[od_of_route[inc.row], inc.col]).ravel()
     length = arc_length[inc.col]
     route_len = np.bincount(inc.row, weights=length, minlength=route_set.n_routes)
@@ -309,16 +318,20 @@ def assign_stochastic(
     np.fill_diagonal(dem, 0.0)  # intrazonal trips load no arc
     if dem.shape != (graph.n_zones, graph.n_zones):
         raise ValueError(f"demand must be {graph.n_zones} x {graph.n_zones}, got {dem.shape}")
-    routes = route_set if route_set is not None else generate_routes(
-        graph, dem, max_routes=max_routes, penalty=penalty, backend=backend)
+    routes = (
+        route_set
+        if route_set is not None
+        else generate_routes(graph, dem, max_routes=max_routes, penalty=penalty, backend=backend)
+    )
     inc = routes.incidence
     inc_t = inc.T.tocsr()
     route_demand = dem[routes.origin, routes.destination]
-    ps = (path_size(routes, graph.fixed_cost + graph.free_time) if model == "psl" else None)
+    ps = path_size(routes, graph.fixed_cost + graph.free_time) if model == "psl" else None
 
     def load(arc_cost: FloatArray) -> tuple[FloatArray, FloatArray]:
-        p = route_probabilities(routes, inc @ arc_cost, theta=theta, model=model,
-                                path_size=ps, beta=beta)
+        p = route_probabilities(
+            routes, inc @ arc_cost, theta=theta, model=model, path_size=ps, beta=beta
+        )
         return p, np.asarray(inc_t @ (p * route_demand), dtype=np.float64)
 
     share, x = load(graph.arc_cost(np.zeros(graph.n_arcs)))
@@ -341,9 +354,19 @@ def assign_stochastic(
             step = 1.0 / iteration
             x = x + step * (y - x)
             share = share + step * (p - share)
-    out = [Route(int(o), int(d), arcs, float(s)) for o, d, arcs, s in
-           zip(routes.origin, routes.destination, routes.arcs, share, strict=True)]
+    out = [
+        Route(int(o), int(d), arcs, float(s))
+        for o, d, arcs, s in zip(routes.origin, routes.destination, routes.arcs, share, strict=True)
+    ]
     logger.info("%s SUE: %d iterations, relative change %.3e", model, iteration, change)
-    return AssignmentResult(graph=graph, demand=dem, flow=x, algorithm=model,
-                            iterations=iteration, gap=change, converged=converged,
-                            gap_history=np.asarray(history, dtype=np.float64), routes=out)
+    return AssignmentResult(
+        graph=graph,
+        demand=dem,
+        flow=x,
+        algorithm=model,
+        iterations=iteration,
+        gap=change,
+        converged=converged,
+        gap_history=np.asarray(history, dtype=np.float64),
+        routes=out,
+    )

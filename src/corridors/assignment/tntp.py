@@ -39,8 +39,16 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 LINK_FIELDS: tuple[str, ...] = (
-    "init_node", "term_node", "capacity", "length", "free_flow_time", "b", "power",
-    "speed", "toll", "link_type",
+    "init_node",
+    "term_node",
+    "capacity",
+    "length",
+    "free_flow_time",
+    "b",
+    "power",
+    "speed",
+    "toll",
+    "link_type",
 )
 """Columns of a TNTP link row, in file order (the last three may be missing)."""
 
@@ -85,9 +93,11 @@ class TntpNetwork:
 
     def fixed_cost(self) -> FloatArray:
         """Flow-independent cost per link: toll and distance terms (time units)."""
-        return np.asarray(self.toll_factor * self.links["toll"].to_numpy(dtype=np.float64)
-                          + self.distance_factor * self.links["length"].to_numpy(dtype=np.float64),
-                          dtype=np.float64)
+        return np.asarray(
+            self.toll_factor * self.links["toll"].to_numpy(dtype=np.float64)
+            + self.distance_factor * self.links["length"].to_numpy(dtype=np.float64),
+            dtype=np.float64,
+        )
 
     def graph(self) -> AssignmentGraph:
         """Build the assignment graph: one capacity group (BPR) per link.
@@ -121,10 +131,12 @@ class TntpNetwork:
             origins=source,
             destinations=zones,
             zone_ids=[int(z) for z in zones + 1],
-            arc_ids=list(zip(lk["init_node"].astype(int), lk["term_node"].astype(int),
-                             strict=True)),
-            group_labels=[f"{a}-{b}" for a, b in zip(lk["init_node"], lk["term_node"],
-                                                       strict=True)],
+            arc_ids=list(
+                zip(lk["init_node"].astype(int), lk["term_node"].astype(int), strict=True)
+            ),
+            group_labels=[
+                f"{a}-{b}" for a, b in zip(lk["init_node"], lk["term_node"], strict=True)
+            ],
             what=f"{self.name}_net.tntp",
         )
 
@@ -137,16 +149,24 @@ def _number(text: str) -> float | None:
     return value
 
 
-def _read_metadata(lines: list[str], fname: str, problems: list[Problem]
-                   ) -> tuple[dict[str, str], int]:
+def _read_metadata(
+    lines: list[str], fname: str, problems: list[Problem]
+) -> tuple[dict[str, str], int]:
     meta: dict[str, str] = {}
     for i, line in enumerate(lines):
         m = _META.match(line)
         if m is None:
             if line.strip() and not line.lstrip().startswith("~"):
-                problems.append(Problem(fname, i + 1, None, line.strip()[:40],
-                                        "expected a metadata line <KEY> value",
-                                        "end the metadata with <END OF METADATA>"))
+                problems.append(
+                    Problem(
+                        fname,
+                        i + 1,
+                        None,
+                        line.strip()[:40],
+                        "expected a metadata line <KEY> value",
+                        "end the metadata with <END OF METADATA>",
+                    )
+                )
                 return meta, i
             continue
         key = m.group(1).strip().upper()
@@ -157,8 +177,9 @@ def _read_metadata(lines: list[str], fname: str, problems: list[Problem]
     return meta, len(lines)
 
 
-def _meta_int(meta: dict[str, str], key: str, fname: str, problems: list[Problem],
-              *, required: bool = True) -> int | None:
+def _meta_int(
+    meta: dict[str, str], key: str, fname: str, problems: list[Problem], *, required: bool = True
+) -> int | None:
     if key not in meta:
         if required:
             problems.append(Problem(fname, None, key, None, f"missing metadata <{key}>"))
@@ -208,9 +229,16 @@ def read_net(path: str | Path) -> tuple[dict[str, str], pd.DataFrame]:
         text = text.rstrip(";").strip()
         parts = text.split()
         if len(parts) < _REQUIRED_LINK_FIELDS:
-            problems.append(Problem(fname, i + 1, LINK_FIELDS[len(parts)], text[:40],
-                                    f"link row has {len(parts)} fields, needs at least "
-                                    f"{_REQUIRED_LINK_FIELDS} ({', '.join(LINK_FIELDS[:7])})"))
+            problems.append(
+                Problem(
+                    fname,
+                    i + 1,
+                    LINK_FIELDS[len(parts)],
+                    text[:40],
+                    f"link row has {len(parts)} fields, needs at least "
+                    f"{_REQUIRED_LINK_FIELDS} ({', '.join(LINK_FIELDS[:7])})",
+                )
+            )
             continue
         values: list[float] = []
         ok = True
@@ -229,25 +257,55 @@ def read_net(path: str | Path) -> tuple[dict[str, str], pd.DataFrame]:
         for name in ("init_node", "term_node"):
             node = row[name]
             if node != int(node) or node < 1 or (n_nodes is not None and node > n_nodes):
-                problems.append(Problem(fname, i + 1, name, parts[LINK_FIELDS.index(name)],
-                                        f"unknown node (nodes are 1..{n_nodes})"))
+                problems.append(
+                    Problem(
+                        fname,
+                        i + 1,
+                        name,
+                        parts[LINK_FIELDS.index(name)],
+                        f"unknown node (nodes are 1..{n_nodes})",
+                    )
+                )
         for name in ("capacity", "length", "free_flow_time", "b", "power", "toll"):
             if row[name] < 0:
-                problems.append(Problem(fname, i + 1, name, parts[LINK_FIELDS.index(name)]
-                                        if LINK_FIELDS.index(name) < len(parts) else "",
-                                        "must not be negative"))
+                problems.append(
+                    Problem(
+                        fname,
+                        i + 1,
+                        name,
+                        parts[LINK_FIELDS.index(name)]
+                        if LINK_FIELDS.index(name) < len(parts)
+                        else "",
+                        "must not be negative",
+                    )
+                )
         if row["capacity"] == 0 and row["free_flow_time"] > 0 and row["b"] > 0:
-            problems.append(Problem(fname, i + 1, "capacity", parts[2],
-                                    "must be positive on a link with a BPR delay"))
+            problems.append(
+                Problem(
+                    fname,
+                    i + 1,
+                    "capacity",
+                    parts[2],
+                    "must be positive on a link with a BPR delay",
+                )
+            )
         rows.append(values)
         line_no.append(i + 1)
     if n_links is not None and not problems and len(rows) != n_links:
-        problems.append(Problem(fname, None, "NUMBER OF LINKS", str(n_links),
-                                f"metadata says {n_links} links but the file has {len(rows)}"))
+        problems.append(
+            Problem(
+                fname,
+                None,
+                "NUMBER OF LINKS",
+                str(n_links),
+                f"metadata says {n_links} links but the file has {len(rows)}",
+            )
+        )
     if problems:
         raise AssignmentInputError(problems, what=fname)
-    links = pd.DataFrame(np.asarray(rows, dtype=np.float64).reshape(-1, len(LINK_FIELDS)),
-                         columns=list(LINK_FIELDS))
+    links = pd.DataFrame(
+        np.asarray(rows, dtype=np.float64).reshape(-1, len(LINK_FIELDS)), columns=list(LINK_FIELDS)
+    )
     for name in ("init_node", "term_node", "link_type"):
         links[name] = links[name].astype(np.int64)
     links["line"] = np.asarray(line_no, dtype=np.int64)
@@ -294,40 +352,46 @@ def read_trips(path: str | Path, *, n_zones: int | None = None) -> FloatArray:
             raw = body[6:].strip()
             value = _number(raw)
             if value is None or value != int(value) or not 1 <= value <= nz:
-                problems.append(Problem(fname, i + 1, "origin", raw,
-                                        f"unknown zone (zones are 1..{nz})"))
+                problems.append(
+                    Problem(fname, i + 1, "origin", raw, f"unknown zone (zones are 1..{nz})")
+                )
                 origin = None
             else:
                 origin = int(value)
             continue
         if origin is None:
             if not problems or problems[-1].column != "origin":
-                problems.append(Problem(fname, i + 1, "origin", body[:40],
-                                        "volumes before any 'Origin' line"))
+                problems.append(
+                    Problem(fname, i + 1, "origin", body[:40], "volumes before any 'Origin' line")
+                )
             continue
         pos = 0
         for m in _PAIR.finditer(body):
-            gap = body[pos:m.start()].strip()
+            gap = body[pos : m.start()].strip()
             if gap:
-                problems.append(Problem(fname, i + 1, "destination", gap[:40],
-                                        "expected 'zone : volume;'"))
+                problems.append(
+                    Problem(fname, i + 1, "destination", gap[:40], "expected 'zone : volume;'")
+                )
             pos = m.end()
             d = _number(m.group(1))
             v = _number(m.group(2))
             if d is None or d != int(d) or not 1 <= d <= nz:
-                problems.append(Problem(fname, i + 1, "destination", m.group(1),
-                                        f"unknown zone (zones are 1..{nz})"))
+                problems.append(
+                    Problem(
+                        fname, i + 1, "destination", m.group(1), f"unknown zone (zones are 1..{nz})"
+                    )
+                )
             elif v is None or not np.isfinite(v):
                 problems.append(Problem(fname, i + 1, "volume", m.group(2), "not a number"))
             elif v < 0:
-                problems.append(Problem(fname, i + 1, "volume", m.group(2),
-                                        "must not be negative"))
+                problems.append(Problem(fname, i + 1, "volume", m.group(2), "must not be negative"))
             else:
                 demand[origin - 1, int(d) - 1] += v
         rest = body[pos:].strip()
         if rest:
-            problems.append(Problem(fname, i + 1, "destination", rest[:40],
-                                    "expected 'zone : volume;'"))
+            problems.append(
+                Problem(fname, i + 1, "destination", rest[:40], "expected 'zone : volume;'")
+            )
     if problems:
         raise AssignmentInputError(problems, what=fname)
     return demand
@@ -357,14 +421,22 @@ def read_flow(path: str | Path) -> pd.DataFrame:
             continue
         parts = body.split()
         if len(parts) < len(names):
-            problems.append(Problem(fname, i + 1, names[len(parts)], body[:40],
-                                    "flow row needs From, To, Volume, Cost"))
+            problems.append(
+                Problem(
+                    fname,
+                    i + 1,
+                    names[len(parts)],
+                    body[:40],
+                    "flow row needs From, To, Volume, Cost",
+                )
+            )
             continue
         vals = [_number(x) for x in parts[:4]]
         bad = [n for n, v in zip(names, vals, strict=True) if v is None]
         if bad:
-            problems.extend(Problem(fname, i + 1, n, parts[names.index(n)], "not a number")
-                            for n in bad)
+            problems.extend(
+                Problem(fname, i + 1, n, parts[names.index(n)], "not a number") for n in bad
+            )
             continue
         a, b, vol, cost = (float(v) for v in vals if v is not None)
         rows.append((int(a), int(b), vol, cost))
@@ -395,7 +467,8 @@ def _find(folder: Path, suffix: str, *, required: bool) -> Path | None:
     if not found and required:
         raise AssignmentInputError(
             [Problem(str(folder), None, None, None, f"no *{suffix} file in the folder")],
-            what="TNTP folder")
+            what="TNTP folder",
+        )
     return found[0] if found else None
 
 
@@ -431,8 +504,9 @@ def read_tntp(
     """
     base = Path(folder)
     if not base.is_dir():
-        raise AssignmentInputError([Problem(str(base), None, None, None, "not a folder")],
-                                   what="TNTP folder")
+        raise AssignmentInputError(
+            [Problem(str(base), None, None, None, "not a folder")], what="TNTP folder"
+        )
     net_path = _find(base, "_net.tntp", required=True)
     trips_path = _find(base, "_trips.tntp", required=True)
     assert net_path is not None
@@ -455,7 +529,8 @@ def read_tntp(
             if value is None:
                 raise AssignmentInputError(
                     [Problem(net_path.name, None, key, meta[key], "not a number")],
-                    what=net_path.name)
+                    what=net_path.name,
+                )
             return value
         return readme.get(word, 0.0)
 
@@ -478,10 +553,13 @@ def read_best_flow(folder: str | Path) -> pd.DataFrame | None:
     return read_flow(path) if path is not None else None
 
 
-def format_flow(init_node: IntArray, term_node: IntArray, volume: FloatArray,
-                cost: FloatArray) -> str:
+def format_flow(
+    init_node: IntArray, term_node: IntArray, volume: FloatArray, cost: FloatArray
+) -> str:
     """Text of a ``_flow.tntp`` file (From, To, Volume, Cost; tab-separated)."""
     lines = ["From \tTo \tVolume \tCost "]
-    lines += [f"{int(a)} \t{int(b)} \t{float(v)!r} \t{float(c)!r} "
-              for a, b, v, c in zip(init_node, term_node, volume, cost, strict=True)]
+    lines += [
+        f"{int(a)} \t{int(b)} \t{float(v)!r} \t{float(c)!r} "
+        for a, b, v, c in zip(init_node, term_node, volume, cost, strict=True)
+    ]
     return "\n".join(lines) + "\n"

@@ -96,8 +96,9 @@ def bpr_integral(
     cap = _f(capacity)
     b = _f(beta)
     t = _f(t0)
-    return np.asarray(t * x + t * _f(alpha) * cap / (b + 1.0) * (x / cap) ** (b + 1.0),
-                      dtype=np.float64)
+    return np.asarray(
+        t * x + t * _f(alpha) * cap / (b + 1.0) * (x / cap) ** (b + 1.0), dtype=np.float64
+    )
 
 
 def _conical_gamma(alpha: FloatArray) -> FloatArray:
@@ -162,8 +163,9 @@ def conical_integral(
     r = _f(flow) / cap
 
     def prim(u: FloatArray) -> FloatArray:  # antiderivative of sqrt(u² + g²)
-        return np.asarray(0.5 * (u * np.sqrt(u * u + g * g) + g * g * np.arcsinh(u / g)),
-                          dtype=np.float64)
+        return np.asarray(
+            0.5 * (u * np.sqrt(u * u + g * g) + g * g * np.arcsinh(u / g)), dtype=np.float64
+        )
 
     sqrt_part = (prim(a) - prim(a * (1.0 - r))) / a
     value = (2.0 - g) * r + sqrt_part - a * (r - 0.5 * r * r)
@@ -214,8 +216,10 @@ class GroupDelay:
         out = self.scale * self.alpha * (flow / cap) ** self.beta
         mask, any_conical = self._split()
         if any_conical:
-            out[mask] = conical(self.scale[mask], flow[mask], cap[mask],
-                                alpha=self.alpha[mask]) - self.scale[mask]
+            out[mask] = (
+                conical(self.scale[mask], flow[mask], cap[mask], alpha=self.alpha[mask])
+                - self.scale[mask]
+            )
         return np.asarray(out, dtype=np.float64)
 
     def derivative(self, flow: FloatArray) -> FloatArray:
@@ -224,8 +228,9 @@ class GroupDelay:
         out = bpr_derivative(self.scale, flow, cap, alpha=self.alpha, beta=self.beta)
         mask, any_conical = self._split()
         if any_conical:
-            out[mask] = conical_derivative(self.scale[mask], flow[mask], cap[mask],
-                                           alpha=self.alpha[mask])
+            out[mask] = conical_derivative(
+                self.scale[mask], flow[mask], cap[mask], alpha=self.alpha[mask]
+            )
         return out
 
     def integral(self, flow: FloatArray) -> FloatArray:
@@ -234,6 +239,8 @@ class GroupDelay:
         out = self.scale * self.alpha * cap / (self.beta + 1.0) * (flow / cap) ** (self.beta + 1.0)
         mask, any_conical = self._split()
         if any_conical:
-            out[mask] = conical_integral(self.scale[mask], flow[mask], cap[mask],
-                                         alpha=self.alpha[mask]) - self.scale[mask] * flow[mask]
+            out[mask] = (
+                conical_integral(self.scale[mask], flow[mask], cap[mask], alpha=self.alpha[mask])
+                - self.scale[mask] * flow[mask]
+            )
         return np.asarray(out, dtype=np.float64)

@@ -38,23 +38,27 @@ def register(app: typer.Typer) -> None:
     @app.command("assign")
     def assign(
         network: Path | None = typer.Argument(None, help="Corridor network folder."),
-        demand: Path | None = typer.Argument(None, help="Demand CSV (origin, destination, "
-                                                        "commodity, volume, unit)."),
+        demand: Path | None = typer.Argument(
+            None, help="Demand CSV (origin, destination, commodity, volume, unit)."
+        ),
         tntp: Path | None = typer.Option(None, "--tntp", help="TNTP network folder instead."),
-        algorithm: str = typer.Option("bfw", "--algorithm", "-a",
-                                      help="bfw, cfw, fw or msa."),
+        algorithm: str = typer.Option("bfw", "--algorithm", "-a", help="bfw, cfw, fw or msa."),
         gap: float = typer.Option(1e-4, "--gap", help="Target relative gap."),
         max_iter: int = typer.Option(500, "--max-iter", help="Most iterations."),
         output: Path = typer.Option(..., "--output", "-o", help="Flow table to write (CSV)."),
         unit: str = typer.Option("TEU", "--unit", help="TEU or tonne (corridor networks)."),
         vot: float | None = typer.Option(None, "--vot", help="Value of time, USD per unit-hour."),
         year: int | None = typer.Option(None, "--year", help="Network year (planned links)."),
-        threshold: float = typer.Option(0.8, "--threshold",
-                                        help="List groups above this volume/capacity."),
+        threshold: float = typer.Option(
+            0.8, "--threshold", help="List groups above this volume/capacity."
+        ),
         report: Path | None = typer.Option(
-            None, "--report", help="Also write a self-contained HTML report (corridor "
+            None,
+            "--report",
+            help="Also write a self-contained HTML report (corridor "
             "networks): flow map coloured by volume/capacity, bottlenecks, corridors, "
-            "convergence."),
+            "convergence.",
+        ),
     ) -> None:
         """Assign demand at user equilibrium and write link flows.
 
@@ -75,15 +79,36 @@ def register(app: typer.Typer) -> None:
             return
         if network is None or demand is None:
             raise AssignmentInputError(
-                [Problem("command line", None, "NETWORK DEMAND", None,
-                         "give a corridor network folder and a demand CSV, or --tntp FOLDER")],
-                what="corridors assign")
-        _assign_network(console, network, demand, alg, gap, max_iter, output, unit=unit,
-                        vot=vot, year=year, threshold=threshold, report=report)
+                [
+                    Problem(
+                        "command line",
+                        None,
+                        "NETWORK DEMAND",
+                        None,
+                        "give a corridor network folder and a demand CSV, or --tntp FOLDER",
+                    )
+                ],
+                what="corridors assign",
+            )
+        _assign_network(
+            console,
+            network,
+            demand,
+            alg,
+            gap,
+            max_iter,
+            output,
+            unit=unit,
+            vot=vot,
+            year=year,
+            threshold=threshold,
+            report=report,
+        )
 
 
-def _assign_tntp(console: Console, folder: Path, algorithm: Algorithm, gap: float,
-                 max_iter: int, output: Path) -> None:
+def _assign_tntp(
+    console: Console, folder: Path, algorithm: Algorithm, gap: float, max_iter: int, output: Path
+) -> None:
     from corridors.assignment.equilibrium import assign_equilibrium  # noqa: PLC0415
     from corridors.assignment.tntp import read_tntp  # noqa: PLC0415
 
@@ -95,8 +120,15 @@ def _assign_tntp(console: Console, folder: Path, algorithm: Algorithm, gap: floa
         def tick(iteration: int, value: float) -> None:
             progress.update(task, completed=iteration, gap=f"{value:.2e}")
 
-        result = assign_equilibrium(graph, net.demand, algorithm=algorithm, gap=gap,
-                                    max_iter=max_iter, callback=tick, keep_routes=False)
+        result = assign_equilibrium(
+            graph,
+            net.demand,
+            algorithm=algorithm,
+            gap=gap,
+            max_iter=max_iter,
+            callback=tick,
+            keep_routes=False,
+        )
         progress.update(task, completed=max_iter if result.converged else result.iterations)
     lk = net.links
     frame = lk[["init_node", "term_node"]].copy()
@@ -106,15 +138,28 @@ def _assign_tntp(console: Console, folder: Path, algorithm: Algorithm, gap: floa
     frame["volume_capacity"] = result.volume_capacity
     atomic.write_text(output, frame.to_csv(index=False, float_format="%.10g"))
     state = "converged" if result.converged else "NOT converged"
-    console.print(f"{state}: {result.iterations} iterations, relative gap {result.gap:.3e}, "
-                  f"Beckmann objective {result.objective:.10g}; wrote {output}",
-                  highlight=False)
+    console.print(
+        f"{state}: {result.iterations} iterations, relative gap {result.gap:.3e}, "
+        f"Beckmann objective {result.objective:.10g}; wrote {output}",
+        highlight=False,
+    )
 
 
-def _assign_network(console: Console, network: Path, demand: Path, algorithm: Algorithm,
-                    gap: float, max_iter: int, output: Path, *, unit: str,
-                    vot: float | None, year: int | None, threshold: float,
-                    report: Path | None = None) -> None:
+def _assign_network(
+    console: Console,
+    network: Path,
+    demand: Path,
+    algorithm: Algorithm,
+    gap: float,
+    max_iter: int,
+    output: Path,
+    *,
+    unit: str,
+    vot: float | None,
+    year: int | None,
+    threshold: float,
+    report: Path | None = None,
+) -> None:
     from corridors.assignment.corridor import assign_corridors  # noqa: PLC0415
     from corridors.cli.common import cost_parameters, load_network  # noqa: PLC0415
     from corridors.simulation.io import read_demand  # noqa: PLC0415
@@ -128,29 +173,47 @@ def _assign_network(console: Console, network: Path, demand: Path, algorithm: Al
         def tick(iteration: int, value: float) -> None:
             progress.update(task, completed=iteration, gap=f"{value:.2e}")
 
-        res = assign_corridors(net, table, params=params, algorithm=algorithm, gap=gap,
-                               max_iter=max_iter, threshold=threshold, callback=tick)
-        progress.update(task, completed=max_iter if res.result.converged
-                        else res.result.iterations)
+        res = assign_corridors(
+            net,
+            table,
+            params=params,
+            algorithm=algorithm,
+            gap=gap,
+            max_iter=max_iter,
+            threshold=threshold,
+            callback=tick,
+        )
+        progress.update(task, completed=max_iter if res.result.converged else res.result.iterations)
     html = None
     if report is not None:
         from corridors.reports.assignment_map import assignment_report  # noqa: PLC0415
 
         html = assignment_report(
-            res, title=f"Assignment of {demand.name} on {network.name}",
+            res,
+            title=f"Assignment of {demand.name} on {network.name}",
             inputs=f"{network} {demand} --algorithm {algorithm} --gap {gap:g} --unit {unit}",
-            target_gap=gap)
+            target_gap=gap,
+        )
     atomic.write_text(output, res.links().to_csv(index=False, float_format="%.10g"))
     if report is not None and html is not None:
         atomic.write_text(report, html)
     out = Console()
     r = res.result
-    out.print(f"{'converged' if r.converged else 'NOT converged'}: {r.iterations} iterations, "
-              f"relative gap {r.gap:.3e}; wrote {output}"
-              + (f" and {report}" if report is not None else ""), highlight=False)
-    out.print("classes: " + ", ".join(f"{n} ({v:.3g} USD/{res.unit}-h)" for n, v
-                                      in zip(res.class_names, res.class_vot, strict=True)),
-              highlight=False, markup=False)
+    out.print(
+        f"{'converged' if r.converged else 'NOT converged'}: {r.iterations} iterations, "
+        f"relative gap {r.gap:.3e}; wrote {output}"
+        + (f" and {report}" if report is not None else ""),
+        highlight=False,
+    )
+    out.print(
+        "classes: "
+        + ", ".join(
+            f"{n} ({v:.3g} USD/{res.unit}-h)"
+            for n, v in zip(res.class_names, res.class_vot, strict=True)
+        ),
+        highlight=False,
+        markup=False,
+    )
     worst = res.bottlenecks()
     if worst.empty:
         out.print(f"no node or link above {threshold:.0%} of capacity", highlight=False)
@@ -160,7 +223,11 @@ def _assign_network(console: Console, network: Path, demand: Path, algorithm: Al
         split = ""
         if len(res.class_names) > 1:
             split = "; " + ", ".join(f"{n} {row[f'flow[{n}]']:,.0f}" for n in res.class_names)
-        out.print(f"  {row['label']}: {row['flow']:,.0f} / {row['capacity']:,.0f} "
-                  f"{res.unit}/yr (v/c {row['volume_capacity']:.2f}, delay "
-                  f"{row['delay_h']:.1f} h{split})", highlight=False, markup=False,
-                  soft_wrap=True)
+        out.print(
+            f"  {row['label']}: {row['flow']:,.0f} / {row['capacity']:,.0f} "
+            f"{res.unit}/yr (v/c {row['volume_capacity']:.2f}, delay "
+            f"{row['delay_h']:.1f} h{split})",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )

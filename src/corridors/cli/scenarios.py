@@ -30,8 +30,14 @@ STORE_HELP = "DuckDB results store."
 @contextmanager
 def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
     console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=False) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:
@@ -55,22 +61,34 @@ def _fmt(x: object, digits: int = 0) -> str:
 def frame_table(frame: pd.DataFrame, *, title: str, digits: dict[str, int] | None = None) -> Table:
     """A rich table of a data frame (numbers right-aligned)."""
     table = Table(title=title, title_justify="left")
-    cells = [[_fmt(v, (digits or {}).get(c, 0)) for c, v in zip(frame.columns, row, strict=True)]
-             for row in frame.itertuples(index=False)]
+    cells = [
+        [_fmt(v, (digits or {}).get(c, 0)) for c, v in zip(frame.columns, row, strict=True)]
+        for row in frame.itertuples(index=False)
+    ]
     for k, col in enumerate(frame.columns):
         numeric = pd.api.types.is_numeric_dtype(frame[col])
         # numbers are never cut; text columns fold onto more lines when space is short
         width = max([len(str(col)), *(len(r[k]) for r in cells)]) if numeric else None
-        table.add_column(str(col), justify="right" if numeric else "left", no_wrap=numeric,
-                         overflow="fold", min_width=width)
+        table.add_column(
+            str(col),
+            justify="right" if numeric else "left",
+            no_wrap=numeric,
+            overflow="fold",
+            min_width=width,
+        )
     for r in cells:
         table.add_row(*r)
     return table
 
 
-RANKING_NARROW = {"rank": "rank", "measure_id": "measure", "capex_usd": "capex M$",
-                  "volume_gain_teu": "TEU gain", "usd_saved_per_usd": "B/C",
-                  "npv_usd": "NPV M$"}
+RANKING_NARROW = {
+    "rank": "rank",
+    "measure_id": "measure",
+    "capex_usd": "capex M$",
+    "volume_gain_teu": "TEU gain",
+    "usd_saved_per_usd": "B/C",
+    "npv_usd": "NPV M$",
+}
 """Ranking columns shown by default (fits 80 columns); ``--wide`` shows them all."""
 
 
@@ -80,19 +98,30 @@ def rankings_view(rankings: pd.DataFrame, *, wide: bool = False) -> pd.DataFrame
     for col in ("capex_usd", "usd_saved", "npv_usd"):
         view[col] = view[col] / 1e6
     if wide:
-        return view.rename(columns={"capex_usd": "capex M$", "usd_saved": "saved M$",
-                                    "npv_usd": "NPV M$", "usd_saved_per_usd": "B/C"})
+        return view.rename(
+            columns={
+                "capex_usd": "capex M$",
+                "usd_saved": "saved M$",
+                "npv_usd": "NPV M$",
+                "usd_saved_per_usd": "B/C",
+            }
+        )
     return view[list(RANKING_NARROW)].rename(columns=RANKING_NARROW)
 
 
 def fit_view(fit: pd.DataFrame) -> pd.DataFrame:
     """A calibration fit table as shown: thousands of t or TEU, fit or held out."""
-    return pd.DataFrame({
-        "target": fit["target"], "year": fit["year"],
-        "unit": "k" + fit["unit"], "observed": fit["observed"] / 1e3,
-        "modelled": fit["modelled"] / 1e3, "error %": fit["error_pct"],
-        "sample": fit["in_sample"].map({True: "fit", False: "held out"}),
-    })
+    return pd.DataFrame(
+        {
+            "target": fit["target"],
+            "year": fit["year"],
+            "unit": "k" + fit["unit"],
+            "observed": fit["observed"] / 1e3,
+            "modelled": fit["modelled"] / 1e3,
+            "error %": fit["error_pct"],
+            "sample": fit["in_sample"].map({True: "fit", False: "held out"}),
+        }
+    )
 
 
 def _param(name: str, value: float) -> str:
@@ -100,8 +129,9 @@ def _param(name: str, value: float) -> str:
 
 
 def _volume_table(cv: pd.DataFrame) -> pd.DataFrame:
-    pivot = cv.pivot_table(index="year", columns="corridor", values="volume_teu",
-                           aggfunc="sum", fill_value=0.0)
+    pivot = cv.pivot_table(
+        index="year", columns="corridor", values="volume_teu", aggfunc="sum", fill_value=0.0
+    )
     pivot.columns = [str(c) for c in pivot.columns]
     return pivot.reset_index()
 
@@ -127,11 +157,13 @@ def register(app: typer.Typer) -> None:
         measures: Path | None = typer.Option(None, "--measures", help="Measures catalogue."),
         store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
         no_store: bool = typer.Option(False, "--no-store", help="Do not store the run."),
-        no_appraisal: bool = typer.Option(False, "--no-appraisal",
-                                          help="Skip the ranking of the measures."),
+        no_appraisal: bool = typer.Option(
+            False, "--no-appraisal", help="Skip the ranking of the measures."
+        ),
         to: int | None = typer.Option(None, "--to", help="Last year (default: the horizon)."),
-        output: Path | None = typer.Option(None, "--output", "-o",
-                                           help="Write corridor volumes to this CSV file."),
+        output: Path | None = typer.Option(
+            None, "--output", "-o", help="Write corridor volumes to this CSV file."
+        ),
         wide: bool = typer.Option(False, "--wide", help="Show every column of the ranking."),
     ) -> None:
         """Run a scenario: corridor volumes by year, transit times, ranking of measures."""
@@ -139,25 +171,44 @@ def register(app: typer.Typer) -> None:
         db = None if no_store else ResultsStore(store)
         try:
             with _progress(f"run {inputs.scenario.name}") as update:
-                run_id, result = run_and_store(inputs, store=db, horizon=to,
-                                               appraise_measures=not no_appraisal,
-                                               progress=update)
+                run_id, result = run_and_store(
+                    inputs,
+                    store=db,
+                    horizon=to,
+                    appraise_measures=not no_appraisal,
+                    progress=update,
+                )
         finally:
             if db is not None:
                 db.close()
         console = Console()
         sc = inputs.scenario
-        console.print(frame_table(_volume_table(result.corridor_volumes),
-                                  title=f"{sc.name}: volume by corridor, TEU a year"))
+        console.print(
+            frame_table(
+                _volume_table(result.corridor_volumes),
+                title=f"{sc.name}: volume by corridor, TEU a year",
+            )
+        )
         tt = result.transit_times
         last = tt[tt["year"] == tt["year"].max()]
-        console.print(frame_table(last, title="transit time, hours (volume-weighted)",
-                                  digits={"p50_h": 0, "p90_h": 0, "p95_h": 0, "mean_h": 0}))
+        console.print(
+            frame_table(
+                last,
+                title="transit time, hours (volume-weighted)",
+                digits={"p50_h": 0, "p90_h": 0, "p95_h": 0, "mean_h": 0},
+            )
+        )
         if not result.rankings.empty:
-            console.print(frame_table(rankings_view(result.rankings, wide=wide), title=(
-                f"measures, best first (target corridor {sc.target_corridor}, "
-                f"discount rate {sc.discount_rate:.0%})"),
-                digits={"B/C": 2, "capex M$": 1, "NPV M$": 1, "saved M$": 1}))
+            console.print(
+                frame_table(
+                    rankings_view(result.rankings, wide=wide),
+                    title=(
+                        f"measures, best first (target corridor {sc.target_corridor}, "
+                        f"discount rate {sc.discount_rate:.0%})"
+                    ),
+                    digits={"B/C": 2, "capex M$": 1, "NPV M$": 1, "saved M$": 1},
+                )
+            )
         if run_id:
             typer.echo(f"stored run {run_id} in {store}", err=True)
         if output is not None:
@@ -166,8 +217,11 @@ def register(app: typer.Typer) -> None:
     @app.command("sweep")
     def sweep_cmd(
         scenario: str = typer.Argument(..., help=SCENARIO_HELP),
-        vary: list[str] = typer.Option(..., "--vary", help=(
-            "VARIABLE=LOW..HIGH, repeatable; variables: " + ", ".join(VARIABLE_PATTERNS))),
+        vary: list[str] = typer.Option(
+            ...,
+            "--vary",
+            help=("VARIABLE=LOW..HIGH, repeatable; variables: " + ", ".join(VARIABLE_PATTERNS)),
+        ),
         samples: int = typer.Option(100, "--samples", min=1, help="Runs to make."),
         seed: int | None = typer.Option(None, "--seed", help="Base seed (default: scenario's)."),
         workers: int | None = typer.Option(None, "--workers", help="Local processes (all cores)."),
@@ -176,24 +230,35 @@ def register(app: typer.Typer) -> None:
         network: Path | None = typer.Option(None, "--network", "-n", help="Network folder."),
         measures: Path | None = typer.Option(None, "--measures", help="Measures catalogue."),
         store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
-        output: Path | None = typer.Option(None, "--output", "-o",
-                                           help="Write volumes by sample to this CSV file."),
+        output: Path | None = typer.Option(
+            None, "--output", "-o", help="Write volumes by sample to this CSV file."
+        ),
     ) -> None:
         """Run a scenario many times over ranges of inputs; each run is stored as it ends."""
         varies = [parse_vary(v) for v in vary]
         inputs = load_inputs(scenario, network_path=network, measures_path=measures)
         with ResultsStore(store) as db, _progress(f"sweep {inputs.scenario.name}") as update:
-            outcome = sweep(inputs, varies, samples=samples, seed=seed, store=db,
-                            executor=_executor(sequential, dask), workers=workers,
-                            dask_address=dask, progress=update)
+            outcome = sweep(
+                inputs,
+                varies,
+                samples=samples,
+                seed=seed,
+                store=db,
+                executor=_executor(sequential, dask),
+                workers=workers,
+                dask_address=dask,
+                progress=update,
+            )
         v = outcome.volumes
         target = inputs.scenario.target_corridor
         last = v[(v["year"] == v["year"].max()) & (v["corridor"] == target)]
         desc = last["volume_teu"].describe(percentiles=[0.05, 0.5, 0.95])
-        typer.echo(f"sweep {outcome.sweep_id}: {outcome.completed} runs stored in {store}; "
-                   f"{target} in {int(v['year'].max()) if len(v) else '-'}: "
-                   f"p5 {desc.get('5%', math.nan):,.0f}, p50 {desc.get('50%', math.nan):,.0f}, "
-                   f"p95 {desc.get('95%', math.nan):,.0f} TEU")
+        typer.echo(
+            f"sweep {outcome.sweep_id}: {outcome.completed} runs stored in {store}; "
+            f"{target} in {int(v['year'].max()) if len(v) else '-'}: "
+            f"p5 {desc.get('5%', math.nan):,.0f}, p50 {desc.get('50%', math.nan):,.0f}, "
+            f"p95 {desc.get('95%', math.nan):,.0f} TEU"
+        )
         if output is not None:
             _write_csv(output, v)
 
@@ -201,8 +266,9 @@ def register(app: typer.Typer) -> None:
     def forecast_cmd(
         scenario: str = typer.Argument(..., help=SCENARIO_HELP),
         to: int = typer.Option(2035, "--to", help="Last year of the forecast."),
-        samples: int = typer.Option(100, "--samples", min=1,
-                                    help="Monte Carlo draws of the uncertain inputs."),
+        samples: int = typer.Option(
+            100, "--samples", min=1, help="Monte Carlo draws of the uncertain inputs."
+        ),
         seed: int | None = typer.Option(None, "--seed", help="Base seed (default: scenario's)."),
         workers: int | None = typer.Option(None, "--workers", help="Local processes (all cores)."),
         sequential: bool = typer.Option(False, "--sequential", help="Run one by one here."),
@@ -210,21 +276,36 @@ def register(app: typer.Typer) -> None:
         network: Path | None = typer.Option(None, "--network", "-n", help="Network folder."),
         measures: Path | None = typer.Option(None, "--measures", help="Measures catalogue."),
         store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
-        output: Path | None = typer.Option(None, "--output", "-o",
-                                           help="Write the bands to this CSV file."),
+        output: Path | None = typer.Option(
+            None, "--output", "-o", help="Write the bands to this CSV file."
+        ),
     ) -> None:
         """Forecast corridor volumes year by year with Monte Carlo uncertainty bands."""
         inputs = load_inputs(scenario, network_path=network, measures_path=measures)
         with ResultsStore(store) as db, _progress(f"forecast {inputs.scenario.name}") as update:
-            fc = forecast(inputs, to_year=to, samples=samples, seed=seed, store=db,
-                          executor=_executor(sequential, dask), workers=workers,
-                          dask_address=dask, progress=update)
+            fc = forecast(
+                inputs,
+                to_year=to,
+                samples=samples,
+                seed=seed,
+                store=db,
+                executor=_executor(sequential, dask),
+                workers=workers,
+                dask_address=dask,
+                progress=update,
+            )
         target = inputs.scenario.target_corridor
         b = fc.bands
         sel = b[b["corridor"] == target][["year", "p05", "p50", "p95", "p05_t", "p50_t", "p95_t"]]
-        Console().print(frame_table(sel, title=(
-            f"{inputs.scenario.name}: {target} corridor, TEU and tonnes a year "
-            f"(5-50-95 % of {fc.outcome.completed} runs)")))
+        Console().print(
+            frame_table(
+                sel,
+                title=(
+                    f"{inputs.scenario.name}: {target} corridor, TEU and tonnes a year "
+                    f"(5-50-95 % of {fc.outcome.completed} runs)"
+                ),
+            )
+        )
         typer.echo(f"forecast {fc.outcome.sweep_id} stored in {store}", err=True)
         if output is not None:
             _write_csv(output, b)
@@ -236,8 +317,11 @@ def register(app: typer.Typer) -> None:
         measures: Path | None = typer.Option(None, "--measures", help="Measures catalogue."),
         store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
         no_store: bool = typer.Option(False, "--no-store", help="Do not store the fit."),
-        titr_only: bool = typer.Option(False, "--titr-only", help=(
-            "Fit only the target corridor's constant and the logit scale to TITR cargo.")),
+        titr_only: bool = typer.Option(
+            False,
+            "--titr-only",
+            help=("Fit only the target corridor's constant and the logit scale to TITR cargo."),
+        ),
         starts: int = typer.Option(4, "--starts", min=1, help="Local searches to start."),
     ) -> None:
         """Fit the corridor choice to TITR cargo and 1520 mm transit 2021-2023 (2024 held out)."""
@@ -247,31 +331,69 @@ def register(app: typer.Typer) -> None:
             if titr_only:
                 fit = calibrate(inputs.network, sc, catalogue=inputs.catalogue, starts=starts)
             else:
-                fit = calibrate(inputs.network, sc, catalogue=inputs.catalogue,
-                                targets=default_targets(), parameters=history_parameters(sc),
-                                starts=starts)
+                fit = calibrate(
+                    inputs.network,
+                    sc,
+                    catalogue=inputs.catalogue,
+                    targets=default_targets(),
+                    parameters=history_parameters(sc),
+                    starts=starts,
+                )
         console = Console()
-        console.print(frame_table(fit_view(fit.fit), title=(
-            f"calibration of {sc.name}: RMSE(log) {fit.rmse_log:.3f}, R2(log) {fit.r2_log:.3f} "
-            f"fitted; RMSE(log) {fit.rmse_log_holdout:.3f} held out"), digits={"error %": 1}))
+        console.print(
+            frame_table(
+                fit_view(fit.fit),
+                title=(
+                    f"calibration of {sc.name}: RMSE(log) {fit.rmse_log:.3f}, "
+                    f"R2(log) {fit.r2_log:.3f} fitted; RMSE(log) {fit.rmse_log_holdout:.3f} "
+                    "held out"
+                ),
+                digits={"error %": 1},
+            )
+        )
         params = pd.DataFrame(
-            [(k, _param(k, v), _param(k, fit.bounds[k][0]), _param(k, fit.bounds[k][1]),
-              "yes" if k in fit.at_bound else "no") for k, v in fit.parameters.items()],
-            columns=["parameter", "value", "low", "high", "at bound"])
+            [
+                (
+                    k,
+                    _param(k, v),
+                    _param(k, fit.bounds[k][0]),
+                    _param(k, fit.bounds[k][1]),
+                    "yes" if k in fit.at_bound else "no",
+                )
+                for k, v in fit.parameters.items()
+            ],
+            columns=["parameter", "value", "low", "high", "at bound"],
+        )
         console.print(frame_table(params, title="fitted (scale 1/USD, others USD/TEU)"))
         if not fit.converged:
-            typer.echo("warning: the corridor split of the fitted model did not converge",
-                       err=True)
+            typer.echo("warning: the corridor split of the fitted model did not converge", err=True)
         if not no_store:
             result = run_scenario(inputs.network, fit.scenario, catalogue=inputs.catalogue)
-            info = dict(result.info) | {f"fit.{k}": v for k, v in fit.parameters.items()} | {
-                "rmse_log": fit.rmse_log, "r2_log": fit.r2_log,
-                "rmse_log_holdout": fit.rmse_log_holdout}
-            result = ScenarioResult(result.corridor_volumes, result.link_flows,
-                                    result.transit_times, result.rankings, result.markets, info)
+            info = (
+                dict(result.info)
+                | {f"fit.{k}": v for k, v in fit.parameters.items()}
+                | {
+                    "rmse_log": fit.rmse_log,
+                    "r2_log": fit.r2_log,
+                    "rmse_log_holdout": fit.rmse_log_holdout,
+                }
+            )
+            result = ScenarioResult(
+                result.corridor_volumes,
+                result.link_flows,
+                result.transit_times,
+                result.rankings,
+                result.markets,
+                info,
+            )
             text = dump_scenario(fit.scenario)
-            record = RunRecord(scenario_name=sc.name, scenario_hash=scenario_hash(text),
-                               scenario_text=text, seed=sc.seed, kind="calibration")
+            record = RunRecord(
+                scenario_name=sc.name,
+                scenario_hash=scenario_hash(text),
+                scenario_text=text,
+                seed=sc.seed,
+                kind="calibration",
+            )
             with ResultsStore(store) as db:
                 run_id = db.write_run(record, result, calibration_fit=fit.fit)
             typer.echo(f"stored calibration run {run_id} in {store}", err=True)
@@ -290,8 +412,16 @@ def register(app: typer.Typer) -> None:
             runs = db.list_runs(sweep_id=sweep_id, limit=limit)
             sweeps = db.list_sweeps()
         console = Console()
-        cols = ["run_id", "kind", "scenario_name", "scenario_hash", "seed", "sweep_id",
-                "sample_index", "finished_at"]
+        cols = [
+            "run_id",
+            "kind",
+            "scenario_name",
+            "scenario_hash",
+            "seed",
+            "sweep_id",
+            "sample_index",
+            "finished_at",
+        ]
         console.print(frame_table(runs[cols], title=f"runs in {store}"))
         if len(sweeps):
             console.print(frame_table(sweeps, title="sweeps"))
@@ -308,18 +438,25 @@ def register(app: typer.Typer) -> None:
             tt = db.table("transit_times", run_id)
             rk = db.table("measure_rankings", run_id)
         console = Console()
-        console.print(f"run {info['run_id']} ({info['kind']}) of scenario "
-                      f"{info['scenario_name']} [{info['scenario_hash'][:12]}], corridors "
-                      f"{info['code_version']}, seed {info['seed']}, sample {info['sample']}")
+        console.print(
+            f"run {info['run_id']} ({info['kind']}) of scenario "
+            f"{info['scenario_name']} [{info['scenario_hash'][:12]}], corridors "
+            f"{info['code_version']}, seed {info['seed']}, sample {info['sample']}"
+        )
         if len(cv):
             console.print(frame_table(_volume_table(cv), title="volume by corridor, TEU a year"))
         if len(tt):
-            console.print(frame_table(tt[tt["year"] == tt["year"].max()],
-                                      title="transit time, hours"))
+            console.print(
+                frame_table(tt[tt["year"] == tt["year"].max()], title="transit time, hours")
+            )
         if len(rk):
-            console.print(frame_table(rankings_view(rk.sort_values("rank")),
-                                      title="measures, best first",
-                                      digits={"B/C": 2, "capex M$": 1, "NPV M$": 1}))
+            console.print(
+                frame_table(
+                    rankings_view(rk.sort_values("rank")),
+                    title="measures, best first",
+                    digits={"B/C": 2, "capex M$": 1, "NPV M$": 1},
+                )
+            )
 
     @runs_app.command("diff")
     def runs_diff(
@@ -330,6 +467,10 @@ def register(app: typer.Typer) -> None:
         """Corridor volumes of two runs side by side with the difference (b - a)."""
         with ResultsStore(store, read_only=True) as db:
             d = db.diff(run_a, run_b)
-        Console().print(frame_table(
-            d[["year", "corridor", "volume_teu_a", "volume_teu_b", "delta_teu", "delta_pct"]],
-            title=f"{run_a} -> {run_b}, TEU a year", digits={"delta_pct": 1}))
+        Console().print(
+            frame_table(
+                d[["year", "corridor", "volume_teu_a", "volume_teu_b", "delta_teu", "delta_pct"]],
+                title=f"{run_a} -> {run_b}, TEU a year",
+                digits={"delta_pct": 1},
+            )
+        )

@@ -75,47 +75,71 @@ def register(app: typer.Typer) -> None:
     @app.command("simulate")
     def simulate_cmd(
         network: str = typer.Argument(
-            ..., help="Network folder (GMNS tables), or 'eurasia' for the shipped network."),
+            ..., help="Network folder (GMNS tables), or 'eurasia' for the shipped network."
+        ),
         demand: Path = typer.Argument(..., help="Demand CSV (origin, destination, volume ...)."),
         days: float = typer.Option(365.0, "--days", min=1.0, help="Simulated days."),
-        replications: int = typer.Option(20, "--replications", "-r", min=1,
-                                         help="Independent replications."),
+        replications: int = typer.Option(
+            20, "--replications", "-r", min=1, help="Independent replications."
+        ),
         seed: int = typer.Option(1, "--seed", min=0, help="Seed of the study."),
-        output: Path = typer.Option(Path("run"), "--output", "-o",
-                                    help="Folder for the Parquet tables and PNG charts."),
+        output: Path = typer.Option(
+            Path("run"), "--output", "-o", help="Folder for the Parquet tables and PNG charts."
+        ),
         corridor: list[str] | None = typer.Option(
-            None, "--corridor", "-c",
-            help="Route demand on these corridors only (repeatable); default: cheapest."),
+            None,
+            "--corridor",
+            "-c",
+            help="Route demand on these corridors only (repeatable); default: cheapest.",
+        ),
         year: int | None = typer.Option(None, "--year", help="Use demand rows of this year."),
-        warmup_days: float = typer.Option(0.0, "--warmup-days", min=0.0,
-                                          help="Days left out of the statistics."),
-        max_wait: float = typer.Option(48.0, "--max-wait", min=0.0,
-                                       help="Ferry: longest wait at berth once loading, h."),
+        warmup_days: float = typer.Option(
+            0.0, "--warmup-days", min=0.0, help="Days left out of the statistics."
+        ),
+        max_wait: float = typer.Option(
+            48.0, "--max-wait", min=0.0, help="Ferry: longest wait at berth once loading, h."
+        ),
         storm_days: str | None = typer.Option(
-            None, "--storm-days",
-            help="Caspian storm days per month, Jan..Dec (12 numbers, or one for all)."),
-        workers: int | None = typer.Option(None, "--workers", min=1,
-                                           help="Worker processes (default: CPUs)."),
+            None,
+            "--storm-days",
+            help="Caspian storm days per month, Jan..Dec (12 numbers, or one for all).",
+        ),
+        workers: int | None = typer.Option(
+            None, "--workers", min=1, help="Worker processes (default: CPUs)."
+        ),
         serial: bool = typer.Option(False, "--serial", help="Run replications one by one."),
-        timelines: bool = typer.Option(True, "--timelines/--no-timelines",
-                                       help="Write every shipment's timeline."),
+        timelines: bool = typer.Option(
+            True, "--timelines/--no-timelines", help="Write every shipment's timeline."
+        ),
         route_choice: str = typer.Option(
-            "equilibrium", "--route-choice",
+            "equilibrium",
+            "--route-choice",
             help="equilibrium: routes and shares of the capacity-constrained equilibrium "
-            "assignment; logit: split over the k cheapest; cheapest: one route per flow."),
-        k_routes: int = typer.Option(3, "--k-routes", min=1, max=10,
-                                     help="Routes per flow for --route-choice logit."),
+            "assignment; logit: split over the k cheapest; cheapest: one route per flow.",
+        ),
+        k_routes: int = typer.Option(
+            3, "--k-routes", min=1, max=10, help="Routes per flow for --route-choice logit."
+        ),
         feedback_rounds: int = typer.Option(
-            5, "--feedback-rounds", min=0, max=50,
+            5,
+            "--feedback-rounds",
+            min=0,
+            max=50,
             help="--route-choice equilibrium: rounds of simulating once and assigning "
-            "again with the simulated ferry waits (0: none)."),
+            "again with the simulated ferry waits (0: none).",
+        ),
         market: list[str] | None = typer.Option(
-            None, "--market", "-m",
-            help="Only demand rows of these markets (repeatable), e.g. -m central_asia_eu."),
+            None,
+            "--market",
+            "-m",
+            help="Only demand rows of these markets (repeatable), e.g. -m central_asia_eu.",
+        ),
         closure: list[str] | None = typer.Option(
-            None, "--closure",
+            None,
+            "--closure",
             help="Maintenance window TARGET:FROM-TO in days (node, link, station or ferry "
-            "line id), e.g. --closure aktau:30-37 (repeatable)."),
+            "line id), e.g. --closure aktau:30-37 (repeatable).",
+        ),
     ) -> None:
         """Simulate a year of operations: waits, queues, transit-time percentiles."""
         console = Console(stderr=True)
@@ -127,56 +151,91 @@ def register(app: typer.Typer) -> None:
             if unknown:
                 hint = did_you_mean(unknown[0], known)
                 msg = f"no demand rows of market {unknown[0]!r} in {demand}" + (
-                    f"; {hint}" if hint else f"; markets: {', '.join(known)}")
+                    f"; {hint}" if hint else f"; markets: {', '.join(known)}"
+                )
                 raise typer.BadParameter(msg)
             table = table[table["market"].isin(market)].reset_index(drop=True)
         options = BuildOptions(
-            days=days, warmup_days=warmup_days,
-            corridors=tuple(corridor) if corridor else None, year=year,
-            ferry_max_wait_h=max_wait, storm_days_per_month=_storm_days(storm_days),
-            closures=_closures(closure), route_choice=_route_choice(route_choice),
-            k_routes=k_routes, feedback_rounds=feedback_rounds, feedback_seed=seed)
-        with console.status("choosing routes (equilibrium assignment"
-                            + (f", {feedback_rounds} feedback rounds" if feedback_rounds
-                               and route_choice == "equilibrium" else "") + ")"):
+            days=days,
+            warmup_days=warmup_days,
+            corridors=tuple(corridor) if corridor else None,
+            year=year,
+            ferry_max_wait_h=max_wait,
+            storm_days_per_month=_storm_days(storm_days),
+            closures=_closures(closure),
+            route_choice=_route_choice(route_choice),
+            k_routes=k_routes,
+            feedback_rounds=feedback_rounds,
+            feedback_seed=seed,
+        )
+        with console.status(
+            "choosing routes (equilibrium assignment"
+            + (
+                f", {feedback_rounds} feedback rounds"
+                if feedback_rounds and route_choice == "equilibrium"
+                else ""
+            )
+            + ")"
+        ):
             model = build_model(net, table, options=options)
         left = model.left_out_totals()
         if left:
             console.print(
                 "[yellow]left out of the simulation[/] (no route that carries the units): "
                 + ", ".join(f"{v:,.0f} {u}/yr" for u, v in sorted(left.items()))
-                + f" in {len(model.left_out)} flows")
+                + f" in {len(model.left_out)} flows"
+            )
         console.print(
             f"[bold]{len(model.generators)}[/] flows, {len(model.stations)} stations, "
             f"{len(model.ferry_lines)} ferry lines "
             f"({sum(len(f.ships) for f in model.ferry_lines)} ships); "
-            f"{replications} replications of {days:g} days, seed {seed}")
-        with Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console) as progress:
+            f"{replications} replications of {days:g} days, seed {seed}"
+        )
+        with Progress(
+            TextColumn("simulating"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress:
             task = progress.add_task("simulate", total=replications)
             study = run_replications(
-                model, replications=replications, seed=seed,
-                executor="serial" if serial else "process", workers=workers,
-                progress=lambda done, total: progress.update(task, completed=done))
+                model,
+                replications=replications,
+                seed=seed,
+                executor="serial" if serial else "process",
+                workers=workers,
+                progress=lambda done, total: progress.update(task, completed=done),
+            )
         with console.status("writing tables and charts"):
             out = write_study(study, output, timelines=timelines)
         pct = study.transit_percentiles(by=("corridor",))
-        summary = Table(title="Door-to-door transit time by corridor, days "
-                              "(mean of replications, 95% CI of P50)", title_justify="left")
+        summary = Table(
+            title="Door-to-door transit time by corridor, days "
+            "(mean of replications, 95% CI of P50)",
+            title_justify="left",
+        )
         for name in ("corridor", "shipments/yr", "P10", "P50", "P50 CI", "P90", "P95"):
             summary.add_column(name, justify="left" if name == "corridor" else "right")
         for _, row in pct.iterrows():
-            ci = (f"{row['p50_h_lo'] / 24:.1f}-{row['p50_h_hi'] / 24:.1f}"
-                  if row["p50_h_lo"] == row["p50_h_lo"] else "-")
-            summary.add_row(str(row["corridor"]),
-                            f"{row['shipments'] * 365.0 / days:,.0f}",
-                            *(f"{row[f'p{p}_h'] / 24:.1f}" for p in (10, 50)), ci,
-                            *(f"{row[f'p{p}_h'] / 24:.1f}" for p in (90, 95)))
+            ci = (
+                f"{row['p50_h_lo'] / 24:.1f}-{row['p50_h_hi'] / 24:.1f}"
+                if row["p50_h_lo"] == row["p50_h_lo"]
+                else "-"
+            )
+            summary.add_row(
+                str(row["corridor"]),
+                f"{row['shipments'] * 365.0 / days:,.0f}",
+                *(f"{row[f'p{p}_h'] / 24:.1f}" for p in (10, 50)),
+                ci,
+                *(f"{row[f'p{p}_h'] / 24:.1f}" for p in (90, 95)),
+            )
         Console().print(summary)
         under_way = sum(r.n_in_system for r in study.runs) / len(study.runs)
         entered = sum(r.n_shipments for r in study.runs) / len(study.runs)
-        console.print(f"{under_way:,.0f} of {entered:,.0f} shipments still under way at the "
-                      f"end (mean); demand left out: "
-                      + (", ".join(f"{v:,.0f} {u}/yr" for u, v in sorted(left.items()))
-                         if left else "none")
-                      + f"; wrote {out}")
+        console.print(
+            f"{under_way:,.0f} of {entered:,.0f} shipments still under way at the "
+            f"end (mean); demand left out: "
+            + (", ".join(f"{v:,.0f} {u}/yr" for u, v in sorted(left.items())) if left else "none")
+            + f"; wrote {out}"
+        )

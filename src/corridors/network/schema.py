@@ -599,9 +599,14 @@ DEMAND = Table(
         Field("unit", "enum", choices=UNITS, default="TEU", description="TEU or t (tonnes)."),
         Field("year", "int", minimum=1900, maximum=2200, description="Year of the volume."),
         Field("market", "str", description="Market the flow belongs to (e.g. china_eu)."),
-        Field("value_of_time_usd_h", "float", unit="USD/unit-h", minimum=0,
-              description="Value of time of this flow per unit-hour (blank: the default of "
-              "the cost parameters); sea cargo is worth less per hour than rail cargo."),
+        Field(
+            "value_of_time_usd_h",
+            "float",
+            unit="USD/unit-h",
+            minimum=0,
+            description="Value of time of this flow per unit-hour (blank: the default of "
+            "the cost parameters); sea cargo is worth less per hour than rail cargo.",
+        ),
         SOURCE,
     ),
 )

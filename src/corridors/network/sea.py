@@ -173,7 +173,9 @@ class SeaRouter:
             groups.setdefault((self._snap(origin), _restrictions(avoid)), []).append(k)
         for (source, restrictions), members in groups.items():
             dist, pred = dijkstra(
-                self._matrix(restrictions), directed=True, indices=source,
+                self._matrix(restrictions),
+                directed=True,
+                indices=source,
                 return_predecessors=True,
             )
             for k in members:

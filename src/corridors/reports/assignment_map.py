@@ -29,37 +29,48 @@ def _link_layer(res: CorridorAssignment) -> tuple[list[MapLine], list[LegendEntr
     frame = res.links()
     flow_col = f"flow_{res.unit.lower()}_yr"
     net_links = res.expanded.network.links
-    coords_of: dict[str, object] = dict(zip(net_links["link_id"], net_links["coords"],
-                                            strict=True))
+    coords_of: dict[str, object] = dict(zip(net_links["link_id"], net_links["coords"], strict=True))
     segments: list[list[tuple[float, float]]] = []
     flows: list[float] = []
     ratios: list[float] = []
     tips: list[str] = []
     for link_id, rows in frame.groupby("link_id", sort=False):
         vc = rows["volume_capacity"].to_numpy(dtype=float)
-        pick = int(np.nanargmax(vc)) if np.isfinite(vc).any() else int(
-            np.argmax(rows[flow_col].to_numpy(dtype=float)))
+        pick = (
+            int(np.nanargmax(vc))
+            if np.isfinite(vc).any()
+            else int(np.argmax(rows[flow_col].to_numpy(dtype=float)))
+        )
         coords = coords_of.get(str(link_id))
         if not isinstance(coords, (list, tuple)) or len(coords) < 2:
             continue
         segments.append([(float(x), float(y)) for x, y in coords])
         flows.append(float(rows[flow_col].to_numpy(dtype=float)[pick]))
         ratios.append(float(vc[pick]))
-        parts = [f"{a} → {b}: {f:,.0f} {res.unit}/yr"
-                 + (f", v/c {v:.2f}" if math.isfinite(v) else "")
-                 for a, b, f, v in zip(rows["from_node_id"], rows["to_node_id"],
-                                       rows[flow_col].to_numpy(dtype=float), vc, strict=True)]
+        parts = [
+            f"{a} → {b}: {f:,.0f} {res.unit}/yr" + (f", v/c {v:.2f}" if math.isfinite(v) else "")
+            for a, b, f, v in zip(
+                rows["from_node_id"],
+                rows["to_node_id"],
+                rows[flow_col].to_numpy(dtype=float),
+                vc,
+                strict=True,
+            )
+        ]
         tips.append(f"{link_id} ({rows['mode'].iloc[0]})\n" + "\n".join(parts))
-    layer = flow_lines(segments, flows=flows, ratios=ratios, flow_unit=f"{res.unit}/yr",
-                       tooltips=tips)
+    layer = flow_lines(
+        segments, flows=flows, ratios=ratios, flow_unit=f"{res.unit}/yr", tooltips=tips
+    )
     return list(layer.lines), list(layer.legend)
 
 
 def _node_points(res: CorridorAssignment) -> list[MapPoint]:
     nodes = res.nodes()
     net = res.expanded.network.nodes
-    xy = {str(n): (float(x), float(y)) for n, x, y in zip(net["node_id"], net["x_coord"],
-                                                          net["y_coord"], strict=True)}
+    xy = {
+        str(n): (float(x), float(y))
+        for n, x, y in zip(net["node_id"], net["x_coord"], net["y_coord"], strict=True)
+    }
     thr = f"{res.unit.lower()}"
     points: list[MapPoint] = []
     through_all = nodes[f"throughput_{thr}_yr"].to_numpy(dtype=float)
@@ -70,10 +81,18 @@ def _node_points(res: CorridorAssignment) -> list[MapPoint]:
         if not math.isfinite(vc) or vc <= res.threshold:
             continue
         lon, lat = xy[str(node_id)]
-        points.append(MapPoint(lon, lat, label=f"{name} {vc:.1f}", color=_RED, radius=6.0,
-                               tooltip=f"{name}: {through_all[i]:,.0f} / {caps[i]:,.0f} "
-                                       f"{res.unit}/yr (v/c {vc:.2f})",
-                               legend=f"node above {res.threshold:.0%} of capacity"))
+        points.append(
+            MapPoint(
+                lon,
+                lat,
+                label=f"{name} {vc:.1f}",
+                color=_RED,
+                radius=6.0,
+                tooltip=f"{name}: {through_all[i]:,.0f} / {caps[i]:,.0f} "
+                f"{res.unit}/yr (v/c {vc:.2f})",
+                legend=f"node above {res.threshold:.0%} of capacity",
+            )
+        )
     return points
 
 
@@ -95,14 +114,16 @@ def _bottleneck_table(res: CorridorAssignment) -> pd.DataFrame:
             names.append(f"{_node_name(res, a)} → {_node_name(res, b)}")
         else:
             names.append(":".join(parts[1:]) if len(parts) > 1 else label)
-    out = pd.DataFrame({
-        "Name": names,
-        "Kind": kind,
-        f"Volume ({res.unit}/yr)": worst["flow"],
-        f"Capacity ({res.unit}/yr)": worst["capacity"],
-        "v/c": worst["volume_capacity"],
-        "Delay (h)": worst["delay_h"],
-    })
+    out = pd.DataFrame(
+        {
+            "Name": names,
+            "Kind": kind,
+            f"Volume ({res.unit}/yr)": worst["flow"],
+            f"Capacity ({res.unit}/yr)": worst["capacity"],
+            "v/c": worst["volume_capacity"],
+            "Delay (h)": worst["delay_h"],
+        }
+    )
     for name in res.class_names:
         out[f"{name} ({res.unit}/yr)"] = worst[f"flow[{name}]"]
     return out
@@ -113,11 +134,13 @@ def _convergence_png(history: np.ndarray, *, target: float | None) -> bytes:
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     its = np.arange(2, history.shape[0] + 2)
-    ax.semilogy(its, np.maximum(history, 1e-16), color="#0072B2", linewidth=1.8,
-                marker="o", markersize=3)
+    ax.semilogy(
+        its, np.maximum(history, 1e-16), color="#0072B2", linewidth=1.8, marker="o", markersize=3
+    )
     if target is not None and target > 0:
-        ax.axhline(target, color="#d7263d", linewidth=1.0, linestyle="--",
-                   label=f"target {target:.0e}")
+        ax.axhline(
+            target, color="#d7263d", linewidth=1.0, linestyle="--", label=f"target {target:.0e}"
+        )
         ax.legend(frameon=False, fontsize=8)
     ax.set_xlabel("iteration (shortest-path rounds)")
     ax.set_ylabel("relative gap")
@@ -159,61 +182,118 @@ def assignment_report(
     unit = res.unit
     lines, legend = _link_layer(res)
     points = _node_points(res)
-    legend = [*legend, LegendEntry(label=f"node above {res.threshold:.0%} of capacity",
-                                   color=_RED, kind="point", width=5.0)]
-    svg = render_map(lines=lines, points=points, width_px=1100, legend=legend,
-                     title=f"Link flows, {unit}/yr (width) and volume/capacity (colour)",
-                     legend_title="Volume / capacity")
-    zoom = render_map(lines=lines, points=points, width_px=1100, legend=legend,
-                      bbox=(26.0, 34.0, 84.0, 54.0),
-                      title="Caspian, Caucasus and Central Asia",
-                      legend_title="Volume / capacity")
+    legend = [
+        *legend,
+        LegendEntry(
+            label=f"node above {res.threshold:.0%} of capacity", color=_RED, kind="point", width=5.0
+        ),
+    ]
+    svg = render_map(
+        lines=lines,
+        points=points,
+        width_px=1100,
+        legend=legend,
+        title=f"Link flows, {unit}/yr (width) and volume/capacity (colour)",
+        legend_title="Volume / capacity",
+    )
+    zoom = render_map(
+        lines=lines,
+        points=points,
+        width_px=1100,
+        legend=legend,
+        bbox=(26.0, 34.0, 84.0, 54.0),
+        title="Caspian, Caucasus and Central Asia",
+        legend_title="Volume / capacity",
+    )
     worst = _bottleneck_table(res)
     corridors = res.corridor_flows()
-    corr = pd.DataFrame({"Corridor": corridors["name"],
-                         f"Volume ({unit}/yr)": corridors["volume"],
-                         "Share": corridors["share"]})
+    corr = pd.DataFrame(
+        {
+            "Corridor": corridors["name"],
+            f"Volume ({unit}/yr)": corridors["volume"],
+            "Share": corridors["share"],
+        }
+    )
     for name in res.class_names:
         corr[f"{name} ({unit}/yr)"] = corridors[f"volume[{name}]"]
-    colors = {res.expanded.network.corridor_name(c): res.expanded.network.corridor_color(c)
-              for c in res.expanded.network.corridor_ids}
-    classes = pd.DataFrame({
-        "Class": list(res.class_names),
-        f"Value of time (USD/{unit}-h)": list(res.class_vot),
-        f"Demand ({unit}/yr)": [float(m.sum()) for m in res.classes.demands],
-    })
+    colors = {
+        res.expanded.network.corridor_name(c): res.expanded.network.corridor_color(c)
+        for c in res.expanded.network.corridor_ids
+    }
+    classes = pd.DataFrame(
+        {
+            "Class": list(res.class_names),
+            f"Value of time (USD/{unit}-h)": list(res.class_vot),
+            f"Demand ({unit}/yr)": [float(m.sum()) for m in res.classes.demands],
+        }
+    )
     state = "converged" if r.converged else "did NOT converge"
-    top = (f"Top bottleneck: {worst['Name'].iloc[0]} at v/c {worst['v/c'].iloc[0]:.2f}."
-           if len(worst) else f"No node or link above {res.threshold:.0%} of capacity.")
-    lede = (f"{r.algorithm.upper()} multi-class user equilibrium, {len(res.class_names)} "
-            f"class(es), {state} in {r.iterations} iterations (relative gap {r.gap:.2e}). "
-            f"{len(worst)} capacity group(s) above {res.threshold:.0%} of capacity. {top}")
+    top = (
+        f"Top bottleneck: {worst['Name'].iloc[0]} at v/c {worst['v/c'].iloc[0]:.2f}."
+        if len(worst)
+        else f"No node or link above {res.threshold:.0%} of capacity."
+    )
+    lede = (
+        f"{r.algorithm.upper()} multi-class user equilibrium, {len(res.class_names)} "
+        f"class(es), {state} in {r.iterations} iterations (relative gap {r.gap:.2e}). "
+        f"{len(worst)} capacity group(s) above {res.threshold:.0%} of capacity. {top}"
+    )
     history = np.asarray(r.gap_history, dtype=np.float64)
     sections = [
-        Section(heading="Flow map", svg=svg,
-                caption=("Each link drawn in its busier direction; hover a link for both "
-                         "directions. Red dots: nodes (ports, borders) above "
-                         f"{res.threshold:.0%} of capacity. Grey: no capacity limit.")),
+        Section(
+            heading="Flow map",
+            svg=svg,
+            caption=(
+                "Each link drawn in its busier direction; hover a link for both "
+                "directions. Red dots: nodes (ports, borders) above "
+                f"{res.threshold:.0%} of capacity. Grey: no capacity limit."
+            ),
+        ),
         Section(heading="Flow map: the Middle Corridor region", svg=zoom),
-        Section(heading=f"Bottlenecks (above {res.threshold:.0%} of capacity)",
-                table=Table(worst, formats={"v/c": ".2f", "Delay (h)": ".1f"},
-                            note="Delay: BPR queueing time at the final flows, hours.")
-                if len(worst) else None,
-                paragraphs=() if len(worst) else (top,)),
-        Section(heading="Volumes per corridor",
-                table=Table(corr, formats={"Share": ".1%"}, swatches=colors,
-                            swatch_column="Corridor",
-                            note=("Each route used is attributed to the corridor with the "
-                                  "most route-km among its links.")),
+        Section(
+            heading=f"Bottlenecks (above {res.threshold:.0%} of capacity)",
+            table=Table(
+                worst,
+                formats={"v/c": ".2f", "Delay (h)": ".1f"},
+                note="Delay: BPR queueing time at the final flows, hours.",
+            )
+            if len(worst)
+            else None,
+            paragraphs=() if len(worst) else (top,),
+        ),
+        Section(
+            heading="Volumes per corridor",
+            table=Table(
+                corr,
+                formats={"Share": ".1%"},
+                swatches=colors,
+                swatch_column="Corridor",
+                note=(
+                    "Each route used is attributed to the corridor with the "
+                    "most route-km among its links."
                 ),
+            ),
+        ),
         Section(heading="Classes", table=Table(classes)),
-        Section(heading="Convergence", png=_convergence_png(history, target=target_gap),
-                png_alt="relative gap per iteration",
-                table=Table(pd.DataFrame({"Iteration": np.arange(2, history.shape[0] + 2),
-                                          "Relative gap": history}),
-                            formats={"Relative gap": ".2e"}) if history.shape[0] <= 12
-                else None,
-                caption=f"Relative gap per iteration (final {r.gap:.2e})."),
+        Section(
+            heading="Convergence",
+            png=_convergence_png(history, target=target_gap),
+            png_alt="relative gap per iteration",
+            table=Table(
+                pd.DataFrame(
+                    {"Iteration": np.arange(2, history.shape[0] + 2), "Relative gap": history}
+                ),
+                formats={"Relative gap": ".2e"},
+            )
+            if history.shape[0] <= 12
+            else None,
+            caption=f"Relative gap per iteration (final {r.gap:.2e}).",
+        ),
     ]
-    return render_report(title=title, subtitle=inputs or None, lede=lede, sections=sections,
-                         generated_by=f"corridors assign {inputs}".strip())
+    return render_report(
+        title=title,
+        subtitle=inputs or None,
+        lede=lede,
+        sections=sections,
+        generated_by=f"corridors assign {inputs}".strip(),
+    )

@@ -24,7 +24,14 @@ from matplotlib.figure import Figure
 from corridors.reports.errors import ReportError
 
 PALETTE: tuple[str, ...] = (
-    "#e4572e", "#2e86ab", "#6a994e", "#8e5ea2", "#f0a500", "#17a2b8", "#7f7f7f", "#bc4b51",
+    "#e4572e",
+    "#2e86ab",
+    "#6a994e",
+    "#8e5ea2",
+    "#f0a500",
+    "#17a2b8",
+    "#7f7f7f",
+    "#bc4b51",
 )
 """Colours used when the caller gives none (in this order)."""
 
@@ -136,8 +143,10 @@ def comparison_bars(
     if not rows:
         raise ReportError("comparison_bars: no rows to draw")
     names = [str(r.get(label_key, r.get("corridor", f"#{i + 1}"))) for i, r in enumerate(rows)]
-    cols = [str(r[color_key]) if r.get(color_key) else PALETTE[i % len(PALETTE)]
-            for i, r in enumerate(rows)]
+    cols = [
+        str(r[color_key]) if r.get(color_key) else PALETTE[i % len(PALETTE)]
+        for i, r in enumerate(rows)
+    ]
     values = np.array([[_float(r.get(k)) for k, _ in metrics] for r in rows], dtype=np.float64)
     n = len(rows)
     if layout == "panels":
@@ -152,15 +161,21 @@ def comparison_bars(
             vmax = float(finite.max()) if len(finite) else 1.0
             ax.barh(y, np.nan_to_num(col), color=cols, height=0.62)
             for yi, v in zip(y, col, strict=True):
-                ax.text(v if math.isfinite(v) else 0.0, yi, " " + _thousands(v), va="center",
-                        ha="left", fontsize=9, color=_TEXT,
-                        fontweight="bold" if v == best else "normal")
+                ax.text(
+                    v if math.isfinite(v) else 0.0,
+                    yi,
+                    " " + _thousands(v),
+                    va="center",
+                    ha="left",
+                    fontsize=9,
+                    color=_TEXT,
+                    fontweight="bold" if v == best else "normal",
+                )
             ax.set_xlim(0, vmax * 1.32 if vmax > 0 else 1.0)
             ax.set_title(label, fontsize=10, color=_TEXT, loc="left")
             _style(ax, grid_axis="x")
             ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
-            ax.tick_params(axis="y", length=0, labelsize=9.5, labelcolor=_TEXT,
-                           labelleft=j == 0)
+            ax.tick_params(axis="y", length=0, labelsize=9.5, labelcolor=_TEXT, labelleft=j == 0)
         axes[0].set_yticks(y, names)
     elif layout == "grouped":
         h = height_in if height_in is not None else 3.6
@@ -171,8 +186,13 @@ def comparison_bars(
         x = np.arange(len(metrics))
         bw = 0.8 / n
         for i in range(n):
-            ax.bar(x - 0.4 + bw * (i + 0.5), np.nan_to_num(rel[i]), width=bw * 0.92,
-                   color=cols[i], label=names[i])
+            ax.bar(
+                x - 0.4 + bw * (i + 0.5),
+                np.nan_to_num(rel[i]),
+                width=bw * 0.92,
+                color=cols[i],
+                label=names[i],
+            )
         ax.axhline(1.0, color=_MUTED, linewidth=0.8, linestyle=":")
         ax.set_xticks(x, [label for _, label in metrics])
         ax.set_ylabel("Relative to best (1.0 = best)")
@@ -294,12 +314,16 @@ def queue_chart(
         PNG image.
     """
     t = np.asarray(times, dtype=np.float64)
-    series = ({str(k): np.asarray(v, dtype=np.float64) for k, v in queues.items()}
-              if isinstance(queues, Mapping) else {"": np.asarray(queues, dtype=np.float64)})
+    series = (
+        {str(k): np.asarray(v, dtype=np.float64) for k, v in queues.items()}
+        if isinstance(queues, Mapping)
+        else {"": np.asarray(queues, dtype=np.float64)}
+    )
     for name, q in series.items():
         if q.shape != t.shape:
-            raise ReportError(f"queue_chart: series {name!r} has {q.shape} values for "
-                              f"{t.shape} times")
+            raise ReportError(
+                f"queue_chart: series {name!r} has {q.shape} values for {t.shape} times"
+            )
     fig = _new_figure(width_in, height_in)
     ax = fig.subplots()
     names = list(series)
@@ -383,8 +407,15 @@ def forecast_chart(
             high = np.asarray(f["high"], dtype=np.float64)
             if low.shape != x.shape or high.shape != x.shape:
                 raise ReportError(f"forecast_chart: series {name!r}: band differs in length")
-            ax.fill_between(x, low, high, color=col, alpha=0.18, linewidth=0,
-                            label=None if band_done else band_label)
+            ax.fill_between(
+                x,
+                low,
+                high,
+                color=col,
+                alpha=0.18,
+                linewidth=0,
+                label=None if band_done else band_label,
+            )
             band_done = True
         ax.plot(x, med, color=col, linewidth=1.8, linestyle="--", label=name)
     ax.set_xlabel(xlabel)

@@ -139,8 +139,12 @@ def map_layers_to_geojson(
     """
     feats: list[dict[str, Any]] = []
     for ln in lines:
-        props: dict[str, Any] = {"label": ln.label, "description": ln.tooltip,
-                                 "stroke": ln.color, "stroke-width": ln.width}
+        props: dict[str, Any] = {
+            "label": ln.label,
+            "description": ln.tooltip,
+            "stroke": ln.color,
+            "stroke-width": ln.width,
+        }
         feats.append(line_feature(ln.coords, properties=props))
     for p in points:
         props = {"label": p.label, "description": p.tooltip, "marker-color": p.color}
@@ -182,16 +186,24 @@ def points_from_frame(
         if col not in frame.columns:
             raise ReportError(f"points_from_frame: no column {col!r} in {list(frame.columns)}")
     skip = {lon_column, lat_column}
-    cols = list(properties) if properties is not None else [
-        str(c) for c in frame.columns if c not in skip]
+    cols = (
+        list(properties)
+        if properties is not None
+        else [str(c) for c in frame.columns if c not in skip]
+    )
     feats: list[dict[str, Any]] = []
     bad: list[str] = []
     for i, rec in enumerate(frame.to_dict(orient="records")):
         fid = rec.get(id_column) if id_column else None
         try:
-            feats.append(point_feature(rec[lon_column], rec[lat_column],
-                                       properties={c: rec.get(c) for c in cols},
-                                       feature_id=fid))
+            feats.append(
+                point_feature(
+                    rec[lon_column],
+                    rec[lat_column],
+                    properties={c: rec.get(c) for c in cols},
+                    feature_id=fid,
+                )
+            )
         except (ReportError, TypeError, ValueError):
             bad.append(f"line {i + 2} ({rec[lon_column]!r}, {rec[lat_column]!r})")
     if bad:

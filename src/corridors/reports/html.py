@@ -196,8 +196,10 @@ def html_table(table: pd.DataFrame | Table) -> Markup:
     columns = [str(c) for c in df.columns]
     swatch_col = t.swatch_column or (columns[0] if columns else None)
     swatches = {k: check_color(v, f"swatch colour of {k!r}") for k, v in t.swatches.items()}
-    numeric = {c: bool(pd.api.types.is_numeric_dtype(df[c]))
-               and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns}
+    numeric = {
+        c: bool(pd.api.types.is_numeric_dtype(df[c])) and not pd.api.types.is_bool_dtype(df[c])
+        for c in df.columns
+    }
     best_vals: dict[str, float] = {}
     for col, how in t.best.items():
         if col not in df.columns:
@@ -230,8 +232,10 @@ def html_table(table: pd.DataFrame | Table) -> Markup:
                     pass
             text = escape(format_number(v, t.formats.get(name)))
             if name == swatch_col and str(v) in swatches:
-                text = (f'<span class="swatch" style="background: {escape(swatches[str(v)])}">'
-                        f"</span>{text}")
+                text = (
+                    f'<span class="swatch" style="background: {escape(swatches[str(v)])}">'
+                    f"</span>{text}"
+                )
             cls = f' class="{" ".join(classes)}"' if classes else ""
             out.append(f"<td{cls}>{text}</td>")
         out.append("</tr>")
@@ -283,8 +287,9 @@ def _page(
         subtitle=subtitle,
         kicker=kicker,
         lede=lede,
-        cards=[{**c, "color": check_color(c.get("color", "#1d6fa5"), "card colour")}
-               for c in cards],
+        cards=[
+            {**c, "color": check_color(c.get("color", "#1d6fa5"), "card colour")} for c in cards
+        ],
         sections=[_section_context(s) for s in sections],
         generated_by=generated_by,
         attribution=ATLAS_SOURCE,
@@ -320,8 +325,9 @@ def render_report(
     str
         A complete HTML document.
     """
-    return _page(title=title, sections=sections, subtitle=subtitle, lede=lede,
-                 generated_by=generated_by)
+    return _page(
+        title=title, sections=sections, subtitle=subtitle, lede=lede, generated_by=generated_by
+    )
 
 
 _COMPARE_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -397,10 +403,15 @@ def compare_report(
         if "name" not in r and "corridor" not in r:
             raise ReportError(f"compare_report: row {i} has neither 'corridor' nor 'name'")
         name = str(r.get("name") or r.get("corridor"))
-        color = check_color(str(r.get("color") or charts.PALETTE[i % len(charts.PALETTE)]),
-                            f"colour of corridor {name!r}")
-        rec: dict[str, Any] = {"corridor": str(r.get("corridor", name)), "name": name,
-                               "color": color}
+        color = check_color(
+            str(r.get("color") or charts.PALETTE[i % len(charts.PALETTE)]),
+            f"colour of corridor {name!r}",
+        )
+        rec: dict[str, Any] = {
+            "corridor": str(r.get("corridor", name)),
+            "name": name,
+            "color": color,
+        }
         for key, _header, _fmt in _COMPARE_COLUMNS:
             rec[key] = _num(r.get(key))
         recs.append(rec)
@@ -418,43 +429,75 @@ def compare_report(
             continue
         best = min(cands, key=lambda r: (r[key], r["name"]))
         value = format(best[key], spec)
-        cards.append({"what": what, "value": value, "unit": unit, "who": best["name"],
-                      "color": best["color"]})
+        cards.append(
+            {
+                "what": what,
+                "value": value,
+                "unit": unit,
+                "who": best["name"],
+                "color": best["color"],
+            }
+        )
         sentences.append(f"the {word} is {best['name']} ({value} {unit})")
-    summary = (f"{len(recs)} corridor{'s' if len(recs) != 1 else ''} compared from {origin} "
-               f"to {destination}")
-    summary += (": " + ", ".join(sentences[:-1]) + (" and " if len(sentences) > 1 else "")
-                + sentences[-1] + ".") if sentences else "."
+    summary = (
+        f"{len(recs)} corridor{'s' if len(recs) != 1 else ''} compared from {origin} "
+        f"to {destination}"
+    )
+    summary += (
+        (
+            ": "
+            + ", ".join(sentences[:-1])
+            + (" and " if len(sentences) > 1 else "")
+            + sentences[-1]
+            + "."
+        )
+        if sentences
+        else "."
+    )
 
-    present = [c for c in _COMPARE_COLUMNS
-               if c[0] != "days_p95" or any(math.isfinite(r["days_p95"]) for r in recs)]
-    frame = pd.DataFrame({
-        "Corridor": [r["name"] for r in recs],
-        **{header: [r[key] for r in recs] for key, header, _f in present},
-    })
+    present = [
+        c
+        for c in _COMPARE_COLUMNS
+        if c[0] != "days_p95" or any(math.isfinite(r["days_p95"]) for r in recs)
+    ]
+    frame = pd.DataFrame(
+        {
+            "Corridor": [r["name"] for r in recs],
+            **{header: [r[key] for r in recs] for key, header, _f in present},
+        }
+    )
     table = Table(
         frame=frame,
         formats={header: spec for _k, header, spec in present},
         best={header: "min" for _k, header, _f in present},
         swatches={r["name"]: r["color"] for r in recs},
         note="★ best value in each column (lowest). Costs and emissions are per shipment "
-             "as modelled; see the notes below.",
+        "as modelled; see the notes below.",
     )
     chips = [(r["name"], r["color"]) for r in recs]
     legend = [LegendEntry(r["name"], r["color"], kind="line", width=4.0) for r in recs]
-    svg = render_map(lines=lines, points=points, width_px=map_width_px, legend=legend,
-                     legend_title="Corridors")
+    svg = render_map(
+        lines=lines, points=points, width_px=map_width_px, legend=legend, legend_title="Corridors"
+    )
     sections = [
-        Section(heading="Routes", svg=svg, chips=chips,
-                caption="Hover a line or a place for details. Lines follow the modelled "
-                        "legs (rail, road, ferry, sea)."),
+        Section(
+            heading="Routes",
+            svg=svg,
+            chips=chips,
+            caption="Hover a line or a place for details. Lines follow the modelled "
+            "legs (rail, road, ferry, sea).",
+        ),
         Section(heading="Comparison", table=table),
     ]
     if include_chart:
         png = charts.comparison_bars(recs, label_key="name", color_key="color")
-        sections.append(Section(heading="At a glance", png=png,
-                                png_alt="Bar charts of transit time, cost and emissions "
-                                        "per corridor"))
+        sections.append(
+            Section(
+                heading="At a glance",
+                png=png,
+                png_alt="Bar charts of transit time, cost and emissions per corridor",
+            )
+        )
     if notes:
         sections.append(Section(heading="Notes and assumptions", bullets=list(notes)))
     return _page(

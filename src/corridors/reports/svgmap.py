@@ -245,8 +245,10 @@ class ColorScale:
 
     def legend(self) -> list[LegendEntry]:
         """Legend rows, one per class."""
-        return [LegendEntry(lab, col, kind="line", width=5.0) for lab, col in zip(
-            self.labels, self.colors, strict=True)]
+        return [
+            LegendEntry(lab, col, kind="line", width=5.0)
+            for lab, col in zip(self.labels, self.colors, strict=True)
+        ]
 
 
 VC_SCALE = ColorScale(
@@ -316,9 +318,14 @@ def flow_lines(
     for i in range(n):
         ratio = float(ratios[i])
         width = max(min_width, max_width * float(flow_a[i]) / fmax) if fmax > 0 else min_width
-        tip = tooltips[i] if tooltips is not None else (
-            f"flow {flow_a[i]:,.0f} {flow_unit}; v/c {ratio:.2f}"
-            if math.isfinite(ratio) else f"flow {flow_a[i]:,.0f} {flow_unit}"
+        tip = (
+            tooltips[i]
+            if tooltips is not None
+            else (
+                f"flow {flow_a[i]:,.0f} {flow_unit}; v/c {ratio:.2f}"
+                if math.isfinite(ratio)
+                else f"flow {flow_a[i]:,.0f} {flow_unit}"
+            )
         )
         cls = scale.class_of(ratio)
         line = MapLine(segments[i], color=scale.color_for(ratio), width=width, tooltip=tip)
@@ -327,10 +334,14 @@ def flow_lines(
     legend = scale.legend()
     if fmax > 0:
         for frac in (1.0, 0.5):
-            legend.append(LegendEntry(
-                f"{fmax * frac:,.0f} {flow_unit}", MUTED, kind="line",
-                width=max(min_width, max_width * frac),
-            ))
+            legend.append(
+                LegendEntry(
+                    f"{fmax * frac:,.0f} {flow_unit}",
+                    MUTED,
+                    kind="line",
+                    width=max(min_width, max_width * frac),
+                )
+            )
     return FlowLayer(tuple(t[3] for t in items), tuple(legend), scale.title)
 
 
@@ -340,8 +351,12 @@ def flow_lines(
 def _clip_ring(pts: FloatArray, box: tuple[float, float, float, float]) -> FloatArray:
     """Clip a polygon ring (N x 2, not closed) to a rectangle (Sutherland-Hodgman)."""
     xmin, ymin, xmax, ymax = box
-    for axis, bound, keep_greater in ((0, xmin, True), (0, xmax, False),
-                                      (1, ymin, True), (1, ymax, False)):
+    for axis, bound, keep_greater in (
+        (0, xmin, True),
+        (0, xmax, False),
+        (1, ymin, True),
+        (1, ymax, False),
+    ):
         if len(pts) == 0:
             break
         prev = np.roll(pts, 1, axis=0)
@@ -474,10 +489,14 @@ def _with_margin(bbox: BBox, *, margin: float) -> BBox:
 def _fit(bbox: BBox, proj: Projection, width: int, height: int | None) -> _Frame:
     min_lon, min_lat, max_lon, max_lat = bbox
     t = np.linspace(0.0, 1.0, 61)
-    lon = np.concatenate([min_lon + t * (max_lon - min_lon)] * 2
-                         + [np.full_like(t, min_lon), np.full_like(t, max_lon)])
-    lat = np.concatenate([np.full_like(t, min_lat), np.full_like(t, max_lat)]
-                         + [min_lat + t * (max_lat - min_lat)] * 2)
+    lon = np.concatenate(
+        [min_lon + t * (max_lon - min_lon)] * 2
+        + [np.full_like(t, min_lon), np.full_like(t, max_lon)]
+    )
+    lat = np.concatenate(
+        [np.full_like(t, min_lat), np.full_like(t, max_lat)]
+        + [min_lat + t * (max_lat - min_lat)] * 2
+    )
     x, y = proj.forward(lon, lat)
     x0, x1, y0, y1 = float(x.min()), float(x.max()), float(y.min()), float(y.max())
     if x1 - x0 < 1e-9:
@@ -553,15 +572,27 @@ def _countries_svg(
         for poly in c.polygons:
             for k, ring in enumerate(poly):
                 arr = np.asarray(ring, dtype=np.float64)
-                if (arr[:, 0].max() < glon0 - geo_pad or arr[:, 0].min() > glon1 + geo_pad
-                        or arr[:, 1].max() < glat0 - geo_pad or arr[:, 1].min() > glat1 + geo_pad):
+                if (
+                    arr[:, 0].max() < glon0 - geo_pad
+                    or arr[:, 0].min() > glon1 + geo_pad
+                    or arr[:, 1].max() < glat0 - geo_pad
+                    or arr[:, 1].min() > glat1 + geo_pad
+                ):
                     continue
                 pts = frame.to_px(arr[:, 0], arr[:, 1])[:-1]
-                if (pts[:, 0].max() < 0 or pts[:, 0].min() > w
-                        or pts[:, 1].max() < 0 or pts[:, 1].min() > h):
+                if (
+                    pts[:, 0].max() < 0
+                    or pts[:, 0].min() > w
+                    or pts[:, 1].max() < 0
+                    or pts[:, 1].min() > h
+                ):
                     continue
-                if (pts[:, 0].min() < box[0] or pts[:, 0].max() > box[2]
-                        or pts[:, 1].min() < box[1] or pts[:, 1].max() > box[3]):
+                if (
+                    pts[:, 0].min() < box[0]
+                    or pts[:, 0].max() > box[2]
+                    or pts[:, 1].min() < box[1]
+                    or pts[:, 1].max() > box[3]
+                ):
                     pts = _clip_ring(pts, box)
                 pts = _simplify(pts, grid=simplify_px)
                 if len(pts) < 3:
@@ -590,11 +621,17 @@ def _countries_svg(
         rect = (cx - tw / 2 - 3, cy - size, cx + tw / 2 + 3, cy + 4)
         if rect[0] < 2 or rect[2] > w - 2 or rect[1] < 2 or rect[3] > h - 2:
             continue
-        if any(not (rect[2] < r[0] or rect[0] > r[2] or rect[3] < r[1] or rect[1] > r[3])
-               for r in placed):
+        if any(
+            not (rect[2] < r[0] or rect[0] > r[2] or rect[3] < r[1] or rect[1] > r[3])
+            for r in placed
+        ):
             continue
-        if len(avoid) and np.any((avoid[:, 0] >= rect[0]) & (avoid[:, 0] <= rect[2])
-                                 & (avoid[:, 1] >= rect[1]) & (avoid[:, 1] <= rect[3])):
+        if len(avoid) and np.any(
+            (avoid[:, 0] >= rect[0])
+            & (avoid[:, 0] <= rect[2])
+            & (avoid[:, 1] >= rect[1])
+            & (avoid[:, 1] <= rect[3])
+        ):
             continue
         placed.append(rect)
         texts.append(f'<text x="{_fmt(cx)}" y="{_fmt(cy)}">{escape(name.upper())}</text>')
@@ -623,8 +660,11 @@ def _graticule_svg(
         pts = frame.to_px(np.full_like(lat_samples, lon), lat_samples)
         lines.append(_path_d([pts], close=False))
         cross = _edge_crossing(pts, 1, h)
-        if cross is not None and 24 < cross < min(w - 40, bottom_right_free - 40) and not any(
-                r[3] >= h - 16 and r[0] - 30 <= cross <= r[2] + 4 for r in blocked):
+        if (
+            cross is not None
+            and 24 < cross < min(w - 40, bottom_right_free - 40)
+            and not any(r[3] >= h - 16 and r[0] - 30 <= cross <= r[2] + 4 for r in blocked)
+        ):
             lab = _deg_label(((lon + 180) % 360) - 180, "E", "W")
             labels.append(f'<text x="{_fmt(cross + 3)}" y="{h - 5}">{lab}</text>')
             rects.append((cross, h - 16.0, cross + 6 + _text_width(lab, 10.0), float(h)))
@@ -632,8 +672,11 @@ def _graticule_svg(
         pts = frame.to_px(lon_samples, np.full_like(lon_samples, lat))
         lines.append(_path_d([pts], close=False))
         cross = _edge_crossing(pts, 0, 0.0)
-        if cross is not None and 14 < cross < h - 20 and not any(
-                r[0] <= 30 and r[1] - 4 <= cross <= r[3] + 12 for r in blocked):
+        if (
+            cross is not None
+            and 14 < cross < h - 20
+            and not any(r[0] <= 30 and r[1] - 4 <= cross <= r[3] + 12 for r in blocked)
+        ):
             lab = _deg_label(lat, "N", "S")
             labels.append(f'<text x="4" y="{_fmt(cross - 3)}">{lab}</text>')
             rects.append((0.0, cross - 14, 14 + 1.3 * _text_width(lab, 10.0), cross))
@@ -644,8 +687,9 @@ def _auto_legend(lines: Sequence[MapLine], points: Sequence[MapPoint]) -> list[L
     seen: dict[str, LegendEntry] = {}
     for ln in lines:
         if ln.label and ln.label not in seen:
-            seen[ln.label] = LegendEntry(ln.label, ln.color, kind="line",
-                                         width=max(2.5, min(ln.width, 6.0)), dash=ln.dash)
+            seen[ln.label] = LegendEntry(
+                ln.label, ln.color, kind="line", width=max(2.5, min(ln.width, 6.0)), dash=ln.dash
+            )
     for p in points:
         if p.legend and p.legend not in seen:
             seen[p.legend] = LegendEntry(p.legend, p.color, kind="point", width=p.radius)
@@ -663,8 +707,10 @@ def _legend_svg(
     row = 19.0
     pad = 10.0
     sample = 30.0
-    text_w = max([_text_width(e.label, size) for e in entries]
-                 + [_text_width(title, size) * 1.05 if title else 0.0])
+    text_w = max(
+        [_text_width(e.label, size) for e in entries]
+        + [_text_width(title, size) * 1.05 if title else 0.0]
+    )
     bw = pad * 2 + sample + 8 + text_w
     bh = pad * 2 + row * len(entries) + (row if title else 0.0) - 4
     w, h = frame.width, frame.height
@@ -676,41 +722,56 @@ def _legend_svg(
         "top-left": (m, m + 30),
     }
     if position == "auto":
+
         def load(corner: str) -> int:
             x, y = corners[corner]
             if len(occupied) == 0:
                 return 0
-            inside = ((occupied[:, 0] >= x - 10) & (occupied[:, 0] <= x + bw + 10)
-                      & (occupied[:, 1] >= y - 10) & (occupied[:, 1] <= y + bh + 10))
+            inside = (
+                (occupied[:, 0] >= x - 10)
+                & (occupied[:, 0] <= x + bw + 10)
+                & (occupied[:, 1] >= y - 10)
+                & (occupied[:, 1] <= y + bh + 10)
+            )
             return int(np.count_nonzero(inside))
+
         position = min(corners, key=lambda c: (load(c), list(corners).index(c)))
     if position not in corners:
         raise ReportError(f"legend position {position!r} is not one of {sorted(corners)} or 'auto'")
     x, y = corners[position]
-    out = [f'<g class="legend" transform="translate({_fmt(x)},{_fmt(y)})">',
-           (f'<rect width="{_fmt(bw)}" height="{_fmt(bh)}" rx="6" fill="#ffffff" '
-           f'fill-opacity="0.93" stroke="#c9d2da"/>')]
+    out = [
+        f'<g class="legend" transform="translate({_fmt(x)},{_fmt(y)})">',
+        (
+            f'<rect width="{_fmt(bw)}" height="{_fmt(bh)}" rx="6" fill="#ffffff" '
+            f'fill-opacity="0.93" stroke="#c9d2da"/>'
+        ),
+    ]
     cy = pad + 8
     if title:
-        out.append(f'<text x="{_fmt(pad)}" y="{_fmt(cy + 4)}" font-weight="600">'
-                   f'{escape(title)}</text>')
+        out.append(
+            f'<text x="{_fmt(pad)}" y="{_fmt(cy + 4)}" font-weight="600">{escape(title)}</text>'
+        )
         cy += row
     for e in entries:
         sx = pad
         if e.kind == "line":
-            dash = (f' stroke-dasharray="{" ".join(_fmt(d) for d in e.dash)}"'
-                    if e.dash else "")
-            out.append(f'<line x1="{_fmt(sx)}" y1="{_fmt(cy)}" x2="{_fmt(sx + sample)}" '
-                       f'y2="{_fmt(cy)}" stroke="{_attr(e.color)}" '
-                       f'stroke-width="{_fmt(e.width)}" stroke-linecap="round"{dash}/>')
+            dash = f' stroke-dasharray="{" ".join(_fmt(d) for d in e.dash)}"' if e.dash else ""
+            out.append(
+                f'<line x1="{_fmt(sx)}" y1="{_fmt(cy)}" x2="{_fmt(sx + sample)}" '
+                f'y2="{_fmt(cy)}" stroke="{_attr(e.color)}" '
+                f'stroke-width="{_fmt(e.width)}" stroke-linecap="round"{dash}/>'
+            )
         elif e.kind == "point":
-            out.append(f'<circle cx="{_fmt(sx + sample / 2)}" cy="{_fmt(cy)}" '
-                       f'r="{_fmt(e.width)}" fill="{_attr(e.color)}" stroke="#ffffff"/>')
+            out.append(
+                f'<circle cx="{_fmt(sx + sample / 2)}" cy="{_fmt(cy)}" '
+                f'r="{_fmt(e.width)}" fill="{_attr(e.color)}" stroke="#ffffff"/>'
+            )
         else:
-            out.append(f'<rect x="{_fmt(sx + 4)}" y="{_fmt(cy - 6)}" width="{_fmt(sample - 8)}" '
-                       f'height="12" rx="2" fill="{_attr(e.color)}"/>')
-        out.append(f'<text x="{_fmt(sx + sample + 8)}" y="{_fmt(cy + 4)}">'
-                   f'{escape(e.label)}</text>')
+            out.append(
+                f'<rect x="{_fmt(sx + 4)}" y="{_fmt(cy - 6)}" width="{_fmt(sample - 8)}" '
+                f'height="12" rx="2" fill="{_attr(e.color)}"/>'
+            )
+        out.append(f'<text x="{_fmt(sx + sample + 8)}" y="{_fmt(cy + 4)}">{escape(e.label)}</text>')
         cy += row
     out.append("</g>")
     return "".join(out), (x, y, x + bw, y + bh)
@@ -726,8 +787,9 @@ def render_map(
     margin: float = 0.08,
     legend: Sequence[LegendEntry] | None = None,
     legend_title: str | None = None,
-    legend_position: Literal["auto", "bottom-left", "bottom-right", "top-right", "top-left"]
-    = "auto",
+    legend_position: Literal[
+        "auto", "bottom-left", "bottom-right", "top-right", "top-left"
+    ] = "auto",
     title: str | None = None,
     projection: ProjectionName | Projection = "auto",
     resolution: Resolution = "50m",
@@ -811,8 +873,11 @@ def render_map(
     line_px: list[FloatArray] = []
     for ln in lines:
         arr = np.asarray(ln.coords, dtype=np.float64).reshape(-1, 2)
-        line_px.append(_simplify(frame.to_px(arr[:, 0], arr[:, 1]), grid=0.1)
-                       if len(arr) >= 2 else np.zeros((0, 2)))
+        line_px.append(
+            _simplify(frame.to_px(arr[:, 0], arr[:, 1]), grid=0.1)
+            if len(arr) >= 2
+            else np.zeros((0, 2))
+        )
     point_px = [frame.to_px([p.lon], [p.lat])[0] for p in points]
     label_rects: list[tuple[float, float, float, float, float, float, str]] = []
     for p, (px, py) in zip(points, point_px, strict=True):
@@ -850,26 +915,39 @@ def render_map(
     attribution = f"Base map: {ATLAS_SOURCE}"
     attribution_x0 = w - 6 - _text_width(attribution, 9.5)
     out: list[str] = [
-        (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
-        f'height="{h}" role="img" font-family="{_attr(FONT_STACK)}" font-size="12" '
-        f'fill="{TEXT}" style="max-width:100%;height:auto;background:{SEA}">'),
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
+            f'height="{h}" role="img" font-family="{_attr(FONT_STACK)}" font-size="12" '
+            f'fill="{TEXT}" style="max-width:100%;height:auto;background:{SEA}">'
+        ),
         f"<title>{escape(title or 'Map')}</title>",
         f"<desc>Projection: {escape(proj.description)}. Base map: {escape(ATLAS_SOURCE)}.</desc>",
         f'<rect width="{w}" height="{h}" fill="{SEA}"/>',
     ]
     g_labels: list[str] = []
     if graticule:
-        g_lines, g_labels, g_rects = _graticule_svg(frame, bottom_right_free=attribution_x0,
-                                                    blocked=blocked)
+        g_lines, g_labels, g_rects = _graticule_svg(
+            frame, bottom_right_free=attribution_x0, blocked=blocked
+        )
         for x0, y0, x1, y1 in g_rects:
             gx, gy = np.meshgrid(np.arange(x0, x1 + 4, 4.0), np.arange(y0, y1 + 4, 4.0))
             avoid = np.concatenate([avoid, np.column_stack([gx.ravel(), gy.ravel()])])
-        out.append(f'<path class="graticule" d="{"".join(g_lines)}" fill="none" '
-                   f'stroke="{GRATICULE}" stroke-width="0.6"/>')
-    paths, names = _countries_svg(frame, base, highlight=set(highlight_countries),
-                                  labels=country_labels, simplify_px=simplify_px, avoid=avoid)
-    out.append(f'<g class="countries" stroke="{BORDER}" stroke-width="0.6" '
-               f'stroke-linejoin="round" fill-rule="evenodd">')
+        out.append(
+            f'<path class="graticule" d="{"".join(g_lines)}" fill="none" '
+            f'stroke="{GRATICULE}" stroke-width="0.6"/>'
+        )
+    paths, names = _countries_svg(
+        frame,
+        base,
+        highlight=set(highlight_countries),
+        labels=country_labels,
+        simplify_px=simplify_px,
+        avoid=avoid,
+    )
+    out.append(
+        f'<g class="countries" stroke="{BORDER}" stroke-width="0.6" '
+        f'stroke-linejoin="round" fill-rule="evenodd">'
+    )
     out.extend(paths)
     out.append("</g>")
     if g_labels:
@@ -877,8 +955,10 @@ def render_map(
         out.extend(g_labels)
         out.append("</g>")
     if names:
-        out.append('<g class="country-labels" font-size="10" fill="#9a9282" '
-                   'text-anchor="middle" letter-spacing="1">')
+        out.append(
+            '<g class="country-labels" font-size="10" fill="#9a9282" '
+            'text-anchor="middle" letter-spacing="1">'
+        )
         out.extend(names)
         out.append("</g>")
 
@@ -887,48 +967,63 @@ def render_map(
         if len(pts) < 2:
             continue
         d = _path_d([pts], close=False)
-        dash = (f' stroke-dasharray="{" ".join(_fmt(v) for v in ln.dash)}"' if ln.dash else "")
+        dash = f' stroke-dasharray="{" ".join(_fmt(v) for v in ln.dash)}"' if ln.dash else ""
         opacity = f' stroke-opacity="{_fmt(ln.opacity)}"' if ln.opacity < 1 else ""
         tip = ln.tooltip if ln.tooltip is not None else ln.label
         out.append("<g>" + (f"<title>{escape(tip)}</title>" if tip else ""))
-        out.append(f'<path d="{d}" stroke="#ffffff" stroke-opacity="0.85" '
-                   f'stroke-width="{_fmt(ln.width + 2.5)}"/>')
-        out.append(f'<path d="{d}" stroke="{_attr(ln.color)}" '
-                   f'stroke-width="{_fmt(ln.width)}"{dash}{opacity}/>')
+        out.append(
+            f'<path d="{d}" stroke="#ffffff" stroke-opacity="0.85" '
+            f'stroke-width="{_fmt(ln.width + 2.5)}"/>'
+        )
+        out.append(
+            f'<path d="{d}" stroke="{_attr(ln.color)}" '
+            f'stroke-width="{_fmt(ln.width)}"{dash}{opacity}/>'
+        )
         out.append("</g>")
     out.append("</g>")
 
     out.append('<g class="points">')
     for p, (px, py) in zip(points, point_px, strict=True):
         tip = p.tooltip if p.tooltip is not None else p.label
-        out.append(f'<circle cx="{_fmt(px)}" cy="{_fmt(py)}" r="{_fmt(p.radius)}" '
-                   f'fill="{_attr(p.color)}" stroke="#ffffff" stroke-width="1.5">'
-                   + (f"<title>{escape(tip)}</title>" if tip else "") + "</circle>")
+        out.append(
+            f'<circle cx="{_fmt(px)}" cy="{_fmt(py)}" r="{_fmt(p.radius)}" '
+            f'fill="{_attr(p.color)}" stroke="#ffffff" stroke-width="1.5">'
+            + (f"<title>{escape(tip)}</title>" if tip else "")
+            + "</circle>"
+        )
     out.append("</g>")
     if label_rects:
-        out.append('<g class="point-labels" font-size="12" font-weight="600" stroke="#ffffff" '
-                   'stroke-width="3" stroke-linejoin="round" paint-order="stroke">')
+        out.append(
+            '<g class="point-labels" font-size="12" font-weight="600" stroke="#ffffff" '
+            'stroke-width="3" stroke-linejoin="round" paint-order="stroke">'
+        )
         texts = [p.label for p in points if p.label]
         for (tx, ty, _x0, _y0, _x1, _y1, anchor), text in zip(label_rects, texts, strict=True):
-            out.append(f'<text x="{_fmt(tx)}" y="{_fmt(ty)}" text-anchor="{anchor}">'
-                       f"{escape(text)}</text>")
+            out.append(
+                f'<text x="{_fmt(tx)}" y="{_fmt(ty)}" text-anchor="{anchor}">{escape(text)}</text>'
+            )
         out.append("</g>")
 
     if legend_svg:
         out.append(legend_svg)
     if title:
-        out.append(f'<text x="14" y="26" font-size="17" font-weight="700" stroke="#ffffff" '
-                   f'stroke-width="4" stroke-linejoin="round" paint-order="stroke">'
-                   f"{escape(title)}</text>")
-    out.append(f'<text x="{w - 6}" y="{h - 6}" text-anchor="end" font-size="9.5" '
-               f'fill="{MUTED}" stroke="#ffffff" stroke-opacity="0.7" stroke-width="3" '
-               f'paint-order="stroke">{escape(attribution)}</text>')
+        out.append(
+            f'<text x="14" y="26" font-size="17" font-weight="700" stroke="#ffffff" '
+            f'stroke-width="4" stroke-linejoin="round" paint-order="stroke">'
+            f"{escape(title)}</text>"
+        )
+    out.append(
+        f'<text x="{w - 6}" y="{h - 6}" text-anchor="end" font-size="9.5" '
+        f'fill="{MUTED}" stroke="#ffffff" stroke-opacity="0.7" stroke-width="3" '
+        f'paint-order="stroke">{escape(attribution)}</text>'
+    )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def corridor_colors(rows: Iterable[Mapping[str, object]], *, key: str = "corridor",
-                    color: str = "color") -> dict[str, str]:
+def corridor_colors(
+    rows: Iterable[Mapping[str, object]], *, key: str = "corridor", color: str = "color"
+) -> dict[str, str]:
     """Map corridor ids to colours from table rows (e.g. ``corridor.csv`` records).
 
     Parameters

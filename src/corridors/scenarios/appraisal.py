@@ -42,8 +42,9 @@ def npv(cash_flows: Mapping[int, float], *, rate: float, base_year: int) -> floa
     """
     if rate <= -1:
         raise ValueError("the discount rate must be above -100 %")
-    return float(sum(v * discount_factor(y, base_year=base_year, rate=rate)
-                     for y, v in cash_flows.items()))
+    return float(
+        sum(v * discount_factor(y, base_year=base_year, rate=rate) for y, v in cash_flows.items())
+    )
 
 
 @dataclass(frozen=True)
@@ -135,14 +136,15 @@ def rank_measures(rows: Sequence[MeasureRanking]) -> list[MeasureRanking]:
     Sorted by benefit-cost ratio, then NPV, then volume gain (all descending). A
     measure with no effect has ratio 0 and a negative NPV, so it comes last.
     """
-    ordered = sorted(rows, key=lambda r: (-r.usd_saved_per_usd, -r.npv_usd, -r.volume_gain_teu,
-                                          r.measure_id))
+    ordered = sorted(
+        rows, key=lambda r: (-r.usd_saved_per_usd, -r.npv_usd, -r.volume_gain_teu, r.measure_id)
+    )
     return [replace(r, rank=i + 1) for i, r in enumerate(ordered)]
 
 
-def _year_sums(result: ScenarioResult, corridor: str) -> tuple[dict[int, float],
-                                                               dict[int, float],
-                                                               dict[int, float]]:
+def _year_sums(
+    result: ScenarioResult, corridor: str
+) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
     """Per year: shippers' total expected cost (USD), TEU-hours, target-corridor TEU."""
     mk = result.markets
     cost = (mk["volume_teu"] * mk["logsum_usd_teu"]).groupby(mk["year"]).sum()
@@ -153,8 +155,9 @@ def _year_sums(result: ScenarioResult, corridor: str) -> tuple[dict[int, float],
 
 
 def _by_year(series: pd.Series) -> dict[int, float]:
-    return {int(y): float(v) for y, v in zip(series.index.to_numpy(), series.to_numpy(),
-                                             strict=True)}
+    return {
+        int(y): float(v) for y, v in zip(series.index.to_numpy(), series.to_numpy(), strict=True)
+    }
 
 
 def appraise(
@@ -225,29 +228,44 @@ def appraise(
         benefits: dict[int, float] = {}
         for mid in in_force:
             m = by_id[mid]
-            flows = measure_cash_flows(mid, yearly_benefit_usd={}, open_year=m.open_year,
-                                       capex_usd=m.capex_usd, opex_usd_yr=m.opex_usd_yr,
-                                       life_years=m.life_years)
+            flows = measure_cash_flows(
+                mid,
+                yearly_benefit_usd={},
+                open_year=m.open_year,
+                capex_usd=m.capex_usd,
+                opex_usd_yr=m.opex_usd_yr,
+                life_years=m.life_years,
+            )
             for y, v in flows.costs.items():
                 costs[y] = costs.get(y, 0.0) + v
         first = min(by_id[mid].open_year for mid in in_force)
         life = max(by_id[mid].open_year + by_id[mid].life_years for mid in in_force) - first
-        benefits = measure_cash_flows(name, yearly_benefit_usd=benefit, open_year=first,
-                                      capex_usd=0.0, opex_usd_yr=0.0, life_years=life).benefits
+        benefits = measure_cash_flows(
+            name,
+            yearly_benefit_usd=benefit,
+            open_year=first,
+            capex_usd=0.0,
+            opex_usd_yr=0.0,
+            life_years=life,
+        ).benefits
         cf = MeasureCashFlows(name, benefits, costs)
-        rows.append(MeasureRanking(
-            measure_id=name,
-            capex_usd=sum(by_id[mid].capex_usd for mid in in_force),
-            volume_gain_teu=target.get(horizon, 0.0) - ref_target.get(horizon, 0.0),
-            hours_saved=sum(ref_hours[y] - hours.get(y, ref_hours[y]) for y in ref_hours),
-            usd_saved=sum(benefit.values()),
-            usd_saved_per_usd=benefit_cost_ratio(cf, rate=r, base_year=scenario.base_year),
-            npv_usd=npv(cf.net(), rate=r, base_year=scenario.base_year),
-        ))
+        rows.append(
+            MeasureRanking(
+                measure_id=name,
+                capex_usd=sum(by_id[mid].capex_usd for mid in in_force),
+                volume_gain_teu=target.get(horizon, 0.0) - ref_target.get(horizon, 0.0),
+                hours_saved=sum(ref_hours[y] - hours.get(y, ref_hours[y]) for y in ref_hours),
+                usd_saved=sum(benefit.values()),
+                usd_saved_per_usd=benefit_cost_ratio(cf, rate=r, base_year=scenario.base_year),
+                npv_usd=npv(cf.net(), rate=r, base_year=scenario.base_year),
+            )
+        )
     singles = rank_measures([x for x in rows if x.measure_id != "package"])
     pack = [x for x in rows if x.measure_id == "package"]
     ordered = singles + [replace(p, rank=None) for p in pack]
-    frame = pd.DataFrame([{c: getattr(x, c) for c in RANKING_COLUMNS} for x in ordered],
-                         columns=list(RANKING_COLUMNS))
+    frame = pd.DataFrame(
+        [{c: getattr(x, c) for c in RANKING_COLUMNS} for x in ordered],
+        columns=list(RANKING_COLUMNS),
+    )
     frame["rank"] = frame["rank"].astype("Int64")  # the package's rank is missing (NA)
     return frame, results

@@ -36,16 +36,24 @@ from corridors.scenarios.spec import Behaviour, Disruption, MeasureCatalogue, Sc
 
 logger = logging.getLogger(__name__)
 
-TITR_OBSERVED_T: dict[int, float] = {2021: 586_000.0, 2022: 1_500_000.0, 2023: 2_780_000.0,
-                                     2024: 4_500_000.0}
+TITR_OBSERVED_T: dict[int, float] = {
+    2021: 586_000.0,
+    2022: 1_500_000.0,
+    2023: 2_780_000.0,
+    2024: 4_500_000.0,
+}
 """Observed TITR cargo, tonnes (2023: middle of 2.76-2.8 Mt).
 
 Sources: TITR International Association via Astana Times 2024-03 (2021, 2023);
 Astana Times 2023-05 (2022); 2024: ~4.5 Mt (issue 6; demand-2024.csv).
 """
 
-UTLC_TRANSIT_TEU: dict[int, float] = {2021: 618_000.0, 2022: 410_500.0, 2023: 211_100.0,
-                                      2024: 380_400.0}
+UTLC_TRANSIT_TEU: dict[int, float] = {
+    2021: 618_000.0,
+    2022: 410_500.0,
+    2023: 211_100.0,
+    2024: 380_400.0,
+}
 """China-EU-China transit on the 1520 mm network, TEU (UTLC ERA; index1520 2024-02;
 Upply 2025-01; ``corridor-facts.md`` market totals)."""
 
@@ -89,10 +97,21 @@ class Target:
 def default_targets() -> tuple[Target, ...]:
     """TITR cargo (Middle Corridor, t) and UTLC ERA transit (Northern, China-EU, TEU)."""
     return (
-        Target("TITR cargo", "middle", dict(TITR_OBSERVED_T), "t",
-               source="TITR Association, Astana Times (corridor-facts.md)"),
-        Target("1520 mm transit", "northern", dict(UTLC_TRANSIT_TEU), "TEU",
-               markets=(CHINA_EU_MARKET,), source="UTLC ERA via index1520, Upply"),
+        Target(
+            "TITR cargo",
+            "middle",
+            dict(TITR_OBSERVED_T),
+            "t",
+            source="TITR Association, Astana Times (corridor-facts.md)",
+        ),
+        Target(
+            "1520 mm transit",
+            "northern",
+            dict(UTLC_TRANSIT_TEU),
+            "TEU",
+            markets=(CHINA_EU_MARKET,),
+            source="UTLC ERA via index1520, Upply",
+        ),
     )
 
 
@@ -116,8 +135,7 @@ class Parameter:
 def default_parameters(scenario: Scenario, corridor: str) -> tuple[Parameter, ...]:
     """The constant of ``corridor`` and the logit scale."""
     _ = scenario
-    return (Parameter(f"asc.{corridor}", -50_000.0, 50_000.0),
-            Parameter("scale", 1e-6, 0.1))
+    return (Parameter(f"asc.{corridor}", -50_000.0, 50_000.0), Parameter("scale", 1e-6, 0.1))
 
 
 def history_parameters(scenario: Scenario) -> tuple[Parameter, ...]:
@@ -126,9 +144,11 @@ def history_parameters(scenario: Scenario) -> tuple[Parameter, ...]:
     The Northern surcharges are the scenario's disruptions on the ``northern``
     corridor that add money (the sanctions risk premium from March 2022).
     """
-    out = [Parameter("asc.middle", -30_000.0, 30_000.0),
-           Parameter("asc.northern", -30_000.0, 30_000.0),
-           Parameter("scale", 1e-5, 0.05)]
+    out = [
+        Parameter("asc.middle", -30_000.0, 30_000.0),
+        Parameter("asc.northern", -30_000.0, 30_000.0),
+        Parameter("scale", 1e-5, 0.05),
+    ]
     for d in scenario.disruptions:
         if "northern" in d.corridors and not d.closed:
             out.append(Parameter(f"disruption.{d.id}", 0.0, 30_000.0))
@@ -199,8 +219,10 @@ class CalibrationResult:
     def table(self) -> list[tuple[int, float, float, float]]:
         """Rows ``(year, observed, modelled, error %)`` of the first target."""
         first = self.fit[self.fit["target"] == self.fit["target"].iloc[0]]
-        return [(int(r.year), float(r.observed), float(r.modelled), float(r.error_pct))
-                for r in first.itertuples()]
+        return [
+            (int(r.year), float(r.observed), float(r.modelled), float(r.error_pct))
+            for r in first.itertuples()
+        ]
 
 
 def corridor_tonnes(
@@ -223,8 +245,9 @@ def target_values(cv: pd.DataFrame, target: Target, years: Sequence[int]) -> dic
     return {y: float(totals.get(y, 0.0)) for y in years}
 
 
-def _apply(scenario: Scenario, names: Sequence[str], values: Sequence[float]
-           ) -> tuple[Behaviour, list[Disruption]]:
+def _apply(
+    scenario: Scenario, names: Sequence[str], values: Sequence[float]
+) -> tuple[Behaviour, list[Disruption]]:
     beh = scenario.behaviour
     premia = dict(beh.risk_premium_usd_teu)
     scale = beh.logit_scale_per_usd
@@ -238,15 +261,20 @@ def _apply(scenario: Scenario, names: Sequence[str], values: Sequence[float]
         elif head == "disruption":
             extra[key] = float(v)
         else:
-            raise ValueError(f"unknown parameter {name!r}; use scale, asc.<corridor> "
-                             "or disruption.<id>")
-    disruptions = [d.model_copy(update={"extra_usd_teu": extra[d.id]}) if d.id in extra else d
-                   for d in scenario.disruptions]
+            raise ValueError(
+                f"unknown parameter {name!r}; use scale, asc.<corridor> or disruption.<id>"
+            )
+    disruptions = [
+        d.model_copy(update={"extra_usd_teu": extra[d.id]}) if d.id in extra else d
+        for d in scenario.disruptions
+    ]
     unknown = set(extra) - {d.id for d in scenario.disruptions}
     if unknown:
         raise ValueError(f"no disruption {sorted(unknown)} in scenario {scenario.name!r}")
-    return (beh.model_copy(update={"risk_premium_usd_teu": premia,
-                                   "logit_scale_per_usd": scale}), disruptions)
+    return (
+        beh.model_copy(update={"risk_premium_usd_teu": premia, "logit_scale_per_usd": scale}),
+        disruptions,
+    )
 
 
 def _current(scenario: Scenario, name: str) -> float:
@@ -320,8 +348,10 @@ def calibrate(
     rows = [(t, y) for t in targets for y in sorted(t.observed) if y in covered]
     fitted = [(t, y) for t, y in rows if y in fit_set]
     if not fitted:
-        raise ValueError(f"no observed year to fit is inside the scenario's "
-                         f"{scenario.base_year}-{scenario.horizon}")
+        raise ValueError(
+            f"no observed year to fit is inside the scenario's "
+            f"{scenario.base_year}-{scenario.horizon}"
+        )
     years = sorted({y for _, y in rows})
     runner = ScenarioRunner(network, scenario, catalogue=catalogue)
     names = [p.name for p in params]
@@ -329,12 +359,15 @@ def calibrate(
     unit = 1000.0  # money is searched in thousands of USD so all unknowns are O(1)
 
     def to_x(values: Sequence[float]) -> NDArray[np.float64]:
-        return np.array([math.log(v) if ls else v / unit
-                         for v, ls in zip(values, log_scale, strict=True)])
+        return np.array(
+            [math.log(v) if ls else v / unit for v, ls in zip(values, log_scale, strict=True)]
+        )
 
     def from_x(x: NDArray[np.float64]) -> list[float]:
-        return [float(math.exp(v)) if ls else float(v) * unit
-                for v, ls in zip(x, log_scale, strict=True)]
+        return [
+            float(math.exp(v)) if ls else float(v) * unit
+            for v, ls in zip(x, log_scale, strict=True)
+        ]
 
     lo = to_x([p.low for p in params])
     hi = to_x([p.high for p in params])
@@ -343,8 +376,7 @@ def calibrate(
 
     converged = [True]
 
-    def modelled(values: Sequence[float], *, final: bool = False
-                 ) -> dict[tuple[str, int], float]:
+    def modelled(values: Sequence[float], *, final: bool = False) -> dict[tuple[str, int], float]:
         beh, dis = _apply(scenario, names, values)
         result = runner.run(behaviour=beh, disruptions=dis, warn=final)
         converged[0] = bool(result.info["converged"])
@@ -367,9 +399,16 @@ def calibrate(
     design = [x0, *[lo + (hi - lo) * rng.random(len(params)) for _ in range(12 * len(params))]]
     scored = sorted(((float((residuals(x) ** 2).sum()), i) for i, x in enumerate(design)))
     best = None
-    for _, i in scored[:max(1, starts)]:
-        fit = least_squares(residuals, x0=design[i], bounds=(lo, hi), xtol=1e-12, ftol=1e-12,
-                            gtol=1e-12, max_nfev=400)
+    for _, i in scored[: max(1, starts)]:
+        fit = least_squares(
+            residuals,
+            x0=design[i],
+            bounds=(lo, hi),
+            xtol=1e-12,
+            ftol=1e-12,
+            gtol=1e-12,
+            max_nfev=400,
+        )
         if best is None or fit.cost < best.cost:
             best = fit
     assert best is not None
@@ -379,13 +418,24 @@ def calibrate(
     table = []
     for t, y in rows:
         o, m = t.observed[y], pred[t.name, y]
-        table.append({"target": t.name, "corridor": t.corridor, "unit": t.unit, "year": y,
-                      "observed": o, "modelled": m, "error_pct": 100.0 * (m / o - 1.0),
-                      "in_sample": y in fit_set})
+        table.append(
+            {
+                "target": t.name,
+                "corridor": t.corridor,
+                "unit": t.unit,
+                "year": y,
+                "observed": o,
+                "modelled": m,
+                "error_pct": 100.0 * (m / o - 1.0),
+                "in_sample": y in fit_set,
+            }
+        )
     frame = pd.DataFrame(table)
     ins = frame[frame["in_sample"]]
-    res = np.log(ins["modelled"].clip(lower=1e-9).to_numpy(dtype=float)
-                 / ins["observed"].to_numpy(dtype=float))
+    res = np.log(
+        ins["modelled"].clip(lower=1e-9).to_numpy(dtype=float)
+        / ins["observed"].to_numpy(dtype=float)
+    )
     lobs = np.log(ins["observed"].to_numpy())
     ss_tot = float(((lobs - lobs.mean()) ** 2).sum())
     r2 = 1.0 - float((res**2).sum()) / ss_tot if ss_tot > 0 else math.nan
@@ -396,22 +446,36 @@ def calibrate(
         tot = float(((lo_g - lo_g.mean()) ** 2).sum())
         by_target[str(name)] = 1.0 - float((r_g**2).sum()) / tot if tot > 0 else math.nan
     out = frame[~frame["in_sample"]]
-    hold = np.log(out["modelled"].clip(lower=1e-9).to_numpy(dtype=float)
-                  / out["observed"].to_numpy(dtype=float))
-    at_bound = tuple(n for n, x, a, b in zip(names, best.x, lo, hi, strict=True)
-                     if min(x - a, b - x) <= 1e-3 * (b - a))
+    hold = np.log(
+        out["modelled"].clip(lower=1e-9).to_numpy(dtype=float)
+        / out["observed"].to_numpy(dtype=float)
+    )
+    at_bound = tuple(
+        n
+        for n, x, a, b in zip(names, best.x, lo, hi, strict=True)
+        if min(x - a, b - x) <= 1e-3 * (b - a)
+    )
     beh, dis = _apply(scenario, names, values)
     logger.info("calibrated %s: %s", corridor, fitted_params)
     first = targets[0]
-    predicted_t = {y: pred[first.name, y] * (1.0 if first.unit == "t" else
-                                             scenario.behaviour.tonnes_per_teu)
-                   for y in years if (first.name, y) in pred}
+    predicted_t = {
+        y: pred[first.name, y] * (1.0 if first.unit == "t" else scenario.behaviour.tonnes_per_teu)
+        for y in years
+        if (first.name, y) in pred
+    }
     return CalibrationResult(
-        corridor=first.corridor, parameters=fitted_params,
-        bounds={p.name: (p.low, p.high) for p in params}, at_bound=at_bound, fit=frame,
-        rmse_log=float(np.sqrt((res**2).mean())), r2_log=r2, r2_log_by_target=by_target,
+        corridor=first.corridor,
+        parameters=fitted_params,
+        bounds={p.name: (p.low, p.high) for p in params},
+        at_bound=at_bound,
+        fit=frame,
+        rmse_log=float(np.sqrt((res**2).mean())),
+        r2_log=r2,
+        r2_log_by_target=by_target,
         rmse_log_holdout=float(np.sqrt((hold**2).mean())) if len(hold) else math.nan,
-        success=bool(best.success), converged=converged[0], message=str(best.message),
+        success=bool(best.success),
+        converged=converged[0],
+        message=str(best.message),
         scenario=scenario.model_copy(update={"behaviour": beh, "disruptions": dis}),
         predicted_t=predicted_t,
         observed_t={y: v for y, v in first.observed.items() if y in covered},

@@ -88,8 +88,12 @@ def local_bpr(
     ``capacity`` may be ``inf`` (never congested).
     """
     t0 = np.asarray(t0, dtype=np.float64)
-    ratio = np.divide(volume, capacity, out=np.zeros(np.broadcast(volume, capacity).shape),
-                      where=np.isfinite(capacity) & (capacity > 0))
+    ratio = np.divide(
+        volume,
+        capacity,
+        out=np.zeros(np.broadcast(volume, capacity).shape),
+        where=np.isfinite(capacity) & (capacity > 0),
+    )
     return np.asarray(t0 * (1.0 + alpha * ratio**beta), dtype=np.float64)
 
 
@@ -111,8 +115,9 @@ def resolve_bpr() -> VDF:
     if not callable(fn):
         return local_bpr
 
-    def shared(t0: FloatArray, volume: FloatArray, capacity: FloatArray, *, alpha: float,
-               beta: float) -> FloatArray:
+    def shared(
+        t0: FloatArray, volume: FloatArray, capacity: FloatArray, *, alpha: float, beta: float
+    ) -> FloatArray:
         try:
             out = fn(t0, volume, capacity, alpha=alpha, beta=beta)
         except TypeError:  # a different signature: keep our own
@@ -150,8 +155,9 @@ class SharedElements:
 
     def flows(self, demand: FloatArray, shares: FloatArray) -> FloatArray:
         """Volume through each element, TEU a year."""
-        return np.asarray(np.einsum("emc,m,mc->e", self.incidence, demand, shares),
-                          dtype=np.float64)
+        return np.asarray(
+            np.einsum("emc,m,mc->e", self.incidence, demand, shares), dtype=np.float64
+        )
 
 
 @dataclass(frozen=True)
@@ -258,11 +264,17 @@ def equilibrium_shares(
         if elements is not None:
             ev = elements.flows(demand, shares)
             delay = fn(elements.hours, ev, elements.capacity, alpha=alpha, beta=beta) - (
-                elements.hours)
+                elements.hours
+            )
             congested = safe_hours + np.einsum("emc,e->mc", elements.incidence, delay)
         else:
-            congested = fn(safe_hours, np.broadcast_to(flows, safe_hours.shape),
-                           np.broadcast_to(capacity, safe_hours.shape), alpha=alpha, beta=beta)
+            congested = fn(
+                safe_hours,
+                np.broadcast_to(flows, safe_hours.shape),
+                np.broadcast_to(capacity, safe_hours.shape),
+                alpha=alpha,
+                beta=beta,
+            )
         cost = np.where(finite, base_cost + value_of_time * (congested - safe_hours), np.inf)
         return cost, np.where(finite, congested, np.inf), flows
 

@@ -134,8 +134,15 @@ def compose_with_lines(text: str, *, file: str) -> tuple[Any, SourceMap]:
                     key = str(key)
                 sub = (*path, key)
                 if key in out:
-                    problems.append(Problem(file, key_node.start_mark.line + 1,
-                                            format_path(sub), None, "key written twice"))
+                    problems.append(
+                        Problem(
+                            file,
+                            key_node.start_mark.line + 1,
+                            format_path(sub),
+                            None,
+                            "key written twice",
+                        )
+                    )
                 smap.lines[sub] = key_node.start_mark.line + 1
                 out[key] = walk(value_node, sub)
             return out
@@ -221,14 +228,13 @@ def validation_problems(
             msg = "a value is required"
         elif msg.startswith("Value error, "):
             msg = msg.removeprefix("Value error, ")
-        problems.append(Problem(smap.file, smap.line(loc), format_path(loc) or None,
-                                shown, msg, hint))
+        problems.append(
+            Problem(smap.file, smap.line(loc), format_path(loc) or None, shown, msg, hint)
+        )
     return problems
 
 
-def parse_model(
-    text: str, model: type[M], *, file: str
-) -> tuple[M, SourceMap]:
+def parse_model(text: str, model: type[M], *, file: str) -> tuple[M, SourceMap]:
     """Parse YAML ``text`` into ``model``; raise every problem with its line.
 
     Raises
@@ -285,27 +291,50 @@ def check_change_values(
                 line = smap.line(path)
                 fld = fields.get(name)
                 if fld is None:
-                    problems.append(Problem(
-                        smap.file, line, where, name,
-                        f"{table.filename} has no numeric column {name!r}",
-                        did_you_mean(name, fields),
-                    ))
+                    problems.append(
+                        Problem(
+                            smap.file,
+                            line,
+                            where,
+                            name,
+                            f"{table.filename} has no numeric column {name!r}",
+                            did_you_mean(name, fields),
+                        )
+                    )
                     continue
                 if op == "scale" and value < 0:
-                    problems.append(Problem(smap.file, line, where, str(value),
-                                            "a scale factor must not be negative"))
+                    problems.append(
+                        Problem(
+                            smap.file,
+                            line,
+                            where,
+                            str(value),
+                            "a scale factor must not be negative",
+                        )
+                    )
                 if op != "set":
                     continue
                 low = fld.minimum
                 below = low is not None and (
-                    value < low or (fld.exclusive_minimum and value <= low))
+                    value < low or (fld.exclusive_minimum and value <= low)
+                )
                 if below and low is not None:
                     cmp = ">" if fld.exclusive_minimum else ">="
-                    problems.append(Problem(smap.file, line, where, str(value),
-                                            f"{name} must be {cmp} {low:g} ({fld.unit})"))
+                    problems.append(
+                        Problem(
+                            smap.file,
+                            line,
+                            where,
+                            str(value),
+                            f"{name} must be {cmp} {low:g} ({fld.unit})",
+                        )
+                    )
                 if fld.maximum is not None and value > fld.maximum:
-                    problems.append(Problem(smap.file, line, where, str(value),
-                                            f"{name} must be <= {fld.maximum:g}"))
+                    problems.append(
+                        Problem(
+                            smap.file, line, where, str(value), f"{name} must be <= {fld.maximum:g}"
+                        )
+                    )
     return problems
 
 
@@ -337,8 +366,16 @@ def _check_names(
     out = []
     for path, value in values:
         if value not in known:
-            out.append(Problem(smap.file, smap.line(path), format_path(path), value,
-                               f"unknown {what}", did_you_mean(value, known)))
+            out.append(
+                Problem(
+                    smap.file,
+                    smap.line(path),
+                    format_path(path),
+                    value,
+                    f"unknown {what}",
+                    did_you_mean(value, known),
+                )
+            )
     return out
 
 
@@ -346,10 +383,16 @@ def _check_place(path: PathKey, value: str, names: NetworkNames, smap: SourceMap
     try:
         names.place(value)
     except UnknownPlaceError as exc:
-        hint = ("did you mean " + " or ".join(repr(s) for s in exc.suggestions) + "?"
-                if exc.suggestions else None)
-        return [Problem(smap.file, smap.line(path), format_path(path), value,
-                        "unknown node (place)", hint)]
+        hint = (
+            "did you mean " + " or ".join(repr(s) for s in exc.suggestions) + "?"
+            if exc.suggestions
+            else None
+        )
+        return [
+            Problem(
+                smap.file, smap.line(path), format_path(path), value, "unknown node (place)", hint
+            )
+        ]
     return []
 
 
@@ -369,30 +412,41 @@ def check_measure_references(
             for k, n in enumerate(ch.nodes):
                 problems += _check_place((*cp, "nodes", k), n, names, smap)
             links = ([((*cp, "link"), ch.link)] if ch.link is not None else []) + [
-                ((*cp, "links", k), lk) for k, lk in enumerate(ch.links)]
+                ((*cp, "links", k), lk) for k, lk in enumerate(ch.links)
+            ]
             problems += _check_names(links, links_known, "link", smap)
             if ch.corridor is not None:
-                problems += _check_names([((*cp, "corridor"), ch.corridor)],
-                                         names.corridor_ids, "corridor", smap)
+                problems += _check_names(
+                    [((*cp, "corridor"), ch.corridor)], names.corridor_ids, "corridor", smap
+                )
             if ch.country is not None:
-                problems += _check_names([((*cp, "country"), ch.country)],
-                                         names.countries, "country (no node lies in it)", smap)
-        problems += _check_names([((*base, "open_links", k), lk)
-                                  for k, lk in enumerate(m.open_links)],
-                                 names.link_ids, "link", smap)
+                problems += _check_names(
+                    [((*cp, "country"), ch.country)],
+                    names.countries,
+                    "country (no node lies in it)",
+                    smap,
+                )
+        problems += _check_names(
+            [((*base, "open_links", k), lk) for k, lk in enumerate(m.open_links)],
+            names.link_ids,
+            "link",
+            smap,
+        )
         for k, nl in enumerate(m.new_links):
             lp: PathKey = (*base, "new_links", k)
             problems += _check_place((*lp, "from_node_id"), nl.from_node_id, names, smap)
             problems += _check_place((*lp, "to_node_id"), nl.to_node_id, names, smap)
             problems += _check_names(
                 [((*lp, "corridors", q), c) for q, c in enumerate(nl.corridors)],
-                names.corridor_ids, "corridor", smap)
+                names.corridor_ids,
+                "corridor",
+                smap,
+            )
     return problems
 
 
 def check_scenario_references(
-    scenario: Scenario, names: NetworkNames, smap: SourceMap,
-    *, catalogue: MeasureCatalogue | None
+    scenario: Scenario, names: NetworkNames, smap: SourceMap, *, catalogue: MeasureCatalogue | None
 ) -> list[Problem]:
     """Check every node, link, corridor and measure a scenario names exists."""
     problems: list[Problem] = []
@@ -400,31 +454,47 @@ def check_scenario_references(
         mp: PathKey = ("demand", "markets", i)
         problems += _check_place((*mp, "origin"), mk.origin, names, smap)
         problems += _check_place((*mp, "destination"), mk.destination, names, smap)
-        problems += _check_names([((*mp, "corridors", k), c)
-                                  for k, c in enumerate(mk.corridors or [])],
-                                 names.corridor_ids, "corridor", smap)
-    known_measures = frozenset((catalogue.ids if catalogue else ())
-                               + tuple(m.id for m in scenario.new_measures))
-    problems += _check_names([(("measures", k), m) for k, m in enumerate(scenario.measures)],
-                             known_measures, "measure", smap)
-    problems += check_measure_references(scenario.new_measures, names, smap,
-                                         prefix=("new_measures",))
+        problems += _check_names(
+            [((*mp, "corridors", k), c) for k, c in enumerate(mk.corridors or [])],
+            names.corridor_ids,
+            "corridor",
+            smap,
+        )
+    known_measures = frozenset(
+        (catalogue.ids if catalogue else ()) + tuple(m.id for m in scenario.new_measures)
+    )
+    problems += _check_names(
+        [(("measures", k), m) for k, m in enumerate(scenario.measures)],
+        known_measures,
+        "measure",
+        smap,
+    )
+    problems += check_measure_references(
+        scenario.new_measures, names, smap, prefix=("new_measures",)
+    )
     for i, d in enumerate(scenario.disruptions):
         dp: PathKey = ("disruptions", i)
-        problems += _check_names([((*dp, "corridors", k), c) for k, c in enumerate(d.corridors)],
-                                 names.corridor_ids, "corridor", smap)
-        problems += _check_names([((*dp, "links", k), c) for k, c in enumerate(d.links)],
-                                 names.link_ids, "link", smap)
+        problems += _check_names(
+            [((*dp, "corridors", k), c) for k, c in enumerate(d.corridors)],
+            names.corridor_ids,
+            "corridor",
+            smap,
+        )
+        problems += _check_names(
+            [((*dp, "links", k), c) for k, c in enumerate(d.links)], names.link_ids, "link", smap
+        )
         for k, n in enumerate(d.nodes):
             problems += _check_place((*dp, "nodes", k), n, names, smap)
     beh = scenario.behaviour
     for key in ("risk_premium_usd_teu", "reliability_buffer_h"):
         mapping: Mapping[str, float] = getattr(beh, key)
-        problems += _check_names([(("behaviour", key, c), c) for c in mapping],
-                                 names.corridor_ids, "corridor", smap)
+        problems += _check_names(
+            [(("behaviour", key, c), c) for c in mapping], names.corridor_ids, "corridor", smap
+        )
     if scenario.target_corridor not in names.corridor_ids:
-        problems += _check_names([(("target_corridor",), scenario.target_corridor)],
-                                 names.corridor_ids, "corridor", smap)
+        problems += _check_names(
+            [(("target_corridor",), scenario.target_corridor)], names.corridor_ids, "corridor", smap
+        )
     return problems
 
 
@@ -457,7 +527,10 @@ def read_measures(path: str | Path, *, names: NetworkNames | None = None) -> Mea
 
 
 def read_scenario_text(
-    text: str, *, file: str, names: NetworkNames | None = None,
+    text: str,
+    *,
+    file: str,
+    names: NetworkNames | None = None,
     catalogue: MeasureCatalogue | None = None,
 ) -> tuple[Scenario, SourceMap]:
     """Parse and check a scenario given as text (see :func:`read_scenario`)."""
@@ -468,15 +541,18 @@ def read_scenario_text(
         problems += check_scenario_references(scenario, names, smap, catalogue=catalogue)
     elif catalogue is not None:
         known = frozenset(catalogue.ids + tuple(m.id for m in scenario.new_measures))
-        problems += _check_names([(("measures", k), m) for k, m in enumerate(scenario.measures)],
-                                 known, "measure", smap)
+        problems += _check_names(
+            [(("measures", k), m) for k, m in enumerate(scenario.measures)], known, "measure", smap
+        )
     if problems:
         raise ScenarioError(problems, what=file)
     return scenario, smap
 
 
 def read_scenario(
-    path: str | Path, *, names: NetworkNames | None = None,
+    path: str | Path,
+    *,
+    names: NetworkNames | None = None,
     catalogue: MeasureCatalogue | None = None,
 ) -> LoadedScenario:
     """Read a scenario file and check it (against a network when ``names`` is given).
@@ -510,9 +586,11 @@ def dump_scenario(scenario: Scenario) -> str:
 def network_names(network: Network) -> NetworkNames:
     """The identifiers of a network that scenarios may name."""
     return NetworkNames(
-        node_ids=frozenset(network.node_index), link_ids=frozenset(network.link_index),
+        node_ids=frozenset(network.node_index),
+        link_ids=frozenset(network.link_index),
         corridor_ids=frozenset(network.corridor_ids),
-        countries=frozenset(str(c) for c in network.nodes["country"]), place=network.place,
+        countries=frozenset(str(c) for c in network.nodes["country"]),
+        place=network.place,
     )
 
 
@@ -536,9 +614,19 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     if str(name_or_path) in shipped:
         return shipped[str(name_or_path)]
     hint = did_you_mean(str(name_or_path), shipped)
-    raise ScenarioError([Problem(str(name_or_path), None, None, None,
-                                 "no such scenario file or shipped scenario",
-                                 hint or "shipped: " + ", ".join(shipped))], what="scenario")
+    raise ScenarioError(
+        [
+            Problem(
+                str(name_or_path),
+                None,
+                None,
+                None,
+                "no such scenario file or shipped scenario",
+                hint or "shipped: " + ", ".join(shipped),
+            )
+        ],
+        what="scenario",
+    )
 
 
 @dataclass(frozen=True)
@@ -569,8 +657,11 @@ class ScenarioInputs:
 
 
 def load_inputs(
-    scenario_path: str | Path, *, network_path: str | Path | None = None,
-    measures_path: str | Path | None = None, network: Network | None = None,
+    scenario_path: str | Path,
+    *,
+    network_path: str | Path | None = None,
+    measures_path: str | Path | None = None,
+    network: Network | None = None,
 ) -> ScenarioInputs:
     """Read a scenario, its network and its measures catalogue, and check them together.
 
@@ -610,8 +701,19 @@ def load_inputs(
     if cat_path is not None and cat_path.exists():
         catalogue = read_measures(cat_path, names=names)
     elif cat_path is not None and (measures_path is not None or scenario.measures_file):
-        raise ScenarioError([Problem(str(path), smap.line(("measures_file",)), "measures_file",
-                                     str(cat_path), "no such measures file")], what=str(path))
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    smap.line(("measures_file",)),
+                    "measures_file",
+                    str(cat_path),
+                    "no such measures file",
+                )
+            ],
+            what=str(path),
+        )
     read_scenario_text(text, file=str(path), names=names, catalogue=catalogue)
-    return ScenarioInputs(LoadedScenario(scenario, text, path, smap), network, str(net_dir),
-                          catalogue)
+    return ScenarioInputs(
+        LoadedScenario(scenario, text, path, smap), network, str(net_dir), catalogue
+    )

@@ -77,8 +77,11 @@ def resolve_measures(
         pool.update({m.id: m for m in catalogue.measures})
     pool.update({m.id: m for m in scenario.new_measures})
     wanted = list(scenario.measures if ids is None else ids)
-    problems = [Problem(scenario.name, None, "measures", mid, "unknown measure",
-                        did_you_mean(mid, pool)) for mid in wanted if mid not in pool]
+    problems = [
+        Problem(scenario.name, None, "measures", mid, "unknown measure", did_you_mean(mid, pool))
+        for mid in wanted
+        if mid not in pool
+    ]
     if problems:
         raise ScenarioError(problems, what=f"scenario {scenario.name!r}")
     return [pool[mid] for mid in wanted]
@@ -105,8 +108,10 @@ def _select(frame: pd.DataFrame, change: Change, network: Network) -> np.ndarray
         mask &= np.array([change.corridor in tags for tags in frame["corridors"]], dtype=bool)
     if change.country is not None:
         country = dict(zip(network.nodes["node_id"], network.nodes["country"], strict=True))
-        touch = [country.get(a) == change.country or country.get(b) == change.country
-                 for a, b in zip(frame["from_node_id"], frame["to_node_id"], strict=True)]
+        touch = [
+            country.get(a) == change.country or country.get(b) == change.country
+            for a, b in zip(frame["from_node_id"], frame["to_node_id"], strict=True)
+        ]
         mask &= np.array(touch, dtype=bool)
     return mask
 
@@ -143,21 +148,42 @@ def add_links(network: Network, new_links: Sequence[NewLink]) -> Network:
     if not new_links:
         return network
     nodes = network.nodes
-    xy = {nid: (float(x), float(y)) for nid, x, y in
-          zip(nodes["node_id"], nodes["x_coord"], nodes["y_coord"], strict=True)}
+    xy = {
+        nid: (float(x), float(y))
+        for nid, x, y in zip(nodes["node_id"], nodes["x_coord"], nodes["y_coord"], strict=True)
+    }
     rows = []
     for nl in new_links:
         a, b = network.place(nl.from_node_id), network.place(nl.to_node_id)
         data = nl.model_dump()
-        data.update(from_node_id=a, to_node_id=b, corridors=tuple(nl.corridors),
-                    directed=False, sea_avoid=(), status="operating", open_year=math.nan,
-                    geometry="")
-        for key in ("length", "free_speed", "time_h", "gauge_mm", "tracks", "trains_per_day",
-                    "capacity_teu_yr", "capacity_t_yr", "sailings_per_week"):
+        data.update(
+            from_node_id=a,
+            to_node_id=b,
+            corridors=tuple(nl.corridors),
+            directed=False,
+            sea_avoid=(),
+            status="operating",
+            open_year=math.nan,
+            geometry="",
+        )
+        for key in (
+            "length",
+            "free_speed",
+            "time_h",
+            "gauge_mm",
+            "tracks",
+            "trains_per_day",
+            "capacity_teu_yr",
+            "capacity_t_yr",
+            "sailings_per_week",
+        ):
             if data[key] is None:
                 data[key] = math.nan
-        km = data["length"] if not math.isnan(data["length"]) else 1.2 * great_circle_km(
-            xy[a][0], xy[a][1], xy[b][0], xy[b][1])
+        km = (
+            data["length"]
+            if not math.isnan(data["length"])
+            else 1.2 * great_circle_km(xy[a][0], xy[a][1], xy[b][0], xy[b][1])
+        )
         data.update(km=km, passages=(), coords=[xy[a], xy[b]])
         rows.append(data)
     extra = pd.DataFrame(rows)
@@ -244,10 +270,14 @@ its volume-delay function still bites)."""
 
 def _capacities(network: Network, tonnes_per_teu: float) -> tuple[np.ndarray, np.ndarray]:
     links, nodes = network.links, network.nodes
-    link_cap = np.fmax(links["capacity_teu_yr"].to_numpy(dtype=float),
-                       links["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu)
-    node_cap = np.fmax(nodes["capacity_teu_yr"].to_numpy(dtype=float),
-                       nodes["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu)
+    link_cap = np.fmax(
+        links["capacity_teu_yr"].to_numpy(dtype=float),
+        links["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu,
+    )
+    node_cap = np.fmax(
+        nodes["capacity_teu_yr"].to_numpy(dtype=float),
+        nodes["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu,
+    )
     return link_cap, node_cap
 
 
@@ -293,7 +323,10 @@ def water_groups(network: Network, *, tonnes_per_teu: float) -> dict[str, tuple[
 
 
 def route_elements(
-    route: Route, network: Network, *, tonnes_per_teu: float,
+    route: Route,
+    network: Network,
+    *,
+    tonnes_per_teu: float,
     groups: Mapping[str, tuple[str, float]] | None = None,
 ) -> tuple[tuple[str, float, float], ...]:
     """Capacitated elements a route uses: ``(key, capacity TEU a year, free hours)``.
@@ -337,10 +370,14 @@ def _bottleneck(route: Route, network: Network, tonnes_per_teu: float) -> float:
     water, e.g. Aktau-Alat, Kuryk-Alat and the feeders into Alat).
     """
     links, nodes = network.links, network.nodes
-    link_cap = np.fmax(links["capacity_teu_yr"].to_numpy(dtype=float),
-                       links["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu)
-    node_cap = np.fmax(nodes["capacity_teu_yr"].to_numpy(dtype=float),
-                       nodes["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu)
+    link_cap = np.fmax(
+        links["capacity_teu_yr"].to_numpy(dtype=float),
+        links["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu,
+    )
+    node_cap = np.fmax(
+        nodes["capacity_teu_yr"].to_numpy(dtype=float),
+        nodes["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu,
+    )
     water = links["mode"].isin(("ferry", "sea")).to_numpy()
     ends_a = links["from_node_id"].to_numpy()
     ends_b = links["to_node_id"].to_numpy()
@@ -371,8 +408,9 @@ def _market_volume(scenario: Scenario, market_index: int, year: int) -> float:
     return v
 
 
-def _weighted_percentiles(values: np.ndarray, weights: np.ndarray,
-                          qs: Sequence[float]) -> list[float]:
+def _weighted_percentiles(
+    values: np.ndarray, weights: np.ndarray, qs: Sequence[float]
+) -> list[float]:
     keep = weights > 0
     if not keep.any():
         return [math.nan] * len(qs)
@@ -384,9 +422,14 @@ def _weighted_percentiles(values: np.ndarray, weights: np.ndarray,
 
 
 def _shared_elements(
-    e_index: Mapping[str, int], e_cap: Sequence[float], e_hours: Sequence[float],
-    e_use: Sequence[tuple[int, int, int]], shape: tuple[int, int], *,
-    slows: Sequence[Disruption], per_market: Sequence[Sequence[_Alt]],
+    e_index: Mapping[str, int],
+    e_cap: Sequence[float],
+    e_hours: Sequence[float],
+    e_use: Sequence[tuple[int, int, int]],
+    shape: tuple[int, int],
+    *,
+    slows: Sequence[Disruption],
+    per_market: Sequence[Sequence[_Alt]],
     c_index: Mapping[str, int],
 ) -> SharedElements:
     """Incidence, capacity and free time of the elements of a year segment.
@@ -442,15 +485,20 @@ class ScenarioRunner:
     """
 
     def __init__(
-        self, network: Network, scenario: Scenario, *, catalogue: MeasureCatalogue | None = None,
-        measure_ids: Sequence[str] | None = None, reliability: Mapping[str, float] | None = None,
+        self,
+        network: Network,
+        scenario: Scenario,
+        *,
+        catalogue: MeasureCatalogue | None = None,
+        measure_ids: Sequence[str] | None = None,
+        reliability: Mapping[str, float] | None = None,
     ) -> None:
         self.network = network
         self.scenario = scenario
         self.catalogue = catalogue
         self.measures = resolve_measures(scenario, catalogue, ids=measure_ids)
         owned: set[str] = set()
-        for m in (catalogue.measures if catalogue else []):
+        for m in catalogue.measures if catalogue else []:
             owned.update(m.open_links)
         for m in scenario.new_measures:
             owned.update(m.open_links)
@@ -462,8 +510,11 @@ class ScenarioRunner:
 
             simulated = simulated_buffers(network, scenario)
         self._reliability = simulated | dict(reliability or {})
-        self.params = CostParameters(unit="TEU", value_of_time_usd_h=beh.value_of_time_usd_teu_h,
-                                     tonnes_per_teu=beh.tonnes_per_teu)
+        self.params = CostParameters(
+            unit="TEU",
+            value_of_time_usd_h=beh.value_of_time_usd_teu_h,
+            tonnes_per_teu=beh.tonnes_per_teu,
+        )
         self._nets: dict[tuple[object, ...], Network] = {}
         self._alts: dict[tuple[object, ...], list[_Alt]] = {}
         self._graphs: dict[int, ExpandedGraph] = {}
@@ -492,15 +543,25 @@ class ScenarioRunner:
         net = add_links(net, new_links)
         return apply_changes(net, [*changes, *self.scenario.adjustments])
 
-    def _network(self, year: int, in_force: tuple[str, ...],
-                 closures: tuple[Disruption, ...]) -> Network:
-        opens = tuple(sorted(
-            [*self.network.links.loc[
-                (self.network.links["status"] == "planned").to_numpy()
-                & (self.network.links["open_year"].to_numpy(dtype=float) <= year), "link_id"],
-             *self.network.nodes.loc[
-                (self.network.nodes["status"] == "planned").to_numpy()
-                & (self.network.nodes["open_year"].to_numpy(dtype=float) <= year), "node_id"]]))
+    def _network(
+        self, year: int, in_force: tuple[str, ...], closures: tuple[Disruption, ...]
+    ) -> Network:
+        opens = tuple(
+            sorted(
+                [
+                    *self.network.links.loc[
+                        (self.network.links["status"] == "planned").to_numpy()
+                        & (self.network.links["open_year"].to_numpy(dtype=float) <= year),
+                        "link_id",
+                    ],
+                    *self.network.nodes.loc[
+                        (self.network.nodes["status"] == "planned").to_numpy()
+                        & (self.network.nodes["open_year"].to_numpy(dtype=float) <= year),
+                        "node_id",
+                    ],
+                ]
+            )
+        )
         key = (opens, in_force, tuple(d.id for d in closures))
         if key not in self._nets:
             net = self._base_network(year, in_force)
@@ -509,14 +570,20 @@ class ScenarioRunner:
                     passages=sorted({p for d in closures for p in d.passages}),
                     links=sorted({x for d in closures for x in d.links} & set(net.link_index)),
                     nodes=sorted({net.place(x) for d in closures for x in d.nodes}),
-                    corridors=sorted({c for d in closures for c in d.corridors}
-                                     & set(net.corridor_ids)),
+                    corridors=sorted(
+                        {c for d in closures for c in d.corridors} & set(net.corridor_ids)
+                    ),
                 )
             self._nets[key] = net
         return self._nets[key]
 
-    def _alternatives(self, year: int, in_force: tuple[str, ...],
-                      closures: tuple[Disruption, ...], market_index: int) -> list[_Alt]:
+    def _alternatives(
+        self,
+        year: int,
+        in_force: tuple[str, ...],
+        closures: tuple[Disruption, ...],
+        market_index: int,
+    ) -> list[_Alt]:
         net = self._network(year, in_force, closures)
         key = (id(net), market_index)
         if key in self._alts:
@@ -527,9 +594,14 @@ class ScenarioRunner:
             graph = build_graph(net, self.params)
             self._graphs[id(net)] = graph
         try:
-            routes = compare(net, m.origin, m.destination, params=self.params,
-                             corridors=tuple(m.corridors) if m.corridors else None,
-                             graph=graph)
+            routes = compare(
+                net,
+                m.origin,
+                m.destination,
+                params=self.params,
+                corridors=tuple(m.corridors) if m.corridors else None,
+                graph=graph,
+            )
         except UnreachableError:
             logger.warning("market %s has no route in %d", m.id, year)
             routes = []
@@ -542,17 +614,28 @@ class ScenarioRunner:
         for r in routes:
             elems = route_elements(r, net, tonnes_per_teu=tpt, groups=groups)
             keys = {k for k, _, _ in elems}
-            by_link = tuple((lid, key) for lid in r.link_ids
-                            for key in (groups.get(lid, (f"link:{lid}", 0.0))[0],)
-                            if key in keys)
-            alts.append(_Alt(r.corridor, r.usd, r.hours, _bottleneck(r, net, tpt), r.link_ids,
-                             elems, by_link))
+            by_link = tuple(
+                (lid, key)
+                for lid in r.link_ids
+                for key in (groups.get(lid, (f"link:{lid}", 0.0))[0],)
+                if key in keys
+            )
+            alts.append(
+                _Alt(
+                    r.corridor, r.usd, r.hours, _bottleneck(r, net, tpt), r.link_ids, elems, by_link
+                )
+            )
         self._alts[key] = alts
         return alts
 
-    def run(self, *, progress: Progress | None = None, behaviour: Behaviour | None = None,
-            disruptions: Sequence[Disruption] | None = None,
-            warn: bool = True) -> ScenarioResult:
+    def run(
+        self,
+        *,
+        progress: Progress | None = None,
+        behaviour: Behaviour | None = None,
+        disruptions: Sequence[Disruption] | None = None,
+        warn: bool = True,
+    ) -> ScenarioResult:
         """Run every year of the scenario and return its tables.
 
         Parameters
@@ -571,8 +654,10 @@ class ScenarioRunner:
         """
         sc = self.scenario
         beh = behaviour or sc.behaviour
-        if (beh.value_of_time_usd_teu_h != sc.behaviour.value_of_time_usd_teu_h
-                or beh.tonnes_per_teu != sc.behaviour.tonnes_per_teu):
+        if (
+            beh.value_of_time_usd_teu_h != sc.behaviour.value_of_time_usd_teu_h
+            or beh.tonnes_per_teu != sc.behaviour.tonnes_per_teu
+        ):
             raise ValueError("a behaviour override must keep the value of time and tonnes/TEU")
         buffers = dict(beh.reliability_buffer_h) | self._reliability
         premia = beh.risk_premium_usd_teu
@@ -595,11 +680,13 @@ class ScenarioRunner:
             tt_items: list[tuple[str, float, float]] = []
             ls_acc = np.zeros(n_markets)
             for fraction, active in year_segments(
-                    sc.disruptions if disruptions is None else disruptions, year):
+                sc.disruptions if disruptions is None else disruptions, year
+            ):
                 closures = tuple(d for d in active if d.closed)
                 slows = tuple(d for d in active if not d.closed)
-                per_market = [self._alternatives(year, in_force, closures, i)
-                              for i in range(n_markets)]
+                per_market = [
+                    self._alternatives(year, in_force, closures, i) for i in range(n_markets)
+                ]
                 corridors = sorted({a.corridor for alts in per_market for a in alts})
                 c_index = {c: j for j, c in enumerate(corridors)}
                 shape = (n_markets, len(corridors))
@@ -616,7 +703,7 @@ class ScenarioRunner:
                         j = c_index[a.corridor]
                         h, u, k = a.hours, a.usd, a.capacity
                         for d in slows:
-                            if (a.corridor in d.corridors or set(d.links) & set(a.link_ids)):
+                            if a.corridor in d.corridors or set(d.links) & set(a.link_ids):
                                 h = h * d.time_factor + d.extra_hours
                                 u = u + d.extra_usd_teu
                                 k = k * d.capacity_factor
@@ -629,20 +716,37 @@ class ScenarioRunner:
                                 e_cap.append(ecap)
                                 e_hours.append(eh)
                             e_use.append((e, i, j))
-                elements = _shared_elements(e_index, e_cap, e_hours, e_use, shape,
-                                            slows=slows, per_market=per_market,
-                                            c_index=c_index)
+                elements = _shared_elements(
+                    e_index,
+                    e_cap,
+                    e_hours,
+                    e_use,
+                    shape,
+                    slows=slows,
+                    per_market=per_market,
+                    c_index=c_index,
+                )
                 buffer = np.array([buffers.get(c, 0.0) for c in corridors])
                 premium = np.array([premia.get(c, 0.0) for c in corridors])
                 base = usd + vot * (hours + buffer) + premium
                 if not corridors:
                     continue
                 eq = equilibrium_shares(
-                    base, hours, demand, cap, scale=beh.logit_scale_per_usd, value_of_time=vot,
-                    alpha=beh.vdf.alpha, beta=beh.vdf.beta,
+                    base,
+                    hours,
+                    demand,
+                    cap,
+                    scale=beh.logit_scale_per_usd,
+                    value_of_time=vot,
+                    alpha=beh.vdf.alpha,
+                    beta=beh.vdf.beta,
                     max_iterations=beh.equilibrium.max_iterations,
-                    tolerance=beh.equilibrium.tolerance, method=beh.equilibrium.method,
-                    vdf=self._vdf, elements=elements, warn=warn)
+                    tolerance=beh.equilibrium.tolerance,
+                    method=beh.equilibrium.method,
+                    vdf=self._vdf,
+                    elements=elements,
+                    warn=warn,
+                )
                 max_iter = max(max_iter, eq.iterations)
                 max_gap = max(max_gap, eq.gap)
                 all_converged &= eq.converged
@@ -653,28 +757,46 @@ class ScenarioRunner:
                     v = fraction * demand[i] * eq.shares[i, j]
                     vol[i, c] = vol.get((i, c), 0.0) + v
                     row = acc.setdefault((i, c), np.zeros(4))
-                    row += fraction * np.array([eq.cost[i, j] * eq.shares[i, j],
-                                                eq.hours[i, j] * eq.shares[i, j],
-                                                usd[i, j] * eq.shares[i, j], eq.shares[i, j]])
+                    row += fraction * np.array(
+                        [
+                            eq.cost[i, j] * eq.shares[i, j],
+                            eq.hours[i, j] * eq.shares[i, j],
+                            usd[i, j] * eq.shares[i, j],
+                            eq.shares[i, j],
+                        ]
+                    )
                     for lid in lids:
                         links_acc[lid] = links_acc.get(lid, 0.0) + v
                     tt_items.append((c, float(eq.hours[i, j]), v))
             for (i, c), v in sorted(vol.items()):
                 m = sc.demand.markets[i]
                 cost_w, hours_w, usd_w, w = acc[i, c]
-                cv_rows.append({
-                    "year": year, "market": m.id, "corridor": c, "volume_teu": v,
-                    "volume_t": v * beh.tonnes_per_teu,
-                    "share": v / demand[i] if demand[i] > 0 else 0.0,
-                    "cost_usd_teu": cost_w / w if w > 0 else math.nan,
-                    "hours": hours_w / w if w > 0 else math.nan,
-                    "usd_teu": usd_w / w if w > 0 else math.nan,
-                })
+                cv_rows.append(
+                    {
+                        "year": year,
+                        "market": m.id,
+                        "corridor": c,
+                        "volume_teu": v,
+                        "volume_t": v * beh.tonnes_per_teu,
+                        "share": v / demand[i] if demand[i] > 0 else 0.0,
+                        "cost_usd_teu": cost_w / w if w > 0 else math.nan,
+                        "hours": hours_w / w if w > 0 else math.nan,
+                        "usd_teu": usd_w / w if w > 0 else math.nan,
+                    }
+                )
             for i, m in enumerate(sc.demand.markets):
-                mk_rows.append({"year": year, "market": m.id, "volume_teu": float(demand[i]),
-                                "logsum_usd_teu": float(ls_acc[i])})
-            lf_rows.extend({"year": year, "link_id": lid, "volume_teu": v}
-                           for lid, v in sorted(links_acc.items()))
+                mk_rows.append(
+                    {
+                        "year": year,
+                        "market": m.id,
+                        "volume_teu": float(demand[i]),
+                        "logsum_usd_teu": float(ls_acc[i]),
+                    }
+                )
+            lf_rows.extend(
+                {"year": year, "link_id": lid, "volume_teu": v}
+                for lid, v in sorted(links_acc.items())
+            )
             if tt_items:
                 names = np.array([t[0] for t in tt_items])
                 hv = np.array([t[1] for t in tt_items])
@@ -684,30 +806,48 @@ class ScenarioRunner:
                     p50, p90, p95 = _weighted_percentiles(hv[sel], wv[sel], (0.5, 0.9, 0.95))
                     total = wv[sel].sum()
                     mean = float((hv[sel] * wv[sel]).sum() / total) if total > 0 else math.nan
-                    tt_rows.append({"year": year, "corridor": c, "p50_h": p50, "p90_h": p90,
-                                    "p95_h": p95, "mean_h": mean})
+                    tt_rows.append(
+                        {
+                            "year": year,
+                            "corridor": c,
+                            "p50_h": p50,
+                            "p90_h": p90,
+                            "p95_h": p95,
+                            "mean_h": mean,
+                        }
+                    )
             if progress is not None:
                 progress(done + 1, len(years))
         info: dict[str, float | int | bool | str] = {
-            "max_iterations": max_iter, "max_gap": max_gap, "converged": all_converged,
+            "max_iterations": max_iter,
+            "max_gap": max_gap,
+            "converged": all_converged,
             "measures": ",".join(m.id for m in self.measures),
         }
         return ScenarioResult(
             corridor_volumes=pd.DataFrame(cv_rows, columns=list(CORRIDOR_VOLUME_COLUMNS))
-            if cv_rows else empty(CORRIDOR_VOLUME_COLUMNS),
+            if cv_rows
+            else empty(CORRIDOR_VOLUME_COLUMNS),
             link_flows=pd.DataFrame(lf_rows, columns=list(LINK_FLOW_COLUMNS))
-            if lf_rows else empty(LINK_FLOW_COLUMNS),
+            if lf_rows
+            else empty(LINK_FLOW_COLUMNS),
             transit_times=pd.DataFrame(tt_rows, columns=list(TRANSIT_TIME_COLUMNS))
-            if tt_rows else empty(TRANSIT_TIME_COLUMNS),
-            markets=pd.DataFrame(mk_rows, columns=["year", "market", "volume_teu",
-                                                   "logsum_usd_teu"]),
+            if tt_rows
+            else empty(TRANSIT_TIME_COLUMNS),
+            markets=pd.DataFrame(
+                mk_rows, columns=["year", "market", "volume_teu", "logsum_usd_teu"]
+            ),
             info=info,
         )
 
 
 def run_scenario(
-    network: Network, scenario: Scenario, *, catalogue: MeasureCatalogue | None = None,
-    measure_ids: Sequence[str] | None = None, reliability: Mapping[str, float] | None = None,
+    network: Network,
+    scenario: Scenario,
+    *,
+    catalogue: MeasureCatalogue | None = None,
+    measure_ids: Sequence[str] | None = None,
+    reliability: Mapping[str, float] | None = None,
     progress: Progress | None = None,
 ) -> ScenarioResult:
     """Run a scenario: corridor volumes, link flows and transit times by year.
@@ -732,6 +872,7 @@ def run_scenario(
     -------
     ScenarioResult
     """
-    runner = ScenarioRunner(network, scenario, catalogue=catalogue, measure_ids=measure_ids,
-                            reliability=reliability)
+    runner = ScenarioRunner(
+        network, scenario, catalogue=catalogue, measure_ids=measure_ids, reliability=reliability
+    )
     return runner.run(progress=progress)

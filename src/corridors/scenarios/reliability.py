@@ -27,7 +27,10 @@ logger = logging.getLogger(__name__)
 
 
 def simulated_buffers(
-    network: Network, scenario: Scenario, *, settings: ReliabilitySimulation | None = None,
+    network: Network,
+    scenario: Scenario,
+    *,
+    settings: ReliabilitySimulation | None = None,
 ) -> dict[str, float]:
     """Buffer hours per corridor from a short, seeded simulation of the scenario.
 
@@ -71,19 +74,25 @@ def simulated_buffers(
             allowed.setdefault(c, []).append((o, d, teu / len(corridors)))
     out: dict[str, float] = {}
     for c, flows in sorted(allowed.items()):
-        demand = pd.DataFrame({
-            "origin": [f[0] for f in flows], "destination": [f[1] for f in flows],
-            "commodity": "containers", "volume": [f[2] for f in flows], "unit": "TEU",
-            "year": year})
-        opts = BuildOptions(days=cfg.days, warmup_days=cfg.warmup_days, corridors=(c,),
-                            tonnes_per_teu=tpt)
+        demand = pd.DataFrame(
+            {
+                "origin": [f[0] for f in flows],
+                "destination": [f[1] for f in flows],
+                "commodity": "containers",
+                "volume": [f[2] for f in flows],
+                "unit": "TEU",
+                "year": year,
+            }
+        )
+        opts = BuildOptions(
+            days=cfg.days, warmup_days=cfg.warmup_days, corridors=(c,), tonnes_per_teu=tpt
+        )
         try:
             model = build_model(net, demand, options=opts, name=f"{scenario.name}:{c}")
         except (DemandError, UnreachableError) as exc:
             logger.info("corridor %s not simulated: %s", c, exc)
             continue
-        reps = run_replications(model, replications=cfg.replications, seed=seed,
-                                executor="serial")
+        reps = run_replications(model, replications=cfg.replications, seed=seed, executor="serial")
         rel = reliability_from_results(reps)
         rel = rel[(rel["corridor"] == c) & (rel["shipments"] > 0)]
         if rel.empty:

@@ -7,15 +7,28 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 CORRIDOR_VOLUME_COLUMNS: tuple[str, ...] = (
-    "year", "market", "corridor", "volume_teu", "volume_t", "share", "cost_usd_teu",
-    "hours", "usd_teu",
+    "year",
+    "market",
+    "corridor",
+    "volume_teu",
+    "volume_t",
+    "share",
+    "cost_usd_teu",
+    "hours",
+    "usd_teu",
 )
 LINK_FLOW_COLUMNS: tuple[str, ...] = ("year", "link_id", "volume_teu")
 TRANSIT_TIME_COLUMNS: tuple[str, ...] = ("year", "corridor", "p50_h", "p90_h", "p95_h", "mean_h")
 MARKET_COLUMNS: tuple[str, ...] = ("year", "market", "volume_teu", "logsum_usd_teu")
 RANKING_COLUMNS: tuple[str, ...] = (
-    "rank", "measure_id", "capex_usd", "volume_gain_teu", "hours_saved", "usd_saved",
-    "usd_saved_per_usd", "npv_usd",
+    "rank",
+    "measure_id",
+    "capex_usd",
+    "volume_gain_teu",
+    "hours_saved",
+    "usd_saved",
+    "usd_saved_per_usd",
+    "npv_usd",
 )
 
 
@@ -59,5 +72,6 @@ class ScenarioResult:
     def volumes_by_corridor(self) -> pd.DataFrame:
         """Volume a year per corridor (rows: years; columns: corridors), TEU."""
         cv = self.corridor_volumes
-        return cv.pivot_table(index="year", columns="corridor", values="volume_teu",
-                               aggfunc="sum", fill_value=0.0)
+        return cv.pivot_table(
+            index="year", columns="corridor", values="volume_teu", aggfunc="sum", fill_value=0.0
+        )

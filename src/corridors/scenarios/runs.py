@@ -30,16 +30,27 @@ Progress = Callable[[int, int], None]
 """``(done, total)`` progress callback."""
 
 
-def _record(inputs: ScenarioInputs, *, kind: str, seed: int, scenario: Scenario | None = None,
-            **kw: Any) -> RunRecord:
+def _record(
+    inputs: ScenarioInputs, *, kind: str, seed: int, scenario: Scenario | None = None, **kw: Any
+) -> RunRecord:
     text = inputs.loaded.text if scenario is None else dump_scenario(scenario)
-    return RunRecord(scenario_name=inputs.scenario.name, scenario_hash=scenario_hash(text),
-                     scenario_text=text, seed=seed, kind=kind, **kw)
+    return RunRecord(
+        scenario_name=inputs.scenario.name,
+        scenario_hash=scenario_hash(text),
+        scenario_text=text,
+        seed=seed,
+        kind=kind,
+        **kw,
+    )
 
 
 def run_and_store(
-    inputs: ScenarioInputs, *, store: ResultsStore | None, appraise_measures: bool = True,
-    horizon: int | None = None, progress: Progress | None = None,
+    inputs: ScenarioInputs,
+    *,
+    store: ResultsStore | None,
+    appraise_measures: bool = True,
+    horizon: int | None = None,
+    progress: Progress | None = None,
 ) -> tuple[str | None, ScenarioResult]:
     """Run a scenario once (with the ranking of its measures) and store it.
 
@@ -70,10 +81,10 @@ def run_and_store(
         if progress is not None:
             progress(done, steps)
 
-    record = _record(inputs, kind="run", seed=scenario.seed,
-                     scenario=None if horizon is None else scenario)
-    result = run_scenario(inputs.network, scenario, catalogue=inputs.catalogue,
-                          progress=years_done)
+    record = _record(
+        inputs, kind="run", seed=scenario.seed, scenario=None if horizon is None else scenario
+    )
+    result = run_scenario(inputs.network, scenario, catalogue=inputs.catalogue, progress=years_done)
     if appraise_measures and measures:
         base = len(scenario.years)
 
@@ -81,10 +92,17 @@ def run_and_store(
             if progress is not None:
                 progress(base + done, steps)
 
-        rankings, _ = appraise(inputs.network, scenario, catalogue=inputs.catalogue,
-                               progress=appraisal_done)
-        result = ScenarioResult(result.corridor_volumes, result.link_flows,
-                                result.transit_times, rankings, result.markets, result.info)
+        rankings, _ = appraise(
+            inputs.network, scenario, catalogue=inputs.catalogue, progress=appraisal_done
+        )
+        result = ScenarioResult(
+            result.corridor_volumes,
+            result.link_flows,
+            result.transit_times,
+            rankings,
+            result.markets,
+            result.info,
+        )
     run_id = store.write_run(record, result) if store is not None else None
     return run_id, result
 
@@ -112,9 +130,18 @@ class SweepOutcome:
 
 
 def _run_many(
-    inputs: ScenarioInputs, scenario: Scenario, samples: list[Sample], *, kind: str,
-    store: ResultsStore | None, sweep_id: str | None, executor: Executor, workers: int | None,
-    dask_address: str | None, dask_client: Any, progress: Progress | None,
+    inputs: ScenarioInputs,
+    scenario: Scenario,
+    samples: list[Sample],
+    *,
+    kind: str,
+    store: ResultsStore | None,
+    sweep_id: str | None,
+    executor: Executor,
+    workers: int | None,
+    dask_address: str | None,
+    dask_client: Any,
+    progress: Progress | None,
 ) -> SweepOutcome:
     job = Job(scenario=scenario, catalogue=inputs.catalogue, network_path=inputs.network_path)
     run_ids: list[str] = []
@@ -122,9 +149,16 @@ def _run_many(
     text = inputs.loaded.text if scenario == inputs.scenario else dump_scenario(scenario)
 
     def on_result(sample: Sample, result: ScenarioResult) -> None:
-        record = RunRecord(scenario_name=scenario.name, scenario_hash=scenario_hash(text),
-                           scenario_text=text, seed=sample.seed, kind=kind, sample=sample.values,
-                           sweep_id=sweep_id, sample_index=sample.index)
+        record = RunRecord(
+            scenario_name=scenario.name,
+            scenario_hash=scenario_hash(text),
+            scenario_text=text,
+            seed=sample.seed,
+            kind=kind,
+            sample=sample.values,
+            sweep_id=sweep_id,
+            sample_index=sample.index,
+        )
         if store is not None:
             run_ids.append(store.write_run(record, result))
         cv = result.corridor_volumes
@@ -134,18 +168,34 @@ def _run_many(
         if progress is not None:
             progress(len(frames), len(samples))
 
-    done = run_samples(job, samples, on_result=on_result, executor=executor, workers=workers,
-                       dask_address=dask_address, dask_client=dask_client)
-    volumes = (pd.concat(frames, ignore_index=True) if frames else
-               pd.DataFrame(columns=["sample_index", "year", "corridor", "volume_teu",
-                                     "volume_t"]))
+    done = run_samples(
+        job,
+        samples,
+        on_result=on_result,
+        executor=executor,
+        workers=workers,
+        dask_address=dask_address,
+        dask_client=dask_client,
+    )
+    volumes = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["sample_index", "year", "corridor", "volume_teu", "volume_t"])
+    )
     return SweepOutcome(sweep_id, done, run_ids, volumes)
 
 
 def sweep(
-    inputs: ScenarioInputs, varies: Sequence[Vary], *, samples: int, seed: int | None = None,
-    store: ResultsStore | None = None, executor: Executor = "processes",
-    workers: int | None = None, dask_address: str | None = None, dask_client: Any = None,
+    inputs: ScenarioInputs,
+    varies: Sequence[Vary],
+    *,
+    samples: int,
+    seed: int | None = None,
+    store: ResultsStore | None = None,
+    executor: Executor = "processes",
+    workers: int | None = None,
+    dask_address: str | None = None,
+    dask_client: Any = None,
     progress: Progress | None = None,
 ) -> SweepOutcome:
     """Run the scenario for ``samples`` draws of the varied ranges (Latin hypercube).
@@ -160,12 +210,27 @@ def sweep(
     sweep_id = None
     if store is not None:
         sweep_id = store.create_sweep(
-            kind="sweep", scenario_name=scenario.name, scenario_hash=inputs.loaded.sha256,
-            scenario_text=inputs.loaded.text, base_seed=base_seed, n_samples=samples,
-            variables={v.variable: [v.low, v.high] for v in varies})
-    return _run_many(inputs, scenario, runs, kind="sweep", store=store, sweep_id=sweep_id,
-                     executor=executor, workers=workers, dask_address=dask_address,
-                     dask_client=dask_client, progress=progress)
+            kind="sweep",
+            scenario_name=scenario.name,
+            scenario_hash=inputs.loaded.sha256,
+            scenario_text=inputs.loaded.text,
+            base_seed=base_seed,
+            n_samples=samples,
+            variables={v.variable: [v.low, v.high] for v in varies},
+        )
+    return _run_many(
+        inputs,
+        scenario,
+        runs,
+        kind="sweep",
+        store=store,
+        sweep_id=sweep_id,
+        executor=executor,
+        workers=workers,
+        dask_address=dask_address,
+        dask_client=dask_client,
+        progress=progress,
+    )
 
 
 @dataclass(frozen=True)
@@ -189,8 +254,11 @@ def bands(volumes: pd.DataFrame, *, quantiles: Sequence[float] = (0.05, 0.5, 0.9
     """Mean and quantiles over samples of the corridor volume by year and corridor."""
     rows = []
     for (year, corridor), g in volumes.groupby(["year", "corridor"]):
-        row: dict[str, object] = {"year": year, "corridor": corridor,
-                                  "mean": float(g["volume_teu"].mean())}
+        row: dict[str, object] = {
+            "year": year,
+            "corridor": corridor,
+            "mean": float(g["volume_teu"].mean()),
+        }
         for q in quantiles:
             row[f"p{round(q * 100):02d}"] = float(np.quantile(g["volume_teu"], q))
         row["mean_t"] = float(g["volume_t"].mean())
@@ -201,10 +269,17 @@ def bands(volumes: pd.DataFrame, *, quantiles: Sequence[float] = (0.05, 0.5, 0.9
 
 
 def forecast(
-    inputs: ScenarioInputs, *, to_year: int | None = None, samples: int = 100,
-    seed: int | None = None, store: ResultsStore | None = None,
-    executor: Executor = "processes", workers: int | None = None,
-    dask_address: str | None = None, dask_client: Any = None, progress: Progress | None = None,
+    inputs: ScenarioInputs,
+    *,
+    to_year: int | None = None,
+    samples: int = 100,
+    seed: int | None = None,
+    store: ResultsStore | None = None,
+    executor: Executor = "processes",
+    workers: int | None = None,
+    dask_address: str | None = None,
+    dask_client: Any = None,
+    progress: Progress | None = None,
 ) -> Forecast:
     """Forecast year by year to ``to_year`` with Monte Carlo bands.
 
@@ -222,10 +297,25 @@ def forecast(
     sweep_id = None
     if store is not None:
         sweep_id = store.create_sweep(
-            kind="forecast", scenario_name=scenario.name, scenario_hash=inputs.loaded.sha256,
-            scenario_text=inputs.loaded.text, base_seed=base_seed, n_samples=n,
-            variables={u.variable: u.model_dump(exclude_none=True) for u in scenario.uncertainty})
-    outcome = _run_many(inputs, scenario, runs, kind="forecast", store=store, sweep_id=sweep_id,
-                        executor=executor if n > 1 else "sequential", workers=workers,
-                        dask_address=dask_address, dask_client=dask_client, progress=progress)
+            kind="forecast",
+            scenario_name=scenario.name,
+            scenario_hash=inputs.loaded.sha256,
+            scenario_text=inputs.loaded.text,
+            base_seed=base_seed,
+            n_samples=n,
+            variables={u.variable: u.model_dump(exclude_none=True) for u in scenario.uncertainty},
+        )
+    outcome = _run_many(
+        inputs,
+        scenario,
+        runs,
+        kind="forecast",
+        store=store,
+        sweep_id=sweep_id,
+        executor=executor if n > 1 else "sequential",
+        workers=workers,
+        dask_address=dask_address,
+        dask_client=dask_client,
+        progress=progress,
+    )
     return Forecast(outcome, bands(outcome.volumes))

@@ -128,8 +128,10 @@ class Change(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _infer_target(cls, data: object) -> object:
-        if isinstance(data, dict) and "target" not in data and (
-            "link" in data or "links" in data or "mode" in data or "corridor" in data
+        if (
+            isinstance(data, dict)
+            and "target" not in data
+            and ("link" in data or "links" in data or "mode" in data or "corridor" in data)
         ):
             return {**data, "target": "link"}
         return data
@@ -290,9 +292,7 @@ class Disruption(_Strict):
     def _known_passages(cls, passages: list[str]) -> list[str]:
         for p in passages:
             if p not in SEA_PASSAGES:
-                raise ValueError(
-                    f"unknown sea passage {p!r}; known: {', '.join(SEA_PASSAGES)}"
-                )
+                raise ValueError(f"unknown sea passage {p!r}; known: {', '.join(SEA_PASSAGES)}")
         return passages
 
     @field_validator("end")
@@ -400,8 +400,10 @@ class Behaviour(_Strict):
         if value == "buffers":
             return None
         if isinstance(value, str):
-            raise ValueError(f"unknown reliability {value!r}; use 'simulate', 'buffers' or "
-                             "the simulation's settings (days, replications, seed, year)")
+            raise ValueError(
+                f"unknown reliability {value!r}; use 'simulate', 'buffers' or "
+                "the simulation's settings (days, replications, seed, year)"
+            )
         return value
 
 

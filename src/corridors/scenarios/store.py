@@ -91,8 +91,16 @@ CREATE TABLE IF NOT EXISTS calibration_fit (
 );
 """
 
-CALIBRATION_FIT_COLUMNS = ("target", "corridor", "unit", "year", "observed", "modelled",
-                           "error_pct", "in_sample")
+CALIBRATION_FIT_COLUMNS = (
+    "target",
+    "corridor",
+    "unit",
+    "year",
+    "observed",
+    "modelled",
+    "error_pct",
+    "in_sample",
+)
 
 _RESULT_TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("corridor_volumes", "corridor_volumes", CORRIDOR_VOLUME_COLUMNS),
@@ -180,28 +188,53 @@ class ResultsStore:
     def __enter__(self) -> ResultsStore:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     # --- writing -------------------------------------------------------------------------
 
     def create_sweep(
-        self, *, kind: str, scenario_name: str, scenario_hash: str, scenario_text: str,
-        base_seed: int, n_samples: int, variables: Mapping[str, Any],
+        self,
+        *,
+        kind: str,
+        scenario_name: str,
+        scenario_hash: str,
+        scenario_text: str,
+        base_seed: int,
+        n_samples: int,
+        variables: Mapping[str, Any],
     ) -> str:
         """Record a sweep (or forecast) and return its id."""
         sweep_id = "s" + uuid.uuid4().hex[:12]
         self._con.execute(
             "INSERT INTO sweeps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [sweep_id, kind, scenario_name, scenario_hash, scenario_text, __version__, base_seed,
-             n_samples, json.dumps(variables, sort_keys=True, default=str),
-             _naive_utc(dt.datetime.now(dt.UTC))],
+            [
+                sweep_id,
+                kind,
+                scenario_name,
+                scenario_hash,
+                scenario_text,
+                __version__,
+                base_seed,
+                n_samples,
+                json.dumps(variables, sort_keys=True, default=str),
+                _naive_utc(dt.datetime.now(dt.UTC)),
+            ],
         )
         return sweep_id
 
-    def write_run(self, record: RunRecord, result: ScenarioResult, *,
-                  calibration_fit: pd.DataFrame | None = None) -> str:
+    def write_run(
+        self,
+        record: RunRecord,
+        result: ScenarioResult,
+        *,
+        calibration_fit: pd.DataFrame | None = None,
+    ) -> str:
         """Write a run and all its result tables in one transaction; return its id.
 
         ``calibration_fit`` (columns of :data:`CALIBRATION_FIT_COLUMNS`) is stored with
@@ -212,15 +245,25 @@ class ResultsStore:
         try:
             con.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [record.run_id, record.sweep_id, record.sample_index, record.kind,
-                 record.scenario_name, record.scenario_hash, record.scenario_text,
-                 record.code_version, record.seed,
-                 json.dumps(dict(record.sample), sort_keys=True),
-                 json.dumps(result.info, sort_keys=True, default=str),
-                 _naive_utc(record.started_at), _naive_utc(dt.datetime.now(dt.UTC))],
+                [
+                    record.run_id,
+                    record.sweep_id,
+                    record.sample_index,
+                    record.kind,
+                    record.scenario_name,
+                    record.scenario_hash,
+                    record.scenario_text,
+                    record.code_version,
+                    record.seed,
+                    json.dumps(dict(record.sample), sort_keys=True),
+                    json.dumps(result.info, sort_keys=True, default=str),
+                    _naive_utc(record.started_at),
+                    _naive_utc(dt.datetime.now(dt.UTC)),
+                ],
             )
             tables: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = [
-                (table, getattr(result, attr), columns) for table, attr, columns in _RESULT_TABLES]
+                (table, getattr(result, attr), columns) for table, attr, columns in _RESULT_TABLES
+            ]
             if calibration_fit is not None:
                 tables.append(("calibration_fit", calibration_fit, CALIBRATION_FIT_COLUMNS))
             for table, frame, columns in tables:
@@ -244,9 +287,11 @@ class ResultsStore:
 
     def list_runs(self, *, sweep_id: str | None = None, limit: int | None = None) -> pd.DataFrame:
         """Runs, newest first: id, sweep, kind, scenario, hash, seed, sample, times."""
-        sql = ("SELECT run_id, sweep_id, sample_index, kind, scenario_name, "
-               "left(scenario_hash, 12) AS scenario_hash, code_version, seed, sample_json, "
-               "started_at, finished_at FROM runs")
+        sql = (
+            "SELECT run_id, sweep_id, sample_index, kind, scenario_name, "
+            "left(scenario_hash, 12) AS scenario_hash, code_version, seed, sample_json, "
+            "started_at, finished_at FROM runs"
+        )
         params: list[Any] = []
         if sweep_id is not None:
             sql += " WHERE sweep_id = ?"
@@ -261,12 +306,14 @@ class ResultsStore:
         return self._con.execute(
             "SELECT s.sweep_id, s.kind, s.scenario_name, s.n_samples, count(r.run_id) AS stored, "
             "s.created_at FROM sweeps s LEFT JOIN runs r USING (sweep_id) "
-            "GROUP BY ALL ORDER BY s.created_at DESC").df()
+            "GROUP BY ALL ORDER BY s.created_at DESC"
+        ).df()
 
     def resolve(self, run_id: str) -> str:
         """Full id of a run from an id or a unique prefix of one."""
-        rows = self._con.execute("SELECT run_id FROM runs WHERE starts_with(run_id, ?)",
-                                 [run_id]).fetchall()
+        rows = self._con.execute(
+            "SELECT run_id FROM runs WHERE starts_with(run_id, ?)", [run_id]
+        ).fetchall()
         if len(rows) == 1:
             return str(rows[0][0])
         if not rows:
@@ -289,7 +336,8 @@ class ResultsStore:
             raise StoreError(f"no table {name!r}; known: {', '.join(known)}")
         rid = self.resolve(run_id)
         return self._con.execute(
-            f"SELECT * EXCLUDE (run_id) FROM {name} WHERE run_id = ?", [rid]  # noqa: S608
+            f"SELECT * EXCLUDE (run_id) FROM {name} WHERE run_id = ?",  # noqa: S608
+            [rid],
         ).df()
 
     def corridor_totals(self, run_id: str) -> pd.DataFrame:
@@ -298,7 +346,8 @@ class ResultsStore:
         return self._con.execute(
             "SELECT year, corridor, sum(volume_teu) AS volume_teu, sum(volume_t) AS volume_t "
             "FROM corridor_volumes WHERE run_id = ? GROUP BY ALL ORDER BY year, corridor",
-            [rid]).df()
+            [rid],
+        ).df()
 
     def sweep_volumes(self, sweep_id: str) -> pd.DataFrame:
         """Corridor volume by run, year and corridor for every run of a sweep, TEU."""
@@ -306,18 +355,21 @@ class ResultsStore:
             "SELECT r.run_id, r.sample_index, v.year, v.corridor, sum(v.volume_teu) AS volume_teu, "
             "sum(v.volume_t) AS volume_t FROM runs r JOIN corridor_volumes v USING (run_id) "
             "WHERE r.sweep_id = ? GROUP BY ALL ORDER BY r.sample_index, v.year, v.corridor",
-            [sweep_id]).df()
+            [sweep_id],
+        ).df()
 
     def diff(self, run_a: str, run_b: str) -> pd.DataFrame:
         """Corridor volumes of two runs side by side with the difference (b - a), TEU."""
         a = self.corridor_totals(run_a)
         b = self.corridor_totals(run_b)
         merged = a.merge(b, on=["year", "corridor"], how="outer", suffixes=("_a", "_b"))
-        merged = merged.fillna({"volume_teu_a": 0.0, "volume_teu_b": 0.0,
-                                "volume_t_a": 0.0, "volume_t_b": 0.0})
+        merged = merged.fillna(
+            {"volume_teu_a": 0.0, "volume_teu_b": 0.0, "volume_t_a": 0.0, "volume_t_b": 0.0}
+        )
         merged["delta_teu"] = merged["volume_teu_b"] - merged["volume_teu_a"]
-        merged["delta_pct"] = 100.0 * merged["delta_teu"] / merged["volume_teu_a"].where(
-            merged["volume_teu_a"] > 0)
+        merged["delta_pct"] = (
+            100.0 * merged["delta_teu"] / merged["volume_teu_a"].where(merged["volume_teu_a"] > 0)
+        )
         return merged.sort_values(["year", "corridor"]).reset_index(drop=True)
 
     def count(self, table: str) -> int:

@@ -105,17 +105,19 @@ def warm_worker(job: Job) -> None:
 def evaluate(job: Job, sample: Sample) -> tuple[int, ScenarioResult]:
     """Run one sample of a job; return its index and result (runs in a worker)."""
     net = job_network(job)
-    scenario = apply_sample(job.scenario, sample.values,
-                            node_ids=frozenset(net.node_index))
-    result = run_scenario(net, scenario, catalogue=job.catalogue,
-                          measure_ids=list(job.measure_ids) if job.measure_ids else None)
+    scenario = apply_sample(job.scenario, sample.values, node_ids=frozenset(net.node_index))
+    result = run_scenario(
+        net,
+        scenario,
+        catalogue=job.catalogue,
+        measure_ids=list(job.measure_ids) if job.measure_ids else None,
+    )
     return sample.index, result
 
 
 OnResult = Callable[[Sample, ScenarioResult], None]
 
-WORKER_PRELOAD = ("corridors.scenarios.model", "corridors.scenarios.variables",
-                  "corridors.network")
+WORKER_PRELOAD = ("corridors.scenarios.model", "corridors.scenarios.variables", "corridors.network")
 """Modules the local pool's fork server imports once for all its workers."""
 
 
@@ -171,19 +173,29 @@ def run_samples(
     if executor == "processes":
         return _run_pool(job, samples, by_index, on_result, workers or default_workers())
     if executor == "dask":
-        return _run_dask(job, samples, by_index, on_result, address=dask_address,
-                         client=dask_client)
+        return _run_dask(
+            job, samples, by_index, on_result, address=dask_address, client=dask_client
+        )
     raise ValueError(f"unknown executor {executor!r}")
 
 
-def _run_pool(job: Job, samples: Sequence[Sample], by_index: dict[int, Sample],
-              on_result: OnResult, workers: int) -> int:
+def _run_pool(
+    job: Job,
+    samples: Sequence[Sample],
+    by_index: dict[int, Sample],
+    on_result: OnResult,
+    workers: int,
+) -> int:
     ctx = multiprocessing.get_context("forkserver")
     # the fork server imports the model once; every worker forks from it already warm
     ctx.set_forkserver_preload(list(WORKER_PRELOAD))
     done = 0
-    with ProcessPoolExecutor(max_workers=min(workers, len(samples)), mp_context=ctx,
-                             initializer=warm_worker, initargs=(job,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(samples)),
+        mp_context=ctx,
+        initializer=warm_worker,
+        initargs=(job,),
+    ) as pool:
         # keep a bounded number of tasks in flight so an interruption wastes little
         pending: set[Future[tuple[int, ScenarioResult]]] = set()
         queue = list(samples)[::-1]
@@ -204,8 +216,15 @@ def _run_pool(job: Job, samples: Sequence[Sample], by_index: dict[int, Sample],
     return done
 
 
-def _run_dask(job: Job, samples: Sequence[Sample], by_index: dict[int, Sample],
-              on_result: OnResult, *, address: str | None, client: Any) -> int:
+def _run_dask(
+    job: Job,
+    samples: Sequence[Sample],
+    by_index: dict[int, Sample],
+    on_result: OnResult,
+    *,
+    address: str | None,
+    client: Any,
+) -> int:
     from distributed import Client, as_completed  # noqa: PLC0415
 
     own = client is None

@@ -37,13 +37,35 @@ from corridors.errors import Problem, ScenarioError, did_you_mean
 from corridors.scenarios.spec import Change, Scenario, Uncertain
 
 VARIABLE_PATTERNS: tuple[str, ...] = (
-    "border_time", "border_time.COUNTRY", "border_cost.COUNTRY", "handling_time.NODE",
-    "capacity.ID", "tariff.CORRIDOR", "speed.CORRIDOR", "sailings.CORRIDOR",
-    "demand.MARKET.growth", "demand.MARKET.scale", "value_of_time", "logit_scale",
-    "risk_premium.CORRIDOR", "reliability.CORRIDOR",
+    "border_time",
+    "border_time.COUNTRY",
+    "border_cost.COUNTRY",
+    "handling_time.NODE",
+    "capacity.ID",
+    "tariff.CORRIDOR",
+    "speed.CORRIDOR",
+    "sailings.CORRIDOR",
+    "demand.MARKET.growth",
+    "demand.MARKET.scale",
+    "value_of_time",
+    "logit_scale",
+    "risk_premium.CORRIDOR",
+    "reliability.CORRIDOR",
 )
-_HEADS = ("border_time", "border_cost", "handling_time", "capacity", "tariff", "speed",
-          "sailings", "demand", "value_of_time", "logit_scale", "risk_premium", "reliability")
+_HEADS = (
+    "border_time",
+    "border_cost",
+    "handling_time",
+    "capacity",
+    "tariff",
+    "speed",
+    "sailings",
+    "demand",
+    "value_of_time",
+    "logit_scale",
+    "risk_premium",
+    "reliability",
+)
 _RANGE = re.compile(
     r"^\s*(?P<var>[A-Za-z_][\w.\-]*)\s*=\s*(?P<low>[-+0-9.eE]+)\s*\.\.\s*(?P<high>[-+0-9.eE]+)\s*$"
 )
@@ -76,9 +98,18 @@ def parse_vary(text: str) -> Vary:
     """
     m = _RANGE.match(text)
     if not m:
-        raise ScenarioError([Problem("--vary", None, None, text,
-                                     "expected VARIABLE=LOW..HIGH, e.g. border_time.KZ=0.5..1.0")],
-                            what="--vary")
+        raise ScenarioError(
+            [
+                Problem(
+                    "--vary",
+                    None,
+                    None,
+                    text,
+                    "expected VARIABLE=LOW..HIGH, e.g. border_time.KZ=0.5..1.0",
+                )
+            ],
+            what="--vary",
+        )
     low, high = float(m["low"]), float(m["high"])
     var = m["var"]
     problems = check_variable(var, where="--vary")
@@ -94,17 +125,41 @@ def check_variable(variable: str, *, where: str, line: int | None = None) -> lis
     parts = variable.split(".")
     head = parts[0]
     if head not in _HEADS:
-        return [Problem(where, line, "variable", variable, "unknown variable",
-                        did_you_mean(head, _HEADS) or "known: " + ", ".join(VARIABLE_PATTERNS))]
+        return [
+            Problem(
+                where,
+                line,
+                "variable",
+                variable,
+                "unknown variable",
+                did_you_mean(head, _HEADS) or "known: " + ", ".join(VARIABLE_PATTERNS),
+            )
+        ]
     want = {"border_time": (1, 2), "value_of_time": (1, 1), "logit_scale": (1, 1), "demand": (3, 3)}
     lo, hi = want.get(head, (2, 2))
     if not lo <= len(parts) <= hi:
         forms = [p for p in VARIABLE_PATTERNS if p.split(".")[0] == head]
-        return [Problem(where, line, "variable", variable, "malformed variable",
-                        "expected " + " or ".join(forms))]
+        return [
+            Problem(
+                where,
+                line,
+                "variable",
+                variable,
+                "malformed variable",
+                "expected " + " or ".join(forms),
+            )
+        ]
     if head == "demand" and parts[2] not in ("growth", "scale"):
-        return [Problem(where, line, "variable", variable, "unknown demand variable",
-                        did_you_mean(parts[2], ("growth", "scale")))]
+        return [
+            Problem(
+                where,
+                line,
+                "variable",
+                variable,
+                "unknown demand variable",
+                did_you_mean(parts[2], ("growth", "scale")),
+            )
+        ]
     return []
 
 
@@ -112,19 +167,24 @@ def _factor_change(head: str, key: str | None, value: float) -> Change:
     if head == "border_time":
         return Change(target="node", country=key, scale={"border_h": value})
     if head == "border_cost":
-        return Change(target="node", country=key,
-                      scale={"border_usd_teu": value, "border_usd_t": value})
+        return Change(
+            target="node", country=key, scale={"border_usd_teu": value, "border_usd_t": value}
+        )
     if head == "handling_time":
         return Change(target="node", node=key, scale={"handling_h": value})
     if head == "tariff":
-        return Change(target="link", corridor=key,
-                      scale={"tariff_usd_teu": value, "tariff_usd_t": value})
+        return Change(
+            target="link", corridor=key, scale={"tariff_usd_teu": value, "tariff_usd_t": value}
+        )
     if head == "speed":
         return Change(target="link", corridor=key, scale={"free_speed": value})
     if head == "sailings":
-        return Change(target="link", corridor=key, mode="ferry",
-                      scale={"sailings_per_week": value, "capacity_teu_yr": value,
-                             "capacity_t_yr": value})
+        return Change(
+            target="link",
+            corridor=key,
+            mode="ferry",
+            scale={"sailings_per_week": value, "capacity_teu_yr": value, "capacity_t_yr": value},
+        )
     raise ValueError(head)  # pragma: no cover - guarded by check_variable
 
 
@@ -169,11 +229,13 @@ def apply_sample(
         key = parts[1] if len(parts) > 1 else None
         if head == "capacity":
             target = "node" if key in node_ids else "link"
-            kw: dict[str, object] = {"target": target, target: key,
-                                     "scale": {"capacity_teu_yr": value, "capacity_t_yr": value}}
+            kw: dict[str, object] = {
+                "target": target,
+                target: key,
+                "scale": {"capacity_teu_yr": value, "capacity_t_yr": value},
+            }
             adjustments.append(Change.model_validate(kw))
-        elif head in ("border_time", "border_cost", "handling_time", "tariff", "speed",
-                      "sailings"):
+        elif head in ("border_time", "border_cost", "handling_time", "tariff", "speed", "sailings"):
             adjustments.append(_factor_change(head, key, value))
         elif head == "value_of_time":
             beh_updates["value_of_time_usd_teu_h"] = value
@@ -186,8 +248,16 @@ def apply_sample(
         elif head == "demand":
             ids = [m.id for m in markets]
             if key not in ids:
-                problems.append(Problem("sample", None, "variable", variable, "unknown market",
-                                        did_you_mean(str(key), ids)))
+                problems.append(
+                    Problem(
+                        "sample",
+                        None,
+                        "variable",
+                        variable,
+                        "unknown market",
+                        did_you_mean(str(key), ids),
+                    )
+                )
                 continue
             i = ids.index(str(key))
             if parts[2] == "growth":
@@ -198,11 +268,13 @@ def apply_sample(
         raise ScenarioError(problems, what="sampled variables")
     beh_updates["risk_premium_usd_teu"] = premia
     beh_updates["reliability_buffer_h"] = buffers
-    return scenario.model_copy(update={
-        "adjustments": adjustments,
-        "behaviour": behaviour.model_copy(update=beh_updates),
-        "demand": scenario.demand.model_copy(update={"markets": markets}),
-    })
+    return scenario.model_copy(
+        update={
+            "adjustments": adjustments,
+            "behaviour": behaviour.model_copy(update=beh_updates),
+            "demand": scenario.demand.model_copy(update={"markets": markets}),
+        }
+    )
 
 
 def draw_uniform(varies: Sequence[Vary], *, n: int, seed: int) -> list[dict[str, float]]:
@@ -225,8 +297,9 @@ def draw_uncertain(uncertain: Sequence[Uncertain], *, n: int, seed: int) -> list
             columns[u.variable] = rng.uniform(float(u.low or 0.0), float(u.high or 0.0), n)
         elif u.distribution == "triangular":
             low, high, mode = float(u.low or 0.0), float(u.high or 0.0), float(u.mode or 0.0)
-            columns[u.variable] = (rng.triangular(low, mode, high, n) if high > low
-                                   else np.full(n, low))
+            columns[u.variable] = (
+                rng.triangular(low, mode, high, n) if high > low else np.full(n, low)
+            )
         else:
             columns[u.variable] = rng.normal(float(u.mean or 0.0), float(u.sd or 1.0), n)
     return [{k: float(v[i]) for k, v in columns.items()} for i in range(n)]

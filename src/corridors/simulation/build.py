@@ -74,8 +74,14 @@ from corridors.simulation.model import (
 from corridors.simulation.results import RunResult, resource_table
 from corridors.simulation.weather import CASPIAN_STORM_DAYS
 
-__all__ = ["BuildOptions", "FlowKey", "build_model", "equilibrium_routes", "ferry_waits",
-           "routes_for_demand"]
+__all__ = [
+    "BuildOptions",
+    "FlowKey",
+    "build_model",
+    "equilibrium_routes",
+    "ferry_waits",
+    "routes_for_demand",
+]
 
 log = logging.getLogger(__name__)
 
@@ -304,8 +310,14 @@ def routes_for_demand(
                 if choice == "logit":
                     routes = alternatives(network, o, d, k=k, params=params, corridor=c)
                 else:
-                    routes = compare(network, o, d, params=params, graph=graph,
-                                     corridors=None if c is None else (c,))
+                    routes = compare(
+                        network,
+                        o,
+                        d,
+                        params=params,
+                        graph=graph,
+                        corridors=None if c is None else (c,),
+                    )
             except UnreachableError as exc:
                 log.info("no route %s -> %s on %s: %s", o, d, c or "any corridor", exc)
                 continue
@@ -344,14 +356,23 @@ class _Builder:
         return self.net.nodes.iloc[self.net.node_index[node_id]]
 
     # -- resources -----------------------------------------------------------------------
-    def _node_station(self, prefix: str, kind: StationKind, node_id: str, mean_h: float,
-                      dist: Distribution, *, servers: int | None = None) -> str:
+    def _node_station(
+        self,
+        prefix: str,
+        kind: StationKind,
+        node_id: str,
+        mean_h: float,
+        dist: Distribution,
+        *,
+        servers: int | None = None,
+    ) -> str:
         sid = f"{prefix}:{node_id}"
         if sid not in self.stations:
             node = self.node(node_id)
             n = _servers(node, mean_h) if servers is None else servers
-            self.stations[sid] = Station(sid, kind, n, dist,
-                                         name=f"{node['name']} ({kind})", node_id=node_id)
+            self.stations[sid] = Station(
+                sid, kind, n, dist, name=f"{node['name']} ({kind})", node_id=node_id
+            )
         return sid
 
     def _handling(self, h: float) -> Distribution:
@@ -367,8 +388,9 @@ class _Builder:
 
     def blocked_links(self, commodity: str, unit: str) -> frozenset[str]:
         """Ferry and sea links whose ships cannot carry this commodity's shipments."""
-        probes = self.generators("", "", commodity=commodity, volume=1.0, unit=unit,
-                                 itinerary=(), corridor="", share=1.0)
+        probes = self.generators(
+            "", "", commodity=commodity, volume=1.0, unit=unit, itinerary=(), corridor="", share=1.0
+        )
         out = set()
         for link_id in self.vessels:
             line = self._make_line(link_id)
@@ -397,8 +419,10 @@ class _Builder:
             open_h = HOURS_PER_YEAR - (storm_h if line.port_a in caspian else 0.0)
             total = 0.0
             for ship in line.ships:
-                payload = (ship.capacity_wagons * (tonnes_per_wagon or self.opt.tonnes_per_wagon)
-                           or ship.capacity_teu * self.opt.tonnes_per_teu)
+                payload = (
+                    ship.capacity_wagons * (tonnes_per_wagon or self.opt.tonnes_per_wagon)
+                    or ship.capacity_teu * self.opt.tonnes_per_teu
+                )
                 cycle = 2.0 * line.sail_h + ship.load_h + ship.unload_h
                 total += payload * open_h / cycle if cycle > 0 else 0.0
             out[link_id] = total
@@ -412,15 +436,23 @@ class _Builder:
         ships: list[Ship] = []
         speeds: list[float] = []
         for j, (_, v) in enumerate(ships_rows.iterrows()):
+
             def cap(col: str, row: pd.Series = v) -> int:
                 x = _num(row.get(col))
                 return int(x) if x > 0 else 0
-            ships.append(Ship(
-                ship_id=str(v["vessel_id"]), name=str(v.get("name", "")),
-                capacity_wagons=cap("capacity_wagons"), capacity_teu=cap("capacity_teu"),
-                capacity_trucks=cap("capacity_trucks"),
-                load_h=_hours(v.get("load_h")), unload_h=_hours(v.get("unload_h")),
-                start_side="a" if j % 2 == 0 else "b"))
+
+            ships.append(
+                Ship(
+                    ship_id=str(v["vessel_id"]),
+                    name=str(v.get("name", "")),
+                    capacity_wagons=cap("capacity_wagons"),
+                    capacity_teu=cap("capacity_teu"),
+                    capacity_trucks=cap("capacity_trucks"),
+                    load_h=_hours(v.get("load_h")),
+                    unload_h=_hours(v.get("unload_h")),
+                    start_side="a" if j % 2 == 0 else "b",
+                )
+            )
             if _num(v.get("speed_kn")) > 0:
                 speeds.append(_num(v.get("speed_kn")))
         sail = _num(link.get("time_h"))
@@ -437,12 +469,19 @@ class _Builder:
         if departure == "timetable" and not headway > 0:
             departure = "when_full"
         return FerryLine(
-            line_id=f"ferry:{link_id}", port_a=str(link["from_node_id"]),
-            port_b=str(link["to_node_id"]), sail_h=sail, ships=tuple(ships),
-            departure=departure, max_wait_h=self.opt.ferry_max_wait_h,
+            line_id=f"ferry:{link_id}",
+            port_a=str(link["from_node_id"]),
+            port_b=str(link["to_node_id"]),
+            sail_h=sail,
+            ships=tuple(ships),
+            departure=departure,
+            max_wait_h=self.opt.ferry_max_wait_h,
             headway_h=headway if headway > 0 else None,
-            empty_wait_h=self.opt.ferry_empty_wait_h, berths=self.opt.ferry_berths,
-            name=str(link.get("name") or link_id), link_id=link_id)
+            empty_wait_h=self.opt.ferry_empty_wait_h,
+            berths=self.opt.ferry_berths,
+            name=str(link.get("name") or link_id),
+            link_id=link_id,
+        )
 
     def itinerary(self, route: Route) -> tuple[Step, ...]:
         steps: list[Step] = []
@@ -455,24 +494,29 @@ class _Builder:
             h = float(st.hours)
             if st.kind == "border":
                 sid = self._node_station(
-                    "border", "border", node, h, Distribution.lognormal(h, self.opt.border_cv),
-                    servers=UNLIMITED if self.opt.border_time == "sojourn" else None)
+                    "border",
+                    "border",
+                    node,
+                    h,
+                    Distribution.lognormal(h, self.opt.border_cv),
+                    servers=UNLIMITED if self.opt.border_time == "sojourn" else None,
+                )
             elif st.kind == "transfer":
-                prev = next((rs[j].mode for j in range(i - 1, -1, -1) if rs[j].kind == "link"),
-                            None)
-                nxt = next((rs[j].mode for j in range(i + 1, len(rs)) if rs[j].kind == "link"),
-                           None)
+                prev = next(
+                    (rs[j].mode for j in range(i - 1, -1, -1) if rs[j].kind == "link"), None
+                )
+                nxt = next(
+                    (rs[j].mode for j in range(i + 1, len(rs)) if rs[j].kind == "link"), None
+                )
                 modes = {prev, nxt}
                 if modes & {"ferry", "sea"}:
                     if self.opt.port_handling_h is not None:
                         h = self.opt.port_handling_h
                     sid = self._node_station("port", "port", node, h, self._handling(h))
                 elif modes == {"rail"}:
-                    sid = self._node_station("gauge", "transshipment", node, h,
-                                             self._handling(h))
+                    sid = self._node_station("gauge", "transshipment", node, h, self._handling(h))
                 else:
-                    sid = self._node_station("terminal", "terminal", node, h,
-                                             self._handling(h))
+                    sid = self._node_station("terminal", "terminal", node, h, self._handling(h))
             else:
                 sid = self._node_station("terminal", "terminal", node, h, self._handling(h))
             steps.append(Step.station(sid))
@@ -499,9 +543,13 @@ class _Builder:
                 sid = f"section:{link_id}:{st.from_node_id}"
                 if sid not in self.stations:
                     self.stations[sid] = Station(
-                        sid, "section", 1, Distribution.fixed(24.0 / tpd),
+                        sid,
+                        "section",
+                        1,
+                        Distribution.fixed(24.0 / tpd),
                         name=f"{link.get('name') or link_id} from {st.from_node_id}",
-                        link_id=link_id)
+                        link_id=link_id,
+                    )
                 return [Step.station(sid), Step.delay(run_h, link_id=link_id)]
         return [Step.delay(float(st.hours), link_id=link_id)]
 
@@ -509,55 +557,92 @@ class _Builder:
     def carried(self, g: ShipmentGenerator) -> bool:
         """Every ferry line of the itinerary has ships that carry the shipment's units."""
         lines = {f.line_id: f for f in self.lines.values()}
-        return all(line_unit(lines[st.target], g) is not None
-                   for st in g.itinerary if st.kind == "ferry")
+        return all(
+            line_unit(lines[st.target], g) is not None for st in g.itinerary if st.kind == "ferry"
+        )
 
-    def generators(self, o: str, d: str, *, commodity: str, volume: float, unit: str,
-                   itinerary: tuple[Step, ...], corridor: str, share: float,
-                   tag: str = "") -> list[ShipmentGenerator]:
+    def generators(
+        self,
+        o: str,
+        d: str,
+        *,
+        commodity: str,
+        volume: float,
+        unit: str,
+        itinerary: tuple[Step, ...],
+        corridor: str,
+        share: float,
+        tag: str = "",
+    ) -> list[ShipmentGenerator]:
         opt = self.opt
         vol = volume * share
         base = f"{o}>{d}:{corridor}{':' + tag if tag else ''}:{commodity}"
-        common = {"origin": o, "destination": d, "itinerary": itinerary,
-                  "corridor": corridor}
+        common = {"origin": o, "destination": d, "itinerary": itinerary, "corridor": corridor}
         out: list[ShipmentGenerator] = []
         per_year = HOURS_PER_YEAR / 24.0
         if commodity == "trucks":
             tonnes = vol if unit == "t" else vol * opt.tonnes_per_teu
             n = tonnes / opt.tonnes_per_truck
-            out.append(ShipmentGenerator(f"{base}:truck", kind="truck", trucks=1,
-                                         tonnes=opt.tonnes_per_truck,
-                                         teu=0.0 if unit == "t" else opt.tonnes_per_truck
-                                         / opt.tonnes_per_teu,
-                                         arrivals=opt.truck_arrivals, per_day=n / per_year,
-                                         **common))  # type: ignore[arg-type]
+            out.append(
+                ShipmentGenerator(
+                    f"{base}:truck",
+                    kind="truck",
+                    trucks=1,
+                    tonnes=opt.tonnes_per_truck,
+                    teu=0.0 if unit == "t" else opt.tonnes_per_truck / opt.tonnes_per_teu,
+                    arrivals=opt.truck_arrivals,
+                    per_day=n / per_year,
+                    **common,  # type: ignore[arg-type]
+                )
+            )
             return out
         if commodity == "containers":
             teu = vol if unit == "TEU" else vol / opt.tonnes_per_teu
             trains = teu * opt.block_train_share / opt.teu_per_train
             if trains > 0:
-                out.append(ShipmentGenerator(
-                    f"{base}:block_train", kind="block_train", wagons=opt.wagons_per_train,
-                    teu=opt.teu_per_train, tonnes=opt.teu_per_train * opt.tonnes_per_teu,
-                    arrivals=opt.block_train_arrivals, per_day=trains / per_year,
-                    offset_h=(hash_fraction(base) * 24.0 * per_year / trains) % HOURS_PER_YEAR,
-                    **common))  # type: ignore[arg-type]
+                out.append(
+                    ShipmentGenerator(
+                        f"{base}:block_train",
+                        kind="block_train",
+                        wagons=opt.wagons_per_train,
+                        teu=opt.teu_per_train,
+                        tonnes=opt.teu_per_train * opt.tonnes_per_teu,
+                        arrivals=opt.block_train_arrivals,
+                        per_day=trains / per_year,
+                        offset_h=(hash_fraction(base) * 24.0 * per_year / trains) % HOURS_PER_YEAR,
+                        **common,
+                    )
+                )  # type: ignore[arg-type]
             rest = teu * (1.0 - opt.block_train_share)
             if rest > 0:
                 group_teu = opt.wagons_per_group * opt.teu_per_wagon
-                out.append(ShipmentGenerator(
-                    f"{base}:wagon_group", kind="wagon_group", wagons=opt.wagons_per_group,
-                    teu=group_teu, tonnes=group_teu * opt.tonnes_per_teu,
-                    arrivals=opt.wagon_group_arrivals, per_day=rest / group_teu / per_year,
-                    **common))  # type: ignore[arg-type]
+                out.append(
+                    ShipmentGenerator(
+                        f"{base}:wagon_group",
+                        kind="wagon_group",
+                        wagons=opt.wagons_per_group,
+                        teu=group_teu,
+                        tonnes=group_teu * opt.tonnes_per_teu,
+                        arrivals=opt.wagon_group_arrivals,
+                        per_day=rest / group_teu / per_year,
+                        **common,
+                    )
+                )  # type: ignore[arg-type]
             return out
         tonnes = vol if unit == "t" else vol * opt.tonnes_per_teu
         group_t = opt.wagons_per_group * opt.tonnes_per_wagon
         if tonnes > 0:
-            out.append(ShipmentGenerator(
-                f"{base}:wagon_group", kind="wagon_group", wagons=opt.wagons_per_group,
-                tonnes=group_t, arrivals=opt.wagon_group_arrivals,
-                per_day=tonnes / group_t / per_year, **common))  # type: ignore[arg-type]
+            out.append(
+                ShipmentGenerator(
+                    f"{base}:wagon_group",
+                    kind="wagon_group",
+                    wagons=opt.wagons_per_group,
+                    tonnes=group_t,
+                    arrivals=opt.wagon_group_arrivals,
+                    per_day=tonnes / group_t / per_year,
+                    **common,
+                )
+            )  # type: ignore[arg-type]
         return out
 
     def weather(self) -> tuple[WeatherArea, ...]:
@@ -572,13 +657,21 @@ class _Builder:
         lines = [x for x in (self.lines.get(k) or self._make_line(k) for k in link_ids) if x]
         for line in lines:
             ends = [self.node(p) for p in (line.port_a, line.port_b)]
-            if all(lon0 <= float(n["x_coord"]) <= lon1 and lat0 <= float(n["y_coord"]) <= lat1
-                   for n in ends):
+            if all(
+                lon0 <= float(n["x_coord"]) <= lon1 and lat0 <= float(n["y_coord"]) <= lat1
+                for n in ends
+            ):
                 ports.extend(p for p in (line.port_a, line.port_b) if p not in ports)
         if not ports:
             return ()
-        return (WeatherArea("caspian", tuple(ports), tuple(self.opt.storm_days_per_month),
-                            mean_event_h=self.opt.storm_mean_h),)
+        return (
+            WeatherArea(
+                "caspian",
+                tuple(ports),
+                tuple(self.opt.storm_days_per_month),
+                mean_event_h=self.opt.storm_mean_h,
+            ),
+        )
 
 
 def hash_fraction(text: str) -> float:
@@ -632,60 +725,95 @@ def build_model(
     """
     opt = options or BuildOptions()
     file = str(demand.attrs.get("file", "demand"))
-    lines = demand["_line"].tolist() if "_line" in demand.columns else [
-        i + 2 for i in range(len(demand))]
+    lines = (
+        demand["_line"].tolist()
+        if "_line" in demand.columns
+        else [i + 2 for i in range(len(demand))]
+    )
     problems: list[Problem] = []
     flows: dict[tuple[str, str, str, str], float] = {}
     for line, (_, row) in zip(lines, demand.iterrows(), strict=True):
-        if opt.year is not None and _num(row.get("year")) == _num(row.get("year")) and int(
-                _num(row.get("year"))) != opt.year:
+        if (
+            opt.year is not None
+            and _num(row.get("year")) == _num(row.get("year"))
+            and int(_num(row.get("year"))) != opt.year
+        ):
             continue
         ends = []
         for col in ("origin", "destination"):
             try:
                 ends.append(network.place(str(row[col])))
             except UnknownPlaceError as exc:
-                hint = ("did you mean " + " or ".join(repr(s) for s in exc.suggestions) + "?"
-                        if exc.suggestions else None)
-                problems.append(Problem(file, int(line), col, str(row[col]),
-                                        "unknown place in the network", hint))
+                hint = (
+                    "did you mean " + " or ".join(repr(s) for s in exc.suggestions) + "?"
+                    if exc.suggestions
+                    else None
+                )
+                problems.append(
+                    Problem(
+                        file, int(line), col, str(row[col]), "unknown place in the network", hint
+                    )
+                )
         volume = _num(row.get("volume"))
         if not volume >= 0:
-            problems.append(Problem(file, int(line), "volume", str(row.get("volume")),
-                                    "volume must be a number >= 0"))
+            problems.append(
+                Problem(
+                    file,
+                    int(line),
+                    "volume",
+                    str(row.get("volume")),
+                    "volume must be a number >= 0",
+                )
+            )
         if len(ends) == 2 and volume > 0:
             if ends[0] == ends[1]:
-                problems.append(Problem(file, int(line), "destination", str(row["destination"]),
-                                        "origin and destination are the same place"))
+                problems.append(
+                    Problem(
+                        file,
+                        int(line),
+                        "destination",
+                        str(row["destination"]),
+                        "origin and destination are the same place",
+                    )
+                )
                 continue
-            key = (ends[0], ends[1], str(row.get("commodity") or "containers"),
-                   str(row.get("unit") or "TEU"))
+            key = (
+                ends[0],
+                ends[1],
+                str(row.get("commodity") or "containers"),
+                str(row.get("unit") or "TEU"),
+            )
             flows[key] = flows.get(key, 0.0) + volume
     if problems:
         raise DemandError(problems, what=file)
     rounds = opt.feedback_rounds if routes is None and opt.route_choice == "equilibrium" else 0
     builder = _Builder(network, opt)
     blocked = {key: builder.blocked_links(key[2], key[3]) for key in flows}
-    capacities = (builder.fleet_capacity_t(_tonnes_per_wagon(builder, flows))
-                  if opt.fleet_capacity else None)
+    capacities = (
+        builder.fleet_capacity_t(_tonnes_per_wagon(builder, flows)) if opt.fleet_capacity else None
+    )
 
-    def choose(extra_h: Mapping[tuple[str, str], float] | None
-               ) -> dict[FlowKey, list[tuple[Route, float]]]:
+    def choose(
+        extra_h: Mapping[tuple[str, str], float] | None,
+    ) -> dict[FlowKey, list[tuple[Route, float]]]:
         if routes is not None:
             return {key: list(routes.get((key[0], key[1]), ())) for key in flows}
-        return _choose_routes(network, flows, blocked, opt, params,
-                              capacities_t=capacities, extra_h=extra_h)
+        return _choose_routes(
+            network, flows, blocked, opt, params, capacities_t=capacities, extra_h=extra_h
+        )
 
     chosen = choose(None)
     model = _assemble(network, flows, opt, chosen, file=file, name=name, quiet=rounds > 0)
     for n in range(1, rounds + 1):
         run = simulate(model, seed=np.random.SeedSequence([opt.feedback_seed, n]))
         waits = ferry_waits(run)
-        log.info("feedback round %d: ferry waits %s", n,
-                 {f"{k[0]}@{k[1]}": round(v, 1) for k, v in sorted(waits.items())})
+        log.info(
+            "feedback round %d: ferry waits %s",
+            n,
+            {f"{k[0]}@{k[1]}": round(v, 1) for k, v in sorted(waits.items())},
+        )
         chosen = _average_routes(chosen, choose(waits), 1.0 / (n + 1))
-        model = _assemble(network, flows, opt, chosen, file=file, name=name,
-                          quiet=n < rounds)
+        model = _assemble(network, flows, opt, chosen, file=file, name=name, quiet=n < rounds)
     return model
 
 
@@ -718,14 +846,13 @@ def ferry_waits(run: RunResult) -> dict[tuple[str, str], float]:
     """
     table = resource_table(run)
     out: dict[tuple[str, str], float] = {}
-    for res, kind, wait in zip(table["resource"], table["kind"], table["mean_wait_h"],
-                               strict=True):
+    for res, kind, wait in zip(table["resource"], table["kind"], table["mean_wait_h"], strict=True):
         rid = str(res)
         if kind != "ferry" or not rid.startswith("ferry:") or "@" not in rid:
             continue
         w = float(wait)
         if math.isfinite(w):
-            out[(rid[len("ferry:"):rid.rindex("@")], rid[rid.rindex("@") + 1:])] = w
+            out[(rid[len("ferry:") : rid.rindex("@")], rid[rid.rindex("@") + 1 :])] = w
     return out
 
 
@@ -748,45 +875,86 @@ def _assemble(
         o, d, commodity, unit = key
         options_od = [(r, w) for r, w in flow_routes.get(key, ()) if w > 0]
         if not options_od:
-            left_out.append(LeftOut(o, d, commodity, volume, unit,
-                                    "no route on the corridors asked for that carries "
-                                    "these units"))
+            left_out.append(
+                LeftOut(
+                    o,
+                    d,
+                    commodity,
+                    volume,
+                    unit,
+                    "no route on the corridors asked for that carries these units",
+                )
+            )
             continue
         # keep the routes whose ships can carry this commodity's shipments
         usable: list[tuple[list[ShipmentGenerator], float]] = []
         for j, (route, share) in enumerate(options_od):
             tag = f"r{j + 1}" if len(options_od) > 1 else ""
-            gens = builder.generators(o, d, commodity=commodity, volume=volume, unit=unit,
-                                      itinerary=builder.itinerary(route),
-                                      corridor=route.corridor, share=1.0, tag=tag)
+            gens = builder.generators(
+                o,
+                d,
+                commodity=commodity,
+                volume=volume,
+                unit=unit,
+                itinerary=builder.itinerary(route),
+                corridor=route.corridor,
+                share=1.0,
+                tag=tag,
+            )
             if all(builder.carried(g) for g in gens):
                 usable.append((gens, share))
             else:
-                left_out.append(LeftOut(
-                    o, d, commodity, volume * share, unit,
-                    f"route via {', '.join(route.link_ids)}: no ship of a ferry line on it "
-                    "carries these units"))
+                left_out.append(
+                    LeftOut(
+                        o,
+                        d,
+                        commodity,
+                        volume * share,
+                        unit,
+                        f"route via {', '.join(route.link_ids)}: no ship of a ferry line on it "
+                        "carries these units",
+                    )
+                )
         total = sum(w for _, w in options_od)
         for gens, share in usable:
             # volume of routes left out is reported, not moved onto the others
             generators.extend(replace(g, per_day=g.per_day * share / total) for g in gens)
     for x in left_out:
-        notes.append(f"{x.origin}>{x.destination} {x.commodity}: {x.volume:,.0f} {x.unit}/yr "
-                     f"left out: {x.reason}")
+        notes.append(
+            f"{x.origin}>{x.destination} {x.commodity}: {x.volume:,.0f} {x.unit}/yr "
+            f"left out: {x.reason}"
+        )
     for note in notes:
         if not quiet:
             log.warning(note)
     if left_out and not quiet:
-        totals = ", ".join(f"{v:,.0f} {u}" for u, v in sorted(
-            {x.unit: sum(y.volume for y in left_out if y.unit == x.unit)
-             for x in left_out}.items()))
-        log.warning("%d demand flows (or parts) left out of the simulation: %s a year",
-                    len(left_out), totals)
+        totals = ", ".join(
+            f"{v:,.0f} {u}"
+            for u, v in sorted(
+                {
+                    x.unit: sum(y.volume for y in left_out if y.unit == x.unit) for x in left_out
+                }.items()
+            )
+        )
+        log.warning(
+            "%d demand flows (or parts) left out of the simulation: %s a year",
+            len(left_out),
+            totals,
+        )
     if not generators:
-        raise DemandError([Problem(file, None, None, None,
-                                   "no demand row could be routed on the corridors asked for"
-                                   + (f" ({', '.join(opt.corridors)})" if opt.corridors else ""))],
-                          what=file)
+        raise DemandError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    "no demand row could be routed on the corridors asked for"
+                    + (f" ({', '.join(opt.corridors)})" if opt.corridors else ""),
+                )
+            ],
+            what=file,
+        )
     ids: dict[str, int] = {}
     unique: list[ShipmentGenerator] = []
     for g in generators:  # same O-D and corridor from several rows: keep ids unique
@@ -812,8 +980,16 @@ def _tonnes_per_wagon(builder: _Builder, flows: Mapping[FlowKey, float]) -> floa
     """Mean tonnes per rail wagon of the demand's shipments (bulk and container wagons)."""
     tonnes = wagons = 0.0
     for (_, _, commodity, unit), volume in flows.items():
-        for g in builder.generators("", "", commodity=commodity, volume=volume, unit=unit,
-                                    itinerary=(), corridor="", share=1.0):
+        for g in builder.generators(
+            "",
+            "",
+            commodity=commodity,
+            volume=volume,
+            unit=unit,
+            itinerary=(),
+            corridor="",
+            share=1.0,
+        ):
             n = g.per_day * HOURS_PER_YEAR / 24.0
             if g.wagons > 0:
                 tonnes += n * g.tonnes
@@ -841,23 +1017,34 @@ def _choose_routes(
     for key in flows:
         groups.setdefault(blocked[key], []).append(key)
     cheapest: dict[FlowKey, list[tuple[Route, float]]] = {}
-    choice: Literal["cheapest", "logit"] = (
-        "logit" if opt.route_choice == "logit" else "cheapest")
+    choice: Literal["cheapest", "logit"] = "logit" if opt.route_choice == "logit" else "cheapest"
     for shut, keys in groups.items():
         net = network.with_closed(links=sorted(shut)) if shut else network
-        found = routes_for_demand(net, [(k[0], k[1]) for k in keys], corridors=opt.corridors,
-                                  params=params, choice=choice, k=opt.k_routes,
-                                  logit_scale_usd=opt.logit_scale_usd)
+        found = routes_for_demand(
+            net,
+            [(k[0], k[1]) for k in keys],
+            corridors=opt.corridors,
+            params=params,
+            choice=choice,
+            k=opt.k_routes,
+            logit_scale_usd=opt.logit_scale_usd,
+        )
         for key in keys:
             if (key[0], key[1]) in found:
                 cheapest[key] = found[(key[0], key[1])]
     if opt.route_choice != "equilibrium" or not cheapest:
         return cheapest
-    return equilibrium_routes(network, {k: flows[k] for k in cheapest},
-                              corridors=opt.corridors, closed_links=blocked,
-                              params=params, gap=opt.equilibrium_gap,
-                              tonnes_per_teu=opt.tonnes_per_teu,
-                              capacities_t=capacities_t, extra_h=extra_h)
+    return equilibrium_routes(
+        network,
+        {k: flows[k] for k in cheapest},
+        corridors=opt.corridors,
+        closed_links=blocked,
+        params=params,
+        gap=opt.equilibrium_gap,
+        tonnes_per_teu=opt.tonnes_per_teu,
+        capacities_t=capacities_t,
+        extra_h=extra_h,
+    )
 
 
 def equilibrium_routes(
@@ -936,18 +1123,21 @@ def equilibrium_routes(
         expanded = replace(expanded, group_capacity=cap)
     zones = tuple(sorted({k[0] for k in flows} | {k[1] for k in flows}))
     zi = {z: i for i, z in enumerate(zones)}
-    graph = corridor_graph(expanded, zones, alpha=alpha, beta=beta,
-                           min_delay_scale_h=min_delay_scale_h)
+    graph = corridor_graph(
+        expanded, zones, alpha=alpha, beta=beta, min_delay_scale_h=min_delay_scale_h
+    )
     vot = params.vot
     money_h = np.maximum(expanded.cost - vot * expanded.hours, 0.0) / vot
     if extra_h:
         index = expanded.network.link_index
         tail_node = expanded.network.nodes["node_id"].to_numpy()[
-            expanded.vertex_node[expanded.tail]]
+            expanded.vertex_node[expanded.tail]
+        ]
         for (link_id, from_node), hours in extra_h.items():
             if link_id in index and hours > 0:
                 money_h = money_h + np.where(
-                    (expanded.arc_link == index[link_id]) & (tail_node == from_node), hours, 0.0)
+                    (expanded.arc_link == index[link_id]) & (tail_node == from_node), hours, 0.0
+                )
     allowed = np.ones(expanded.n_arcs, dtype=bool)
     if corridors is not None:
         allowed = np.zeros(expanded.n_arcs, dtype=bool)
@@ -975,8 +1165,9 @@ def equilibrium_routes(
         classes[k].demand[zi[key[0]], zi[key[1]]] += volume * conv
         members[k].append(key)
     mc = assign_multiclass(graph, classes, gap=gap, max_iter=max_iter, keep_routes=True)
-    log.info("equilibrium of %d classes: %d iterations, gap %.2e", len(classes),
-             mc.iterations, mc.gap)
+    log.info(
+        "equilibrium of %d classes: %d iterations, gap %.2e", len(classes), mc.iterations, mc.gap
+    )
     assert mc.routes is not None
     penal = PENALTY_H / 2.0
     out: dict[FlowKey, list[tuple[Route, float]]] = {}

@@ -62,8 +62,9 @@ def fresh_seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSeq
     seed=ss)`` give the same result however often it is called with ``ss``.
     """
     if isinstance(seed, np.random.SeedSequence):
-        return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key,
-                                      pool_size=seed.pool_size)
+        return np.random.SeedSequence(
+            seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size
+        )
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
     return np.random.SeedSequence(int(seed))
@@ -114,8 +115,7 @@ class _Entry:
 
 
 class _ShipState:
-    __slots__ = ("cargo", "first", "free", "index", "load_h", "min_per", "per", "ready",
-                 "unload_h")
+    __slots__ = ("cargo", "first", "free", "index", "load_h", "min_per", "per", "ready", "unload_h")
 
     def __init__(self, spec: Ship, index: int) -> None:
         caps = (spec.capacity_wagons, spec.capacity_teu, spec.capacity_trucks)
@@ -156,8 +156,19 @@ class _ShipState:
 class _Side:
     """One port of a ferry line: cargo queue, berths, the ship taking cargo."""
 
-    __slots__ = ("accept_q", "accepting", "berth_q", "berths_free", "closures", "n_queued",
-                 "next_slot", "other", "queue", "res", "wake")
+    __slots__ = (
+        "accept_q",
+        "accepting",
+        "berth_q",
+        "berths_free",
+        "closures",
+        "n_queued",
+        "next_slot",
+        "other",
+        "queue",
+        "res",
+        "wake",
+    )
 
     def __init__(self, berths: int, closures: Closures, res: int) -> None:
         self.queue: deque[_Entry] = deque()
@@ -195,11 +206,21 @@ class _Side:
 
 
 class _Line:
-    __slots__ = ("closures", "empty_wait_h", "first_h", "headway_h", "index", "max_wait_h",
-                 "sail_h", "sides", "timetable")
+    __slots__ = (
+        "closures",
+        "empty_wait_h",
+        "first_h",
+        "headway_h",
+        "index",
+        "max_wait_h",
+        "sail_h",
+        "sides",
+        "timetable",
+    )
 
-    def __init__(self, spec: FerryLine, index: int, sides: tuple[_Side, _Side],
-                 closures: Closures) -> None:
+    def __init__(
+        self, spec: FerryLine, index: int, sides: tuple[_Side, _Side], closures: Closures
+    ) -> None:
         self.index = index
         self.sides = sides
         self.sail_h = spec.sail_h
@@ -246,8 +267,9 @@ def _arrival_times(g: ShipmentGenerator, horizon_h: float, rng: np.random.Genera
 class _Run:
     """The state of one replication."""
 
-    def __init__(self, model: SimulationModel, seed: np.random.SeedSequence,
-                 horizon_h: float) -> None:
+    def __init__(
+        self, model: SimulationModel, seed: np.random.SeedSequence, horizon_h: float
+    ) -> None:
         self.model = model
         self.horizon_h = horizon_h
         self.env = simpy.Environment()
@@ -279,8 +301,9 @@ class _Run:
         self.res_links: list[str] = []
         self.res_closed: list[float] = []
 
-        def add_res(rid: str, kind: str, servers: int, *, node: str | None,
-                    link: str | None, cl: Closures) -> int:
+        def add_res(
+            rid: str, kind: str, servers: int, *, node: str | None, link: str | None, cl: Closures
+        ) -> int:
             self.res_ids.append(rid)
             self.res_kinds.append(kind)
             self.res_servers.append(servers)
@@ -293,8 +316,14 @@ class _Run:
         specs = {s.station_id: s for s in model.stations}
         for s, rng in zip(model.stations, st_rngs, strict=True):
             cl = closures(s.station_id, s.node_id, s.link_id)
-            res = add_res(s.station_id, s.kind, 0 if s.unlimited else s.servers,
-                          node=s.node_id, link=s.link_id, cl=cl)
+            res = add_res(
+                s.station_id,
+                s.kind,
+                0 if s.unlimited else s.servers,
+                node=s.node_id,
+                link=s.link_id,
+                cl=cl,
+            )
             self.stations[s.station_id] = _Station(s.servers, _Sampler(s, rng), cl, res)
 
         self.lines: dict[str, _Line] = {}
@@ -305,8 +334,9 @@ class _Run:
             sides = []
             for port in (f.port_a, f.port_b):
                 cl = closures(port)
-                res = add_res(f"{f.line_id}@{port}", "ferry", len(f.ships), node=port,
-                              link=f.link_id, cl=cl)
+                res = add_res(
+                    f"{f.line_id}@{port}", "ferry", len(f.ships), node=port, link=f.link_id, cl=cl
+                )
                 sides.append(_Side(f.berths, cl, res))
             sides[0].other, sides[1].other = sides[1], sides[0]
             line = _Line(f, li, (sides[0], sides[1]), closures(f.line_id, f.link_id))
@@ -329,8 +359,9 @@ class _Run:
                 if step.kind == "delay":
                     if step.target not in link_res:
                         cl = closures(step.target)
-                        link_res[step.target] = add_res(step.target or "(travel)", "link", 0,
-                                                         node=None, link=step.target, cl=cl)
+                        link_res[step.target] = add_res(
+                            step.target or "(travel)", "link", 0, node=None, link=step.target, cl=cl
+                        )
                     cl = closures(step.target)
                     plan.append((_DELAY, cl if cl else None, step.hours, link_res[step.target]))
                     totals.append(0)
@@ -356,10 +387,15 @@ class _Run:
             self.totals.append(totals)
 
         # shipments, in order of entry
-        times = [_arrival_times(g, horizon_h, rng) for g, rng in
-                 zip(model.generators, gen_rngs, strict=True)]
-        gen_of = np.concatenate([np.full(len(t), i, dtype=np.int32) for i, t in enumerate(times)]
-                                ) if times else np.empty(0, dtype=np.int32)
+        times = [
+            _arrival_times(g, horizon_h, rng)
+            for g, rng in zip(model.generators, gen_rngs, strict=True)
+        ]
+        gen_of = (
+            np.concatenate([np.full(len(t), i, dtype=np.int32) for i, t in enumerate(times)])
+            if times
+            else np.empty(0, dtype=np.int32)
+        )
         created = np.concatenate(times) if times else np.empty(0)
         order = np.lexsort((gen_of, created))
         self.ship_gen = gen_of[order]
@@ -384,8 +420,7 @@ class _Run:
         self.s_units: list[int] = []
 
         env = self.env
-        for k, (g, t) in enumerate(zip(self.ship_gen.tolist(), self.created.tolist(),
-                                       strict=True)):
+        for k, (g, t) in enumerate(zip(self.ship_gen.tolist(), self.created.tolist(), strict=True)):
             env.process(self._shipment(k, g, t))
         for state, line, side in ship_states:
             env.process(self._ship(state, line, side))
@@ -517,8 +552,9 @@ class _Run:
                     n_ev += 1
                     yield ev  # the previous ship left and made this one the loading ship
                 if line.timetable:
-                    k = max(side.next_slot,
-                            math.ceil((env.now - line.first_h) / line.headway_h - 1e-9))
+                    k = max(
+                        side.next_slot, math.ceil((env.now - line.first_h) / line.headway_h - 1e-9)
+                    )
                     side.next_slot = k + 1
                     slot = line.first_h + k * line.headway_h
                     if slot > env.now:
@@ -703,6 +739,11 @@ def simulate(
         if pause_gc and was_enabled:
             gc.enable()
     wall = time.perf_counter() - t0
-    log.info("simulated %.0f h: %d shipments, %d events in %.3f s", horizon,
-             len(run.created), run.events, wall)
+    log.info(
+        "simulated %.0f h: %d shipments, %d events in %.3f s",
+        horizon,
+        len(run.created),
+        run.events,
+        wall,
+    )
     return run.result(ss, wall)

@@ -59,8 +59,16 @@ def read_demand(path: str | os.PathLike[str]) -> pd.DataFrame:
         if f.name not in frame.columns:
             if f.required:
                 missing.add(f.name)
-                problems.append(Problem(name, None, f.name, None, "required column is missing",
-                                        did_you_mean(f.name, frame.columns)))
+                problems.append(
+                    Problem(
+                        name,
+                        None,
+                        f.name,
+                        None,
+                        "required column is missing",
+                        did_you_mean(f.name, frame.columns),
+                    )
+                )
             frame[f.name] = "" if f.default is None else str(f.default)
     out = pd.DataFrame({"_line": range(2, len(frame) + 2)})
     for f in DEMAND.fields:
@@ -83,18 +91,35 @@ def read_demand(path: str | os.PathLike[str]) -> pd.DataFrame:
                     problems.append(Problem(name, line, f.name, raw, "not a number"))
                     values.append(None)
                     continue
-                if not math.isfinite(v) or (f.minimum is not None and v < f.minimum) or (
-                        f.maximum is not None and v > f.maximum):
-                    problems.append(Problem(
-                        name, line, f.name, raw,
-                        f"must be between {f.minimum} and {f.maximum}" if f.maximum is not None
-                        else f"must be >= {f.minimum:g}"))
+                if (
+                    not math.isfinite(v)
+                    or (f.minimum is not None and v < f.minimum)
+                    or (f.maximum is not None and v > f.maximum)
+                ):
+                    problems.append(
+                        Problem(
+                            name,
+                            line,
+                            f.name,
+                            raw,
+                            f"must be between {f.minimum} and {f.maximum}"
+                            if f.maximum is not None
+                            else f"must be >= {f.minimum:g}",
+                        )
+                    )
                 values.append(int(v) if f.type == "int" else v)
             elif f.type == "enum":
                 if raw not in f.choices:
-                    problems.append(Problem(name, line, f.name, raw,
-                                            f"must be one of {', '.join(f.choices)}",
-                                            did_you_mean(raw, f.choices)))
+                    problems.append(
+                        Problem(
+                            name,
+                            line,
+                            f.name,
+                            raw,
+                            f"must be one of {', '.join(f.choices)}",
+                            did_you_mean(raw, f.choices),
+                        )
+                    )
                 values.append(raw)
             else:
                 values.append(raw)

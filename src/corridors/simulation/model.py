@@ -172,8 +172,11 @@ class Distribution:
         out: list[Problem] = []
         kinds = ("fixed", "exponential", "gamma", "lognormal", "uniform", "triangular")
         if self.kind not in kinds:
-            out.append(_problem(column, self.kind, "unknown distribution",
-                                did_you_mean(str(self.kind), kinds)))
+            out.append(
+                _problem(
+                    column, self.kind, "unknown distribution", did_you_mean(str(self.kind), kinds)
+                )
+            )
             return out
         if not (math.isfinite(self.mean_h) and self.mean_h >= 0):
             out.append(_problem(column, self.mean_h, "mean time must be a finite number >= 0 h"))
@@ -182,8 +185,13 @@ class Distribution:
         if self.kind in ("uniform", "triangular"):
             mode = 3.0 * self.mean_h - self.low_h - self.high_h
             if not 0 <= self.low_h <= self.high_h:
-                out.append(_problem(column, f"{self.low_h}..{self.high_h}",
-                                    "bounds must satisfy 0 <= low <= high"))
+                out.append(
+                    _problem(
+                        column,
+                        f"{self.low_h}..{self.high_h}",
+                        "bounds must satisfy 0 <= low <= high",
+                    )
+                )
             elif self.kind == "triangular" and not self.low_h - 1e-9 <= mode <= self.high_h + 1e-9:
                 out.append(_problem(column, mode, "mode must lie between low and high"))
         return out
@@ -554,8 +562,13 @@ class SimulationModel:
         for s in self.stations:
             col = f"stations[{s.station_id}]"
             if not isinstance(s.servers, int | np.integer) or s.servers < 1:
-                out.append(_problem(col + ".servers", s.servers,
-                                    "capacity (servers) must be a whole number >= 1"))
+                out.append(
+                    _problem(
+                        col + ".servers",
+                        s.servers,
+                        "capacity (servers) must be a whole number >= 1",
+                    )
+                )
             if s.per not in ("shipment", "wagon", "teu"):
                 out.append(_problem(col + ".per", s.per, "must be shipment, wagon or teu"))
             out.extend(s.service.problems(col + ".service"))
@@ -569,16 +582,25 @@ class SimulationModel:
             col = f"weather[{w.area_id}]"
             days = w.storm_days_per_month
             if len(days) != 12 or any(not (math.isfinite(d) and 0 <= d <= 31) for d in days):
-                out.append(_problem(col + ".storm_days_per_month", days,
-                                    "need 12 values between 0 and 31 days"))
+                out.append(
+                    _problem(
+                        col + ".storm_days_per_month", days, "need 12 values between 0 and 31 days"
+                    )
+                )
             if not w.mean_event_h > 0:
                 out.append(_problem(col + ".mean_event_h", w.mean_event_h, "must be > 0 h"))
             if not w.event_cv >= 0:
                 out.append(_problem(col + ".event_cv", w.event_cv, "must be >= 0"))
             for p in w.ports:
                 if p not in ports:
-                    out.append(_problem(col + ".ports", p, "no ferry line calls at this port",
-                                        did_you_mean(p, ports)))
+                    out.append(
+                        _problem(
+                            col + ".ports",
+                            p,
+                            "no ferry line calls at this port",
+                            did_you_mean(p, ports),
+                        )
+                    )
         targets = (
             station_ids
             | line_ids
@@ -593,9 +615,14 @@ class SimulationModel:
             if not (math.isfinite(c.start_h) and math.isfinite(c.end_h) and c.end_h > c.start_h):
                 out.append(_problem(col, f"{c.start_h}..{c.end_h}", "end must be after start"))
             if c.target not in targets:
-                out.append(_problem(col + ".target", c.target,
-                                    "no station, link, node or ferry line has this id",
-                                    did_you_mean(c.target, targets)))
+                out.append(
+                    _problem(
+                        col + ".target",
+                        c.target,
+                        "no station, link, node or ferry line has this id",
+                        did_you_mean(c.target, targets),
+                    )
+                )
         return out
 
     def validate(self) -> SimulationModel:
@@ -629,11 +656,18 @@ def _line_problems(f: FerryLine) -> list[Problem]:
     if f.berths < 1:
         out.append(_problem(col + ".berths", f.berths, "capacity (berths) must be >= 1"))
     if f.departure not in ("when_full", "timetable"):
-        out.append(_problem(col + ".departure", f.departure, "must be when_full or timetable",
-                            did_you_mean(str(f.departure), ("when_full", "timetable"))))
+        out.append(
+            _problem(
+                col + ".departure",
+                f.departure,
+                "must be when_full or timetable",
+                did_you_mean(str(f.departure), ("when_full", "timetable")),
+            )
+        )
     if f.departure == "timetable" and not (f.headway_h is not None and f.headway_h > 0):
-        out.append(_problem(col + ".headway_h", f.headway_h,
-                            "a timetabled line needs a headway > 0 h"))
+        out.append(
+            _problem(col + ".headway_h", f.headway_h, "a timetabled line needs a headway > 0 h")
+        )
     if not f.ships:
         out.append(_problem(col + ".ships", "", "a ferry line needs at least one ship"))
     seen: set[str] = set()
@@ -646,8 +680,11 @@ def _line_problems(f: FerryLine) -> list[Problem]:
         if any(c < 0 for c in caps):
             out.append(_problem(scol + ".capacity", caps, "capacity must be >= 0"))
         elif not any(c > 0 for c in caps):
-            out.append(_problem(scol + ".capacity", caps,
-                                "a ship needs a capacity > 0 in wagons, TEU or trucks"))
+            out.append(
+                _problem(
+                    scol + ".capacity", caps, "a ship needs a capacity > 0 in wagons, TEU or trucks"
+                )
+            )
         if s.load_h < 0 or s.unload_h < 0:
             out.append(_problem(scol + ".load_h", (s.load_h, s.unload_h), "times must be >= 0 h"))
         if s.start_side not in ("a", "b"):
@@ -690,24 +727,38 @@ def _generator_problems(
         scol = f"{col}.itinerary[{i}]"
         if st.kind == "station":
             if st.target not in station_ids:
-                out.append(_problem(scol, st.target, "unknown station",
-                                    did_you_mean(st.target, station_ids)))
+                out.append(
+                    _problem(
+                        scol, st.target, "unknown station", did_you_mean(st.target, station_ids)
+                    )
+                )
         elif st.kind == "delay":
             if not (math.isfinite(st.hours) and st.hours >= 0):
                 out.append(_problem(scol + ".hours", st.hours, "travel time must be >= 0 h"))
         elif st.kind == "ferry":
             line = lines.get(st.target)
             if line is None:
-                out.append(_problem(scol, st.target, "unknown ferry line",
-                                    did_you_mean(st.target, lines)))
+                out.append(
+                    _problem(scol, st.target, "unknown ferry line", did_you_mean(st.target, lines))
+                )
             elif st.from_node not in (line.port_a, line.port_b):
-                out.append(_problem(scol + ".from_node", st.from_node,
-                                    f"ferry line {line.line_id!r} calls at {line.port_a!r} and "
-                                    f"{line.port_b!r} only"))
+                out.append(
+                    _problem(
+                        scol + ".from_node",
+                        st.from_node,
+                        f"ferry line {line.line_id!r} calls at {line.port_a!r} and "
+                        f"{line.port_b!r} only",
+                    )
+                )
             elif line_unit(line, g) is None:
-                out.append(_problem(scol, st.target,
-                                    f"no ship of the line carries this {g.kind} (it has "
-                                    f"{g.wagons} wagons, {g.teu:g} TEU, {g.trucks} trucks)"))
+                out.append(
+                    _problem(
+                        scol,
+                        st.target,
+                        f"no ship of the line carries this {g.kind} (it has "
+                        f"{g.wagons} wagons, {g.teu:g} TEU, {g.trucks} trucks)",
+                    )
+                )
         else:
             out.append(_problem(scol + ".kind", st.kind, "must be station, delay or ferry"))
     return out

@@ -17,8 +17,16 @@ from corridors.simulation.results import RunResult, transit_percentiles
 
 __all__ = ["reliability_from_results"]
 
-COLUMNS = ("origin", "destination", "corridor", "p50_h", "p95_h", "buffer_h", "shipments",
-           "replications")
+COLUMNS = (
+    "origin",
+    "destination",
+    "corridor",
+    "p50_h",
+    "p95_h",
+    "buffer_h",
+    "shipments",
+    "replications",
+)
 
 
 def reliability_from_results(
@@ -51,11 +59,15 @@ def reliability_from_results(
     if not frames:
         return pd.DataFrame(columns=list(COLUMNS))
     data = pd.concat(frames, ignore_index=True)
-    out = data.groupby(keys, sort=True).agg(
-        p50_h=("p50_h", "mean"),
-        p95_h=("p95_h", "mean"),
-        shipments=("shipments", "mean"),
-        replications=("_rep", "nunique"),
-    ).reset_index()
+    out = (
+        data.groupby(keys, sort=True)
+        .agg(
+            p50_h=("p50_h", "mean"),
+            p95_h=("p95_h", "mean"),
+            shipments=("shipments", "mean"),
+            replications=("_rep", "nunique"),
+        )
+        .reset_index()
+    )
     out["buffer_h"] = out["p95_h"] - out["p50_h"]
     return out[list(COLUMNS)]

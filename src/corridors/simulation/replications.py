@@ -50,8 +50,9 @@ def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequen
     return np.random.SeedSequence(int(seed)).spawn(replications)
 
 
-def _one(model: SimulationModel, seed: np.random.SeedSequence, horizon_h: float | None
-         ) -> RunResult:
+def _one(
+    model: SimulationModel, seed: np.random.SeedSequence, horizon_h: float | None
+) -> RunResult:
     return simulate(model, seed=seed, horizon_h=horizon_h, validate=False)
 
 
@@ -83,8 +84,7 @@ def confidence_intervals(
         interval ``m_lo``, ``m_hi`` (NaN with a single replication).
     """
     tagged = [f.assign(_rep=i) for i, f in enumerate(frames) if len(f)]
-    cols = [*keys, "replications"] + [f"{m}{s}" for m in metrics for s in ("", "_sd", "_lo",
-                                                                           "_hi")]
+    cols = [*keys, "replications"] + [f"{m}{s}" for m in metrics for s in ("", "_sd", "_lo", "_hi")]
     if not tagged:
         return pd.DataFrame(columns=cols)
     data = pd.concat(tagged, ignore_index=True)
@@ -136,29 +136,39 @@ class Replications:
     def resources(self, *, level: float = 0.95) -> pd.DataFrame:
         """Waiting, queue and utilisation of every resource, merged over replications."""
         frames = [res.resource_table(r) for r in self.runs]
-        metrics = ["arrivals", "served", "mean_wait_h", "p95_wait_h", "mean_queue",
-                   "max_queue", "utilisation", "closed_h"]
-        return confidence_intervals(frames, keys=["resource", "kind"], metrics=metrics,
-                                    level=level)
+        metrics = [
+            "arrivals",
+            "served",
+            "mean_wait_h",
+            "p95_wait_h",
+            "mean_queue",
+            "max_queue",
+            "utilisation",
+            "closed_h",
+        ]
+        return confidence_intervals(frames, keys=["resource", "kind"], metrics=metrics, level=level)
 
     def throughput(self, *, level: float = 0.95) -> pd.DataFrame:
         """Shipments, TEU and tonnes per O-D and corridor, merged over replications."""
         frames = [res.throughput_table(r) for r in self.runs]
         metrics = ["entered", "arrived", "in_system", "teu_arrived", "tonnes_arrived"]
-        return confidence_intervals(frames, keys=["origin", "destination", "corridor"],
-                                    metrics=metrics, level=level)
+        return confidence_intervals(
+            frames, keys=["origin", "destination", "corridor"], metrics=metrics, level=level
+        )
 
     def summary(self) -> pd.DataFrame:
         """One row per replication: shipments, arrived, in system, events, wall time."""
-        return pd.DataFrame({
-            "replication": np.arange(len(self.runs)),
-            "shipments": [r.n_shipments for r in self.runs],
-            "arrived": [r.n_arrived for r in self.runs],
-            "in_system": [r.n_in_system for r in self.runs],
-            "sailings": [len(r.s_ship) for r in self.runs],
-            "events": [r.events for r in self.runs],
-            "wall_s": [r.wall_s for r in self.runs],
-        })
+        return pd.DataFrame(
+            {
+                "replication": np.arange(len(self.runs)),
+                "shipments": [r.n_shipments for r in self.runs],
+                "arrived": [r.n_arrived for r in self.runs],
+                "in_system": [r.n_in_system for r in self.runs],
+                "sailings": [len(r.s_ship) for r in self.runs],
+                "events": [r.events for r in self.runs],
+                "wall_s": [r.wall_s for r in self.runs],
+            }
+        )
 
 
 def run_replications(
@@ -208,8 +218,9 @@ def run_replications(
             if progress is not None:
                 progress(i + 1, replications)
     else:
-        pool: Executor = (ProcessPoolExecutor(max_workers=n_workers) if executor == "process"
-                          else executor)
+        pool: Executor = (
+            ProcessPoolExecutor(max_workers=n_workers) if executor == "process" else executor
+        )
         try:
             futures = {pool.submit(_one, model, ss, horizon_h): i for i, ss in enumerate(seeds)}
             for done, fut in enumerate(as_completed(futures), start=1):

@@ -103,8 +103,11 @@ class RunResult:
                 continue
             a, b = getattr(self, name), getattr(other, name)
             if isinstance(a, np.ndarray):
-                if not (a.dtype == b.dtype and a.shape == b.shape
-                        and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")):
+                if not (
+                    a.dtype == b.dtype
+                    and a.shape == b.shape
+                    and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+                ):
                     return False
             elif a != b:
                 return False
@@ -155,21 +158,23 @@ def shipments_table(r: RunResult) -> pd.DataFrame:
     """
     g = r.ship_gen
     arrived = np.where(r.arrived_mask, r.ship_arrived, np.nan)
-    return pd.DataFrame({
-        "shipment": np.arange(r.n_shipments),
-        "generator": np.asarray(r.gen_ids, dtype=object)[g],
-        "origin": np.asarray(r.gen_origin, dtype=object)[g],
-        "destination": np.asarray(r.gen_destination, dtype=object)[g],
-        "corridor": np.asarray(r.gen_corridor, dtype=object)[g],
-        "kind": np.asarray(r.gen_kind, dtype=object)[g],
-        "teu": r.gen_teu[g],
-        "tonnes": r.gen_tonnes[g],
-        "created_h": r.ship_created,
-        "arrived_h": arrived,
-        "transit_h": arrived - r.ship_created,
-        "status": np.where(r.arrived_mask, "arrived", "in_system"),
-        "warmup": r.ship_created < r.warmup_h,
-    })
+    return pd.DataFrame(
+        {
+            "shipment": np.arange(r.n_shipments),
+            "generator": np.asarray(r.gen_ids, dtype=object)[g],
+            "origin": np.asarray(r.gen_origin, dtype=object)[g],
+            "destination": np.asarray(r.gen_destination, dtype=object)[g],
+            "corridor": np.asarray(r.gen_corridor, dtype=object)[g],
+            "kind": np.asarray(r.gen_kind, dtype=object)[g],
+            "teu": r.gen_teu[g],
+            "tonnes": r.gen_tonnes[g],
+            "created_h": r.ship_created,
+            "arrived_h": arrived,
+            "transit_h": arrived - r.ship_created,
+            "status": np.where(r.arrived_mask, "arrived", "in_system"),
+            "warmup": r.ship_created < r.warmup_h,
+        }
+    )
 
 
 def timeline_table(r: RunResult) -> pd.DataFrame:
@@ -181,17 +186,19 @@ def timeline_table(r: RunResult) -> pd.DataFrame:
     ``service_h``. Times after the horizon are NaN.
     """
     keep, arr, start, end, res = _visits(r)
-    return pd.DataFrame({
-        "shipment": r.v_ship[keep],
-        "step": r.v_step[keep],
-        "resource": np.asarray(r.res_ids, dtype=object)[res],
-        "kind": np.asarray(r.res_kinds, dtype=object)[res],
-        "arrive_h": arr,
-        "start_h": start,
-        "end_h": end,
-        "wait_h": start - arr,
-        "service_h": end - start,
-    }).sort_values(["shipment", "step"], kind="stable", ignore_index=True)
+    return pd.DataFrame(
+        {
+            "shipment": r.v_ship[keep],
+            "step": r.v_step[keep],
+            "resource": np.asarray(r.res_ids, dtype=object)[res],
+            "kind": np.asarray(r.res_kinds, dtype=object)[res],
+            "arrive_h": arr,
+            "start_h": start,
+            "end_h": end,
+            "wait_h": start - arr,
+            "service_h": end - start,
+        }
+    ).sort_values(["shipment", "step"], kind="stable", ignore_index=True)
 
 
 def transit_percentiles(
@@ -261,11 +268,12 @@ def resource_table(r: RunResult) -> pd.DataFrame:
     order = np.argsort(res, kind="stable")
     bounds = np.searchsorted(res[order], np.arange(n_res + 1))
     for i in range(n_res):
-        idx = order[bounds[i]:bounds[i + 1]]
+        idx = order[bounds[i] : bounds[i + 1]]
         a, s, e = arr[idx], start[idx], end[idx]
         waits = (s - a)[np.isfinite(s)]
-        mean_q = max(0.0, float(np.diff(_queue_area(a, np.where(np.isfinite(s), s, np.inf),
-                                                     grid))[0]) / h)
+        mean_q = max(
+            0.0, float(np.diff(_queue_area(a, np.where(np.isfinite(s), s, np.inf), grid))[0]) / h
+        )
         # max queue: walk the +1/-1 changes
         ev_t = np.concatenate((a, s[np.isfinite(s)]))
         ev_d = np.concatenate((np.ones(len(a)), -np.ones(int(np.isfinite(s).sum()))))
@@ -277,22 +285,24 @@ def resource_table(r: RunResult) -> pd.DataFrame:
         if kind not in ("ferry", "link") and servers > 0:
             busy = np.clip(np.where(np.isfinite(e), e, h), None, h) - s
             util = float(np.nansum(busy)) / (servers * h)
-        rows.append({
-            "resource": r.res_ids[i],
-            "kind": kind,
-            "node_id": r.res_nodes[i],
-            "link_id": r.res_links[i],
-            "servers": servers,
-            "arrivals": len(idx),
-            "served": int(np.isfinite(e).sum()),
-            "mean_wait_h": float(waits.mean()) if len(waits) else np.nan,
-            "p95_wait_h": float(np.percentile(waits, 95)) if len(waits) else np.nan,
-            "max_wait_h": float(waits.max()) if len(waits) else np.nan,
-            "mean_queue": mean_q,
-            "max_queue": max_q,
-            "utilisation": util,
-            "closed_h": float(r.res_closed_h[i]),
-        })
+        rows.append(
+            {
+                "resource": r.res_ids[i],
+                "kind": kind,
+                "node_id": r.res_nodes[i],
+                "link_id": r.res_links[i],
+                "servers": servers,
+                "arrivals": len(idx),
+                "served": int(np.isfinite(e).sum()),
+                "mean_wait_h": float(waits.mean()) if len(waits) else np.nan,
+                "p95_wait_h": float(np.percentile(waits, 95)) if len(waits) else np.nan,
+                "max_wait_h": float(waits.max()) if len(waits) else np.nan,
+                "mean_queue": mean_q,
+                "max_queue": max_q,
+                "utilisation": util,
+                "closed_h": float(r.res_closed_h[i]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -333,9 +343,11 @@ def queue_series(
             busy = np.full(len(q), np.nan)
         else:
             busy = np.diff(_queue_area(s, np.where(np.isfinite(e), e, np.inf), grid)) / np.diff(
-                grid)
-        frames.append(pd.DataFrame({"resource": rid, "time_h": grid[:-1], "queue": q,
-                                    "busy": busy}))
+                grid
+            )
+        frames.append(
+            pd.DataFrame({"resource": rid, "time_h": grid[:-1], "queue": q, "busy": busy})
+        )
     if not frames:
         return pd.DataFrame(columns=["resource", "time_h", "queue", "busy"])
     return pd.concat(frames, ignore_index=True)
@@ -352,15 +364,29 @@ def throughput_table(r: RunResult) -> pd.DataFrame:
     s["arrived"] = s["status"] == "arrived"
     s["teu_arrived"] = s["teu"].where(s["arrived"], 0.0)
     s["tonnes_arrived"] = s["tonnes"].where(s["arrived"], 0.0)
-    out = s.groupby(["origin", "destination", "corridor"], sort=True).agg(
-        entered=("shipment", "size"),
-        arrived=("arrived", "sum"),
-        teu_arrived=("teu_arrived", "sum"),
-        tonnes_arrived=("tonnes_arrived", "sum"),
-    ).reset_index()
+    out = (
+        s.groupby(["origin", "destination", "corridor"], sort=True)
+        .agg(
+            entered=("shipment", "size"),
+            arrived=("arrived", "sum"),
+            teu_arrived=("teu_arrived", "sum"),
+            tonnes_arrived=("tonnes_arrived", "sum"),
+        )
+        .reset_index()
+    )
     out["in_system"] = out["entered"] - out["arrived"]
-    return out[["origin", "destination", "corridor", "entered", "arrived", "in_system",
-                "teu_arrived", "tonnes_arrived"]]
+    return out[
+        [
+            "origin",
+            "destination",
+            "corridor",
+            "entered",
+            "arrived",
+            "in_system",
+            "teu_arrived",
+            "tonnes_arrived",
+        ]
+    ]
 
 
 def in_system_table(r: RunResult) -> pd.DataFrame:
@@ -387,21 +413,29 @@ def in_system_table(r: RunResult) -> pd.DataFrame:
     kinds = res_kinds[res[j]] if len(res) else np.array([], dtype=object)
     waiting = has & ~np.isfinite(st)
     serving = has & np.isfinite(st) & ~np.isfinite(en)
-    state = np.where(~has, "not_started", np.where(waiting, "waiting", np.where(
-        serving & (kinds != "link"), "in_service", "travelling")))
-    since = np.where(~has, s["created_h"].to_numpy(), np.where(
-        waiting, a, np.where(serving, st, en)))
+    state = np.where(
+        ~has,
+        "not_started",
+        np.where(
+            waiting, "waiting", np.where(serving & (kinds != "link"), "in_service", "travelling")
+        ),
+    )
+    since = np.where(
+        ~has, s["created_h"].to_numpy(), np.where(waiting, a, np.where(serving, st, en))
+    )
     rid = np.where(has, np.asarray(r.res_ids, dtype=object)[res[j]] if len(res) else "", "")
-    return pd.DataFrame({
-        "shipment": s["shipment"].to_numpy(),
-        "origin": s["origin"].to_numpy(),
-        "destination": s["destination"].to_numpy(),
-        "corridor": s["corridor"].to_numpy(),
-        "created_h": s["created_h"].to_numpy(),
-        "resource": rid,
-        "state": state,
-        "since_h": since,
-    })
+    return pd.DataFrame(
+        {
+            "shipment": s["shipment"].to_numpy(),
+            "origin": s["origin"].to_numpy(),
+            "destination": s["destination"].to_numpy(),
+            "corridor": s["corridor"].to_numpy(),
+            "created_h": s["created_h"].to_numpy(),
+            "resource": rid,
+            "state": state,
+            "since_h": since,
+        }
+    )
 
 
 def sailings_table(r: RunResult) -> pd.DataFrame:
@@ -413,17 +447,22 @@ def sailings_table(r: RunResult) -> pd.DataFrame:
     (unloaded at the other port), ``load_factor`` (share of the deck used), ``units``
     (wagons, TEU or trucks).
     """
-    return pd.DataFrame({
-        "line": np.asarray(r.line_ids, dtype=object)[r.ship_lines[r.s_ship]]
-        if len(r.s_ship) else np.array([], dtype=object),
-        "ship": np.asarray(r.ship_ids, dtype=object)[r.s_ship]
-        if len(r.s_ship) else np.array([], dtype=object),
-        "from_port": np.asarray(r.res_nodes, dtype=object)[r.s_from]
-        if len(r.s_from) else np.array([], dtype=object),
-        "ready_h": r.s_ready,
-        "decided_h": r.s_decided,
-        "depart_h": r.s_depart,
-        "arrive_h": r.s_arrive,
-        "load_factor": r.s_load,
-        "units": r.s_units,
-    })
+    return pd.DataFrame(
+        {
+            "line": np.asarray(r.line_ids, dtype=object)[r.ship_lines[r.s_ship]]
+            if len(r.s_ship)
+            else np.array([], dtype=object),
+            "ship": np.asarray(r.ship_ids, dtype=object)[r.s_ship]
+            if len(r.s_ship)
+            else np.array([], dtype=object),
+            "from_port": np.asarray(r.res_nodes, dtype=object)[r.s_from]
+            if len(r.s_from)
+            else np.array([], dtype=object),
+            "ready_h": r.s_ready,
+            "decided_h": r.s_decided,
+            "depart_h": r.s_depart,
+            "arrive_h": r.s_arrive,
+            "load_factor": r.s_load,
+            "units": r.s_units,
+        }
+    )

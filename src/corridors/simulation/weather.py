@@ -28,8 +28,20 @@ __all__ = [
 DAYS_IN_MONTH: tuple[int, ...] = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 """Days in each month of a non-leap simulated year."""
 
-CASPIAN_STORM_DAYS: tuple[float, ...] = (10.0, 8.0, 5.0, 3.0, 1.5, 1.0, 1.0, 1.0, 2.0, 4.0, 8.0,
-                                         10.0)
+CASPIAN_STORM_DAYS: tuple[float, ...] = (
+    10.0,
+    8.0,
+    5.0,
+    3.0,
+    1.5,
+    1.0,
+    1.0,
+    1.0,
+    2.0,
+    4.0,
+    8.0,
+    10.0,
+)
 """Default storm (port-closure) days per month on the Caspian, January ... December.
 
 Assumption built on corridor-facts.md ("Caspian weather"): January 10 days as the
