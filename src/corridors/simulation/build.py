@@ -40,7 +40,7 @@ import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -238,7 +238,7 @@ class BuildOptions:
 
 def _num(value: object) -> float:
     try:
-        v = float(value)  # type: ignore[arg-type]
+        v = float(value)
     except (TypeError, ValueError):
         return math.nan
     return v
@@ -577,7 +577,12 @@ class _Builder:
         opt = self.opt
         vol = volume * share
         base = f"{o}>{d}:{corridor}{':' + tag if tag else ''}:{commodity}"
-        common = {"origin": o, "destination": d, "itinerary": itinerary, "corridor": corridor}
+        common: dict[str, Any] = {
+            "origin": o,
+            "destination": d,
+            "itinerary": itinerary,
+            "corridor": corridor,
+        }
         out: list[ShipmentGenerator] = []
         per_year = HOURS_PER_YEAR / 24.0
         if commodity == "trucks":
@@ -592,7 +597,7 @@ class _Builder:
                     teu=0.0 if unit == "t" else opt.tonnes_per_truck / opt.tonnes_per_teu,
                     arrivals=opt.truck_arrivals,
                     per_day=n / per_year,
-                    **common,  # type: ignore[arg-type]
+                    **common,
                 )
             )
             return out
@@ -612,7 +617,7 @@ class _Builder:
                         offset_h=(hash_fraction(base) * 24.0 * per_year / trains) % HOURS_PER_YEAR,
                         **common,
                     )
-                )  # type: ignore[arg-type]
+                )
             rest = teu * (1.0 - opt.block_train_share)
             if rest > 0:
                 group_teu = opt.wagons_per_group * opt.teu_per_wagon
@@ -627,7 +632,7 @@ class _Builder:
                         per_day=rest / group_teu / per_year,
                         **common,
                     )
-                )  # type: ignore[arg-type]
+                )
             return out
         tonnes = vol if unit == "t" else vol * opt.tonnes_per_teu
         group_t = opt.wagons_per_group * opt.tonnes_per_wagon
@@ -642,7 +647,7 @@ class _Builder:
                     per_day=tonnes / group_t / per_year,
                     **common,
                 )
-            )  # type: ignore[arg-type]
+            )
         return out
 
     def weather(self) -> tuple[WeatherArea, ...]:
