@@ -238,7 +238,7 @@ class BuildOptions:
 
 def _num(value: object) -> float:
     try:
-        v = float(value)
+        v = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return math.nan
     return v
