@@ -341,6 +341,14 @@ NODE = Table(
             description="Berths (ports) or inspection lanes (borders) working in parallel.",
         ),
         Field(
+            "yard_slots",
+            "int",
+            minimum=0,
+            exclusive_minimum=True,
+            description="Wagons or TEU that can wait in a port's yard for a ship (blank: "
+            "unlimited); when the yard is full, trains wait before the port.",
+        ),
+        Field(
             "status",
             "enum",
             choices=STATUSES,
