@@ -11,8 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from corridors.datasets import eurasia_path
-from corridors.errors import did_you_mean
+from corridors.errors import UnknownPlaceError, did_you_mean
 from corridors.network import read_network
+from corridors.network.model import Network
 from corridors.simulation.build import BuildOptions, build_model
 from corridors.simulation.io import read_demand, write_study
 from corridors.simulation.model import Closure
@@ -67,6 +68,35 @@ def _closures(values: list[str] | None) -> tuple[Closure, ...]:
             raise typer.BadParameter(msg)
         out.append(Closure(target=target, start_h=start_d * 24.0, end_h=end_d * 24.0))
     return tuple(out)
+
+
+def _yard_slots(values: list[str] | None, net: Network) -> tuple[tuple[str, int], ...]:
+    """Parse ``NODE=N`` yard capacities (wagons or TEU); NODE is a node id or place name."""
+    out: dict[str, int] = {}
+    for value in values or []:
+        node, sep, number = value.partition("=")
+        node = node.strip()
+        try:
+            slots = int(number)
+        except ValueError:
+            slots = 0
+        if not sep or not node or slots < 1:
+            msg = (
+                f"--yard-slots {value!r}: expected NODE=N with N a whole number >= 1 "
+                "(wagons or TEU), e.g. aktau=400"
+            )
+            raise typer.BadParameter(msg)
+        if node not in net.node_index:
+            try:
+                node = net.place(node)
+            except UnknownPlaceError:
+                hint = did_you_mean(node, net.node_index)
+                msg = f"--yard-slots {value!r}: unknown node {node!r}" + (
+                    f"; {hint}" if hint else ""
+                )
+                raise typer.BadParameter(msg) from None
+        out[node] = slots
+    return tuple(out.items())
 
 
 def register(app: typer.Typer) -> None:
@@ -140,10 +170,18 @@ def register(app: typer.Typer) -> None:
             help="Maintenance window TARGET:FROM-TO in days (node, link, station or ferry "
             "line id), e.g. --closure aktau:30-37 (repeatable).",
         ),
+        yard_slots: list[str] | None = typer.Option(
+            None,
+            "--yard-slots",
+            help="Yard capacity of a ferry port NODE=N, in wagons or TEU (the units its "
+            "ships carry); replaces the node table's yard_slots (blank: unlimited), "
+            "e.g. --yard-slots aktau=400 (repeatable).",
+        ),
     ) -> None:
         """Simulate a year of operations: waits, queues, transit-time percentiles."""
         console = Console(stderr=True)
         net = read_network(_network_path(network))
+        yards = _yard_slots(yard_slots, net)
         table = read_demand(demand)
         if market:
             known = sorted(set(table["market"].astype(str)))
@@ -167,6 +205,7 @@ def register(app: typer.Typer) -> None:
             k_routes=k_routes,
             feedback_rounds=feedback_rounds,
             feedback_seed=seed,
+            yard_slots=yards,
         )
         with console.status(
             "choosing routes (equilibrium assignment"

@@ -28,6 +28,7 @@ from corridors.simulation.build import (
     equilibrium_routes,
     ferry_waits,
     routes_for_demand,
+    yard_slot_problems,
 )
 from corridors.simulation.engine import simulate
 from corridors.simulation.model import (
@@ -43,6 +44,7 @@ from corridors.simulation.model import (
     Station,
     Step,
     WeatherArea,
+    Yard,
 )
 from corridors.simulation.reliability import reliability_from_results
 from corridors.simulation.replications import (
@@ -79,6 +81,7 @@ __all__ = [
     "Station",
     "Step",
     "WeatherArea",
+    "Yard",
     "build_model",
     "confidence_intervals",
     "equilibrium_routes",
@@ -96,4 +99,5 @@ __all__ = [
     "throughput_table",
     "timeline_table",
     "transit_percentiles",
+    "yard_slot_problems",
 ]

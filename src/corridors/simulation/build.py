@@ -23,6 +23,10 @@ one track                                 (one train path every 24 / paths h), t
 other links                               pure travel time (route step hours)
 ========================================  ===============================================
 
+Port yards: a ferry port whose node has ``yard_slots`` (wagons or TEU; blank:
+unlimited), or that ``BuildOptions.yard_slots`` names, gets a
+:class:`~corridors.simulation.model.Yard` of that many slots.
+
 Station capacity: ``berths`` of the node (inspection lanes, cranes) when given, else
 enough servers to process the node's ``trains_per_day`` (servers = ceil(trains per
 day x mean time / 24)), else no limit (a random delay with no queue).
@@ -47,7 +51,13 @@ import pandas as pd
 
 from corridors.assignment import DemandClass, assign_multiclass
 from corridors.assignment.corridor import DEFAULT_MIN_DELAY_SCALE_H, corridor_graph
-from corridors.errors import DemandError, Problem, UnknownPlaceError, UnreachableError
+from corridors.errors import (
+    DemandError,
+    Problem,
+    UnknownPlaceError,
+    UnreachableError,
+    did_you_mean,
+)
 from corridors.network.model import Network
 from corridors.routing import CostParameters, Route, alternatives, build_graph, compare
 from corridors.routing.paths import Path as ArcPath
@@ -65,10 +75,12 @@ from corridors.simulation.model import (
     Ship,
     ShipmentGenerator,
     SimulationModel,
+    SimulationModelError,
     Station,
     StationKind,
     Step,
     WeatherArea,
+    Yard,
     line_unit,
 )
 from corridors.simulation.results import RunResult, resource_table
@@ -192,6 +204,9 @@ class BuildOptions:
         route choice (``equilibrium``). ``service``: the clearance time at one of
         the node's lanes (``berths``, else from ``trains_per_day``); queueing
         comes on top.
+    yard_slots : tuple of (str, int)
+        Port yard capacities ``(node id, slots)`` (wagons or TEU) that replace the
+        node table's ``yard_slots``; a port with neither has an unlimited yard.
     port_handling_h : float, optional
         Handling time at a port where a ship is boarded or left, hours. Default 8 h
         (ferry handling 6-8 h, SEANEWS-2021 in corridor-facts.md): the node's
@@ -234,6 +249,7 @@ class BuildOptions:
     feedback_seed: int = 0
     border_time: BorderTime = "sojourn"
     port_handling_h: float | None = 8.0
+    yard_slots: tuple[tuple[str, int], ...] = ()
 
 
 def _num(value: object) -> float:
@@ -483,6 +499,20 @@ class _Builder:
             link_id=link_id,
         )
 
+    def yards(self) -> tuple[Yard, ...]:
+        """Finite yards of the ports of the model's ferry lines (node table, options)."""
+        override = dict(self.opt.yard_slots)
+        ports = {p for line in self.lines.values() for p in (line.port_a, line.port_b)}
+        out: list[Yard] = []
+        for port in sorted(ports):
+            slots = override.get(port)
+            if slots is None:
+                x = _num(self.node(port).get("yard_slots"))
+                slots = int(x) if x > 0 else None
+            if slots is not None:
+                out.append(Yard(port, int(slots), name=str(self.node(port)["name"])))
+        return tuple(out)
+
     def itinerary(self, route: Route) -> tuple[Step, ...]:
         steps: list[Step] = []
         rs = route.steps
@@ -729,6 +759,9 @@ def build_model(
         If the resulting model is invalid (e.g. a ship with negative capacity).
     """
     opt = options or BuildOptions()
+    yard_problems = yard_slot_problems(network, opt.yard_slots)
+    if yard_problems:
+        raise SimulationModelError(yard_problems, what="build options")
     file = str(demand.attrs.get("file", "demand"))
     lines = (
         demand["_line"].tolist()
@@ -819,7 +852,53 @@ def build_model(
         )
         chosen = _average_routes(chosen, choose(waits), 1.0 / (n + 1))
         model = _assemble(network, flows, opt, chosen, file=file, name=name, quiet=n < rounds)
+    ports = {p for f in model.ferry_lines for p in (f.port_a, f.port_b)}
+    for node, _ in opt.yard_slots:
+        if node not in ports:
+            log.warning("yard_slots: %r is not a port of a ferry line of the model; ignored", node)
     return model
+
+
+def yard_slot_problems(network: Network, yard_slots: Sequence[tuple[str, int]]) -> list[Problem]:
+    """Problems with yard capacities ``(node id, slots)``: unknown node, slots < 1.
+
+    Parameters
+    ----------
+    network : Network
+        The network whose node ids are valid.
+    yard_slots : sequence of (str, int)
+        Yard capacities (wagons or TEU) by node id.
+
+    Returns
+    -------
+    list of Problem
+        Empty when every entry names a node of the network and has slots >= 1.
+    """
+    out: list[Problem] = []
+    nodes = list(network.node_index)
+    for node, slots in yard_slots:
+        if node not in network.node_index:
+            out.append(
+                Problem(
+                    "build options",
+                    None,
+                    "yard_slots",
+                    f"{node}={slots}",
+                    f"unknown node {node!r}",
+                    did_you_mean(node, nodes),
+                )
+            )
+        if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1:
+            out.append(
+                Problem(
+                    "build options",
+                    None,
+                    "yard_slots",
+                    f"{node}={slots}",
+                    "yard capacity must be a whole number >= 1 (wagons or TEU)",
+                )
+            )
+    return out
 
 
 def _average_routes(
@@ -844,6 +923,9 @@ def _average_routes(
 def ferry_waits(run: RunResult) -> dict[tuple[str, str], float]:
     """Mean wait for a ship of each ferry line and port in a run, hours.
 
+    The mean wait before a port whose yard was full (``yard:<node>``) is added to
+    every line boarding there.
+
     Returns
     -------
     dict
@@ -851,13 +933,18 @@ def ferry_waits(run: RunResult) -> dict[tuple[str, str], float]:
     """
     table = resource_table(run)
     out: dict[tuple[str, str], float] = {}
+    yard_wait: dict[str, float] = {}
+    for node, kind, wait in zip(table["node_id"], table["kind"], table["mean_wait_h"], strict=True):
+        if kind == "yard" and math.isfinite(float(wait)):
+            yard_wait[str(node)] = float(wait)
     for res, kind, wait in zip(table["resource"], table["kind"], table["mean_wait_h"], strict=True):
         rid = str(res)
         if kind != "ferry" or not rid.startswith("ferry:") or "@" not in rid:
             continue
         w = float(wait)
         if math.isfinite(w):
-            out[(rid[len("ferry:") : rid.rindex("@")], rid[rid.rindex("@") + 1 :])] = w
+            port = rid[rid.rindex("@") + 1 :]
+            out[(rid[len("ferry:") : rid.rindex("@")], port)] = w + yard_wait.get(port, 0.0)
     return out
 
 
@@ -977,6 +1064,7 @@ def _assemble(
         name=name or network.name,
         notes=tuple(notes),
         left_out=tuple(left_out),
+        yards=builder.yards(),
     )
     return model.validate()
 

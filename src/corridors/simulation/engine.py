@@ -8,6 +8,9 @@ Design, for speed (a year of the Middle Corridor in well under two seconds):
   free server, pushed past any closure), a station visit costs one SimPy event: the
   Kiefer-Wolfowitz recursion replaces request/hold/release. Pure travel times are
   chained without events, so a shipment costs one event per station and per ferry;
+* a port yard with finite slots is a counter and a FIFO of blocked shipments: a
+  shipment that finds room costs no event, one that waits costs one, and ships free
+  slots as they load (see :class:`~corridors.simulation.model.Yard`);
 * every ship is a process that loads at berth until full, or until its maximum
   wait, or its timetable, says go; it never leaves or enters a closed port;
 * all randomness comes from ``numpy.random.Generator`` streams spawned from the
@@ -40,6 +43,7 @@ from corridors.simulation.model import (
     SimulationModel,
     Station,
     line_unit,
+    yard_units,
 )
 from corridors.simulation.results import RunResult
 from corridors.simulation.weather import Closures, storm_closures
@@ -100,10 +104,42 @@ class _Station:
         self.res = res
 
 
+class _Yard:
+    """Slots of a port yard: free count, FIFO of blocked shipments, slot-hours used."""
+
+    __slots__ = ("area", "capacity", "last", "res", "used", "waiting")
+
+    def __init__(self, capacity: int, res: int) -> None:
+        self.capacity = capacity
+        self.used = 0
+        self.waiting: deque[tuple[int, simpy.Event]] = deque()
+        self.area = 0.0  # slot-hours in use so far
+        self.last = 0.0
+        self.res = res
+
+    def take(self, n: int, now: float) -> None:
+        self.area += self.used * (now - self.last)
+        self.last = now
+        self.used += n
+
+    def release(self, n: int, now: float) -> None:
+        self.area += self.used * (now - self.last)
+        self.last = now
+        self.used -= n
+        waiting = self.waiting
+        while waiting and self.capacity - self.used >= waiting[0][0]:
+            need, ev = waiting.popleft()
+            self.used += need
+            ev.succeed()
+
+    def slot_hours(self, horizon_h: float) -> float:
+        return self.area + self.used * max(0.0, horizon_h - self.last)
+
+
 class _Entry:
     """A shipment waiting for, or aboard, the ships of one ferry line."""
 
-    __slots__ = ("delivered", "event", "rec", "remaining", "total", "unit")
+    __slots__ = ("delivered", "event", "held", "rec", "remaining", "total", "unit", "yard", "yrec")
 
     def __init__(self, unit: int, total: int, event: simpy.Event, rec: int) -> None:
         self.unit = unit
@@ -112,6 +148,9 @@ class _Entry:
         self.delivered = 0
         self.event = event
         self.rec = rec
+        self.yard: _Yard | None = None  # the yard it holds slots in, and how many
+        self.held = 0
+        self.yrec = -1
 
 
 class _ShipState:
@@ -348,11 +387,38 @@ class _Run:
                 ship_states.append((state, line, line.sides[0 if ship.start_side == "a" else 1]))
         self.line_ids = [f.line_id for f in model.ferry_lines]
 
+        yards: dict[str, _Yard] = {}
+        for y in model.yards:
+            res = add_res(
+                f"yard:{y.node_id}", "yard", y.slots, node=y.node_id, link=None, cl=Closures(())
+            )
+            yards[y.node_id] = _Yard(y.slots, res)
+        self.yards = yards
+
         link_res: dict[str, int] = {}
         # itineraries compiled to (code, object, number, resource index)
         self.plans: list[list[tuple[int, Any, float, int]]] = []
         self.totals: list[list[int]] = []
+        # yard gates: itinerary step at which a shipment enters a port yard -> (yard, slots)
+        self.gates: list[dict[int, tuple[_Yard, int]] | None] = []
         for g in model.generators:
+            gates: dict[int, tuple[_Yard, int]] = {}
+            if yards:
+                for i, step in enumerate(g.itinerary):
+                    if step.kind != "ferry" or step.from_node not in yards:
+                        continue
+                    yard = yards[step.from_node]
+                    need = yard_units(model.ferry_lines[self.lines[step.target].index], g)
+                    if need <= 0:
+                        continue
+                    j = i  # enter before the port's own stations just ahead of the ferry
+                    while j > 0:
+                        prev = g.itinerary[j - 1]
+                        if prev.kind != "station" or specs[prev.target].node_id != step.from_node:
+                            break
+                        j -= 1
+                    gates[j] = (yard, min(need, yard.capacity))
+            self.gates.append(gates or None)
             plan: list[tuple[int, Any, float, int]] = []
             totals: list[int] = []
             for step in g.itinerary:
@@ -433,6 +499,8 @@ class _Run:
         v_ship, v_step, v_res = self.v_ship, self.v_step, self.v_res
         v_arr, v_start, v_end = self.v_arr, self.v_start, self.v_end
         totals = self.totals[g]
+        gates = self.gates[g]
+        held: tuple[_Yard, int, int] | None = None  # yard slots taken, not yet on an entry
         n_ev = 0
         for i, (code, obj, num, res) in enumerate(self.plans[g]):
             if code == _DELAY:
@@ -442,6 +510,25 @@ class _Run:
                 if t > env.now:
                     n_ev += 1
                     yield env.timeout(t - env.now)
+                if gates is not None and i in gates:
+                    yard, need = gates[i]
+                    yrec = len(v_ship)
+                    v_ship.append(k)
+                    v_step.append(i)
+                    v_res.append(yard.res)
+                    v_arr.append(t)
+                    v_start.append(_NAN)
+                    v_end.append(_NAN)
+                    if not yard.waiting and yard.capacity - yard.used >= need:
+                        yard.take(need, t)
+                    else:
+                        ev = env.event()
+                        yard.waiting.append((need, ev))
+                        n_ev += 1
+                        yield ev  # slots freed by a ship loading, and taken for us
+                        t = env.now
+                    v_start[yrec] = t
+                    held = (yard, need, yrec)
                 if code == _STATION:
                     servers = obj.free
                     if servers is None:
@@ -458,6 +545,9 @@ class _Run:
                     side = obj[1]
                     rec = len(v_ship)
                     entry = _Entry(int(num), totals[i], env.event(), rec)
+                    if held is not None:
+                        entry.yard, entry.held, entry.yrec = held
+                        held = None
                     v_ship.append(k)
                     v_step.append(i)
                     v_res.append(res)
@@ -591,6 +681,15 @@ class _Run:
             for e, _ in ship.cargo:
                 if e.remaining == 0:
                     v_start[e.rec] = decided
+                yard = e.yard
+                if yard is not None:
+                    keep = e.held if e.held < e.remaining else e.remaining  # units still ashore
+                    if keep < e.held:
+                        yard.release(e.held - keep, decided)
+                        e.held = keep
+                        if keep == 0:
+                            v_end[e.yrec] = decided
+                            e.yard = None
             self._hand_over(side, decided)
             # load at berth and sail (an empty ship has nothing to load)
             loaded = bool(ship.cargo)
@@ -645,6 +744,12 @@ class _Run:
     def run(self) -> None:
         self.env.run(until=self.horizon_h)
 
+    def _slot_hours(self) -> np.ndarray:
+        out = np.zeros(len(self.res_ids))
+        for y in self.yards.values():
+            out[y.res] = y.slot_hours(self.horizon_h)
+        return out
+
     def result(self, seed: np.random.SeedSequence, wall_s: float) -> RunResult:
         m = self.model
         gens = m.generators
@@ -672,6 +777,7 @@ class _Run:
             res_nodes=tuple(self.res_nodes),
             res_links=tuple(self.res_links),
             res_closed_h=np.array(self.res_closed, dtype=f8),
+            res_slot_h=self._slot_hours(),
             v_ship=np.array(self.v_ship, dtype=np.int64),
             v_step=np.array(self.v_step, dtype=np.int32),
             v_res=np.array(self.v_res, dtype=np.int32),

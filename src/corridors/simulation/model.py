@@ -34,6 +34,8 @@ __all__ = [
     "Station",
     "Step",
     "WeatherArea",
+    "Yard",
+    "yard_units",
 ]
 
 DistributionKind = Literal["fixed", "exponential", "gamma", "lognormal", "uniform", "triangular"]
@@ -483,6 +485,47 @@ class Closure:
 
 
 @dataclass(frozen=True, slots=True)
+class Yard:
+    """The yard of a ferry port: a finite number of slots where shipments wait for a ship.
+
+    A shipment about to board a ferry line at ``node_id`` takes its slots when it
+    enters the port (before the port's stations, e.g. port handling, just ahead of
+    the ferry step; at the ferry step itself when there are none) and frees them
+    as its units are loaded onto ships. When the free slots cannot take it, it
+    waits before the port, first come first served (upstream blocking); that wait
+    is the resource ``yard:<node_id>`` of the results. A shipment takes one slot per
+    unit it boards in: a wagon on a rail ferry, a TEU on a container ship (see
+    :func:`yard_units`); trucks take none. A shipment larger than the whole yard
+    takes every slot (it enters once the yard is empty).
+
+    Attributes
+    ----------
+    node_id : str
+        Port node (a port of a ferry line).
+    slots : int
+        Capacity, wagons or TEU, >= 1.
+    name : str
+        Name shown to users.
+    """
+
+    node_id: str
+    slots: int
+    name: str = ""
+
+
+def yard_units(line: FerryLine, gen: ShipmentGenerator) -> int:
+    """Yard slots a generator's shipments need before boarding ``line``: wagons or TEU.
+
+    The unit is the one the shipment boards in (:func:`line_unit`); trucks (and a
+    line that carries none of the shipment's units) need no slot.
+    """
+    unit = line_unit(line, gen)
+    if unit is None or unit == 2:
+        return 0
+    return gen.units(unit)
+
+
+@dataclass(frozen=True, slots=True)
 class LeftOut:
     """Demand the builder could not put on a route that carries it.
 
@@ -529,6 +572,8 @@ class SimulationModel:
         Messages of the builder (routes left out and why).
     left_out : tuple of LeftOut
         Demand not simulated, with the reason (see :meth:`left_out_totals`).
+    yards : tuple of Yard
+        Port yards with a finite capacity (a port not listed has an unlimited yard).
     """
 
     stations: tuple[Station, ...] = ()
@@ -541,6 +586,7 @@ class SimulationModel:
     name: str = ""
     notes: tuple[str, ...] = field(default=(), compare=False)
     left_out: tuple[LeftOut, ...] = field(default=(), compare=False)
+    yards: tuple[Yard, ...] = ()
 
     def left_out_totals(self) -> dict[str, float]:
         """Volume a year left out of the simulation, by unit (``{"t": ..., "TEU": ...}``)."""
@@ -601,6 +647,23 @@ class SimulationModel:
                             did_you_mean(p, ports),
                         )
                     )
+        _unique(out, "yards", (y.node_id for y in self.yards))
+        for y in self.yards:
+            col = f"yards[{y.node_id}]"
+            if y.node_id not in ports:
+                out.append(
+                    _problem(
+                        col + ".node_id",
+                        y.node_id,
+                        "no ferry line calls at this port",
+                        did_you_mean(y.node_id, ports),
+                    )
+                )
+            slots = y.slots
+            if isinstance(slots, bool) or not isinstance(slots, int | np.integer) or slots < 1:
+                out.append(
+                    _problem(col + ".slots", y.slots, "yard capacity must be a whole number >= 1")
+                )
         targets = (
             station_ids
             | line_ids

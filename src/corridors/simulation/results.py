@@ -16,7 +16,7 @@ warm-up time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -45,10 +45,13 @@ class RunResult:
     Generators (``gen_*``), shipments (``ship_*``, one row per shipment in order of
     entry; ``ship_arrived`` is the time it reached its destination, possibly after
     the horizon, or NaN), resources (``res_*``: stations, then ferry ports
-    ``line@port``, then links; ``res_servers`` is 0 for a station with no capacity
-    limit and the number of ships for a ferry port), visits (``v_*``: one row per itinerary step a
-    shipment reached), ships and sailings (``s_*``), storm closures per weather
-    area, the number of SimPy events and the wall time of the run (seconds).
+    ``line@port``, then port yards ``yard:<node>``, then links; ``res_servers`` is 0
+    for a station with no capacity limit, the number of ships for a ferry port and
+    the slots of a yard; ``res_slot_h`` the slot-hours a yard was in use over the
+    run, 0 elsewhere), visits (``v_*``: one row per itinerary step a shipment
+    reached; a yard visit shares the step of the port station it comes before),
+    ships and sailings (``s_*``), storm closures per weather area, the number of
+    SimPy events and the wall time of the run (seconds).
     """
 
     name: str
@@ -93,6 +96,7 @@ class RunResult:
     storms: tuple[tuple[str, tuple[tuple[float, float], ...]], ...]
     events: int
     wall_s: float
+    res_slot_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def __eq__(self, other: object) -> bool:
         """Equal when every record is equal, bit for bit (the wall time is ignored)."""
@@ -258,7 +262,9 @@ def resource_table(r: RunResult) -> pd.DataFrame:
     sailing finished), ``mean_wait_h``, ``p95_wait_h``, ``max_wait_h`` (over the
     visits whose wait ended), ``mean_queue`` (time-average number of shipments
     waiting), ``max_queue``, ``utilisation`` (busy server time / (servers x
-    horizon); stations only), ``closed_h`` (storms and planned closures).
+    horizon); stations only; for a port yard ``yard:<node>``, whose ``servers`` are
+    its slots and whose waits are the blocking before the port, the mean slots in
+    use / slots), ``closed_h`` (storms and planned closures).
     """
     _, arr, start, end, res = _visits(r)
     h = r.horizon_h
@@ -282,7 +288,9 @@ def resource_table(r: RunResult) -> pd.DataFrame:
         servers = int(r.res_servers[i])
         kind = r.res_kinds[i]
         util = np.nan
-        if kind not in ("ferry", "link") and servers > 0:
+        if kind == "yard" and servers > 0:  # mean slots in use / slots
+            util = float(r.res_slot_h[i]) / (servers * h) if len(r.res_slot_h) > i else np.nan
+        elif kind not in ("ferry", "link") and servers > 0:
             busy = np.clip(np.where(np.isfinite(e), e, h), None, h) - s
             util = float(np.nansum(busy)) / (servers * h)
         rows.append(
@@ -324,7 +332,8 @@ def queue_series(
     -------
     pandas.DataFrame
         ``resource``, ``time_h`` (start of the interval), ``queue`` (mean shipments
-        waiting), ``busy`` (mean servers busy; stations only, else NaN).
+        waiting; for a yard, blocked before the port), ``busy`` (mean servers busy;
+        stations only, else NaN).
     """
     _, arr, start, end, res = _visits(r)
     h = r.horizon_h
@@ -339,7 +348,7 @@ def queue_series(
         a, s, e = arr[m], start[m], end[m]
         q = np.diff(_queue_area(a, np.where(np.isfinite(s), s, np.inf), grid)) / np.diff(grid)
         q = np.maximum(q, 0.0)  # round-off of the running sums
-        if kind == "ferry":
+        if kind in ("ferry", "yard"):
             busy = np.full(len(q), np.nan)
         else:
             busy = np.diff(_queue_area(s, np.where(np.isfinite(e), e, np.inf), grid)) / np.diff(
