@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+
+from corridors.cli.app import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -22,3 +28,30 @@ def mini_copy(tmp_path: Path, mini_path: Path) -> Path:
     dest = tmp_path / "mini"
     shutil.copytree(mini_path, dest)
     return dest
+
+
+class CliResult(NamedTuple):
+    """Exit code, standard output and standard error of one command."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+    """Run ``corridors ARGS...`` in-process, as a user would type it."""
+
+    def run(*args: str) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        monkeypatch.setattr("sys.argv", ["corridors", *args])
+        monkeypatch.setenv("COLUMNS", "200")
+        code = 0
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main()
+            except SystemExit as exc:
+                code = int(exc.code or 0)
+        return CliResult(code, out.getvalue(), err.getvalue())
+
+    return run

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +10,6 @@ import pandas as pd
 import pytest
 
 from corridors.assignment.corridor import assign_corridors
-from corridors.cli.app import main
 from corridors.errors import DemandError
 from corridors.network import read_network
 from corridors.routing.cost import CostParameters
@@ -21,24 +18,21 @@ TNTP = Path(__file__).resolve().parents[1] / "fixtures" / "tntp"
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 
 
-def run_cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    monkeypatch.setattr("sys.argv", ["corridors", *args])
-    monkeypatch.setenv("COLUMNS", "200")
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
-
-
-@pytest.mark.skipif(not TNTP.is_dir(), reason="TNTP data folder not present")
-def test_cli_tntp_writes_flow_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_cli_tntp_writes_flow_table(
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     target = tmp_path / "flows.csv"
-    code, _, err = run_cli(monkeypatch, "assign", "--tntp", str(TNTP / "SiouxFalls"),
-                           "--algorithm", "bfw", "--gap", "1e-4", "-o", str(target))
+    code, _, err = run_cli(
+        "assign",
+        "--tntp",
+        str(TNTP / "SiouxFalls"),
+        "--algorithm",
+        "bfw",
+        "--gap",
+        "1e-4",
+        "-o",
+        str(target),
+    )
     assert code == 0, err
     assert "converged" in err
     with target.open() as fh:
@@ -52,28 +46,36 @@ def test_cli_tntp_writes_flow_table(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert not list(tmp_path.glob(".flows.csv.*"))  # no temporary file left behind
 
 
-def test_cli_without_inputs_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,
-                                             tmp_path: Path) -> None:
-    code, _, err = run_cli(monkeypatch, "assign", "-o", str(tmp_path / "x.csv"))
+def test_cli_without_inputs_is_a_clear_error(
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    code, _, err = run_cli("assign", "-o", str(tmp_path / "x.csv"))
     assert code == 2
     assert "--tntp" in err
     assert not (tmp_path / "x.csv").exists()
-    code, _, err = run_cli(monkeypatch, "assign", "--tntp", str(tmp_path), "-o",
-                           str(tmp_path / "x.csv"))
+    code, _, err = run_cli("assign", "--tntp", str(tmp_path), "-o", str(tmp_path / "x.csv"))
     assert code == 2
     assert "_net.tntp" in err
     assert not (tmp_path / "x.csv").exists()
 
 
 def _mini_demand(volume: float) -> pd.DataFrame:
-    return pd.DataFrame({"origin": ["Alpha"], "destination": ["Echo"],
-                         "commodity": ["containers"], "volume": [volume], "unit": ["TEU"]})
+    return pd.DataFrame(
+        {
+            "origin": ["Alpha"],
+            "destination": ["Echo"],
+            "commodity": ["containers"],
+            "volume": [volume],
+            "unit": ["TEU"],
+        }
+    )
 
 
 def test_corridor_assignment_reports_border_over_capacity() -> None:
     net = read_network(MINI)
-    res = assign_corridors(net, _mini_demand(5000.0), params=CostParameters(unit="TEU"),
-                           gap=1e-6, max_iter=2000)
+    res = assign_corridors(
+        net, _mini_demand(5000.0), params=CostParameters(unit="TEU"), gap=1e-6, max_iter=2000
+    )
     r = res.result
     assert r.converged
     nodes = res.nodes().set_index("node_id")
@@ -86,8 +88,7 @@ def test_corridor_assignment_reports_border_over_capacity() -> None:
     assert (worst["volume_capacity"] > 0.8).all()
     # conservation on the expanded graph
     eg = res.expanded
-    bal = (np.bincount(eg.head, r.flow, eg.n_vertices)
-           - np.bincount(eg.tail, r.flow, eg.n_vertices))
+    bal = np.bincount(eg.head, r.flow, eg.n_vertices) - np.bincount(eg.tail, r.flow, eg.n_vertices)
     src, snk = eg.source("xa"), eg.sink("xe")
     expected = np.zeros(eg.n_vertices)
     expected[src], expected[snk] = -5000.0, 5000.0
@@ -101,8 +102,14 @@ def test_corridor_assignment_reports_border_over_capacity() -> None:
 
 def test_corridor_demand_errors_are_collected() -> None:
     net = read_network(MINI)
-    bad = pd.DataFrame({"origin": ["Alpah", "Alpha"], "destination": ["Echo", "Nowhere"],
-                        "volume": [10.0, -1.0], "unit": ["TEU", "TEU"]})
+    bad = pd.DataFrame(
+        {
+            "origin": ["Alpah", "Alpha"],
+            "destination": ["Echo", "Nowhere"],
+            "volume": [10.0, -1.0],
+            "unit": ["TEU", "TEU"],
+        }
+    )
     with pytest.raises(DemandError) as err:
         assign_corridors(net, bad)
     found = {(p.row, p.column) for p in err.value.problems}
@@ -110,13 +117,14 @@ def test_corridor_demand_errors_are_collected() -> None:
     assert "Alpha" in str(err.value)
 
 
-def test_cli_corridor_form(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_cli_corridor_form(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     demand = tmp_path / "demand.csv"
-    demand.write_text("origin,destination,commodity,volume,unit,year,market,source\n"
-                      "Alpha,Echo,containers,5000,TEU,2024,test,hand-made\n")
+    demand.write_text(
+        "origin,destination,commodity,volume,unit,year,market,source\n"
+        "Alpha,Echo,containers,5000,TEU,2024,test,hand-made\n"
+    )
     target = tmp_path / "flows.csv"
-    code, out, err = run_cli(monkeypatch, "assign", str(MINI), str(demand), "--gap", "1e-5",
-                             "-o", str(target))
+    code, out, err = run_cli("assign", str(MINI), str(demand), "--gap", "1e-5", "-o", str(target))
     assert code == 0, err
     assert "node:xb" in out
     table = pd.read_csv(target)

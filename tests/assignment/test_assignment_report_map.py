@@ -2,40 +2,35 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from pathlib import Path
 
 import pytest
 
-from corridors.cli.app import main
-
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 
 
-def run_cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    monkeypatch.setattr("sys.argv", ["corridors", *args])
-    monkeypatch.setenv("COLUMNS", "200")
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
-
-
 def test_report_has_map_top_bottleneck_and_no_external_url(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     demand = tmp_path / "demand.csv"
-    demand.write_text("origin,destination,commodity,volume,unit,value_of_time_usd_h,source\n"
-                      "Alpha,Echo,containers,3000,TEU,16.7,test\n"
-                      "Alpha,Echo,containers,2000,TEU,5,test\n")
+    demand.write_text(
+        "origin,destination,commodity,volume,unit,value_of_time_usd_h,source\n"
+        "Alpha,Echo,containers,3000,TEU,16.7,test\n"
+        "Alpha,Echo,containers,2000,TEU,5,test\n"
+    )
     report = tmp_path / "assign.html"
-    code, _out, err = run_cli(monkeypatch, "assign", str(MINI), str(demand), "--gap", "1e-5",
-                             "-o", str(tmp_path / "flows.csv"), "--report", str(report))
+    code, _out, err = run_cli(
+        "assign",
+        str(MINI),
+        str(demand),
+        "--gap",
+        "1e-5",
+        "-o",
+        str(tmp_path / "flows.csv"),
+        "--report",
+        str(report),
+    )
     assert code == 0, err
     html = report.read_text()
     assert "<svg" in html
@@ -51,13 +46,17 @@ def test_report_has_map_top_bottleneck_and_no_external_url(
     assert not list(tmp_path.glob(".assign.html.*"))
 
 
-def test_report_error_leaves_no_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_report_error_leaves_no_file(
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     demand = tmp_path / "demand.csv"
-    demand.write_text("origin,destination,commodity,volume,unit,source\n"
-                      "Alpha,Nowhere,containers,5,TEU,test\n")
+    demand.write_text(
+        "origin,destination,commodity,volume,unit,source\nAlpha,Nowhere,containers,5,TEU,test\n"
+    )
     report = tmp_path / "assign.html"
-    code, _, err = run_cli(monkeypatch, "assign", str(MINI), str(demand),
-                           "-o", str(tmp_path / "flows.csv"), "--report", str(report))
+    code, _, err = run_cli(
+        "assign", str(MINI), str(demand), "-o", str(tmp_path / "flows.csv"), "--report", str(report)
+    )
     assert code == 2
     assert "Nowhere" in err
     assert not report.exists()
@@ -65,8 +64,9 @@ def test_report_error_leaves_no_file(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert list(tmp_path.iterdir()) == [demand]
 
 
-def test_report_failure_writes_neither_file(monkeypatch: pytest.MonkeyPatch,
-                                            tmp_path: Path) -> None:
+def test_report_failure_writes_neither_file(
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from corridors.reports import assignment_map  # noqa: PLC0415
     from corridors.reports.errors import ReportError  # noqa: PLC0415
 
@@ -75,11 +75,13 @@ def test_report_failure_writes_neither_file(monkeypatch: pytest.MonkeyPatch,
 
     monkeypatch.setattr(assignment_map, "assignment_report", broken)
     demand = tmp_path / "demand.csv"
-    demand.write_text("origin,destination,commodity,volume,unit,source\n"
-                      "Alpha,Echo,containers,5,TEU,test\n")
+    demand.write_text(
+        "origin,destination,commodity,volume,unit,source\nAlpha,Echo,containers,5,TEU,test\n"
+    )
     report = tmp_path / "assign.html"
-    code, _, err = run_cli(monkeypatch, "assign", str(MINI), str(demand),
-                           "-o", str(tmp_path / "flows.csv"), "--report", str(report))
+    code, _, err = run_cli(
+        "assign", str(MINI), str(demand), "-o", str(tmp_path / "flows.csv"), "--report", str(report)
+    )
     assert code == 2, err
     assert "map failed" in err
     assert sorted(tmp_path.iterdir()) == [demand]

@@ -8,13 +8,12 @@ import numpy as np
 import pytest
 
 from corridors.assignment.equilibrium import assign_equilibrium
-from corridors.assignment.paths import all_or_nothing, available_backends
+from corridors.assignment.paths import all_or_nothing
 from corridors.assignment.results import AssignmentResult
 from corridors.assignment.tntp import TntpNetwork, read_best_flow, read_tntp
 
 TNTP = Path(__file__).resolve().parents[1] / "fixtures" / "tntp"
 
-pytestmark = pytest.mark.skipif(not TNTP.is_dir(), reason="TNTP data folder not present")
 
 # Published optimal objectives (folder READMEs). SiouxFalls' 42.31335287107440 is in
 # thousands of vehicle-hours: the file's times are in 0.01 h, so the Beckmann objective
@@ -122,7 +121,6 @@ def test_first_thru_node_split_gives_the_same_chicago_costs() -> None:
     np.testing.assert_allclose(ra.arc_flow, rb.arc_flow, rtol=1e-9)
 
 
-@pytest.mark.skipif("numba" not in available_backends(), reason="numba not installed")
 def test_backends_agree_on_sioux_falls() -> None:
     net = read_tntp(TNTP / "SiouxFalls")
     g = net.graph()
