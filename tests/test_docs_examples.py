@@ -11,9 +11,16 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
-@pytest.mark.parametrize("path", [p for p in DOCS if ">>> " in p.read_text(encoding="utf-8")], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [p for p in DOCS if ">>> " in p.read_text(encoding="utf-8")], ids=lambda p: p.name
+)
 def test_doc_examples(path):
-    result = doctest.testfile(str(path), module_relative=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False)
+    result = doctest.testfile(
+        str(path),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+        verbose=False,
+    )
     assert result.attempted > 0
     assert result.failed == 0
 
@@ -33,7 +40,15 @@ def test_readme_comparison_table_matches_the_model():
         rows.append([c.strip() for c in line.strip("|").split("|")])
     routes = compare(read_network(eurasia_path()), "Xi'an", "Duisburg")
     expected = [
-        [r.corridor, f"{r.days:.1f}", f"{r.usd:,.0f}", f"{r.kg_co2e:,.0f}", f"{r.km:,.0f}", str(r.borders), str(r.transfers)]
+        [
+            r.corridor,
+            f"{r.days:.1f}",
+            f"{r.usd:,.0f}",
+            f"{r.kg_co2e:,.0f}",
+            f"{r.km:,.0f}",
+            str(r.borders),
+            str(r.transfers),
+        ]
         for r in routes
     ]
-    assert rows == expected, "README table is stale: rerun `corridors compare \"Xi'an\" Duisburg`"
+    assert rows == expected, 'README table is stale: rerun `corridors compare "Xi\'an" Duisburg`'

@@ -41,10 +41,19 @@ def three_parallel_routes(demand: float = 30.0) -> tuple[AssignmentGraph, np.nda
     c = 10, 20, 15, i.e. t = 2 + 0.2 x, 4 + 0.2 x, 3 + 0.2 x. Equal times T with
     x1 + x2 + x3 = 30 give T = 5 and flows 15, 5, 10 (hand-computed).
     """
-    g = build_graph(n_vertices=2, tail=[0, 0, 0], head=[1, 1, 1], free_time=[2.0, 4.0, 3.0],
-                    group=[0, 1, 2], group_scale=[2.0, 4.0, 3.0],
-                    group_capacity=[10.0, 20.0, 15.0], group_alpha=1.0, group_beta=1.0,
-                    origins=[0, 1], destinations=[0, 1])
+    g = build_graph(
+        n_vertices=2,
+        tail=[0, 0, 0],
+        head=[1, 1, 1],
+        free_time=[2.0, 4.0, 3.0],
+        group=[0, 1, 2],
+        group_scale=[2.0, 4.0, 3.0],
+        group_capacity=[10.0, 20.0, 15.0],
+        group_alpha=1.0,
+        group_beta=1.0,
+        origins=[0, 1],
+        destinations=[0, 1],
+    )
     dem = np.array([[0.0, demand], [0.0, 0.0]])
     return g, dem
 
@@ -54,8 +63,14 @@ def three_parallel_routes(demand: float = 30.0) -> tuple[AssignmentGraph, np.nda
 def test_three_route_analytic_equilibrium(algorithm: str, backend: str) -> None:
     g, dem = three_parallel_routes()
     gap = 1e-4 if algorithm == "msa" else 1e-10
-    res = assign_equilibrium(g, dem, algorithm=algorithm, gap=gap, max_iter=20000,  # type: ignore[arg-type]
-                             backend=backend)  # type: ignore[arg-type]
+    res = assign_equilibrium(
+        g,
+        dem,
+        algorithm=algorithm,
+        gap=gap,
+        max_iter=20000,  # type: ignore[arg-type]
+        backend=backend,
+    )  # type: ignore[arg-type]
     assert res.converged
     tol = 5e-3 if algorithm == "msa" else 1e-6
     np.testing.assert_allclose(res.flow, [15.0, 5.0, 10.0], atol=tol * 30)
@@ -73,8 +88,9 @@ def test_three_route_analytic_equilibrium(algorithm: str, backend: str) -> None:
 def test_gap_history_decreases_overall_and_callback_sees_it() -> None:
     g, dem = three_parallel_routes()
     seen: list[tuple[int, float]] = []
-    res = assign_equilibrium(g, dem, algorithm="fw", gap=1e-8, max_iter=5000,
-                             callback=lambda i, v: seen.append((i, v)))
+    res = assign_equilibrium(
+        g, dem, algorithm="fw", gap=1e-8, max_iter=5000, callback=lambda i, v: seen.append((i, v))
+    )
     assert [v for _, v in seen] == list(res.gap_history)
     assert seen[0][0] == 2
     assert res.gap_history[-1] < res.gap_history[0]
@@ -105,10 +121,19 @@ def test_shared_node_capacity_diverts_flow_to_second_route() -> None:
     dem[0, 2] = dem[1, 2] = 100.0
 
     def solve(groups: list[int], caps: list[float]) -> np.ndarray:
-        g = build_graph(n_vertices=6, tail=tail, head=head, free_time=free, group=groups,
-                        group_scale=[10.0] * len(caps), group_capacity=caps,
-                        group_alpha=1.0, group_beta=1.0, origins=[0, 1, 2],
-                        destinations=[0, 1, 2])
+        g = build_graph(
+            n_vertices=6,
+            tail=tail,
+            head=head,
+            free_time=free,
+            group=groups,
+            group_scale=[10.0] * len(caps),
+            group_capacity=caps,
+            group_alpha=1.0,
+            group_beta=1.0,
+            origins=[0, 1, 2],
+            destinations=[0, 1, 2],
+        )
         res = assign_equilibrium(g, dem, algorithm="bfw", gap=1e-10, max_iter=2000)
         assert res.converged
         return res.flow
@@ -136,10 +161,18 @@ def test_flow_conservation_on_a_grid() -> None:
                     head.append(rr * side + cc)
     m = len(tail)
     zones = [0, 4, 12, 20, 24]
-    g = build_graph(n_vertices=n, tail=tail, head=head, free_time=rng.uniform(1, 3, m),
-                    fixed_cost=rng.uniform(0, 1, m), group=np.arange(m),
-                    group_scale=rng.uniform(1, 3, m), group_capacity=rng.uniform(50, 100, m),
-                    origins=zones, destinations=zones)
+    g = build_graph(
+        n_vertices=n,
+        tail=tail,
+        head=head,
+        free_time=rng.uniform(1, 3, m),
+        fixed_cost=rng.uniform(0, 1, m),
+        group=np.arange(m),
+        group_scale=rng.uniform(1, 3, m),
+        group_capacity=rng.uniform(50, 100, m),
+        origins=zones,
+        destinations=zones,
+    )
     dem = rng.uniform(10, 60, (5, 5))
     np.fill_diagonal(dem, 0.0)
     res = assign_equilibrium(g, dem, algorithm="bfw", gap=1e-7, max_iter=3000)
@@ -162,8 +195,14 @@ def test_flow_conservation_on_a_grid() -> None:
 def test_first_thru_style_sink_cannot_be_passed_through() -> None:
     # zone vertex 1 lies between 0 and 2 but only as a sink; its outgoing arc starts
     # at a separate source vertex 3, so the path 0 -> 2 must use the long arc.
-    g = build_graph(n_vertices=4, tail=[0, 3, 0], head=[1, 2, 2], free_time=[1.0, 1.0, 5.0],
-                    origins=[0, 3, 2], destinations=[0, 1, 2])
+    g = build_graph(
+        n_vertices=4,
+        tail=[0, 3, 0],
+        head=[1, 2, 2],
+        free_time=[1.0, 1.0, 5.0],
+        origins=[0, 3, 2],
+        destinations=[0, 1, 2],
+    )
     dem = np.zeros((3, 3))
     dem[0, 2] = 1.0
     dem[1, 2] = 2.0
@@ -172,13 +211,23 @@ def test_first_thru_style_sink_cannot_be_passed_through() -> None:
 
 
 def test_unreachable_demand_and_bad_arrays_raise() -> None:
-    g = build_graph(n_vertices=2, tail=[0], head=[1], free_time=[1.0], origins=[0, 1],
-                    destinations=[0, 1])
+    g = build_graph(
+        n_vertices=2, tail=[0], head=[1], free_time=[1.0], origins=[0, 1], destinations=[0, 1]
+    )
     with pytest.raises(UnreachableError, match="no path from zone 1 to zone 0"):
         assign_equilibrium(g, np.array([[0.0, 0.0], [5.0, 0.0]]))
     with pytest.raises(NetworkError) as err:
-        build_graph(n_vertices=2, tail=[0, 5], head=[1, 0], free_time=[1.0, -2.0], group=[0, 0],
-                    group_capacity=[-1.0], group_scale=[1.0], origins=[0], destinations=[1])
+        build_graph(
+            n_vertices=2,
+            tail=[0, 5],
+            head=[1, 0],
+            free_time=[1.0, -2.0],
+            group=[0, 0],
+            group_capacity=[-1.0],
+            group_scale=[1.0],
+            origins=[0],
+            destinations=[1],
+        )
     text = str(err.value)
     assert "tail" in text
     assert "free_time" in text
@@ -207,21 +256,37 @@ def test_vdf_derivatives_and_integrals_match_numerics() -> None:
     assert float(conical(t0, 0.0, c)) == pytest.approx(t0)
     assert float(conical(t0, c, c)) == pytest.approx(2 * t0)
     assert float(bpr(t0, c, c)) == pytest.approx(t0 * 1.15)
-    gd = GroupDelay(scale=np.array([3.0, 3.0]), capacity=np.array([100.0, 100.0]),
-                    alpha=np.array([0.15, 4.0]), beta=np.array([4.0, 4.0]),
-                    kind=np.array([0, 1], dtype=np.int8))
+    gd = GroupDelay(
+        scale=np.array([3.0, 3.0]),
+        capacity=np.array([100.0, 100.0]),
+        alpha=np.array([0.15, 4.0]),
+        beta=np.array([4.0, 4.0]),
+        kind=np.array([0, 1], dtype=np.int8),
+    )
     np.testing.assert_allclose(gd.delay(np.array([100.0, 100.0])), [0.45, 3.0])
 
 
 def _psl_graph() -> AssignmentGraph:
     # 0 -s-> 2 -m1/m2-> 1 and 0 -r-> 1; costs s=4, m1=m2=6, r=10: three routes of 10.
-    return build_graph(n_vertices=3, tail=[0, 2, 2, 0], head=[2, 1, 1, 1],
-                       free_time=[4.0, 6.0, 6.0, 10.0], origins=[0, 1], destinations=[0, 1])
+    return build_graph(
+        n_vertices=3,
+        tail=[0, 2, 2, 0],
+        head=[2, 1, 1, 1],
+        free_time=[4.0, 6.0, 6.0, 10.0],
+        origins=[0, 1],
+        destinations=[0, 1],
+    )
 
 
 def test_logit_split_by_hand() -> None:
-    g = build_graph(n_vertices=2, tail=[0, 0], head=[1, 1], free_time=[10.0, 12.0],
-                    origins=[0, 1], destinations=[0, 1])
+    g = build_graph(
+        n_vertices=2,
+        tail=[0, 0],
+        head=[1, 1],
+        free_time=[10.0, 12.0],
+        origins=[0, 1],
+        destinations=[0, 1],
+    )
     dem = np.array([[0.0, 100.0], [0.0, 0.0]])
     res = assign_stochastic(g, dem, theta=0.5, model="mnl", max_routes=3)
     p1 = 1.0 / (1.0 + math.exp(-0.5 * 2.0))  # 0.7311
@@ -243,10 +308,10 @@ def test_path_size_logit_by_hand() -> None:
     np.testing.assert_allclose(mnl.flow, [40.0, 20.0, 20.0, 20.0])
     psl = assign_stochastic(g, dem, theta=1.0, model="psl", route_set=routes)
     # equal costs: P ~ PS -> 0.8/2.6, 0.8/2.6, 1/2.6
-    np.testing.assert_allclose(psl.flow, [60 * 1.6 / 2.6, 60 * 0.8 / 2.6, 60 * 0.8 / 2.6,
-                                          60 / 2.6])
-    probs = route_probabilities(routes, np.array([10.0, 10.0, 10.0]), theta=1.0, model="psl",
-                                path_size=ps)
+    np.testing.assert_allclose(psl.flow, [60 * 1.6 / 2.6, 60 * 0.8 / 2.6, 60 * 0.8 / 2.6, 60 / 2.6])
+    probs = route_probabilities(
+        routes, np.array([10.0, 10.0, 10.0]), theta=1.0, model="psl", path_size=ps
+    )
     assert probs.sum() == pytest.approx(1.0)
 
 

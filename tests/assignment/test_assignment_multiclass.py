@@ -33,10 +33,17 @@ T_FAST, CAP_FAST, T_SLOW, TOLL = 10.0, 100.0, 20.0, 50.0
 
 
 def two_route_graph() -> AssignmentGraph:
-    return build_graph(n_vertices=3, tail=[0, 1, 1], head=[1, 2, 2],
-                       free_time=[1.0, T_FAST, T_SLOW], group=[0, 1, -1],
-                       group_scale=[1.0, T_FAST], group_capacity=[1000.0, CAP_FAST],
-                       origins=[0, 2], destinations=[0, 2])
+    return build_graph(
+        n_vertices=3,
+        tail=[0, 1, 1],
+        head=[1, 2, 2],
+        free_time=[1.0, T_FAST, T_SLOW],
+        group=[0, 1, -1],
+        group_scale=[1.0, T_FAST],
+        group_capacity=[1000.0, CAP_FAST],
+        origins=[0, 2],
+        destinations=[0, 2],
+    )
 
 
 def fast_time(x: float) -> float:
@@ -52,8 +59,7 @@ def classes_for(vots: tuple[float, float], demands: tuple[float, float]) -> list
     return out
 
 
-def hand_solution(vots: tuple[float, float], demands: tuple[float, float]
-                  ) -> tuple[float, float]:
+def hand_solution(vots: tuple[float, float], demands: tuple[float, float]) -> tuple[float, float]:
     """Flows of each class on the fast route at the multi-class equilibrium.
 
     Classes are served in order of value of time: the fast route's time settles where
@@ -68,8 +74,7 @@ def hand_solution(vots: tuple[float, float], demands: tuple[float, float]
         if fast_time(before + demands[k]) <= target:
             on_fast[k] = demands[k]  # the whole class fits before indifference
             continue
-        x = brentq(lambda x, t=target: fast_time(x) - t, before, before + demands[k],
-                   xtol=1e-12)
+        x = brentq(lambda x, t=target: fast_time(x) - t, before, before + demands[k], xtol=1e-12)
         on_fast[k] = x - before
         break
     return on_fast[0], on_fast[1]
@@ -90,9 +95,14 @@ def test_two_class_equilibrium_matches_hand_solution(case: str, algorithm: str) 
     # plain FW converges sublinearly (the last units leave an unused route like 1/k):
     # looser target and tolerance than its conjugate variants
     fw = algorithm == "fw"
-    res = assign_multiclass(two_route_graph(), classes_for(vots, demands),
-                            algorithm=cast(Algorithm, algorithm), gap=1e-7, max_iter=3000,
-                            keep_routes=False)
+    res = assign_multiclass(
+        two_route_graph(),
+        classes_for(vots, demands),
+        algorithm=cast(Algorithm, algorithm),
+        gap=1e-7,
+        max_iter=3000,
+        keep_routes=False,
+    )
     assert res.converged or (fw and res.gap < 5e-4)
     expected = hand_solution(vots, demands)
     tol = 2e-3 * sum(demands) if fw else 1e-5 * sum(demands)
@@ -100,8 +110,7 @@ def test_two_class_equilibrium_matches_hand_solution(case: str, algorithm: str) 
         assert res.class_flow[k, 1] == pytest.approx(expected[k], abs=tol)
         # conservation per class: everything passes the shared link, fast + slow = demand
         assert res.class_flow[k, 0] == pytest.approx(demands[k], rel=1e-12)
-        assert res.class_flow[k, 1] + res.class_flow[k, 2] == pytest.approx(demands[k],
-                                                                            rel=1e-9)
+        assert res.class_flow[k, 1] + res.class_flow[k, 2] == pytest.approx(demands[k], rel=1e-9)
     # the shared link's delay sees the total of both classes
     assert res.group_flow[0] == pytest.approx(sum(demands))
     # Wardrop per class: a used route is no dearer than the other (hours)
@@ -119,8 +128,7 @@ def test_two_class_equilibrium_matches_hand_solution(case: str, algorithm: str) 
 
 def test_high_value_of_time_takes_the_fast_route() -> None:
     vots, demands = (1000.0, 2.0), (60.0, 60.0)
-    res = assign_multiclass(two_route_graph(), classes_for(vots, demands), gap=1e-9,
-                            max_iter=2000)
+    res = assign_multiclass(two_route_graph(), classes_for(vots, demands), gap=1e-9, max_iter=2000)
     # toll is 0.05 h for the high class: it fills the fast route; 25 h for the low one
     assert res.class_flow[0, 1] == pytest.approx(60.0, rel=1e-6)
     assert res.class_flow[1, 1] == pytest.approx(0.0, abs=1e-6)
@@ -131,15 +139,28 @@ def test_high_value_of_time_takes_the_fast_route() -> None:
 def test_equal_values_of_time_give_the_single_class_equilibrium(algorithm: str) -> None:
     g = two_route_graph()
     classes = classes_for((20.0, 20.0), (120.0, 80.0))
-    multi = assign_multiclass(g, classes, algorithm=cast(Algorithm, algorithm), gap=1e-10,
-                              max_iter=3000)
-    g1 = build_graph(n_vertices=3, tail=[0, 1, 1], head=[1, 2, 2],
-                     free_time=[1.0, T_FAST, T_SLOW], fixed_cost=[0.0, TOLL / 20.0, 0.0],
-                     group=[0, 1, -1], group_scale=[1.0, T_FAST],
-                     group_capacity=[1000.0, CAP_FAST], origins=[0, 2], destinations=[0, 2])
-    single = assign_equilibrium(g1, classes[0].demand + classes[1].demand,
-                                algorithm=cast(Algorithm, algorithm),
-                                gap=1e-10, max_iter=3000)
+    multi = assign_multiclass(
+        g, classes, algorithm=cast(Algorithm, algorithm), gap=1e-10, max_iter=3000
+    )
+    g1 = build_graph(
+        n_vertices=3,
+        tail=[0, 1, 1],
+        head=[1, 2, 2],
+        free_time=[1.0, T_FAST, T_SLOW],
+        fixed_cost=[0.0, TOLL / 20.0, 0.0],
+        group=[0, 1, -1],
+        group_scale=[1.0, T_FAST],
+        group_capacity=[1000.0, CAP_FAST],
+        origins=[0, 2],
+        destinations=[0, 2],
+    )
+    single = assign_equilibrium(
+        g1,
+        classes[0].demand + classes[1].demand,
+        algorithm=cast(Algorithm, algorithm),
+        gap=1e-10,
+        max_iter=3000,
+    )
     np.testing.assert_allclose(multi.flow, single.flow, rtol=1e-6)
     # analytic: 2.5 h toll + t_fast(x) = 20 h
     x = brentq(lambda x: fast_time(x) - (T_SLOW - TOLL / 20.0), 0.0, 200.0, xtol=1e-12)
@@ -147,16 +168,26 @@ def test_equal_values_of_time_give_the_single_class_equilibrium(algorithm: str) 
 
 
 def test_one_class_is_exactly_the_single_class_assignment() -> None:
-    g = build_graph(n_vertices=2, tail=[0, 0, 0], head=[1, 1, 1], free_time=[2.0, 4.0, 3.0],
-                    group=[0, 1, 2], group_scale=[2.0, 4.0, 3.0],
-                    group_capacity=[10.0, 20.0, 15.0], group_alpha=1.0, group_beta=1.0,
-                    origins=[0, 1], destinations=[0, 1])
+    g = build_graph(
+        n_vertices=2,
+        tail=[0, 0, 0],
+        head=[1, 1, 1],
+        free_time=[2.0, 4.0, 3.0],
+        group=[0, 1, 2],
+        group_scale=[2.0, 4.0, 3.0],
+        group_capacity=[10.0, 20.0, 15.0],
+        group_alpha=1.0,
+        group_beta=1.0,
+        origins=[0, 1],
+        destinations=[0, 1],
+    )
     dem = np.array([[0.0, 30.0], [0.0, 0.0]])
     algorithms: tuple[Algorithm, ...] = ("fw", "cfw", "bfw", "msa")
     for algorithm in algorithms:
         one = assign_equilibrium(g, dem, algorithm=algorithm, gap=1e-12, max_iter=50)
-        multi = assign_multiclass(g, [DemandClass("all", dem)], algorithm=algorithm,
-                                  gap=1e-12, max_iter=50)
+        multi = assign_multiclass(
+            g, [DemandClass("all", dem)], algorithm=algorithm, gap=1e-12, max_iter=50
+        )
         assert np.array_equal(one.flow, multi.class_flow[0])
         assert np.array_equal(one.gap_history, multi.gap_history)
 
@@ -173,18 +204,27 @@ def test_bad_classes_are_rejected() -> None:
 
 
 def _mini_two_classes(vot_a: str, vot_b: str) -> pd.DataFrame:
-    return pd.DataFrame({
-        "origin": ["Alpha", "Alpha", "Alpha"], "destination": ["Echo", "Echo", "Echo"],
-        "commodity": ["containers", "containers", "dry_bulk"],
-        "volume": [600.0, 400.0, 5000.0], "unit": ["TEU", "TEU", "t"],
-        "value_of_time_usd_h": [vot_a, vot_b, ""],
-    })
+    return pd.DataFrame(
+        {
+            "origin": ["Alpha", "Alpha", "Alpha"],
+            "destination": ["Echo", "Echo", "Echo"],
+            "commodity": ["containers", "containers", "dry_bulk"],
+            "volume": [600.0, 400.0, 5000.0],
+            "unit": ["TEU", "TEU", "t"],
+            "value_of_time_usd_h": [vot_a, vot_b, ""],
+        }
+    )
 
 
 def test_corridor_classes_share_capacity_and_report_volumes_per_class() -> None:
     net = read_network(MINI)
-    res = assign_corridors(net, _mini_two_classes("30", "5"), params=CostParameters(unit="TEU"),
-                           gap=1e-6, max_iter=2000)
+    res = assign_corridors(
+        net,
+        _mini_two_classes("30", "5"),
+        params=CostParameters(unit="TEU"),
+        gap=1e-6,
+        max_iter=2000,
+    )
     assert res.class_names == ("containers@5", "containers@30", "dry_bulk")
     # dry bulk: blank value of time = the default per tonne-hour, converted to per TEU-hour
     assert res.class_vot[2] == pytest.approx(CostParameters(unit="TEU").vot)

@@ -67,8 +67,8 @@ def test_report_error_leaves_no_file(
 def test_report_failure_writes_neither_file(
     run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from corridors.reports import assignment_map  # noqa: PLC0415
-    from corridors.reports.errors import ReportError  # noqa: PLC0415
+    from corridors.reports import assignment_map
+    from corridors.reports.errors import ReportError
 
     def broken(*args: object, **kwargs: object) -> str:
         raise ReportError("map failed")

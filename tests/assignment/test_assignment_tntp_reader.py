@@ -59,8 +59,12 @@ def test_reads_a_small_folder_with_generalised_cost(tmp_path: Path) -> None:
     assert res.converged
     t = res.time
     x = res.flow
-    np.testing.assert_allclose(t, 2.0 * (1 + 0.15 * (x / 100.0) ** 4) * [1, 1, 0, 0]
-                               + 5.0 * (1 + 0.15 * (x / 50.0) ** 4) * [0, 0, 1, 1], rtol=1e-12)
+    np.testing.assert_allclose(
+        t,
+        2.0 * (1 + 0.15 * (x / 100.0) ** 4) * [1, 1, 0, 0]
+        + 5.0 * (1 + 0.15 * (x / 50.0) ** 4) * [0, 0, 1, 1],
+        rtol=1e-12,
+    )
     # equilibrium between the two routes 1->3->2 and 1->2 (generalised costs equal)
     via = res.cost[0] + res.cost[1]
     assert x[0] > 0
@@ -74,8 +78,10 @@ def test_parameters_override_and_readme_weights(tmp_path: Path) -> None:
     plain = NET.replace("<TOLL FACTOR> 0.5\n", "").replace("<DISTANCE FACTOR> 0.1\n", "")
     folder = write_folder(tmp_path / "R", net=plain)
     assert read_tntp(folder).distance_factor == 0.0
-    (folder / "README.md").write_text("## Generalized Cost Weights\nToll: 0.02 minutes/cent  \n"
-                                      "Distance: 0.04 minutes/mile\n\n## Solutions\n")
+    (folder / "README.md").write_text(
+        "## Generalized Cost Weights\nToll: 0.02 minutes/cent  \n"
+        "Distance: 0.04 minutes/mile\n\n## Solutions\n"
+    )
     net = read_tntp(folder)
     assert (net.toll_factor, net.distance_factor) == (0.02, 0.04)
     assert read_tntp(folder, toll_factor=1.0).toll_factor == 1.0
@@ -98,7 +104,7 @@ def test_zone_below_first_thru_node_is_not_passed_through(tmp_path: Path) -> Non
     blocked = read_tntp(folder)
     free = read_tntp(folder, first_thru_node=1)
     # route 1 -> 3 as cost skims via node 3 (a through node, not a zone): use arc flows
-    from corridors.assignment.paths import all_or_nothing  # noqa: PLC0415
+    from corridors.assignment.paths import all_or_nothing
 
     g_b, g_f = blocked.graph(), free.graph()
     cost = g_b.free_time
@@ -121,8 +127,9 @@ def test_zone_below_first_thru_node_is_not_passed_through(tmp_path: Path) -> Non
         ("\t1\t3\tabc\t10\t2\t0.15\t4\t0\t0\t1\t;", "capacity", "not a number"),
     ],
 )
-def test_bad_net_rows_name_file_line_and_field(tmp_path: Path, bad_line: str, field: str,
-                                               message: str) -> None:
+def test_bad_net_rows_name_file_line_and_field(
+    tmp_path: Path, bad_line: str, field: str, message: str
+) -> None:
     lines = NET.splitlines()
     lines[9] = bad_line  # first link row is line 10
     folder = write_folder(tmp_path / "B", net="\n".join(lines) + "\n")
@@ -150,8 +157,9 @@ def test_bad_trips_are_all_reported(tmp_path: Path) -> None:
 def test_missing_files_and_flow_round_trip(tmp_path: Path) -> None:
     with pytest.raises(AssignmentInputError, match=r"no \*_net\.tntp"):
         read_tntp(tmp_path)
-    text = format_flow(np.array([1, 2]), np.array([2, 1]), np.array([1.5, 2.25]),
-                       np.array([3.0, 4.0]))
+    text = format_flow(
+        np.array([1, 2]), np.array([2, 1]), np.array([1.5, 2.25]), np.array([3.0, 4.0])
+    )
     path = tmp_path / "Tiny_flow.tntp"
     path.write_text(text)
     flow = read_flow(path)

@@ -28,16 +28,18 @@ CHICAGO_OBJECTIVE = 17313018.7387477
 @pytest.fixture(scope="module")
 def sioux() -> tuple[TntpNetwork, AssignmentResult]:
     net = read_tntp(TNTP / "SiouxFalls")
-    res = assign_equilibrium(net.graph(), net.demand, algorithm="bfw", gap=1e-6, max_iter=5000,
-                             keep_routes=False)
+    res = assign_equilibrium(
+        net.graph(), net.demand, algorithm="bfw", gap=1e-6, max_iter=5000, keep_routes=False
+    )
     return net, res
 
 
 @pytest.fixture(scope="module")
 def chicago() -> tuple[TntpNetwork, AssignmentResult]:
     net = read_tntp(TNTP / "Chicago-Sketch")
-    res = assign_equilibrium(net.graph(), net.demand, algorithm="bfw", gap=1e-5, max_iter=2000,
-                             keep_routes=False)
+    res = assign_equilibrium(
+        net.graph(), net.demand, algorithm="bfw", gap=1e-5, max_iter=2000, keep_routes=False
+    )
     return net, res
 
 
@@ -96,11 +98,13 @@ def test_chicago_sketch_gap_objective_and_flows(
     rel = np.abs(res.flow[big] - bf[big]) / bf[big]
     share = float((rel <= 0.02).mean())
     worst = int(np.argmax(rel))
-    report = (f"\nChicago-Sketch: {res.iterations} iterations, gap {res.gap:.2e}, objective "
-          f"{res.objective:.6f} (published {CHICAGO_OBJECTIVE}); {share:.2%} of links with "
-          f"best flow > 100 within 2 %; largest deviation {rel[worst]:.2%} on link "
-          f"{net.links['init_node'].to_numpy()[big][worst]}-"
-          f"{net.links['term_node'].to_numpy()[big][worst]}")
+    report = (
+        f"\nChicago-Sketch: {res.iterations} iterations, gap {res.gap:.2e}, objective "
+        f"{res.objective:.6f} (published {CHICAGO_OBJECTIVE}); {share:.2%} of links with "
+        f"best flow > 100 within 2 %; largest deviation {rel[worst]:.2%} on link "
+        f"{net.links['init_node'].to_numpy()[big][worst]}-"
+        f"{net.links['term_node'].to_numpy()[big][worst]}"
+    )
     print(report)  # noqa: T201 - the largest deviation is reported in the test output
     assert share >= 0.95
 

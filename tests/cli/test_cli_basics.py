@@ -19,14 +19,18 @@ def test_compare_table(run_cli, mini_path):
 
 
 def test_compare_json_fields(run_cli, mini_path):
-    r = run_cli("compare", "alfa", "ECHO", "-n", str(mini_path), "--unit", "tonne", "--format", "json")
+    r = run_cli(
+        "compare", "alfa", "ECHO", "-n", str(mini_path), "--unit", "tonne", "--format", "json"
+    )
     assert r.code == 0, r.err
     data = json.loads(r.out)
     assert data["unit"] == "t"
     middle = next(x for x in data["routes"] if x["corridor"] == "middle")
     assert middle["usd"] == pytest.approx(270.0)
     assert middle["days"] == pytest.approx(87 / 24, abs=1e-3)
-    assert {"corridor", "days", "usd", "kg_co2e", "km", "borders", "transfers", "legs"} <= set(middle)
+    assert {"corridor", "days", "usd", "kg_co2e", "km", "borders", "transfers", "legs"} <= set(
+        middle
+    )
 
 
 def test_compare_csv_to_file(run_cli, mini_path, tmp_path):
@@ -69,11 +73,18 @@ def test_network_check_ok_and_problems(run_cli, mini_path, mini_copy):
     assert "OK" in r.out
     assert "6 nodes, 7 links" in r.out
     path = mini_copy / "link.csv"
-    path.write_text(path.read_text().replace("l2,Bravo-Charlie,xb,xc,false,rail,500", "l2,Bravo-Charlie,xb,xq,false,rail,-500"))
+    path.write_text(
+        path.read_text().replace(
+            "l2,Bravo-Charlie,xb,xc,false,rail,500", "l2,Bravo-Charlie,xb,xq,false,rail,-500"
+        )
+    )
     r = run_cli("network", "check", str(mini_copy))
     assert r.code == 1
     assert "2 problems" in r.out
-    assert "link.csv, line 3, field 'to_node_id': no node with this id in node.csv (value 'xq')" in r.out
+    assert (
+        "link.csv, line 3, field 'to_node_id': no node with this id in node.csv (value 'xq')"
+        in r.out
+    )
     assert "link.csv, line 3, field 'length': must be greater than 0 (value '-500')" in r.out
 
 
@@ -135,7 +146,19 @@ def test_version(run_cli):
 
 
 def test_routes_lists_k_alternatives(run_cli, mini_path):
-    r = run_cli("routes", "Alpha", "Echo", "-n", str(mini_path), "--year", "2030", "-k", "5", "--format", "json")
+    r = run_cli(
+        "routes",
+        "Alpha",
+        "Echo",
+        "-n",
+        str(mini_path),
+        "--year",
+        "2030",
+        "-k",
+        "5",
+        "--format",
+        "json",
+    )
     assert r.code == 0, r.err
     data = json.loads(r.out)
     assert len(data) == 3  # only three loopless routes exist in 2030

@@ -57,8 +57,10 @@ def raw() -> dict[str, pd.DataFrame]:
 
 def _positions(net: Network) -> dict[str, tuple[float, float]]:
     nodes = net.nodes
-    return {str(n): (float(x), float(y))
-            for n, x, y in zip(nodes["node_id"], nodes["x_coord"], nodes["y_coord"], strict=True)}
+    return {
+        str(n): (float(x), float(y))
+        for n, x, y in zip(nodes["node_id"], nodes["x_coord"], nodes["y_coord"], strict=True)
+    }
 
 
 def _column(frame: pd.DataFrame, key: str, column: str) -> dict[str, float]:
@@ -97,9 +99,18 @@ def test_config_row(raw: dict[str, pd.DataFrame]) -> None:
     cfg = raw["config"]
     assert len(cfg) == 1
     row = cfg.iloc[0]
-    expected = {"dataset_name": "eurasia", "short_length": "m", "long_length": "km", "speed": "kph",
-                "crs": "EPSG:4326", "geometry_field_format": "WKT", "currency": "USD",
-                "version_number": "0.96", "id_type": "string", "reference_year": "2024"}
+    expected = {
+        "dataset_name": "eurasia",
+        "short_length": "m",
+        "long_length": "km",
+        "speed": "kph",
+        "crs": "EPSG:4326",
+        "geometry_field_format": "WKT",
+        "currency": "USD",
+        "version_number": "0.96",
+        "id_type": "string",
+        "reference_year": "2024",
+    }
     assert {k: row[k] for k in expected} == expected
 
 
@@ -130,8 +141,24 @@ def test_source_keys_are_in_the_bibliography(raw: dict[str, pd.DataFrame]) -> No
         for src in frame["source"]:
             used |= set(re.findall(r"\b([A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*)\b", src))
     # words in capitals that are not source keys: units, acronyms, country pairs
-    ignore = {"U", "TEU", "FEU", "EF", "GT", "EU", "EAEU", "BTK", "BTC", "TITR", "CKU", "WCI",
-              "CAREC", "SOCAR", "KMG-SOCAR", "SOURCES"}
+    ignore = {
+        "U",
+        "TEU",
+        "FEU",
+        "EF",
+        "GT",
+        "EU",
+        "EAEU",
+        "BTK",
+        "BTC",
+        "TITR",
+        "CKU",
+        "WCI",
+        "CAREC",
+        "SOCAR",
+        "KMG-SOCAR",
+        "SOURCES",
+    }
     missing = {k for k in used - ignore - keys if not re.fullmatch(r"[A-Z]{2}(-[A-Z]{2})+", k)}
     assert not missing, f"source keys missing from SOURCES.md: {sorted(missing)}"
 
@@ -140,8 +167,13 @@ def test_rail_lengths_between_great_circle_and_twice_it(net: Network) -> None:
     pos = _positions(net)
     rail = net.links[net.links["mode"] == "rail"]
     assert len(rail) > 100
-    for link_id, a, b, length in zip(rail["link_id"], rail["from_node_id"], rail["to_node_id"],
-                                     rail["length"].astype(float), strict=True):
+    for link_id, a, b, length in zip(
+        rail["link_id"],
+        rail["from_node_id"],
+        rail["to_node_id"],
+        rail["length"].astype(float),
+        strict=True,
+    ):
         g = _gc_km(*pos[a], *pos[b])
         assert g <= length <= 2 * g, (link_id, length, g)
 
@@ -238,8 +270,13 @@ def test_planned_elements_have_open_year(net: Network) -> None:
         planned = frame[frame["status"] == "planned"]
         assert planned["open_year"].notna().all()
     planned_links = set(net.links.loc[net.links["status"] == "planned", "link_id"])
-    assert {"kashgar-torugart", "torugart-andijan", "horadiz-nakhchivan", "kars-nakhchivan",
-            "samtredia-anaklia"} <= planned_links
+    assert {
+        "kashgar-torugart",
+        "torugart-andijan",
+        "horadiz-nakhchivan",
+        "kars-nakhchivan",
+        "samtredia-anaklia",
+    } <= planned_links
     nodes = net.nodes.set_index("node_id")
     assert nodes.loc["anaklia", "status"] == "planned"
     assert nodes.loc["anaklia", "open_year"] == 2029
@@ -274,8 +311,12 @@ def test_demand_totals_match_sources_md(net: Network) -> None:
     assert got == pytest.approx(declared)
     # China Railway China-Europe 2024: 2.077M TEU; TITR 2024 ~4.5 Mt (TEU at 10 t)
     assert got[("china_eu", "TEU")] == 2_077_000
-    titr = (got[("china_caucasus_tr", "TEU")] * 10 + got[("central_asia_tr", "t")]
-            + got[("central_asia_eu", "t")] + got[("kz_caucasus", "t")])
+    titr = (
+        got[("china_caucasus_tr", "TEU")] * 10
+        + got[("central_asia_tr", "t")]
+        + got[("central_asia_eu", "t")]
+        + got[("kz_caucasus", "t")]
+    )
     assert titr == pytest.approx(4_500_000)
     crude = demand[demand["market"] == "kz_crude"]
     assert set(crude["commodity"]) == {"liquid_bulk"}

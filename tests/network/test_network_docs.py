@@ -30,4 +30,18 @@ def test_country_codes_complete():
     from corridors.network.countries import ISO_ALPHA2
 
     assert len(ISO_ALPHA2) == 249
-    assert {"CN", "KZ", "AZ", "GE", "TR", "RU", "BY", "PL", "DE", "TM", "IR", "ZW", "AD"} <= ISO_ALPHA2
+    assert {
+        "CN",
+        "KZ",
+        "AZ",
+        "GE",
+        "TR",
+        "RU",
+        "BY",
+        "PL",
+        "DE",
+        "TM",
+        "IR",
+        "ZW",
+        "AD",
+    } <= ISO_ALPHA2

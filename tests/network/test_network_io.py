@@ -43,7 +43,9 @@ def test_integer_ids(mini_path, tmp_path):
     )
     vessels = net.vessels.assign(link_id=["3"])
     changed = net.with_tables(nodes=nodes, links=links)
-    changed = type(changed)(**{**changed.__dict__, "vessels": vessels, "config": {**net.config, "id_type": "integer"}})
+    changed = type(changed)(
+        **{**changed.__dict__, "vessels": vessels, "config": {**net.config, "id_type": "integer"}}
+    )
     folder = write_network(changed, tmp_path / "ints")
     again = read_network(folder)
     assert list(again.nodes["node_id"]) == ["100", "101", "102", "103", "104", "105"]

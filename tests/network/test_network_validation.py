@@ -46,34 +46,114 @@ def test_valid_fixture_reads(mini_path):
 @pytest.mark.parametrize(
     ("filename", "row_id", "changes", "expected"),
     [
-        ("node.csv", "xb", {"node_id": "xa"}, "node.csv, line 3, field 'node_id': duplicate id (first used on line 2)"),
+        (
+            "node.csv",
+            "xb",
+            {"node_id": "xa"},
+            "node.csv, line 3, field 'node_id': duplicate id (first used on line 2)",
+        ),
         ("link.csv", "l2", {"link_id": "l1"}, "field 'link_id': duplicate id"),
-        ("link.csv", "l2", {"to_node_id": "xz"}, "link.csv, line 3, field 'to_node_id': no node with this id in node.csv (value 'xz')"),
+        (
+            "link.csv",
+            "l2",
+            {"to_node_id": "xz"},
+            "link.csv, line 3, field 'to_node_id': no node with this id in node.csv (value 'xz')",
+        ),
         ("link.csv", "l2", {"to_node_id": "xb"}, "link starts and ends at the same node"),
-        ("link.csv", "l2", {"length": "-5"}, "link.csv, line 3, field 'length': must be greater than 0 (value '-5')"),
-        ("link.csv", "l2", {"length": "100"}, "field 'length': shorter than the great-circle distance between its nodes (445 km)"),
-        ("link.csv", "l2", {"capacity_teu_yr": "-10"}, "field 'capacity_teu_yr': must be greater than 0"),
-        ("node.csv", "xb", {"capacity_teu_yr": "0"}, "node.csv, line 3, field 'capacity_teu_yr': must be greater than 0"),
-        ("node.csv", "xc", {"y_coord": "95"}, "node.csv, line 4, field 'y_coord': must be at most 90 (value '95')"),
+        (
+            "link.csv",
+            "l2",
+            {"length": "-5"},
+            "link.csv, line 3, field 'length': must be greater than 0 (value '-5')",
+        ),
+        (
+            "link.csv",
+            "l2",
+            {"length": "100"},
+            "field 'length': shorter than the great-circle distance between its nodes (445 km)",
+        ),
+        (
+            "link.csv",
+            "l2",
+            {"capacity_teu_yr": "-10"},
+            "field 'capacity_teu_yr': must be greater than 0",
+        ),
+        (
+            "node.csv",
+            "xb",
+            {"capacity_teu_yr": "0"},
+            "node.csv, line 3, field 'capacity_teu_yr': must be greater than 0",
+        ),
+        (
+            "node.csv",
+            "xc",
+            {"y_coord": "95"},
+            "node.csv, line 4, field 'y_coord': must be at most 90 (value '95')",
+        ),
         ("node.csv", "xc", {"x_coord": "-181"}, "field 'x_coord': must be at least -180"),
-        ("link.csv", "l3", {"gauge_mm": "1520"}, "field 'gauge_mm': gauge is for rail links only, this one is ferry"),
+        (
+            "link.csv",
+            "l3",
+            {"gauge_mm": "1520"},
+            "field 'gauge_mm': gauge is for rail links only, this one is ferry",
+        ),
         ("link.csv", "l2", {"gauge_mm": ""}, "field 'gauge_mm': a rail link needs its gauge"),
-        ("link.csv", "l7", {"open_year": ""}, "link.csv, line 8, field 'open_year': a planned element needs its opening year"),
-        ("link.csv", "l2", {"mode": "rial"}, "field 'mode': not one of rail, road, ferry, sea, pipeline (value 'rial'); did you mean 'rail'?"),
-        ("link.csv", "l2", {"corridors": "midle"}, "field 'corridors': corridor not declared in corridor.csv (value 'midle'); did you mean 'middle'?"),
-        ("node.csv", "xc", {"country": "XX"}, "field 'country': not an ISO 3166-1 alpha-2 country code (value 'XX')"),
+        (
+            "link.csv",
+            "l7",
+            {"open_year": ""},
+            "link.csv, line 8, field 'open_year': a planned element needs its opening year",
+        ),
+        (
+            "link.csv",
+            "l2",
+            {"mode": "rial"},
+            "field 'mode': not one of rail, road, ferry, sea, pipeline (value 'rial'); did you mean 'rail'?",
+        ),
+        (
+            "link.csv",
+            "l2",
+            {"corridors": "midle"},
+            "field 'corridors': corridor not declared in corridor.csv (value 'midle'); did you mean 'middle'?",
+        ),
+        (
+            "node.csv",
+            "xc",
+            {"country": "XX"},
+            "field 'country': not an ISO 3166-1 alpha-2 country code (value 'XX')",
+        ),
         ("node.csv", "xc", {"kind": "harbour"}, "field 'kind': not one of"),
         ("node.csv", "xc", {"source": ""}, "node.csv, line 4, field 'source': a value is required"),
-        ("link.csv", "l2", {"free_speed": "fast"}, "field 'free_speed': expected a number (km/h) (value 'fast')"),
-        ("link.csv", "l2", {"free_speed": "", "time_h": ""}, "the link needs a speed (free_speed) or a fixed time (time_h)"),
+        (
+            "link.csv",
+            "l2",
+            {"free_speed": "fast"},
+            "field 'free_speed': expected a number (km/h) (value 'fast')",
+        ),
+        (
+            "link.csv",
+            "l2",
+            {"free_speed": "", "time_h": ""},
+            "the link needs a speed (free_speed) or a fixed time (time_h)",
+        ),
         ("link.csv", "l2", {"directed": "maybe"}, "field 'directed': expected true or false"),
         ("link.csv", "l2", {"sea_avoid": "suez"}, "sea passages apply to sea and ferry links only"),
         ("link.csv", "l3", {"sea_avoid": "suex"}, "did you mean 'suez'?"),
         ("link.csv", "l2", {"open_year": "2030.5"}, "field 'open_year': expected a whole number"),
-        ("vessel.csv", "v1", {"link_id": "l2"}, "vessel.csv, line 2, field 'link_id': a vessel must serve a ferry or sea link, this one is rail"),
+        (
+            "vessel.csv",
+            "v1",
+            {"link_id": "l2"},
+            "vessel.csv, line 2, field 'link_id': a vessel must serve a ferry or sea link, this one is rail",
+        ),
         ("vessel.csv", "v1", {"link_id": "l33"}, "no link with this id in link.csv"),
         ("link.csv", "l1", {"length": ""}, "field 'length': a rail link needs a length in km"),
-        ("link.csv", "l1", {"geometry": "LINESTRING (0 0)"}, "field 'geometry': a LINESTRING needs at least two points"),
+        (
+            "link.csv",
+            "l1",
+            {"geometry": "LINESTRING (0 0)"},
+            "field 'geometry': a LINESTRING needs at least two points",
+        ),
         ("link.csv", "l1", {"tracks": "1"}, None),
     ],
 )
@@ -101,7 +181,9 @@ def test_malformed_row_names_the_line(mini_copy):
     lines[2] = lines[2] + ",extra,cells"
     path.write_text("\n".join(lines) + "\n")
     problems = _problems(mini_copy)
-    assert any("link.csv, line 3: row has 22 fields but the header has 20" in p for p in problems), problems
+    assert any(
+        "link.csv, line 3: row has 22 fields but the header has 20" in p for p in problems
+    ), problems
 
 
 def test_misspelt_column_is_flagged_with_suggestion(mini_copy):
@@ -109,7 +191,9 @@ def test_misspelt_column_is_flagged_with_suggestion(mini_copy):
     text = path.read_text().replace(",length,", ",lenght,", 1)
     path.write_text(text)
     problems = _problems(mini_copy)
-    assert any("field 'lenght': unknown column; did you mean 'length'?" in p for p in problems), problems
+    assert any("field 'lenght': unknown column; did you mean 'length'?" in p for p in problems), (
+        problems
+    )
 
 
 def test_missing_required_column_and_file(mini_copy):

@@ -52,16 +52,21 @@ def test_tiny_topology_polygons_have_known_coordinates() -> None:
 def test_tiny_topology_line_and_point_and_null() -> None:
     geoms = TINY["objects"]["countries"]["geometries"]  # type: ignore[index]
     line = decode_geometry(TINY, geoms[2])
-    assert line == {"type": "LineString",
-                    "coordinates": [(11.0, 21.0), (12.0, 21.0), (12.0, 20.0), (11.0, 20.0)]}
+    assert line == {
+        "type": "LineString",
+        "coordinates": [(11.0, 21.0), (12.0, 21.0), (12.0, 20.0), (11.0, 20.0)],
+    }
     # points are quantized but not delta-encoded
     assert decode_geometry(TINY, geoms[3]) == {"type": "Point", "coordinates": (12.0, 21.0)}
     assert decode_geometry(TINY, geoms[4]) is None
 
 
 def test_unquantized_topology_and_errors() -> None:
-    topo = {"type": "Topology", "arcs": [[[0.5, 0.5], [1.5, 0.5], [1.5, 1.5], [0.5, 0.5]]],
-            "objects": {"x": {"type": "Polygon", "arcs": [[0]]}}}
+    topo = {
+        "type": "Topology",
+        "arcs": [[[0.5, 0.5], [1.5, 0.5], [1.5, 1.5], [0.5, 0.5]]],
+        "objects": {"x": {"type": "Polygon", "arcs": [[0]]}},
+    }
     (c,) = decode_countries(topo, object_name="x")
     assert c.polygons[0][0] == ((0.5, 0.5), (1.5, 0.5), (1.5, 1.5), (0.5, 0.5))
     with pytest.raises(ReportError, match="no object 'countries'"):

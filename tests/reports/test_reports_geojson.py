@@ -21,9 +21,15 @@ from corridors.reports.svgmap import MapLine, MapPoint
 
 
 def test_points_from_frame_is_json_safe() -> None:
-    nodes = pd.DataFrame({"node_id": ["aktau", "alat"], "name": ["Aktau", "Alat"],
-                          "x_coord": [51.17, 49.42], "y_coord": [43.65, 39.95],
-                          "berths": [np.int64(4), np.nan]})
+    nodes = pd.DataFrame(
+        {
+            "node_id": ["aktau", "alat"],
+            "name": ["Aktau", "Alat"],
+            "x_coord": [51.17, 49.42],
+            "y_coord": [43.65, 39.95],
+            "berths": [np.int64(4), np.nan],
+        }
+    )
     fc = points_from_frame(nodes, name="nodes")
     text = json.dumps(fc, allow_nan=False)  # no NaN, no numpy types
     back = json.loads(text)
@@ -37,15 +43,26 @@ def test_points_from_frame_is_json_safe() -> None:
 
 
 def test_points_from_frame_lists_every_bad_row() -> None:
-    nodes = pd.DataFrame({"node_id": ["a", "b", "c"], "x_coord": [200.0, 10.0, 1.0],
-                          "y_coord": [10.0, 10.0, math.nan]})
+    nodes = pd.DataFrame(
+        {
+            "node_id": ["a", "b", "c"],
+            "x_coord": [200.0, 10.0, 1.0],
+            "y_coord": [10.0, 10.0, math.nan],
+        }
+    )
     with pytest.raises(ReportError, match=r"line 2 .*line 4"):
         points_from_frame(nodes)
 
 
 def test_lines_and_layers() -> None:
-    legs = [{"leg": 1, "mode": "ferry", "coords": [(51.17, 43.65), (49.42, 39.95)],
-             "hours": np.float64(22.5)}]
+    legs = [
+        {
+            "leg": 1,
+            "mode": "ferry",
+            "coords": [(51.17, 43.65), (49.42, 39.95)],
+            "hours": np.float64(22.5),
+        }
+    ]
     fc = lines_from_records(legs, id_key="leg")
     feat = fc["features"][0]
     assert feat["id"] == 1
@@ -54,7 +71,8 @@ def test_lines_and_layers() -> None:
     assert isinstance(feat["properties"]["hours"], float)
     layers = map_layers_to_geojson(
         lines=[MapLine([(0, 0), (1.23456789, 1)], color="#ff0000", width=3, label="L")],
-        points=[MapPoint(5, 6, label="P")])
+        points=[MapPoint(5, 6, label="P")],
+    )
     line, point = layers["features"]
     assert line["geometry"]["coordinates"][1] == [1.234568, 1.0]  # 6 decimals
     assert line["properties"]["stroke"] == "#ff0000"

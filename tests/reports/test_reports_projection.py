@@ -71,8 +71,9 @@ def test_auto_projection_choice() -> None:
     assert land.lat1 < land.lat2
     sea = auto_projection((-10.0, -36.0, 122.0, 56.0))  # round the Cape
     assert isinstance(sea, Equirectangular)
-    assert isinstance(auto_projection((6.0, 30.0, 110.0, 56.0), kind="equirectangular"),
-                      Equirectangular)
+    assert isinstance(
+        auto_projection((6.0, 30.0, 110.0, 56.0), kind="equirectangular"), Equirectangular
+    )
     # a box crossing the antimeridian (170E to 170W) is centred on 180
     across = auto_projection((170.0, 50.0, -170.0, 60.0))
     assert isinstance(across, LambertConformalConic)

@@ -22,8 +22,16 @@ from corridors.reports.svgmap import (
 )
 
 NS = {"s": "http://www.w3.org/2000/svg"}
-MIDDLE = [(108.94, 34.34), (80.4, 44.2), (51.17, 43.65), (49.42, 39.95), (44.8, 41.7),
-          (43.1, 40.6), (28.98, 41.01), (6.76, 51.43)]
+MIDDLE = [
+    (108.94, 34.34),
+    (80.4, 44.2),
+    (51.17, 43.65),
+    (49.42, 39.95),
+    (44.8, 41.7),
+    (43.1, 40.6),
+    (28.98, 41.01),
+    (6.76, 51.43),
+]
 EVIL = '<script>alert("x")</script> & "quotes" \'single\''
 
 
@@ -74,8 +82,10 @@ def test_points_inside_frame_and_placed_geographically(sample_svg: str) -> None:
     w, h = float(root.get("width", "0")), float(root.get("height", "0"))
     assert w == 800
     assert 0.5 * w <= h <= 1.25 * w
-    circles = [(float(c.get("cx", "nan")), float(c.get("cy", "nan")))
-               for c in root.iterfind(".//s:g[@class='points']/s:circle", NS)]
+    circles = [
+        (float(c.get("cx", "nan")), float(c.get("cy", "nan")))
+        for c in root.iterfind(".//s:g[@class='points']/s:circle", NS)
+    ]
     assert len(circles) == 4
     for x, y in circles:
         assert 0 < x < w
@@ -89,8 +99,14 @@ def test_points_inside_frame_and_placed_geographically(sample_svg: str) -> None:
 
 
 def test_explicit_bbox_and_size_and_no_legend() -> None:
-    svg = render_map(points=[MapPoint(49.9, 40.4, label="Baku")], bbox=(40.0, 35.0, 60.0, 48.0),
-                     width_px=500, height_px=400, legend=[], resolution="110m")
+    svg = render_map(
+        points=[MapPoint(49.9, 40.4, label="Baku")],
+        bbox=(40.0, 35.0, 60.0, 48.0),
+        width_px=500,
+        height_px=400,
+        legend=[],
+        resolution="110m",
+    )
     root = ET.fromstring(svg)
     assert (root.get("width"), root.get("height")) == ("500", "400")
     assert 'class="legend"' not in svg
@@ -101,9 +117,11 @@ def test_explicit_bbox_and_size_and_no_legend() -> None:
 
 
 def test_auto_legend_one_row_per_label() -> None:
-    lines = [MapLine(MIDDLE[:3], color="#e4572e", label="TITR"),
-             MapLine(MIDDLE[2:], color="#e4572e", label="TITR"),
-             MapLine(MIDDLE[:2], color="#2e86ab", label="North", dash=(6, 4))]
+    lines = [
+        MapLine(MIDDLE[:3], color="#e4572e", label="TITR"),
+        MapLine(MIDDLE[2:], color="#e4572e", label="TITR"),
+        MapLine(MIDDLE[:2], color="#2e86ab", label="North", dash=(6, 4)),
+    ]
     svg = render_map(lines=lines, width_px=500, resolution="110m")
     root = ET.fromstring(svg)
     legend_texts = [t.text for t in root.iterfind(".//s:g[@class='legend']/s:text", NS)]
@@ -115,14 +133,18 @@ def test_antimeridian_does_not_crash() -> None:
     line = MapLine([(170.0, 60.0), (179.5, 62.0), (-175.0, 64.0)], color="navy")
     svg = render_map(lines=[line], width_px=400, resolution="110m")
     ET.fromstring(svg)
-    svg2 = render_map(lines=[line], bbox=(165.0, 55.0, -165.0, 70.0), width_px=400,
-                      resolution="110m")
+    svg2 = render_map(
+        lines=[line], bbox=(165.0, 55.0, -165.0, 70.0), width_px=400, resolution="110m"
+    )
     ET.fromstring(svg2)
 
 
 def test_equirectangular_for_sea_route_round_the_cape() -> None:
-    cape = MapLine([(121.5, 31.2), (103.8, 1.3), (18.4, -34.4), (-9.1, 38.7), (4.4, 51.9)],
-                   color="#8e5ea2", label="Sea via the Cape")
+    cape = MapLine(
+        [(121.5, 31.2), (103.8, 1.3), (18.4, -34.4), (-9.1, 38.7), (4.4, 51.9)],
+        color="#8e5ea2",
+        label="Sea via the Cape",
+    )
     svg = render_map(lines=[cape], width_px=600, resolution="110m")
     assert "equirectangular" in svg
     ET.fromstring(svg)
@@ -143,8 +165,13 @@ def test_invalid_inputs_raise() -> None:
 
 def test_flow_lines_colour_classes_and_widths() -> None:
     seg = [(0.0, 40.0), (1.0, 41.0)]
-    layer = flow_lines([seg] * 6, flows=[100, 400, 200, 300, 50, 0],
-                       ratios=[0.3, 0.5, 0.65, 0.8, 0.95, math.nan], max_width=8, min_width=1)
+    layer = flow_lines(
+        [seg] * 6,
+        flows=[100, 400, 200, 300, 50, 0],
+        ratios=[0.3, 0.5, 0.65, 0.8, 0.95, math.nan],
+        max_width=8,
+        min_width=1,
+    )
     green, amber, red = VC_SCALE.colors
     by_width = {ln.width: ln.color for ln in layer.lines}
     # widths proportional to flow: 400 -> 8 px, 200 -> 4, 100 -> 2, 50 -> 1, 0 -> min 1

@@ -42,7 +42,9 @@ def _by_corridor(routes):
 
 
 def test_totals_per_corridor_match_hand_computation(mini):
-    routes = _by_corridor(compare(mini, "Alpha", "Echo", params=CostParameters(value_of_time_usd_h=10)))
+    routes = _by_corridor(
+        compare(mini, "Alpha", "Echo", params=CostParameters(value_of_time_usd_h=10))
+    )
     middle, northern = routes["middle"], routes["northern"]
     assert middle.hours == pytest.approx(87.0)
     assert middle.usd == pytest.approx(2700.0)
@@ -59,23 +61,35 @@ def test_totals_per_corridor_match_hand_computation(mini):
 
 
 def test_per_tonne_costs_use_tonne_tariffs(mini):
-    routes = _by_corridor(compare(mini, "Alpha", "Echo", params=CostParameters(unit="t", value_of_time_usd_h=1)))
+    routes = _by_corridor(
+        compare(mini, "Alpha", "Echo", params=CostParameters(unit="t", value_of_time_usd_h=1))
+    )
     # per tonne: handling 5+20+15+15+5, border 10, tariffs 30+40+80+50 = 270
     assert routes["middle"].usd == pytest.approx(270.0)
     # emissions per tonne are a tenth of those per 10-t TEU
     assert routes["middle"].kg_co2e == pytest.approx(66.0)
 
 
-@pytest.mark.parametrize(("vot", "cheapest"), [(10.0, "northern"), (47.0, "northern"), (49.0, "middle"), (100.0, "middle")])
+@pytest.mark.parametrize(
+    ("vot", "cheapest"),
+    [(10.0, "northern"), (47.0, "northern"), (49.0, "middle"), (100.0, "middle")],
+)
 def test_value_of_time_switches_route_at_hand_computed_point(mini, vot, cheapest):
     routes = compare(mini, "Alpha", "Echo", params=CostParameters(value_of_time_usd_h=vot))
     assert routes[0].corridor == cheapest
-    assert best_route(mini, "Alpha", "Echo", params=CostParameters(value_of_time_usd_h=vot)).corridor == cheapest
+    assert (
+        best_route(mini, "Alpha", "Echo", params=CostParameters(value_of_time_usd_h=vot)).corridor
+        == cheapest
+    )
 
 
 def test_carbon_price_enters_generalised_cost(mini):
     # at VOT 10 and USD 1,000/t CO2e: middle 2700+870+660 = 4230; northern 1980+1020+360 = 3360
-    routes = _by_corridor(compare(mini, "xa", "xe", params=CostParameters(value_of_time_usd_h=10, carbon_price_usd_t=1000)))
+    routes = _by_corridor(
+        compare(
+            mini, "xa", "xe", params=CostParameters(value_of_time_usd_h=10, carbon_price_usd_t=1000)
+        )
+    )
     assert routes["middle"].generalised_cost_usd == pytest.approx(4230.0)
     assert routes["northern"].generalised_cost_usd == pytest.approx(3360.0)
 
@@ -84,8 +98,16 @@ def test_steps_list_borders_transfers_and_scheduled_wait(mini):
     middle = _by_corridor(compare(mini, "Alpha", "Echo"))["middle"]
     kinds = [(s.kind, s.node_id or s.link_id) for s in middle.steps]
     assert kinds == [
-        ("terminal", "xa"), ("link", "l1"), ("border", "xb"), ("transfer", "xb"), ("link", "l2"),
-        ("transfer", "xc"), ("link", "l3"), ("transfer", "xd"), ("link", "l4"), ("terminal", "xe"),
+        ("terminal", "xa"),
+        ("link", "l1"),
+        ("border", "xb"),
+        ("transfer", "xb"),
+        ("link", "l2"),
+        ("transfer", "xc"),
+        ("link", "l3"),
+        ("transfer", "xd"),
+        ("link", "l4"),
+        ("terminal", "xe"),
     ]
     ferry = middle.steps[6]
     assert ferry.wait_h == pytest.approx(12.0)  # 7 sailings a week: headway 24 h, half of it
@@ -107,9 +129,16 @@ def test_northern_pays_exit_and_entry_in_order(mini):
     northern = _by_corridor(compare(mini, "Alpha", "Echo"))["northern"]
     kinds = [(s.kind, s.node_id or s.link_id, s.hours) for s in northern.steps]
     assert kinds == [
-        ("terminal", "xa", 2.0), ("link", "l1", 6.0), ("border", "xb", 10.0), ("transfer", "xb", 5.0),
-        ("border", "xb", 3.0), ("link", "l5", 10.0), ("border", "xf", 20.0), ("transfer", "xf", 24.0),
-        ("link", "l6", 20.0), ("terminal", "xe", 2.0),
+        ("terminal", "xa", 2.0),
+        ("link", "l1", 6.0),
+        ("border", "xb", 10.0),
+        ("transfer", "xb", 5.0),
+        ("border", "xb", 3.0),
+        ("link", "l5", 10.0),
+        ("border", "xf", 20.0),
+        ("transfer", "xf", 24.0),
+        ("link", "l6", 20.0),
+        ("terminal", "xe", 2.0),
     ]
 
 
@@ -122,7 +151,9 @@ def test_planned_link_opens_in_its_year(mini):
 
 
 def test_alternatives_are_sorted_distinct_and_physically_loopless(mini):
-    routes = alternatives(mini, "Alpha", "Echo", k=10, params=CostParameters(year=2030, value_of_time_usd_h=10))
+    routes = alternatives(
+        mini, "Alpha", "Echo", k=10, params=CostParameters(year=2030, value_of_time_usd_h=10)
+    )
     costs = [r.generalised_cost_usd for r in routes]
     assert costs == sorted(costs)
     assert len({r.link_ids for r in routes}) == len(routes)

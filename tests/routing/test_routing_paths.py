@@ -42,20 +42,26 @@ def test_shortest_path_picks_cheapest_parallel_arc():
     assert p.weight == 2.0
     usable = np.ones(tail.size, dtype=bool)
     usable[[0, 2]] = False
-    p = shortest_path(tail=tail, head=head, weight=weight, n_vertices=4, source=0, target=3, usable=usable)
+    p = shortest_path(
+        tail=tail, head=head, weight=weight, n_vertices=4, source=0, target=3, usable=usable
+    )
     assert p is not None
     assert p.arcs == (5,)  # 4.5 beats the parallel 5.0
 
 
 def test_unreachable_returns_none():
     tail, head, weight = _graph()
-    assert shortest_path(tail=tail, head=head, weight=weight, n_vertices=5, source=0, target=4) is None
+    assert (
+        shortest_path(tail=tail, head=head, weight=weight, n_vertices=5, source=0, target=4) is None
+    )
 
 
 def test_yen_matches_brute_force_enumeration():
     tail, head, weight = _graph()
     expected = _all_simple_paths(tail, head, weight, 0, 3)
-    paths = k_shortest_paths(tail=tail, head=head, weight=weight, n_vertices=4, source=0, target=3, k=10)
+    paths = k_shortest_paths(
+        tail=tail, head=head, weight=weight, n_vertices=4, source=0, target=3, k=10
+    )
     assert [round(p.weight, 9) for p in paths] == [round(w, 9) for w, _ in expected]
     assert {p.arcs for p in paths} == {seq for _, seq in expected}
 
@@ -71,5 +77,7 @@ def test_yen_on_random_graphs_matches_brute_force():
         if tail.size > 9:
             tail, head, weight = tail[:9], head[:9], weight[:9]
         expected = _all_simple_paths(tail, head, weight, 0, n - 1)
-        paths = k_shortest_paths(tail=tail, head=head, weight=weight, n_vertices=n, source=0, target=n - 1, k=50)
+        paths = k_shortest_paths(
+            tail=tail, head=head, weight=weight, n_vertices=n, source=0, target=n - 1, k=50
+        )
         assert [round(p.weight, 9) for p in paths] == [round(w, 9) for w, _ in expected]

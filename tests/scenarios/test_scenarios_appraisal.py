@@ -23,8 +23,14 @@ def test_npv_hand_example() -> None:
 
 
 def test_cash_flows_of_a_measure() -> None:
-    cf = measure_cash_flows("m", yearly_benefit_usd={2026: 10.0, 2027: 20.0}, open_year=2026,
-                            capex_usd=100.0, opex_usd_yr=1.0, life_years=4)
+    cf = measure_cash_flows(
+        "m",
+        yearly_benefit_usd={2026: 10.0, 2027: 20.0},
+        open_year=2026,
+        capex_usd=100.0,
+        opex_usd_yr=1.0,
+        life_years=4,
+    )
     assert cf.costs == {2025: 100.0, 2026: 1.0, 2027: 1.0, 2028: 1.0, 2029: 1.0}
     # benefits after the last modelled year stay at its level
     assert cf.benefits == {2026: 10.0, 2027: 20.0, 2028: 20.0, 2029: 20.0}

@@ -51,9 +51,18 @@ def test_fixed_point_by_hand() -> None:
     # classic 1/k MSA converges slowly (gap ~ 1/k), hence its looser tolerance
     for method, tol in (("sra", 1e-10), ("msa", 1e-5)):
         eq = equilibrium_shares(
-            np.array([[1000.0, 1200.0]]), np.array([[10.0, 10.0]]), np.array([100.0]),
-            np.array([100.0, np.inf]), scale=0.01, value_of_time=10.0, alpha=1.0, beta=1.0,
-            max_iterations=20_000, tolerance=tol, method=method, vdf=local_bpr,
+            np.array([[1000.0, 1200.0]]),
+            np.array([[10.0, 10.0]]),
+            np.array([100.0]),
+            np.array([100.0, np.inf]),
+            scale=0.01,
+            value_of_time=10.0,
+            alpha=1.0,
+            beta=1.0,
+            max_iterations=20_000,
+            tolerance=tol,
+            method=method,
+            vdf=local_bpr,
         )
         assert eq.converged, method
         assert eq.shares[0, 0] == pytest.approx(exact, abs=10 * tol), method
@@ -62,13 +71,33 @@ def test_fixed_point_by_hand() -> None:
         assert eq.hours[0, 0] == pytest.approx(10.0 * (1.0 + exact), rel=10 * tol)
     # self-regulated averaging needs far fewer iterations than 1/k
     sra = equilibrium_shares(
-        np.array([[1000.0, 1200.0]]), np.array([[10.0, 10.0]]), np.array([100.0]),
-        np.array([100.0, np.inf]), scale=0.01, value_of_time=10.0, alpha=1.0, beta=1.0,
-        max_iterations=20_000, tolerance=1e-5, method="sra", vdf=local_bpr)
+        np.array([[1000.0, 1200.0]]),
+        np.array([[10.0, 10.0]]),
+        np.array([100.0]),
+        np.array([100.0, np.inf]),
+        scale=0.01,
+        value_of_time=10.0,
+        alpha=1.0,
+        beta=1.0,
+        max_iterations=20_000,
+        tolerance=1e-5,
+        method="sra",
+        vdf=local_bpr,
+    )
     msa = equilibrium_shares(
-        np.array([[1000.0, 1200.0]]), np.array([[10.0, 10.0]]), np.array([100.0]),
-        np.array([100.0, np.inf]), scale=0.01, value_of_time=10.0, alpha=1.0, beta=1.0,
-        max_iterations=20_000, tolerance=1e-5, method="msa", vdf=local_bpr)
+        np.array([[1000.0, 1200.0]]),
+        np.array([[10.0, 10.0]]),
+        np.array([100.0]),
+        np.array([100.0, np.inf]),
+        scale=0.01,
+        value_of_time=10.0,
+        alpha=1.0,
+        beta=1.0,
+        max_iterations=20_000,
+        tolerance=1e-5,
+        method="msa",
+        vdf=local_bpr,
+    )
     assert sra.iterations < msa.iterations
 
 
@@ -77,9 +106,19 @@ def test_fixed_point_two_markets_share_capacity() -> None:
     base = np.array([[1000.0, 1100.0], [1000.0, 1050.0]])
     hours = np.full((2, 2), 10.0)
     demand = np.array([60.0, 40.0])
-    eq = equilibrium_shares(base, hours, demand, np.array([50.0, np.inf]), scale=0.02,
-                            value_of_time=10.0, alpha=1.0, beta=2.0, tolerance=1e-10,
-                            max_iterations=5000, vdf=local_bpr)
+    eq = equilibrium_shares(
+        base,
+        hours,
+        demand,
+        np.array([50.0, np.inf]),
+        scale=0.02,
+        value_of_time=10.0,
+        alpha=1.0,
+        beta=2.0,
+        tolerance=1e-10,
+        max_iterations=5000,
+        vdf=local_bpr,
+    )
     assert eq.converged
     np.testing.assert_allclose(eq.shares.sum(axis=1), 1.0)
     assert eq.flows.sum() == pytest.approx(100.0)
@@ -91,9 +130,14 @@ def test_fixed_point_two_markets_share_capacity() -> None:
 
 
 def test_uncapacitated_is_plain_logit() -> None:
-    eq = equilibrium_shares(np.array([[1000.0, 1200.0]]), np.array([[10.0, 20.0]]),
-                            np.array([100.0]), np.array([np.inf, np.inf]), scale=0.01,
-                            value_of_time=10.0)
+    eq = equilibrium_shares(
+        np.array([[1000.0, 1200.0]]),
+        np.array([[10.0, 20.0]]),
+        np.array([100.0]),
+        np.array([np.inf, np.inf]),
+        scale=0.01,
+        value_of_time=10.0,
+    )
     assert eq.iterations == 0
     assert eq.shares[0, 0] == pytest.approx(1.0 / (1.0 + math.exp(-2.0)))
 
@@ -103,7 +147,9 @@ def test_shared_bpr_agrees_with_local() -> None:
     t0 = np.array([10.0, 20.0])
     v = np.array([50.0, 80.0])
     c = np.array([100.0, np.inf])
-    np.testing.assert_allclose(fn(t0, v, c, alpha=0.15, beta=4.0),
-                               local_bpr(t0, v, c, alpha=0.15, beta=4.0))
-    assert float(local_bpr(np.array(10.0), np.array(100.0), np.array(100.0), alpha=0.15,
-                           beta=4.0)) == pytest.approx(11.5)
+    np.testing.assert_allclose(
+        fn(t0, v, c, alpha=0.15, beta=4.0), local_bpr(t0, v, c, alpha=0.15, beta=4.0)
+    )
+    assert float(
+        local_bpr(np.array(10.0), np.array(100.0), np.array(100.0), alpha=0.15, beta=4.0)
+    ) == pytest.approx(11.5)

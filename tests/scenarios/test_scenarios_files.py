@@ -32,8 +32,9 @@ measures: [ferry_x2]
 
 def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
     p = tmp_path / name
-    p.write_text(text.replace("{toy}", str(TOY)).replace("{measures}", str(MEASURES)),
-                 encoding="utf-8")
+    p.write_text(
+        text.replace("{toy}", str(TOY)).replace("{measures}", str(MEASURES)), encoding="utf-8"
+    )
     return p
 
 
@@ -72,7 +73,9 @@ def test_unknown_field_did_you_mean(tmp_path: Path) -> None:
 
 
 def test_negative_capacity(tmp_path: Path) -> None:
-    text = GOOD + """\
+    text = (
+        GOOD
+        + """\
 new_measures:
   - id: shrink
     open_year: 2026
@@ -82,6 +85,7 @@ new_measures:
       - link: m2
         set: {capacity_teu_yr: -5}
 """
+    )
     (msg,) = problems_of(write(tmp_path, text))
     assert "line 21" in msg
     assert "field 'new_measures[0].changes[0].set.capacity_teu_yr'" in msg
@@ -107,9 +111,11 @@ def test_horizon_before_base_year(tmp_path: Path) -> None:
 
 
 def test_all_problems_reported_together(tmp_path: Path) -> None:
-    text = (GOOD.replace("horizon: 2030", "horizon: 2020")
-            .replace("      growth: 0.05", "      grwth: 0.05")
-            .replace("name: toy", "name: toy\ncolour: red"))
+    text = (
+        GOOD.replace("horizon: 2030", "horizon: 2020")
+        .replace("      growth: 0.05", "      grwth: 0.05")
+        .replace("name: toy", "name: toy\ncolour: red")
+    )
     msgs = problems_of(write(tmp_path, text))
     assert len(msgs) == 3
     joined = "\n".join(msgs)
@@ -119,10 +125,13 @@ def test_all_problems_reported_together(tmp_path: Path) -> None:
 
 
 def test_unknown_measure_and_corridor(tmp_path: Path) -> None:
-    text = GOOD.replace("measures: [ferry_x2]", "measures: [ferry_x3]") + """\
+    text = (
+        GOOD.replace("measures: [ferry_x2]", "measures: [ferry_x3]")
+        + """\
 behaviour:
   risk_premium_usd_teu: {nothern: 100}
 """
+    )
     msgs = problems_of(write(tmp_path, text))
     joined = "\n".join(msgs)
     assert "line 13, field 'measures[0]'" in joined
@@ -157,7 +166,9 @@ def test_bad_yaml_and_duplicate_key() -> None:
 
 
 def test_disruption_checks(tmp_path: Path) -> None:
-    text = GOOD + """\
+    text = (
+        GOOD
+        + """\
 disruptions:
   - id: canal
     passages: [suezz]
@@ -168,6 +179,7 @@ disruptions:
     start: 2026-01-01
     end: 2025-01-01
 """
+    )
     msgs = problems_of(write(tmp_path, text))
     joined = "\n".join(msgs)
     assert "line 16, field 'disruptions[0].passages'" in joined

@@ -36,11 +36,26 @@ def catalogue() -> MeasureCatalogue:
 
 def scenario(**kw: object) -> Scenario:
     data: dict[str, object] = {
-        "name": "toy", "base_year": 2024, "horizon": 2027,
-        "demand": {"markets": [{"id": "china_eu", "origin": "Xian", "destination": "Duisburg",
-                                "volume": 10000, "growth": 0.05}]},
-        "behaviour": {"value_of_time_usd_teu_h": 20, "logit_scale_per_usd": 0.001,
-                      "risk_premium_usd_teu": {"northern": 2000}, "vdf": {"alpha": 0.0}},
+        "name": "toy",
+        "base_year": 2024,
+        "horizon": 2027,
+        "demand": {
+            "markets": [
+                {
+                    "id": "china_eu",
+                    "origin": "Xian",
+                    "destination": "Duisburg",
+                    "volume": 10000,
+                    "growth": 0.05,
+                }
+            ]
+        },
+        "behaviour": {
+            "value_of_time_usd_teu_h": 20,
+            "logit_scale_per_usd": 0.001,
+            "risk_premium_usd_teu": {"northern": 2000},
+            "vdf": {"alpha": 0.0},
+        },
     }
     data.update(kw)
     return Scenario.model_validate(data)
@@ -82,12 +97,19 @@ def test_logit_split_by_hand(net: Network) -> None:
 def test_congested_fixed_point_by_hand(net: Network) -> None:
     """Ferry capacity 5,000 TEU/yr with BPR(0.15, 4) on the ferry's own 24 h:
     s = logistic(-0.001 * (400 + 20 * 24 * 0.15 * (10000 s / 5000) ** 4))."""
-    sc = scenario(behaviour={"value_of_time_usd_teu_h": 20, "logit_scale_per_usd": 0.001,
-                             "risk_premium_usd_teu": {"northern": 2000},
-                             "equilibrium": {"tolerance": 1e-11, "max_iterations": 5000}},
-                  adjustments=[{"link": "m2", "set": {"capacity_teu_yr": 5000}}], horizon=2024)
-    exact = brentq(lambda s: s - logistic(-0.001 * (400 + 20 * 24 * 0.15 * (2 * s) ** 4)),
-                   0, 1, xtol=1e-14)
+    sc = scenario(
+        behaviour={
+            "value_of_time_usd_teu_h": 20,
+            "logit_scale_per_usd": 0.001,
+            "risk_premium_usd_teu": {"northern": 2000},
+            "equilibrium": {"tolerance": 1e-11, "max_iterations": 5000},
+        },
+        adjustments=[{"link": "m2", "set": {"capacity_teu_yr": 5000}}],
+        horizon=2024,
+    )
+    exact = brentq(
+        lambda s: s - logistic(-0.001 * (400 + 20 * 24 * 0.15 * (2 * s) ** 4)), 0, 1, xtol=1e-14
+    )
     r = run_scenario(net, sc)
     cv = r.corridor_volumes.set_index("corridor")
     assert cv.loc["middle", "share"] == pytest.approx(exact, abs=1e-8)
@@ -99,15 +121,22 @@ def test_shared_border_congests_both_corridors(net: Network) -> None:
     """A capacity at the border both corridors cross (40 h, 5,000 TEU/yr) is shared:
     its delay 40 * 0.15 * (10000 / 5000) ** 4 = 96 h falls on both routes, so the
     split is the uncongested one and each route is 96 h slower."""
-    beh = {"value_of_time_usd_teu_h": 20, "logit_scale_per_usd": 0.001,
-           "risk_premium_usd_teu": {"northern": 2000}}
+    beh = {
+        "value_of_time_usd_teu_h": 20,
+        "logit_scale_per_usd": 0.001,
+        "risk_premium_usd_teu": {"northern": 2000},
+    }
     free = run_scenario(net, scenario(behaviour=beh, horizon=2024)).corridor_volumes
-    shared = run_scenario(net, scenario(
-        behaviour=beh, horizon=2024,
-        adjustments=[{"node": "kzb", "set": {"capacity_teu_yr": 5000}}])).corridor_volumes
+    shared = run_scenario(
+        net,
+        scenario(
+            behaviour=beh,
+            horizon=2024,
+            adjustments=[{"node": "kzb", "set": {"capacity_teu_yr": 5000}}],
+        ),
+    ).corridor_volumes
     f = dict(zip(free["corridor"], free[["share", "hours"]].to_numpy(dtype=float), strict=True))
-    s = dict(zip(shared["corridor"], shared[["share", "hours"]].to_numpy(dtype=float),
-                 strict=True))
+    s = dict(zip(shared["corridor"], shared[["share", "hours"]].to_numpy(dtype=float), strict=True))
     assert s["middle"][0] == pytest.approx(f["middle"][0], abs=1e-9)
     for c in ("middle", "northern"):
         assert s[c][1] == pytest.approx(f[c][1] + 96.0)
@@ -116,8 +145,19 @@ def test_shared_border_congests_both_corridors(net: Network) -> None:
 
 def test_closing_northern_raises_middle(net: Network) -> None:
     base = run_scenario(net, scenario()).corridor_volumes
-    closed = run_scenario(net, scenario(disruptions=[
-        {"id": "sanctions", "corridors": ["northern"], "closed": True, "start": "2024-01-01"}]))
+    closed = run_scenario(
+        net,
+        scenario(
+            disruptions=[
+                {
+                    "id": "sanctions",
+                    "corridors": ["northern"],
+                    "closed": True,
+                    "start": "2024-01-01",
+                }
+            ]
+        ),
+    )
     cv = closed.corridor_volumes
     assert middle(cv, 2025) > middle(base, 2025)
     assert middle(cv, 2025) == pytest.approx(10500.0)
@@ -126,8 +166,17 @@ def test_closing_northern_raises_middle(net: Network) -> None:
 
 def test_part_year_closure_weighs_the_year(net: Network) -> None:
     # Northern closed 1 Jan - 2 Jul 2025: 182 of 365 days all-middle, the rest the usual split
-    sc = scenario(disruptions=[{"id": "x", "corridors": ["northern"], "closed": True,
-                                "start": "2025-01-01", "end": "2025-07-02"}])
+    sc = scenario(
+        disruptions=[
+            {
+                "id": "x",
+                "corridors": ["northern"],
+                "closed": True,
+                "start": "2025-01-01",
+                "end": "2025-07-02",
+            }
+        ]
+    )
     cv = run_scenario(net, sc).corridor_volumes
     s_mid = logistic(-0.4)
     assert middle(cv, 2025) == pytest.approx(10500 * (182 / 365 + 183 / 365 * s_mid))
@@ -137,8 +186,18 @@ def test_part_year_closure_weighs_the_year(net: Network) -> None:
 
 def test_recurring_storm_winter(net: Network) -> None:
     # every 1 Jan - 1 Apr from 2025 the ferry adds 100 h: cost +2,000 USD on the middle route
-    sc = scenario(disruptions=[{"id": "storms", "links": ["m2"], "extra_hours": 100,
-                                "recurring": True, "start": "2025-01-01", "end": "2025-04-01"}])
+    sc = scenario(
+        disruptions=[
+            {
+                "id": "storms",
+                "links": ["m2"],
+                "extra_hours": 100,
+                "recurring": True,
+                "start": "2025-01-01",
+                "end": "2025-04-01",
+            }
+        ]
+    )
     cv = run_scenario(net, sc).corridor_volumes
     s0, s1 = logistic(-0.4), logistic(-2.4)
     assert middle(cv, 2024) == pytest.approx(10000 * s0)
@@ -146,8 +205,9 @@ def test_recurring_storm_winter(net: Network) -> None:
 
 
 def test_year_segments_wrap_over_new_year() -> None:
-    d = Disruption(id="w", corridors=["middle"], start="2024-12-01", end="2025-03-01",
-                   recurring=True)
+    d = Disruption(
+        id="w", corridors=["middle"], start="2024-12-01", end="2025-03-01", recurring=True
+    )
     segs = {tuple(x.id for x in act): f for f, act in year_segments([d], 2026)}
     # 1 Jan - 1 Mar 2026 (59 days) and 1-31 Dec 2026 (31 days)
     assert segs[("w",)] == pytest.approx(90 / 365)
@@ -169,10 +229,16 @@ def test_measure_opens_planned_link(net: Network, catalogue: MeasureCatalogue) -
 
 def test_border_measure_and_zero_effect_ranking(net: Network, catalogue: MeasureCatalogue) -> None:
     # congestion on (BPR 0.15, 4 on the 20,000 TEU ferry) so the ferry measure has an effect
-    sc = scenario(horizon=2030, measures=["border_half", "zero_effect", "ferry_x2"],
-                  behaviour={"value_of_time_usd_teu_h": 20, "logit_scale_per_usd": 0.001,
-                             "risk_premium_usd_teu": {"northern": 2000},
-                             "equilibrium": {"tolerance": 1e-12, "max_iterations": 5000}})
+    sc = scenario(
+        horizon=2030,
+        measures=["border_half", "zero_effect", "ferry_x2"],
+        behaviour={
+            "value_of_time_usd_teu_h": 20,
+            "logit_scale_per_usd": 0.001,
+            "risk_premium_usd_teu": {"northern": 2000},
+            "equilibrium": {"tolerance": 1e-12, "max_iterations": 5000},
+        },
+    )
     rankings, results = appraise(net, sc, catalogue=catalogue)
     singles = rankings[rankings["measure_id"] != "package"]
     assert list(singles["rank"]) == [1, 2, 3]
@@ -198,20 +264,51 @@ def test_border_measure_and_zero_effect_ranking(net: Network, catalogue: Measure
 def test_slow_down_capacity_factor_hits_its_own_elements(net: Network) -> None:
     """A ferry slow-down at half capacity equals halving the ferry's capacity; a
     corridor-wide one on the northern route leaves the border both routes share alone."""
-    beh = {"value_of_time_usd_teu_h": 20, "logit_scale_per_usd": 0.001,
-           "risk_premium_usd_teu": {"northern": 2000},
-           "equilibrium": {"tolerance": 1e-11, "max_iterations": 5000}}
-    half = run_scenario(net, scenario(behaviour=beh, horizon=2024, adjustments=[
-        {"link": "m2", "set": {"capacity_teu_yr": 10000}}])).corridor_volumes
-    slowed = run_scenario(net, scenario(behaviour=beh, horizon=2024, disruptions=[
-        {"id": "s", "links": ["m2"], "start": "2024-01-01", "capacity_factor": 0.5}]))
+    beh = {
+        "value_of_time_usd_teu_h": 20,
+        "logit_scale_per_usd": 0.001,
+        "risk_premium_usd_teu": {"northern": 2000},
+        "equilibrium": {"tolerance": 1e-11, "max_iterations": 5000},
+    }
+    half = run_scenario(
+        net,
+        scenario(
+            behaviour=beh,
+            horizon=2024,
+            adjustments=[{"link": "m2", "set": {"capacity_teu_yr": 10000}}],
+        ),
+    ).corridor_volumes
+    slowed = run_scenario(
+        net,
+        scenario(
+            behaviour=beh,
+            horizon=2024,
+            disruptions=[
+                {"id": "s", "links": ["m2"], "start": "2024-01-01", "capacity_factor": 0.5}
+            ],
+        ),
+    )
     assert slowed.corridor_volumes["share"].to_numpy() == pytest.approx(
-        half["share"].to_numpy(), abs=1e-9)
+        half["share"].to_numpy(), abs=1e-9
+    )
     border = [{"node": "kzb", "set": {"capacity_teu_yr": 5000}}]
     shared = run_scenario(net, scenario(behaviour=beh, horizon=2024, adjustments=border))
-    north = run_scenario(net, scenario(behaviour=beh, horizon=2024, adjustments=border,
-                                       disruptions=[{"id": "n", "corridors": ["northern"],
-                                                     "start": "2024-01-01",
-                                                     "capacity_factor": 0.5}]))
+    north = run_scenario(
+        net,
+        scenario(
+            behaviour=beh,
+            horizon=2024,
+            adjustments=border,
+            disruptions=[
+                {
+                    "id": "n",
+                    "corridors": ["northern"],
+                    "start": "2024-01-01",
+                    "capacity_factor": 0.5,
+                }
+            ],
+        ),
+    )
     assert north.corridor_volumes["hours"].to_numpy() == pytest.approx(
-        shared.corridor_volumes["hours"].to_numpy(), rel=1e-12)
+        shared.corridor_volumes["hours"].to_numpy(), rel=1e-12
+    )

@@ -27,13 +27,25 @@ def at(frame: pd.DataFrame, corridor: str, column: str) -> float:
 
 
 def scenario(reliability: object, seed: int = 3) -> Scenario:
-    return Scenario.model_validate({
-        "name": "r", "base_year": 2024, "horizon": 2024, "seed": seed,
-        "demand": {"markets": [{"id": "m", "origin": "Xian", "destination": "Duisburg",
-                                "volume": 10000}]},
-        "behaviour": {"value_of_time_usd_teu_h": 20, "logit_scale_per_usd": 0.001,
-                      "reliability_buffer_h": {"middle": 500.0, "northern": 500.0},
-                      "reliability": reliability}})
+    return Scenario.model_validate(
+        {
+            "name": "r",
+            "base_year": 2024,
+            "horizon": 2024,
+            "seed": seed,
+            "demand": {
+                "markets": [
+                    {"id": "m", "origin": "Xian", "destination": "Duisburg", "volume": 10000}
+                ]
+            },
+            "behaviour": {
+                "value_of_time_usd_teu_h": 20,
+                "logit_scale_per_usd": 0.001,
+                "reliability_buffer_h": {"middle": 500.0, "northern": 500.0},
+                "reliability": reliability,
+            },
+        }
+    )
 
 
 def test_simulated_buffers_enter_the_cost(net: Network) -> None:
@@ -52,14 +64,16 @@ def test_simulated_buffers_enter_the_cost(net: Network) -> None:
     forced = run_scenario(net, sc, reliability={"middle": 0.0, "northern": 0.0})
     fc = forced.corridor_volumes.set_index("corridor")
     assert at(fc, "middle", "cost_usd_teu") == pytest.approx(
-        at(fc, "middle", "usd_teu") + 20 * at(fc, "middle", "hours"))
+        at(fc, "middle", "usd_teu") + 20 * at(fc, "middle", "hours")
+    )
 
 
 def test_buffers_option_is_unchanged(net: Network) -> None:
     """Without ``simulate`` the scenario's buffer hours are used (500 h each)."""
     cv = run_scenario(net, scenario("buffers")).corridor_volumes.set_index("corridor")
     assert at(cv, "middle", "cost_usd_teu") == pytest.approx(
-        at(cv, "middle", "usd_teu") + 20 * (at(cv, "middle", "hours") + 500.0))
+        at(cv, "middle", "usd_teu") + 20 * (at(cv, "middle", "hours") + 500.0)
+    )
 
 
 def test_reliability_word_is_checked() -> None:

@@ -9,9 +9,15 @@ from corridors.network import Network, read_network
 from corridors.scenarios.io import ScenarioInputs, load_inputs, shipped_scenarios
 from corridors.scenarios.model import run_scenario
 
-NAMES = ("baseline-2024", "northern-closed", "red-sea-closed",
-         "middle-corridor-investments-2030", "zangezur-open", "caspian-storm-winter",
-         "calibration-2021-2023")
+NAMES = (
+    "baseline-2024",
+    "northern-closed",
+    "red-sea-closed",
+    "middle-corridor-investments-2030",
+    "zangezur-open",
+    "caspian-storm-winter",
+    "calibration-2021-2023",
+)
 
 
 def test_all_shipped_scenarios_are_listed() -> None:
@@ -29,8 +35,10 @@ def runs(eurasia: Network) -> dict[str, tuple[ScenarioInputs, object]]:
     out: dict[str, tuple[ScenarioInputs, object]] = {}
     for name in NAMES:
         inputs = load_inputs(name, network=eurasia)
-        out[name] = (inputs, run_scenario(inputs.network, inputs.scenario,
-                                          catalogue=inputs.catalogue))
+        out[name] = (
+            inputs,
+            run_scenario(inputs.network, inputs.scenario, catalogue=inputs.catalogue),
+        )
     return out
 
 
@@ -60,6 +68,7 @@ def test_closures_move_cargo(runs: dict[str, tuple[ScenarioInputs, object]]) -> 
     # rail gains when the Red Sea closes
     rail = ("middle", "northern", "southern")
     assert sum(corridor("red-sea-closed", c) for c in rail) > sum(
-        corridor("baseline-2024", c) for c in rail)
+        corridor("baseline-2024", c) for c in rail
+    )
     # storms on the Caspian take cargo off the Middle Corridor
     assert corridor("caspian-storm-winter", "middle") < corridor("baseline-2024", "middle")

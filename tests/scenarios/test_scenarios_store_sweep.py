@@ -47,7 +47,8 @@ def test_run_is_stored_and_shown(tmp_path: Path, inputs) -> None:  # type: ignor
         assert list(ranked["measure_id"])[-1] == "zero_effect"
         # the package of all measures is stored, unranked (NULL), not as rank 0
         assert ranks.set_index("measure_id")["rank"].isna().to_dict() == {
-            m: m == "package" for m in ranks["measure_id"]}
+            m: m == "package" for m in ranks["measure_id"]
+        }
         assert store.diff(run_id, run_id)["delta_teu"].abs().max() == 0.0
         with pytest.raises(StoreError, match="no run"):
             store.run_info("nope")
@@ -56,8 +57,9 @@ def test_run_is_stored_and_shown(tmp_path: Path, inputs) -> None:  # type: ignor
 def test_failed_write_leaves_nothing(tmp_path: Path, inputs) -> None:  # type: ignore[no-untyped-def]
     with ResultsStore(tmp_path / "r.duckdb") as store:
         _, good = run_and_store(inputs, store=None, appraise_measures=False)
-        bad = ScenarioResult(good.corridor_volumes, good.link_flows.drop(columns="volume_teu"),
-                             good.transit_times)
+        bad = ScenarioResult(
+            good.corridor_volumes, good.link_flows.drop(columns="volume_teu"), good.transit_times
+        )
         record = RunRecord("toy", "h", "text", seed=1)
         with pytest.raises(KeyError):
             store.write_run(record, bad)
@@ -71,12 +73,21 @@ def test_sweep_same_on_every_executor(tmp_path: Path, inputs) -> None:  # type: 
     with ResultsStore(tmp_path / "s.duckdb") as store:
         seq = sweep(inputs, varies, samples=4, seed=3, store=store, executor="sequential")
         results["sequential"] = seq
-        results["processes"] = sweep(inputs, varies, samples=4, seed=3, store=store,
-                                     executor="processes", workers=2)
-        with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,  # type: ignore[no-untyped-call]
-                          dashboard_address=None) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
-            results["dask"] = sweep(inputs, varies, samples=4, seed=3, store=store,
-                                    executor="dask", dask_client=client)
+        results["processes"] = sweep(
+            inputs, varies, samples=4, seed=3, store=store, executor="processes", workers=2
+        )
+        with (
+            LocalCluster(
+                n_workers=1,
+                threads_per_worker=1,
+                processes=False,  # type: ignore[no-untyped-call]
+                dashboard_address=None,
+            ) as cluster,
+            Client(cluster) as client,
+        ):  # type: ignore[no-untyped-call]
+            results["dask"] = sweep(
+                inputs, varies, samples=4, seed=3, store=store, executor="dask", dask_client=client
+            )
         for outcome in results.values():
             assert outcome.completed == 4
             assert len(store.list_runs(sweep_id=outcome.sweep_id)) == 4
@@ -91,9 +102,19 @@ def test_sweep_same_on_every_executor(tmp_path: Path, inputs) -> None:  # type: 
 
 
 def test_forecast_bands(inputs) -> None:  # type: ignore[no-untyped-def]
-    sc = Scenario.model_validate({**inputs.scenario.model_dump(), "uncertainty": [
-        {"variable": "demand.china_eu.growth", "distribution": "uniform", "low": 0.0,
-         "high": 0.1}]})
+    sc = Scenario.model_validate(
+        {
+            **inputs.scenario.model_dump(),
+            "uncertainty": [
+                {
+                    "variable": "demand.china_eu.growth",
+                    "distribution": "uniform",
+                    "low": 0.0,
+                    "high": 0.1,
+                }
+            ],
+        }
+    )
     with_uncertainty = replace(inputs, loaded=replace(inputs.loaded, scenario=sc))
     fc = forecast(with_uncertainty, to_year=2033, samples=8, seed=1, executor="sequential")
     b = fc.bands.set_index(["year", "corridor"])
@@ -106,11 +127,30 @@ def test_forecast_bands(inputs) -> None:  # type: ignore[no-untyped-def]
 
 def test_killed_sweep_keeps_completed_runs(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
-    cmd = [sys.executable, "-c", "from corridors.cli.app import main; main()", "-v", "sweep",
-           str(TOY), "--vary", "border_time.KZ=0.5..1.0", "--vary", "tariff.middle=0.5..1.0",
-           "--samples", "400", "--sequential", "--store", str(db)]
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-                            env={**os.environ, "COLUMNS": "80"})
+    cmd = [
+        sys.executable,
+        "-c",
+        "from corridors.cli.app import main; main()",
+        "-v",
+        "sweep",
+        str(TOY),
+        "--vary",
+        "border_time.KZ=0.5..1.0",
+        "--vary",
+        "tariff.middle=0.5..1.0",
+        "--samples",
+        "400",
+        "--sequential",
+        "--store",
+        str(db),
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+    )
     assert proc.stderr is not None
     stored = 0
     deadline = time.monotonic() + 90

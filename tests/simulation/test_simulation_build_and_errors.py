@@ -39,11 +39,20 @@ def demand(rows: list[tuple[str, str, str, float, str]]) -> pd.DataFrame:
 def test_bad_model_lists_every_problem_with_names() -> None:
     bad = SimulationModel(
         stations=(Station("border:khorgos", "border", -2, Distribution.exponential(5.0)),),
-        ferry_lines=(FerryLine("caspian", "aktau", "alat", sail_h=22.0,
-                               ships=(Ship("f1", capacity_wagons=-50),)),),
-        generators=(ShipmentGenerator("g", "xian", "alat",
-                                      (Step.station("border:khorgas"),
-                                       Step.ferry("caspian", from_node="kuryk")), wagons=50),),
+        ferry_lines=(
+            FerryLine(
+                "caspian", "aktau", "alat", sail_h=22.0, ships=(Ship("f1", capacity_wagons=-50),)
+            ),
+        ),
+        generators=(
+            ShipmentGenerator(
+                "g",
+                "xian",
+                "alat",
+                (Step.station("border:khorgas"), Step.ferry("caspian", from_node="kuryk")),
+                wagons=50,
+            ),
+        ),
     )
     with pytest.raises(SimulationModelError) as info:
         simulate(bad, seed=1)
@@ -62,16 +71,27 @@ def test_bad_model_lists_every_problem_with_names() -> None:
 
 def test_ship_that_cannot_carry_the_shipment_is_an_error() -> None:
     line = FerryLine("feeder", "a", "b", sail_h=10.0, ships=(Ship("s", capacity_teu=350),))
-    g = ShipmentGenerator("bulk", "a", "b", (Step.ferry("feeder", from_node="a"),),
-                          kind="wagon_group", wagons=25, tonnes=1500)
+    g = ShipmentGenerator(
+        "bulk",
+        "a",
+        "b",
+        (Step.ferry("feeder", from_node="a"),),
+        kind="wagon_group",
+        wagons=25,
+        tonnes=1500,
+    )
     with pytest.raises(SimulationModelError, match="no ship of the line carries this"):
         SimulationModel(ferry_lines=(line,), generators=(g,)).validate()
 
 
 def test_unknown_node_in_demand_is_one_clear_error(mini: Network) -> None:
-    bad = demand([("Alpha", "Echo", "containers", 1000, "TEU"),
-                  ("Alpah", "Echo", "containers", 1000, "TEU"),
-                  ("Alpha", "Zulu", "dry_bulk", 5000, "t")])
+    bad = demand(
+        [
+            ("Alpha", "Echo", "containers", 1000, "TEU"),
+            ("Alpah", "Echo", "containers", 1000, "TEU"),
+            ("Alpha", "Zulu", "dry_bulk", 5000, "t"),
+        ]
+    )
     bad.attrs["file"] = "demand-2024.csv"
     with pytest.raises(DemandError) as info:
         build_model(mini, bad)
@@ -86,8 +106,10 @@ def test_unknown_node_in_demand_is_one_clear_error(mini: Network) -> None:
 
 def test_read_demand_checks_columns_and_values(tmp_path: Path) -> None:
     path = tmp_path / "demand.csv"
-    path.write_text("origin,destination,volume,unit,comodity,source\n"
-                    "xa,xe,-5,TEU,containers,s\nxa,xe,abc,TUE,containers,s\n")
+    path.write_text(
+        "origin,destination,volume,unit,comodity,source\n"
+        "xa,xe,-5,TEU,containers,s\nxa,xe,abc,TUE,containers,s\n"
+    )
     with pytest.raises(DemandError) as info:
         read_demand(path)
     text = str(info.value)
@@ -105,8 +127,12 @@ def test_read_demand_checks_columns_and_values(tmp_path: Path) -> None:
 
 
 def test_build_follows_the_real_legs_of_the_route(mini: Network) -> None:
-    d = demand([("Alpha", "Echo", "containers", 20_000, "TEU"),
-                ("Echo", "Alpha", "dry_bulk", 150_000, "t")])
+    d = demand(
+        [
+            ("Alpha", "Echo", "containers", 20_000, "TEU"),
+            ("Echo", "Alpha", "dry_bulk", 150_000, "t"),
+        ]
+    )
     model = build_model(mini, d, options=BuildOptions(corridors=("middle",)))
     stations = {s.station_id: s for s in model.stations}
     # xb is a border with a gauge change (1435/1520), xc/xd ports, l2 single track
@@ -114,8 +140,7 @@ def test_build_follows_the_real_legs_of_the_route(mini: Network) -> None:
     assert stations["section:l2:xb"].service == Distribution.fixed(1.0)  # 24 paths a day
     assert stations["border:xb"].service.mean_h == 10.0  # node border_h
     (line,) = model.ferry_lines
-    assert (line.line_id, line.port_a, line.port_b, line.sail_h) == ("ferry:l3", "xc", "xd",
-                                                                    18.0)
+    assert (line.line_id, line.port_a, line.port_b, line.sail_h) == ("ferry:l3", "xc", "xd", 18.0)
     assert [s.ship_id for s in line.ships] == ["v1"]
     assert line.ships[0].capacity_wagons == 50
     west = next(g for g in model.generators if g.origin == "xa")
@@ -124,10 +149,18 @@ def test_build_follows_the_real_legs_of_the_route(mini: Network) -> None:
     assert west.wagons == 50
     assert west.per_day == pytest.approx(200 / 365)  # 20,000 TEU / 100 TEU a train
     assert [(s.kind, s.target) for s in west.itinerary] == [
-        ("station", "terminal:xa"), ("delay", "l1"), ("station", "border:xb"),
-        ("station", "gauge:xb"), ("station", "section:l2:xb"), ("delay", "l2"),
-        ("station", "port:xc"), ("ferry", "ferry:l3"), ("station", "port:xd"),
-        ("delay", "l4"), ("station", "terminal:xe")]
+        ("station", "terminal:xa"),
+        ("delay", "l1"),
+        ("station", "border:xb"),
+        ("station", "gauge:xb"),
+        ("station", "section:l2:xb"),
+        ("delay", "l2"),
+        ("station", "port:xc"),
+        ("ferry", "ferry:l3"),
+        ("station", "port:xd"),
+        ("delay", "l4"),
+        ("station", "terminal:xe"),
+    ]
     east = next(g for g in model.generators if g.origin == "xe")
     assert east.kind == "wagon_group"
     assert east.tonnes == 25 * 60
@@ -144,8 +177,7 @@ def test_build_follows_the_real_legs_of_the_route(mini: Network) -> None:
 
 def test_logit_split_over_corridors(mini: Network) -> None:
     d = demand([("Alpha", "Echo", "containers", 36_500, "TEU")])
-    model = build_model(mini, d, options=BuildOptions(route_choice="logit",
-                                                      logit_scale_usd=2000.0))
+    model = build_model(mini, d, options=BuildOptions(route_choice="logit", logit_scale_usd=2000.0))
     total = sum(g.per_day for g in model.generators)
     assert total == pytest.approx(365 / 365)
     assert {g.corridor for g in model.generators} == {"middle", "northern"}
@@ -154,12 +186,18 @@ def test_logit_split_over_corridors(mini: Network) -> None:
 def test_empty_ship_that_cannot_carry_the_queue_gives_way() -> None:
     # a trucks-only Ro-Ro is first in line; wagons must not wait for its empty wait
     ships = (Ship("roro", capacity_trucks=50), Ship("rail", capacity_wagons=10))
-    line = FerryLine("f", "A", "B", sail_h=5.0, ships=ships, max_wait_h=0.0,
-                     empty_wait_h=100.0)
-    g = ShipmentGenerator("w", "A", "B", (Step.ferry("f", from_node="A"),),
-                          kind="wagon_group", wagons=10, arrivals="times", times_h=(1.0,))
-    r = simulate(SimulationModel(ferry_lines=(line,), generators=(g,), horizon_h=50.0),
-                 seed=1)
+    line = FerryLine("f", "A", "B", sail_h=5.0, ships=ships, max_wait_h=0.0, empty_wait_h=100.0)
+    g = ShipmentGenerator(
+        "w",
+        "A",
+        "B",
+        (Step.ferry("f", from_node="A"),),
+        kind="wagon_group",
+        wagons=10,
+        arrivals="times",
+        times_h=(1.0,),
+    )
+    r = simulate(SimulationModel(ferry_lines=(line,), generators=(g,), horizon_h=50.0), seed=1)
     tl = timeline_table(r)
     assert tl["wait_h"].tolist() == [0.0]
     assert tl["end_h"].tolist() == [6.0]

@@ -39,19 +39,44 @@ def study(tmp_path_factory: pytest.TempPathFactory, mini_path: Path) -> Path:
     dem = base / "demand.csv"
     dem.write_text(DEMAND)
     out = base / "run"
-    result = CliRunner().invoke(build_app(), [
-        "simulate", str(mini_path), str(dem), "--days", "200", "--replications", "3",
-        "--seed", "4", "-o", str(out), "--serial", "--corridor", "middle"])
+    result = CliRunner().invoke(
+        build_app(),
+        [
+            "simulate",
+            str(mini_path),
+            str(dem),
+            "--days",
+            "200",
+            "--replications",
+            "3",
+            "--seed",
+            "4",
+            "-o",
+            str(out),
+            "--serial",
+            "--corridor",
+            "middle",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return out
 
 
 def test_cli_writes_tables_and_charts(study: Path) -> None:
     names = {p.name for p in study.iterdir()}
-    assert {"transit_od.parquet", "transit_corridor.parquet", "reliability.parquet",
-            "resources.parquet", "queues.parquet", "timelines.parquet", "shipments.parquet",
-            "in_system.parquet", "throughput.parquet", "transit_histogram.png",
-            "queues.png"} <= names
+    assert {
+        "transit_od.parquet",
+        "transit_corridor.parquet",
+        "reliability.parquet",
+        "resources.parquet",
+        "queues.parquet",
+        "timelines.parquet",
+        "shipments.parquet",
+        "in_system.parquet",
+        "throughput.parquet",
+        "transit_histogram.png",
+        "queues.png",
+    } <= names
     assert not [p for p in study.parent.iterdir() if p.name.startswith(".run")]
     od = pd.read_parquet(study / "transit_od.parquet")
     assert set(od["corridor"]) == {"middle"}
@@ -66,14 +91,19 @@ def test_cli_writes_tables_and_charts(study: Path) -> None:
 
 
 def test_cli_bad_demand_fails_cleanly_and_writes_nothing(
-    tmp_path: Path, mini_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    mini_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     dem = tmp_path / "demand.csv"
     dem.write_text(DEMAND.replace("Alpha,Echo", "Alpah,Echo"))
     out = tmp_path / "run"
-    monkeypatch.setattr(sys, "argv", ["corridors", "simulate", str(mini_path), str(dem),
-                                      "-o", str(out), "--serial", "-r", "1"])
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        ["corridors", "simulate", str(mini_path), str(dem), "-o", str(out), "--serial", "-r", "1"],
+    )
     with pytest.raises(SystemExit) as info:
         main()
     assert info.value.code == 2
@@ -109,9 +139,27 @@ def test_cli_maintenance_window_delays_shipments(tmp_path: Path, mini_path: Path
 
     def p95(*extra: str) -> float:
         out = tmp_path / f"run{len(extra)}"
-        result = CliRunner().invoke(build_app(), [
-            "simulate", str(mini_path), str(dem), "--days", "120", "-r", "2", "--seed", "4",
-            "-o", str(out), "--serial", "--corridor", "middle", "--no-timelines", *extra])
+        result = CliRunner().invoke(
+            build_app(),
+            [
+                "simulate",
+                str(mini_path),
+                str(dem),
+                "--days",
+                "120",
+                "-r",
+                "2",
+                "--seed",
+                "4",
+                "-o",
+                str(out),
+                "--serial",
+                "--corridor",
+                "middle",
+                "--no-timelines",
+                *extra,
+            ],
+        )
         assert result.exit_code == 0, result.output
         od = pd.read_parquet(out / "transit_od.parquet")
         return float(od["p95_h"].max())
@@ -122,8 +170,18 @@ def test_cli_maintenance_window_delays_shipments(tmp_path: Path, mini_path: Path
 def test_cli_rejects_a_malformed_closure(tmp_path: Path, mini_path: Path) -> None:
     dem = tmp_path / "demand.csv"
     dem.write_text(DEMAND)
-    result = CliRunner().invoke(build_app(), [
-        "simulate", str(mini_path), str(dem), "-o", str(tmp_path / "run"), "--closure", "l3:60-40"])
+    result = CliRunner().invoke(
+        build_app(),
+        [
+            "simulate",
+            str(mini_path),
+            str(dem),
+            "-o",
+            str(tmp_path / "run"),
+            "--closure",
+            "l3:60-40",
+        ],
+    )
     assert result.exit_code == 2
     assert "expected TARGET:FROM-TO in days" in result.output
     assert not (tmp_path / "run").exists()
@@ -131,16 +189,34 @@ def test_cli_rejects_a_malformed_closure(tmp_path: Path, mini_path: Path) -> Non
 
 def test_cli_market_filter_and_unknown_market(tmp_path: Path, mini_path: Path) -> None:
     dem = tmp_path / "demand.csv"
-    dem.write_text(DEMAND.replace("2024,test,", "2024,bulk,", 1)
-                   .replace(",2024,test,", ",2024,boxes,", 1))
+    dem.write_text(
+        DEMAND.replace("2024,test,", "2024,bulk,", 1).replace(",2024,test,", ",2024,boxes,", 1)
+    )
     out = tmp_path / "run"
-    result = CliRunner().invoke(build_app(), [
-        "simulate", str(mini_path), str(dem), "--days", "60", "-r", "1", "--serial",
-        "-o", str(out), "--market", "boxes", "--no-timelines"])
+    result = CliRunner().invoke(
+        build_app(),
+        [
+            "simulate",
+            str(mini_path),
+            str(dem),
+            "--days",
+            "60",
+            "-r",
+            "1",
+            "--serial",
+            "-o",
+            str(out),
+            "--market",
+            "boxes",
+            "--no-timelines",
+        ],
+    )
     assert result.exit_code == 0, result.output
     ship = pd.read_parquet(out / "shipments.parquet")
     assert set(ship["origin"]) == {"xe"}  # only the second row's market
-    result = CliRunner().invoke(build_app(), [
-        "simulate", str(mini_path), str(dem), "-o", str(tmp_path / "r2"), "--market", "boxs"])
+    result = CliRunner().invoke(
+        build_app(),
+        ["simulate", str(mini_path), str(dem), "-o", str(tmp_path / "r2"), "--market", "boxs"],
+    )
     assert result.exit_code == 2
     assert "did you mean 'boxes'" in result.output

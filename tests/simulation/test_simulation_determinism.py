@@ -49,35 +49,88 @@ def corridor_model(days: float = 365.0) -> SimulationModel:
         Station("aktau", "port", 2, Distribution.gamma(6.0, 0.5), node_id="aktau"),
         Station("alat", "port", 2, Distribution.gamma(6.0, 0.5), node_id="alat"),
     )
-    ships = (Ship("f1", capacity_wagons=54, load_h=8, unload_h=6),
-             Ship("f2", capacity_wagons=54, load_h=8, unload_h=6, start_side="b"),
-             Ship("ropax", capacity_wagons=56, capacity_trucks=50, load_h=6, unload_h=6))
-    line = FerryLine("caspian", "aktau", "alat", sail_h=22.0, ships=ships, max_wait_h=36.0,
-                     empty_wait_h=12.0)
-    west = (Step.station("border"), Step.station("gauge"), Step.delay(30.0, link_id="kz1"),
-            Step.station("section"), Step.delay(20.0, link_id="single"),
-            Step.station("aktau"), Step.ferry("caspian", from_node="aktau"),
-            Step.station("alat"), Step.delay(40.0, link_id="btk"))
-    east = (Step.delay(40.0, link_id="btk"), Step.station("alat"),
-            Step.ferry("caspian", from_node="alat"), Step.station("aktau"))
-    gens = (
-        ShipmentGenerator("trains", "xian", "poti", west, kind="block_train", wagons=50,
-                          teu=100, tonnes=1000, corridor="middle", per_day=1.2),
-        ShipmentGenerator("groups", "xian", "poti", west, kind="wagon_group", wagons=20,
-                          tonnes=1200, corridor="middle", per_day=1.5),
-        ShipmentGenerator("trucks", "baku", "aktau", east, kind="truck", trucks=1, tonnes=20,
-                          corridor="middle", per_day=6.0),
+    ships = (
+        Ship("f1", capacity_wagons=54, load_h=8, unload_h=6),
+        Ship("f2", capacity_wagons=54, load_h=8, unload_h=6, start_side="b"),
+        Ship("ropax", capacity_wagons=56, capacity_trucks=50, load_h=6, unload_h=6),
     )
-    weather = (WeatherArea("caspian", ("aktau", "alat"), (10, 8, 5, 3, 1, 1, 1, 1, 2, 4, 8, 10),
-                           mean_event_h=60.0),)
-    return SimulationModel(stations=stations, ferry_lines=(line,), generators=gens,
-                           weather=weather, horizon_h=days * 24.0, warmup_h=240.0)
+    line = FerryLine(
+        "caspian", "aktau", "alat", sail_h=22.0, ships=ships, max_wait_h=36.0, empty_wait_h=12.0
+    )
+    west = (
+        Step.station("border"),
+        Step.station("gauge"),
+        Step.delay(30.0, link_id="kz1"),
+        Step.station("section"),
+        Step.delay(20.0, link_id="single"),
+        Step.station("aktau"),
+        Step.ferry("caspian", from_node="aktau"),
+        Step.station("alat"),
+        Step.delay(40.0, link_id="btk"),
+    )
+    east = (
+        Step.delay(40.0, link_id="btk"),
+        Step.station("alat"),
+        Step.ferry("caspian", from_node="alat"),
+        Step.station("aktau"),
+    )
+    gens = (
+        ShipmentGenerator(
+            "trains",
+            "xian",
+            "poti",
+            west,
+            kind="block_train",
+            wagons=50,
+            teu=100,
+            tonnes=1000,
+            corridor="middle",
+            per_day=1.2,
+        ),
+        ShipmentGenerator(
+            "groups",
+            "xian",
+            "poti",
+            west,
+            kind="wagon_group",
+            wagons=20,
+            tonnes=1200,
+            corridor="middle",
+            per_day=1.5,
+        ),
+        ShipmentGenerator(
+            "trucks",
+            "baku",
+            "aktau",
+            east,
+            kind="truck",
+            trucks=1,
+            tonnes=20,
+            corridor="middle",
+            per_day=6.0,
+        ),
+    )
+    weather = (
+        WeatherArea(
+            "caspian", ("aktau", "alat"), (10, 8, 5, 3, 1, 1, 1, 1, 2, 4, 8, 10), mean_event_h=60.0
+        ),
+    )
+    return SimulationModel(
+        stations=stations,
+        ferry_lines=(line,),
+        generators=gens,
+        weather=weather,
+        horizon_h=days * 24.0,
+        warmup_h=240.0,
+    )
 
 
 def by_resource(run: RunResult) -> dict[str, dict[str, Any]]:
     """The resource table as {resource id: {column: value}}."""
-    return {str(r["resource"]): {str(k): v for k, v in r.items()}
-            for r in resource_table(run).to_dict("records")}
+    return {
+        str(r["resource"]): {str(k): v for k, v in r.items()}
+        for r in resource_table(run).to_dict("records")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +174,9 @@ def test_conservation_every_shipment_arrived_or_in_system(run: RunResult) -> Non
     assert len(waiting) > 0
     last = tl_all.groupby("shipment").tail(1).set_index("shipment")
     assert last.loc[waiting["shipment"], "start_h"].isna().all()
-    assert (last.loc[waiting["shipment"], "resource"].to_numpy()
-            == waiting["resource"].to_numpy()).all()
+    assert (
+        last.loc[waiting["shipment"], "resource"].to_numpy() == waiting["resource"].to_numpy()
+    ).all()
     tp = throughput_table(run)
     assert (tp["entered"] == tp["arrived"] + tp["in_system"]).all()
     assert tp["entered"].sum() == run.n_shipments
@@ -141,8 +195,9 @@ def test_conservation_every_shipment_arrived_or_in_system(run: RunResult) -> Non
     assert (nxt.dropna() >= done.loc[nxt.notna(), "end_h"] - 1e-9).all()
     # the door-to-door time is the sum of the steps' waits and services
     total = done.groupby("shipment")["end_h"].max() - done.groupby("shipment")["arrive_h"].min()
-    np.testing.assert_allclose(total.to_numpy(), arrived.set_index("shipment").loc[
-        total.index, "transit_h"].to_numpy())
+    np.testing.assert_allclose(
+        total.to_numpy(), arrived.set_index("shipment").loc[total.index, "transit_h"].to_numpy()
+    )
 
 
 def test_ferry_rules_and_storms_in_a_year(run: RunResult) -> None:
@@ -160,8 +215,7 @@ def test_ferry_rules_and_storms_in_a_year(run: RunResult) -> None:
     ends = {e for _, e in storms.intervals}
     assert any(t in ends for t in decided)
     rt = by_resource(run)
-    assert rt["caspian@aktau"]["closed_h"] == pytest.approx(
-        storms.closed_hours(0, run.horizon_h))
+    assert rt["caspian@aktau"]["closed_h"] == pytest.approx(storms.closed_hours(0, run.horizon_h))
     # the ferry wait dominates, as on the real corridor
     assert rt["caspian@aktau"]["mean_wait_h"] > rt["gauge"]["mean_wait_h"]
     assert 0 < rt["border"]["utilisation"] < 1
@@ -199,8 +253,14 @@ def test_replications_parallel_equal_serial_and_merge() -> None:
     assert row["p50_h_hi"] - row["p50_h"] == pytest.approx(half)
     assert row["p50_h_lo"] < row["p50_h"] < row["p50_h_hi"]
     rel = reliability_from_results(serial)
-    assert list(rel.columns[:6]) == ["origin", "destination", "corridor", "p50_h", "p95_h",
-                                     "buffer_h"]
+    assert list(rel.columns[:6]) == [
+        "origin",
+        "destination",
+        "corridor",
+        "p50_h",
+        "p95_h",
+        "buffer_h",
+    ]
     np.testing.assert_allclose(rel["buffer_h"], rel["p95_h"] - rel["p50_h"])
     assert (rel["buffer_h"] > 0).all()
 
@@ -218,8 +278,15 @@ def test_confidence_intervals_by_hand() -> None:
 
 def test_reliability_of_deterministic_chain_has_no_buffer() -> None:
     st = Station("s", "border", 1, Distribution.fixed(3.0))
-    g = ShipmentGenerator("g", "o", "d", (Step.delay(10.0, link_id="l"), Step.station("s")),
-                          arrivals="timetable", per_day=2.0, corridor="c")
+    g = ShipmentGenerator(
+        "g",
+        "o",
+        "d",
+        (Step.delay(10.0, link_id="l"), Step.station("s")),
+        arrivals="timetable",
+        per_day=2.0,
+        corridor="c",
+    )
     r = simulate(SimulationModel(stations=(st,), generators=(g,), horizon_h=1000.0), seed=1)
     rel = reliability_from_results(r)
     assert rel[["p50_h", "p95_h", "buffer_h"]].iloc[0].tolist() == [13.0, 13.0, 0.0]
@@ -234,8 +301,9 @@ def test_storm_days_match_the_seasonal_setting() -> None:
     assert iv == merge_intervals(iv)
     closed = Closures(iv)
     # July is storm-free by construction, apart from storms running on from June (none)
-    jul = sum(closed.closed_hours(8760.0 * y + 181 * 24, 8760.0 * y + 212 * 24)
-              for y in range(years))
+    jul = sum(
+        closed.closed_hours(8760.0 * y + 181 * 24, 8760.0 * y + 212 * 24) for y in range(years)
+    )
     assert jul == 0.0
     # closed days a year: a little below the 51 set, as overlapping storms merge
     per_year = closed.closed_hours(0, 8760.0 * years) / 24.0 / years
@@ -246,5 +314,11 @@ def test_merge_and_next_open() -> None:
     iv = merge_intervals([(5, 7), (1, 3), (2, 4), (7, 8), (9, 9)])
     assert iv == [(1.0, 4.0), (5.0, 8.0)]
     c = Closures(iv)
-    assert [c.next_open(t) for t in (0.5, 1.0, 3.9, 4.0, 6.0, 8.0)] == [0.5, 4.0, 4.0, 4.0,
-                                                                           8.0, 8.0]
+    assert [c.next_open(t) for t in (0.5, 1.0, 3.9, 4.0, 6.0, 8.0)] == [
+        0.5,
+        4.0,
+        4.0,
+        4.0,
+        8.0,
+        8.0,
+    ]

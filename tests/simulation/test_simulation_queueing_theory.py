@@ -33,8 +33,9 @@ def erlang_c(lam: float, mean_service: float, c: int) -> tuple[float, float]:
     return p_wait, p_wait * mean_service / (c * (1 - rho))
 
 
-def station_model(dist: Distribution, *, servers: int, per_day: float, years: float
-                  ) -> SimulationModel:
+def station_model(
+    dist: Distribution, *, servers: int, per_day: float, years: float
+) -> SimulationModel:
     st = Station("s", "border", servers, dist)
     g = ShipmentGenerator("g", "o", "d", (Step.station("s"),), per_day=per_day, wagons=1)
     return SimulationModel(stations=(st,), generators=(g,), horizon_h=8760.0 * years)
@@ -75,14 +76,32 @@ def test_mg1_gamma_service_matches_pollaczek_khinchine() -> None:
     assert w.mean() == pytest.approx(expected, rel=0.05)
 
 
-def symmetric_ferry(max_wait_h: float, *, ships: int = 10, per_day: float = 12.0
-                    ) -> SimulationModel:
-    fleet = tuple(Ship(f"s{i}", capacity_wagons=10, load_h=1.0, unload_h=1.0,
-                       start_side="a" if i % 2 == 0 else "b") for i in range(ships))
+def symmetric_ferry(
+    max_wait_h: float, *, ships: int = 10, per_day: float = 12.0
+) -> SimulationModel:
+    fleet = tuple(
+        Ship(
+            f"s{i}",
+            capacity_wagons=10,
+            load_h=1.0,
+            unload_h=1.0,
+            start_side="a" if i % 2 == 0 else "b",
+        )
+        for i in range(ships)
+    )
     line = FerryLine("f", "A", "B", sail_h=10.0, ships=fleet, max_wait_h=max_wait_h)
     gens = tuple(
-        ShipmentGenerator(f"g{o}", o, d, (Step.ferry("f", from_node=o),), kind="wagon_group",
-                          wagons=1, arrivals="timetable", per_day=per_day, offset_h=0.5)
+        ShipmentGenerator(
+            f"g{o}",
+            o,
+            d,
+            (Step.ferry("f", from_node=o),),
+            kind="wagon_group",
+            wagons=1,
+            arrivals="timetable",
+            per_day=per_day,
+            offset_h=0.5,
+        )
         for o, d in (("A", "B"), ("B", "A"))
     )
     return SimulationModel(ferry_lines=(line,), generators=gens, horizon_h=24.0 * 60)
@@ -115,8 +134,15 @@ def test_ferry_maximum_wait_caps_the_load() -> None:
 def test_ferry_never_leaves_a_closed_port() -> None:
     model = symmetric_ferry(5.0)
     closed = Closure("A", 100.0, 160.0, reason="storm")
-    r = simulate(SimulationModel(ferry_lines=model.ferry_lines, generators=model.generators,
-                                 closures=(closed,), horizon_h=model.horizon_h), seed=1)
+    r = simulate(
+        SimulationModel(
+            ferry_lines=model.ferry_lines,
+            generators=model.generators,
+            closures=(closed,),
+            horizon_h=model.horizon_h,
+        ),
+        seed=1,
+    )
     sail = sailings_table(r)
     from_a = sail[sail["from_port"] == "A"]
     # no ship left A, nor arrived at A, while it was closed
@@ -137,10 +163,12 @@ def test_ferry_never_leaves_a_closed_port() -> None:
 
 def test_station_closure_holds_service() -> None:
     st = Station("s", "border", 1, Distribution.fixed(1.0), node_id="n")
-    g = ShipmentGenerator("g", "o", "d", (Step.station("s"),), arrivals="times",
-                          times_h=(5.0, 12.0, 30.0))
-    m = SimulationModel(stations=(st,), generators=(g,), closures=(Closure("n", 10.0, 20.0),),
-                        horizon_h=100.0)
+    g = ShipmentGenerator(
+        "g", "o", "d", (Step.station("s"),), arrivals="times", times_h=(5.0, 12.0, 30.0)
+    )
+    m = SimulationModel(
+        stations=(st,), generators=(g,), closures=(Closure("n", 10.0, 20.0),), horizon_h=100.0
+    )
     tl = timeline_table(simulate(m, seed=0))
     assert tl["start_h"].tolist() == [5.0, 20.0, 30.0]
     rt = resource_table(simulate(m, seed=0))
@@ -151,14 +179,32 @@ def test_timetabled_ferry_sails_on_schedule() -> None:
     # daily departures at 06:00 from each port; wagons every 2 h from 00:30: those of
     # 06:30 ... 04:30 next day sail at 06:00 next day -> waits 23.5, 21.5, ..., 1.5 h
     # (mean 12.5 h); the first three of day one (00:30, 02:30, 04:30) sail at 06:00.
-    fleet = tuple(Ship(f"s{i}", capacity_wagons=50, start_side="a" if i % 2 == 0 else "b")
-                  for i in range(4))
-    line = FerryLine("f", "A", "B", sail_h=10.0, ships=fleet, departure="timetable",
-                     headway_h=24.0, first_departure_h=6.0, max_wait_h=0.0)
-    g = ShipmentGenerator("g", "A", "B", (Step.ferry("f", from_node="A"),), kind="wagon_group",
-                          wagons=1, arrivals="timetable", per_day=12.0, offset_h=0.5)
-    r = simulate(SimulationModel(ferry_lines=(line,), generators=(g,), horizon_h=24.0 * 30),
-                 seed=1)
+    fleet = tuple(
+        Ship(f"s{i}", capacity_wagons=50, start_side="a" if i % 2 == 0 else "b") for i in range(4)
+    )
+    line = FerryLine(
+        "f",
+        "A",
+        "B",
+        sail_h=10.0,
+        ships=fleet,
+        departure="timetable",
+        headway_h=24.0,
+        first_departure_h=6.0,
+        max_wait_h=0.0,
+    )
+    g = ShipmentGenerator(
+        "g",
+        "A",
+        "B",
+        (Step.ferry("f", from_node="A"),),
+        kind="wagon_group",
+        wagons=1,
+        arrivals="timetable",
+        per_day=12.0,
+        offset_h=0.5,
+    )
+    r = simulate(SimulationModel(ferry_lines=(line,), generators=(g,), horizon_h=24.0 * 30), seed=1)
     tl = timeline_table(r).dropna(subset=["start_h"])
     assert set(((tl["start_h"] - 6.0) % 24.0).round(9)) == {0.0}
     later = tl[tl["arrive_h"] > 6.0]

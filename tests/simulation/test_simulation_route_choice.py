@@ -36,8 +36,9 @@ def mini(mini_path: Path) -> Network:
 def _hand_equilibrium(net: Network, params: CostParameters) -> float:
     """Middle-route volume where both routes cost the same (BPR on l2, hours)."""
     routes = {r.corridor: r for r in compare(net, "xa", "xe", params=params)}
-    diff_h = (routes["northern"].generalised_cost_usd
-              - routes["middle"].generalised_cost_usd) / params.vot
+    diff_h = (
+        routes["northern"].generalised_cost_usd - routes["middle"].generalised_cost_usd
+    ) / params.vot
     assert diff_h > 0  # middle is cheaper at free flow
     # l2: free time 500 km / 50 km/h = 10 h < 24 h, so the BPR scale is 24 h;
     # delay = 24 * 0.15 * (v / 2000) ** 4; node xb is on both routes and cancels out
@@ -50,10 +51,16 @@ def test_equilibrium_shares_match_hand_solution_and_simulated_counts(mini: Netwo
     params = CostParameters(unit="TEU", value_of_time_usd_h=VOT)
     v_middle = _hand_equilibrium(net=mini, params=params)  # ~2,427 TEU
     share = v_middle / DEMAND_TEU
-    opt = BuildOptions(route_choice="equilibrium", equilibrium_gap=1e-7, days=730.0,
-                       teu_per_train=10.0, wagons_per_train=5)
-    model = build_model(mini, _demand([("xa", "xe", "containers", DEMAND_TEU, "TEU")]),
-                        options=opt, params=params)
+    opt = BuildOptions(
+        route_choice="equilibrium",
+        equilibrium_gap=1e-7,
+        days=730.0,
+        teu_per_train=10.0,
+        wagons_per_train=5,
+    )
+    model = build_model(
+        mini, _demand([("xa", "xe", "containers", DEMAND_TEU, "TEU")]), options=opt, params=params
+    )
     rates = {g.corridor: g.per_day for g in model.generators}
     assert set(rates) == {"middle", "northern"}
     total = sum(rates.values())
@@ -72,27 +79,27 @@ def test_equilibrium_shares_match_hand_solution_and_simulated_counts(mini: Netwo
 
 def test_equilibrium_with_one_route_puts_everything_on_it(mini: Network) -> None:
     opt = BuildOptions(route_choice="equilibrium", corridors=("middle",))
-    model = build_model(mini, _demand([("xa", "xe", "containers", 500.0, "TEU")]),
-                        options=opt)
+    model = build_model(mini, _demand([("xa", "xe", "containers", 500.0, "TEU")]), options=opt)
     assert {g.corridor for g in model.generators} == {"middle"}
     assert sum(g.per_day * g.teu for g in model.generators) * 365 == pytest.approx(500.0)
 
 
 @pytest.mark.parametrize("choice", ["logit", "equilibrium", "cheapest"])
-def test_units_no_ship_carries_are_routed_around_or_reported(mini: Network, choice: str
-                                                              ) -> None:
+def test_units_no_ship_carries_are_routed_around_or_reported(mini: Network, choice: str) -> None:
     # the only ferry (l3) carries wagons, not trucks: on any corridor trucks take the
     # northern land route; on the middle corridor alone they cannot go and are reported
-    demand = _demand([("xa", "xe", "containers", 1000.0, "TEU"),
-                      ("xa", "xe", "trucks", 3000.0, "t")])
+    demand = _demand(
+        [("xa", "xe", "containers", 1000.0, "TEU"), ("xa", "xe", "trucks", 3000.0, "t")]
+    )
     free = build_model(mini, demand, options=BuildOptions(route_choice=choice))  # type: ignore[arg-type]
     trucks = [g for g in free.generators if g.kind == "truck"]
     assert trucks
     assert {g.corridor for g in trucks} == {"northern"}
     assert sum(g.per_day * g.tonnes for g in trucks) * 365 == pytest.approx(3000.0)
     assert free.left_out == ()
-    middle = build_model(mini, demand, options=BuildOptions(
-        route_choice=choice, corridors=("middle",)))  # type: ignore[arg-type]
+    middle = build_model(
+        mini, demand, options=BuildOptions(route_choice=choice, corridors=("middle",))
+    )  # type: ignore[arg-type]
     assert not [g for g in middle.generators if g.kind == "truck"]
     assert middle.left_out_totals() == {"t": pytest.approx(3000.0)}
     assert "trucks" in middle.notes[0]
@@ -106,7 +113,8 @@ def test_border_time_sojourn_adds_no_queue(mini: Network) -> None:
     assert borders
     assert all(s.unlimited for s in borders)
     assert {s.station_id: s.service for s in borders} == {
-        s.station_id: s.service for s in svc.stations if s.kind == "border"}
+        s.station_id: s.service for s in svc.stations if s.kind == "border"
+    }
 
 
 def test_feedback_moves_cargo_off_an_overloaded_ferry(mini: Network) -> None:
