@@ -92,7 +92,6 @@ def run_aequilibrae(
     graph.network = network
     graph.prepare_graph(np.arange(1, net.n_zones + 1))
     graph.set_graph("free_flow_time")
-    graph.set_skimming(["free_flow_time"])
     graph.set_blocked_centroid_flows(net.first_thru_node > 1)
 
     matrix = AequilibraeMatrix()
@@ -100,7 +99,7 @@ def run_aequilibrae(
         file_name=str(workdir / f"demand_{os.getpid()}.aem"),
         zones=net.n_zones,
         matrix_names=["trips"],
-        memory_only=False,
+        memory_only=True,
     )
     matrix.index[:] = np.arange(1, net.n_zones + 1)
     matrix.matrices[:, :, 0] = net.demand
