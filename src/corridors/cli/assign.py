@@ -129,7 +129,10 @@ def _assign_tntp(
             callback=tick,
             keep_routes=False,
         )
-        progress.update(task, completed=max_iter if result.converged else result.iterations)
+        if result.converged:  # a full bar at the iteration it converged on
+            progress.update(task, total=result.iterations, completed=result.iterations)
+        else:
+            progress.update(task, completed=result.iterations)
     lk = net.links
     frame = lk[["init_node", "term_node"]].copy()
     frame["volume"] = result.flow
@@ -183,7 +186,11 @@ def _assign_network(
             threshold=threshold,
             callback=tick,
         )
-        progress.update(task, completed=max_iter if res.result.converged else res.result.iterations)
+        done = res.result.iterations
+        if res.result.converged:  # a full bar at the iteration it converged on
+            progress.update(task, total=done, completed=done)
+        else:
+            progress.update(task, completed=done)
     html = None
     if report is not None:
         from corridors.reports.assignment_map import assignment_report  # noqa: PLC0415

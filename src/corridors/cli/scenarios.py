@@ -406,23 +406,27 @@ def register(app: typer.Typer) -> None:
         store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
         sweep_id: str | None = typer.Option(None, "--sweep", help="Only the runs of a sweep."),
         limit: int = typer.Option(50, "--limit", help="Newest runs shown."),
+        wide: bool = typer.Option(False, "--wide", help="Also the scenario hash and seed."),
     ) -> None:
         """List stored runs, newest first, and the sweeps."""
         with ResultsStore(store, read_only=True) as db:
             runs = db.list_runs(sweep_id=sweep_id, limit=limit)
             sweeps = db.list_sweeps()
         console = Console()
-        cols = [
-            "run_id",
-            "kind",
-            "scenario_name",
-            "scenario_hash",
-            "seed",
-            "sweep_id",
-            "sample_index",
-            "finished_at",
-        ]
-        console.print(frame_table(runs[cols], title=f"runs in {store}"))
+        view = pd.DataFrame(
+            {
+                "run": runs["run_id"],
+                "kind": runs["kind"],
+                "scenario": runs["scenario_name"],
+                "sweep": runs["sweep_id"].fillna(""),
+                "#": runs["sample_index"],
+                "finished": pd.to_datetime(runs["finished_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+        if wide:
+            view["hash"] = runs["scenario_hash"].astype(str).str[:12]
+            view["seed"] = runs["seed"]
+        console.print(frame_table(view, title=f"runs in {store}"))
         if len(sweeps):
             console.print(frame_table(sweeps, title="sweeps"))
 
