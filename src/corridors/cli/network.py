@@ -11,7 +11,8 @@ from rich.console import Console
 from corridors import atomic
 from corridors.errors import NetworkError
 from corridors.network import read_network, write_network
-from corridors.network.export import network_geojson, network_tables
+from corridors.network.export import network_tables
+from corridors.reports.geojson import network_geojson
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridors.network.model import Network
+from corridors.network.tables import LINE
 from corridors.reports.errors import ReportError
 from corridors.reports.svgmap import MapLine, MapPoint
 
@@ -127,6 +129,31 @@ def feature_collection(
         fc["name"] = name
     fc["features"] = [dict(f) for f in features]
     return fc
+
+
+def network_geojson(network: Network) -> dict[str, Any]:
+    """The network as a FeatureCollection: a ``Point`` per node, a ``LineString`` per link.
+
+    Every attribute becomes a feature property (``feature_type`` is ``node`` or
+    ``link``); sea legs carry their searoute geometry.
+    """
+    features: list[dict[str, Any]] = []
+    for row in network.nodes.drop(columns=[LINE]).to_dict(orient="records"):
+        features.append(
+            point_feature(
+                row["x_coord"],
+                row["y_coord"],
+                properties={**{str(k): v for k, v in row.items()}, "feature_type": "node"},
+            )
+        )
+    for row in network.links.drop(columns=[LINE]).to_dict(orient="records"):
+        coords = row.pop("coords")
+        features.append(
+            line_feature(
+                coords, properties={**{str(k): v for k, v in row.items()}, "feature_type": "link"}
+            )
+        )
+    return feature_collection(features, name=network.name)
 
 
 def map_layers_to_geojson(
