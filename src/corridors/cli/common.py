@@ -33,9 +33,19 @@ CloseOpt = Annotated[
 UNIT_ALIASES = {"teu": "TEU", "t": "t", "tonne": "t", "tonnes": "t", "ton": "t"}
 
 
-def load_network(path: Path | None) -> Network:
-    """Read the given network folder, or the shipped Eurasian network."""
-    return read_network(path if path is not None else eurasia_path())
+SHIPPED_NAMES = ("eurasia", "shipped", "default")
+"""Names that stand for the shipped Eurasian network when no such folder exists."""
+
+
+def load_network(path: str | Path | None) -> Network:
+    """Read the given network folder, or the shipped Eurasian network.
+
+    ``None`` or a name in :data:`SHIPPED_NAMES` (when no folder of that name exists)
+    reads the shipped network.
+    """
+    if path is None or (not Path(path).exists() and str(path).lower() in SHIPPED_NAMES):
+        return read_network(eurasia_path())
+    return read_network(path)
 
 
 def parse_unit(value: str) -> str:

@@ -10,9 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from corridors.datasets import eurasia_path
+from corridors.cli.common import load_network
 from corridors.errors import UnknownPlaceError, did_you_mean
-from corridors.network import read_network
 from corridors.network.model import Network
 from corridors.simulation.build import BuildOptions, build_model
 from corridors.simulation.io import read_demand, write_study
@@ -33,13 +32,6 @@ def _storm_days(text: str | None) -> tuple[float, ...]:
     if len(values) != 12 or any(v < 0 or v > 31 for v in values):
         raise typer.BadParameter("give 12 storm-day counts between 0 and 31 (Jan..Dec)")
     return values
-
-
-def _network_path(value: str) -> Path:
-    path = Path(value)
-    if not path.exists() and value.lower() in ("eurasia", "shipped", "default"):
-        return eurasia_path()
-    return path
 
 
 def _route_choice(value: str) -> Literal["cheapest", "logit", "equilibrium"]:
@@ -180,7 +172,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Simulate a year of operations: waits, queues, transit-time percentiles."""
         console = Console(stderr=True)
-        net = read_network(_network_path(network))
+        net = load_network(network)
         yards = _yard_slots(yard_slots, net)
         table = read_demand(demand)
         if market:
