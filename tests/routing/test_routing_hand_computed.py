@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from corridors.errors import UnknownPlaceError, UnreachableError
@@ -192,3 +193,14 @@ def test_route_json_has_documented_fields(mini):
         assert key in data
     assert data["days"] == pytest.approx(route.hours / 24, abs=1e-3)
     assert [leg["link_id"] for leg in data["legs"]] == list(route.link_ids)
+
+
+def test_suggestions_keep_apostrophes_and_prefer_names(mini):
+    nodes = mini.nodes.copy()
+    nodes.loc[nodes["node_id"] == "xe", "name"] = "Xi'an"
+    nodes.loc[nodes["node_id"] == "xe", "aliases"] = pd.Series(
+        [("Xian",)], index=nodes.index[nodes["node_id"] == "xe"]
+    )
+    with pytest.raises(UnknownPlaceError) as info:
+        mini.with_tables(nodes=nodes).place("Xi'ang")
+    assert info.value.suggestions[0] == "Xi'an"

@@ -7,6 +7,7 @@ parallel. Engines read the tables through numpy arrays; see :mod:`corridors.rout
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -98,14 +99,11 @@ class Network:
         if key in self._place_names:
             return self._place_names[key]
         labels = list(self.nodes["name"]) + [a for al in self.nodes["aliases"] for a in al]
-        hint = did_you_mean(name, labels, n=3, cutoff=0.5)
-        suggestions = re.findall(r"'([^']*)'", hint) if hint else []
-        if not suggestions:
-            import difflib  # noqa: PLC0415
-
-            pool = {_normalise(lab): lab for lab in labels}
-            close = difflib.get_close_matches(key, list(pool), n=3, cutoff=0.5)
-            suggestions = [pool[c] for c in close]
+        pool: dict[str, str] = {}
+        for lab in labels:  # display names first, so they win over aliases
+            pool.setdefault(_normalise(str(lab)), str(lab))
+        close = difflib.get_close_matches(key, list(pool), n=3, cutoff=0.5)
+        suggestions = [pool[c] for c in close]
         raise UnknownPlaceError(name, suggestions)
 
     def node_name(self, node_id: str) -> str:
