@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 
@@ -330,7 +331,7 @@ def compare(
         if route.corridor != corridor and corridor not in route.corridor.split("+"):
             logger.info("%s route from %s to %s uses no %s link", corridor, o, d, corridor)
             continue
-        routes.append(route_from_path(graph, path, corridor=corridor))
+        routes.append(dataclasses.replace(route, corridor=corridor))
     if not routes:
         raise UnreachableError(_unreachable(network, o, d, params))
     routes.sort(key=lambda r: r.generalised_cost_usd)
