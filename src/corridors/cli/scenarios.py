@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +18,6 @@ from corridors import atomic
 from corridors.scenarios.calibration import calibrate, default_targets, history_parameters
 from corridors.scenarios.io import dump_scenario, load_inputs, scenario_hash
 from corridors.scenarios.model import run_scenario
-from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.runs import forecast, run_and_store, sweep
 from corridors.scenarios.store import DEFAULT_STORE, ResultsStore, RunRecord
 from corridors.scenarios.sweep import Executor
@@ -124,8 +124,16 @@ def fit_view(fit: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+BOTTLENECK_HEADERS = {
+    "volume_teu": "volume",
+    "capacity_teu": "capacity",
+    "utilisation": "use",
+    "shadow_price_usd_teu": "price $/TEU",
+}
+
+
 def _param(name: str, value: float) -> str:
-    return f"{value:.3g}" if name == "scale" else f"{value:,.0f}"
+    return f"{value:.3g}" if name in ("scale", "nest_scale") else f"{value:,.0f}"
 
 
 def _volume_table(cv: pd.DataFrame) -> pd.DataFrame:
@@ -198,6 +206,18 @@ def register(app: typer.Typer) -> None:
                 digits={"p50_h": 0, "p90_h": 0, "p95_h": 0, "mean_h": 0},
             )
         )
+        busy = result.busiest()
+        if not busy.empty:
+            console.print(
+                frame_table(
+                    busy.drop(columns=["year"]).rename(columns=BOTTLENECK_HEADERS),
+                    title=(
+                        f"bottlenecks in {int(busy['year'].iloc[0])} (>= 90 % of capacity; "
+                        "TEU or TEU-equivalents a year; shadow price under hard limits)"
+                    ),
+                    digits={"use": 2},
+                )
+            )
         if not result.rankings.empty:
             console.print(
                 frame_table(
@@ -364,7 +384,9 @@ def register(app: typer.Typer) -> None:
             ],
             columns=["parameter", "value", "low", "high", "at bound"],
         )
-        console.print(frame_table(params, title="fitted (scale 1/USD, others USD/TEU)"))
+        console.print(
+            frame_table(params, title="fitted (scale 1/USD, nest scale 0-1, others USD/TEU)")
+        )
         if not fit.converged:
             typer.echo("warning: the corridor split of the fitted model did not converge", err=True)
         if not no_store:
@@ -378,14 +400,7 @@ def register(app: typer.Typer) -> None:
                     "rmse_log_holdout": fit.rmse_log_holdout,
                 }
             )
-            result = ScenarioResult(
-                result.corridor_volumes,
-                result.link_flows,
-                result.transit_times,
-                result.rankings,
-                result.markets,
-                info,
-            )
+            result = dataclasses.replace(result, info=info)
             text = dump_scenario(fit.scenario)
             record = RunRecord(
                 scenario_name=sc.name,

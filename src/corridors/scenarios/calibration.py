@@ -5,6 +5,7 @@ observed ones, year by year, in the least-squares sense on logarithms (a 2021 vo
 of 0.6 Mt weighs as much as a 2023 volume of 2.8 Mt). A parameter is one of
 
 * ``scale``: the logit scale, 1/USD per TEU (searched on its logarithm);
+* ``nest_scale``: the nested logit's nest scale, in (0, 1];
 * ``asc.<corridor>``: a corridor's constant (risk premium), USD per TEU;
 * ``disruption.<id>``: the surcharge (``extra_usd_teu``) of one of the scenario's
   disruptions, USD per TEU - e.g. the risk premium shippers and insurers put on the
@@ -12,8 +13,9 @@ of 0.6 Mt weighs as much as a 2023 volume of 2.8 Mt). A parameter is one of
 
 A target is an observed series of one corridor's volume (tonnes or TEU), over all
 markets or some of them. The shipped targets are the TITR (Middle Corridor) cargo
-in tonnes and the China-EU-China transit on the 1520 mm network (UTLC ERA, the
-Northern route) in TEU (``corridor-facts.md``). Years a target has but the fit leaves
+in tonnes, the TITR containers in TEU (container markets only) and the
+China-EU-China transit on the 1520 mm network (UTLC ERA, the Northern route) in TEU
+(``corridor-facts.md``). Years a target has but the fit leaves
 out (``holdout``) are reported as out-of-sample checks. The routes of every year are
 found once; each trial only re-solves the corridor split.
 """
@@ -57,6 +59,11 @@ UTLC_TRANSIT_TEU: dict[int, float] = {
 """China-EU-China transit on the 1520 mm network, TEU (UTLC ERA; index1520 2024-02;
 Upply 2025-01; ``corridor-facts.md`` market totals)."""
 
+TITR_CONTAINERS_TEU: dict[int, float] = {2021: 25_200.0, 2022: 33_600.0}
+"""Containers on the TITR, TEU (middlecorridor.com; TITR Association via Trend
+2023-06; ``corridor-facts.md``). The 2022 figure leaves out the Turkmen direction;
+~21k TEU in 2020 (U) is before the history scenario starts."""
+
 FIT_YEARS = (2021, 2022, 2023)
 """Years fitted by default; later years of a target are out-of-sample checks."""
 
@@ -79,6 +86,8 @@ class Target:
         Unit of ``observed``.
     markets : tuple of str or None
         Markets counted (``None``: all).
+    containers_only : bool
+        Count only the markets whose cargo is containers.
     weight : float
         Weight of its residuals in the fit.
     source : str
@@ -90,12 +99,13 @@ class Target:
     observed: dict[int, float]
     unit: str = "t"
     markets: tuple[str, ...] | None = None
+    containers_only: bool = False
     weight: float = 1.0
     source: str = ""
 
 
 def default_targets() -> tuple[Target, ...]:
-    """TITR cargo (Middle Corridor, t) and UTLC ERA transit (Northern, China-EU, TEU)."""
+    """TITR cargo (t), TITR containers (TEU) and UTLC ERA transit (China-EU, TEU)."""
     return (
         Target(
             "TITR cargo",
@@ -103,6 +113,14 @@ def default_targets() -> tuple[Target, ...]:
             dict(TITR_OBSERVED_T),
             "t",
             source="TITR Association, Astana Times (corridor-facts.md)",
+        ),
+        Target(
+            "TITR containers",
+            "middle",
+            dict(TITR_CONTAINERS_TEU),
+            "TEU",
+            containers_only=True,
+            source="middlecorridor.com; TITR Association via Trend (corridor-facts.md)",
         ),
         Target(
             "1520 mm transit",
@@ -122,9 +140,9 @@ class Parameter:
     Attributes
     ----------
     name : str
-        ``scale``, ``asc.<corridor>`` or ``disruption.<id>``.
+        ``scale``, ``nest_scale``, ``asc.<corridor>`` or ``disruption.<id>``.
     low, high : float
-        Bounds (1/USD for ``scale``, else USD per TEU).
+        Bounds (1/USD for ``scale``, none for ``nest_scale``, else USD per TEU).
     """
 
     name: str
@@ -142,13 +160,16 @@ def history_parameters(scenario: Scenario) -> tuple[Parameter, ...]:
     """Middle and Northern constants, the logit scale and every Northern surcharge.
 
     The Northern surcharges are the scenario's disruptions on the ``northern``
-    corridor that add money (the sanctions risk premium from March 2022).
+    corridor that add money (the sanctions risk premium from March 2022). With nests
+    in the scenario's behaviour, the nest scale is fitted too.
     """
     out = [
         Parameter("asc.middle", -30_000.0, 30_000.0),
         Parameter("asc.northern", -30_000.0, 30_000.0),
         Parameter("scale", 1e-5, 0.05),
     ]
+    if scenario.behaviour.nests:
+        out.append(Parameter("nest_scale", 0.05, 1.0))
     for d in scenario.disruptions:
         if "northern" in d.corridors and not d.closed:
             out.append(Parameter(f"disruption.{d.id}", 0.0, 30_000.0))
@@ -235,11 +256,22 @@ def corridor_tonnes(
     return {y: float(totals.get(y, 0.0)) for y in years}
 
 
-def target_values(cv: pd.DataFrame, target: Target, years: Sequence[int]) -> dict[int, float]:
-    """Modelled volume of a target by year, in its unit, from corridor volumes."""
+def target_values(
+    cv: pd.DataFrame,
+    target: Target,
+    years: Sequence[int],
+    *,
+    container_markets: Sequence[str] = (),
+) -> dict[int, float]:
+    """Modelled volume of a target by year, in its unit, from corridor volumes.
+
+    ``container_markets`` are the markets counted by a ``containers_only`` target.
+    """
     sel = cv[cv["corridor"] == target.corridor]
     if target.markets is not None:
         sel = sel[sel["market"].isin(target.markets)]
+    if target.containers_only:
+        sel = sel[sel["market"].isin(container_markets)]
     col = "volume_t" if target.unit == "t" else "volume_teu"
     totals = sel.groupby("year")[col].sum()
     return {y: float(totals.get(y, 0.0)) for y in years}
@@ -251,18 +283,22 @@ def _apply(
     beh = scenario.behaviour
     premia = dict(beh.risk_premium_usd_teu)
     scale = beh.logit_scale_per_usd
+    nest_scale = beh.nest_scale
     extra: dict[str, float] = {}
     for name, v in zip(names, values, strict=True):
         head, _, key = name.partition(".")
         if head == "scale":
             scale = float(v)
+        elif head == "nest_scale":
+            nest_scale = float(v)
         elif head == "asc":
             premia[key] = float(v)
         elif head == "disruption":
             extra[key] = float(v)
         else:
             raise ValueError(
-                f"unknown parameter {name!r}; use scale, asc.<corridor> or disruption.<id>"
+                f"unknown parameter {name!r}; use scale, nest_scale, asc.<corridor> or "
+                "disruption.<id>"
             )
     disruptions = [
         d.model_copy(update={"extra_usd_teu": extra[d.id]}) if d.id in extra else d
@@ -272,7 +308,13 @@ def _apply(
     if unknown:
         raise ValueError(f"no disruption {sorted(unknown)} in scenario {scenario.name!r}")
     return (
-        beh.model_copy(update={"risk_premium_usd_teu": premia, "logit_scale_per_usd": scale}),
+        beh.model_copy(
+            update={
+                "risk_premium_usd_teu": premia,
+                "logit_scale_per_usd": scale,
+                "nest_scale": nest_scale,
+            }
+        ),
         disruptions,
     )
 
@@ -281,6 +323,8 @@ def _current(scenario: Scenario, name: str) -> float:
     head, _, key = name.partition(".")
     if head == "scale":
         return scenario.behaviour.logit_scale_per_usd
+    if head == "nest_scale":
+        return scenario.behaviour.nest_scale
     if head == "asc":
         return scenario.behaviour.risk_premium_usd_teu.get(key, 0.0)
     for d in scenario.disruptions:
@@ -354,19 +398,26 @@ def calibrate(
         )
     years = sorted({y for _, y in rows})
     runner = ScenarioRunner(network, scenario, catalogue=catalogue)
+    boxes = tuple(m.id for m in scenario.demand.markets if m.containers)
     names = [p.name for p in params]
     log_scale = np.array([p.name == "scale" for p in params])
     unit = 1000.0  # money is searched in thousands of USD so all unknowns are O(1)
 
+    # and the nest scale (0-1) as it is
+    per_x = [1.0 if p.name == "nest_scale" else unit for p in params]
+
     def to_x(values: Sequence[float]) -> NDArray[np.float64]:
         return np.array(
-            [math.log(v) if ls else v / unit for v, ls in zip(values, log_scale, strict=True)]
+            [
+                math.log(v) if ls else v / u
+                for v, ls, u in zip(values, log_scale, per_x, strict=True)
+            ]
         )
 
     def from_x(x: NDArray[np.float64]) -> list[float]:
         return [
-            float(math.exp(v)) if ls else float(v) * unit
-            for v, ls in zip(x, log_scale, strict=True)
+            float(math.exp(v)) if ls else float(v) * u
+            for v, ls, u in zip(x, log_scale, per_x, strict=True)
         ]
 
     lo = to_x([p.low for p in params])
@@ -383,7 +434,7 @@ def calibrate(
         cv = result.corridor_volumes
         out: dict[tuple[str, int], float] = {}
         for t in targets:
-            for y, v in target_values(cv, t, years).items():
+            for y, v in target_values(cv, t, years, container_markets=boxes).items():
                 out[t.name, y] = v
         return out
 

@@ -491,6 +491,16 @@ def check_scenario_references(
         problems += _check_names(
             [(("behaviour", key, c), c) for c in mapping], names.corridor_ids, "corridor", smap
         )
+    problems += _check_names(
+        [
+            (("behaviour", "nests", nest, k), c)
+            for nest, members in beh.nests.items()
+            for k, c in enumerate(members)
+        ],
+        names.corridor_ids,
+        "corridor",
+        smap,
+    )
     if scenario.target_corridor not in names.corridor_ids:
         problems += _check_names(
             [(("target_corridor",), scenario.target_corridor)], names.corridor_ids, "corridor", smap

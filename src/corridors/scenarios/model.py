@@ -12,9 +12,14 @@ For every year from the base year to the horizon:
 3. for each market the least-cost route of each corridor is found
    (:func:`corridors.routing.compare`) and its generalised cost per TEU is money +
    value of time x (hours + reliability buffer) + the corridor's risk premium;
-4. the market volumes are split by a logit with capacity feedback
+4. the market volumes are split by a logit (multinomial, or nested with
+   ``behaviour.nests``) with capacity feedback
    (:func:`corridors.scenarios.choice.equilibrium_shares`) and each segment's result
-   is weighed by its share of the year.
+   is weighed by its share of the year. Capacities are per network element and per
+   cargo: a tonne capacity limits all cargo, a TEU capacity containers only
+   (:func:`element_capacities`, :func:`water_capacities`); they slow traffic
+   (volume-delay) or, with ``behaviour.capacity_limits``, are hard limits with a
+   shadow price, reported per element in ``ScenarioResult.bottlenecks``.
 
 No I/O: the caller reads the network, scenario and catalogue.
 """
@@ -37,6 +42,7 @@ from corridors.network.model import Network
 from corridors.routing import CostParameters, ExpandedGraph, Route, build_graph, compare
 from corridors.scenarios.choice import SharedElements, equilibrium_shares, logsum, resolve_bpr
 from corridors.scenarios.result import (
+    BOTTLENECK_COLUMNS,
     CORRIDOR_VOLUME_COLUMNS,
     LINK_FLOW_COLUMNS,
     TRANSIT_TIME_COLUMNS,
@@ -268,33 +274,94 @@ MIN_ELEMENT_H = 1.0
 its volume-delay function still bites)."""
 
 
-def _capacities(network: Network, tonnes_per_teu: float) -> tuple[np.ndarray, np.ndarray]:
+CONTAINERS_KEY = "#teu"
+"""Suffix of an element's container-only part (its TEU capacity)."""
+GENERAL_KEY = "#general"
+"""Suffix of a water group's general-cargo part (rail ferries only, not feeders)."""
+
+
+def _capacities(network: Network, tonnes_per_teu: float) -> tuple[np.ndarray, ...]:
+    """TEU and tonne capacities of links and nodes, the tonnes in TEU-equivalents."""
     links, nodes = network.links, network.nodes
-    link_cap = np.fmax(
+    return (
         links["capacity_teu_yr"].to_numpy(dtype=float),
         links["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu,
-    )
-    node_cap = np.fmax(
         nodes["capacity_teu_yr"].to_numpy(dtype=float),
         nodes["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu,
     )
-    return link_cap, node_cap
 
 
-def water_groups(network: Network, *, tonnes_per_teu: float) -> dict[str, tuple[str, float]]:
+def element_capacities(teu: float, t_eq: float) -> dict[str, float]:
+    """Capacities of one node or link by cargo class, TEU (equivalents) a year.
+
+    The tonne capacity limits all cargo (containers count ``tonnes_per_teu`` each);
+    the TEU capacity limits containers. Returns ``{"all": ..., "containers": ...}``
+    with the classes that have a (binding) limit.
+    """
+    out: dict[str, float] = {}
+    if not math.isnan(t_eq):
+        out["all"] = t_eq
+    if not math.isnan(teu) and (math.isnan(t_eq) or teu < t_eq):
+        out["containers"] = teu
+    return out
+
+
+def water_capacities(
+    teu: np.ndarray, t_eq: np.ndarray, *, container_ships: np.ndarray | None = None
+) -> dict[str, float]:
+    """Capacities of parallel ferry and feeder services across one water, by class.
+
+    A rail ferry carries any cargo up to its tonnes (TEU-equivalents; a ferry with
+    only a TEU capacity is taken to carry that many TEU-equivalents) and containers
+    up to its TEU capacity. A container ship (``container_ships``: a sea line with a
+    TEU capacity and no tonne capacity, e.g. the Caspian feeders) carries
+    containers only. So all cargo fits in the ferries' tonnes plus the ships' TEU,
+    containers in everyone's TEU, and general cargo in the ferries' tonnes only.
+    """
+    ships = (
+        np.zeros(len(teu), dtype=bool) if container_ships is None else np.asarray(container_ships)
+    )
+    has_teu = np.isfinite(teu)
+    ferry_t = np.where(np.isfinite(t_eq), t_eq, np.where(has_teu, teu, 0.0))
+    ferry_t = np.where(ships, 0.0, ferry_t)
+    ship_teu = np.where(ships & has_teu, teu, 0.0)
+    everything = float(ferry_t.sum() + ship_teu.sum())
+    boxes = float(np.where(has_teu, teu, ferry_t).sum())
+    general = float(ferry_t.sum())
+    out = {"all": everything}
+    if boxes < everything:
+        out["containers"] = boxes
+    if general < everything:
+        out["general"] = general
+    return out
+
+
+def _suffix(cargo_class: str) -> str:
+    return {"all": "", "containers": CONTAINERS_KEY, "general": GENERAL_KEY}[cargo_class]
+
+
+def _applies(cargo_class: str, *, containers: bool) -> bool:
+    return cargo_class == "all" or (cargo_class == "containers") == containers
+
+
+def water_groups(
+    network: Network, *, tonnes_per_teu: float
+) -> dict[str, tuple[str, dict[str, float]]]:
     """Capacitated ferry and sea lines grouped by the water they cross.
 
     Lines that share a port (Aktau-Alat, Kuryk-Alat, the feeders into Alat) are
-    parallel services across the same water: they form one element whose capacity
-    is the sum of theirs.
+    parallel services across the same water: they form one element whose
+    capacities are those of :func:`water_capacities`.
 
     Returns
     -------
-    dict of link id to (group name, group capacity in TEU a year)
+    dict of link id to (group name, capacities by cargo class in TEU a year)
     """
     links = network.links
-    link_cap, _ = _capacities(network, tonnes_per_teu)
-    water = links["mode"].isin(("ferry", "sea")).to_numpy() & np.isfinite(link_cap)
+    link_teu, link_t, _, _ = _capacities(network, tonnes_per_teu)
+    water = links["mode"].isin(("ferry", "sea")).to_numpy() & (
+        np.isfinite(link_teu) | np.isfinite(link_t)
+    )
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -303,6 +370,7 @@ def water_groups(network: Network, *, tonnes_per_teu: float) -> dict[str, tuple[
             x = parent[x]
         return x
 
+    ships = (links["mode"] == "sea").to_numpy() & ~np.isfinite(link_t)
     idx = np.flatnonzero(water)
     a_ends = links["from_node_id"].to_numpy()
     b_ends = links["to_node_id"].to_numpy()
@@ -311,14 +379,14 @@ def water_groups(network: Network, *, tonnes_per_teu: float) -> dict[str, tuple[
     members: dict[str, list[int]] = {}
     for i in idx:
         members.setdefault(find(str(a_ends[i])), []).append(int(i))
-    out: dict[str, tuple[str, float]] = {}
+    out: dict[str, tuple[str, dict[str, float]]] = {}
     lids = links["link_id"].to_numpy()
     for rows in members.values():
         ports = sorted({str(a_ends[r]) for r in rows} | {str(b_ends[r]) for r in rows})
         name = "water:" + "+".join(ports)
-        cap = float(np.nansum(link_cap[rows]))
+        caps = water_capacities(link_teu[rows], link_t[rows], container_ships=ships[rows])
         for r in rows:
-            out[str(lids[r])] = (name, cap)
+            out[str(lids[r])] = (name, caps)
     return out
 
 
@@ -327,37 +395,50 @@ def route_elements(
     network: Network,
     *,
     tonnes_per_teu: float,
-    groups: Mapping[str, tuple[str, float]] | None = None,
+    containers: bool = True,
+    groups: Mapping[str, tuple[str, dict[str, float]]] | None = None,
 ) -> tuple[tuple[str, float, float], ...]:
     """Capacitated elements a route uses: ``(key, capacity TEU a year, free hours)``.
 
-    An element's capacity is the larger of its TEU and tonne capacities (tonnes
-    converted with ``tonnes_per_teu``); ferry and sea lines count as their water group
-    (:func:`water_groups`). Elements without a capacity are left out.
+    A node or link limits all cargo by its tonne capacity (tonnes converted with
+    ``tonnes_per_teu``; key ``node:<id>``) and containers by its TEU capacity (key
+    ``node:<id>#teu``), see :func:`element_capacities`; ferry and sea lines count
+    as their water group (:func:`water_groups`, with a ``#general`` part for cargo
+    that cannot ride container feeders). Only the parts that apply to the
+    market's cargo (``containers`` or general) are returned; elements without a
+    capacity are left out.
     """
-    link_cap, node_cap = _capacities(network, tonnes_per_teu)
+    link_teu, link_t, node_teu, node_t = _capacities(network, tonnes_per_teu)
     if groups is None:
         groups = water_groups(network, tonnes_per_teu=tonnes_per_teu)
     found: dict[str, list[float]] = {}
+
+    def visit(caps: Mapping[str, float], key: str, hours: float) -> None:
+        for cls, cap in caps.items():
+            if _applies(cls, containers=containers):
+                entry = found.setdefault(key + _suffix(cls), [cap, 0.0])
+                entry[1] += hours
+
     for step in route.steps:
         if step.link_id is not None:
             i = network.link_index.get(step.link_id)
-            if i is None or math.isnan(link_cap[i]):
+            if i is None:
                 continue
-            key, cap = groups.get(step.link_id, (f"link:{step.link_id}", float(link_cap[i])))
+            group = groups.get(step.link_id)
+            if group is not None:
+                visit(group[1], group[0], step.hours)
+            else:
+                caps = element_capacities(float(link_teu[i]), float(link_t[i]))
+                visit(caps, f"link:{step.link_id}", step.hours)
         elif step.node_id is not None:
             j = network.node_index.get(step.node_id)
-            if j is None or math.isnan(node_cap[j]):
-                continue
-            key, cap = f"node:{step.node_id}", float(node_cap[j])
-        else:
-            continue
-        entry = found.setdefault(key, [cap, 0.0])
-        entry[1] += step.hours
+            if j is not None:
+                caps = element_capacities(float(node_teu[j]), float(node_t[j]))
+                visit(caps, f"node:{step.node_id}", step.hours)
     for nid in route.node_ids:  # capacitated nodes passed without a stop
         j = network.node_index.get(nid)
-        if j is not None and not math.isnan(node_cap[j]):
-            found.setdefault(f"node:{nid}", [float(node_cap[j]), 0.0])
+        if j is not None:
+            visit(element_capacities(float(node_teu[j]), float(node_t[j])), f"node:{nid}", 0.0)
     return tuple((k, cap, max(h, MIN_ELEMENT_H)) for k, (cap, h) in found.items())
 
 
@@ -399,6 +480,34 @@ def _bottleneck(route: Route, network: Network, tonnes_per_teu: float) -> float:
     return best
 
 
+def hard_elements(keys: Sequence[str], limits: str, ports: frozenset[str]) -> np.ndarray:
+    """Which elements are hard limits under ``Behaviour.capacity_limits``.
+
+    ``hard``: all; ``ports``: ports (nodes in ``ports``) and water crossings (ferries
+    and feeders, ``water:...``); ``soft``: none. Under ``ports`` the land elements
+    keep only their tonne capacity (see :class:`ScenarioRunner`).
+    """
+    if limits == "hard":
+        return np.ones(len(keys), dtype=bool)
+    if limits == "soft":
+        return np.zeros(len(keys), dtype=bool)
+    out = []
+    for key in keys:
+        kind, _, rest = key.partition(":")
+        out.append(kind == "water" or (kind == "node" and rest.partition("#")[0] in ports))
+    return np.array(out, dtype=bool)
+
+
+def nest_index(corridors: Sequence[str], nests: Mapping[str, Sequence[str]]) -> np.ndarray:
+    """Nest number of each corridor (corridors in no nest get a nest each)."""
+    names: dict[str, int] = {}
+    out = []
+    for c in corridors:
+        nest = next((n for n, members in nests.items() if c in members), f"~{c}")
+        out.append(names.setdefault(nest, len(names)))
+    return np.array(out, dtype=np.int64)
+
+
 def _market_volume(scenario: Scenario, market_index: int, year: int) -> float:
     """Volume of a market in a year, TEU."""
     m = scenario.demand.markets[market_index]
@@ -431,6 +540,8 @@ def _shared_elements(
     slows: Sequence[Disruption],
     per_market: Sequence[Sequence[_Alt]],
     c_index: Mapping[str, int],
+    hard: str = "soft",
+    ports: frozenset[str] = frozenset(),
 ) -> SharedElements:
     """Incidence, capacity and free time of the elements of a year segment.
 
@@ -462,7 +573,9 @@ def _shared_elements(
             others = np.delete(inc, jc, axis=2).any(axis=(1, 2))
             hit |= used_here & ~others
         capacity[hit] *= d.capacity_factor
-    return SharedElements(inc, capacity, np.array(e_hours, dtype=float), keys)
+    return SharedElements(
+        inc, capacity, np.array(e_hours, dtype=float), keys, hard=hard_elements(keys, hard, ports)
+    )
 
 
 class ScenarioRunner:
@@ -518,8 +631,10 @@ class ScenarioRunner:
         self._nets: dict[tuple[object, ...], Network] = {}
         self._alts: dict[tuple[object, ...], list[_Alt]] = {}
         self._graphs: dict[int, ExpandedGraph] = {}
-        self._groups: dict[int, dict[str, tuple[str, float]]] = {}
+        self._groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
         self._vdf = resolve_bpr()
+        nodes = network.nodes
+        self._ports = frozenset(nodes.loc[(nodes["kind"] == "port").to_numpy(), "node_id"])
 
     # network of a year and state
     def _base_network(self, year: int, in_force: tuple[str, ...]) -> Network:
@@ -612,13 +727,21 @@ class ScenarioRunner:
             self._groups[id(net)] = groups
         alts = []
         for r in routes:
-            elems = route_elements(r, net, tonnes_per_teu=tpt, groups=groups)
-            keys = {k for k, _, _ in elems}
+            elems = route_elements(
+                r, net, tonnes_per_teu=tpt, containers=m.containers, groups=groups
+            )
+            if self.scenario.behaviour.capacity_limits == "ports":
+                hard = hard_elements([k for k, _, _ in elems], "ports", self._ports)
+                elems = tuple(
+                    e for e, h in zip(elems, hard, strict=True) if h or not e[0].endswith("#teu")
+                )
+            keys = [k for k, _, _ in elems]
             by_link = tuple(
                 (lid, key)
                 for lid in r.link_ids
-                for key in (groups.get(lid, (f"link:{lid}", 0.0))[0],)
-                if key in keys
+                for base in (groups.get(lid, (f"link:{lid}", {}))[0],)
+                for key in keys
+                if key.partition("#")[0] == base
             )
             alts.append(
                 _Alt(
@@ -667,6 +790,7 @@ class ScenarioRunner:
         lf_rows: list[dict[str, object]] = []
         tt_rows: list[dict[str, object]] = []
         mk_rows: list[dict[str, object]] = []
+        el_rows: list[dict[str, object]] = []
         max_iter = 0
         max_gap = 0.0
         all_converged = True
@@ -679,6 +803,7 @@ class ScenarioRunner:
             links_acc: dict[str, float] = {}
             tt_items: list[tuple[str, float, float]] = []
             ls_acc = np.zeros(n_markets)
+            el_acc: dict[str, np.ndarray] = {}  # flow, capacity, shadow price
             for fraction, active in year_segments(
                 sc.disruptions if disruptions is None else disruptions, year
             ):
@@ -725,7 +850,10 @@ class ScenarioRunner:
                     slows=slows,
                     per_market=per_market,
                     c_index=c_index,
+                    hard=beh.capacity_limits,
+                    ports=self._ports,
                 )
+                nests = nest_index(corridors, beh.nests) if beh.nests else None
                 buffer = np.array([buffers.get(c, 0.0) for c in corridors])
                 premium = np.array([premia.get(c, 0.0) for c in corridors])
                 base = usd + vot * (hours + buffer) + premium
@@ -746,11 +874,20 @@ class ScenarioRunner:
                     vdf=self._vdf,
                     elements=elements,
                     warn=warn,
+                    nests=nests,
+                    nest_scale=beh.nest_scale,
+                    max_shadow_price=beh.max_shadow_price_usd_teu,
                 )
                 max_iter = max(max_iter, eq.iterations)
                 max_gap = max(max_gap, eq.gap)
                 all_converged &= eq.converged
-                ls = logsum(eq.cost, scale=beh.logit_scale_per_usd)
+                ls = logsum(
+                    eq.cost, scale=beh.logit_scale_per_usd, nests=nests, nest_scale=beh.nest_scale
+                )
+                for e, key in enumerate(elements.keys):
+                    row = el_acc.setdefault(key, np.zeros(3))
+                    price = eq.shadow_prices[e] if len(eq.shadow_prices) else 0.0
+                    row += fraction * np.array([eq.element_flows[e], elements.capacity[e], price])
                 ls_acc += fraction * np.where(np.isfinite(ls), ls, 0.0)
                 for (i, j), lids in paths.items():
                     c = corridors[j]
@@ -797,6 +934,19 @@ class ScenarioRunner:
                 {"year": year, "link_id": lid, "volume_teu": v}
                 for lid, v in sorted(links_acc.items())
             )
+            for key, (flow, ecap, price) in sorted(el_acc.items()):
+                base, _, part = key.partition("#")
+                el_rows.append(
+                    {
+                        "year": year,
+                        "element": base,
+                        "cargo": {"teu": "containers", "general": "general"}.get(part, "all"),
+                        "volume_teu": flow,
+                        "capacity_teu": ecap,
+                        "utilisation": flow / ecap if ecap > 0 else math.inf,
+                        "shadow_price_usd_teu": price,
+                    }
+                )
             if tt_items:
                 names = np.array([t[0] for t in tt_items])
                 hv = np.array([t[1] for t in tt_items])
@@ -838,6 +988,9 @@ class ScenarioRunner:
                 mk_rows, columns=["year", "market", "volume_teu", "logsum_usd_teu"]
             ),
             info=info,
+            bottlenecks=pd.DataFrame(el_rows, columns=list(BOTTLENECK_COLUMNS))
+            if el_rows
+            else empty(BOTTLENECK_COLUMNS),
         )
 
 

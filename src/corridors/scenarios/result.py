@@ -19,6 +19,15 @@ CORRIDOR_VOLUME_COLUMNS: tuple[str, ...] = (
 )
 LINK_FLOW_COLUMNS: tuple[str, ...] = ("year", "link_id", "volume_teu")
 TRANSIT_TIME_COLUMNS: tuple[str, ...] = ("year", "corridor", "p50_h", "p90_h", "p95_h", "mean_h")
+BOTTLENECK_COLUMNS: tuple[str, ...] = (
+    "year",
+    "element",
+    "cargo",
+    "volume_teu",
+    "capacity_teu",
+    "utilisation",
+    "shadow_price_usd_teu",
+)
 MARKET_COLUMNS: tuple[str, ...] = ("year", "market", "volume_teu", "logsum_usd_teu")
 RANKING_COLUMNS: tuple[str, ...] = (
     "rank",
@@ -60,6 +69,12 @@ class ScenarioResult:
         market by year; the logsum change times the volume is the shippers' gain.
     info : dict
         Convergence and other scalars (``max_iterations``, ``max_gap``, ``converged``).
+    bottlenecks : pandas.DataFrame
+        Every capacitated element (``node:<id>``, ``link:<id>``, ``water:<ports>``)
+        by year and cargo class it limits (``all``, ``containers``, ``general``):
+        volume and capacity (TEU or TEU-equivalents a year), utilisation and the
+        shadow price shippers meet there under hard capacity limits (USD per TEU;
+        0 when the element is not full or limits are soft).
     """
 
     corridor_volumes: pd.DataFrame
@@ -68,6 +83,23 @@ class ScenarioResult:
     rankings: pd.DataFrame = field(default_factory=lambda: empty(RANKING_COLUMNS))
     markets: pd.DataFrame = field(default_factory=lambda: empty(MARKET_COLUMNS))
     info: dict[str, float | int | bool | str] = field(default_factory=dict)
+    bottlenecks: pd.DataFrame = field(default_factory=lambda: empty(BOTTLENECK_COLUMNS))
+
+    def busiest(
+        self, *, year: int | None = None, threshold: float = 0.9, top: int = 10
+    ) -> pd.DataFrame:
+        """Elements at or above ``threshold`` utilisation in ``year``, fullest first.
+
+        ``year`` defaults to the last year; at most ``top`` rows.
+        """
+        b = self.bottlenecks
+        if b.empty:
+            return b
+        y = int(b["year"].max()) if year is None else year
+        sel = b[(b["year"] == y) & (b["utilisation"].astype(float) >= threshold)]
+        return sel.sort_values(
+            ["utilisation", "shadow_price_usd_teu"], ascending=False, kind="stable"
+        ).head(top)
 
     def volumes_by_corridor(self) -> pd.DataFrame:
         """Volume a year per corridor (rows: years; columns: corridors), TEU."""

@@ -7,6 +7,7 @@ keeps its completed runs and never leaves a partial one.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -95,14 +96,7 @@ def run_and_store(
         rankings, _ = appraise(
             inputs.network, scenario, catalogue=inputs.catalogue, progress=appraisal_done
         )
-        result = ScenarioResult(
-            result.corridor_volumes,
-            result.link_flows,
-            result.transit_times,
-            rankings,
-            result.markets,
-            result.info,
-        )
+        result = dataclasses.replace(result, rankings=rankings)
     run_id = store.write_run(record, result) if store is not None else None
     return run_id, result
 

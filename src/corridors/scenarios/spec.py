@@ -48,6 +48,11 @@ class Market(_Strict):
         Growth rates for given years, overriding ``growth`` in those years.
     corridors : list of str or None
         Corridors this market may use (``None``: every corridor the routing finds).
+    cargo : {"containers", "general"} or None
+        Containers count against the TEU capacity of terminals, feeders and
+        borders that have one; general cargo (bulk, break-bulk, wagons) against
+        tonne capacities only. ``None``: containers when ``unit`` is TEU, else
+        general.
     name, source : str
         Display name and where the volume and growth figures come from.
     """
@@ -61,7 +66,15 @@ class Market(_Strict):
     growth: float = Field(default=0.0, gt=-1.0, le=1.0)
     growth_by_year: dict[int, float] = Field(default_factory=dict)
     corridors: list[str] | None = None
+    cargo: Literal["containers", "general"] | None = None
     source: str = ""
+
+    @property
+    def containers(self) -> bool:
+        """Whether the market's cargo is containers (see ``cargo``)."""
+        if self.cargo is not None:
+            return self.cargo == "containers"
+        return self.unit == "TEU"
 
 
 class Demand(_Strict):
@@ -381,6 +394,26 @@ class Behaviour(_Strict):
         Volume-delay function on each corridor's bottleneck.
     equilibrium : Equilibrium
         Method of successive averages settings.
+    nests : dict of str to list of str
+        Nested logit: corridors grouped in nests (e.g. ``rail: [northern, middle,
+        southern]``, ``sea: [sea_suez, sea_cape]``); corridors in no nest form a
+        nest each. Empty: multinomial logit.
+    nest_scale : float
+        Nest scale (dissimilarity) in (0, 1]: 1 is the multinomial logit; the
+        smaller it is, the more cargo leaving a corridor stays in its nest.
+    capacity_limits : {"soft", "hard", "ports"}
+        ``soft``: capacities only slow traffic (the volume-delay function).
+        ``hard``: an element never carries more than its capacity: shippers meet a
+        shadow price (USD per TEU, a queue or surcharge) at full elements, found
+        with the split (capacity-constrained logit); hard elements have no
+        volume-delay. ``ports``: hard at ports and across water (ferries and
+        feeders), soft elsewhere on tonne capacities only: land borders and lines
+        have parallel crossings (Dostyk, Altynkol, Zabaykalsk) that one route per
+        corridor and market does not show, so their per-crossing container
+        figures would send a market's whole flow through one terminal.
+    max_shadow_price_usd_teu : float
+        Highest shadow price, USD per TEU; a market that cannot fit (its only
+        corridor is full) stops there and its element is reported over capacity.
     """
 
     value_of_time_usd_teu_h: float = Field(default=25.0, ge=0)
@@ -391,6 +424,21 @@ class Behaviour(_Strict):
     tonnes_per_teu: float = Field(default=10.0, gt=0)
     vdf: VolumeDelay = Field(default_factory=VolumeDelay)
     equilibrium: Equilibrium = Field(default_factory=Equilibrium)
+    nests: dict[str, list[str]] = Field(default_factory=dict)
+    nest_scale: float = Field(default=1.0, gt=0, le=1)
+    capacity_limits: Literal["soft", "hard", "ports"] = "soft"
+    max_shadow_price_usd_teu: float = Field(default=50_000.0, gt=0)
+
+    @field_validator("nests")
+    @classmethod
+    def _nests_disjoint(cls, nests: dict[str, list[str]]) -> dict[str, list[str]]:
+        seen: dict[str, str] = {}
+        for nest, members in nests.items():
+            for c in members:
+                if c in seen:
+                    raise ValueError(f"corridor {c!r} is in nests {seen[c]!r} and {nest!r}")
+                seen[c] = nest
+        return nests
 
     @field_validator("reliability", mode="before")
     @classmethod

@@ -6,7 +6,7 @@ writes each completed run as it arrives, so the runs finished before a crash are
 kept.
 
 Tables: ``sweeps``, ``runs``, ``corridor_volumes``, ``link_flows``,
-``transit_times``, ``measure_rankings``, ``calibration_fit`` (observed against
+``transit_times``, ``measure_rankings``, ``bottlenecks``, ``calibration_fit`` (observed against
 modelled volumes of a calibration run).
 """
 
@@ -28,6 +28,7 @@ import pandas as pd
 from corridors import __version__
 from corridors.errors import CorridorsError
 from corridors.scenarios.result import (
+    BOTTLENECK_COLUMNS,
     CORRIDOR_VOLUME_COLUMNS,
     LINK_FLOW_COLUMNS,
     RANKING_COLUMNS,
@@ -84,6 +85,11 @@ CREATE TABLE IF NOT EXISTS measure_rankings (
     volume_gain_teu DOUBLE, hours_saved DOUBLE, usd_saved DOUBLE, usd_saved_per_usd DOUBLE,
     npv_usd DOUBLE
 );
+CREATE TABLE IF NOT EXISTS bottlenecks (
+    run_id VARCHAR NOT NULL, year INTEGER NOT NULL, element VARCHAR NOT NULL,
+    cargo VARCHAR NOT NULL, volume_teu DOUBLE, capacity_teu DOUBLE, utilisation DOUBLE,
+    shadow_price_usd_teu DOUBLE
+);
 CREATE TABLE IF NOT EXISTS calibration_fit (
     run_id VARCHAR NOT NULL, target VARCHAR NOT NULL, corridor VARCHAR NOT NULL,
     unit VARCHAR NOT NULL, year INTEGER NOT NULL, observed DOUBLE, modelled DOUBLE,
@@ -107,6 +113,7 @@ _RESULT_TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("link_flows", "link_flows", LINK_FLOW_COLUMNS),
     ("transit_times", "transit_times", TRANSIT_TIME_COLUMNS),
     ("measure_rankings", "rankings", RANKING_COLUMNS),
+    ("bottlenecks", "bottlenecks", BOTTLENECK_COLUMNS),
 )
 
 
