@@ -118,7 +118,8 @@ def test_congested_fixed_point_by_hand(net: Network) -> None:
 
 
 def test_shared_border_congests_both_corridors(net: Network) -> None:
-    """A capacity at the border both corridors cross (40 h, 5,000 TEU/yr) is shared:
+    """A capacity at the border both corridors cross (40 h, 50,000 t = 5,000 TEU-eq a
+    year; a land border limits tonnes, not containers apart) is shared:
     its delay 40 * 0.15 * (10000 / 5000) ** 4 = 96 h falls on both routes, so the
     split is the uncongested one and each route is 96 h slower."""
     beh = {
@@ -132,7 +133,7 @@ def test_shared_border_congests_both_corridors(net: Network) -> None:
         scenario(
             behaviour=beh,
             horizon=2024,
-            adjustments=[{"node": "kzb", "set": {"capacity_teu_yr": 5000}}],
+            adjustments=[{"node": "kzb", "set": {"capacity_t_yr": 50000}}],
         ),
     ).corridor_volumes
     f = dict(zip(free["corridor"], free[["share", "hours"]].to_numpy(dtype=float), strict=True))
@@ -291,7 +292,7 @@ def test_slow_down_capacity_factor_hits_its_own_elements(net: Network) -> None:
     assert slowed.corridor_volumes["share"].to_numpy() == pytest.approx(
         half["share"].to_numpy(), abs=1e-9
     )
-    border = [{"node": "kzb", "set": {"capacity_teu_yr": 5000}}]
+    border = [{"node": "kzb", "set": {"capacity_t_yr": 50000}}]
     shared = run_scenario(net, scenario(behaviour=beh, horizon=2024, adjustments=border))
     north = run_scenario(
         net,
@@ -309,6 +310,8 @@ def test_slow_down_capacity_factor_hits_its_own_elements(net: Network) -> None:
             ],
         ),
     )
+    kzb = shared.bottlenecks.set_index("element").loc["node:kzb"]
+    assert float(kzb["utilisation"]) == pytest.approx(2.0)  # 10,000 TEU on 5,000: it binds
     assert north.corridor_volumes["hours"].to_numpy() == pytest.approx(
         shared.corridor_volumes["hours"].to_numpy(), rel=1e-12
     )

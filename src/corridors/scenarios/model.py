@@ -406,7 +406,8 @@ def route_elements(
     as their water group (:func:`water_groups`, with a ``#general`` part for cargo
     that cannot ride container feeders). Only the parts that apply to the
     market's cargo (``containers`` or general) are returned; elements without a
-    capacity are left out.
+    capacity are left out. (The scenario runner then drops the container parts of
+    land elements, see ``LAND_TEU_NOTE``.)
     """
     link_teu, link_t, node_teu, node_t = _capacities(network, tonnes_per_teu)
     if groups is None:
@@ -480,12 +481,19 @@ def _bottleneck(route: Route, network: Network, tonnes_per_teu: float) -> float:
     return best
 
 
+LAND_TEU_NOTE = """Land borders and lines count all cargo against their tonne capacity only.
+
+Their TEU figures are per crossing (Dostyk's 760 TEU/day of transshipment) while one route
+per corridor and market sends the market's whole flow through one crossing, which would
+queue all China-Europe rail at one terminal; ports and water crossings keep their TEU
+limits (Alat's 100k TEU container terminal, the Caspian feeders)."""
+
+
 def hard_elements(keys: Sequence[str], limits: str, ports: frozenset[str]) -> np.ndarray:
     """Which elements are hard limits under ``Behaviour.capacity_limits``.
 
     ``hard``: all; ``ports``: ports (nodes in ``ports``) and water crossings (ferries
-    and feeders, ``water:...``); ``soft``: none. Under ``ports`` the land elements
-    keep only their tonne capacity (see :class:`ScenarioRunner`).
+    and feeders, ``water:...``); ``soft``: none.
     """
     if limits == "hard":
         return np.ones(len(keys), dtype=bool)
@@ -730,11 +738,11 @@ class ScenarioRunner:
             elems = route_elements(
                 r, net, tonnes_per_teu=tpt, containers=m.containers, groups=groups
             )
-            if self.scenario.behaviour.capacity_limits == "ports":
-                hard = hard_elements([k for k, _, _ in elems], "ports", self._ports)
-                elems = tuple(
-                    e for e, h in zip(elems, hard, strict=True) if h or not e[0].endswith("#teu")
-                )
+            # container (TEU) limits at ports and across water only, see LAND_TEU_NOTE
+            maritime = hard_elements([k for k, _, _ in elems], "ports", self._ports)
+            elems = tuple(
+                e for e, w in zip(elems, maritime, strict=True) if w or not e[0].endswith("#teu")
+            )
             keys = [k for k, _, _ in elems]
             by_link = tuple(
                 (lid, key)

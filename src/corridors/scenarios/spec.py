@@ -407,10 +407,11 @@ class Behaviour(_Strict):
         shadow price (USD per TEU, a queue or surcharge) at full elements, found
         with the split (capacity-constrained logit); hard elements have no
         volume-delay. ``ports``: hard at ports and across water (ferries and
-        feeders), soft elsewhere on tonne capacities only: land borders and lines
-        have parallel crossings (Dostyk, Altynkol, Zabaykalsk) that one route per
-        corridor and market does not show, so their per-crossing container
-        figures would send a market's whole flow through one terminal.
+        feeders), soft elsewhere. Land borders and lines limit cargo by their
+        tonne capacity only, in every mode: they have parallel crossings
+        (Dostyk, Altynkol, Zabaykalsk) that one route per corridor and market
+        does not show, so their per-crossing container figures would send a
+        market's whole flow through one terminal.
     max_shadow_price_usd_teu : float
         Highest shadow price, USD per TEU; a market that cannot fit (its only
         corridor is full) stops there and its element is reported over capacity.
