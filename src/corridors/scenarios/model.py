@@ -401,18 +401,24 @@ def route_elements(
     """Capacitated elements a route uses: ``(key, capacity TEU a year, free hours)``.
 
     A node or link limits all cargo by its tonne capacity (tonnes converted with
-    ``tonnes_per_teu``; key ``node:<id>``) and containers by its TEU capacity (key
-    ``node:<id>#teu``), see :func:`element_capacities`; ferry and sea lines count
-    as their water group (:func:`water_groups`, with a ``#general`` part for cargo
-    that cannot ride container feeders). Only the parts that apply to the
-    market's cargo (``containers`` or general) are returned; elements without a
-    capacity are left out. (The scenario runner then drops the container parts of
-    land elements, see ``LAND_TEU_NOTE``.)
+    ``tonnes_per_teu``; key ``node:<id>``); a port also limits containers by its TEU
+    capacity (key ``node:<id>#teu``), see :func:`element_capacities`; ferry and sea
+    lines count as their water group (:func:`water_groups`, with a ``#general`` part
+    for cargo that cannot ride container feeders). Land borders, terminals and lines
+    keep their tonne capacity only: their TEU figures are per crossing (Dostyk's 760
+    TEU/day of transshipment) while one route per corridor and market sends the
+    market's whole flow through one crossing, which would queue all China-Europe rail
+    at one terminal. Only the parts that apply to the market's cargo (``containers``
+    or general) are returned; elements without a capacity are left out.
     """
-    link_teu, link_t, node_teu, node_t = _capacities(network, tonnes_per_teu)
+    _, link_t, node_teu, node_t = _capacities(network, tonnes_per_teu)
     if groups is None:
         groups = water_groups(network, tonnes_per_teu=tonnes_per_teu)
     found: dict[str, list[float]] = {}
+    port = (network.nodes["kind"] == "port").to_numpy()
+
+    def node_caps(j: int) -> dict[str, float]:
+        return element_capacities(float(node_teu[j]) if port[j] else math.nan, float(node_t[j]))
 
     def visit(caps: Mapping[str, float], key: str, hours: float) -> None:
         for cls, cap in caps.items():
@@ -428,18 +434,17 @@ def route_elements(
             group = groups.get(step.link_id)
             if group is not None:
                 visit(group[1], group[0], step.hours)
-            else:
-                caps = element_capacities(float(link_teu[i]), float(link_t[i]))
+            else:  # a land line: tonnes only
+                caps = element_capacities(math.nan, float(link_t[i]))
                 visit(caps, f"link:{step.link_id}", step.hours)
         elif step.node_id is not None:
             j = network.node_index.get(step.node_id)
             if j is not None:
-                caps = element_capacities(float(node_teu[j]), float(node_t[j]))
-                visit(caps, f"node:{step.node_id}", step.hours)
+                visit(node_caps(j), f"node:{step.node_id}", step.hours)
     for nid in route.node_ids:  # capacitated nodes passed without a stop
         j = network.node_index.get(nid)
         if j is not None:
-            visit(element_capacities(float(node_teu[j]), float(node_t[j])), f"node:{nid}", 0.0)
+            visit(node_caps(j), f"node:{nid}", 0.0)
     return tuple((k, cap, max(h, MIN_ELEMENT_H)) for k, (cap, h) in found.items())
 
 
@@ -479,14 +484,6 @@ def _bottleneck(route: Route, network: Network, tonnes_per_teu: float) -> float:
         if j is not None and not math.isnan(node_cap[j]):
             best = min(best, float(node_cap[j]))
     return best
-
-
-LAND_TEU_NOTE = """Land borders and lines count all cargo against their tonne capacity only.
-
-Their TEU figures are per crossing (Dostyk's 760 TEU/day of transshipment) while one route
-per corridor and market sends the market's whole flow through one crossing, which would
-queue all China-Europe rail at one terminal; ports and water crossings keep their TEU
-limits (Alat's 100k TEU container terminal, the Caspian feeders)."""
 
 
 def hard_elements(keys: Sequence[str], limits: str, ports: frozenset[str]) -> np.ndarray:
@@ -737,11 +734,6 @@ class ScenarioRunner:
         for r in routes:
             elems = route_elements(
                 r, net, tonnes_per_teu=tpt, containers=m.containers, groups=groups
-            )
-            # container (TEU) limits at ports and across water only, see LAND_TEU_NOTE
-            maritime = hard_elements([k for k, _, _ in elems], "ports", self._ports)
-            elems = tuple(
-                e for e, w in zip(elems, maritime, strict=True) if w or not e[0].endswith("#teu")
             )
             keys = [k for k, _, _ in elems]
             by_link = tuple(
