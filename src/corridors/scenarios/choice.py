@@ -201,20 +201,6 @@ def _mnl_shares(c: FloatArray, scale: float) -> FloatArray:
     return np.asarray(shares, dtype=np.float64)
 
 
-def _mnl_parts(c: FloatArray, scale: float) -> tuple[FloatArray, FloatArray]:
-    """Multinomial logit shares and logsum (USD per TEU) in one pass."""
-    finite = np.isfinite(c)
-    lowest = np.where(finite, c, np.inf).min(axis=-1, keepdims=True, initial=np.inf)
-    lowest = np.where(np.isfinite(lowest), lowest, 0.0)
-    expo = np.exp(-scale * (np.where(finite, c, np.inf) - lowest))
-    total = expo.sum(axis=-1, keepdims=True)
-    some = total > 0
-    safe = np.where(some, total, 1.0)
-    shares = np.where(some, expo / safe, 0.0)
-    ls = np.where(some, lowest - np.log(safe) / scale, np.inf)[..., 0]
-    return np.asarray(shares, dtype=np.float64), np.asarray(ls, dtype=np.float64)
-
-
 def _choose(c: FloatArray, scale: float, nests: IntArray | None, nest_scale: float) -> FloatArray:
     """Shares of the validated (nested) logit; the multinomial one when ``lam`` is 1."""
     if nests is not None and nest_scale != 1.0:

@@ -262,7 +262,6 @@ class _Alt:
     corridor: str
     usd: float
     hours: float
-    capacity: float
     link_ids: tuple[str, ...]
     elements: tuple[tuple[str, float, float], ...] = ()
     link_elements: tuple[tuple[str, str], ...] = ()
@@ -446,44 +445,6 @@ def route_elements(
         if j is not None:
             visit(node_caps(j), f"node:{nid}", 0.0)
     return tuple((k, cap, max(h, MIN_ELEMENT_H)) for k, (cap, h) in found.items())
-
-
-def _bottleneck(route: Route, network: Network, tonnes_per_teu: float) -> float:
-    """Smallest capacity on a route, TEU a year (``inf`` when none binds).
-
-    An element's capacity is the larger of its TEU and tonne capacities (tonnes
-    converted with ``tonnes_per_teu``). A ferry or sea leg counts the capacity of every
-    ferry or sea line sharing one of its ports (parallel services across the same
-    water, e.g. Aktau-Alat, Kuryk-Alat and the feeders into Alat).
-    """
-    links, nodes = network.links, network.nodes
-    link_cap = np.fmax(
-        links["capacity_teu_yr"].to_numpy(dtype=float),
-        links["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu,
-    )
-    node_cap = np.fmax(
-        nodes["capacity_teu_yr"].to_numpy(dtype=float),
-        nodes["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu,
-    )
-    water = links["mode"].isin(("ferry", "sea")).to_numpy()
-    ends_a = links["from_node_id"].to_numpy()
-    ends_b = links["to_node_id"].to_numpy()
-    best = math.inf
-    for lid in route.link_ids:
-        i = network.link_index.get(lid)
-        if i is None or math.isnan(link_cap[i]):
-            continue
-        cap = float(link_cap[i])
-        if water[i]:
-            ports = {ends_a[i], ends_b[i]}
-            parallel = water & (np.isin(ends_a, list(ports)) | np.isin(ends_b, list(ports)))
-            cap = float(np.nansum(link_cap[parallel]))
-        best = min(best, cap)
-    for nid in route.node_ids:
-        j = network.node_index.get(nid)
-        if j is not None and not math.isnan(node_cap[j]):
-            best = min(best, float(node_cap[j]))
-    return best
 
 
 def hard_elements(keys: Sequence[str], limits: str, ports: frozenset[str]) -> np.ndarray:
@@ -743,11 +704,7 @@ class ScenarioRunner:
                 for key in keys
                 if key.partition("#")[0] == base
             )
-            alts.append(
-                _Alt(
-                    r.corridor, r.usd, r.hours, _bottleneck(r, net, tpt), r.link_ids, elems, by_link
-                )
-            )
+            alts.append(_Alt(r.corridor, r.usd, r.hours, r.link_ids, elems, by_link))
         self._alts[key] = alts
         return alts
 
@@ -817,7 +774,6 @@ class ScenarioRunner:
                 shape = (n_markets, len(corridors))
                 usd = np.full(shape, np.inf)
                 hours = np.zeros(shape)
-                cap = np.full(shape, np.inf)
                 paths: dict[tuple[int, int], tuple[str, ...]] = {}
                 e_index: dict[str, int] = {}
                 e_cap: list[float] = []
@@ -826,13 +782,12 @@ class ScenarioRunner:
                 for i, alts in enumerate(per_market):
                     for a in alts:
                         j = c_index[a.corridor]
-                        h, u, k = a.hours, a.usd, a.capacity
+                        h, u = a.hours, a.usd
                         for d in slows:
                             if a.corridor in d.corridors or set(d.links) & set(a.link_ids):
                                 h = h * d.time_factor + d.extra_hours
                                 u = u + d.extra_usd_teu
-                                k = k * d.capacity_factor
-                        usd[i, j], hours[i, j], cap[i, j] = u, h, k
+                        usd[i, j], hours[i, j] = u, h
                         paths[i, j] = a.link_ids
                         for key, ecap, eh in a.elements:
                             e = e_index.get(key)
@@ -863,7 +818,7 @@ class ScenarioRunner:
                     base,
                     hours,
                     demand,
-                    cap,
+                    np.full(len(corridors), np.inf),  # capacities are the elements'
                     scale=beh.logit_scale_per_usd,
                     value_of_time=vot,
                     alpha=beh.vdf.alpha,
