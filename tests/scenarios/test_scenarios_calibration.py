@@ -190,3 +190,93 @@ def test_parameter_at_bound_is_reported() -> None:
     )
     assert fit.at_bound == ("asc.middle",)
     assert fit.parameters["asc.middle"] == pytest.approx(-100.0, abs=0.2)
+
+
+def _one_market(horizon: int = 2023) -> Scenario:
+    return Scenario.model_validate(
+        {
+            "name": "h",
+            "base_year": 2021,
+            "horizon": horizon,
+            "demand": {
+                "markets": [
+                    {
+                        "id": "m",
+                        "origin": "Xian",
+                        "destination": "Duisburg",
+                        "volume": 10000,
+                        "growth": 0.1,
+                    }
+                ]
+            },
+            "disruptions": [
+                {
+                    "id": "b",
+                    "corridors": ["northern"],
+                    "start": "2022-01-01",
+                    "extra_usd_teu": 1500,
+                }
+            ],
+            "behaviour": {
+                "value_of_time_usd_teu_h": 20,
+                "logit_scale_per_usd": 0.0015,
+                "risk_premium_usd_teu": {"middle": 1500},
+            },
+        }
+    )
+
+
+def test_a_ceiling_counts_only_when_exceeded() -> None:
+    """A ceiling above the modelled volume leaves the fit as it is (truth recovered,
+    no ceiling reported); one below it pulls the volume down to about the ceiling."""
+    net = read_network(HERE / "toy")
+    truth = _one_market()
+    years = [2021, 2022, 2023]
+    cv = ScenarioRunner(net, truth).run().corridor_volumes
+    mid = Target("middle t", "middle", target_values(cv, Target("", "middle", {}), years))
+    north = target_values(cv, Target("", "northern", {}), years)
+    start = truth.model_copy(
+        update={
+            "behaviour": truth.behaviour.model_copy(
+                update={"logit_scale_per_usd": 0.0005, "risk_premium_usd_teu": {"middle": 0.0}}
+            )
+        }
+    )
+    params = (Parameter("asc.middle", -20_000, 20_000), Parameter("scale", 1e-5, 0.05))
+    loose = Target(
+        "northern ceiling", "northern", {y: 2 * v for y, v in north.items()}, ceiling=True
+    )
+    fit = calibrate(net, start, targets=(mid, loose), parameters=params, starts=1)
+    assert fit.parameters["asc.middle"] == pytest.approx(1500.0, rel=1e-3)
+    assert fit.parameters["scale"] == pytest.approx(0.0015, rel=1e-3)
+    assert fit.ceilings_exceeded == ()
+    assert fit.rmse_log < 1e-6  # the ceiling rows (modelled at half the ceiling) are not in it
+    assert fit.fit["ceiling"].tolist() == [False] * 3 + [True] * 3
+    assert fit.fit.loc[fit.fit["ceiling"], "error_pct"].to_numpy() == pytest.approx(-50.0, abs=1e-3)
+
+    # 2021's ceiling at half the true northern volume: only the constant moves, so
+    # the fit trades the middle series against the ceiling and northern ends between
+    tight = Target("northern ceiling", "northern", {2021: 0.5 * north[2021]}, ceiling=True)
+    only_asc = (Parameter("asc.middle", -20_000, 20_000),)
+    pulled = calibrate(net, truth, targets=(mid, tight), parameters=only_asc, starts=1)
+    modelled = pulled.fit.set_index("target").loc["northern ceiling", "modelled"]
+    assert 0.5 * north[2021] < modelled < north[2021]
+    assert pulled.parameters["asc.middle"] < 1500.0  # middle made cheaper to empty northern
+
+
+def test_a_constant_the_fit_does_not_depend_on_is_not_identified() -> None:
+    """The constant of a corridor no market may use moves nothing: it is reported as
+    not identified, not as fitted, and not as at a bound."""
+    net = read_network(HERE / "toy")
+    truth = _one_market()
+    cv = ScenarioRunner(net, truth).run().corridor_volumes
+    years = [2021, 2022, 2023]
+    mid = Target("middle t", "middle", target_values(cv, Target("", "middle", {}), years))
+    params = (
+        Parameter("asc.middle", -20_000, 20_000),
+        Parameter("asc.southern", -20_000, 20_000),  # the toy network has no southern route
+    )
+    fit = calibrate(net, truth, targets=(mid,), parameters=params, starts=1)
+    assert fit.unidentified == ("asc.southern",)
+    assert fit.at_bound == ()
+    assert fit.parameters["asc.middle"] == pytest.approx(1500.0, rel=1e-3)

@@ -110,7 +110,11 @@ def rankings_view(rankings: pd.DataFrame, *, wide: bool = False) -> pd.DataFrame
 
 
 def fit_view(fit: pd.DataFrame) -> pd.DataFrame:
-    """A calibration fit table as shown: thousands of t or TEU, fit or held out."""
+    """A calibration fit table as shown (thousands of t or TEU).
+
+    ``sample`` says fit or held out, and whether the observed figure is a ceiling
+    (only an excess counts).
+    """
     return pd.DataFrame(
         {
             "target": fit["target"],
@@ -119,7 +123,10 @@ def fit_view(fit: pd.DataFrame) -> pd.DataFrame:
             "observed": fit["observed"] / 1e3,
             "modelled": fit["modelled"] / 1e3,
             "error %": fit["error_pct"],
-            "sample": fit["in_sample"].map({True: "fit", False: "held out"}),
+            "sample": fit["in_sample"].map({True: "fit", False: "held out"})
+            + fit.get("ceiling", pd.Series(False, index=fit.index)).map(
+                {True: " (ceiling)", False: ""}
+            ),
         }
     )
 
@@ -134,6 +141,12 @@ BOTTLENECK_HEADERS = {
 
 def _param(name: str, value: float) -> str:
     return f"{value:.3g}" if name in ("scale", "nest_scale") else f"{value:,.0f}"
+
+
+def _status(name: str, at_bound: tuple[str, ...], unidentified: tuple[str, ...]) -> str:
+    if name in unidentified:
+        return "not identified (a limit)"
+    return "at bound" if name in at_bound else "fitted"
 
 
 def _volume_table(cv: pd.DataFrame) -> pd.DataFrame:
@@ -378,17 +391,22 @@ def register(app: typer.Typer) -> None:
                     _param(k, v),
                     _param(k, fit.bounds[k][0]),
                     _param(k, fit.bounds[k][1]),
-                    "yes" if k in fit.at_bound else "no",
+                    _status(k, fit.at_bound, fit.unidentified),
                 )
                 for k, v in fit.parameters.items()
             ],
-            columns=["parameter", "value", "low", "high", "at bound"],
+            columns=["parameter", "value", "low", "high", "status"],
         )
         console.print(
             frame_table(params, title="fitted (scale 1/USD, nest scale 0-1, others USD/TEU)")
         )
         if not fit.converged:
             typer.echo("warning: the corridor split of the fitted model did not converge", err=True)
+        if fit.ceilings_exceeded:
+            typer.echo(
+                "warning: the fit exceeds the ceiling of " + ", ".join(fit.ceilings_exceeded),
+                err=True,
+            )
         if not no_store:
             result = run_scenario(inputs.network, fit.scenario, catalogue=inputs.catalogue)
             info = (
