@@ -20,13 +20,14 @@ from corridors.scenarios.spec import Scenario
 HERE = Path(__file__).parent
 
 
-def test_recovers_known_parameters() -> None:
-    net = read_network(HERE / "toy")
-    truth = Scenario.model_validate(
+def _history(*, horizon: int) -> Scenario:
+    """One China-EU market growing 10 % a year from 2021, with a Northern surcharge that
+    rises year by year (800 USD/TEU in 2022, 2,000 from 2023) so the years differ."""
+    return Scenario.model_validate(
         {
             "name": "history",
             "base_year": 2021,
-            "horizon": 2023,
+            "horizon": horizon,
             "demand": {
                 "markets": [
                     {
@@ -38,7 +39,6 @@ def test_recovers_known_parameters() -> None:
                     }
                 ]
             },
-            # a surcharge on the northern route rising year by year makes the years differ
             "disruptions": [
                 {
                     "id": "a",
@@ -61,6 +61,11 @@ def test_recovers_known_parameters() -> None:
             },
         }
     )
+
+
+def test_recovers_known_parameters() -> None:
+    net = read_network(HERE / "toy")
+    truth = _history(horizon=2023)
     runner = ScenarioRunner(net, truth)
     observed = corridor_tonnes(runner, truth.behaviour, "middle", [2021, 2022, 2023])
     assert observed[2021] < observed[2022] < observed[2023]
@@ -85,44 +90,7 @@ def test_recovers_premium_from_two_targets_and_checks_holdout() -> None:
     model made (middle in tonnes, northern in TEU); 2024, left out of the fit, is then
     predicted exactly, and no parameter sits on a bound."""
     net = read_network(HERE / "toy")
-    truth = Scenario.model_validate(
-        {
-            "name": "history",
-            "base_year": 2021,
-            "horizon": 2024,
-            "demand": {
-                "markets": [
-                    {
-                        "id": "m",
-                        "origin": "Xian",
-                        "destination": "Duisburg",
-                        "volume": 10000,
-                        "growth": 0.1,
-                    }
-                ]
-            },
-            "disruptions": [
-                {
-                    "id": "a",
-                    "corridors": ["northern"],
-                    "start": "2022-01-01",
-                    "end": "2023-01-01",
-                    "extra_usd_teu": 800,
-                },
-                {
-                    "id": "b",
-                    "corridors": ["northern"],
-                    "start": "2023-01-01",
-                    "extra_usd_teu": 2000,
-                },
-            ],
-            "behaviour": {
-                "value_of_time_usd_teu_h": 20,
-                "logit_scale_per_usd": 0.0015,
-                "risk_premium_usd_teu": {"middle": 1500},
-            },
-        }
-    )
+    truth = _history(horizon=2024)
     years = [2021, 2022, 2023, 2024]
     cv = ScenarioRunner(net, truth).run().corridor_volumes
     mid = Target("middle t", "middle", {}, "t")
@@ -192,45 +160,11 @@ def test_parameter_at_bound_is_reported() -> None:
     assert fit.parameters["asc.middle"] == pytest.approx(-100.0, abs=0.2)
 
 
-def _one_market(horizon: int = 2023) -> Scenario:
-    return Scenario.model_validate(
-        {
-            "name": "h",
-            "base_year": 2021,
-            "horizon": horizon,
-            "demand": {
-                "markets": [
-                    {
-                        "id": "m",
-                        "origin": "Xian",
-                        "destination": "Duisburg",
-                        "volume": 10000,
-                        "growth": 0.1,
-                    }
-                ]
-            },
-            "disruptions": [
-                {
-                    "id": "b",
-                    "corridors": ["northern"],
-                    "start": "2022-01-01",
-                    "extra_usd_teu": 1500,
-                }
-            ],
-            "behaviour": {
-                "value_of_time_usd_teu_h": 20,
-                "logit_scale_per_usd": 0.0015,
-                "risk_premium_usd_teu": {"middle": 1500},
-            },
-        }
-    )
-
-
 def test_a_ceiling_counts_only_when_exceeded() -> None:
     """A ceiling above the modelled volume leaves the fit as it is (truth recovered,
     no ceiling reported); one below it pulls the volume down to about the ceiling."""
     net = read_network(HERE / "toy")
-    truth = _one_market()
+    truth = _history(horizon=2023)
     years = [2021, 2022, 2023]
     cv = ScenarioRunner(net, truth).run().corridor_volumes
     mid = Target("middle t", "middle", target_values(cv, Target("", "middle", {}), years))
@@ -268,7 +202,7 @@ def test_a_constant_the_fit_does_not_depend_on_is_not_identified() -> None:
     """The constant of a corridor no market may use moves nothing: it is reported as
     not identified, not as fitted, and not as at a bound."""
     net = read_network(HERE / "toy")
-    truth = _one_market()
+    truth = _history(horizon=2023)
     cv = ScenarioRunner(net, truth).run().corridor_volumes
     years = [2021, 2022, 2023]
     mid = Target("middle t", "middle", target_values(cv, Target("", "middle", {}), years))
