@@ -6,6 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out
+DATA   := src/corridors/datasets/eurasia
 
 .PHONY: run test install lint typecheck check bench docs clean
 
@@ -22,7 +23,7 @@ run: install
 	$(BIN)/corridors compare "Xi'an" Duisburg
 	$(BIN)/corridors compare "Xi'an" Duisburg --format json -o $(OUT)/compare-xian-duisburg.json
 	$(BIN)/corridors report compare "Xi'an" Duisburg -o $(OUT)/report-xian-duisburg.html
-	$(BIN)/corridors assign data/eurasia data/eurasia/demand-2024.csv -o $(OUT)/flows-2024.csv --report $(OUT)/assign-2024.html
+	$(BIN)/corridors assign $(DATA) $(DATA)/demand-2024.csv -o $(OUT)/flows-2024.csv --report $(OUT)/assign-2024.html
 	@echo
 	@echo "Outputs in $(OUT)/:"
 	@echo "  report-xian-duisburg.html  corridors compared on a map (open it in a browser)"
