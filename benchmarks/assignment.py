@@ -42,7 +42,17 @@ from corridors.assignment.equilibrium import assign_equilibrium, relative_gap
 from corridors.assignment.paths import all_or_nothing, available_backends
 from corridors.assignment.tntp import TntpNetwork, read_tntp
 
-DATA = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "tntp"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_tntp() -> Path | None:
+    """``../shared/data/tntp`` next to the repository (a worktree: the nearest ancestor)."""
+    return next(
+        (p / "shared" / "data" / "tntp" for p in REPO.parents if (p / "shared/data/tntp").is_dir()),
+        None,
+    )
+
+
 CASES = (("Chicago-Sketch", 1e-4), ("Chicago-Sketch", 1e-5), ("SiouxFalls", 1e-6))
 
 
@@ -134,16 +144,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1, help="runs per case; best is kept")
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--data", type=Path, default=shared_tntp(), help="TNTP folder")
     args = parser.parse_args()
+    if args.data is None:
+        print("skipped: ../shared/data/tntp is absent next to the repository; pass --data FOLDER")
+        return 0
+    data: Path = args.data
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("aequilibrae").setLevel(logging.WARNING)
     print(f"corridors back ends: {', '.join(available_backends())}; cores: {args.cores}")
-    warm = read_tntp(DATA / "SiouxFalls")
+    warm = read_tntp(data / "SiouxFalls")
     run_ours(warm, 1e-3)  # compile / load the numba kernels
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, gap in CASES:
-            net = read_tntp(DATA / name)
+            net = read_tntp(data / name)
             best_o = best_a = None
             for _ in range(args.repeat):
                 o = run_ours(net, gap)

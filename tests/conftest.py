@@ -14,6 +14,27 @@ import pytest
 from corridors.cli.app import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_data(name: str) -> Path:
+    """Folder ``shared/data/<name>`` next to the repository, or skip the test.
+
+    Public data (TNTP networks, GMNS examples) is never copied into the project: it is read
+    from ``../shared`` relative to the repository root. A git worktree sits one level deeper,
+    so the nearest ancestor holding ``shared/data/<name>`` is used.
+    """
+    for parent in REPO.parents:
+        folder = parent / "shared" / "data" / name
+        if folder.is_dir():
+            return folder
+    pytest.skip(f"../shared/data/{name} is absent next to the repository {REPO}")
+
+
+@pytest.fixture(scope="session")
+def tntp_dir() -> Path:
+    """The TNTP test networks (SiouxFalls, Chicago-Sketch) from ``../shared/data/tntp``."""
+    return shared_data("tntp")
 
 
 @pytest.fixture(scope="session")

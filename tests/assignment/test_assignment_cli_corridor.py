@@ -14,18 +14,17 @@ from corridors.errors import DemandError
 from corridors.network import read_network
 from corridors.routing.cost import CostParameters
 
-TNTP = Path(__file__).resolve().parents[1] / "fixtures" / "tntp"
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 
 
 def test_cli_tntp_writes_flow_table(
-    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tntp_dir: Path
 ) -> None:
     target = tmp_path / "flows.csv"
     code, _, err = run_cli(
         "assign",
         "--tntp",
-        str(TNTP / "SiouxFalls"),
+        str(tntp_dir / "SiouxFalls"),
         "--algorithm",
         "bfw",
         "--gap",
@@ -40,7 +39,7 @@ def test_cli_tntp_writes_flow_table(
     assert len(rows) == 76
     assert set(rows[0]) >= {"init_node", "term_node", "volume", "cost"}
     # total vehicle-time within 0.5 % of the best-known solution's at gap 1e-4
-    best = pd.read_csv(TNTP / "SiouxFalls" / "SiouxFalls_flow.tntp", sep=r"\s+")
+    best = pd.read_csv(tntp_dir / "SiouxFalls" / "SiouxFalls_flow.tntp", sep=r"\s+")
     ours = sum(float(r["volume"]) * float(r["cost"]) for r in rows)
     assert ours == pytest.approx(float((best["Volume"] * best["Cost"]).sum()), rel=5e-3)
     assert not list(tmp_path.glob(".flows.csv.*"))  # no temporary file left behind

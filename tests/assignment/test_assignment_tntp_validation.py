@@ -12,9 +12,6 @@ from corridors.assignment.paths import all_or_nothing
 from corridors.assignment.results import AssignmentResult
 from corridors.assignment.tntp import TntpNetwork, read_best_flow, read_tntp
 
-TNTP = Path(__file__).resolve().parents[1] / "fixtures" / "tntp"
-
-
 # Published optimal objectives (folder READMEs). SiouxFalls' 42.31335287107440 is in
 # thousands of vehicle-hours: the file's times are in 0.01 h, so the Beckmann objective
 # in file units (vehicles x 0.01 h) divided by 100 (-> vehicle-hours) and by 1000.
@@ -26,8 +23,8 @@ CHICAGO_OBJECTIVE = 17313018.7387477
 
 
 @pytest.fixture(scope="module")
-def sioux() -> tuple[TntpNetwork, AssignmentResult]:
-    net = read_tntp(TNTP / "SiouxFalls")
+def sioux(tntp_dir: Path) -> tuple[TntpNetwork, AssignmentResult]:
+    net = read_tntp(tntp_dir / "SiouxFalls")
     res = assign_equilibrium(
         net.graph(), net.demand, algorithm="bfw", gap=1e-6, max_iter=5000, keep_routes=False
     )
@@ -35,8 +32,8 @@ def sioux() -> tuple[TntpNetwork, AssignmentResult]:
 
 
 @pytest.fixture(scope="module")
-def chicago() -> tuple[TntpNetwork, AssignmentResult]:
-    net = read_tntp(TNTP / "Chicago-Sketch")
+def chicago(tntp_dir: Path) -> tuple[TntpNetwork, AssignmentResult]:
+    net = read_tntp(tntp_dir / "Chicago-Sketch")
     res = assign_equilibrium(
         net.graph(), net.demand, algorithm="bfw", gap=1e-5, max_iter=2000, keep_routes=False
     )
@@ -53,7 +50,9 @@ def _standard_gap(net: TntpNetwork, flow: np.ndarray) -> float:
     return (total - aon.shortest_total) / total
 
 
-def test_sioux_falls_gap_objective_and_flows(sioux: tuple[TntpNetwork, AssignmentResult]) -> None:
+def test_sioux_falls_gap_objective_and_flows(
+    sioux: tuple[TntpNetwork, AssignmentResult], tntp_dir: Path
+) -> None:
     net, res = sioux
     assert res.converged
     assert res.gap <= 1e-6
@@ -62,7 +61,7 @@ def test_sioux_falls_gap_objective_and_flows(sioux: tuple[TntpNetwork, Assignmen
     assert res.gap_history[-1] == res.gap
     assert len(res.gap_history) == res.iterations - 1
     assert res.objective / SIOUX_SCALE == pytest.approx(SIOUX_OBJECTIVE, rel=1e-5)
-    best = read_best_flow(TNTP / "SiouxFalls")
+    best = read_best_flow(tntp_dir / "SiouxFalls")
     assert best is not None
     assert (best["init_node"].to_numpy() == net.links["init_node"].to_numpy()).all()
     bf = best["volume"].to_numpy()
@@ -82,7 +81,7 @@ def test_sioux_falls_flow_conservation(sioux: tuple[TntpNetwork, AssignmentResul
 
 
 def test_chicago_sketch_gap_objective_and_flows(
-    chicago: tuple[TntpNetwork, AssignmentResult],
+    chicago: tuple[TntpNetwork, AssignmentResult], tntp_dir: Path
 ) -> None:
     net, res = chicago
     assert net.distance_factor == pytest.approx(0.04)  # from the folder's README
@@ -91,7 +90,7 @@ def test_chicago_sketch_gap_objective_and_flows(
     assert res.gap <= 1e-5
     assert _standard_gap(net, res.flow) <= 1.01e-5
     assert res.objective == pytest.approx(CHICAGO_OBJECTIVE, rel=1e-4)
-    best = read_best_flow(TNTP / "Chicago-Sketch")
+    best = read_best_flow(tntp_dir / "Chicago-Sketch")
     assert best is not None
     bf = best["volume"].to_numpy()
     big = bf > 100
@@ -109,11 +108,11 @@ def test_chicago_sketch_gap_objective_and_flows(
     assert share >= 0.95
 
 
-def test_first_thru_node_split_gives_the_same_chicago_costs() -> None:
-    # The copy here declares FIRST THRU NODE 1; the original network uses 388. Every
+def test_first_thru_node_split_gives_the_same_chicago_costs(tntp_dir: Path) -> None:
+    # The shared copy declares FIRST THRU NODE 1; the original network uses 388. Every
     # Chicago zone has one connector each way, so blocking zones changes no path.
-    a = read_tntp(TNTP / "Chicago-Sketch")
-    b = read_tntp(TNTP / "Chicago-Sketch", first_thru_node=388)
+    a = read_tntp(tntp_dir / "Chicago-Sketch")
+    b = read_tntp(tntp_dir / "Chicago-Sketch", first_thru_node=388)
     ga, gb = a.graph(), b.graph()
     assert gb.n_vertices == ga.n_vertices + a.n_zones
     cost = ga.fixed_cost + ga.free_time
@@ -125,8 +124,8 @@ def test_first_thru_node_split_gives_the_same_chicago_costs() -> None:
     np.testing.assert_allclose(ra.arc_flow, rb.arc_flow, rtol=1e-9)
 
 
-def test_backends_agree_on_sioux_falls() -> None:
-    net = read_tntp(TNTP / "SiouxFalls")
+def test_backends_agree_on_sioux_falls(tntp_dir: Path) -> None:
+    net = read_tntp(tntp_dir / "SiouxFalls")
     g = net.graph()
     cost = g.arc_cost(np.full(g.n_arcs, 3000.0))
     a = all_or_nothing(g, cost, net.demand, backend="numba", full=True)
