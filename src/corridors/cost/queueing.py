@@ -1,0 +1,247 @@
+r"""Queueing delay of one element of the corridor: the wait before service, hours.
+
+Every element that can bind (border crossing, gauge change, port, ferry line, single-track
+section) is a queue with ``c`` servers (lanes, gauge-change tracks, cranes, ships, train
+paths) and a service time of mean ``E[S]`` hours and coefficient of variation ``cs``. Cargo
+arrives at ``lambda`` shipments an hour with inter-arrival coefficient of variation ``ca``
+(1 for the Poisson arrivals the simulation draws). Below capacity the mean wait is the
+Allen-Cunneen approximation of the G/G/c queue,
+
+.. math::
+
+    W_q = C(c, a) \, \frac{E[S]}{c\,(1 - \rho)} \, \frac{c_a^2 + c_s^2}{2},
+    \qquad a = \lambda E[S], \quad \rho = a / c,
+
+with :math:`C(c, a)` the Erlang C probability of waiting. It is exact for M/M/c
+(``ca = cs = 1``) and for one server it is Kingman's formula
+:math:`W_q = \frac{\rho}{1-\rho} \frac{c_a^2 + c_s^2}{2} E[S]` (exact for M/G/1, the
+Pollaczek-Khinchine mean). At and above capacity (:math:`\rho \ge 1`) the wait is
+infinite: no steady state exists and an equilibrium must raise a shadow price there
+instead of loading the element further.
+
+Storms and closures take a share of the year away: an element open a share ``open_share``
+of the time serves at ``open_share`` times its rate (its capacity shrinks in proportion).
+A scheduled service (a ferry or feeder with a timetable) adds the expected wait for the
+next departure, half the headway, for cargo arriving at random.
+
+The simulation (:mod:`corridors.simulation`) draws the same servers and service times;
+where the two disagree, the parameters here are recalibrated from the simulation, never the
+reverse.
+
+Example
+-------
+>>> from corridors.cost.queueing import QueueElement
+>>> lane = QueueElement("border", servers=1, service_h=2.0, service_cv=1.0)
+>>> round(lane.wait_h(0.25), 6)  # M/M/1 at rho = 0.5: rho / (mu - lambda) = 2 h
+2.0
+>>> lane.wait_h(0.5)  # at capacity
+inf
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "ELEMENT_KINDS",
+    "ElementKind",
+    "QueueElement",
+    "erlang_c",
+    "gg_c_wait_h",
+    "kingman_wait_h",
+    "scheduled_wait_h",
+]
+
+ElementKind = Literal["border", "gauge", "port", "ferry", "section", "terminal"]
+ELEMENT_KINDS: tuple[str, ...] = ("border", "gauge", "port", "ferry", "section", "terminal")
+"""Kinds of element a queueing delay is defined for."""
+
+DEFAULT_SERVICE_CV: dict[str, float] = {
+    "border": 0.8,
+    "gauge": 0.5,
+    "port": 0.5,
+    "terminal": 0.5,
+    "ferry": 0.5,
+    "section": 0.0,
+}
+"""Service-time coefficient of variation by kind, as the simulation draws it: lognormal cv
+0.8 at borders, gamma cv 0.5 for handling and gauge change, fixed train paths (cv 0) on a
+single-track section (``corridors.simulation.BuildOptions``); ferry: see ``QueueElement``."""
+
+
+def erlang_c(servers: int, offered_load: float) -> float:
+    """Probability that an arrival waits in an M/M/c queue (Erlang C).
+
+    Parameters
+    ----------
+    servers : int
+        Servers ``c`` >= 1.
+    offered_load : float
+        ``a = lambda E[S]`` in Erlangs (busy servers on average), >= 0.
+
+    Returns
+    -------
+    float
+        ``C(c, a)`` in [0, 1]; 1 at or above capacity (``a >= c``).
+    """
+    if servers < 1:
+        raise ValueError(f"servers must be >= 1, got {servers}")
+    if offered_load < 0 or not math.isfinite(offered_load):
+        raise ValueError(f"offered load must be a finite number >= 0, got {offered_load}")
+    if offered_load >= servers:
+        return 1.0
+    blocking = 1.0  # Erlang B by the stable recursion B(k) = a B(k-1) / (k + a B(k-1))
+    for k in range(1, servers + 1):
+        blocking = offered_load * blocking / (k + offered_load * blocking)
+    rho = offered_load / servers
+    return blocking / (1.0 - rho * (1.0 - blocking))
+
+
+def gg_c_wait_h(
+    arrivals_per_h: float,
+    *,
+    servers: int,
+    service_h: float,
+    service_cv: float,
+    arrival_cv: float = 1.0,
+) -> float:
+    """Mean wait before service in a G/G/c queue (Allen-Cunneen), hours.
+
+    Parameters
+    ----------
+    arrivals_per_h : float
+        Arrival rate, shipments an hour.
+    servers : int
+        Parallel servers ``c``.
+    service_h : float
+        Mean service time ``E[S]``, hours.
+    service_cv, arrival_cv : float
+        Coefficients of variation of the service time and of the time between arrivals.
+
+    Returns
+    -------
+    float
+        Mean wait ``W_q``, hours; ``inf`` at or above capacity (``rho >= 1``).
+    """
+    if arrivals_per_h <= 0.0 or service_h <= 0.0:
+        return 0.0
+    load = arrivals_per_h * service_h
+    if load >= servers:
+        return math.inf
+    rho = load / servers
+    variability = (arrival_cv**2 + service_cv**2) / 2.0
+    return erlang_c(servers, load) * service_h / (servers * (1.0 - rho)) * variability
+
+
+def kingman_wait_h(
+    arrivals_per_h: float, *, service_h: float, service_cv: float, arrival_cv: float = 1.0
+) -> float:
+    """Kingman's mean wait of a G/G/1 queue, hours.
+
+    ``W_q = rho / (1 - rho) * (ca^2 + cs^2) / 2 * E[S]``; ``inf`` at ``rho >= 1``. The
+    one-server case of :func:`gg_c_wait_h`.
+    """
+    if arrivals_per_h <= 0.0 or service_h <= 0.0:
+        return 0.0
+    rho = arrivals_per_h * service_h
+    if rho >= 1.0:
+        return math.inf
+    return rho / (1.0 - rho) * (arrival_cv**2 + service_cv**2) / 2.0 * service_h
+
+
+def scheduled_wait_h(headway_h: float | None) -> float:
+    """Expected wait for the next departure of a scheduled service, hours: half the headway."""
+    if headway_h is None or not headway_h > 0:
+        return 0.0
+    return headway_h / 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class QueueElement:
+    """One element of the corridor as a queue: its servers, service times and open time.
+
+    Attributes
+    ----------
+    kind : str
+        ``border``, ``gauge``, ``port``, ``ferry``, ``section`` or ``terminal``.
+    servers : int
+        Parallel servers: inspection lanes, gauge-change tracks, cranes, ships of a
+        line, train paths (1 on a single-track section, whose service time is the
+        headway between paths). ``None`` for no limit (a pure delay: no queue).
+    service_h : float
+        Mean service time of one shipment (train, wagon group, truck), hours; for a
+        ferry line the time a ship is taken per shipment it carries (its round trip
+        divided by the shipments a sailing takes).
+    service_cv : float, optional
+        Coefficient of variation of the service time (default by kind,
+        :data:`DEFAULT_SERVICE_CV`).
+    arrival_cv : float
+        Coefficient of variation of the time between arrivals (1: Poisson).
+    open_share : float
+        Share of the year the element is open (storms, closures), in (0, 1].
+    headway_h : float, optional
+        Headway of a scheduled service, hours: adds half of it to the wait.
+    """
+
+    kind: ElementKind
+    servers: int | None
+    service_h: float
+    service_cv: float | None = None
+    arrival_cv: float = 1.0
+    open_share: float = 1.0
+    headway_h: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ELEMENT_KINDS:
+            raise ValueError(f"unknown element kind {self.kind!r}; use one of {ELEMENT_KINDS}")
+        if self.servers is not None and self.servers < 1:
+            raise ValueError(f"servers must be >= 1 or None, got {self.servers}")
+        if not (math.isfinite(self.service_h) and self.service_h >= 0):
+            raise ValueError(f"service time must be a finite number >= 0 h, got {self.service_h}")
+        if not 0.0 < self.open_share <= 1.0:
+            raise ValueError(f"open share must be in (0, 1], got {self.open_share}")
+
+    @property
+    def cv(self) -> float:
+        """Service-time coefficient of variation used (given, else the kind's default)."""
+        return DEFAULT_SERVICE_CV[self.kind] if self.service_cv is None else self.service_cv
+
+    @property
+    def capacity_per_h(self) -> float:
+        """Shipments an hour the element can serve on average over the year (inf: no limit)."""
+        if self.servers is None or self.service_h == 0.0:
+            return math.inf
+        return self.servers * self.open_share / self.service_h
+
+    def utilisation(self, arrivals_per_h: float) -> float:
+        """Arrivals over capacity."""
+        return arrivals_per_h / self.capacity_per_h
+
+    def wait_h(self, arrivals_per_h: float) -> float:
+        """Mean wait before service at ``arrivals_per_h`` shipments an hour, hours.
+
+        The queue of the element serving at its open share of the rate (service time
+        ``service_h / open_share``), plus half the headway of a scheduled service; ``inf``
+        at or above capacity.
+        """
+        scheduled = scheduled_wait_h(self.headway_h)
+        if self.servers is None:
+            return scheduled
+        queue = gg_c_wait_h(
+            arrivals_per_h,
+            servers=self.servers,
+            service_h=self.service_h / self.open_share,
+            service_cv=self.cv,
+            arrival_cv=self.arrival_cv,
+        )
+        return queue + scheduled
+
+    def wait_curve_h(self, arrivals_per_h: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """:meth:`wait_h` of each arrival rate (array in, array out), hours."""
+        rates = np.asarray(arrivals_per_h, dtype=np.float64)
+        return np.array([self.wait_h(float(x)) for x in rates.ravel()]).reshape(rates.shape)
