@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from corridors.assignment.corridor import assign_corridors
+from corridors.cost.parameters import CostParameters
 from corridors.errors import DemandError
 from corridors.network import read_network
-from corridors.routing.cost import CostParameters
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 

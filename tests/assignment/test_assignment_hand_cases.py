@@ -20,7 +20,7 @@ from corridors.assignment.stochastic import (
     path_size,
     route_probabilities,
 )
-from corridors.assignment.vdf import (
+from corridors.cost.delay import (
     GroupDelay,
     bpr,
     bpr_derivative,

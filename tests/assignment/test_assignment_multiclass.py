@@ -18,9 +18,9 @@ from corridors.assignment.equilibrium import (
     assign_multiclass,
 )
 from corridors.assignment.graph import AssignmentGraph, build_graph
+from corridors.cost.parameters import CostParameters
 from corridors.errors import DemandError
 from corridors.network import read_network
-from corridors.routing.cost import CostParameters
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 

@@ -8,13 +8,9 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from corridors.scenarios.choice import (
-    equilibrium_shares,
-    local_bpr,
-    logit_shares,
-    logsum,
-    resolve_bpr,
-)
+from corridors.cost.delay import bpr
+from corridors.cost.logit import logit_shares, logsum
+from corridors.scenarios.choice import equilibrium_shares
 
 
 def test_logit_two_corridors_by_hand() -> None:
@@ -62,7 +58,7 @@ def test_fixed_point_by_hand() -> None:
             max_iterations=20_000,
             tolerance=tol,
             method=method,
-            vdf=local_bpr,
+            vdf=bpr,
         )
         assert eq.converged, method
         assert eq.shares[0, 0] == pytest.approx(exact, abs=10 * tol), method
@@ -82,7 +78,7 @@ def test_fixed_point_by_hand() -> None:
         max_iterations=20_000,
         tolerance=1e-5,
         method="sra",
-        vdf=local_bpr,
+        vdf=bpr,
     )
     msa = equilibrium_shares(
         np.array([[1000.0, 1200.0]]),
@@ -96,7 +92,7 @@ def test_fixed_point_by_hand() -> None:
         max_iterations=20_000,
         tolerance=1e-5,
         method="msa",
-        vdf=local_bpr,
+        vdf=bpr,
     )
     assert sra.iterations < msa.iterations
 
@@ -117,7 +113,7 @@ def test_fixed_point_two_markets_share_capacity() -> None:
         beta=2.0,
         tolerance=1e-10,
         max_iterations=5000,
-        vdf=local_bpr,
+        vdf=bpr,
     )
     assert eq.converged
     np.testing.assert_allclose(eq.shares.sum(axis=1), 1.0)
@@ -142,14 +138,9 @@ def test_uncapacitated_is_plain_logit() -> None:
     assert eq.shares[0, 0] == pytest.approx(1.0 / (1.0 + math.exp(-2.0)))
 
 
-def test_shared_bpr_agrees_with_local() -> None:
-    fn = resolve_bpr()
+def test_bpr_by_hand_and_without_capacity() -> None:
+    # 10 h at v/c 1: 10 * (1 + 0.15) = 11.5 h; an element without capacity never slows
     t0 = np.array([10.0, 20.0])
-    v = np.array([50.0, 80.0])
+    v = np.array([100.0, 80.0])
     c = np.array([100.0, np.inf])
-    np.testing.assert_allclose(
-        fn(t0, v, c, alpha=0.15, beta=4.0), local_bpr(t0, v, c, alpha=0.15, beta=4.0)
-    )
-    assert float(
-        local_bpr(np.array(10.0), np.array(100.0), np.array(100.0), alpha=0.15, beta=4.0)
-    ) == pytest.approx(11.5)
+    np.testing.assert_allclose(bpr(t0, v, c, alpha=0.15, beta=4.0), [11.5, 20.0])

@@ -10,13 +10,10 @@ import pytest
 from scipy.optimize import brentq
 
 import corridors.scenarios.choice as choice
-from corridors.scenarios.choice import (
-    SharedElements,
-    equilibrium_shares,
-    local_bpr,
-    logit_shares,
-    logsum,
-)
+from corridors.cost.delay import bpr
+from corridors.cost.logit import logit_shares, logsum
+from corridors.scenarios.choice import SharedElements, equilibrium_shares
+from corridors.scenarios.shadow_prices import HardCapacityPrices
 
 RAIL_SEA = np.array([0, 0, 1])  # northern, middle: rail nest 0; sea: nest 1
 COSTS = np.array([1000.0, 1200.0, 1100.0])  # USD/TEU
@@ -144,7 +141,7 @@ def _priced(
         scale=SCALE,
         value_of_time=10.0,
         elements=elements,
-        vdf=local_bpr,
+        vdf=bpr,
         **kw,  # type: ignore[arg-type]
     )
 
@@ -180,7 +177,7 @@ def test_non_binding_hard_capacity_is_free_and_skips_the_solve(
     def no_solve(*args: object, **kwargs: object) -> None:
         raise AssertionError("the price solve should be skipped")
 
-    monkeypatch.setattr(choice._Prices, "solve", no_solve)
+    monkeypatch.setattr(HardCapacityPrices, "solve", no_solve)
     base = np.array([[1000.0, 1200.0]])
     # free-flow share of corridor 1 is 1 / (1 + e^-1) = 0.731: 73 TEU under a cap of 90
     eq = _priced(base, np.array([100.0]), _hard([[[1.0, 0.0]]], [90.0]))
@@ -271,7 +268,7 @@ def test_bpr_and_hard_elements_together(nests: np.ndarray | None, nest_scale: fl
         beta=beta,
         tolerance=tol,
         max_iterations=5000,
-        vdf=local_bpr,
+        vdf=bpr,
         elements=el,
         nests=nests,
         nest_scale=nest_scale,

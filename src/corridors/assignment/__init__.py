@@ -2,7 +2,7 @@
 
 * :mod:`~corridors.assignment.graph`: the arrays an assignment runs on, with capacity
   groups (arcs sharing one capacity: ports, border crossings, single-track lines).
-* :mod:`~corridors.assignment.vdf`: BPR and conical volume-delay functions.
+* :mod:`~corridors.cost.delay` (re-exported here): BPR and conical volume-delay functions.
 * :mod:`~corridors.assignment.paths`: shortest-path trees and all-or-nothing loading.
 * :mod:`~corridors.assignment.equilibrium`: user equilibrium (FW, CFW, BFW, MSA),
   single- and multi-class.
@@ -25,7 +25,7 @@ from corridors.assignment.graph import AssignmentGraph, build_graph
 from corridors.assignment.results import AssignmentResult, MultiClassResult, Route, Skims
 from corridors.assignment.stochastic import RouteSet, assign_stochastic, generate_routes
 from corridors.assignment.tntp import TntpNetwork, read_tntp
-from corridors.assignment.vdf import bpr, conical
+from corridors.cost.delay import bpr, conical
 
 __all__ = [
     "ALGORITHMS",

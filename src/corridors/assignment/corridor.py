@@ -36,9 +36,9 @@ from numpy.typing import NDArray
 from corridors.assignment.equilibrium import Algorithm, DemandClass, assign_multiclass
 from corridors.assignment.graph import AssignmentGraph, build_graph
 from corridors.assignment.results import AssignmentResult, MultiClassResult
+from corridors.cost.parameters import CostParameters
 from corridors.errors import DemandError, Problem, UnknownPlaceError
 from corridors.network.model import Network
-from corridors.routing.cost import CostParameters
 from corridors.routing.graph import ARC_KINDS, ExpandedGraph
 from corridors.routing.graph import build_graph as build_expanded_graph
 

@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from corridors.assignment.graph import AssignmentGraph
 from corridors.assignment.paths import Backend, all_or_nothing, trace_route
 from corridors.assignment.results import AssignmentResult, MultiClassResult, Route
-from corridors.assignment.vdf import GroupDelay
+from corridors.cost.delay import GroupDelay
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from corridors.assignment.vdf import VDF_KINDS, GroupDelay
+from corridors.cost.delay import VDF_KINDS, GroupDelay
 from corridors.errors import NetworkError, Problem
 
 FloatArray = NDArray[np.float64]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corridors.routing.cost import CostParameters
+from corridors.cost.parameters import CostParameters
 from corridors.routing.graph import ExpandedGraph, build_graph
 from corridors.routing.routes import Route, Step, alternatives, best_route, compare
 

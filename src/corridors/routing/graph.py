@@ -33,8 +33,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from corridors.cost.parameters import CostParameters
 from corridors.network.model import Network
-from corridors.routing.cost import CostParameters
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

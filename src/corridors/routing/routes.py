@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from corridors.cost.parameters import CostParameters
 from corridors.errors import UnreachableError
 from corridors.network.model import Network
-from corridors.routing.cost import CostParameters
 from corridors.routing.graph import (
     DESTINATION,
     LINK,

@@ -18,273 +18,36 @@ averaging method for the stochastic user equilibrium") grows ``beta`` by 1 when 
 grew and by only 0.05 when it shrank, which keeps steps long while they help and
 converges in tens instead of thousands of iterations. Pure numpy; no I/O.
 
-Nested logit. Alternatives can be grouped in nests (e.g. the rail corridors in one,
-the sea routes in another) with a nest scale ``lam`` in (0, 1]; with ``V = -scale * g``
-
-``P(c | n) = exp(V_c / lam) / sum_{k in n} exp(V_k / lam)``,
-``IV_n = log sum_{k in n} exp(V_k / lam)``,
-``P(n) = exp(lam * IV_n) / sum_n' exp(lam * IV_n')``,
-
-and the logsum is ``-(1/scale) * log sum_n exp(lam * IV_n)``. ``lam = 1`` is the
-multinomial logit; a smaller ``lam`` makes the alternatives of a nest closer
-substitutes (a rail corridor that gets dearer loses relatively more to the other rail
-corridors than to the sea), which the multinomial logit's IIA property forbids
-(Ben-Akiva and Lerman 1985, "Discrete Choice Analysis", ch. 10).
+The choice is the one logit of :mod:`corridors.cost.logit` (multinomial, or nested
+with a nest scale), the delay the BPR of :mod:`corridors.cost.delay` and the steps
+those of :mod:`corridors.cost.averaging`.
 
 Hard capacities. An element can be declared a hard limit (a ferry fleet, a terminal's
-yard): instead of a delay it carries a shadow price ``mu_e >= 0`` (USD/TEU) added to
-the cost of every route through it, such that its flow stays within its capacity and
-``mu_e > 0`` only when it is full (complementary slackness): the capacity-constrained
-stochastic equilibrium (Bell 1995, "Stochastic user equilibrium assignment in networks
-with queues", Transportation Research B 29(2)). For fixed congested costs the prices
-maximise the concave dual ``sum_m d_m LS_m(G + A^T mu) - sum_e mu_e C_e``, whose
-gradient is the element's flow minus its capacity; it is solved by a projected Newton
-method with the exact Hessian inside every averaging iteration (or scipy's L-BFGS-B).
+yard): instead of a delay it carries a shadow price (USD/TEU) added to the cost of
+every route through it, found by :mod:`corridors.scenarios.shadow_prices` inside every
+averaging iteration: the capacity-constrained stochastic equilibrium.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import minimize
+
+from corridors.cost.averaging import Averaging
+from corridors.cost.delay import bpr
+from corridors.cost.logit import Nests, check_nests, choose
+from corridors.scenarios.shadow_prices import PRICE_INEXACT, HardCapacityPrices
 
 logger = logging.getLogger(__name__)
 
 FloatArray = NDArray[np.float64]
 
 
-IntArray = NDArray[np.intp]
-
-
-def _check_nests(
-    nests: NDArray[np.integer[Any]] | Sequence[int] | None, n: int, nest_scale: float
-) -> IntArray | None:
-    """Validated nest index of each alternative, or ``None`` for a multinomial logit.
-
-    Raises
-    ------
-    ValueError
-        ``nest_scale`` outside (0, 1], or ``nests`` not an array of ``n`` non-negative
-        integers.
-    """
-    if not 0.0 < nest_scale <= 1.0:  # also rejects NaN
-        raise ValueError(f"nest_scale must be in (0, 1], got {nest_scale!r}")
-    if nests is None:
-        return None
-    arr = np.asarray(nests)
-    if arr.shape != (n,):
-        raise ValueError(
-            f"nests must give one nest index per alternative: shape ({n},), got {arr.shape}"
-        )
-    if arr.dtype.kind not in "iu":
-        raise ValueError(f"nests must be integers, got dtype {arr.dtype}")
-    if n and int(arr.min()) < 0:
-        raise ValueError("nests must be non-negative nest indices")
-    return np.asarray(arr, dtype=np.intp)
-
-
-def _membership(nests: IntArray) -> FloatArray:
-    """``member[k, n] = 1`` when alternative ``k`` is in nest ``n``."""
-    n_nests = int(nests.max()) + 1 if nests.size else 0
-    return np.asarray(nests[:, None] == np.arange(n_nests), dtype=np.float64)
-
-
-def _nested_parts(
-    cost: FloatArray,
-    *,
-    scale: float,
-    nests: IntArray,
-    nest_scale: float,
-    member: FloatArray | None = None,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Nested logit over the last axis.
-
-    Returns
-    -------
-    shares : array (..., n)
-        Choice probabilities.
-    conditional : array (..., n)
-        Probability of each alternative within its nest.
-    nest_shares : array (..., nests)
-        Probability of each nest (``nests.max() + 1`` of them; an empty or
-        unavailable nest has zero).
-    logsum : array (...)
-        Expected minimum cost, USD per TEU (``inf`` when nothing is available).
-    """
-    c = np.asarray(cost, dtype=np.float64)
-    lam = float(nest_scale)
-    if member is None:
-        member = _membership(nests)
-    low = c.min(axis=-1, keepdims=True, initial=np.inf)
-    low = np.where(low < np.inf, low, 0.0)
-    gaps = c - low  # >= 0, inf where unavailable
-    # cheapest alternative of each nest, relative to the cheapest overall
-    nest_low = np.where(member > 0, gaps[..., :, None], np.inf).min(axis=-2, initial=np.inf)
-    nest_low = np.where(nest_low < np.inf, nest_low, 0.0)
-    within = np.exp((nest_low[..., nests] - gaps) * (scale / lam))  # 0 where unavailable
-    inner = within @ member  # >= 1 in a nest with an available alternative, else 0
-    has = inner > 0
-    safe_inner = np.where(has, inner, 1.0)
-    # exp(lam * IV_n) relative to exp(-scale * low): the cheapest nest's weight is >= 1
-    weight = np.exp(lam * np.log(safe_inner) - scale * nest_low) * has
-    total = weight.sum(axis=-1, keepdims=True)
-    some = total > 0
-    safe_total = np.where(some, total, 1.0)
-    nest_shares = weight / safe_total
-    conditional = within / safe_inner[..., nests]
-    shares = nest_shares[..., nests] * conditional
-    ls = np.where(some, low - np.log(safe_total) / scale, np.inf)[..., 0]
-    return (
-        np.asarray(shares, dtype=np.float64),
-        np.asarray(conditional, dtype=np.float64),
-        np.asarray(nest_shares, dtype=np.float64),
-        np.asarray(ls, dtype=np.float64),
-    )
-
-
-def logit_shares(
-    cost: FloatArray,
-    *,
-    scale: float,
-    nests: NDArray[np.integer[Any]] | Sequence[int] | None = None,
-    nest_scale: float = 1.0,
-) -> FloatArray:
-    """Multinomial (or nested) logit shares over the last axis.
-
-    Parameters
-    ----------
-    cost : array of float, shape (..., n)
-        Generalised cost of each alternative, USD per TEU; ``inf`` marks an
-        alternative that is not available.
-    scale : float
-        Logit scale, 1/USD per TEU (> 0).
-    nests : array of int, shape (n,), optional
-        Nest index of each alternative (e.g. 0 for the rail corridors, 1 for the sea
-        routes). Without it the choice is a multinomial logit and ``nest_scale`` is
-        not used.
-    nest_scale : float
-        Nest scale ``lam`` in (0, 1]; 1 is the multinomial logit, smaller makes the
-        alternatives of a nest closer substitutes. A nest with no available
-        alternative drops out.
-
-    Returns
-    -------
-    array of float, same shape
-        Shares summing to one over the last axis (all zero where no alternative is
-        available).
-
-    Raises
-    ------
-    ValueError
-        ``nest_scale`` outside (0, 1] or ``nests`` of the wrong shape or type.
-    """
-    c = np.asarray(cost, dtype=np.float64)
-    nest_of = _check_nests(nests, c.shape[-1] if c.ndim else 1, nest_scale)
-    return _choose(c, scale, nest_of, nest_scale)
-
-
-def _mnl_shares(c: FloatArray, scale: float) -> FloatArray:
-    """Multinomial logit shares over the last axis (see :func:`logit_shares`)."""
-    finite = np.isfinite(c)
-    lowest = np.where(finite, c, np.inf).min(axis=-1, keepdims=True)
-    lowest = np.where(np.isfinite(lowest), lowest, 0.0)
-    expo = np.where(finite, np.exp(-scale * (np.where(finite, c, lowest) - lowest)), 0.0)
-    total = expo.sum(axis=-1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shares = np.where(total > 0, expo / np.where(total > 0, total, 1.0), 0.0)
-    return np.asarray(shares, dtype=np.float64)
-
-
-def _choose(c: FloatArray, scale: float, nests: IntArray | None, nest_scale: float) -> FloatArray:
-    """Shares of the validated (nested) logit; the multinomial one when ``lam`` is 1."""
-    if nests is not None and nest_scale != 1.0:
-        return _nested_parts(c, scale=scale, nests=nests, nest_scale=nest_scale)[0]
-    return _mnl_shares(c, scale)
-
-
-def logsum(
-    cost: FloatArray,
-    *,
-    scale: float,
-    nests: NDArray[np.integer[Any]] | Sequence[int] | None = None,
-    nest_scale: float = 1.0,
-) -> FloatArray:
-    """Expected minimum cost (the logsum), USD per TEU, over the last axis.
-
-    ``-(1/scale) * log(sum_k exp(-scale * g[k]))`` for the multinomial logit and
-    ``-(1/scale) * log(sum_n exp(lam * IV_n))`` for the nested logit (see the module
-    notes; same ``nests`` and ``nest_scale`` as :func:`logit_shares`). Its change
-    between two states times the volume is the change in shippers' surplus (fixed
-    total demand). ``inf`` where no alternative is available.
-    """
-    c = np.asarray(cost, dtype=np.float64)
-    nest_of = _check_nests(nests, c.shape[-1] if c.ndim else 1, nest_scale)
-    if nest_of is not None and nest_scale != 1.0:
-        return _nested_parts(c, scale=scale, nests=nest_of, nest_scale=nest_scale)[3]
-    finite = np.isfinite(c)
-    lowest = np.where(finite, c, np.inf).min(axis=-1)
-    safe_low = np.where(np.isfinite(lowest), lowest, 0.0)
-    gaps = np.where(finite, c, safe_low[..., None]) - safe_low[..., None]
-    expo = np.where(finite, np.exp(-scale * gaps), 0.0)
-    total = expo.sum(axis=-1)
-    with np.errstate(divide="ignore"):
-        out = safe_low - np.log(total) / scale
-    return np.asarray(np.where(total > 0, out, np.inf), dtype=np.float64)
-
-
-def local_bpr(
-    t0: FloatArray, volume: FloatArray, capacity: FloatArray, *, alpha: float, beta: float
-) -> FloatArray:
-    """BPR volume-delay function ``t0 * (1 + alpha * (volume / capacity) ** beta)``.
-
-    ``capacity`` may be ``inf`` (never congested).
-    """
-    t0 = np.asarray(t0, dtype=np.float64)
-    ratio = np.divide(
-        volume,
-        capacity,
-        out=np.zeros(np.broadcast(volume, capacity).shape),
-        where=np.isfinite(capacity) & (capacity > 0),
-    )
-    return np.asarray(t0 * (1.0 + alpha * ratio**beta), dtype=np.float64)
-
-
-SRA_GROW = 1.0
-"""SRA: increase of the step divisor after an iteration that did not reduce the gap."""
-SRA_SHRINK = 0.05
-"""SRA: increase of the step divisor after an iteration that reduced the gap."""
-
 VDF = Callable[..., FloatArray]
-
-
-def resolve_bpr() -> VDF:
-    """``corridors.assignment.vdf.bpr`` when that module exists, else :func:`local_bpr`."""
-    try:
-        module = importlib.import_module("corridors.assignment.vdf")
-    except ImportError:
-        return local_bpr
-    fn = getattr(module, "bpr", None)
-    if not callable(fn):
-        return local_bpr
-
-    def shared(
-        t0: FloatArray, volume: FloatArray, capacity: FloatArray, *, alpha: float, beta: float
-    ) -> FloatArray:
-        try:
-            out = fn(t0, volume, capacity, alpha=alpha, beta=beta)
-        except TypeError:  # a different signature: keep our own
-            return local_bpr(t0, volume, capacity, alpha=alpha, beta=beta)
-        return np.asarray(out, dtype=np.float64)
-
-    return shared
-
-
 BoolArray = NDArray[np.bool_]
 
 
@@ -390,215 +153,6 @@ class Equilibrium:
     over_capacity: tuple[int, ...] = ()
 
 
-PRICE_TOLERANCE = 0.01
-"""Shadow prices: flow residual of the price solve, as a fraction of the share tolerance."""
-PRICE_INEXACT = 0.01
-"""Shadow prices: an averaging iteration solves them to this fraction of the last gap."""
-PRICE_NEWTON_ITERATIONS = 60
-"""Shadow prices: projected Newton iterations at most per solve."""
-PRICE_LINE_SEARCH = 40
-"""Shadow prices: step halvings at most per Newton iteration."""
-PRICE_ARMIJO = 1e-4
-"""Shadow prices: sufficient-decrease constant of the line search."""
-PRICE_ACTIVE_WIDTH = 1e-3
-"""Shadow prices: width (in units of 1/scale USD) within which a bound counts as active."""
-
-
-class _Prices:
-    """Shadow prices of the hard elements for given congested costs.
-
-    Works in utility units, ``u = scale * cost`` and ``x = scale * price``, and minimises
-    ``f(x) = (x . C - sum_m d_m scale * LS_m(u + A^T x)) / D`` (the negated dual over the
-    total demand ``D``) on ``0 <= x <= scale * max_price``. Its gradient is
-    ``(C - v(x)) / D`` (share of the total demand) and its Hessian
-    ``sum_m d_m A_m J_m A_m^T / D`` with ``J`` the derivative of the choice
-    probabilities by the utilities:
-    ``diag(P) / lam + (1 - 1/lam) sum_n P_n q_n q_n^T - P P^T`` (``q_n``: conditional
-    probabilities within nest ``n``). Markets without any available corridor stay out
-    of the solve (their shares are zero).
-    """
-
-    def __init__(
-        self,
-        incidence: FloatArray,
-        capacity: FloatArray,
-        demand: FloatArray,
-        available: BoolArray,
-        *,
-        scale: float,
-        nests: IntArray | None,
-        nest_scale: float,
-        max_price: float,
-        tolerance: float,
-        method: str,
-    ) -> None:
-        n_hard = incidence.shape[0]
-        self.b_all = np.ascontiguousarray(incidence, dtype=np.float64).reshape(n_hard, -1)
-        self.shape = available.shape
-        self.demand_all = demand
-        self.rows = np.flatnonzero(available.any(axis=1))
-        self.every_row = self.rows.size == self.shape[0]
-        self.a = np.ascontiguousarray(incidence[:, self.rows], dtype=np.float64)
-        self.b = self.a.reshape(n_hard, -1)
-        self.d = demand[self.rows]
-        self.cap = capacity
-        total = float(demand.sum())
-        self.total = total if total > 0 else 1.0
-        self.scale = scale
-        self.nests = nests
-        self.lam = nest_scale
-        self.nested = nests is not None and nest_scale != 1.0
-        self.member = _membership(nests) if nests is not None else np.zeros((0, 0))
-        self.x_max = max_price * scale
-        self.tol = max(PRICE_TOLERANCE * tolerance, 1e-13)
-        self.slack = self.tol * self.total
-        self.method = method
-
-    def shift(self, x: FloatArray) -> FloatArray:
-        """Price added to each market's corridor, USD per TEU."""
-        return np.asarray((x @ self.b_all).reshape(self.shape) / self.scale, dtype=np.float64)
-
-    def flows(self, shares: FloatArray) -> FloatArray:
-        """Volume through each hard element, TEU a year."""
-        return np.asarray(
-            self.b_all @ (self.demand_all[:, None] * shares).ravel(), dtype=np.float64
-        )
-
-    def target(
-        self, cost: FloatArray, x: FloatArray, *, loose: float = 0.0
-    ) -> tuple[FloatArray, FloatArray, bool]:
-        """Shares under the prices that clear the hard capacities at ``cost``.
-
-        Returns the shares, the prices ``x`` (units of 1/scale USD) and whether the
-        price solve converged. ``loose`` (share of the total demand) lets an early
-        averaging iteration stop the price solve sooner. When no price is needed it
-        costs one flow product more than the plain logit.
-        """
-        if not x.any():
-            shares = _choose(cost, self.scale, self.nests, self.lam)
-            if bool((self.flows(shares) <= self.cap + self.slack).all()):
-                return shares, x, True
-        x, sub, ok = self.solve(cost, x, loose=loose)
-        if self.every_row:
-            return sub, x, ok
-        shares = np.zeros(self.shape)
-        shares[self.rows] = sub
-        return shares, x, ok
-
-    def _evaluate(
-        self, u: FloatArray, x: FloatArray
-    ) -> tuple[float, FloatArray, tuple[FloatArray, FloatArray, FloatArray]]:
-        """Objective, gradient and (shares, conditional, nest shares) at ``x``."""
-        w = u + (x @ self.b).reshape(u.shape)
-        if self.nested:
-            assert self.nests is not None
-            shares, cond, nest_shares, ls = _nested_parts(
-                w, scale=1.0, nests=self.nests, nest_scale=self.lam, member=self.member
-            )
-        else:
-            low = w.min(axis=1, keepdims=True)
-            expo = np.exp(low - w)
-            total = expo.sum(axis=1, keepdims=True)
-            shares = expo / total
-            ls = low[:, 0] - np.log(total[:, 0])
-            cond = nest_shares = shares
-        value = (float(x @ self.cap) - float(self.d @ ls)) / self.total
-        grad = (self.cap - self.b @ (self.d[:, None] * shares).ravel()) / self.total
-        return value, grad, (shares, cond, nest_shares)
-
-    def _hessian(self, parts: tuple[FloatArray, FloatArray, FloatArray]) -> FloatArray:
-        shares, cond, nest_shares = parts
-        d = self.d
-        hess = (self.b * (d[:, None] * shares).ravel()) @ self.b.T
-        if self.lam != 1.0:
-            hess /= self.lam
-        through = (self.a * shares).sum(axis=-1)  # (hard, markets)
-        hess -= (through * d) @ through.T
-        if self.nested:
-            for n in range(self.member.shape[1]):
-                inside = (self.a * (cond * self.member[:, n])).sum(axis=-1)
-                hess += (1.0 - 1.0 / self.lam) * ((inside * (d * nest_shares[:, n])) @ inside.T)
-        return np.asarray(hess / self.total, dtype=np.float64)
-
-    def solve(
-        self, cost: FloatArray, x0: FloatArray, *, loose: float = 0.0
-    ) -> tuple[FloatArray, FloatArray, bool]:
-        """Prices from ``x0`` clearing the hard capacities.
-
-        Returns the prices (units of 1/scale USD), the shares of the markets with an
-        available corridor and whether the flow residual met the tolerance.
-        """
-        sub = cost[self.rows]
-        u = self.scale * (sub - sub.min(axis=1, keepdims=True))
-        x = np.clip(x0, 0.0, self.x_max)
-        tol = max(self.tol, loose)
-        if self.method == "lbfgsb":
-            return self._lbfgsb(u, x, tol)
-        value, grad, parts = self._evaluate(u, x)
-        x_max = self.x_max
-        n_hard = x.size
-        for _ in range(PRICE_NEWTON_ITERATIONS):
-            size = float(np.abs(x - np.minimum(np.maximum(x - grad, 0.0), x_max)).max())
-            if size <= tol:
-                return x, parts[0], True
-            width = min(PRICE_ACTIVE_WIDTH, size)
-            active = ((x <= width) & (grad > 0)) | ((x >= x_max - width) & (grad < 0))
-            hess = self._hessian(parts)
-            diag = hess.diagonal().copy()
-            ridge = 1e-12 * max(1.0, float(diag.max()))
-            scaled_gradient = -grad / (diag + ridge)
-            hess.flat[:: n_hard + 1] += ridge
-            if not active.any():
-                newton = -np.linalg.solve(hess, grad)
-            else:
-                newton = scaled_gradient.copy()
-                free = np.flatnonzero(~active)
-                if free.size:
-                    newton[free] = -np.linalg.solve(hess[np.ix_(free, free)], grad[free])
-            roundoff = 1e-13 * (1.0 + abs(value))
-            for direction in (newton, scaled_gradient):
-                step = 1.0
-                moved = False
-                for _ in range(PRICE_LINE_SEARCH):
-                    x_new = np.minimum(np.maximum(x + step * direction, 0.0), x_max)
-                    slope = float(grad @ (x_new - x))
-                    if slope < 0:
-                        v_new, g_new, p_new = self._evaluate(u, x_new)
-                        if v_new <= value + PRICE_ARMIJO * slope + roundoff:
-                            moved = True
-                            break
-                    step *= 0.5
-                if moved:
-                    x, value, grad, parts = x_new, v_new, g_new, p_new
-                    break
-            else:
-                break
-        size = float(np.abs(x - np.minimum(np.maximum(x - grad, 0.0), x_max)).max())
-        if size > tol:
-            logger.debug("shadow prices: Newton stopped with a flow residual of %.2e", size)
-        return x, parts[0], size <= tol
-
-    def _lbfgsb(
-        self, u: FloatArray, x0: FloatArray, tol: float
-    ) -> tuple[FloatArray, FloatArray, bool]:
-        def fun(x: FloatArray) -> tuple[float, FloatArray]:
-            value, grad, _ = self._evaluate(u, x)
-            return value, grad
-
-        res = minimize(
-            fun,
-            x0,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=[(0.0, self.x_max)] * x0.size,
-            options={"ftol": 1e-15, "gtol": tol, "maxiter": 2000},
-        )
-        x = np.clip(np.asarray(res.x, dtype=np.float64), 0.0, self.x_max)
-        _, grad, parts = self._evaluate(u, x)
-        size = float(np.abs(x - np.clip(x - grad, 0.0, self.x_max)).max())
-        return x, parts[0], size <= tol
-
-
 def equilibrium_shares(
     base_cost: FloatArray,
     hours: FloatArray,
@@ -615,7 +169,7 @@ def equilibrium_shares(
     vdf: VDF | None = None,
     elements: SharedElements | None = None,
     warn: bool = True,
-    nests: NDArray[np.integer[Any]] | Sequence[int] | None = None,
+    nests: Nests = None,
     nest_scale: float = 1.0,
     max_shadow_price: float = 50_000.0,
     price_method: str = "newton",
@@ -647,7 +201,7 @@ def equilibrium_shares(
     method : {"sra", "msa"}
         Step sizes: self-regulated averaging (default) or classic ``1/k``.
     vdf : callable, optional
-        Volume-delay function (default: :func:`resolve_bpr`).
+        Volume-delay function (default: :func:`corridors.cost.delay.bpr`).
     elements : SharedElements, optional
         Element-level congestion: each route's time is its free time plus, on every
         capacitated element it uses, ``t0_e * alpha * (v_e / c_e) ** beta`` where
@@ -663,7 +217,8 @@ def equilibrium_shares(
         be met (calibration trials far from the optimum turn it off and check the
         final run instead).
     nests, nest_scale
-        Nested logit (see :func:`logit_shares`); the default is the multinomial logit.
+        Nested logit (see :func:`corridors.cost.logit.logit_shares`); the default is
+        the multinomial logit.
     max_shadow_price : float
         Highest shadow price, USD per TEU (> 0). When a market cannot fit (its only
         corridor is too small) the price stops here, the flow stays above capacity
@@ -687,15 +242,15 @@ def equilibrium_shares(
     hours = np.asarray(hours, dtype=np.float64)
     demand = np.asarray(demand, dtype=np.float64)
     capacity = np.asarray(capacity, dtype=np.float64)
-    nest_of = _check_nests(nests, base_cost.shape[-1], nest_scale)
+    nest_of = check_nests(nests, base_cost.shape[-1], nest_scale)
     if not 0.0 < max_shadow_price < np.inf:
         raise ValueError(f"max_shadow_price must be positive, got {max_shadow_price!r}")
     if price_method not in ("newton", "lbfgsb"):
         raise ValueError(f"unknown price_method {price_method!r}; use 'newton' or 'lbfgsb'")
-    fn = vdf or resolve_bpr()
+    fn = vdf or bpr
     finite = np.isfinite(base_cost)
     safe_hours = np.where(finite, hours, 0.0)
-    prices: _Prices | None = None
+    prices: HardCapacityPrices | None = None
     priced = np.zeros(0, dtype=bool)
     delay_capacity = capacity
     if elements is not None:
@@ -705,7 +260,7 @@ def equilibrium_shares(
         if hard.any():
             delay_capacity = np.where(hard, np.inf, elements.capacity)
         if priced.any():
-            prices = _Prices(
+            prices = HardCapacityPrices(
                 np.asarray(elements.incidence, dtype=np.float64)[priced],
                 np.asarray(elements.capacity, dtype=np.float64)[priced],
                 demand,
@@ -737,33 +292,30 @@ def equilibrium_shares(
         cost = np.where(finite, base_cost + value_of_time * (congested - safe_hours), np.inf)
         return cost, np.where(finite, congested, np.inf), flows
 
-    shares = _choose(base_cost, scale, nest_of, nest_scale)
+    def choice(cost: FloatArray) -> FloatArray:
+        return choose(cost, scale=scale, nests=nest_of, nest_scale=nest_scale).shares
+
+    shares = choice(base_cost)
     gap = np.inf
     k = 0
     constrained = bool(np.isfinite(delay_capacity).any()) and alpha > 0
-    if method not in ("sra", "msa"):
-        raise ValueError(f"unknown method {method!r}; use 'sra' or 'msa'")
-    step_base = 1.0
-    previous = np.inf
+    averaging = Averaging(method)
     x = np.zeros(int(priced.sum()))
     prices_ok = True
     if constrained:
         for k in range(1, max_iterations + 1):
             cost, _, _ = costs(shares)
             if prices is None:
-                target = _choose(cost, scale, nest_of, nest_scale)
+                target = choice(cost)
             else:
+                previous = averaging.previous
                 loose = PRICE_INEXACT * previous if previous < np.inf else 0.0
                 target, x, prices_ok = prices.target(cost, x, loose=loose)
             gap = float(np.abs(target - shares).max(initial=0.0))
+            logger.debug("corridor split iteration %d: gap %.2e", k, gap)
             if gap < tolerance:
                 break
-            if method == "msa":
-                step_base = k + 1.0
-            else:
-                step_base += SRA_SHRINK if gap < previous else SRA_GROW
-            previous = gap
-            shares = shares + (target - shares) / step_base
+            shares = shares + (target - shares) * averaging.step(gap)
     elif prices is not None:
         # fixed costs: the priced logit is the equilibrium itself
         k = 1

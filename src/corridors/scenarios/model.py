@@ -36,11 +36,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from corridors.cost.delay import bpr
+from corridors.cost.logit import logsum
 from corridors.errors import Problem, ScenarioError, UnreachableError, did_you_mean
 from corridors.network.geo import great_circle_km
 from corridors.network.model import Network
-from corridors.routing import CostParameters, ExpandedGraph, Route, build_graph, compare
-from corridors.scenarios.choice import SharedElements, equilibrium_shares, logsum, resolve_bpr
+from corridors.routing import ExpandedGraph, Route, build_graph, compare
+from corridors.scenarios.choice import SharedElements, equilibrium_shares
 from corridors.scenarios.result import (
     BOTTLENECK_COLUMNS,
     CORRIDOR_VOLUME_COLUMNS,
@@ -589,16 +591,12 @@ class ScenarioRunner:
 
             simulated = simulated_buffers(network, scenario)
         self._reliability = simulated | dict(reliability or {})
-        self.params = CostParameters(
-            unit="TEU",
-            value_of_time_usd_h=beh.value_of_time_usd_teu_h,
-            tonnes_per_teu=beh.tonnes_per_teu,
-        )
+        self.params = beh.cost_parameters()
         self._nets: dict[tuple[object, ...], Network] = {}
         self._alts: dict[tuple[object, ...], list[_Alt]] = {}
         self._graphs: dict[int, ExpandedGraph] = {}
         self._groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
-        self._vdf = resolve_bpr()
+        self._vdf = bpr
         nodes = network.nodes
         self._ports = frozenset(nodes.loc[(nodes["kind"] == "port").to_numpy(), "node_id"])
 
@@ -741,7 +739,7 @@ class ScenarioRunner:
             raise ValueError("a behaviour override must keep the value of time and tonnes/TEU")
         buffers = dict(beh.reliability_buffer_h) | self._reliability
         premia = beh.risk_premium_usd_teu
-        vot = beh.value_of_time_usd_teu_h
+        vot = self.params.vot
         years = sc.years
         cv_rows: list[dict[str, object]] = []
         lf_rows: list[dict[str, object]] = []

@@ -17,6 +17,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from corridors.cost.parameters import (
+    DEFAULT_TONNES_PER_TEU,
+    DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H,
+    CostParameters,
+)
 from corridors.network.schema import SEA_PASSAGES
 
 MIN_YEAR = 1990
@@ -376,7 +381,10 @@ class Behaviour(_Strict):
     ----------
     value_of_time_usd_teu_h : float
         USD per TEU-hour in transit (0.6-2.1 % of cargo value a day, Hummels and
-        Schaur 2013, on ~$30-58k per TEU: ~$7.5-50 per TEU-hour).
+        Schaur 2013, on ~$30-58k per TEU: ~$7.5-50 per TEU-hour). Default: the
+        cost parameters' one value of time
+        (:data:`corridors.cost.parameters.DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H`); the
+        runner prices routes with :meth:`cost_parameters`.
     logit_scale_per_usd : float
         Logit scale, 1/USD per TEU.
     risk_premium_usd_teu : dict of str to float
@@ -418,18 +426,26 @@ class Behaviour(_Strict):
         corridor is full) stops there and its element is reported over capacity.
     """
 
-    value_of_time_usd_teu_h: float = Field(default=25.0, ge=0)
+    value_of_time_usd_teu_h: float = Field(default=DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H, ge=0)
     logit_scale_per_usd: float = Field(default=0.002, gt=0)
     risk_premium_usd_teu: dict[str, float] = Field(default_factory=dict)
     reliability_buffer_h: dict[str, float] = Field(default_factory=dict)
     reliability: ReliabilitySimulation | None = None
-    tonnes_per_teu: float = Field(default=10.0, gt=0)
+    tonnes_per_teu: float = Field(default=DEFAULT_TONNES_PER_TEU, gt=0)
     vdf: VolumeDelay = Field(default_factory=VolumeDelay)
     equilibrium: Equilibrium = Field(default_factory=Equilibrium)
     nests: dict[str, list[str]] = Field(default_factory=dict)
     nest_scale: float = Field(default=1.0, gt=0, le=1)
     capacity_limits: Literal["soft", "hard", "ports"] = "soft"
     max_shadow_price_usd_teu: float = Field(default=50_000.0, gt=0)
+
+    def cost_parameters(self) -> CostParameters:
+        """The routing cost parameters of this behaviour: per TEU, its value of time."""
+        return CostParameters(
+            unit="TEU",
+            value_of_time_usd_h=self.value_of_time_usd_teu_h,
+            tonnes_per_teu=self.tonnes_per_teu,
+        )
 
     @field_validator("nests")
     @classmethod

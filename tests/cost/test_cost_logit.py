@@ -1,0 +1,100 @@
+"""The one logit: nested and multinomial shares, logsum, path size, against hand answers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from corridors.cost.logit import (
+    check_nests,
+    grouped_shares,
+    logit_shares,
+    logsum,
+    nested_logit,
+    path_size,
+)
+
+SQRT2 = math.sqrt(2.0)
+
+
+def test_nested_logit_shares_and_logsum_by_hand() -> None:
+    # three equal costs, scale 1, nests {0, 1} and {2}, lam 0.5:
+    # IV_0 = ln 2, IV_1 = 0; P(nest 0) = e^(0.5 ln 2) / (e^(0.5 ln 2) + 1) = sqrt2 / (sqrt2 + 1)
+    # each rail alternative gets half of it; logsum = -ln(sqrt2 + 1)
+    cost = np.zeros(3)
+    shares = logit_shares(cost, scale=1.0, nests=[0, 0, 1], nest_scale=0.5)
+    rail = SQRT2 / (SQRT2 + 1.0)
+    np.testing.assert_allclose(shares, [rail / 2, rail / 2, 1.0 - rail], rtol=1e-12)
+    assert float(logsum(cost, scale=1.0, nests=[0, 0, 1], nest_scale=0.5)) == pytest.approx(
+        -math.log(SQRT2 + 1.0), rel=1e-12
+    )
+    parts = nested_logit(cost, scale=1.0, nests=np.array([0, 0, 1]), nest_scale=0.5)
+    np.testing.assert_allclose(parts.conditional, [0.5, 0.5, 1.0], rtol=1e-12)
+    np.testing.assert_allclose(parts.nest_shares, [rail, 1.0 - rail], rtol=1e-12)
+
+
+def test_nested_logit_with_money_costs_by_hand() -> None:
+    # USD 1000, 1200 (rail) and 1100 (sea) per TEU, scale 0.005/USD, lam 0.5
+    v = np.array([-5.0, -6.0, -5.5])
+    iv_rail = math.log(math.exp(v[0] / 0.5) + math.exp(v[1] / 0.5))
+    w_rail, w_sea = math.exp(0.5 * iv_rail), math.exp(v[2])
+    p_rail = w_rail / (w_rail + w_sea)
+    first = math.exp(v[0] / 0.5) / math.exp(iv_rail)
+    shares = logit_shares([1000.0, 1200.0, 1100.0], scale=0.005, nests=[0, 0, 1], nest_scale=0.5)
+    np.testing.assert_allclose(
+        shares, [p_rail * first, p_rail * (1 - first), 1 - p_rail], rtol=1e-12
+    )
+    expected = -math.log(w_rail + w_sea) / 0.005
+    ls = logsum([1000.0, 1200.0, 1100.0], scale=0.005, nests=[0, 0, 1], nest_scale=0.5)
+    assert float(ls) == pytest.approx(expected, rel=1e-12)
+
+
+def test_multinomial_is_the_nested_logit_at_nest_scale_one() -> None:
+    cost = np.array([[1000.0, 1200.0, 1100.0], [900.0, np.inf, 950.0]])
+    mnl = logit_shares(cost, scale=0.01)
+    # by hand, first row: 1 / (1 + e^-2 + e^-1)
+    assert mnl[0, 0] == pytest.approx(1.0 / (1.0 + math.exp(-2.0) + math.exp(-1.0)), rel=1e-12)
+    nested = nested_logit(cost, scale=0.01, nests=np.array([0, 0, 1]), nest_scale=1.0)
+    np.testing.assert_allclose(nested.shares, mnl, rtol=1e-12)
+    np.testing.assert_allclose(nested.logsum, logsum(cost, scale=0.01), rtol=1e-12)
+    assert float(logsum(cost, scale=0.01)[0]) == pytest.approx(
+        1000.0 - math.log(1.0 + math.exp(-2.0) + math.exp(-1.0)) / 0.01, rel=1e-12
+    )
+
+
+def test_nothing_available_has_no_share_and_infinite_logsum() -> None:
+    cost = np.array([[np.inf, np.inf], [1e7, 1e7 + 100.0]])
+    for kwargs in ({}, {"nests": [0, 1], "nest_scale": 0.5}):
+        shares = logit_shares(cost, scale=0.01, **kwargs)  # type: ignore[arg-type]
+        assert shares[0].tolist() == [0.0, 0.0]
+        assert shares[1].sum() == pytest.approx(1.0)
+        ls = logsum(cost, scale=0.01, **kwargs)  # type: ignore[arg-type]
+        assert ls[0] == math.inf
+        assert 1e7 - 100.0 < ls[1] < 1e7  # large costs stay finite and below the cheapest
+
+
+def test_bad_nests_are_refused() -> None:
+    with pytest.raises(ValueError, match="nest_scale"):
+        check_nests([0, 1], 2, 1.5)
+    with pytest.raises(ValueError, match="one nest index per alternative"):
+        check_nests([0, 1, 1], 2, 0.5)
+    with pytest.raises(ValueError, match="integers"):
+        check_nests(np.array([0.0, 1.0]), 2, 0.5)
+
+
+def test_grouped_shares_by_hand() -> None:
+    # group 1: utilities 0 and ln 3 -> 1/4, 3/4; group 2 alone -> 1
+    shares = grouped_shares(np.array([0.0, math.log(3.0), 5.0]), np.array([0, 2]))
+    np.testing.assert_allclose(shares, [0.25, 0.75, 1.0], rtol=1e-12)
+
+
+def test_path_size_by_hand() -> None:
+    # O-D 0: route A uses arcs a (length 1) and b (1); route B uses a (1) and c (2).
+    # PS_A = (1/2)/2 + (1/2)/1 = 0.75; PS_B = (1/3)/2 + (2/3)/1 = 5/6.
+    # O-D 1: one route on arc b alone -> 1 (arc b shared only across O-D pairs).
+    incidence = sp.csr_matrix(np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))
+    ps = path_size(incidence, np.array([0, 0, 1]), np.array([1.0, 1.0, 2.0]))
+    np.testing.assert_allclose(ps, [0.75, 5.0 / 6.0, 1.0], rtol=1e-12)
