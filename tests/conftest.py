@@ -76,3 +76,10 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
         return CliResult(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+
+@pytest.fixture(scope="session")
+def gmns_shared() -> Path:
+    """``../shared/data/gmns``: the GMNS specification and its example networks."""
+    return shared_data("gmns")

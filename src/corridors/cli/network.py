@@ -9,9 +9,9 @@ import typer
 from rich.console import Console
 
 from corridors import atomic
-from corridors.errors import NetworkError
 from corridors.network import read_network, write_network
 from corridors.network.export import network_tables
+from corridors.network.io import inspect_network
 from corridors.reports.geojson import network_geojson
 
 
@@ -22,18 +22,22 @@ def register(app: typer.Typer) -> None:
 
     @group.command("check")
     def check(path: Path = typer.Argument(..., help="Network folder.")) -> None:
-        """Validate a network folder; list every problem and exit non-zero if any."""
+        """Validate a network folder; list every problem and exit non-zero if any.
+
+        Warnings (suspicious values) and notes (units converted, tables not used, links
+        carrying no freight left out) are listed too; they do not fail the check.
+        """
         console = Console()
-        try:
-            net = read_network(path)
-        except NetworkError as exc:
-            n = len(exc.problems)
+        reading = inspect_network(path)
+        net = reading.network
+        if net is None:
+            n = len(reading.problems)
             console.print(
                 f"[red]{n} problem{'s' if n != 1 else ''}[/red] in {path}:", highlight=False
             )
-            for p in exc.problems:
+            for p in reading.problems:
                 console.print(f"  - {p}", highlight=False, markup=False, soft_wrap=True)
-            raise typer.Exit(1) from None
+            raise typer.Exit(1)
         modes = net.links["mode"].value_counts().to_dict()
         console.print(
             f"[green]OK[/green] {path}: {len(net.nodes)} nodes, {len(net.links)} links "
@@ -41,6 +45,10 @@ def register(app: typer.Typer) -> None:
             f"{len(net.vessels)} vessels, {len(net.corridor_ids)} corridors",
             highlight=False,
         )
+        for w in reading.warnings:
+            console.print(f"  warning: {w}", highlight=False, markup=False, soft_wrap=True)
+        for note in reading.notes:
+            console.print(f"  note: {note}", highlight=False, markup=False, soft_wrap=True)
 
     @group.command("schema")
     def schema() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corridors.network.schema import DEMAND, NETWORK_TABLES, Field, Table
+from corridors.network.schema import DEMAND, GMNS_EXTRA_TABLES, NETWORK_TABLES, Field, Table
 
 
 def _constraints(f: Field) -> str:
@@ -28,6 +28,9 @@ def table_markdown(table: Table) -> str:
         "| field | type | unit | required | default | constraints | GMNS | description |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    if table.other_gmns_fields:
+        kept = ", ".join(f"`{n}`" for n in table.other_gmns_fields)
+        lines[4:4] = [f"Other GMNS columns, kept as text: {kept}.", ""]
     for f in table.fields:
         default = "" if f.default is None else f"`{f.default}`"
         lines.append(
@@ -47,5 +50,5 @@ def data_dictionary() -> str:
         "others are corridors' extensions. Blank cells take the default. Undeclared\n"
         "columns are kept as text and written back unchanged.\n\n"
     )
-    sections = [table_markdown(t) for t in (*NETWORK_TABLES, DEMAND)]
+    sections = [table_markdown(t) for t in (*NETWORK_TABLES, *GMNS_EXTRA_TABLES, DEMAND)]
     return head + "\n".join(sections)

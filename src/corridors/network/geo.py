@@ -43,31 +43,45 @@ def polyline_km(coords: list[tuple[float, float]]) -> float:
 
 
 def parse_wkt_linestring(text: str) -> list[tuple[float, float]]:
-    """Parse a WKT ``LINESTRING (lon lat, lon lat, ...)`` into coordinate pairs.
+    """Coordinates of a WKT ``LINESTRING`` or ``MULTILINESTRING`` (read with shapely).
+
+    The parts of a multi-line are merged where they touch (:func:`shapely.line_merge`)
+    and otherwise joined in order, so a link always gets one polyline.
 
     Raises
     ------
     ValueError
-        If the text is not a 2-D LINESTRING with at least two points.
+        If the text is not WKT, not a line, or has fewer than two points.
     """
-    body = text.strip()
-    head, sep, rest = body.partition("(")
-    if head.strip().upper() != "LINESTRING" or not sep or not rest.rstrip().endswith(")"):
-        msg = "expected 'LINESTRING (lon lat, lon lat, ...)'"
+    import shapely  # noqa: PLC0415  (imported when a geometry is read)
+
+    try:
+        geom = shapely.from_wkt(text.strip())
+    except shapely.errors.ShapelyError as exc:
+        detail = str(exc).strip()
+        msg = (
+            "a LINESTRING needs at least two points"
+            if "point array" in detail
+            else f"not valid WKT ({detail})"
+        )
+        raise ValueError(msg) from None
+    if geom.geom_type == "MultiLineString":
+        merged = shapely.line_merge(geom)
+        parts = list(merged.geoms) if merged.geom_type == "MultiLineString" else [merged]
+        pairs = [(float(x), float(y)) for part in parts for x, y, *_ in part.coords]
+    elif geom.geom_type == "LineString":
+        pairs = [(float(x), float(y)) for x, y, *_ in geom.coords]
+    else:
+        msg = f"expected a LINESTRING or MULTILINESTRING, got {geom.geom_type.upper()}"
         raise ValueError(msg)
-    pairs: list[tuple[float, float]] = []
-    for part in rest.rstrip()[:-1].split(","):
-        xy = part.split()
-        if len(xy) != 2:
-            msg = f"expected two numbers per point, got {part.strip()!r}"
-            raise ValueError(msg)
-        pairs.append((float(xy[0]), float(xy[1])))
     if len(pairs) < 2:
         msg = "a LINESTRING needs at least two points"
         raise ValueError(msg)
     return pairs
 
 
-def to_wkt_linestring(coords: list[tuple[float, float]]) -> str:
-    """Format coordinate pairs as a WKT ``LINESTRING``."""
-    return "LINESTRING (" + ", ".join(f"{x:.5f} {y:.5f}" for x, y in coords) + ")"
+def to_wkt_linestring(coords: list[tuple[float, float]], *, decimals: int = 6) -> str:
+    """Format lon/lat pairs as a WKT ``LINESTRING`` (6 decimals: about 0.1 m)."""
+    import shapely  # noqa: PLC0415
+
+    return str(shapely.to_wkt(shapely.LineString(coords), rounding_precision=decimals))

@@ -52,6 +52,104 @@ SEA_PASSAGES: tuple[str, ...] = (
 UNITS: tuple[str, ...] = ("TEU", "t")
 """Freight units: twenty-foot equivalent units and metric tonnes."""
 
+LENGTH_UNITS: dict[str, float] = {
+    "km": 1.0,
+    "kilometer": 1.0,
+    "kilometre": 1.0,
+    "kilometers": 1.0,
+    "kilometres": 1.0,
+    "m": 0.001,
+    "meter": 0.001,
+    "metre": 0.001,
+    "meters": 0.001,
+    "metres": 0.001,
+    "mi": 1.609344,
+    "mile": 1.609344,
+    "miles": 1.609344,
+    "ft": 0.0003048,
+    "foot": 0.0003048,
+    "feet": 0.0003048,
+}
+"""Length units accepted in ``config.csv`` and their size in km (GMNS writes ``mile``,
+``foot``, ``meter``; corridors works in km and converts on reading)."""
+
+SPEED_UNITS: dict[str, float] = {
+    "kph": 1.0,
+    "km/h": 1.0,
+    "kmh": 1.0,
+    "mph": 1.609344,
+    "mi/h": 1.609344,
+    "m/s": 3.6,
+}
+"""Speed units accepted in ``config.csv`` and their size in km/h."""
+
+USE_MODES: dict[str, str] = {
+    "rail": "rail",
+    "train": "rail",
+    "freight_rail": "rail",
+    "road": "road",
+    "truck": "road",
+    "auto": "road",
+    "car": "road",
+    "bus": "road",
+    "hov": "road",
+    "hov2": "road",
+    "hov3": "road",
+    "taxi": "road",
+    "all": "road",
+    "ferry": "ferry",
+    "sea": "sea",
+    "ship": "sea",
+    "vessel": "sea",
+    "pipeline": "pipeline",
+}
+"""GMNS uses (``allowed_uses``, ``use_definition.csv``) that carry freight, and the mode
+corridors gives a link that allows them; the first mode of :data:`MODES` found wins."""
+
+NON_FREIGHT_USES: tuple[str, ...] = (
+    "walk",
+    "ped",
+    "pedestrian",
+    "bike",
+    "bicycle",
+    "scooter",
+    "wheelchair",
+    "parking",
+    "shoulder",
+    "twltl",
+)
+"""GMNS uses that carry no freight: links allowing only these are left out on reading
+(and listed in the reading notes)."""
+
+GMNS_TABLES: tuple[str, ...] = (
+    "node",
+    "link",
+    "geometry",
+    "zone",
+    "config",
+    "segment",
+    "location",
+    "lane",
+    "segment_lane",
+    "link_tod",
+    "segment_tod",
+    "lane_tod",
+    "segment_lane_tod",
+    "movement",
+    "movement_tod",
+    "signal_controller",
+    "signal_coordination",
+    "signal_detector",
+    "signal_phase_mvmt",
+    "signal_timing_plan",
+    "signal_timing_phase",
+    "time_set_definitions",
+    "use_definition",
+    "use_group",
+    "curb_seg",
+)
+"""Tables of GMNS 0.96; those corridors does not read are tolerated and listed."""
+
 
 @dataclass(frozen=True, slots=True)
 class Field:
@@ -109,6 +207,9 @@ class Table:
     description: str
     required: bool = True
     key: str | None = None
+    other_gmns_fields: tuple[str, ...] = ()
+    """Standard GMNS columns corridors does not use: kept as text, never taken for a
+    misspelling of a declared column."""
 
     def field(self, name: str) -> Field:
         """Return the declaration of column ``name`` (``KeyError`` if unknown)."""
@@ -126,6 +227,13 @@ class Table:
 SOURCE = Field(
     "source",
     "str",
+    description="Where the row's values come from (publication, operator, date); optional "
+    "in a network folder (the shipped dataset sources every row, a test checks it).",
+)
+
+DEMAND_SOURCE = Field(
+    "source",
+    "str",
     description="Where the row's values come from (publication, operator, date).",
     required=True,
 )
@@ -140,33 +248,35 @@ CONFIG = Table(
         Field(
             "short_length",
             "enum",
-            choices=("m", "ft"),
+            choices=tuple(LENGTH_UNITS),
             default="m",
             gmns=True,
-            description="Unit of short lengths.",
+            description="Unit of short lengths (not used by corridors).",
         ),
         Field(
             "long_length",
             "enum",
-            choices=("km", "mi"),
+            choices=tuple(LENGTH_UNITS),
             default="km",
             gmns=True,
-            description="Unit of link lengths; corridors works in km and converts miles.",
+            description="Unit of link lengths; corridors works in km and converts on reading.",
         ),
         Field(
             "speed",
             "enum",
-            choices=("kph", "mph"),
+            choices=tuple(SPEED_UNITS),
             default="kph",
             gmns=True,
-            description="Unit of speeds; corridors works in km/h and converts mph.",
+            description="Unit of speeds; corridors works in km/h and converts on reading.",
         ),
         Field(
             "crs",
             "str",
             default="EPSG:4326",
             gmns=True,
-            description="Coordinate reference system of x_coord/y_coord; must be EPSG:4326.",
+            description="Coordinate reference system of coordinates and geometries: an EPSG "
+            "code (4326, EPSG:32638) or any CRS pyproj reads; other CRS than lon/lat are "
+            "converted to lon/lat (WGS 84) on reading.",
         ),
         Field(
             "geometry_field_format",
@@ -200,9 +310,10 @@ NODE = Table(
     filename="node.csv",
     key="node_id",
     description="Places: terminals, ports, border crossings, junctions, cities, oil fields.",
+    other_gmns_fields=("z_coord", "ctrl_type", "zone_id", "parent_node_id"),
     fields=(
         Field("node_id", "id", required=True, gmns=True, description="Unique node identifier."),
-        Field("name", "str", required=True, gmns=True, description="Name shown to users."),
+        Field("name", "str", gmns=True, description="Name shown to users; blank: the node id."),
         Field(
             "x_coord",
             "float",
@@ -211,7 +322,7 @@ NODE = Table(
             minimum=-180,
             maximum=180,
             gmns=True,
-            description="Longitude (WGS 84).",
+            description="Longitude (WGS 84); x in the config's crs, converted on reading.",
         ),
         Field(
             "y_coord",
@@ -221,21 +332,26 @@ NODE = Table(
             minimum=-90,
             maximum=90,
             gmns=True,
-            description="Latitude (WGS 84).",
+            description="Latitude (WGS 84); y in the config's crs, converted on reading.",
+        ),
+        Field(
+            "node_type",
+            "str",
+            gmns=True,
+            description="GMNS node type, free text (intersection, external, port, ...); "
+            "written from kind on export.",
         ),
         Field(
             "kind",
             "enum",
-            required=True,
             choices=NODE_KINDS,
-            aliases=("node_type",),
-            description="Kind of place.",
+            description="Kind of place; blank: node_type when it names a kind, else junction.",
         ),
         Field(
             "country",
             "country",
-            required=True,
-            description="ISO 3166-1 alpha-2 code of the country the node lies in.",
+            description="ISO 3166-1 alpha-2 code of the country the node lies in; blank: "
+            "unknown (no border is counted between two nodes of unknown country).",
         ),
         Field("aliases", "tags", description="Other names users may type (';'-separated)."),
         Field(
@@ -371,6 +487,19 @@ LINK = Table(
     filename="link.csv",
     key="link_id",
     description="Rail sections, roads, ferry lines, sea legs and pipelines between two nodes.",
+    other_gmns_fields=(
+        "parent_link_id",
+        "grade",
+        "facility_type",
+        "capacity",
+        "lanes",
+        "bike_facility",
+        "ped_facility",
+        "parking",
+        "toll",
+        "jurisdiction",
+        "row_width",
+    ),
     fields=(
         Field("link_id", "id", required=True, gmns=True, description="Unique link identifier."),
         Field("name", "str", gmns=True, description="Name shown to users."),
@@ -384,12 +513,18 @@ LINK = Table(
             description="True: usable from -> to only; false: both directions.",
         ),
         Field(
+            "allowed_uses",
+            "str",
+            gmns=True,
+            description="GMNS uses allowed on the link (';' or ',' separated), defined in "
+            "use_definition.csv; written from mode on export.",
+        ),
+        Field(
             "mode",
             "enum",
-            required=True,
             choices=MODES,
-            aliases=("allowed_uses",),
-            description="Transport mode.",
+            description="Transport mode; blank: the mode of the first freight use in "
+            "allowed_uses (truck, auto, all: road; rail, train: rail; ship: sea; ...).",
         ),
         Field(
             "length",
@@ -488,8 +623,9 @@ LINK = Table(
             "float",
             unit="g CO2e/t-km",
             minimum=0,
-            required=True,
-            description="Emission factor (GLEC framework, tank-to-wheel).",
+            default=0.0,
+            description="Emission factor (GLEC framework, tank-to-wheel); blank: 0 (the "
+            "link's emissions are not counted).",
         ),
         Field(
             "corridors",
@@ -520,7 +656,22 @@ LINK = Table(
             "geometry",
             "str",
             gmns=True,
-            description="WKT LINESTRING in lon/lat; blank: straight line or searoute path.",
+            description="WKT LINESTRING (or MULTILINESTRING) in the config's crs; blank: "
+            "the geometry of geometry_id, else a straight line or the searoute path.",
+        ),
+        Field(
+            "geometry_id",
+            "id",
+            gmns=True,
+            description="Row of geometry.csv holding the link's shape (when geometry is blank).",
+        ),
+        Field(
+            "dir_flag",
+            "int",
+            gmns=True,
+            minimum=-1,
+            maximum=1,
+            description="1: the shape runs from from_node to to_node; -1: the other way.",
         ),
         SOURCE,
     ),
@@ -582,8 +733,65 @@ CORRIDOR = Table(
     ),
 )
 
+GEOMETRY = Table(
+    name="geometry",
+    filename="geometry.csv",
+    key="geometry_id",
+    required=False,
+    description="GMNS shapes shared by links (link.geometry_id); read, not written.",
+    fields=(
+        Field("geometry_id", "id", required=True, gmns=True, description="Unique shape id."),
+        Field(
+            "geometry",
+            "str",
+            required=True,
+            gmns=True,
+            description="WKT LINESTRING (or MULTILINESTRING) in the config's crs.",
+        ),
+    ),
+)
+
+USE_DEFINITION = Table(
+    name="use_definition",
+    filename="use_definition.csv",
+    key="use",
+    required=False,
+    description="GMNS uses (vehicle types) named in link.allowed_uses; written on GMNS export "
+    "with the corridors mode of each use.",
+    fields=(
+        Field("use", "str", required=True, gmns=True, description="Use named in allowed_uses."),
+        Field(
+            "persons_per_vehicle",
+            "float",
+            required=True,
+            minimum=0,
+            gmns=True,
+            description="Persons per vehicle (0 for freight).",
+        ),
+        Field(
+            "pce",
+            "float",
+            required=True,
+            minimum=0,
+            gmns=True,
+            description="Passenger car equivalents of one vehicle.",
+        ),
+        Field("special_conditions", "str", gmns=True, description="Conditions of the use."),
+        Field("description", "str", gmns=True, description="What the use is."),
+        Field(
+            "mode",
+            "enum",
+            choices=MODES,
+            description="Transport mode of the use; blank: from the use's name (see allowed_uses).",
+        ),
+    ),
+)
+
 NETWORK_TABLES: tuple[Table, ...] = (CONFIG, NODE, LINK, VESSEL, CORRIDOR)
 """Tables of a network folder in reading order (config first)."""
+
+GMNS_EXTRA_TABLES: tuple[Table, ...] = (GEOMETRY, USE_DEFINITION)
+"""Standard GMNS tables corridors reads besides node and link (shapes and uses)."""
 
 COMMODITIES: tuple[str, ...] = ("containers", "dry_bulk", "liquid_bulk", "trucks")
 """Commodity classes of demand."""
@@ -615,6 +823,6 @@ DEMAND = Table(
             description="Value of time of this flow per unit-hour (blank: the default of "
             "the cost parameters); sea cargo is worth less per hour than rail cargo.",
         ),
-        SOURCE,
+        DEMAND_SOURCE,
     ),
 )

@@ -182,10 +182,11 @@ def parse_table(
         seen.add(name)
         names.append(name)
     extras = [n for n in names if n not in declared]
+    unknown = [n for n in extras if n not in table.other_gmns_fields]
     for fld in table.fields:
         if fld.name in seen:
             continue
-        close = did_you_mean(fld.name, extras, n=1, cutoff=0.75)
+        close = did_you_mean(fld.name, unknown, n=1, cutoff=0.75)
         if close is not None:
             wrong = close.split("'")[1]
             problems.append(
