@@ -78,7 +78,6 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
     return run
 
 
-
 @pytest.fixture(scope="session")
 def gmns_shared() -> Path:
     """``../shared/data/gmns``: the GMNS specification and its example networks."""
