@@ -163,8 +163,8 @@ class FlowResult:
 
 
 def _binds(capacity: float, load: float, price: float) -> bool:
-    if not math.isfinite(capacity):
-        return False
+    if not math.isfinite(capacity) or (capacity == 0 and price <= 1e-9):
+        return False  # unlimited, or closed and worth nothing to reopen
     return price > 1e-9 or load >= capacity * (1.0 - BINDING_RTOL) - 1e-9
 
 

@@ -1,0 +1,1 @@
+"""corridors.studies: what each command runs (read inputs, call engines, assemble results)."""
