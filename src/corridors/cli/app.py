@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "corridors.cli.assign",
     "corridors.cli.simulate",
     "corridors.cli.scenarios",
+    "corridors.cli.energy",
 )
 """Modules that each add commands to the application through ``register(app)``."""
 
