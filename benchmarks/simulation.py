@@ -36,10 +36,10 @@ from concurrent.futures import ProcessPoolExecutor
 import pandas as pd
 
 from corridors.datasets import eurasia_path
+from corridors.demand import read_demand
 from corridors.network import read_network
 from corridors.simulation.build import BuildOptions, build_model
 from corridors.simulation.engine import simulate
-from corridors.simulation.io import read_demand
 from corridors.simulation.model import (
     Distribution,
     FerryLine,

@@ -19,10 +19,10 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from corridors.datasets import eurasia_path
+from corridors.demand import read_demand
 from corridors.network import read_network
 from corridors.network.model import Network
 from corridors.routing import CostParameters, Route, build_graph, compare
-from corridors.simulation.io import read_demand
 
 FOLDER = eurasia_path()
 TITR_RAIL_KM = 4256.0

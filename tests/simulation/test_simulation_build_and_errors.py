@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from corridors.demand import read_demand
 from corridors.errors import DemandError, ProblemsError
 from corridors.network import read_network
 from corridors.network.model import Network
 from corridors.simulation.build import BuildOptions, build_model
 from corridors.simulation.engine import simulate
-from corridors.simulation.io import read_demand
 from corridors.simulation.model import (
     Distribution,
     FerryLine,
@@ -115,7 +115,7 @@ def test_read_demand_checks_columns_and_values(tmp_path: Path) -> None:
     text = str(info.value)
     assert "demand.csv, line 2, field 'volume'" in text
     assert "'-5'" in text
-    assert "line 3, field 'volume': not a number" in text
+    assert "line 3, field 'volume': expected a number" in text
     assert "line 3, field 'unit'" in text
     assert "did you mean 'TEU'?" in text
     path.write_text("origin,volume,source\nxa,-5,s\n")

@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from corridors.cli.app import build_app
+from corridors.demand import read_demand
 from corridors.network import read_network
 from corridors.simulation.build import BuildOptions, build_model, yard_slot_problems
 from corridors.simulation.engine import simulate
-from corridors.simulation.io import read_demand
 from corridors.simulation.model import (
     UNLIMITED,
     Distribution,

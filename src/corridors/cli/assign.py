@@ -165,7 +165,7 @@ def _assign_network(
 ) -> None:
     from corridors.assignment.corridor import assign_corridors  # noqa: PLC0415
     from corridors.cli.common import cost_parameters, load_network  # noqa: PLC0415
-    from corridors.simulation.io import read_demand  # noqa: PLC0415
+    from corridors.demand import read_demand  # noqa: PLC0415
 
     net = load_network(network)
     table = read_demand(demand)

@@ -11,10 +11,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from corridors.cli.common import load_network
+from corridors.demand import read_demand
 from corridors.errors import UnknownPlaceError, did_you_mean
 from corridors.network.model import Network
 from corridors.simulation.build import BuildOptions, build_model
-from corridors.simulation.io import read_demand, write_study
+from corridors.simulation.io import write_study
 from corridors.simulation.model import Closure
 from corridors.simulation.replications import run_replications
 from corridors.simulation.weather import CASPIAN_STORM_DAYS

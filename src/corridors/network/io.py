@@ -35,7 +35,7 @@ from corridors.network.schema import (
     Table,
 )
 from corridors.network.sea import SeaRouter
-from corridors.network.tables import LINE, ParsedTable, format_value, parse_table, read_rows
+from corridors.network.tables import LINE, ParsedTable, format_value, read_table
 from corridors.network.validation import check_network_tables
 
 logger = logging.getLogger(__name__)
@@ -53,26 +53,17 @@ def _read_table(
     notes: list[str] | None = None,
 ) -> ParsedTable | None:
     path = folder / table.filename
-    if not path.is_file():
-        if table.required:
-            problems.append(Problem(str(path), None, None, None, "file is missing"))
+    if not path.exists() and not table.required:
         return None
-    try:
-        header, rows = read_rows(path)
-    except (UnicodeDecodeError, OSError) as exc:
-        problems.append(Problem(str(path), None, None, None, f"cannot read the file: {exc}"))
-        return None
-    except Exception as exc:  # csv.Error
-        problems.append(Problem(str(path), None, None, None, f"not a valid CSV file: {exc}"))
-        return None
-    if not header:
-        problems.append(Problem(str(path), None, None, None, "file is empty (no header row)"))
-        return None
-    header, renamed = gmns.full_column_names(header, table)
-    if notes is not None:
-        notes.extend(renamed)
-    return parse_table(
-        header, rows, table, filename=str(path), problems=problems, integer_ids=integer_ids
+
+    def full_names(header: list[str]) -> list[str]:
+        fixed, renamed = gmns.full_column_names(header, table)
+        if notes is not None:
+            notes.extend(renamed)
+        return fixed
+
+    return read_table(
+        path, table, problems=problems, integer_ids=integer_ids, rename_columns=full_names
     )
 
 

@@ -10,7 +10,9 @@ survive a read-write round trip.
 from __future__ import annotations
 
 import csv
+import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,23 +49,127 @@ class ParsedTable:
     columns: tuple[str, ...]
 
 
+class TableFileError(ValueError):
+    """A file that cannot be read as CSV text: binary, not UTF-8, badly quoted.
+
+    Attributes
+    ----------
+    line : int or None
+        Line of the file where reading failed (1-based), when known.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+MAX_FIELD_CHARS = 1_000_000
+"""Longest cell accepted (characters); a longer one means a missing closing quote."""
+
+
+def _decode(data: bytes) -> str:
+    """Decode UTF-8 text (a byte-order mark is accepted), naming the line of a bad byte."""
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise TableFileError("binary data (a NUL byte), not a CSV text file", line=line)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TableFileError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+            line=line,
+        ) from None
+
+
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Read a CSV file into its header and ``(line number, cells)`` rows.
 
     Blank lines are skipped; a UTF-8 byte-order mark is accepted.
+
+    Raises
+    ------
+    TableFileError
+        The file is binary, not UTF-8, or not valid CSV (e.g. an unclosed quote),
+        with the line where reading failed.
+    OSError
+        The file cannot be opened.
     """
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header: list[str] | None = None
-        rows: list[tuple[int, list[str]]] = []
+    text = _decode(path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
         for cells in reader:
+            line, start = start, reader.line_num + 1
+            if any(len(c) > MAX_FIELD_CHARS for c in cells):
+                raise TableFileError("a cell is too long (a quote not closed?)", line=line)
             if not cells or all(not c.strip() for c in cells):
                 continue
             if header is None:
                 header = [c.strip() for c in cells]
                 continue
-            rows.append((reader.line_num, cells))
+            rows.append((line, cells))
+    except csv.Error as exc:
+        raise TableFileError(f"not valid CSV: {exc}", line=start) from None
     return header or [], rows
+
+
+def read_table(
+    path: Path,
+    table: Table,
+    *,
+    problems: list[Problem],
+    integer_ids: bool = False,
+    rename_columns: Callable[[list[str]], list[str]] | None = None,
+) -> ParsedTable | None:
+    """Read and type one CSV table; file-level faults become problems.
+
+    A missing, unreadable, binary, non-UTF-8, badly quoted, empty or header-only file
+    is reported as a :class:`~corridors.errors.Problem` (with the line where reading
+    failed) and ``None`` is returned, or an empty table for a header-only file.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file.
+    table : Table
+        Its declaration.
+    problems : list of Problem
+        Problems found are appended here (nothing is raised).
+    integer_ids : bool
+        Check that ``id`` fields hold integers.
+    rename_columns : callable, optional
+        Maps the header as found to the column names to parse (e.g. restoring
+        names a shapefile cut short).
+
+    Returns
+    -------
+    ParsedTable or None
+        ``None`` when the file could not be read at all.
+    """
+    name = str(path)
+    if not path.is_file():
+        what = "is a folder, not a CSV file" if path.is_dir() else "file is missing"
+        problems.append(Problem(name, None, None, None, what))
+        return None
+    try:
+        header, rows = read_rows(path)
+    except TableFileError as exc:
+        problems.append(Problem(name, exc.line, None, None, str(exc)))
+        return None
+    except OSError as exc:
+        problems.append(Problem(name, None, None, None, f"cannot read the file: {exc.strerror}"))
+        return None
+    if not header:
+        problems.append(Problem(name, None, None, None, "file is empty (no header row)"))
+        return None
+    if rename_columns is not None:
+        header = rename_columns(header)
+    return parse_table(
+        header, rows, table, filename=name, problems=problems, integer_ids=integer_ids
+    )
 
 
 def _parse_cell(

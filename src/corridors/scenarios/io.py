@@ -27,6 +27,7 @@ from corridors.errors import Problem, ScenarioError, UnknownPlaceError, did_you_
 from corridors.network import Network, read_network
 from corridors.network.schema import LINK, NODE, Table
 from corridors.scenarios.spec import Change, Measure, MeasureCatalogue, Scenario
+from corridors.yamlsafe import YamlError, format_path, load_with_lines, read_text
 
 PathKey = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -78,21 +79,6 @@ def scenario_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def format_path(path: Sequence[str | int]) -> str:
-    """Format a path as ``measures[0].capex_usd``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _constructor() -> yaml.SafeLoader:
-    return yaml.SafeLoader("")
-
-
 def compose_with_lines(text: str, *, file: str) -> tuple[Any, SourceMap]:
     """Parse YAML text into plain values and the line of every path.
 
@@ -113,55 +99,10 @@ def compose_with_lines(text: str, *, file: str) -> tuple[Any, SourceMap]:
         The text is not valid YAML, or a mapping repeats a key.
     """
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(
-            [Problem(file, line, None, None, f"not valid YAML: {problem}")], what=file
-        ) from None
-    smap = SourceMap(file)
-    problems: list[Problem] = []
-    constructor = _constructor()
-
-    def walk(node: yaml.Node, path: PathKey) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = constructor.construct_object(key_node, deep=True)
-                if not isinstance(key, str | int):
-                    key = str(key)
-                sub = (*path, key)
-                if key in out:
-                    problems.append(
-                        Problem(
-                            file,
-                            key_node.start_mark.line + 1,
-                            format_path(sub),
-                            None,
-                            "key written twice",
-                        )
-                    )
-                smap.lines[sub] = key_node.start_mark.line + 1
-                out[key] = walk(value_node, sub)
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            items = []
-            for i, item in enumerate(node.value):
-                sub = (*path, i)
-                smap.lines[sub] = item.start_mark.line + 1
-                items.append(walk(item, sub))
-            return items
-        return constructor.construct_object(node, deep=True)
-
-    if root is None:
-        return None, smap
-    smap.lines[()] = root.start_mark.line + 1
-    value = walk(root, ())
-    if problems:
-        raise ScenarioError(problems, what=file)
-    return value, smap
+        value, lines = load_with_lines(text, file=file)
+    except YamlError as exc:
+        raise ScenarioError(exc.problems, what=file) from None
+    return value, SourceMap(file, lines)
 
 
 def _unwrap(annotation: Any) -> list[Any]:
@@ -533,7 +474,7 @@ def read_measures(path: str | Path, *, names: NetworkNames | None = None) -> Mea
         Every problem found, each with file, line and field.
     """
     p = Path(path)
-    return read_measures_text(p.read_text(encoding="utf-8"), file=str(p), names=names)[0]
+    return read_measures_text(read_text(p), file=str(p), names=names)[0]
 
 
 def read_scenario_text(
@@ -582,7 +523,7 @@ def read_scenario(
         Every problem found, each naming the file, line and field.
     """
     p = Path(path)
-    text = p.read_text(encoding="utf-8")
+    text = read_text(p)
     scenario, smap = read_scenario_text(text, file=str(p), names=names, catalogue=catalogue)
     return LoadedScenario(scenario, text, p, smap)
 
@@ -689,7 +630,7 @@ def load_inputs(
         When the network tables are malformed.
     """
     path = resolve_scenario_path(scenario_path)
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     scenario, smap = parse_model(text, Scenario, file=str(path))
     folder = path.parent
     if network_path is not None:

@@ -733,8 +733,8 @@ def build_model(
     network : Network
         The network (``read_network``).
     demand : pandas.DataFrame
-        DEMAND table (``read_demand``): origin, destination, commodity, volume a
-        year, unit (TEU or t), year.
+        DEMAND table (:func:`corridors.demand.read_demand`): origin, destination,
+        commodity, volume a year, unit (TEU or t), year.
     options : BuildOptions, optional
         Shipment sizes, service-time variability, ferry rule, weather, closures.
     routes : mapping, optional
