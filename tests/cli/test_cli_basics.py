@@ -85,7 +85,7 @@ def test_network_check_ok_and_problems(run_cli, mini_path, mini_copy):
         "link.csv, line 3, field 'to_node_id': no node with this id in node.csv (value 'xq')"
         in r.out
     )
-    assert "link.csv, line 3, field 'length': must be greater than 0 (value '-500')" in r.out
+    assert "link.csv, line 3, field 'length': must be at least 0.01 km (value '-500')" in r.out
 
 
 def test_export_geojson(run_cli, mini_path, tmp_path):

@@ -64,7 +64,7 @@ def test_valid_fixture_reads(mini_path):
             "link.csv",
             "l2",
             {"length": "-5"},
-            "link.csv, line 3, field 'length': must be greater than 0 (value '-5')",
+            "link.csv, line 3, field 'length': must be at least 0.01 km (value '-5')",
         ),
         (
             "link.csv",
@@ -76,19 +76,19 @@ def test_valid_fixture_reads(mini_path):
             "link.csv",
             "l2",
             {"capacity_teu_yr": "-10"},
-            "field 'capacity_teu_yr': must be greater than 0",
+            "field 'capacity_teu_yr': must be at least 1 TEU/yr",
         ),
         (
             "node.csv",
             "xb",
             {"capacity_teu_yr": "0"},
-            "node.csv, line 3, field 'capacity_teu_yr': must be greater than 0",
+            "node.csv, line 3, field 'capacity_teu_yr': must be at least 1 TEU/yr",
         ),
         (
             "node.csv",
             "xc",
             {"y_coord": "95"},
-            "node.csv, line 4, field 'y_coord': must be at most 90 (value '95')",
+            "node.csv, line 4, field 'y_coord': must be at most 90 deg (value '95')",
         ),
         ("node.csv", "xc", {"x_coord": "-181"}, "field 'x_coord': must be at least -180"),
         (

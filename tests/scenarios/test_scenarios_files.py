@@ -89,7 +89,7 @@ new_measures:
     (msg,) = problems_of(write(tmp_path, text))
     assert "line 21" in msg
     assert "field 'new_measures[0].changes[0].set.capacity_teu_yr'" in msg
-    assert "must be > 0" in msg
+    assert "capacity_teu_yr must be at least 1 TEU/yr" in msg
     assert "-5" in msg
 
 

@@ -12,6 +12,7 @@ extra columns, which GMNS allows and which survive a read-write round trip.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -150,6 +151,21 @@ GMNS_TABLES: tuple[str, ...] = (
 )
 """Tables of GMNS 0.96; those corridors does not read are tolerated and listed."""
 
+HOURS_PER_YEAR = 8760.0
+"""Upper bound of every duration field, hours: nothing on a corridor takes a year."""
+
+MAX_USD_TEU = 1_000_000.0
+"""Upper bound of money per TEU (and value of time per unit-hour), USD."""
+
+MAX_USD_T = 100_000.0
+"""Upper bound of money per tonne, USD."""
+
+MAX_TEU_YR = 1e9
+"""Upper bound of a capacity or volume in TEU a year (world container trade: ~2e8)."""
+
+MAX_T_YR = 1e11
+"""Upper bound of a capacity or volume in tonnes a year (world seaborne trade: ~1.2e10)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Field:
@@ -195,6 +211,27 @@ class Field:
     choices: tuple[str, ...] = ()
     gmns: bool = False
     aliases: tuple[str, ...] = ()
+
+    def check(self, number: float) -> str | None:
+        """What is wrong with a number for this field, or ``None`` when it is fine.
+
+        Numbers must be finite, whole for ``int`` fields, and within the declared
+        bounds. Every number entering the model (tables, scenario changes, new links)
+        is checked here.
+        """
+        if not math.isfinite(number):
+            return "expected a finite number"
+        if self.type == "int" and not float(number).is_integer():
+            return "expected a whole number"
+        unit = f" {self.unit}" if self.unit else ""
+        if self.minimum is not None:
+            if self.exclusive_minimum and number <= self.minimum:
+                return f"must be greater than {self.minimum:g}{unit}"
+            if number < self.minimum:
+                return f"must be at least {self.minimum:g}{unit}"
+        if self.maximum is not None and number > self.maximum:
+            return f"must be at most {self.maximum:g}{unit}"
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +397,7 @@ NODE = Table(
             unit="h",
             default=0.0,
             minimum=0,
+            maximum=HOURS_PER_YEAR,
             description="Time to transfer a unit between modes or gauges here.",
         ),
         Field(
@@ -368,6 +406,7 @@ NODE = Table(
             unit="USD/TEU",
             default=0.0,
             minimum=0,
+            maximum=MAX_USD_TEU,
             description="Cost of a transfer (mode change or gauge change) per TEU.",
         ),
         Field(
@@ -376,6 +415,7 @@ NODE = Table(
             unit="USD/t",
             default=0.0,
             minimum=0,
+            maximum=MAX_USD_T,
             description="Cost of a transfer (mode change or gauge change) per tonne.",
         ),
         Field(
@@ -384,6 +424,7 @@ NODE = Table(
             unit="h",
             default=0.0,
             minimum=0,
+            maximum=HOURS_PER_YEAR,
             description="Clearance time entering this node's country over a link from "
             "another country (inbound).",
         ),
@@ -393,6 +434,7 @@ NODE = Table(
             unit="USD/TEU",
             default=0.0,
             minimum=0,
+            maximum=MAX_USD_TEU,
             description="Inbound clearance cost per TEU.",
         ),
         Field(
@@ -401,6 +443,7 @@ NODE = Table(
             unit="USD/t",
             default=0.0,
             minimum=0,
+            maximum=MAX_USD_T,
             description="Inbound clearance cost per tonne.",
         ),
         Field(
@@ -408,6 +451,7 @@ NODE = Table(
             "float",
             unit="h",
             minimum=0,
+            maximum=HOURS_PER_YEAR,
             description="Clearance time leaving this node's country over a link to another "
             "country (outbound); blank: same as border_h.",
         ),
@@ -416,6 +460,7 @@ NODE = Table(
             "float",
             unit="USD/TEU",
             minimum=0,
+            maximum=MAX_USD_TEU,
             description="Outbound clearance cost per TEU; blank: same as border_usd_teu.",
         ),
         Field(
@@ -423,30 +468,34 @@ NODE = Table(
             "float",
             unit="USD/t",
             minimum=0,
+            maximum=MAX_USD_T,
             description="Outbound clearance cost per tonne; blank: same as border_usd_t.",
         ),
         Field(
             "capacity_teu_yr",
             "float",
             unit="TEU/yr",
-            minimum=0,
-            exclusive_minimum=True,
+            minimum=1,
+            exclusive_minimum=False,
+            maximum=MAX_TEU_YR,
             description="Throughput capacity in TEU a year (blank: not binding).",
         ),
         Field(
             "capacity_t_yr",
             "float",
             unit="t/yr",
-            minimum=0,
-            exclusive_minimum=True,
+            minimum=1,
+            exclusive_minimum=False,
+            maximum=MAX_T_YR,
             description="Throughput capacity in tonnes a year (blank: not binding).",
         ),
         Field(
             "trains_per_day",
             "float",
             unit="trains/day",
-            minimum=0,
-            exclusive_minimum=True,
+            minimum=0.01,
+            exclusive_minimum=False,
+            maximum=1000,
             description="Trains the node can process (border or gauge change) a day.",
         ),
         Field(
@@ -454,6 +503,7 @@ NODE = Table(
             "int",
             minimum=0,
             exclusive_minimum=True,
+            maximum=1000,
             description="Berths (ports) or inspection lanes (borders) working in parallel.",
         ),
         Field(
@@ -461,6 +511,7 @@ NODE = Table(
             "int",
             minimum=0,
             exclusive_minimum=True,
+            maximum=10000000,
             description="Wagons or TEU that can wait in a port's yard for a ship (blank: "
             "unlimited); when the yard is full, trains wait before the port.",
         ),
@@ -530,18 +581,20 @@ LINK = Table(
             "length",
             "float",
             unit="km",
-            minimum=0,
-            exclusive_minimum=True,
+            minimum=0.01,
+            exclusive_minimum=False,
             gmns=True,
+            maximum=40000,
             description="Length; blank on sea links, where searoute computes it.",
         ),
         Field(
             "free_speed",
             "float",
             unit="km/h",
-            minimum=0,
-            exclusive_minimum=True,
+            minimum=0.5,
+            exclusive_minimum=False,
             gmns=True,
+            maximum=1000,
             description="Commercial speed including stops en route (not dwell at nodes).",
         ),
         Field(
@@ -550,6 +603,7 @@ LINK = Table(
             unit="h",
             minimum=0,
             exclusive_minimum=True,
+            maximum=HOURS_PER_YEAR,
             description="Fixed travel time; overrides length/free_speed when given.",
         ),
         Field(
@@ -566,8 +620,9 @@ LINK = Table(
             "trains_per_day",
             "float",
             unit="trains/day",
-            minimum=0,
-            exclusive_minimum=True,
+            minimum=0.01,
+            exclusive_minimum=False,
+            maximum=1000,
             description="Train paths a day in each direction (rail).",
         ),
         Field(
@@ -576,6 +631,7 @@ LINK = Table(
             unit="USD/TEU",
             default=0.0,
             minimum=0,
+            maximum=MAX_USD_TEU,
             description="Haulage tariff for the whole link per TEU.",
         ),
         Field(
@@ -584,30 +640,34 @@ LINK = Table(
             unit="USD/t",
             default=0.0,
             minimum=0,
+            maximum=MAX_USD_T,
             description="Haulage tariff for the whole link per tonne.",
         ),
         Field(
             "capacity_teu_yr",
             "float",
             unit="TEU/yr",
-            minimum=0,
-            exclusive_minimum=True,
+            minimum=1,
+            exclusive_minimum=False,
+            maximum=MAX_TEU_YR,
             description="Capacity in TEU a year in each direction (blank: not binding).",
         ),
         Field(
             "capacity_t_yr",
             "float",
             unit="t/yr",
-            minimum=0,
-            exclusive_minimum=True,
+            minimum=1,
+            exclusive_minimum=False,
+            maximum=MAX_T_YR,
             description="Capacity in tonnes a year in each direction (blank: not binding).",
         ),
         Field(
             "sailings_per_week",
             "float",
             unit="1/week",
-            minimum=0,
-            exclusive_minimum=True,
+            minimum=0.01,
+            exclusive_minimum=False,
+            maximum=1000,
             description="Scheduled departures a week (ferry, sea); adds half the headway.",
         ),
         Field(
@@ -616,6 +676,7 @@ LINK = Table(
             unit="h",
             minimum=0,
             exclusive_minimum=True,
+            maximum=HOURS_PER_YEAR,
             description="Interval between scheduled departures; adds half of it as wait.",
         ),
         Field(
@@ -624,6 +685,7 @@ LINK = Table(
             unit="g CO2e/t-km",
             minimum=0,
             default=0.0,
+            maximum=10000,
             description="Emission factor (GLEC framework, tank-to-wheel); blank: 0 (the "
             "link's emissions are not counted).",
         ),
@@ -687,15 +749,28 @@ VESSEL = Table(
         Field("vessel_id", "id", required=True, description="Unique vessel identifier."),
         Field("name", "str", required=True, description="Ship name or class."),
         Field("link_id", "id", required=True, description="Ferry or sea link the ship serves."),
-        Field("capacity_wagons", "int", minimum=0, description="Rail wagons per sailing."),
-        Field("capacity_teu", "int", minimum=0, description="TEU per sailing."),
-        Field("capacity_trucks", "int", minimum=0, description="Trucks per sailing."),
+        Field(
+            "capacity_wagons",
+            "int",
+            minimum=0,
+            maximum=10_000,
+            description="Rail wagons per sailing.",
+        ),
+        Field("capacity_teu", "int", minimum=0, maximum=50_000, description="TEU per sailing."),
+        Field(
+            "capacity_trucks",
+            "int",
+            minimum=0,
+            maximum=10_000,
+            description="Trucks per sailing.",
+        ),
         Field(
             "speed_kn",
             "float",
             unit="kn",
-            minimum=0,
-            exclusive_minimum=True,
+            minimum=1,
+            exclusive_minimum=False,
+            maximum=60,
             description="Service speed.",
         ),
         Field(
@@ -704,6 +779,7 @@ VESSEL = Table(
             unit="h",
             default=0.0,
             minimum=0,
+            maximum=HOURS_PER_YEAR,
             description="Loading time per call.",
         ),
         Field(
@@ -712,6 +788,7 @@ VESSEL = Table(
             unit="h",
             default=0.0,
             minimum=0,
+            maximum=HOURS_PER_YEAR,
             description="Unloading time per call.",
         ),
         SOURCE,
@@ -811,7 +888,14 @@ DEMAND = Table(
             default="containers",
             description="Commodity class.",
         ),
-        Field("volume", "float", required=True, minimum=0, description="Volume a year in `unit`."),
+        Field(
+            "volume",
+            "float",
+            required=True,
+            minimum=0,
+            maximum=MAX_T_YR,
+            description="Volume a year in `unit`.",
+        ),
         Field("unit", "enum", choices=UNITS, default="TEU", description="TEU or t (tonnes)."),
         Field("year", "int", minimum=1900, maximum=2200, description="Year of the volume."),
         Field("market", "str", description="Market the flow belongs to (e.g. china_eu)."),
@@ -820,6 +904,7 @@ DEMAND = Table(
             "float",
             unit="USD/unit-h",
             minimum=0,
+            maximum=MAX_USD_TEU,
             description="Value of time of this flow per unit-hour (blank: the default of "
             "the cost parameters); sea cargo is worth less per hour than rail cargo.",
         ),

@@ -202,17 +202,9 @@ def _parse_cell(
             number = float(text)
         except ValueError:
             return None, f"expected a number{' (' + fld.unit + ')' if fld.unit else ''}", None
-        if not math.isfinite(number):
-            return None, "expected a finite number", None
-        if kind == "int" and not number.is_integer():
-            return None, "expected a whole number", None
-        if fld.minimum is not None:
-            if fld.exclusive_minimum and number <= fld.minimum:
-                return None, f"must be greater than {fld.minimum:g}", None
-            if number < fld.minimum:
-                return None, f"must be at least {fld.minimum:g}", None
-        if fld.maximum is not None and number > fld.maximum:
-            return None, f"must be at most {fld.maximum:g}", None
+        problem = fld.check(number)
+        if problem is not None:
+            return None, problem, None
         return number, None, None
     if kind == "bool":
         low = text.lower()

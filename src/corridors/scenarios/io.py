@@ -12,6 +12,7 @@ This is the only module of :mod:`corridors.scenarios` that reads files.
 from __future__ import annotations
 
 import hashlib
+import math
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -253,28 +254,16 @@ def check_change_values(
                             "a scale factor must not be negative",
                         )
                     )
+                if op == "add" and not math.isfinite(value):
+                    problems.append(
+                        Problem(smap.file, line, where, str(value), "expected a finite number")
+                    )
                 if op != "set":
                     continue
-                low = fld.minimum
-                below = low is not None and (
-                    value < low or (fld.exclusive_minimum and value <= low)
-                )
-                if below and low is not None:
-                    cmp = ">" if fld.exclusive_minimum else ">="
+                problem = fld.check(value)
+                if problem is not None:
                     problems.append(
-                        Problem(
-                            smap.file,
-                            line,
-                            where,
-                            str(value),
-                            f"{name} must be {cmp} {low:g} ({fld.unit})",
-                        )
-                    )
-                if fld.maximum is not None and value > fld.maximum:
-                    problems.append(
-                        Problem(
-                            smap.file, line, where, str(value), f"{name} must be <= {fld.maximum:g}"
-                        )
+                        Problem(smap.file, line, where, str(value), f"{name} {problem}")
                     )
     return problems
 

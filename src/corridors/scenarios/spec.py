@@ -13,7 +13,7 @@ default; :mod:`corridors.scenarios.io` turns pydantic's errors into
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -22,16 +22,31 @@ from corridors.cost.parameters import (
     DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H,
     CostParameters,
 )
-from corridors.network.schema import SEA_PASSAGES
+from corridors.network.schema import HOURS_PER_YEAR, LINK, MAX_T_YR, MAX_USD_TEU, SEA_PASSAGES
 
 MIN_YEAR = 1990
+"""First year a scenario may model."""
+
 MAX_YEAR = 2100
+"""Last year a scenario may model."""
+
+MAX_SEED = 2**63 - 1
+"""Largest seed (seeds are stored as signed 64-bit integers)."""
+
+MAX_USD = 1e13
+"""Largest capital or operating cost of a measure, USD."""
+
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+"""A year within the schema's range (whole: 2024.5 is refused)."""
+
+Growth = Annotated[float, Field(gt=-1.0, le=1.0)]
+"""A growth rate a year, above -100 % and at most +100 %."""
 
 
 class _Strict(BaseModel):
     """Base of every scenario model: unknown fields are errors; models are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Market(_Strict):
@@ -66,13 +81,19 @@ class Market(_Strict):
     name: str = ""
     origin: str = Field(min_length=1)
     destination: str = Field(min_length=1)
-    volume: float = Field(ge=0)
+    volume: float = Field(ge=0, le=MAX_T_YR)
     unit: Literal["TEU", "t"] = "TEU"
-    growth: float = Field(default=0.0, gt=-1.0, le=1.0)
-    growth_by_year: dict[int, float] = Field(default_factory=dict)
+    growth: Growth = 0.0
+    growth_by_year: dict[Year, Growth] = Field(default_factory=dict)
     corridors: list[str] | None = None
     cargo: Literal["containers", "general"] | None = None
     source: str = ""
+
+    @model_validator(mode="after")
+    def _moves(self) -> Market:
+        if self.origin.strip().casefold() == self.destination.strip().casefold():
+            raise ValueError(f"origin and destination are the same place ({self.origin!r})")
+        return self
 
     @property
     def containers(self) -> bool:
@@ -169,20 +190,43 @@ class NewLink(_Strict):
     from_node_id: str = Field(min_length=1)
     to_node_id: str = Field(min_length=1)
     mode: Literal["rail", "road", "ferry", "sea", "pipeline"]
-    length: float | None = Field(default=None, gt=0)
-    free_speed: float | None = Field(default=None, gt=0)
-    time_h: float | None = Field(default=None, gt=0)
-    gauge_mm: int | None = Field(default=None, ge=600, le=2000)
-    tracks: int | None = Field(default=None, ge=1, le=4)
-    trains_per_day: float | None = Field(default=None, gt=0)
-    tariff_usd_teu: float = Field(default=0.0, ge=0)
-    tariff_usd_t: float = Field(default=0.0, ge=0)
-    capacity_teu_yr: float | None = Field(default=None, gt=0)
-    capacity_t_yr: float | None = Field(default=None, gt=0)
-    sailings_per_week: float | None = Field(default=None, gt=0)
-    ef_g_tkm: float = Field(ge=0)
+    length: float | None = None
+    free_speed: float | None = None
+    time_h: float | None = None
+    gauge_mm: int | None = None
+    tracks: int | None = None
+    trains_per_day: float | None = None
+    tariff_usd_teu: float = 0.0
+    tariff_usd_t: float = 0.0
+    capacity_teu_yr: float | None = None
+    capacity_t_yr: float | None = None
+    sailings_per_week: float | None = None
+    ef_g_tkm: float
     corridors: list[str] = Field(default_factory=list)
     source: str = Field(min_length=1)
+
+    @field_validator(
+        "length",
+        "free_speed",
+        "time_h",
+        "gauge_mm",
+        "tracks",
+        "trains_per_day",
+        "tariff_usd_teu",
+        "tariff_usd_t",
+        "capacity_teu_yr",
+        "capacity_t_yr",
+        "sailings_per_week",
+        "ef_g_tkm",
+    )
+    @classmethod
+    def _link_bounds(cls, value: float | None, info: ValidationInfo) -> float | None:
+        """The bounds of link.csv, declared once in :data:`corridors.network.schema.LINK`."""
+        if value is not None and info.field_name is not None:
+            problem = LINK.field(info.field_name).check(value)
+            if problem is not None:
+                raise ValueError(problem)
+        return value
 
 
 class Measure(_Strict):
@@ -217,9 +261,9 @@ class Measure(_Strict):
     id: str = Field(min_length=1)
     name: str = ""
     kind: Literal["hard", "soft"] = "hard"
-    open_year: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
-    capex_usd: float = Field(ge=0)
-    opex_usd_yr: float = Field(default=0.0, ge=0)
+    open_year: Year
+    capex_usd: float = Field(ge=0, le=MAX_USD)
+    opex_usd_yr: float = Field(default=0.0, ge=0, le=MAX_USD)
     life_years: int = Field(default=30, ge=1, le=100)
     changes: list[Change] = Field(default_factory=list)
     open_links: list[str] = Field(default_factory=list)
@@ -299,10 +343,10 @@ class Disruption(_Strict):
     end: dt.date | None = None
     recurring: bool = False
     closed: bool = False
-    time_factor: float = Field(default=1.0, gt=0)
-    extra_hours: float = Field(default=0.0, ge=0)
+    time_factor: float = Field(default=1.0, gt=0, le=100)
+    extra_hours: float = Field(default=0.0, ge=0, le=HOURS_PER_YEAR)
     extra_usd_teu: float = 0.0
-    capacity_factor: float = Field(default=1.0, gt=0)
+    capacity_factor: float = Field(default=1.0, gt=0, le=100)
     source: str = ""
 
     @field_validator("passages")
@@ -366,8 +410,8 @@ class ReliabilitySimulation(_Strict):
     days: float = Field(default=90.0, gt=0, le=3650)
     warmup_days: float = Field(default=10.0, ge=0)
     replications: int = Field(default=3, ge=1, le=100)
-    seed: int | None = Field(default=None, ge=0)
-    year: int | None = Field(default=None, ge=MIN_YEAR, le=MAX_YEAR)
+    seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
+    year: Year | None = None
 
 
 class Behaviour(_Strict):
@@ -426,18 +470,20 @@ class Behaviour(_Strict):
         corridor is full) stops there and its element is reported over capacity.
     """
 
-    value_of_time_usd_teu_h: float = Field(default=DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H, ge=0)
-    logit_scale_per_usd: float = Field(default=0.002, gt=0)
+    value_of_time_usd_teu_h: float = Field(
+        default=DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H, ge=0, le=MAX_USD_TEU
+    )
+    logit_scale_per_usd: float = Field(default=0.002, gt=0, le=1)
     risk_premium_usd_teu: dict[str, float] = Field(default_factory=dict)
     reliability_buffer_h: dict[str, float] = Field(default_factory=dict)
     reliability: ReliabilitySimulation | None = None
-    tonnes_per_teu: float = Field(default=DEFAULT_TONNES_PER_TEU, gt=0)
+    tonnes_per_teu: float = Field(default=DEFAULT_TONNES_PER_TEU, gt=0, le=40)
     vdf: VolumeDelay = Field(default_factory=VolumeDelay)
     equilibrium: Equilibrium = Field(default_factory=Equilibrium)
     nests: dict[str, list[str]] = Field(default_factory=dict)
     nest_scale: float = Field(default=1.0, gt=0, le=1)
     capacity_limits: Literal["soft", "hard", "ports"] = "soft"
-    max_shadow_price_usd_teu: float = Field(default=50_000.0, gt=0)
+    max_shadow_price_usd_teu: float = Field(default=50_000.0, gt=0, le=MAX_USD_TEU)
 
     def cost_parameters(self) -> CostParameters:
         """The routing cost parameters of this behaviour: per TEU, its value of time."""
@@ -546,8 +592,8 @@ class Scenario(_Strict):
 
     name: str = Field(min_length=1)
     description: str = ""
-    base_year: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
-    horizon: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
+    base_year: Year
+    horizon: Year
     network: str | None = None
     measures_file: str | None = None
     demand: Demand
@@ -559,7 +605,27 @@ class Scenario(_Strict):
     uncertainty: list[Uncertain] = Field(default_factory=list)
     target_corridor: str = "middle"
     discount_rate: float = Field(default=0.06, ge=0, lt=1)
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
+
+    @field_validator("measures")
+    @classmethod
+    def _measures_once(cls, measures: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for m in measures:
+            if m in seen:
+                raise ValueError(f"measure {m!r} is listed twice (it would be applied twice)")
+            seen.add(m)
+        return measures
+
+    @field_validator("new_measures")
+    @classmethod
+    def _new_measures_once(cls, measures: list[Measure]) -> list[Measure]:
+        seen: set[str] = set()
+        for m in measures:
+            if m.id in seen:
+                raise ValueError(f"measure id {m.id!r} is used twice")
+            seen.add(m.id)
+        return measures
 
     @field_validator("horizon")
     @classmethod
