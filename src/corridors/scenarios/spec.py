@@ -43,6 +43,15 @@ Growth = Annotated[float, Field(gt=-1.0, le=1.0)]
 """A growth rate a year, above -100 % and at most +100 %."""
 
 
+def _once(ids: list[str], what: str) -> None:
+    """Raise when an id appears twice in a list."""
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ValueError(f"{what} {i!r} is used twice")
+        seen.add(i)
+
+
 class _Strict(BaseModel):
     """Base of every scenario model: unknown fields are errors; models are immutable."""
 
@@ -111,11 +120,7 @@ class Demand(_Strict):
     @field_validator("markets")
     @classmethod
     def _unique_ids(cls, markets: list[Market]) -> list[Market]:
-        seen: set[str] = set()
-        for m in markets:
-            if m.id in seen:
-                raise ValueError(f"market id {m.id!r} is used twice")
-            seen.add(m.id)
+        _once([m.id for m in markets], "market id")
         return markets
 
 
@@ -285,11 +290,7 @@ class MeasureCatalogue(_Strict):
     @field_validator("measures")
     @classmethod
     def _unique_ids(cls, measures: list[Measure]) -> list[Measure]:
-        seen: set[str] = set()
-        for m in measures:
-            if m.id in seen:
-                raise ValueError(f"measure id {m.id!r} is used twice")
-            seen.add(m.id)
+        _once([m.id for m in measures], "measure id")
         return measures
 
     def get(self, measure_id: str) -> Measure:
@@ -610,21 +611,13 @@ class Scenario(_Strict):
     @field_validator("measures")
     @classmethod
     def _measures_once(cls, measures: list[str]) -> list[str]:
-        seen: set[str] = set()
-        for m in measures:
-            if m in seen:
-                raise ValueError(f"measure {m!r} is listed twice (it would be applied twice)")
-            seen.add(m)
+        _once(measures, "measure")
         return measures
 
     @field_validator("new_measures")
     @classmethod
     def _new_measures_once(cls, measures: list[Measure]) -> list[Measure]:
-        seen: set[str] = set()
-        for m in measures:
-            if m.id in seen:
-                raise ValueError(f"measure id {m.id!r} is used twice")
-            seen.add(m.id)
+        _once([m.id for m in measures], "measure id")
         return measures
 
     @field_validator("horizon")
