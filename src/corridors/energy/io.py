@@ -19,7 +19,7 @@ from corridors.energy.schema import ENERGY_LINK, ENERGY_NODE
 from corridors.energy.units import UNIT_BY_SYMBOL
 from corridors.errors import Problem, ProblemsError, did_you_mean
 from corridors.network.schema import Table
-from corridors.network.tables import LINE, parse_table, read_rows
+from corridors.network.tables import LINE, read_table
 
 _DIMENSION = {
     "crude": ("mass", "oil_volume"),
@@ -54,8 +54,8 @@ def _read(folder: Path, table: Table, problems: list[Problem]) -> pd.DataFrame:
     if not path.exists():
         problems.append(Problem(table.filename, None, None, None, f"file not found in {folder}"))
         return pd.DataFrame(columns=[*table.names, LINE])
-    header, rows = read_rows(path)
-    return parse_table(header, rows, table, filename=table.filename, problems=problems).frame
+    parsed = read_table(path, table, problems=problems)
+    return parsed.frame if parsed is not None else pd.DataFrame(columns=[*table.names, LINE])
 
 
 def _check_quantity(

@@ -30,7 +30,8 @@ from corridors.energy.model import Change, Contract
 from corridors.energy.schema import FLOW_UNIT
 from corridors.energy.units import UNIT_BY_SYMBOL, UnitError, convert
 from corridors.errors import Problem, ScenarioError, did_you_mean
-from corridors.scenarios.io import SourceMap, format_path, parse_model
+from corridors.scenarios.io import SourceMap, parse_model
+from corridors.yamlsafe import format_path
 
 FOLDER = "energy_scenarios"
 
