@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "corridors.cli.simulate",
     "corridors.cli.scenarios",
     "corridors.cli.energy",
+    "corridors.cli.relief",
 )
 """Modules that each add commands to the application through ``register(app)``."""
 

@@ -45,9 +45,13 @@ def emit(text: str, output: Path | None) -> None:
         typer.echo(text, nl=False)
 
 
-def render_table(tables: Sequence[Table], *, output: Path | None) -> None:
-    """Print rich tables (plain text at 100 columns when written to a file)."""
+def render_table(
+    tables: Sequence[Table], *, output: Path | None, header: str | None = None
+) -> None:
+    """Print a header line and rich tables (plain text at 100 columns into a file)."""
     console = Console(record=output is not None, width=100 if output else None)
+    if header:
+        console.print(header, markup=False, highlight=False)
     for t in tables:
         console.print(t)
     if output is not None:

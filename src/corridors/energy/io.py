@@ -18,8 +18,7 @@ import pandas as pd
 from corridors.energy.schema import ENERGY_LINK, ENERGY_NODE
 from corridors.energy.units import UNIT_BY_SYMBOL
 from corridors.errors import Problem, ProblemsError, did_you_mean
-from corridors.network.schema import Table
-from corridors.network.tables import LINE, read_table
+from corridors.network.tables import LINE, read_table_file
 
 _DIMENSION = {
     "crude": ("mass", "oil_volume"),
@@ -47,15 +46,6 @@ class EnergyTables:
     nodes: pd.DataFrame
     links: pd.DataFrame
     folder: Path
-
-
-def _read(folder: Path, table: Table, problems: list[Problem]) -> pd.DataFrame:
-    path = folder / table.filename
-    if not path.exists():
-        problems.append(Problem(table.filename, None, None, None, f"file not found in {folder}"))
-        return pd.DataFrame(columns=[*table.names, LINE])
-    parsed = read_table(path, table, problems=problems)
-    return parsed.frame if parsed is not None else pd.DataFrame(columns=[*table.names, LINE])
 
 
 def _check_quantity(
@@ -211,8 +201,8 @@ def read_energy_tables(folder: str | Path) -> EnergyTables:
     """
     path = Path(folder)
     problems: list[Problem] = []
-    nodes = _read(path, ENERGY_NODE, problems)
-    links = _read(path, ENERGY_LINK, problems)
+    nodes = read_table_file(path / ENERGY_NODE.filename, ENERGY_NODE, problems=problems)
+    links = read_table_file(path / ENERGY_LINK.filename, ENERGY_LINK, problems=problems)
     if not problems:
         problems.extend(check_energy_tables(nodes, links))
     if problems:

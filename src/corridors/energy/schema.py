@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from corridors.energy.units import CRUDE_GRADES, UNITS
-from corridors.network.schema import SOURCE, STATUSES, Field, Table
+from corridors.network.schema import LINK, NODE, SOURCE, STATUSES, Field, Table
 
 CARRIERS: tuple[str, ...] = ("crude", "gas", "power")
 """What the energy layer moves: crude oil and condensate, natural gas, electricity."""
@@ -30,27 +30,9 @@ ENERGY_LINK_MODES: tuple[str, ...] = ("pipeline", "tanker", "rail_tank", "ferry_
 UNIT_SYMBOLS: tuple[str, ...] = tuple(u.symbol for u in UNITS)
 GRADE_IDS: tuple[str, ...] = tuple(g.id for g in CRUDE_GRADES)
 
-_ID = Field("node_id", "id", required=True, description="Unique node identifier.")
-_COORDS = (
-    Field(
-        "x_coord",
-        "float",
-        unit="deg",
-        required=True,
-        minimum=-180,
-        maximum=180,
-        description="Longitude (WGS 84).",
-    ),
-    Field(
-        "y_coord",
-        "float",
-        unit="deg",
-        required=True,
-        minimum=-90,
-        maximum=90,
-        description="Latitude (WGS 84).",
-    ),
-)
+_ID = NODE.field("node_id")
+_COORDS = (NODE.field("x_coord"), NODE.field("y_coord"))
+_LINK_ENDS = tuple(LINK.field(n) for n in ("link_id", "name", "from_node_id", "to_node_id"))
 _LIFE = (
     Field(
         "status",
@@ -130,10 +112,7 @@ ENERGY_LINK = Table(
     key="link_id",
     description="Pipelines, tanker and tank-car lifts, and electricity cables.",
     fields=(
-        Field("link_id", "id", required=True, description="Unique link identifier."),
-        Field("name", "str", required=True, description="Name shown to users."),
-        Field("from_node_id", "id", required=True, description="Node the link leaves."),
-        Field("to_node_id", "id", required=True, description="Node the link enters."),
+        *_LINK_ENDS,
         Field("carrier", "enum", required=True, choices=CARRIERS, description="What it moves."),
         Field("mode", "enum", required=True, choices=ENERGY_LINK_MODES, description="How."),
         Field(

@@ -359,3 +359,12 @@ def format_value(value: object, fld: Field | None) -> str:
             return str(int(value))
         return repr(float(value))
     return str(value)
+
+
+def read_table_file(path: Path, table: Table, *, problems: list[Problem]) -> pd.DataFrame:
+    """The typed frame of :func:`read_table`, or an empty frame when the file cannot be read.
+
+    File-level faults (missing, binary, badly quoted, ...) are appended to ``problems``.
+    """
+    parsed = read_table(path, table, problems=problems)
+    return parsed.frame if parsed is not None else pd.DataFrame(columns=[*table.names, LINE])

@@ -129,3 +129,69 @@ def energy_report(study: Any) -> str:
         sections=sections,
         generated_by="corridors energy flow",
     )
+
+
+def relief_report(study: Any) -> str:
+    """A self-contained HTML page for a :class:`~corridors.studies.relief.ReliefStudy`."""
+    d = study.to_dict()
+    segments = []
+    for r in d["links"]:
+        if r["flow_t"] <= 0 and r["status"] != "closed":
+            continue
+        a, b = study.coords[r["from"]], study.coords[r["to"]]
+        use = math.nan if r["utilisation"] is None else float(r["utilisation"])
+        tip = f"{r['name']} ({r['mode']}): {r['tonnes_per_day']:,.0f} t/day"
+        segments.append((r["id"], [a, b], float(r["tonnes_per_day"]), use, tip))
+    closed = set(d["closed"])
+    binding = {b["id"] for b in d["binding"]}
+    points = []
+    for nid, (lon, lat) in study.coords.items():
+        color = "#7a7a7a" if nid in closed else (BINDING_COLOR if nid in binding else NODE_COLOR)
+        points.append(
+            MapPoint(
+                lon,
+                lat,
+                label=nid if nid in closed or nid == d["to"] or nid in d["depots"] else None,
+                color=color,
+                radius=5.0 if nid == d["to"] else 3.5,
+                tooltip=nid + (" (closed)" if nid in closed else ""),
+            )
+        )
+    title = f"Relief to {d['to']} within {d['within_h']:g} h"
+    svg = _map(segments, points, unit="t/day", title=title)
+    routes = pd.DataFrame(
+        [
+            {
+                "Depot": r["depot"],
+                "Mode": r["mode"],
+                "Hours (h)": r["hours"],
+                "Tonnes a day (t/day)": r["tonnes_per_day"],
+                "Via": " > ".join(r["links"]),
+            }
+            for r in d["routes"]
+        ]
+    )
+    modes = pd.DataFrame(
+        [{"Mode": m, "Tonnes a day (t/day)": v} for m, v in d["tonnes_per_day_by_mode"].items()]
+    )
+    sections = [
+        Section("Map", svg=svg, caption="Width: tonnes a day; colour: flow / capacity."),
+        Section("By mode", table=Table(modes)),
+        Section("Routes", table=Table(routes) if len(routes) else None),
+        Section(
+            "What binds and what a reopening adds",
+            bullets=[
+                f"{b['id']}: +{b['gain_t_per_t_day']:.2f} t/day per t/day" for b in d["binding"]
+            ]
+            + [
+                f"reopening {r['id']}: +{r['adds_tonnes_per_day']:,.0f} t/day"
+                for r in d["reopening"]
+            ],
+        ),
+    ]
+    return render_report(
+        title=title,
+        subtitle=f"from {', '.join(d['depots'])}; {d['tonnes_per_day']:,.0f} t/day on average",
+        sections=sections,
+        generated_by="corridors relief",
+    )
