@@ -62,3 +62,19 @@ def test_kahramanmaras_within_72h_from_ots_depots() -> None:
     assert {r["id"] for r in d["reopening"]} == {"iskenderun_port", "hatay_airport"}
     # the Caspian surface routes of Central Asia take longer than the window
     assert all(r["mode"] == "air" for r in d["routes"] if r["depot"] in ("almaty", "tashkent"))
+
+
+def test_reopening_the_port_adds_what_closing_it_took() -> None:
+    both = relief(to="Kahramanmaras", within="72h", close=["iskenderun_port", "hatay_airport"])
+    airport_only = relief(to="Kahramanmaras", within="72h", close=["hatay_airport"], reopen=False)
+    port = next(r for r in both.reopening if r["id"] == "iskenderun_port")
+    assert port["adds_tonnes_per_day"] > 100
+    assert (
+        abs(port["adds_tonnes_per_day"] - (airport_only.tonnes_per_day - both.tonnes_per_day))
+        < 1e-6
+    )
+    # what binds is open and carries flow at capacity somewhere in the window
+    links = {r["id"]: r for r in (*both.links, *both.nodes)}
+    for b in both.binding:
+        assert links[b["id"]]["status"] == "open"
+        assert 0 < b["gain_t_per_t_day"] <= 1 + 1e-9
