@@ -48,6 +48,7 @@ bench: install
 	$(BIN)/python benchmarks/assignment.py
 	$(BIN)/python benchmarks/simulation.py
 	$(BIN)/python benchmarks/sweep.py
+	$(BIN)/python benchmarks/flows.py
 
 docs: install
 	$(BIN)/corridors network schema > docs/data-dictionary.md
