@@ -188,6 +188,13 @@ def register(app: typer.Typer) -> None:
         study = energy_flow(carrier=commodity, year=year, scenario=scenario, folder=data)
         _output(study, fmt=fmt, output=output, report=report)
 
+    @group.command("schema")
+    def schema_cmd() -> None:
+        """Print the fields of the energy and relief tables, the units and crude grades."""
+        from corridors.energy.docs import energy_data_dictionary  # noqa: PLC0415
+
+        typer.echo(energy_data_dictionary(), nl=False)
+
     @group.command("route")
     def route_cmd(
         origin: str = typer.Option(..., "--from", help="Energy node (id or name), e.g. Tengiz."),

@@ -10,7 +10,7 @@ Quantities are written in the unit the source publishes (``1.2`` ``Mb/d``, ``67`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from corridors.energy.units import CRUDE_GRADES, UNITS
 from corridors.network.schema import LINK, NODE, SOURCE, STATUSES, Field, Table
@@ -31,7 +31,16 @@ UNIT_SYMBOLS: tuple[str, ...] = tuple(u.symbol for u in UNITS)
 GRADE_IDS: tuple[str, ...] = tuple(g.id for g in CRUDE_GRADES)
 
 _ID = NODE.field("node_id")
-_COORDS = (NODE.field("x_coord"), NODE.field("y_coord"))
+COORDS = (
+    replace(NODE.field("x_coord"), description="Longitude (WGS 84).", gmns=False),
+    replace(NODE.field("y_coord"), description="Latitude (WGS 84).", gmns=False),
+)
+SOURCED = replace(
+    SOURCE,
+    required=True,
+    description="Where the row's values come from: source keys of SOURCES.md, EST for ours.",
+)
+"""Every energy and relief row names its source."""
 _LINK_ENDS = tuple(LINK.field(n) for n in ("link_id", "name", "from_node_id", "to_node_id"))
 _LIFE = (
     Field(
@@ -54,7 +63,7 @@ ENERGY_NODE = Table(
     fields=(
         _ID,
         Field("name", "str", required=True, description="Name shown to users."),
-        *_COORDS,
+        *COORDS,
         Field(
             "kind", "enum", required=True, choices=ENERGY_NODE_KINDS, description="Kind of place."
         ),
@@ -102,7 +111,7 @@ ENERGY_NODE = Table(
             description="Cost per flow unit handled (t crude, bcm gas, MWh power).",
         ),
         *_LIFE,
-        SOURCE,
+        SOURCED,
     ),
 )
 
@@ -162,7 +171,7 @@ ENERGY_LINK = Table(
             description="Cost per flow unit moved (USD/t crude, USD/bcm gas, USD/MWh power).",
         ),
         *_LIFE,
-        SOURCE,
+        SOURCED,
     ),
 )
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from corridors.network.schema import LINK, NODE, SOURCE, STATUSES, Field, Table
+from corridors.energy.schema import COORDS, SOURCED
+from corridors.network.schema import LINK, NODE, STATUSES, Field, Table
 
 RELIEF_MODES: tuple[str, ...] = ("road", "rail", "air", "sea")
 """Modes relief goods travel by."""
@@ -21,8 +22,7 @@ RELIEF_NODE = Table(
     fields=(
         NODE.field("node_id"),
         Field("name", "str", required=True, description="Name shown to users."),
-        NODE.field("x_coord"),
-        NODE.field("y_coord"),
+        *COORDS,
         Field("kind", "enum", required=True, choices=RELIEF_NODE_KINDS, description="Kind."),
         Field("country", "country", required=True, description="ISO 3166-1 alpha-2 code."),
         Field("aliases", "tags", description="Other names users may type (';'-separated)."),
@@ -54,7 +54,7 @@ RELIEF_NODE = Table(
             default="operating",
             description="operating or closed.",
         ),
-        SOURCE,
+        SOURCED,
     ),
 )
 
@@ -105,6 +105,6 @@ RELIEF_LINK = Table(
             default="operating",
             description="operating or closed.",
         ),
-        SOURCE,
+        SOURCED,
     ),
 )
