@@ -16,9 +16,9 @@ import dask
 from distributed import Client, LocalCluster
 
 from corridors.scenarios.io import load_inputs
-from corridors.scenarios.runs import sweep
 from corridors.scenarios.sweep import default_workers
 from corridors.scenarios.variables import parse_vary
+from corridors.studies.scenario import sweep
 
 
 def main() -> None:

@@ -15,8 +15,9 @@ import pytest
 
 from corridors.errors import ScenarioError
 from corridors.network import Network, read_network
+from corridors.scenarios.elements import element_capacities, water_capacities
 from corridors.scenarios.io import load_inputs
-from corridors.scenarios.model import element_capacities, run_scenario, water_capacities
+from corridors.scenarios.model import run_scenario
 from corridors.scenarios.spec import Change, Scenario
 from corridors.scenarios.store import ResultsStore, RunRecord
 

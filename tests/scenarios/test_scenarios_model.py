@@ -16,8 +16,9 @@ from scipy.optimize import brentq
 
 from corridors.network import Network, read_network
 from corridors.scenarios.appraisal import appraise
+from corridors.scenarios.disruptions import year_segments
 from corridors.scenarios.io import read_measures
-from corridors.scenarios.model import run_scenario, year_segments
+from corridors.scenarios.model import run_scenario
 from corridors.scenarios.spec import Disruption, MeasureCatalogue, Scenario
 
 HERE = Path(__file__).parent

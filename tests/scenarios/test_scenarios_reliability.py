@@ -10,8 +10,9 @@ import pytest
 from corridors.network import Network, read_network
 from corridors.scenarios.io import read_scenario_text
 from corridors.scenarios.model import run_scenario
-from corridors.scenarios.reliability import simulated_buffers
 from corridors.scenarios.spec import Scenario
+from corridors.studies.reliability import simulated_buffers
+from corridors.studies.scenario import scenario_run
 
 HERE = Path(__file__).parent
 
@@ -56,12 +57,12 @@ def test_simulated_buffers_enter_the_cost(net: Network) -> None:
     assert all(0.0 < h < 500.0 for h in buffers.values())
     assert simulated_buffers(net, sc) == buffers  # seeded: the same again
     assert simulated_buffers(net, scenario({"days": 60, "replications": 2}, seed=4)) != buffers
-    cv = run_scenario(net, sc).corridor_volumes.set_index("corridor")
+    cv = scenario_run(net, sc).corridor_volumes.set_index("corridor")
     for c in ("middle", "northern"):  # cost = USD + VoT x (congested hours + buffer)
         expected = at(cv, c, "usd_teu") + 20 * (at(cv, c, "hours") + buffers[c])
         assert at(cv, c, "cost_usd_teu") == pytest.approx(expected)
     # buffers given to the run win over the simulated ones
-    forced = run_scenario(net, sc, reliability={"middle": 0.0, "northern": 0.0})
+    forced = scenario_run(net, sc, reliability={"middle": 0.0, "northern": 0.0})
     fc = forced.corridor_volumes.set_index("corridor")
     assert at(fc, "middle", "cost_usd_teu") == pytest.approx(
         at(fc, "middle", "usd_teu") + 20 * at(fc, "middle", "hours")
@@ -86,3 +87,20 @@ behaviour:
 """
     with pytest.raises(ValueError, match=r"line 6.*unknown reliability 'simulated'"):
         read_scenario_text(text, file="r.yaml")
+
+
+def test_the_runner_never_simulates(net: Network, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scenario runner uses the buffers it is given; only a study simulates."""
+    import corridors.studies.reliability as reliability
+
+    def no_simulation(*args: object, **kwargs: object) -> dict[str, float]:
+        raise AssertionError("the runner must not simulate")
+
+    monkeypatch.setattr(reliability, "simulated_buffers", no_simulation)
+    sc = scenario({"days": 60, "replications": 2})
+    cv = run_scenario(net, sc).corridor_volumes.set_index("corridor")
+    assert at(cv, "middle", "cost_usd_teu") == pytest.approx(
+        at(cv, "middle", "usd_teu") + 20 * (at(cv, "middle", "hours") + 500.0)
+    )
+    with pytest.raises(AssertionError, match="must not simulate"):
+        scenario_run(net, sc)

@@ -16,10 +16,10 @@ from distributed import Client, LocalCluster
 
 from corridors.scenarios.io import load_inputs
 from corridors.scenarios.result import ScenarioResult
-from corridors.scenarios.runs import forecast, run_and_store, sweep
 from corridors.scenarios.spec import Scenario
 from corridors.scenarios.store import ResultsStore, RunRecord, StoreError
 from corridors.scenarios.variables import parse_vary
+from corridors.studies.scenario import forecast, run_and_store, sweep
 
 HERE = Path(__file__).parent
 TOY = HERE / "files" / "toy.yaml"

@@ -109,37 +109,21 @@ def register(app: typer.Typer) -> None:
 def _assign_tntp(
     console: Console, folder: Path, algorithm: Algorithm, gap: float, max_iter: int, output: Path
 ) -> None:
-    from corridors.assignment.equilibrium import assign_equilibrium  # noqa: PLC0415
-    from corridors.assignment.tntp import read_tntp  # noqa: PLC0415
+    from corridors.studies.assign import assign_tntp  # noqa: PLC0415
 
-    net = read_tntp(folder)
-    graph = net.graph()
     with _progress(console, max_iter) as progress:
-        task = progress.add_task(f"{net.name} {algorithm}", total=max_iter, gap="-")
+        task = progress.add_task(f"{folder.name} {algorithm}", total=max_iter, gap="-")
 
         def tick(iteration: int, value: float) -> None:
             progress.update(task, completed=iteration, gap=f"{value:.2e}")
 
-        result = assign_equilibrium(
-            graph,
-            net.demand,
-            algorithm=algorithm,
-            gap=gap,
-            max_iter=max_iter,
-            callback=tick,
-            keep_routes=False,
-        )
+        study = assign_tntp(folder, algorithm=algorithm, gap=gap, max_iter=max_iter, callback=tick)
+        result = study.result
         if result.converged:  # a full bar at the iteration it converged on
             progress.update(task, total=result.iterations, completed=result.iterations)
         else:
             progress.update(task, completed=result.iterations)
-    lk = net.links
-    frame = lk[["init_node", "term_node"]].copy()
-    frame["volume"] = result.flow
-    frame["cost"] = result.cost
-    frame["time"] = result.time
-    frame["volume_capacity"] = result.volume_capacity
-    atomic.write_text(output, frame.to_csv(index=False, float_format="%.10g"))
+    atomic.write_text(output, study.links.to_csv(index=False, float_format="%.10g"))
     state = "converged" if result.converged else "NOT converged"
     console.print(
         f"{state}: {result.iterations} iterations, relative gap {result.gap:.3e}, "
@@ -163,12 +147,10 @@ def _assign_network(
     threshold: float,
     report: Path | None = None,
 ) -> None:
-    from corridors.assignment.corridor import assign_corridors  # noqa: PLC0415
     from corridors.cli.common import cost_parameters, load_network  # noqa: PLC0415
-    from corridors.demand import read_demand  # noqa: PLC0415
+    from corridors.studies.assign import assign_corridor_demand  # noqa: PLC0415
 
     net = load_network(network)
-    table = read_demand(demand)
     params = cost_parameters(unit=unit, vot=vot, carbon_price=0.0, year=year, close=None)
     with _progress(console, max_iter) as progress:
         task = progress.add_task(f"assign {algorithm}", total=max_iter, gap="-")
@@ -176,9 +158,9 @@ def _assign_network(
         def tick(iteration: int, value: float) -> None:
             progress.update(task, completed=iteration, gap=f"{value:.2e}")
 
-        res = assign_corridors(
+        res = assign_corridor_demand(
             net,
-            table,
+            demand,
             params=params,
             algorithm=algorithm,
             gap=gap,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,13 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from corridors import atomic
-from corridors.scenarios.calibration import calibrate, default_targets, history_parameters
-from corridors.scenarios.io import dump_scenario, load_inputs, scenario_hash
-from corridors.scenarios.model import run_scenario
-from corridors.scenarios.runs import forecast, run_and_store, sweep
-from corridors.scenarios.store import DEFAULT_STORE, ResultsStore, RunRecord
+from corridors.scenarios.io import load_inputs
+from corridors.scenarios.store import DEFAULT_STORE, ResultsStore
 from corridors.scenarios.sweep import Executor
 from corridors.scenarios.variables import VARIABLE_PATTERNS, parse_vary
+from corridors.studies.calibrate import calibrate_scenario
+from corridors.studies.scenario import forecast, run_and_store, sweep
 
 SCENARIO_HELP = "Scenario YAML file, or the name of a shipped scenario (e.g. baseline-2024)."
 STORE_HELP = "DuckDB results store."
@@ -361,17 +359,10 @@ def register(app: typer.Typer) -> None:
         inputs = load_inputs(scenario, network_path=network, measures_path=measures)
         sc = inputs.scenario
         with Console(stderr=True).status("calibrating (a few hundred runs of the history)"):
-            if titr_only:
-                fit = calibrate(inputs.network, sc, catalogue=inputs.catalogue, starts=starts)
-            else:
-                fit = calibrate(
-                    inputs.network,
-                    sc,
-                    catalogue=inputs.catalogue,
-                    targets=default_targets(),
-                    parameters=history_parameters(sc),
-                    starts=starts,
-                )
+            study = calibrate_scenario(
+                inputs, titr_only=titr_only, starts=starts, store=None if no_store else store
+            )
+        fit = study.fit
         console = Console()
         console.print(
             frame_table(
@@ -407,29 +398,8 @@ def register(app: typer.Typer) -> None:
                 "warning: the fit exceeds the ceiling of " + ", ".join(fit.ceilings_exceeded),
                 err=True,
             )
-        if not no_store:
-            result = run_scenario(inputs.network, fit.scenario, catalogue=inputs.catalogue)
-            info = (
-                dict(result.info)
-                | {f"fit.{k}": v for k, v in fit.parameters.items()}
-                | {
-                    "rmse_log": fit.rmse_log,
-                    "r2_log": fit.r2_log,
-                    "rmse_log_holdout": fit.rmse_log_holdout,
-                }
-            )
-            result = dataclasses.replace(result, info=info)
-            text = dump_scenario(fit.scenario)
-            record = RunRecord(
-                scenario_name=sc.name,
-                scenario_hash=scenario_hash(text),
-                scenario_text=text,
-                seed=sc.seed,
-                kind="calibration",
-            )
-            with ResultsStore(store) as db:
-                run_id = db.write_run(record, result, calibration_fit=fit.fit)
-            typer.echo(f"stored calibration run {run_id} in {store}", err=True)
+        if study.run_id is not None:
+            typer.echo(f"stored calibration run {study.run_id} in {store}", err=True)
 
     runs_app = typer.Typer(help="Stored runs: list, show, diff.", no_args_is_help=True)
     app.add_typer(runs_app, name="runs")

@@ -169,6 +169,7 @@ def appraise(
     rate: float | None = None,
     package: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    reliability: Mapping[str, float] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, ScenarioResult]]:
     """Rank measures by what they give per dollar, each alone against none.
 
@@ -193,6 +194,8 @@ def appraise(
         Also appraise all the measures together (``measure_id`` ``package``).
     progress : callable, optional
         Called with ``(runs done, runs)``.
+    reliability : mapping of corridor to hours, optional
+        Reliability buffers overriding the scenario's (every variant uses them).
 
     Returns
     -------
@@ -201,7 +204,8 @@ def appraise(
     results : dict of str to ScenarioResult
         The runs, by measure id (``reference`` and ``package`` included).
     """
-    from corridors.scenarios.model import ScenarioRunner, resolve_measures  # noqa: PLC0415
+    from corridors.scenarios.measures import resolve_measures  # noqa: PLC0415
+    from corridors.scenarios.model import ScenarioRunner  # noqa: PLC0415
 
     ids = list(scenario.measures if measure_ids is None else measure_ids)
     measures = resolve_measures(scenario, catalogue, ids=ids)
@@ -212,7 +216,9 @@ def appraise(
         variants.append(("package", ids))
     results: dict[str, ScenarioResult] = {}
     for k, (name, in_force) in enumerate(variants):
-        runner = ScenarioRunner(network, scenario, catalogue=catalogue, measure_ids=in_force)
+        runner = ScenarioRunner(
+            network, scenario, catalogue=catalogue, measure_ids=in_force, reliability=reliability
+        )
         results[name] = runner.run()
         if progress is not None:
             progress(k + 1, len(variants))

@@ -425,6 +425,7 @@ def calibrate(
     parameters: Sequence[Parameter] | None = None,
     fit_years: Sequence[int] | None = None,
     starts: int = 4,
+    reliability: Mapping[str, float] | None = None,
 ) -> CalibrationResult:
     """Fit behavioural parameters to observed corridor volumes.
 
@@ -449,6 +450,9 @@ def calibrate(
         for the shipped series); other covered years are out-of-sample checks.
     starts : int
         Starting points of the local search (the best of a coarse grid first).
+    reliability : mapping of corridor to hours, optional
+        Reliability buffers overriding the scenario's (the study passes simulated
+        ones with ``behaviour.reliability: simulate``).
 
     Returns
     -------
@@ -478,7 +482,7 @@ def calibrate(
             f"{scenario.base_year}-{scenario.horizon}"
         )
     years = sorted({y for _, y in rows})
-    runner = ScenarioRunner(network, scenario, catalogue=catalogue)
+    runner = ScenarioRunner(network, scenario, catalogue=catalogue, reliability=reliability)
     boxes = tuple(m.id for m in scenario.demand.markets if m.containers)
     names = [p.name for p in params]
     log_scale = np.array([p.name == "scale" for p in params])

@@ -63,6 +63,8 @@ class Job:
         The network itself (sent to workers with each task).
     measure_ids : tuple of str or None
         Measures in force instead of the scenario's own.
+    reliability : dict of str to float or None
+        Reliability buffers per corridor, hours (computed once by the study).
     """
 
     scenario: Scenario
@@ -70,6 +72,7 @@ class Job:
     network_path: str | None = None
     network: Network | None = None
     measure_ids: tuple[str, ...] | None = None
+    reliability: dict[str, float] | None = None
 
 
 def seeds_for(base_seed: int, n: int) -> list[int]:
@@ -111,6 +114,7 @@ def evaluate(job: Job, sample: Sample) -> tuple[int, ScenarioResult]:
         scenario,
         catalogue=job.catalogue,
         measure_ids=list(job.measure_ids) if job.measure_ids else None,
+        reliability=job.reliability,
     )
     return sample.index, result
 

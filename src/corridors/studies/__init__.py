@@ -1,1 +1,12 @@
-"""corridors.studies: what each command runs (read inputs, call engines, assemble results)."""
+"""corridors.studies: what each command runs (read inputs, call engines, assemble results).
+
+A study reads the inputs it is pointed at, calls the engines (routing, assignment,
+simulation, flows, the scenario runner) in order, and returns tables for the command
+line, the web app or a report to present. Engines never call each other; a study does.
+
+* :mod:`~corridors.studies.assign`: equilibrium assignment of an O-D table on a network.
+* :mod:`~corridors.studies.scenario`: a scenario run, sweep or forecast, stored.
+* :mod:`~corridors.studies.calibrate`: fit of the behavioural parameters.
+* :mod:`~corridors.studies.reliability`: reliability buffers from a short simulation.
+* :mod:`~corridors.studies.energy`: energy flows and outages.
+"""

@@ -1,29 +1,33 @@
-"""Runs, sweeps and forecasts that write to a results store.
+"""Scenario studies: a run, a sweep and a forecast, written to a results store.
 
-These functions are what the command line calls: each run is stored in its own
-transaction as soon as it completes (in the calling process), so an interrupted sweep
-keeps its completed runs and never leaves a partial one.
+These functions are what the command line calls (``run``, ``sweep``, ``forecast``):
+each run is stored in its own transaction as soon as it completes (in the calling
+process), so an interrupted sweep keeps its completed runs and never leaves a partial
+one. With ``behaviour.reliability: simulate`` the reliability buffers are simulated
+once here (:mod:`corridors.studies.reliability`) and handed to every run.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from corridors.network.model import Network
 from corridors.scenarios.appraisal import appraise
 from corridors.scenarios.io import ScenarioInputs, dump_scenario, scenario_hash
 from corridors.scenarios.model import run_scenario
 from corridors.scenarios.result import ScenarioResult
-from corridors.scenarios.spec import Scenario
+from corridors.scenarios.spec import MeasureCatalogue, Scenario
 from corridors.scenarios.store import ResultsStore, RunRecord
 from corridors.scenarios.sweep import Executor, Job, Sample, run_samples, seeds_for
 from corridors.scenarios.variables import Vary, draw_uncertain, draw_uniform
+from corridors.studies.reliability import scenario_buffers
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +46,28 @@ def _record(
         seed=seed,
         kind=kind,
         **kw,
+    )
+
+
+def scenario_run(
+    network: Network,
+    scenario: Scenario,
+    *,
+    catalogue: MeasureCatalogue | None = None,
+    reliability: Mapping[str, float] | None = None,
+    progress: Progress | None = None,
+) -> ScenarioResult:
+    """One run of a scenario (not stored), its reliability buffers simulated if it asks.
+
+    ``reliability`` (hours per corridor) overrides the scenario's and the simulated
+    buffers.
+    """
+    return run_scenario(
+        network,
+        scenario,
+        catalogue=catalogue,
+        reliability=scenario_buffers(network, scenario, given=reliability),
+        progress=progress,
     )
 
 
@@ -85,7 +111,14 @@ def run_and_store(
     record = _record(
         inputs, kind="run", seed=scenario.seed, scenario=None if horizon is None else scenario
     )
-    result = run_scenario(inputs.network, scenario, catalogue=inputs.catalogue, progress=years_done)
+    buffers = scenario_buffers(inputs.network, scenario)
+    result = run_scenario(
+        inputs.network,
+        scenario,
+        catalogue=inputs.catalogue,
+        reliability=buffers,
+        progress=years_done,
+    )
     if appraise_measures and measures:
         base = len(scenario.years)
 
@@ -94,7 +127,11 @@ def run_and_store(
                 progress(base + done, steps)
 
         rankings, _ = appraise(
-            inputs.network, scenario, catalogue=inputs.catalogue, progress=appraisal_done
+            inputs.network,
+            scenario,
+            catalogue=inputs.catalogue,
+            progress=appraisal_done,
+            reliability=buffers,
         )
         result = dataclasses.replace(result, rankings=rankings)
     run_id = store.write_run(record, result) if store is not None else None
@@ -137,7 +174,12 @@ def _run_many(
     dask_client: Any,
     progress: Progress | None,
 ) -> SweepOutcome:
-    job = Job(scenario=scenario, catalogue=inputs.catalogue, network_path=inputs.network_path)
+    job = Job(
+        scenario=scenario,
+        catalogue=inputs.catalogue,
+        network_path=inputs.network_path,
+        reliability=scenario_buffers(inputs.network, scenario),
+    )
     run_ids: list[str] = []
     frames: list[pd.DataFrame] = []
     text = inputs.loaded.text if scenario == inputs.scenario else dump_scenario(scenario)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -103,3 +104,17 @@ def simulated_buffers(
             out[c] = value
     logger.info("simulated reliability buffers (h): %s", out)
     return out
+
+
+def scenario_buffers(
+    network: Network, scenario: Scenario, *, given: Mapping[str, float] | None = None
+) -> dict[str, float] | None:
+    """Reliability buffers a study hands to the scenario runner, hours per corridor.
+
+    With ``behaviour.reliability: simulate`` the simulated buffers
+    (:func:`simulated_buffers`, once per study) overridden by ``given``; otherwise
+    ``given`` (``None``: the scenario's own ``reliability_buffer_h``).
+    """
+    if scenario.behaviour.reliability is None:
+        return None if given is None else dict(given)
+    return simulated_buffers(network, scenario) | dict(given or {})

@@ -1,0 +1,160 @@
+"""The tables of a scenario run, built year by year from the corridor splits."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from corridors.scenarios.result import (
+    BOTTLENECK_COLUMNS,
+    CORRIDOR_VOLUME_COLUMNS,
+    LINK_FLOW_COLUMNS,
+    MARKET_COLUMNS,
+    TRANSIT_TIME_COLUMNS,
+    ScenarioResult,
+    empty,
+)
+
+Row = dict[str, object]
+
+
+def _weighted_percentiles(
+    values: np.ndarray, weights: np.ndarray, qs: Sequence[float]
+) -> list[float]:
+    keep = weights > 0
+    if not keep.any():
+        return [math.nan] * len(qs)
+    v, w = values[keep], weights[keep]
+    order = np.argsort(v, kind="stable")
+    v, w = v[order], w[order]
+    cdf = np.cumsum(w) / w.sum()
+    return [float(v[min(int(np.searchsorted(cdf, q - 1e-12)), len(v) - 1)]) for q in qs]
+
+
+class ResultTables:
+    """Rows of a scenario result, added one year at a time."""
+
+    def __init__(self) -> None:
+        self.cv_rows: list[Row] = []
+        self.lf_rows: list[Row] = []
+        self.tt_rows: list[Row] = []
+        self.mk_rows: list[Row] = []
+        self.el_rows: list[Row] = []
+
+    def add_year(
+        self,
+        year: int,
+        markets: Sequence[str],
+        demand: np.ndarray,
+        *,
+        tonnes_per_teu: float,
+        volumes: Mapping[tuple[int, str], float],
+        weighted: Mapping[tuple[int, str], np.ndarray],
+        logsums: np.ndarray,
+        link_volumes: Mapping[str, float],
+        elements: Mapping[str, np.ndarray],
+        times: Sequence[tuple[str, float, float]],
+    ) -> None:
+        """Add one year's rows.
+
+        Parameters
+        ----------
+        year : int
+            The year.
+        markets : sequence of str
+            Market ids, in the order of ``demand``.
+        demand : array (markets,)
+            Volume of each market, TEU a year.
+        tonnes_per_teu : float
+            Tonnes per TEU (for ``volume_t``).
+        volumes : mapping of (market index, corridor) to float
+            Volume a year, TEU, weighed by the shares of the year.
+        weighted : mapping of (market index, corridor) to array
+            Share-weighted generalised cost, hours, money cost and the weight.
+        logsums : array (markets,)
+            Expected generalised cost of each market, USD per TEU.
+        link_volumes : mapping of link id to float
+            Volume a year on each link, TEU.
+        elements : mapping of element key to array
+            Flow, capacity and shadow price of each capacitated element.
+        times : sequence of (corridor, hours, volume)
+            Transit times of the routes used and their volumes.
+        """
+        for (i, c), v in sorted(volumes.items()):
+            cost_w, hours_w, usd_w, w = weighted[i, c]
+            self.cv_rows.append(
+                {
+                    "year": year,
+                    "market": markets[i],
+                    "corridor": c,
+                    "volume_teu": v,
+                    "volume_t": v * tonnes_per_teu,
+                    "share": v / demand[i] if demand[i] > 0 else 0.0,
+                    "cost_usd_teu": cost_w / w if w > 0 else math.nan,
+                    "hours": hours_w / w if w > 0 else math.nan,
+                    "usd_teu": usd_w / w if w > 0 else math.nan,
+                }
+            )
+        for i, market in enumerate(markets):
+            self.mk_rows.append(
+                {
+                    "year": year,
+                    "market": market,
+                    "volume_teu": float(demand[i]),
+                    "logsum_usd_teu": float(logsums[i]),
+                }
+            )
+        self.lf_rows.extend(
+            {"year": year, "link_id": lid, "volume_teu": v}
+            for lid, v in sorted(link_volumes.items())
+        )
+        for key, (flow, ecap, price) in sorted(elements.items()):
+            base, _, part = key.partition("#")
+            self.el_rows.append(
+                {
+                    "year": year,
+                    "element": base,
+                    "cargo": {"teu": "containers", "general": "general"}.get(part, "all"),
+                    "volume_teu": flow,
+                    "capacity_teu": ecap,
+                    "utilisation": flow / ecap if ecap > 0 else math.inf,
+                    "shadow_price_usd_teu": price,
+                }
+            )
+        if times:
+            names = np.array([t[0] for t in times])
+            hv = np.array([t[1] for t in times])
+            wv = np.array([t[2] for t in times])
+            for c in ["all", *sorted(set(names))]:
+                sel = np.ones(len(names), bool) if c == "all" else names == c
+                p50, p90, p95 = _weighted_percentiles(hv[sel], wv[sel], (0.5, 0.9, 0.95))
+                total = wv[sel].sum()
+                mean = float((hv[sel] * wv[sel]).sum() / total) if total > 0 else math.nan
+                self.tt_rows.append(
+                    {
+                        "year": year,
+                        "corridor": c,
+                        "p50_h": p50,
+                        "p90_h": p90,
+                        "p95_h": p95,
+                        "mean_h": mean,
+                    }
+                )
+
+    def result(self, info: dict[str, float | int | bool | str]) -> ScenarioResult:
+        """The scenario result of the years added, with ``info``."""
+
+        def frame(rows: list[Row], columns: tuple[str, ...]) -> pd.DataFrame:
+            return pd.DataFrame(rows, columns=list(columns)) if rows else empty(columns)
+
+        return ScenarioResult(
+            corridor_volumes=frame(self.cv_rows, CORRIDOR_VOLUME_COLUMNS),
+            link_flows=frame(self.lf_rows, LINK_FLOW_COLUMNS),
+            transit_times=frame(self.tt_rows, TRANSIT_TIME_COLUMNS),
+            markets=pd.DataFrame(self.mk_rows, columns=list(MARKET_COLUMNS)),
+            info=info,
+            bottlenecks=frame(self.el_rows, BOTTLENECK_COLUMNS),
+        )
