@@ -18,8 +18,8 @@ from corridors.assignment.equilibrium import Algorithm, assign_equilibrium
 from corridors.assignment.results import AssignmentResult
 from corridors.assignment.tntp import read_tntp
 from corridors.cost.parameters import CostParameters
-from corridors.network.model import Network
 from corridors.demand import read_demand
+from corridors.network.model import Network
 
 Callback = Callable[[int, float], None]
 """``(iteration, relative gap)`` after each equilibrium iteration."""
