@@ -103,3 +103,14 @@ def test_energy_bad_input_exits_with_one_clear_message(run_cli, tmp_path: Path) 
     assert "typo.yaml, line 5" in res.err
     assert "did you mean 'node'" in res.err
     assert not out.exists()
+
+
+def test_energy_flow_geojson_for_maps(run_cli) -> None:
+    res = run_cli("energy", "flow", "--scenario", "cpc-outage-30d", "-f", "geojson")
+    assert res.code == 0, res.err
+    fc = json.loads(res.out)
+    assert fc["type"] == "FeatureCollection"
+    tankers = next(f for f in fc["features"] if f["id"] == "aktau-dubendi-tankers")
+    assert tankers["geometry"]["type"] == "LineString"
+    assert tankers["properties"]["utilisation"] == 1.0
+    assert any(f["geometry"]["type"] == "Point" for f in fc["features"])

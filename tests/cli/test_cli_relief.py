@@ -63,3 +63,10 @@ def test_relief_bad_options_exit_2(run_cli) -> None:
     res = run_cli("relief", "--to", "Kahramanmaras", "--close", "iskenderun_prt")
     assert res.code == 2
     assert "iskenderun_port" in res.err
+
+
+def test_relief_geojson(run_cli) -> None:
+    res = run_cli("relief", "--to", "Hatay", "--from", "Ankara", "-f", "geojson")
+    assert res.code == 0, res.err
+    fc = json.loads(res.out)
+    assert {f["properties"]["element"] for f in fc["features"]} == {"link", "node"}

@@ -16,14 +16,16 @@ from rich.table import Table
 
 from corridors import atomic
 
-FORMATS = ("table", "json", "csv")
+FORMATS = ("table", "json", "csv", "geojson")
 
 CommodityOpt = typer.Option(None, "--commodity", "-c", help="crude, gas or power.")
 YearOpt = typer.Option(None, "--year", help="Year modelled (default: the scenario's, or 2024).")
 ScenarioOpt = typer.Option(
     None, "--scenario", "-s", help="Shipped energy scenario (cpc-outage-30d, ...) or a YAML file."
 )
-FormatOpt = typer.Option("table", "--format", "-f", help="table, json or csv.")
+FormatOpt = typer.Option(
+    "table", "--format", "-f", help="table, json, csv, or geojson (links and nodes on a map)."
+)
 OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file.")
 ReportOpt = typer.Option(None, "--report", help="Also write an HTML report with a map.")
 DataOpt = typer.Option(None, "--data", help="Dataset folder (default: the shipped one).")
@@ -32,7 +34,7 @@ DataOpt = typer.Option(None, "--data", help="Dataset folder (default: the shippe
 def check_format(fmt: str) -> None:
     """Reject an unknown ``--format`` (exit code 2)."""
     if fmt not in FORMATS:
-        msg = f"unknown format {fmt!r}; use table, json or csv"
+        msg = f"unknown format {fmt!r}; use table, json, csv or geojson"
         raise typer.BadParameter(msg, param_hint="--format")
 
 
@@ -154,6 +156,13 @@ def _output(study: Any, *, fmt: str, output: Path | None, report: Path | None) -
         emit(json.dumps(study.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
     elif fmt == "csv":
         emit(_csv(study), output)
+    elif fmt == "geojson":
+        from corridors.reports.flows_map import flows_geojson  # noqa: PLC0415
+
+        d = study.to_dict()
+        name = f"{study.carrier} {d['year']}" + (f" {d['scenario']}" if d["scenario"] else "")
+        fc = flows_geojson(d["links"], d["nodes"], study.coords, name=name)
+        emit(json.dumps(fc, ensure_ascii=False) + "\n", output)
     else:
         render_table(_study_tables(study), output=output)
     if report is not None:

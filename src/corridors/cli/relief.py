@@ -115,6 +115,11 @@ def register(app: typer.Typer) -> None:
         d = study.to_dict()
         if fmt == "json":
             emit(json.dumps(d, indent=2, ensure_ascii=False) + "\n", output)
+        elif fmt == "geojson":
+            from corridors.reports.flows_map import flows_geojson  # noqa: PLC0415
+
+            fc = flows_geojson(d["links"], d["nodes"], study.coords, name=f"relief to {d['to']}")
+            emit(json.dumps(fc, ensure_ascii=False) + "\n", output)
         elif fmt == "csv":
             rows = [{"element": "link", **r} for r in d["links"]]
             rows += [{"element": "node", **r} for r in d["nodes"]]

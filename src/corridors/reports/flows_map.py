@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from corridors.reports.geojson import feature_collection, line_feature, point_feature
 from corridors.reports.html import Section, Table, render_report
 from corridors.reports.svgmap import MapLine, MapPoint, flow_lines, render_map
 
@@ -195,3 +196,33 @@ def relief_report(study: Any) -> str:
         sections=sections,
         generated_by="corridors relief",
     )
+
+
+def flows_geojson(
+    links: list[dict[str, Any]],
+    nodes: list[dict[str, Any]],
+    coords: dict[str, tuple[float, float]],
+    *,
+    name: str,
+) -> dict[str, Any]:
+    """Link and node rows of a flow study as a GeoJSON FeatureCollection.
+
+    Links become straight ``LineString`` features between their end nodes, nodes
+    ``Point`` features; each feature carries its row (flow, capacity, utilisation,
+    shadow price) as properties, for the dashboard or a GIS.
+    """
+    features = [
+        line_feature(
+            [coords[r["from"]], coords[r["to"]]],
+            properties={"element": "link", **r},
+            feature_id=r["id"],
+        )
+        for r in links
+        if r.get("from") in coords and r.get("to") in coords
+    ]
+    features += [
+        point_feature(*coords[r["id"]], properties={"element": "node", **r}, feature_id=r["id"])
+        for r in nodes
+        if r["id"] in coords
+    ]
+    return feature_collection(features, name=name)
