@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 
 from corridors import atomic
-from corridors.network import read_network, write_network
-from corridors.network.export import network_tables
+from corridors.network import read_network
+from corridors.network.export import network_tables, write_gmns
 from corridors.network.io import inspect_network
 from corridors.reports.geojson import network_geojson
 
@@ -60,20 +60,42 @@ def register(app: typer.Typer) -> None:
     @group.command("export")
     def export(
         path: Path = typer.Argument(..., help="Network folder."),
-        fmt: str = typer.Option("geojson", "--format", "-f", help="geojson, parquet or gmns."),
-        output: Path = typer.Option(..., "--output", "-o", help="File (geojson) or folder."),
+        fmt: str = typer.Option(
+            "geojson", "--format", "-f", help="geojson, parquet (GeoParquet), gpkg or gmns."
+        ),
+        output: Path = typer.Option(
+            ..., "--output", "-o", help="File (geojson, gpkg) or folder (parquet, gmns)."
+        ),
+        integer_ids: bool = typer.Option(
+            False,
+            "--integer-ids",
+            help="gmns: number nodes and links 1, 2, ... (corridors' ids in corridors_id).",
+        ),
     ) -> None:
-        """Export a network as GeoJSON, Parquet tables or a GMNS folder."""
+        """Export a network as GeoJSON, GeoParquet tables, a GeoPackage or a GMNS folder."""
+        formats = ("geojson", "parquet", "gpkg", "gmns")
+        if fmt not in formats:
+            raise typer.BadParameter(
+                f"unknown format {fmt!r}; use {', '.join(formats)}", param_hint="--format"
+            )
+        if integer_ids and fmt != "gmns":
+            raise typer.BadParameter("--integer-ids applies to --format gmns only")
         net = read_network(path)
         if fmt == "geojson":
             atomic.write_text(output, json.dumps(network_geojson(net), ensure_ascii=False))
-        elif fmt == "parquet":
-            with atomic.atomic_folder(output) as tmp:
-                for name, frame in network_tables(net).items():
-                    frame.to_parquet(tmp / f"{name}.parquet", index=False)
         elif fmt == "gmns":
-            with atomic.atomic_folder(output) as tmp:
-                write_network(net, tmp)
+            write_gmns(net, output, integer_ids=integer_ids)
         else:
-            raise typer.BadParameter(f"unknown format {fmt!r}; use geojson, parquet or gmns")
+            from corridors import gis  # noqa: PLC0415  (geopandas: only for these formats)
+
+            nodes, links = gis.network_geodataframes(net)
+            if fmt == "gpkg":
+                gis.write_geopackage({"node": nodes, "link": links}, output)
+            else:
+                with atomic.atomic_folder(output) as tmp:
+                    gis.write_geoparquet(nodes, tmp / "node.parquet")
+                    gis.write_geoparquet(links, tmp / "link.parquet")
+                    for name, frame in network_tables(net).items():
+                        if name not in ("node", "link"):
+                            frame.to_parquet(tmp / f"{name}.parquet", index=False)
         typer.echo(f"wrote {output}", err=True)

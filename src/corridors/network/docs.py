@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from corridors.network.schema import DEMAND, GMNS_EXTRA_TABLES, NETWORK_TABLES, Field, Table
+from corridors.network.schema import (
+    DEMAND,
+    GMNS_EXTRA_TABLES,
+    NETWORK_TABLES,
+    USE_GROUP,
+    Field,
+    Table,
+)
 
 
 def _constraints(f: Field) -> str:
@@ -50,5 +57,5 @@ def data_dictionary() -> str:
         "others are corridors' extensions. Blank cells take the default. Undeclared\n"
         "columns are kept as text and written back unchanged.\n\n"
     )
-    sections = [table_markdown(t) for t in (*NETWORK_TABLES, *GMNS_EXTRA_TABLES, DEMAND)]
+    sections = [table_markdown(t) for t in (*NETWORK_TABLES, *GMNS_EXTRA_TABLES, USE_GROUP, DEMAND)]
     return head + "\n".join(sections)

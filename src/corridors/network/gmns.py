@@ -37,8 +37,9 @@ LONLAT_CRS = frozenset({"EPSG:4326", "4326", "WGS84", "WGS 84", "OGC:CRS84", "CR
 SHAPEFILE_NAME_LENGTH = 10
 """Shapefiles (dBase) cut column names to ten characters."""
 
-READ_TABLES = frozenset({"config", "node", "link", "geometry", "use_definition"})
-"""GMNS tables corridors reads; the other GMNS tables present are listed as ignored."""
+HANDLED_TABLES = frozenset({"config", "node", "link", "geometry", "use_definition", "use_group"})
+"""GMNS tables corridors reads (or, for ``use_group``, writes and does not need); the
+other GMNS tables present are listed as not used."""
 
 Transform = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -116,7 +117,7 @@ def ignored_tables(folder: Path) -> list[str]:
     return sorted(
         f"{name}.csv"
         for name in GMNS_TABLES
-        if name not in READ_TABLES and (folder / f"{name}.csv").is_file()
+        if name not in HANDLED_TABLES and (folder / f"{name}.csv").is_file()
     )
 
 

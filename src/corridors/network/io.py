@@ -373,7 +373,8 @@ def _write_csv_atomic(
     atomic.write_text(path, out.to_csv(index=False, lineterminator="\n"))
 
 
-def _holds_data(column: pd.Series, default: object) -> bool:
+def holds_data(column: pd.Series, default: object) -> bool:
+    """Whether a column holds a value other than blank or its default."""
     for value in column:
         if isinstance(value, tuple):
             if value:
@@ -419,7 +420,7 @@ def write_network(network: Network, path: str | os.PathLike[str]) -> Path:
         cols += [
             f.name
             for f in table.fields
-            if f.name not in cols and f.name in frame and _holds_data(frame[f.name], f.default)
+            if f.name not in cols and f.name in frame and holds_data(frame[f.name], f.default)
         ]
         _write_csv_atomic(frame, table, cols, folder / table.filename)
     return folder

@@ -13,11 +13,15 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from corridors.errors import NetworkError, Problem, UnknownPlaceError, did_you_mean
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 def _normalise(text: str) -> str:
@@ -241,6 +245,15 @@ class Network:
             nodes=(self.nodes if nodes is None else nodes).reset_index(drop=True),
             links=(self.links if links is None else links).reset_index(drop=True),
         )
+
+    def to_geodataframes(self) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+        """Nodes (points) and links (lines) as GeoDataFrames in lon/lat (EPSG:4326).
+
+        Needs the ``geo`` extra (geopandas); see :mod:`corridors.gis`.
+        """
+        from corridors.gis import network_geodataframes  # noqa: PLC0415
+
+        return network_geodataframes(self)
 
     def __repr__(self) -> str:
         return (

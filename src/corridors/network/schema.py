@@ -864,6 +864,19 @@ USE_DEFINITION = Table(
     ),
 )
 
+USE_GROUP = Table(
+    name="use_group",
+    filename="use_group.csv",
+    key="use_group",
+    required=False,
+    description="GMNS groups of uses; written on GMNS export (one group of every use), not read.",
+    fields=(
+        Field("use_group", "str", required=True, gmns=True, description="Group name."),
+        Field("uses", "str", required=True, gmns=True, description="Comma-separated uses."),
+        Field("description", "str", gmns=True, description="What the group is."),
+    ),
+)
+
 NETWORK_TABLES: tuple[Table, ...] = (CONFIG, NODE, LINK, VESSEL, CORRIDOR)
 """Tables of a network folder in reading order (config first)."""
 
