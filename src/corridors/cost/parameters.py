@@ -30,9 +30,9 @@ DEFAULT_TONNES_PER_TEU = 10.0
 
 
 class CostParameters(BaseModel):
-    """How a route's time, money and emissions are weighed.
+    """How a route's time, money and emissions are weighed (keyword arguments = fields).
 
-    Parameters
+    Attributes
     ----------
     unit : {"TEU", "t"}
         Unit the costs are expressed per: a twenty-foot equivalent unit or a tonne.

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from corridors.network.io import build_network, read_network, write_network
+from corridors.network.io import NetworkReading, build_network, inspect_network, read_network
 from corridors.network.model import Network
+from corridors.network.write import write_network
 
-__all__ = ["Network", "build_network", "read_network", "write_network"]
+__all__ = [
+    "Network",
+    "NetworkReading",
+    "build_network",
+    "inspect_network",
+    "read_network",
+    "write_network",
+]

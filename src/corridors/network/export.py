@@ -24,7 +24,6 @@ import pandas as pd
 from corridors import atomic
 from corridors.network.geo import to_wkt_linestring
 from corridors.network.gmns import split_uses
-from corridors.network.io import holds_data
 from corridors.network.model import Network
 from corridors.network.schema import (
     CONFIG,
@@ -37,7 +36,8 @@ from corridors.network.schema import (
     VESSEL,
     Table,
 )
-from corridors.network.tables import LINE, format_value
+from corridors.network.tables import LINE
+from corridors.network.write import holds_data, write_table_csv
 
 CROSSWALK = "corridors_id"
 """Column holding corridors' own id next to an integer GMNS id (``--integer-ids``)."""
@@ -111,16 +111,6 @@ def _columns(frame: pd.DataFrame, first: tuple[str, ...], table: Table) -> list[
     ]
     cols += [c for c in frame.columns if c not in cols and c not in _NOT_EXPORTED]
     return cols
-
-
-def _write(frame: pd.DataFrame, table: Table | None, columns: list[str], path: Path) -> None:
-    fields = {f.name: f for f in table.fields} if table is not None else {}
-    rows = [
-        [format_value(v, fields.get(c)) for c, v in zip(columns, values, strict=True)]
-        for values in frame[columns].itertuples(index=False, name=None)
-    ]
-    text = pd.DataFrame(rows, columns=columns).to_csv(index=False, lineterminator="\n")
-    atomic.write_text(path, text)
 
 
 def gmns_tables(network: Network, *, integer_ids: bool = False) -> dict[str, pd.DataFrame]:
@@ -309,7 +299,7 @@ def write_gmns(
         for name, frame in tables.items():
             table, first = _TABLES[name]
             columns = _columns(frame, first, table)
-            _write(frame, table, columns, tmp / table.filename)
+            write_table_csv(frame, table, columns, tmp / table.filename)
             resources.append(
                 {
                     "name": name,
