@@ -167,7 +167,7 @@ def relief_report(study: Any) -> str:
                 "Mode": r["mode"],
                 "Hours (h)": r["hours"],
                 "Tonnes a day (t/day)": r["tonnes_per_day"],
-                "Via": " > ".join(r["links"]),
+                "Via": " > ".join(r["places"]),
             }
             for r in d["routes"]
         ]

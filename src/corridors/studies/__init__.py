@@ -9,4 +9,5 @@ line, the web app or a report to present. Engines never call each other; a study
 * :mod:`~corridors.studies.calibrate`: fit of the behavioural parameters.
 * :mod:`~corridors.studies.reliability`: reliability buffers from a short simulation.
 * :mod:`~corridors.studies.energy`: energy flows and outages.
+* :mod:`~corridors.studies.relief`: relief to a disaster area within a time window.
 """
