@@ -150,3 +150,31 @@ def test_flows_drawn_in_their_direction(mini_path):
     assert list(frame["flow_teu_yr"]) == [10.0, 4.0]
     with pytest.raises(KeyError, match="links not in the network 'mini': l9"):
         flows_geodataframe(net, pd.DataFrame({"link_id": ["l9"]}))
+
+
+def test_assignment_flows_to_geopackage(mini_path, tmp_path):
+    from corridors.assignment.corridor import assign_corridors
+    from corridors.routing import CostParameters
+
+    net = read_network(mini_path)
+    demand = pd.DataFrame(
+        {
+            "origin": ["Alpha"],
+            "destination": ["Echo"],
+            "commodity": ["containers"],
+            "volume": [500.0],
+            "unit": ["TEU"],
+        }
+    )
+    res = assign_corridors(net, demand, params=CostParameters(unit="TEU"), gap=1e-6, max_iter=2000)
+    flows = res.links()
+    frame = flows_geodataframe(net, flows)
+    path = write_geopackage({"flow": frame}, tmp_path / "flows.gpkg")
+    back = gpd.read_file(path, layer="flow")
+    assert len(back) == len(flows)
+    np.testing.assert_allclose(back["flow_teu_yr"], flows["flow_teu_yr"])
+    # every TEU leaves Alpha over l1, drawn from Alpha towards Bravo
+    leaving = back[(back["link_id"] == "l1") & (back["from_node_id"] == "xa")]
+    assert float(leaving["flow_teu_yr"].iloc[0]) == pytest.approx(500.0)
+    alpha = net.nodes.set_index("node_id").loc["xa"]
+    assert leaving.geometry.iloc[0].coords[0] == pytest.approx((alpha["x_coord"], alpha["y_coord"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +12,17 @@ from corridors import atomic
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+
+def _whole(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+    """Let ``write`` fill a scratch file next to ``path``, then move it into place."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as tmp:
+        scratch = Path(tmp) / target.name
+        write(scratch)
+        atomic.write_bytes(target, scratch.read_bytes())
+    return target
 
 
 def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike[str]) -> Path:
@@ -29,14 +40,12 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: str | os.Path
     pathlib.Path
         The file written.
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as tmp:
-        scratch = Path(tmp) / target.name
+
+    def write(scratch: Path) -> None:
         for name, frame in layers.items():
             frame.to_file(scratch, layer=name, driver="GPKG", engine="pyogrio")
-        atomic.write_bytes(target, scratch.read_bytes())
-    return target
+
+    return _whole(path, write)
 
 
 def write_geoparquet(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
@@ -57,10 +66,4 @@ def write_geoparquet(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> P
     pathlib.Path
         The file written.
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as tmp:
-        scratch = Path(tmp) / target.name
-        frame.to_parquet(scratch, index=False)
-        atomic.write_bytes(target, scratch.read_bytes())
-    return target
+    return _whole(path, lambda scratch: frame.to_parquet(scratch, index=False))
