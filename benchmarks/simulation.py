@@ -38,7 +38,7 @@ import pandas as pd
 from corridors.datasets import eurasia_path
 from corridors.demand import read_demand
 from corridors.network import read_network
-from corridors.simulation.build import BuildOptions, build_model
+from corridors.simulation.build import BuildOptions
 from corridors.simulation.engine import simulate
 from corridors.simulation.model import (
     Distribution,
@@ -53,6 +53,7 @@ from corridors.simulation.model import (
 from corridors.simulation.replications import run_replications
 from corridors.simulation.results import resource_table, sailings_table, transit_percentiles
 from corridors.simulation.weather import CASPIAN_STORM_DAYS
+from corridors.studies.simulate import simulation_model as build_model
 
 TARGET_S = 2.0
 TARGET_MB = 500.0

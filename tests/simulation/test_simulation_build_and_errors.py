@@ -12,7 +12,7 @@ from corridors.demand import read_demand
 from corridors.errors import DemandError, ProblemsError
 from corridors.network import read_network
 from corridors.network.model import Network
-from corridors.simulation.build import BuildOptions, build_model
+from corridors.simulation.build import BuildOptions
 from corridors.simulation.engine import simulate
 from corridors.simulation.model import (
     Distribution,
@@ -25,6 +25,7 @@ from corridors.simulation.model import (
     Step,
 )
 from corridors.simulation.results import sailings_table, timeline_table
+from corridors.studies.simulate import simulation_model as build_model
 
 
 @pytest.fixture(scope="module")

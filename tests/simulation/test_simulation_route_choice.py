@@ -13,8 +13,9 @@ import pytest
 from corridors.network import read_network
 from corridors.network.model import Network
 from corridors.routing import CostParameters, compare
-from corridors.simulation import BuildOptions, SimulationModel, build_model, simulate
+from corridors.simulation import BuildOptions, SimulationModel, simulate
 from corridors.simulation.build import ferry_waits
+from corridors.studies.simulate import simulation_model as build_model
 
 # value of time that makes the faster middle route (via the single-track l2, 2,000 TEU a
 # year) the cheaper one at free flow: middle 87 h + USD 2,700, northern 102 h + USD 1,980

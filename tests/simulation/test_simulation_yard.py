@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from corridors.cli.app import build_app
 from corridors.demand import read_demand
 from corridors.network import read_network
-from corridors.simulation.build import BuildOptions, build_model, yard_slot_problems
+from corridors.simulation.build import BuildOptions, yard_slot_problems
 from corridors.simulation.engine import simulate
 from corridors.simulation.model import (
     UNLIMITED,
@@ -29,6 +29,7 @@ from corridors.simulation.model import (
     Yard,
 )
 from corridors.simulation.results import RunResult, resource_table, timeline_table
+from corridors.studies.simulate import simulation_model as build_model
 
 DEMAND = """origin,destination,commodity,volume,unit,year,market,source
 Alpha,Echo,containers,20000,TEU,2024,test,hand-made

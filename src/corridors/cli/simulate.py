@@ -14,11 +14,10 @@ from corridors.cli.common import load_network
 from corridors.demand import read_demand
 from corridors.errors import UnknownPlaceError, did_you_mean
 from corridors.network.model import Network
-from corridors.simulation.build import BuildOptions, build_model
-from corridors.simulation.io import write_study
 from corridors.simulation.model import Closure
-from corridors.simulation.replications import run_replications
+from corridors.simulation.options import BuildOptions
 from corridors.simulation.weather import CASPIAN_STORM_DAYS
+from corridors.studies.simulate import run_simulation, simulation_model
 
 
 def _storm_days(text: str | None) -> tuple[float, ...]:
@@ -209,7 +208,7 @@ def register(app: typer.Typer) -> None:
             )
             + ")"
         ):
-            model = build_model(net, table, options=options)
+            model = simulation_model(net, table, options=options)
         left = model.left_out_totals()
         if left:
             console.print(
@@ -231,16 +230,17 @@ def register(app: typer.Typer) -> None:
             console=console,
         ) as progress:
             task = progress.add_task("simulate", total=replications)
-            study = run_replications(
+            done = run_simulation(
                 model,
                 replications=replications,
                 seed=seed,
+                output=output,
                 executor="serial" if serial else "process",
                 workers=workers,
-                progress=lambda done, total: progress.update(task, completed=done),
+                timelines=timelines,
+                progress=lambda n, total: progress.update(task, completed=n),
             )
-        with console.status("writing tables and charts"):
-            out = write_study(study, output, timelines=timelines)
+        study, out = done.replications, done.output
         pct = study.transit_percentiles(by=("corridor",))
         summary = Table(
             title="Door-to-door transit time by corridor, days "

@@ -1,8 +1,11 @@
 """Discrete-event simulation of corridor operations (SimPy).
 
 Layers: :mod:`~corridors.simulation.model` (a plain, picklable description of what
-to simulate), :mod:`~corridors.simulation.build` (from a network, a demand and
-routes), :mod:`~corridors.simulation.engine` (one replication),
+to simulate), :mod:`~corridors.simulation.build` (from a network, a demand and the
+routes a study chose: :mod:`~corridors.simulation.options`,
+:mod:`~corridors.simulation.resources`, :mod:`~corridors.simulation.shipments`),
+:mod:`~corridors.simulation.loads` (offered load and capacity of each station, by
+hand), :mod:`~corridors.simulation.engine` (one replication),
 :mod:`~corridors.simulation.weather`, :mod:`~corridors.simulation.results` (tables),
 :mod:`~corridors.simulation.replications` (parallel replications and confidence
 intervals), :mod:`~corridors.simulation.reliability` (the reliability term of the
@@ -23,14 +26,14 @@ True
 from __future__ import annotations
 
 from corridors.simulation.build import (
-    BuildOptions,
     build_model,
-    equilibrium_routes,
+    demand_flows,
     ferry_waits,
-    routes_for_demand,
+    model_from_routes,
     yard_slot_problems,
 )
 from corridors.simulation.engine import simulate
+from corridors.simulation.loads import StationLoad, queue_element, station_loads
 from corridors.simulation.model import (
     UNLIMITED,
     Closure,
@@ -46,6 +49,7 @@ from corridors.simulation.model import (
     WeatherArea,
     Yard,
 )
+from corridors.simulation.options import BuildOptions
 from corridors.simulation.reliability import reliability_from_results
 from corridors.simulation.replications import (
     Replications,
@@ -79,23 +83,26 @@ __all__ = [
     "SimulationModel",
     "SimulationModelError",
     "Station",
+    "StationLoad",
     "Step",
     "WeatherArea",
     "Yard",
     "build_model",
     "confidence_intervals",
-    "equilibrium_routes",
+    "demand_flows",
     "ferry_waits",
     "in_system_table",
+    "model_from_routes",
+    "queue_element",
     "queue_series",
     "reliability_from_results",
     "replication_seeds",
     "resource_table",
-    "routes_for_demand",
     "run_replications",
     "sailings_table",
     "shipments_table",
     "simulate",
+    "station_loads",
     "throughput_table",
     "timeline_table",
     "transit_percentiles",

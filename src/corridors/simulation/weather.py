@@ -21,6 +21,7 @@ __all__ = [
     "CASPIAN_STORM_DAYS",
     "DAYS_IN_MONTH",
     "Closures",
+    "expected_closed_hours",
     "merge_intervals",
     "storm_closures",
 ]
@@ -76,6 +77,24 @@ def merge_intervals(intervals: Iterable[tuple[float, float]]) -> list[tuple[floa
         else:
             out.append((s, e))
     return out
+
+
+def expected_closed_hours(area: WeatherArea, *, horizon_h: float) -> float:
+    """Expected storm hours of an area over ``horizon_h`` (storm days x 24, month by month).
+
+    The upper bound of the closed time :func:`storm_closures` draws (overlapping storms
+    merge, so the drawn closures are a little shorter).
+    """
+    total = 0.0
+    t0 = 0.0
+    month = 0
+    while t0 < horizon_h:
+        length = DAYS_IN_MONTH[month % 12] * 24.0
+        part = min(length, horizon_h - t0) / length
+        total += area.storm_days_per_month[month % 12] * 24.0 * part
+        t0 += length
+        month += 1
+    return total
 
 
 def storm_closures(

@@ -10,4 +10,6 @@ line, the web app or a report to present. Engines never call each other; a study
 * :mod:`~corridors.studies.reliability`: reliability buffers from a short simulation.
 * :mod:`~corridors.studies.energy`: energy flows and outages.
 * :mod:`~corridors.studies.relief`: relief to a disaster area within a time window.
+* :mod:`~corridors.studies.simulate`: route the demand (equilibrium assignment), build
+  the simulation model from those routes, run the replications (``corridors simulate``).
 """

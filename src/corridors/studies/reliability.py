@@ -52,10 +52,10 @@ def simulated_buffers(
     """
     from corridors.simulation import (  # noqa: PLC0415 - heavy, only when asked
         BuildOptions,
-        build_model,
         reliability_from_results,
         run_replications,
     )
+    from corridors.studies.simulate import simulation_model  # noqa: PLC0415
 
     cfg = settings or scenario.behaviour.reliability or ReliabilitySimulation()
     year = cfg.year or scenario.base_year
@@ -89,7 +89,7 @@ def simulated_buffers(
             days=cfg.days, warmup_days=cfg.warmup_days, corridors=(c,), tonnes_per_teu=tpt
         )
         try:
-            model = build_model(net, demand, options=opts, name=f"{scenario.name}:{c}")
+            model = simulation_model(net, demand, options=opts, name=f"{scenario.name}:{c}")
         except (DemandError, UnreachableError) as exc:
             logger.info("corridor %s not simulated: %s", c, exc)
             continue
