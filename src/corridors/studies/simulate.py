@@ -45,6 +45,8 @@ import pandas as pd
 
 from corridors.assignment import DemandClass, assign_multiclass
 from corridors.assignment.corridor import DEFAULT_MIN_DELAY_SCALE_H, corridor_graph
+from corridors.cost.averaging import msa_step
+from corridors.cost.logit import logit_shares
 from corridors.errors import UnreachableError
 from corridors.network.model import Network
 from corridors.routing import CostParameters, Route, alternatives, build_graph, compare
@@ -303,7 +305,7 @@ def simulation_model(
             n,
             {f"{k[0]}@{k[1]}": round(v, 1) for k, v in sorted(waits.items())},
         )
-        chosen = average_routes(chosen, choose(waits), 1.0 / (n + 1))
+        chosen = average_routes(chosen, choose(waits), msa_step(n))
         model = assemble(chosen, quiet=True)
     return assemble(chosen, quiet=False) if equilibrium else model
 
@@ -440,10 +442,8 @@ def routes_for_demand(
         if choice != "logit":
             out[(o, d)] = [(ranked[0], 1.0)]
             continue
-        best = ranked[0].generalised_cost_usd
-        weights = [math.exp(-(r.generalised_cost_usd - best) / logit_scale_usd) for r in ranked]
-        total = sum(weights)
-        kept = [(r, w / total) for r, w in zip(ranked, weights, strict=True) if w / total >= 0.01]
+        shares = logit_shares([r.generalised_cost_usd for r in ranked], scale=1.0 / logit_scale_usd)
+        kept = [(r, float(w)) for r, w in zip(ranked, shares, strict=True) if w >= 0.01]
         norm = sum(w for _, w in kept)
         out[(o, d)] = [(r, w / norm) for r, w in kept]
     return out
