@@ -122,8 +122,20 @@ def did_you_mean(
     str or None
         ``"did you mean 'x'?"`` (or ``'x' or 'y'``), or ``None`` when nothing is close.
     """
-    pool = {c.lower(): c for c in choices}
-    close = difflib.get_close_matches(value.lower(), list(pool), n=n, cutoff=cutoff)
+    close = close_choices(value, choices, n=n, cutoff=cutoff)
     if not close:
         return None
-    return "did you mean " + " or ".join(repr(pool[c]) for c in close) + "?"
+    return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+def close_choices(
+    value: str, choices: Iterable[str], *, n: int = 3, cutoff: float = 0.6
+) -> list[str]:
+    """The choices closest to a mistyped value, best first (what :func:`did_you_mean` names).
+
+    Matching ignores case; at most ``n`` choices at least ``cutoff`` similar (0..1).
+    """
+    pool = {c.lower(): c for c in choices}
+    return [
+        pool[c] for c in difflib.get_close_matches(value.lower(), list(pool), n=n, cutoff=cutoff)
+    ]

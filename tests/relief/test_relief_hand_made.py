@@ -72,6 +72,8 @@ def test_bad_relief_input(tmp_path: Path) -> None:
         relief(to="Cty", origins="Depot", folder=folder)
     with pytest.raises(UnknownPlaceError, match="did you mean 'port'"):
         relief(to="City", origins="Depot", close=["prt"], folder=folder)
+    with pytest.raises(UnknownPlaceError, match="not a depot"):
+        relief(to="City", origins="City", folder=folder)
     with pytest.raises(WindowError):
         parse_window("soon")
     assert parse_window("3d") == 72

@@ -26,7 +26,13 @@ from corridors.energy.model import (
 from corridors.energy.scenario import read_energy_scenario, resolve_energy_scenario
 from corridors.energy.schema import CARRIER_VALUE, CARRIERS, FLOW_UNIT
 from corridors.energy.units import convert, grade, parse_quantity
-from corridors.errors import Problem, ScenarioError, UnknownPlaceError, did_you_mean
+from corridors.errors import (
+    Problem,
+    ScenarioError,
+    UnknownPlaceError,
+    close_choices,
+    did_you_mean,
+)
 from corridors.flows import solve
 from corridors.flows.paths import decompose
 
@@ -187,8 +193,7 @@ def find_node(tables: EnergyTables, text: str, *, carrier: str | None = None) ->
     if len(starts) == 1:
         return str(starts[0]["node_id"])
     choices = [str(r["node_id"]) for r in rows] + [str(r["name"]) for r in rows]
-    hint = did_you_mean(text, choices)
-    raise UnknownPlaceError(text, [hint.split("'")[1]] if hint else [])
+    raise UnknownPlaceError(text, close_choices(text, choices))
 
 
 def energy_flow(

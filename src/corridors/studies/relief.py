@@ -22,7 +22,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
 from corridors.datasets import eurasia_path
-from corridors.errors import UnknownPlaceError, did_you_mean
+from corridors.errors import UnknownPlaceError, close_choices
 from corridors.flows import solve
 from corridors.flows.paths import decompose
 from corridors.flows.timeexpanded import (
@@ -153,8 +153,7 @@ def find_place(tables: ReliefTables, text: str) -> str:
         if key in {c.casefold() for c in candidates}:
             return str(r["node_id"])
         names.extend(candidates)
-    hint = did_you_mean(text, names)
-    raise UnknownPlaceError(text, [hint.split("'")[1]] if hint else [])
+    raise UnknownPlaceError(text, close_choices(text, names))
 
 
 def _element(tables: ReliefTables, text: str) -> str:
@@ -165,8 +164,8 @@ def _element(tables: ReliefTables, text: str) -> str:
     try:
         return find_place(tables, text)
     except UnknownPlaceError:
-        hint = did_you_mean(text, [*links, *(str(x) for x in tables.nodes["node_id"])])
-        raise UnknownPlaceError(text, [hint.split("'")[1]] if hint else []) from None
+        choices = [*links, *(str(x) for x in tables.nodes["node_id"])]
+        raise UnknownPlaceError(text, close_choices(text, choices)) from None
 
 
 def _depots(tables: ReliefTables, spec: str) -> tuple[str, ...]:
@@ -183,8 +182,7 @@ def _depots(tables: ReliefTables, spec: str) -> tuple[str, ...]:
     for part in (p.strip() for p in spec.split(",") if p.strip()):
         nid = find_place(tables, part)
         if nid not in depots:
-            msg = f"{part!r} is not a relief depot; depots: " + ", ".join(depots)
-            raise UnknownPlaceError(msg, (did_you_mean(part, depots) and []) or [])
+            raise UnknownPlaceError(f"{part} (not a depot)", list(depots))
         out.append(nid)
     return tuple(out)
 
