@@ -197,3 +197,19 @@ def test_use_definition_names_the_mode_of_a_use(tmp_path):
     )
     net = read_network(tmp_path)
     assert list(net.links["mode"]) == ["rail", "road"]
+
+
+def test_inline_shape_drawn_backwards_is_reversed_once(tmp_path):
+    from corridors.network import write_network
+
+    _write(tmp_path / "a", "node.csv", "node_id,x_coord,y_coord\n1,10,45\n2,11,45")
+    _write(
+        tmp_path / "a",
+        "link.csv",
+        "link_id,from_node_id,to_node_id,mode,free_speed,dir_flag,geometry\n"
+        '1,1,2,road,50,-1,"LINESTRING (11 45, 10.5 45.1, 10 45)"',
+    )
+    net = read_network(tmp_path / "a")
+    assert net.links["coords"].iloc[0] == [(10, 45), (10.5, 45.1), (11, 45)]
+    again = read_network(write_network(net, tmp_path / "b"))  # written once, not flipped back
+    assert again.links["coords"].iloc[0] == [(10, 45), (10.5, 45.1), (11, 45)]

@@ -37,6 +37,8 @@ def register(app: typer.Typer) -> None:
             )
             for p in reading.problems:
                 console.print(f"  - {p}", highlight=False, markup=False, soft_wrap=True)
+            for note in reading.notes:
+                console.print(f"  note: {note}", highlight=False, markup=False, soft_wrap=True)
             raise typer.Exit(1)
         modes = net.links["mode"].value_counts().to_dict()
         console.print(

@@ -228,32 +228,37 @@ def attach_geometry(
 ) -> None:
     """Fill blank link geometries from ``geometry.csv`` by ``geometry_id``.
 
-    A shape drawn from the to-node to the from-node (``dir_flag`` -1) is reversed.
+    A shape drawn from the to-node to the from-node (``dir_flag`` -1), on the link or
+    in ``geometry.csv``, is reversed and its ``dir_flag`` set to 1, so every geometry
+    runs from the link's from-node.
     """
     out = list(links["geometry"])
+    flags = links["dir_flag"].to_numpy(dtype=float).copy()
     for i, (wkt, gid, flag, line) in enumerate(
-        zip(links["geometry"], links["geometry_id"], links["dir_flag"], links[LINE], strict=True)
+        zip(links["geometry"], links["geometry_id"], flags, links[LINE], strict=True)
     ):
-        if wkt or not gid:
-            continue
-        if gid not in shapes:
-            problems.append(
-                Problem(
-                    filename,
-                    int(line),
-                    "geometry_id",
-                    gid,
-                    "no shape with this id in geometry.csv",
-                    did_you_mean(gid, shapes),
+        shape = wkt
+        if not wkt and gid:
+            if gid not in shapes:
+                problems.append(
+                    Problem(
+                        filename,
+                        int(line),
+                        "geometry_id",
+                        gid,
+                        "no shape with this id in geometry.csv",
+                        did_you_mean(gid, shapes),
+                    )
                 )
-            )
-            continue
-        shape = shapes[gid]
-        if flag == -1:
+                continue
+            shape = shapes[gid]
+        if shape and flag == -1:
             with contextlib.suppress(ValueError):  # a bad shape is reported by the rules
                 shape = to_wkt_linestring(parse_wkt_linestring(shape)[::-1])
+                flags[i] = 1.0
         out[i] = shape
     links["geometry"] = pd.array(out, dtype=object)
+    links["dir_flag"] = flags
 
 
 def to_lonlat(
