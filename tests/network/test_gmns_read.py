@@ -213,3 +213,21 @@ def test_inline_shape_drawn_backwards_is_reversed_once(tmp_path):
     assert net.links["coords"].iloc[0] == [(10, 45), (10.5, 45.1), (11, 45)]
     again = read_network(write_network(net, tmp_path / "b"))  # written once, not flipped back
     assert again.links["coords"].iloc[0] == [(10, 45), (10.5, 45.1), (11, 45)]
+
+
+def test_unknown_geometry_id_names_file_line_and_field(tmp_path):
+    _write(tmp_path, "node.csv", "node_id,x_coord,y_coord\n1,10,45\n2,11,45")
+    _write(
+        tmp_path,
+        "link.csv",
+        "link_id,from_node_id,to_node_id,mode,free_speed,geometry_id\n1,1,2,road,50,g10",
+    )
+    _write(tmp_path, "geometry.csv", 'geometry_id,geometry\ng1,"LINESTRING (10 45, 11 45)"')
+    with pytest.raises(NetworkError) as info:
+        read_network(tmp_path)
+    problems = [str(p) for p in info.value.problems]
+    assert any(
+        "link.csv, line 2, field 'geometry_id': no shape with this id in geometry.csv (value 'g10')"
+        in p
+        for p in problems
+    ), problems
