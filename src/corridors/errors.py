@@ -82,7 +82,17 @@ class ScenarioError(ProblemsError, ValueError):
     """A scenario file is malformed or refers to things the network does not have."""
 
 
-class UnknownPlaceError(CorridorsError, KeyError):
+class UnknownNameError(CorridorsError, KeyError):
+    """A name (place, passage, country, scenario ...) that corridors does not know.
+
+    The command line exits 2 on it: the user named something that is not there.
+    """
+
+    def __str__(self) -> str:  # KeyError would quote the whole message otherwise
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownPlaceError(UnknownNameError):
     """A place name or id that the network does not know."""
 
     def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
@@ -93,8 +103,13 @@ class UnknownPlaceError(CorridorsError, KeyError):
             msg += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
         super().__init__(msg)
 
-    def __str__(self) -> str:  # KeyError would quote the whole message otherwise
-        return str(self.args[0])
+
+class UnknownClosureError(ProblemsError, UnknownNameError):
+    """Names given to close (passages, countries, borders, nodes, links) that are unknown."""
+
+
+class UnknownScenarioError(ScenarioError, UnknownNameError):
+    """A scenario named that is neither a file nor a shipped scenario."""
 
 
 class UnreachableError(CorridorsError, ValueError):

@@ -10,8 +10,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from corridors import atomic
 from corridors.assignment.equilibrium import ALGORITHMS, Algorithm
-from corridors.assignment.errors import AssignmentInputError
-from corridors.errors import Problem
+from corridors.assignment.errors import NotConvergedError
+from corridors.cli.common import quiet
 
 
 def _progress(console: Console, max_iter: int) -> Progress:
@@ -23,6 +23,7 @@ def _progress(console: Console, max_iter: int) -> Progress:
         TimeElapsedColumn(),
         console=console,
         transient=False,
+        disable=quiet(),
     )
 
 
@@ -52,6 +53,11 @@ def register(app: typer.Typer) -> None:
         threshold: float = typer.Option(
             0.8, "--threshold", help="List groups above this volume/capacity."
         ),
+        allow_unconverged: bool = typer.Option(
+            False,
+            "--allow-unconverged",
+            help="Write the flows and exit 0 even if --gap is not reached in --max-iter.",
+        ),
         report: Path | None = typer.Option(
             None,
             "--report",
@@ -75,21 +81,11 @@ def register(app: typer.Typer) -> None:
                 raise typer.BadParameter("give either --tntp or NETWORK DEMAND, not both")
             if report is not None:
                 raise typer.BadParameter("--report needs a corridor NETWORK and DEMAND")
-            _assign_tntp(console, tntp, alg, gap, max_iter, output)
+            _assign_tntp(console, tntp, alg, gap, max_iter, output, allow_unconverged)
             return
         if network is None or demand is None:
-            raise AssignmentInputError(
-                [
-                    Problem(
-                        "command line",
-                        None,
-                        "NETWORK DEMAND",
-                        None,
-                        "give a corridor network folder and a demand CSV, or --tntp FOLDER",
-                    )
-                ],
-                what="corridors assign",
-            )
+            msg = "give a corridor NETWORK folder and a DEMAND CSV, or --tntp FOLDER"
+            raise typer.BadParameter(msg, param_hint="NETWORK DEMAND")
         _assign_network(
             console,
             network,
@@ -103,11 +99,18 @@ def register(app: typer.Typer) -> None:
             year=year,
             threshold=threshold,
             report=report,
+            allow_unconverged=allow_unconverged,
         )
 
 
 def _assign_tntp(
-    console: Console, folder: Path, algorithm: Algorithm, gap: float, max_iter: int, output: Path
+    console: Console,
+    folder: Path,
+    algorithm: Algorithm,
+    gap: float,
+    max_iter: int,
+    output: Path,
+    allow_unconverged: bool,
 ) -> None:
     from corridors.studies.assign import assign_tntp  # noqa: PLC0415
 
@@ -123,6 +126,8 @@ def _assign_tntp(
             progress.update(task, total=result.iterations, completed=result.iterations)
         else:
             progress.update(task, completed=result.iterations)
+    if not (result.converged or allow_unconverged):
+        raise NotConvergedError(iterations=result.iterations, gap=result.gap, target=gap)
     atomic.write_text(output, study.links.to_csv(index=False, float_format="%.10g"))
     state = "converged" if result.converged else "NOT converged"
     console.print(
@@ -146,6 +151,7 @@ def _assign_network(
     year: int | None,
     threshold: float,
     report: Path | None = None,
+    allow_unconverged: bool = False,
 ) -> None:
     from corridors.cli.common import cost_parameters, load_network  # noqa: PLC0415
     from corridors.studies.assign import assign_corridor_demand  # noqa: PLC0415
@@ -173,6 +179,8 @@ def _assign_network(
             progress.update(task, total=done, completed=done)
         else:
             progress.update(task, completed=done)
+    if not (res.result.converged or allow_unconverged):
+        raise NotConvergedError(iterations=res.result.iterations, gap=res.result.gap, target=gap)
     html = None
     if report is not None:
         from corridors.reports.assignment_map import assignment_report  # noqa: PLC0415

@@ -1,16 +1,22 @@
-"""Options and helpers shared by the command modules."""
+"""Options and helpers shared by the command modules.
+
+Imported by ``corridors --version`` and ``--help``: everything beyond typer is imported
+inside the functions that need it.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 
-from corridors.datasets import eurasia_path
-from corridors.network import Network, read_network
-from corridors.routing import CostParameters
+if TYPE_CHECKING:
+    from corridors.network import Network
+    from corridors.routing import CostParameters
 
 NETWORK_HELP = "Network folder (GMNS tables); default: the shipped Eurasian network."
 
@@ -18,7 +24,9 @@ NETWORK_HELP = "Network folder (GMNS tables); default: the shipped Eurasian netw
 OriginArg = Annotated[str, typer.Argument(help="Origin place (name, alias or node id).")]
 DestinationArg = Annotated[str, typer.Argument(help="Destination place.")]
 NetworkOpt = Annotated[Path | None, typer.Option("--network", "-n", help=NETWORK_HELP)]
-UnitOpt = Annotated[str, typer.Option("--unit", "-u", help="TEU or tonne.")]
+UnitOpt = Annotated[
+    str, typer.Option("--unit", "-u", help="TEU, FEU (2 TEU; market rates) or tonne.")
+]
 VotOpt = Annotated[
     float | None,
     typer.Option("--vot", help="Value of time, USD per unit-hour (default 16.7/TEU-h)."),
@@ -27,14 +35,122 @@ CarbonOpt = Annotated[float, typer.Option("--carbon-price", help="USD per t CO2e
 YearOpt = Annotated[int | None, typer.Option("--year", help="Open planned links of this year.")]
 CloseOpt = Annotated[
     list[str] | None,
-    typer.Option("--close", help="Close sea passages, e.g. --close suez,babalmandab."),
+    typer.Option(
+        "--close",
+        help="Close sea passages, countries (ISO code), borders (CN-KZ), places or links, "
+        "e.g. --close suez,babalmandab or --close RU; see 'corridors passages'.",
+    ),
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", help="table, json or csv (default: from the -o extension, else table)."
+    ),
 ]
 
-UNIT_ALIASES = {"teu": "TEU", "t": "t", "tonne": "t", "tonnes": "t", "ton": "t"}
+UNIT_ALIASES = {
+    "teu": "TEU",
+    "feu": "FEU",
+    "t": "t",
+    "tonne": "t",
+    "tonnes": "t",
+    "ton": "t",
+}
 
+FORMAT_EXTENSIONS = {
+    ".json": "json",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+    ".geojson": "geojson",
+    ".parquet": "parquet",
+    ".txt": "table",
+    ".md": "table",
+}
+"""Output format implied by the extension of an ``-o`` file."""
 
 SHIPPED_NAMES = ("eurasia", "shipped", "default")
 """Names that stand for the shipped Eurasian network when no such folder exists."""
+
+
+def colour_enabled() -> bool | None:
+    """``False`` when NO_COLOR is set (https://no-color.org), else let click decide."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def print_error(message: str) -> None:
+    """Print one ``error: ...`` line on stderr (red on a terminal unless NO_COLOR)."""
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED, color=colour_enabled())
+
+
+def quiet() -> bool:
+    """Whether ``corridors --quiet`` was given (no progress bars, no notes)."""
+    from typer._click.globals import get_current_context  # noqa: PLC0415 (typer's own click)
+
+    ctx = get_current_context(silent=True)
+    return bool(ctx is not None and ctx.find_root().params.get("quiet"))
+
+
+def note(message: str) -> None:
+    """A note for the user on stderr (``wrote out.csv``), silenced by ``--quiet``."""
+    if not quiet():
+        typer.echo(message, err=True)
+
+
+def output_format(fmt: str | None, output: Path | None, *, allowed: tuple[str, ...]) -> str:
+    """The format to write: ``--format`` if given, else the ``-o`` extension, else a table.
+
+    Raises
+    ------
+    typer.BadParameter
+        If the format (given or implied by the extension) is not one of ``allowed``.
+    """
+    if fmt is None and output is not None:
+        fmt = FORMAT_EXTENSIONS.get(output.suffix.lower())
+        if fmt is None or fmt not in allowed:
+            msg = (
+                f"cannot tell the format from {output.name!r}; use a "
+                + ", ".join(f".{a}" for a in allowed if a != "table")
+                + " file or --format"
+            )
+            raise typer.BadParameter(msg, param_hint="'--output'")
+    fmt = fmt or "table"
+    if fmt not in allowed:
+        msg = f"unknown format {fmt!r}; use {', '.join(allowed)}"
+        raise typer.BadParameter(msg, param_hint="'--format'")
+    return fmt
+
+
+def json_envelope(parameters: dict[str, Any], **content: Any) -> str:
+    """Every JSON output of the command line: ``{"version", "parameters", ...content}``.
+
+    Parameters
+    ----------
+    parameters : dict
+        The inputs that made the result (command, places, unit, closures ...).
+    **content
+        The result itself, e.g. ``routes=[...]``.
+
+    Returns
+    -------
+    str
+        Indented JSON text ending with a newline.
+    """
+    from corridors import __version__  # noqa: PLC0415
+
+    doc = {"version": __version__, "parameters": parameters, **content}
+    return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def write_or_print(text: str, output: Path | None) -> None:
+    """Write ``text`` atomically to ``output`` (and note it), or print it to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from corridors import atomic  # noqa: PLC0415
+
+    atomic.write_text(output, text)
+    note(f"wrote {output}")
 
 
 def load_network(path: str | Path | None) -> Network:
@@ -43,17 +159,21 @@ def load_network(path: str | Path | None) -> Network:
     ``None`` or a name in :data:`SHIPPED_NAMES` (when no folder of that name exists)
     reads the shipped network.
     """
+    from corridors.datasets import eurasia_path  # noqa: PLC0415
+    from corridors.network import read_network  # noqa: PLC0415
+
     if path is None or (not Path(path).exists() and str(path).lower() in SHIPPED_NAMES):
         return read_network(eurasia_path())
     return read_network(path)
 
 
-def parse_unit(value: str) -> str:
-    """Normalise a unit given on the command line (``TEU``, ``t``, ``tonne``)."""
+def parse_unit(value: str, *, allowed: tuple[str, ...] = ("TEU", "FEU", "t")) -> str:
+    """Normalise a unit given on the command line (``TEU``, ``FEU``, ``t``, ``tonne``)."""
     unit = UNIT_ALIASES.get(value.lower())
-    if unit is None:
-        msg = f"unknown unit {value!r}; use TEU or tonne"
-        raise typer.BadParameter(msg)
+    if unit is None or unit not in allowed:
+        names = ", ".join("tonne" if a == "t" else a for a in allowed)
+        msg = f"unknown unit {value!r}; use {names}"
+        raise typer.BadParameter(msg, param_hint="'--unit'")
     return unit
 
 
@@ -63,9 +183,16 @@ def cost_parameters(
     vot: float | None,
     carbon_price: float,
     year: int | None,
-    close: list[str] | None,
+    close: list[str] | tuple[str, ...] | None,
 ) -> CostParameters:
-    """Build :class:`CostParameters` from command-line options."""
+    """Build :class:`CostParameters` from command-line options.
+
+    ``close`` are sea passage ids (see :func:`routing_inputs` for every kind of closure).
+    """
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from corridors.routing import CostParameters  # noqa: PLC0415
+
     passages: list[str] = []
     for item in close or []:
         passages.extend(p.strip() for p in item.split(",") if p.strip())
@@ -80,3 +207,29 @@ def cost_parameters(
     except ValidationError as exc:
         msg = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
         raise typer.BadParameter(msg) from exc
+
+
+def routing_inputs(
+    network: str | Path | None,
+    *,
+    unit: str,
+    vot: float | None,
+    carbon_price: float,
+    year: int | None,
+    close: list[str] | None,
+) -> tuple[Network, CostParameters]:
+    """The network with ``--close`` applied and the cost parameters of a routing command.
+
+    Closures are resolved by :func:`corridors.network.closures.resolve_closures`; the sea
+    passages also go into the parameters so that messages and reports name them.
+    """
+    from corridors.network.closures import resolve_closures  # noqa: PLC0415
+
+    params = cost_parameters(unit=unit, vot=vot, carbon_price=carbon_price, year=year, close=None)
+    net = load_network(network)
+    closures = resolve_closures(net, close or [])
+    if not closures:
+        return net, params
+    return net.with_closures(closures), params.model_copy(
+        update={"closed_passages": closures.passages}
+    )

@@ -4,34 +4,40 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from corridors import atomic
 from corridors.cli.common import (
     CarbonOpt,
     CloseOpt,
     DestinationArg,
+    FormatOpt,
     NetworkOpt,
     OriginArg,
     UnitOpt,
     VotOpt,
     YearOpt,
-    cost_parameters,
-    load_network,
+    json_envelope,
+    output_format,
+    routing_inputs,
+    write_or_print,
 )
-from corridors.network import Network
-from corridors.routing import Route, alternatives, compare
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from corridors.network import Network
+    from corridors.routing import Route
 
 FIELDS = ("corridor", "days", "usd", "kg_co2e", "km", "borders", "transfers")
 
 
 def routes_table(network: Network, routes: list[Route], *, title: str, wide: bool) -> Table:
     """A rich table with one row per corridor (``wide`` adds the places passed)."""
+    from rich.table import Table  # noqa: PLC0415
+
     table = Table(title=title, title_justify="left")
     table.add_column("corridor", no_wrap=True)
     for name in ("days", "USD", "kg CO2e", "km", "borders", "transfers", "gen. cost"):
@@ -69,6 +75,12 @@ def render_csv(routes: list[Route]) -> str:
     return buf.getvalue()
 
 
+def _parameters(
+    command: str, origin: str, destination: str, **options: object
+) -> dict[str, object]:
+    return {"command": command, "origin": origin, "destination": destination, **options}
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``compare`` and ``routes`` commands."""
     register_routes(app)
@@ -79,50 +91,66 @@ def register(app: typer.Typer) -> None:
         destination: DestinationArg,
         network: NetworkOpt = None,
         unit: UnitOpt = "TEU",
-        fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+        fmt: FormatOpt = None,
         vot: VotOpt = None,
         carbon_price: CarbonOpt = 0.0,
         year: YearOpt = None,
         close: CloseOpt = None,
-        output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+        output: Path | None = typer.Option(
+            None, "--output", "-o", help="Write to this file (.json, .csv or .txt)."
+        ),
     ) -> None:
         """Compare the corridors door to door: days, USD, kg CO2e, km, borders, transfers."""
-        if fmt not in ("table", "json", "csv"):
-            raise typer.BadParameter(f"unknown format {fmt!r}; use table, json or csv")
-        params = cost_parameters(
-            unit=unit, vot=vot, carbon_price=carbon_price, year=year, close=close
+        from corridors.routing import compare  # noqa: PLC0415
+
+        fmt = output_format(fmt, output, allowed=("table", "json", "csv"))
+        net, params = routing_inputs(
+            network, unit=unit, vot=vot, carbon_price=carbon_price, year=year, close=close
         )
-        net = load_network(network)
         routes = compare(net, origin, destination, params=params)
         o, d = net.node_name(routes[0].origin), net.node_name(routes[0].destination)
         if fmt == "json":
-            text = (
-                json.dumps(
-                    {
-                        "origin": o,
-                        "destination": d,
-                        "unit": params.unit,
-                        "routes": [r.to_dict() for r in routes],
-                    },
-                    indent=2,
-                    ensure_ascii=False,
-                )
-                + "\n"
+            text = json_envelope(
+                _parameters(
+                    "compare",
+                    o,
+                    d,
+                    unit=params.unit,
+                    value_of_time_usd_h=params.vot,
+                    carbon_price_usd_t=params.carbon_price_usd_t,
+                    year=year,
+                    close=close,
+                    network=net.name,
+                ),
+                origin=o,
+                destination=d,
+                unit=params.unit,
+                routes=[r.to_dict() for r in routes],
             )
         elif fmt == "csv":
             text = render_csv(routes)
         else:
-            console = Console(record=output is not None, width=160 if output else None)
             title = f"{o} -> {d}, per {params.unit} (gen. cost: USD + value of time + carbon)"
-            console.print(routes_table(net, routes, title=title, wide=console.width >= 120))
-            if output is not None:
-                atomic.write_text(output, console.export_text())
-            return
-        if output is not None:
-            atomic.write_text(output, text)
-            typer.echo(f"wrote {output}", err=True)
-        else:
-            typer.echo(text, nl=False)
+            text = render_table(net, routes, title=title, output=output)
+        write_or_print(text, output)
+
+
+def render_table(network: Network, routes: list[Route], *, title: str, output: Path | None) -> str:
+    """The routes as a text table: box-drawn on a terminal, plain in a file."""
+    from rich.console import Console  # noqa: PLC0415
+
+    buf = io.StringIO()
+    if output is None:
+        console = Console(file=buf, width=Console().width)
+        console.print(routes_table(network, routes, title=title, wide=console.width >= 120))
+    else:  # a file: ASCII rules, wide enough for the "via" column
+        from rich import box  # noqa: PLC0415
+
+        console = Console(file=buf, width=200, no_color=True, color_system=None)
+        table = routes_table(network, routes, title=title, wide=True)
+        table.box = box.ASCII
+        console.print(table)
+    return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
 
 def register_routes(app: typer.Typer) -> None:
@@ -136,22 +164,47 @@ def register_routes(app: typer.Typer) -> None:
         corridor: str | None = typer.Option(None, "--corridor", help="Only this corridor."),
         network: NetworkOpt = None,
         unit: UnitOpt = "TEU",
-        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+        fmt: FormatOpt = None,
         vot: VotOpt = None,
         carbon_price: CarbonOpt = 0.0,
         year: YearOpt = None,
         close: CloseOpt = None,
+        output: Path | None = typer.Option(
+            None, "--output", "-o", help="Write to this file (.json, .csv or .txt)."
+        ),
     ) -> None:
         """The k cheapest loopless routes (Yen), each labelled with its corridor."""
-        params = cost_parameters(
-            unit=unit, vot=vot, carbon_price=carbon_price, year=year, close=close
+        from corridors.routing import alternatives  # noqa: PLC0415
+
+        fmt = output_format(fmt, output, allowed=("table", "json", "csv"))
+        net, params = routing_inputs(
+            network, unit=unit, vot=vot, carbon_price=carbon_price, year=year, close=close
         )
-        net = load_network(network)
         found = alternatives(net, origin, destination, k=k, params=params, corridor=corridor)
-        if fmt == "json":
-            typer.echo(json.dumps([r.to_dict() for r in found], indent=2, ensure_ascii=False))
-            return
         o, d = net.node_name(found[0].origin), net.node_name(found[0].destination)
-        console = Console()
-        title = f"{len(found)} cheapest routes {o} -> {d}, per {params.unit}"
-        console.print(routes_table(net, found, title=title, wide=console.width >= 120))
+        if fmt == "json":
+            text = json_envelope(
+                _parameters(
+                    "routes",
+                    o,
+                    d,
+                    k=k,
+                    corridor=corridor,
+                    unit=params.unit,
+                    value_of_time_usd_h=params.vot,
+                    carbon_price_usd_t=params.carbon_price_usd_t,
+                    year=year,
+                    close=close,
+                    network=net.name,
+                ),
+                origin=o,
+                destination=d,
+                unit=params.unit,
+                routes=[r.to_dict() for r in found],
+            )
+        elif fmt == "csv":
+            text = render_csv(found)
+        else:
+            title = f"{len(found)} cheapest routes {o} -> {d}, per {params.unit}"
+            text = render_table(net, found, title=title, output=output)
+        write_or_print(text, output)

@@ -16,8 +16,7 @@ from corridors.cli.common import (
     UnitOpt,
     VotOpt,
     YearOpt,
-    cost_parameters,
-    load_network,
+    routing_inputs,
 )
 from corridors.routing import compare
 
@@ -42,10 +41,9 @@ def register(app: typer.Typer) -> None:
         """Map and table comparing the corridors between two places, in one HTML file."""
         from corridors.reports.comparison import comparison_report  # noqa: PLC0415
 
-        params = cost_parameters(
-            unit=unit, vot=vot, carbon_price=carbon_price, year=year, close=close
+        net, params = routing_inputs(
+            network, unit=unit, vot=vot, carbon_price=carbon_price, year=year, close=close
         )
-        net = load_network(network)
         routes = compare(net, origin, destination, params=params)
         atomic.write_text(output, comparison_report(net, routes, params=params))
         typer.echo(f"wrote {output}", err=True)

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from corridors import atomic
+from corridors.cli.common import quiet
 from corridors.scenarios.io import load_inputs
 from corridors.scenarios.store import DEFAULT_STORE, ResultsStore
 from corridors.scenarios.sweep import Executor
@@ -35,6 +36,7 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
         TimeElapsedColumn(),
         console=console,
         transient=False,
+        disable=quiet(),
     ) as bar:
         task = bar.add_task(label, total=None)
 
@@ -408,13 +410,32 @@ def register(app: typer.Typer) -> None:
     def runs_list(
         store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
         sweep_id: str | None = typer.Option(None, "--sweep", help="Only the runs of a sweep."),
+        kind: str | None = typer.Option(
+            None,
+            "--kind",
+            help="Only runs of this kind: run, sweep, forecast or calibration (default: "
+            "single runs; sweeps and forecasts are summarised below them).",
+        ),
+        scenario: str | None = typer.Option(None, "--scenario", help="Only this scenario."),
         limit: int = typer.Option(50, "--limit", help="Newest runs shown."),
         wide: bool = typer.Option(False, "--wide", help="Also the scenario hash and seed."),
     ) -> None:
         """List stored runs, newest first, and the sweeps."""
+        kinds = ("run", "sweep", "forecast", "calibration")
+        if kind is not None and kind not in kinds:
+            msg = f"unknown kind {kind!r}; use {', '.join(kinds)}"
+            raise typer.BadParameter(msg, param_hint="'--kind'")
         with ResultsStore(store, read_only=True) as db:
-            runs = db.list_runs(sweep_id=sweep_id, limit=limit)
+            runs = db.list_runs(
+                sweep_id=sweep_id,
+                limit=limit,
+                kind=kind,
+                scenario=scenario,
+                standalone=sweep_id is None and kind is None,
+            )
             sweeps = db.list_sweeps()
+            if scenario is not None:
+                sweeps = sweeps[sweeps["scenario_name"] == scenario]
         console = Console()
         view = pd.DataFrame(
             {

@@ -29,16 +29,31 @@ DEFAULT_TONNES_PER_TEU = 10.0
 """Average payload of a TEU, tonnes (GLEC Framework default for average-loaded TEU)."""
 
 
+def money_columns(unit: str) -> tuple[str, float]:
+    """Suffix of the money columns to read for ``unit`` and the factor to apply to them.
+
+    The data quotes money per TEU (``*_usd_teu``) and per tonne (``*_usd_t``); an FEU
+    pays twice the TEU figures.
+
+    Returns
+    -------
+    tuple of (str, float)
+        ``("teu", 1.0)``, ``("teu", 2.0)`` (FEU) or ``("t", 1.0)``.
+    """
+    return ("t", 1.0) if unit == "t" else ("teu", 2.0 if unit == "FEU" else 1.0)
+
+
 class CostParameters(BaseModel):
     """How a route's time, money and emissions are weighed (keyword arguments = fields).
 
     Attributes
     ----------
-    unit : {"TEU", "t"}
-        Unit the costs are expressed per: a twenty-foot equivalent unit or a tonne.
+    unit : {"TEU", "FEU", "t"}
+        Unit the costs are expressed per: a twenty-foot equivalent unit, a forty-foot
+        box (2 TEU; market rates are quoted per FEU) or a tonne.
     value_of_time_usd_h : float, optional
-        Value of time, USD per unit-hour. Default: USD 16.7 per TEU-hour, or that
-        divided by ``tonnes_per_teu`` per tonne-hour.
+        Value of time, USD per unit-hour. Default: USD 16.7 per TEU-hour (twice that
+        per FEU-hour), or that divided by ``tonnes_per_teu`` per tonne-hour.
     carbon_price_usd_t : float
         Price of emissions, USD per tonne CO2e (0: emissions reported, not priced).
     tonnes_per_teu : float
@@ -52,7 +67,7 @@ class CostParameters(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    unit: Literal["TEU", "t"] = "TEU"
+    unit: Literal["TEU", "FEU", "t"] = "TEU"
     value_of_time_usd_h: float | None = Field(default=None, ge=0)
     carbon_price_usd_t: float = Field(default=0.0, ge=0)
     tonnes_per_teu: float = Field(default=DEFAULT_TONNES_PER_TEU, gt=0)
@@ -73,14 +88,19 @@ class CostParameters(BaseModel):
         """Value of time in USD per unit-hour, with the default filled in."""
         if self.value_of_time_usd_h is not None:
             return self.value_of_time_usd_h
-        if self.unit == "TEU":
-            return DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H
-        return DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H / self.tonnes_per_teu
+        if self.unit == "t":
+            return DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H / self.tonnes_per_teu
+        return DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H * self.teu_per_unit
+
+    @property
+    def teu_per_unit(self) -> float:
+        """TEU in one unit: 1 for TEU, 2 for FEU, ``1 / tonnes_per_teu`` for tonnes."""
+        return {"TEU": 1.0, "FEU": 2.0}.get(self.unit, 1.0 / self.tonnes_per_teu)
 
     @property
     def tonnes_per_unit(self) -> float:
-        """Tonnes in one unit (``tonnes_per_teu`` for TEU, 1 for tonnes)."""
-        return self.tonnes_per_teu if self.unit == "TEU" else 1.0
+        """Tonnes in one unit (``tonnes_per_teu`` per TEU, twice that per FEU, 1 per tonne)."""
+        return self.teu_per_unit * self.tonnes_per_teu
 
     def generalised(self, *, usd: float, hours: float, kg_co2e: float) -> float:
         """Generalised cost, USD per unit, of the given money, time and emissions."""

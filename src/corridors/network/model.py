@@ -23,6 +23,8 @@ from corridors.errors import NetworkError, Problem, UnknownPlaceError, did_you_m
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from corridors.network.closures import Closures
+
 
 def _normalise(text: str) -> str:
     """Fold case, accents and punctuation: ``"Xi'an"`` and ``"xian"`` compare equal."""
@@ -102,13 +104,39 @@ class Network:
         key = _normalise(name)
         if key in self._place_names:
             return self._place_names[key]
+        raise UnknownPlaceError(name, self.similar_places(name))
+
+    def similar_places(self, name: str, *, n: int = 3) -> list[str]:
+        """Display names (or aliases) closest to ``name``, for "did you mean" hints."""
         labels = list(self.nodes["name"]) + [a for al in self.nodes["aliases"] for a in al]
         pool: dict[str, str] = {}
         for lab in labels:  # display names first, so they win over aliases
             pool.setdefault(_normalise(str(lab)), str(lab))
-        close = difflib.get_close_matches(key, list(pool), n=3, cutoff=0.5)
-        suggestions = [pool[c] for c in close]
-        raise UnknownPlaceError(name, suggestions)
+        close = difflib.get_close_matches(_normalise(name), list(pool), n=n, cutoff=0.5)
+        return [pool[c] for c in close]
+
+    def find_places(self, query: str | None = None) -> list[str]:
+        """Node ids whose id, name or an alias contains ``query``, or whose country it is.
+
+        Matching ignores case, accents and punctuation; no query lists every node.
+        """
+        if not query:
+            return list(self.nodes["node_id"])
+        key = _normalise(query)
+        found = []
+        for nid, name, aliases, country in zip(
+            self.nodes["node_id"],
+            self.nodes["name"],
+            self.nodes["aliases"],
+            self.nodes["country"],
+            strict=True,
+        ):
+            labels = (nid, name, *aliases)
+            if str(country).upper() == query.upper() or any(
+                key in _normalise(str(lab)) for lab in labels
+            ):
+                found.append(str(nid))
+        return found
 
     def node_name(self, node_id: str) -> str:
         """Display name of a node."""
@@ -185,8 +213,10 @@ class Network:
         links: Iterable[str] = (),
         nodes: Iterable[str] = (),
         corridors: Iterable[str] = (),
+        countries: Iterable[str] = (),
+        borders: Iterable[tuple[str, str]] = (),
     ) -> Network:
-        """Close sea passages, links, nodes or whole corridors.
+        """Close sea passages, links, nodes, whole corridors, countries or borders.
 
         Parameters
         ----------
@@ -198,21 +228,36 @@ class Network:
         corridors : iterable of str
             Corridors to close: links tagged only with closed corridors close, links
             shared with an open corridor stay.
+        countries : iterable of str
+            ISO 3166-1 alpha-2 codes: every node of the country closes, with its links.
+        borders : iterable of (str, str)
+            Pairs of ISO codes: every land or ferry link between a node of one and a node
+            of the other closes (sea legs are not border crossings); the countries stay
+            open.
 
         Raises
         ------
         NetworkError
-            If an id, passage or corridor is unknown (with suggestions).
+            If an id, passage, corridor or country is unknown (with suggestions).
+
+        See Also
+        --------
+        corridors.network.closures.resolve_closures : names as a user writes them.
         """
         from corridors.network.schema import SEA_PASSAGES  # noqa: PLC0415
 
         passages, links, nodes, corridors = (set(passages), set(links), set(nodes), set(corridors))
+        countries = set(countries)
+        pairs = {frozenset(pair) for pair in borders}
+        known_countries = {str(c) for c in self.nodes["country"] if c}
         problems: list[Problem] = []
         for what, given, known in (
             ("passage", passages, set(SEA_PASSAGES)),
             ("link", links, set(self.link_index)),
             ("node", nodes, set(self.node_index)),
             ("corridor", corridors, set(self.corridor_ids)),
+            ("country", countries, known_countries),
+            ("border country", {c for p in pairs for c in p}, known_countries),
         ):
             for item in sorted(given - known):
                 problems.append(
@@ -228,13 +273,44 @@ class Network:
         if problems:
             raise NetworkError(problems, what="closures")
         lk = self.links
-        shut = lk["link_id"].isin(links).to_numpy().copy()
+        n = len(lk)
+        shut = lk["link_id"].isin(links).to_numpy(dtype=bool).copy()
         if passages:
-            shut |= np.array([bool(passages.intersection(p)) for p in lk["passages"]])
+            shut |= np.fromiter((bool(passages & set(p)) for p in lk["passages"]), bool, n)
         if corridors:
-            shut |= np.array([bool(t) and set(t) <= corridors for t in lk["corridors"]])
-        node_frame = self.nodes[~self.nodes["node_id"].isin(nodes)]
-        return self._with(nodes=node_frame, links=lk[~shut])
+            shut |= np.fromiter((bool(t) and set(t) <= corridors for t in lk["corridors"]), bool, n)
+        if pairs:
+            country = dict(zip(self.nodes["node_id"], self.nodes["country"], strict=True))
+            ends = zip(lk["from_node_id"], lk["to_node_id"], lk["mode"], strict=True)
+            shut |= np.fromiter(
+                (m != "sea" and frozenset((country[a], country[b])) in pairs for a, b, m in ends),
+                bool,
+                n,
+            )
+        gone = self.nodes["node_id"].isin(nodes) | self.nodes["country"].isin(countries)
+        return self._with(nodes=self.nodes[~gone.to_numpy(dtype=bool)], links=lk[~shut])
+
+    def with_closures(self, closures: Closures) -> Network:
+        """Apply closures resolved by :func:`corridors.network.closures.resolve_closures`."""
+        return self.with_closed(
+            passages=closures.passages,
+            links=closures.links,
+            nodes=closures.nodes,
+            countries=closures.countries,
+            borders=closures.borders,
+        )
+
+    def closing(self, names: Iterable[str]) -> Network:
+        """Close elements named as a user writes them (``suez``, ``RU``, ``CN-KZ``, ...).
+
+        Raises
+        ------
+        UnknownClosureError
+            Listing every unknown name, with suggestions.
+        """
+        from corridors.network.closures import resolve_closures  # noqa: PLC0415
+
+        return self.with_closures(resolve_closures(self, names))
 
     def with_tables(
         self, *, nodes: pd.DataFrame | None = None, links: pd.DataFrame | None = None

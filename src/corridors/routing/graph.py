@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corridors.cost.parameters import CostParameters
+from corridors.cost.parameters import CostParameters, money_columns
 from corridors.network.model import Network
 
 IntArray = npt.NDArray[np.int64]
@@ -143,17 +143,17 @@ class ExpandedGraph:
     def tables(self) -> RouteTables:
         """Per-node and per-link arrays used to describe routes (computed once)."""
         nodes, links = self.network.nodes, self.network.links
-        per_unit = "teu" if self.unit == "TEU" else "t"
+        per_unit, factor = money_columns(self.unit)
         entry_h, entry_usd, exit_h, exit_usd = border_clearance(nodes, per_unit)
         return RouteTables(
             node_ids=nodes["node_id"].to_numpy(dtype=object),
             countries=nodes["country"].to_numpy(dtype=object),
             handling_h=nodes["handling_h"].to_numpy(dtype=float),
-            handling_usd=nodes[f"handling_usd_{per_unit}"].to_numpy(dtype=float),
+            handling_usd=nodes[f"handling_usd_{per_unit}"].to_numpy(dtype=float) * factor,
             entry_h=entry_h,
-            entry_usd=entry_usd,
+            entry_usd=entry_usd * factor,
             exit_h=exit_h,
-            exit_usd=exit_usd,
+            exit_usd=exit_usd * factor,
             link_ids=links["link_id"].to_numpy(dtype=object),
             link_modes=links["mode"].to_numpy(dtype=object),
         )
@@ -172,8 +172,8 @@ class ExpandedGraph:
 def _capacity(frame: pd.DataFrame, params: CostParameters) -> FloatArray:
     teu = frame["capacity_teu_yr"].to_numpy(dtype=float)
     tonnes = frame["capacity_t_yr"].to_numpy(dtype=float)
-    if params.unit == "TEU":
-        return np.where(np.isnan(teu), tonnes / params.tonnes_per_teu, teu)
+    if params.unit != "t":  # TEU or FEU
+        return np.where(np.isnan(teu), tonnes / params.tonnes_per_teu, teu) / params.teu_per_unit
     return np.where(np.isnan(tonnes), teu * params.tonnes_per_teu, tonnes)
 
 
@@ -242,13 +242,13 @@ def build_graph(network: Network, params: CostParameters | None = None) -> Expan
     if params.closed_passages:
         net = net.with_closed(passages=params.closed_passages)
     nodes, links = net.nodes, net.links
-    per_unit = "teu" if params.unit == "TEU" else "t"
+    per_unit, factor = money_columns(params.unit)
     n_nodes = len(nodes)
     node_row = net.node_index
 
     travel, wait = link_times(links)
     km = links["km"].to_numpy(dtype=float)
-    tariff = links[f"tariff_usd_{per_unit}"].to_numpy(dtype=float)
+    tariff = links[f"tariff_usd_{per_unit}"].to_numpy(dtype=float) * factor
     ef = links["ef_g_tkm"].to_numpy(dtype=float)
     co2 = ef * km * params.tonnes_per_unit / 1000.0
     layers = [
@@ -293,8 +293,9 @@ def build_graph(network: Network, params: CostParameters | None = None) -> Expan
             a_dir_group.append(f"{u}->{v}")
 
     handling_h = nodes["handling_h"].to_numpy(dtype=float)
-    handling_usd = nodes[f"handling_usd_{per_unit}"].to_numpy(dtype=float)
+    handling_usd = nodes[f"handling_usd_{per_unit}"].to_numpy(dtype=float) * factor
     entry_h, entry_usd, exit_h, exit_usd = border_clearance(nodes, per_unit)
+    entry_usd, exit_usd = entry_usd * factor, exit_usd * factor
     n_link_arcs = len(tail)
     vertex_node = np.empty(next_vertex, dtype=np.int64)
     vertex_node[:n_nodes] = np.arange(n_nodes)

@@ -24,7 +24,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from corridors.datasets import eurasia_path
-from corridors.errors import Problem, ScenarioError, UnknownPlaceError, did_you_mean
+from corridors.errors import (
+    Problem,
+    ScenarioError,
+    UnknownPlaceError,
+    UnknownScenarioError,
+    did_you_mean,
+)
 from corridors.network import Network, read_network
 from corridors.network.schema import LINK, NODE, Table
 from corridors.scenarios.spec import Change, Measure, MeasureCatalogue, Scenario
@@ -554,7 +560,7 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     if str(name_or_path) in shipped:
         return shipped[str(name_or_path)]
     hint = did_you_mean(str(name_or_path), shipped)
-    raise ScenarioError(
+    raise UnknownScenarioError(
         [
             Problem(
                 str(name_or_path),

@@ -292,17 +292,41 @@ class ResultsStore:
 
     # --- reading -------------------------------------------------------------------------
 
-    def list_runs(self, *, sweep_id: str | None = None, limit: int | None = None) -> pd.DataFrame:
-        """Runs, newest first: id, sweep, kind, scenario, hash, seed, sample, times."""
+    def list_runs(
+        self,
+        *,
+        sweep_id: str | None = None,
+        limit: int | None = None,
+        kind: str | None = None,
+        scenario: str | None = None,
+        standalone: bool = False,
+    ) -> pd.DataFrame:
+        """Runs, newest first: id, sweep, kind, scenario, hash, seed, sample, times.
+
+        Parameters
+        ----------
+        sweep_id, kind, scenario : str, optional
+            Only the runs of this sweep, of this kind (``run``, ``sweep``, ``forecast``,
+            ``calibration``) or of this scenario name.
+        limit : int, optional
+            At most this many (the newest).
+        standalone : bool
+            Leave out the samples of sweeps and forecasts (they are summarised by
+            :meth:`list_sweeps`).
+        """
         sql = (
             "SELECT run_id, sweep_id, sample_index, kind, scenario_name, "
             "left(scenario_hash, 12) AS scenario_hash, code_version, seed, sample_json, "
             "started_at, finished_at FROM runs"
         )
+        where: list[str] = ["sweep_id IS NULL"] if standalone else []
         params: list[Any] = []
-        if sweep_id is not None:
-            sql += " WHERE sweep_id = ?"
-            params.append(sweep_id)
+        for column, value in (("sweep_id", sweep_id), ("kind", kind), ("scenario_name", scenario)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY finished_at DESC, sample_index"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
