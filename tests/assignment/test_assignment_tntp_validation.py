@@ -56,6 +56,7 @@ def test_sioux_falls_gap_objective_and_flows(
     net, res = sioux
     assert res.converged
     assert res.gap <= 1e-6
+    assert res.iterations < 2000  # the README's command: --gap 1e-6 --max-iter 2000
     # the gap is recomputed independently (scipy back end) at the returned flows
     assert _standard_gap(net, res.flow) <= 1.01e-6
     assert res.gap_history[-1] == res.gap

@@ -58,3 +58,10 @@ def test_unknown_kind_is_a_usage_error(run_cli, store):
     r = run_cli("runs", "list", "--store", str(store[0]), "--kind", "sample")
     assert r.code == 2
     assert r.err.startswith("error: Invalid value for '--kind': unknown kind 'sample'")
+
+
+def test_no_store_yet_is_not_an_error(run_cli, tmp_path):
+    r = run_cli("runs", "list", "--store", str(tmp_path / "none.duckdb"))
+    assert r.code == 0, r.err
+    assert r.out.startswith("no runs stored yet in ")
+    assert list(tmp_path.iterdir()) == []

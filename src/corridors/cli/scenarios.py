@@ -425,6 +425,9 @@ def register(app: typer.Typer) -> None:
         if kind is not None and kind not in kinds:
             msg = f"unknown kind {kind!r}; use {', '.join(kinds)}"
             raise typer.BadParameter(msg, param_hint="'--kind'")
+        if not store.exists():
+            typer.echo(f"no runs stored yet in {store} ('corridors run NAME' stores one)")
+            return
         with ResultsStore(store, read_only=True) as db:
             runs = db.list_runs(
                 sweep_id=sweep_id,
