@@ -28,6 +28,7 @@ from corridors.cli.common import (
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from corridors.cost.parameters import CostParameters
     from corridors.network import Network
     from corridors.routing import Route
 
@@ -75,10 +76,44 @@ def render_csv(routes: list[Route]) -> str:
     return buf.getvalue()
 
 
-def _parameters(
-    command: str, origin: str, destination: str, **options: object
-) -> dict[str, object]:
-    return {"command": command, "origin": origin, "destination": destination, **options}
+def show_routes(
+    network: Network,
+    routes: list[Route],
+    params: CostParameters,
+    *,
+    fmt: str,
+    output: Path | None,
+    title: str,
+    command: str,
+    close: list[str] | None,
+    **options: object,
+) -> None:
+    """Print or write routes as a table, JSON (the shared envelope) or CSV."""
+    first = routes[0]
+    o, d = network.node_name(first.origin), network.node_name(first.destination)
+    if fmt == "json":
+        names = [n.strip() for item in close or [] for n in item.split(",") if n.strip()]
+        parameters = {
+            "command": command,
+            "origin": o,
+            "destination": d,
+            **options,
+            "unit": params.unit,
+            "value_of_time_usd_h": params.vot,
+            "carbon_price_usd_t": params.carbon_price_usd_t,
+            "year": params.year,
+            "close": names,
+            "network": network.name,
+        }
+        routes_json = [r.to_dict() for r in routes]
+        text = json_envelope(
+            parameters, origin=o, destination=d, unit=params.unit, routes=routes_json
+        )
+    elif fmt == "csv":
+        text = render_csv(routes)
+    else:
+        text = render_table(network, routes, title=title, output=output)
+    write_or_print(text, output)
 
 
 def register(app: typer.Typer) -> None:
@@ -109,30 +144,10 @@ def register(app: typer.Typer) -> None:
         )
         routes = compare(net, origin, destination, params=params)
         o, d = net.node_name(routes[0].origin), net.node_name(routes[0].destination)
-        if fmt == "json":
-            text = json_envelope(
-                _parameters(
-                    "compare",
-                    o,
-                    d,
-                    unit=params.unit,
-                    value_of_time_usd_h=params.vot,
-                    carbon_price_usd_t=params.carbon_price_usd_t,
-                    year=year,
-                    close=close,
-                    network=net.name,
-                ),
-                origin=o,
-                destination=d,
-                unit=params.unit,
-                routes=[r.to_dict() for r in routes],
-            )
-        elif fmt == "csv":
-            text = render_csv(routes)
-        else:
-            title = f"{o} -> {d}, per {params.unit} (gen. cost: USD + value of time + carbon)"
-            text = render_table(net, routes, title=title, output=output)
-        write_or_print(text, output)
+        title = f"{o} -> {d}, per {params.unit} (gen. cost: USD + value of time + carbon)"
+        show_routes(
+            net, routes, params, fmt=fmt, output=output, title=title, command="compare", close=close
+        )
 
 
 def render_table(network: Network, routes: list[Route], *, title: str, output: Path | None) -> str:
@@ -182,29 +197,16 @@ def register_routes(app: typer.Typer) -> None:
         )
         found = alternatives(net, origin, destination, k=k, params=params, corridor=corridor)
         o, d = net.node_name(found[0].origin), net.node_name(found[0].destination)
-        if fmt == "json":
-            text = json_envelope(
-                _parameters(
-                    "routes",
-                    o,
-                    d,
-                    k=k,
-                    corridor=corridor,
-                    unit=params.unit,
-                    value_of_time_usd_h=params.vot,
-                    carbon_price_usd_t=params.carbon_price_usd_t,
-                    year=year,
-                    close=close,
-                    network=net.name,
-                ),
-                origin=o,
-                destination=d,
-                unit=params.unit,
-                routes=[r.to_dict() for r in found],
-            )
-        elif fmt == "csv":
-            text = render_csv(found)
-        else:
-            title = f"{len(found)} cheapest routes {o} -> {d}, per {params.unit}"
-            text = render_table(net, found, title=title, output=output)
-        write_or_print(text, output)
+        title = f"{len(found)} cheapest routes {o} -> {d}, per {params.unit}"
+        show_routes(
+            net,
+            found,
+            params,
+            fmt=fmt,
+            output=output,
+            title=title,
+            command="routes",
+            close=close,
+            k=k,
+            corridor=corridor,
+        )
