@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from corridors.scenarios.io import load_inputs
-from corridors.scenarios.runs import run_and_store, sweep
 from corridors.scenarios.store import ResultsStore
 from corridors.scenarios.variables import parse_vary
+from corridors.studies.scenario import run_and_store, sweep
 
 TOY = Path(__file__).resolve().parents[1] / "scenarios" / "files" / "toy.yaml"
 
