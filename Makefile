@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out
 DATA   := src/corridors/datasets/eurasia
 
-.PHONY: run test install lint typecheck check bench docs clean
+.PHONY: run test install browser vendor lint typecheck check bench docs clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,20 @@ run: install
 	@echo "  assign-2024.html           2024 demand at equilibrium: flows and bottlenecks on a map"
 	@echo "  flows-2024.csv             link flows, times and volume/capacity"
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
+
+# The dashboard's browser tests drive Debian's chromium (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium is missing: the browser tests will skip (apt-get install chromium)"; fi; }
+
+# Re-vendor the dashboard's JavaScript from npm at the pinned versions (needs npm; the
+# result is committed, so installing and running corridors never needs Node).
+vendor:
+	scripts/vendor.sh
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

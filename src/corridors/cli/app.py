@@ -67,6 +67,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "corridors.cli.relief",
         "Tonnes a day that reach a disaster area within a window, by route and mode.",
     ),
+    "serve": (
+        "corridors.cli.serve",
+        "Open the dashboard: compare corridors on a map, run scenarios, share views.",
+    ),
 }
 """Command name -> (module whose ``register(app)`` adds it, one-line summary for ``--help``).
 

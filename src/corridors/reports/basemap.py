@@ -246,3 +246,35 @@ def load_countries(*, resolution: Resolution = "50m") -> tuple[Country, ...]:
     if resolution not in ("50m", "110m"):
         raise ReportError(f"unknown base map resolution {resolution!r}; use '50m' or '110m'")
     return _load_cached(resolution)
+
+
+def countries_geojson(*, resolution: Resolution = "110m", decimals: int = 3) -> dict[str, Any]:
+    """The shipped country outlines as a GeoJSON FeatureCollection (for web maps).
+
+    Parameters
+    ----------
+    resolution : {"50m", "110m"}
+        Natural Earth scale (110m, the default, is small enough for a page).
+    decimals : int
+        Decimals kept in the positions (3 is about 100 m).
+
+    Returns
+    -------
+    dict
+        One ``MultiPolygon`` feature per country with ``name`` and ``iso_n3``.
+    """
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": c.name, "iso_n3": c.iso_n3},
+            "geometry": {
+                "type": "MultiPolygon",
+                "coordinates": [
+                    [[[round(x, decimals), round(y, decimals)] for x, y in ring] for ring in poly]
+                    for poly in c.polygons
+                ],
+            },
+        }
+        for c in load_countries(resolution=resolution)
+    ]
+    return {"type": "FeatureCollection", "name": "countries", "features": features}

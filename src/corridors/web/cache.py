@@ -1,0 +1,91 @@
+"""The network and its routing graphs, built once per variant and kept for the next request.
+
+A compare answers in milliseconds once the expanded graph of its variant (year, unit,
+value of time, carbon price, closures) is built; building it takes longer, so the
+server keeps the most recent variants. The cache belongs to one application instance
+(``app.state``), never to the module.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from corridors.datasets import eurasia_path
+from corridors.network import Network, read_network
+from corridors.routing import CostParameters, ExpandedGraph, build_graph
+
+
+@dataclass(frozen=True)
+class Closures:
+    """What a view closes, by kind (each a sorted tuple of ids).
+
+    Sea passages go to the cost parameters (the graph drops the sea legs through
+    them); nodes, links and corridors to :meth:`Network.with_closed`.
+    """
+
+    passages: tuple[str, ...] = ()
+    nodes: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    corridors: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.passages or self.nodes or self.links or self.corridors)
+
+
+class RoutingCache:
+    """The network of one folder and the graphs of its recent variants.
+
+    Parameters
+    ----------
+    network_path : Path, optional
+        Network folder (default: the shipped Eurasian network).
+    size : int
+        Graph variants kept (least recently used dropped first).
+    """
+
+    def __init__(self, network_path: Path | None = None, *, size: int = 32) -> None:
+        self.network_path = Path(network_path) if network_path else eurasia_path()
+        self._size = size
+        self._lock = threading.Lock()
+        self._network: Network | None = None
+        self._variants: OrderedDict[tuple[object, ...], tuple[Network, ExpandedGraph]] = (
+            OrderedDict()
+        )
+
+    @property
+    def network(self) -> Network:
+        """The network as read from its folder (read on first use)."""
+        with self._lock:
+            if self._network is None:
+                self._network = read_network(self.network_path)
+            return self._network
+
+    def variant(self, params: CostParameters, closures: Closures) -> tuple[Network, ExpandedGraph]:
+        """The network with ``closures`` applied and its graph for ``params``.
+
+        Raises
+        ------
+        NetworkError
+            When a closed node, link or corridor is unknown.
+        """
+        params = params.model_copy(update={"closed_passages": closures.passages})
+        key = (params, closures)
+        with self._lock:
+            hit = self._variants.get(key)
+            if hit is not None:
+                self._variants.move_to_end(key)
+                return hit
+        net = self.network
+        if closures.nodes or closures.links or closures.corridors:
+            net = net.with_closed(
+                nodes=closures.nodes, links=closures.links, corridors=closures.corridors
+            )
+        built = (net, build_graph(net, params))
+        with self._lock:
+            self._variants[key] = built
+            while len(self._variants) > self._size:
+                self._variants.popitem(last=False)
+        return built

@@ -1,0 +1,513 @@
+/* corridors dashboard: a thin page over the JSON API (/api/...). No build step, no Node.
+ *
+ * The state of the page lives in the URL (?view=compare&origin=...), so a link is a
+ * permalink. Maps: Leaflet on the shipped Natural Earth outlines (no tiles). Charts:
+ * Vega-Lite specs compiled in the page. */
+"use strict";
+
+const $ = (sel) => document.querySelector(sel);
+const fmt = (v, d = 0) => (v === null || v === undefined || Number.isNaN(v)) ? "-" :
+  Number(v).toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+
+const state = { view: "compare", network: null, compare: null, selected: null, job: null, runs: [] };
+
+/* ---------- talking to the API ---------- */
+
+async function api(path, options = {}) {
+  const response = await fetch(path, options);
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const d = (body.detail && body.detail[0]) || {};
+    const where = d.loc ? d.loc[d.loc.length - 1] + ": " : "";
+    const problems = (d.problems || []).map((p) => "  - " + p.text).join("\n");
+    const err = new Error(where + (problems ? d.msg.split("\n")[0] + "\n" + problems : d.msg || response.statusText));
+    err.detail = d;
+    throw err;
+  }
+  return body;
+}
+
+function status(text) { $("#status").textContent = text; }
+
+/* ---------- the map ---------- */
+
+const map = L.map("map", { zoomSnap: 0.25, worldCopyJump: false, attributionControl: true, preferCanvas: false });
+map.attributionControl.setPrefix("");
+map.attributionControl.addAttribution("Natural Earth (public domain)");
+map.setView([42, 60], 3);
+const routeLayer = L.layerGroup().addTo(map);
+
+async function loadBasemap() {
+  const geo = await api("/api/basemap");
+  L.geoJSON(geo, { style: { className: "country", color: "#c9c3b5", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }, interactive: false }).addTo(map);
+}
+
+function legend(items) {
+  $("#legend").innerHTML = items.map(([color, label]) =>
+    `<div><span class="swatch" style="background:${esc(color)}"></span>${esc(label)}</div>`).join("");
+}
+
+/* ---------- the URL is the state ---------- */
+
+function readUrl() { return new URLSearchParams(location.search); }
+
+function writeUrl(params) {
+  const q = new URLSearchParams();
+  q.set("view", state.view);
+  for (const [k, v] of Object.entries(params)) {
+    for (const x of [].concat(v)) { if (x !== "" && x !== null && x !== undefined) q.append(k, x); }
+  }
+  history.replaceState(null, "", "?" + q.toString());
+}
+
+function showView(view) {
+  state.view = view;
+  status("");
+  document.querySelectorAll("#tabs button").forEach((b) => b.classList.toggle("active", b.dataset.view === view));
+  document.querySelectorAll(".view").forEach((el) => el.classList.toggle("active", el.dataset.view === view));
+  routeLayer.clearLayers();
+  legend([]);
+  setTimeout(() => map.invalidateSize(), 0);
+}
+
+/* ---------- compare ---------- */
+
+function compareParams() {
+  const p = {
+    origin: $("#origin").value.trim(),
+    destination: $("#destination").value.trim(),
+    unit: $("#unit").value,
+    year: $("#year").value,
+    close_passage: [...document.querySelectorAll("#close-passages input:checked")].map((i) => i.value),
+    close_node: $("#close-nodes").value.split(",").map((s) => s.trim()).filter(Boolean),
+    close_corridor: [...document.querySelectorAll("#close-corridors input:checked")].map((i) => i.value),
+  };
+  return p;
+}
+
+function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    for (const x of [].concat(v)) { if (x !== "" && x !== null && x !== undefined) q.append(k, x); }
+  }
+  return q.toString();
+}
+
+async function runCompare() {
+  const p = compareParams();
+  $("#compare-error").textContent = "";
+  if (!p.origin || !p.destination) { $("#compare-error").textContent = "Choose an origin and a destination."; return; }
+  const q = query(p);
+  writeUrl({ ...p, route: state.selected || "" });
+  $("#export-html").href = "/api/compare/report.html?" + q;
+  $("#export-csv").href = "/api/compare.csv?" + q;
+  $("#export-json").href = "/api/compare?" + q;
+  status("comparing…");
+  const t0 = performance.now();
+  try {
+    state.compare = await api("/api/compare?" + q);
+  } catch (e) {
+    state.compare = null;
+    $("#compare-error").textContent = e.message;
+    $("#compare-table").innerHTML = "";
+    $("#route-detail").innerHTML = "";
+    routeLayer.clearLayers();
+    status("");
+    return;
+  }
+  status(`${state.compare.routes.length} corridors in ${Math.round(performance.now() - t0)} ms`);
+  const corridors = state.compare.routes.map((r) => r.corridor);
+  if (!corridors.includes(state.selected)) state.selected = corridors[0];
+  drawCompare();
+}
+
+function drawCompare() {
+  const c = state.compare;
+  routeLayer.clearLayers();
+  const bounds = [];
+  for (const r of [...c.routes].reverse()) {
+    const selected = r.corridor === state.selected;
+    const layer = L.geoJSON(r.geometry, {
+      style: (f) => ({
+        color: r.color, weight: selected ? 5 : 3, opacity: selected ? 0.95 : 0.6,
+        dashArray: ["sea", "ferry"].includes(f.properties.mode) ? "6 4" : null,
+        className: `route route-${r.corridor}`,
+      }),
+      onEachFeature: (f, l) => l.bindTooltip(esc(f.properties.description), { sticky: true }),
+    });
+    layer.on("click", () => selectRoute(r.corridor));
+    layer.addTo(routeLayer);
+    bounds.push(layer.getBounds());
+  }
+  if (bounds.length) map.fitBounds(bounds.reduce((a, b) => a.extend(b)), { padding: [20, 20] });
+  legend(c.routes.map((r) => [r.color, r.name]));
+  const unit = c.unit === "t" ? "tonne" : c.unit;
+  $("#compare-table").innerHTML = `<thead><tr><th>corridor</th><th>days</th><th>USD/${unit}</th><th>kg CO2e/${unit}</th><th>km</th><th>borders</th><th>transfers</th></tr></thead><tbody>` +
+    c.routes.map((r) => `<tr data-corridor="${esc(r.corridor)}" class="${r.corridor === state.selected ? "selected" : ""}">
+      <td><span class="swatch" style="background:${esc(r.color)}"></span>${esc(r.name)}</td>
+      <td>${fmt(r.days, 1)}</td><td>${fmt(r.usd)}</td><td>${fmt(r.kg_co2e)}</td><td>${fmt(r.km)}</td>
+      <td>${r.borders}</td><td>${r.transfers}</td></tr>`).join("") + "</tbody>";
+  document.querySelectorAll("#compare-table tbody tr").forEach((tr) => tr.addEventListener("click", () => selectRoute(tr.dataset.corridor)));
+  drawRouteDetail();
+}
+
+function selectRoute(corridor) {
+  state.selected = corridor;
+  writeUrl({ ...compareParams(), route: corridor });
+  drawCompare();
+}
+
+function drawRouteDetail() {
+  const c = state.compare;
+  const r = c.routes.find((x) => x.corridor === state.selected);
+  if (!r) { $("#route-detail").innerHTML = ""; return; }
+  $("#route-detail").innerHTML = `<h2>${esc(r.name)}: ${fmt(r.days, 1)} days, USD ${fmt(r.usd)}, ${fmt(r.km)} km</h2>
+    <div class="charts"><div class="chart" id="chart-tcd"></div><div class="chart" id="chart-causes"></div></div>
+    <h2>Legs</h2><table class="data" id="legs-table"><thead><tr><th>from – to</th><th>mode</th><th>km</th><th>hours</th><th>wait h</th><th>USD</th><th>kg CO2e</th></tr></thead><tbody>` +
+    r.legs.map((l) => `<tr><td>${esc(l.from_name)} – ${esc(l.to_name)}</td><td>${esc(l.mode)}</td><td>${fmt(l.km)}</td><td>${fmt(l.hours, 1)}</td><td>${fmt(l.wait_h || 0, 1)}</td><td>${fmt(l.usd)}</td><td>${fmt(l.kg_co2e)}</td></tr>`).join("") +
+    "</tbody></table>";
+  const profile = r.profile.flatMap((p) => [
+    { km: p.km, value: p.days, measure: "cumulative days", place: p.place, kind: p.kind },
+    { km: p.km, value: p.usd, measure: "cumulative USD", place: p.place, kind: p.kind },
+  ]);
+  chart("#chart-tcd", {
+    title: "Time-cost-distance",
+    data: { values: profile },
+    facet: { row: { field: "measure", type: "nominal", title: null } },
+    resolve: { scale: { y: "independent" } },
+    spec: {
+      width: 360, height: 110,
+      mark: { type: "line", point: true, color: r.color, interpolate: "linear" },
+      encoding: {
+        x: { field: "km", type: "quantitative", title: "km from origin" },
+        y: { field: "value", type: "quantitative", title: null },
+        tooltip: [{ field: "place" }, { field: "kind" }, { field: "km", format: ",.0f" }, { field: "value", format: ",.1f" }],
+      },
+    },
+  });
+  const causes = c.routes.flatMap((x) => Object.entries(x.time_by_cause_h).map(([cause, h]) => ({ corridor: x.name, cause, days: h / 24 })));
+  chart("#chart-causes", {
+    title: "Where the time goes (days)",
+    width: 320, height: { step: 22 },
+    data: { values: causes },
+    mark: "bar",
+    encoding: {
+      y: { field: "corridor", type: "nominal", sort: null, title: null },
+      x: { field: "days", type: "quantitative", stack: "zero", title: "days" },
+      color: { field: "cause", type: "nominal", scale: { domain: ["moving", "border", "transfer", "waiting"], range: ["#4e79a7", "#e15759", "#f28e2b", "#76b7b2"] } },
+      tooltip: [{ field: "corridor" }, { field: "cause" }, { field: "days", format: ",.1f" }],
+    },
+  });
+}
+
+function chart(selector, spec) {
+  const el = $(selector);
+  if (!el) return null;
+  const compiled = vegaLite.compile({ $schema: "https://vega.github.io/schema/vega-lite/v6.json", ...spec }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "svg", container: el, hover: true });
+  return view.runAsync();
+}
+
+async function suggest(input, list, hint) {
+  const q = input.value.trim();
+  if (q.length < 2) return;
+  try {
+    const hits = await api("/api/places?" + new URLSearchParams({ q, limit: 12 }));
+    list.innerHTML = hits.map((h) => `<option value="${esc(h.name)}">${esc(h.matched !== h.name ? h.matched + " → " : "")}${esc(h.name)} (${esc(h.country)}, ${esc(h.kind)})</option>`).join("");
+    const first = hits[0];
+    hint.textContent = first && first.matched !== first.name
+      ? `"${q}" finds ${first.name} (${first.country}) by its other name "${first.matched}"` : "";
+  } catch (e) { hint.textContent = e.message; }
+}
+
+/* ---------- map PNG ---------- */
+
+function exportPng(ev) {
+  ev.preventDefault();
+  const svg = document.querySelector("#map .leaflet-overlay-pane svg");
+  if (!svg) return;
+  const size = map.getSize();
+  const clone = svg.cloneNode(true);
+  const box = svg.getAttribute("viewBox").split(" ").map(Number);
+  clone.setAttribute("width", box[2]); clone.setAttribute("height", box[3]);
+  clone.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  clone.querySelectorAll("path").forEach((p, i) => {
+    const s = getComputedStyle(svg.querySelectorAll("path")[i]);
+    p.setAttribute("fill", s.fill); p.setAttribute("stroke", s.stroke);
+  });
+  const img = new Image();
+  img.onload = () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = size.x; canvas.height = size.y;
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#dcebf5"; ctx.fillRect(0, 0, size.x, size.y);
+    const offset = L.DomUtil.getPosition(svg).add(map._getMapPanePos());
+    ctx.drawImage(img, offset.x, offset.y);
+    const a = document.createElement("a");
+    a.download = "corridors-map.png"; a.href = canvas.toDataURL("image/png"); a.click();
+  };
+  img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(clone));
+}
+
+/* ---------- scenarios and jobs ---------- */
+
+async function loadScenarios(selected) {
+  const list = await api("/api/scenarios");
+  const shipped = list.filter((s) => s.source === "shipped");
+  $("#scenario-list").innerHTML = shipped.map((s) => `<option value="${esc(s.name)}">${esc(s.name)}</option>`).join("");
+  if (selected) $("#scenario-list").value = selected;
+  await openScenario();
+}
+
+async function openScenario() {
+  const name = $("#scenario-list").value;
+  const s = await api("/api/scenarios/" + encodeURIComponent(name));
+  $("#scenario-yaml").value = s.yaml;
+  $("#scenario-description").textContent = `${s.scenario.description || ""} (${s.scenario.base_year}–${s.scenario.horizon})`;
+  $("#run-to").placeholder = s.scenario.horizon;
+  $("#scenario-error").textContent = "";
+  writeUrl({ scenario: name });
+}
+
+function edited() {
+  return $("#scenario-yaml").value;
+}
+
+async function checkScenario() {
+  const name = $("#scenario-list").value;
+  try {
+    const r = await api(`/api/scenarios/${encodeURIComponent(name)}/check`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ yaml: edited() }) });
+    $("#scenario-error").textContent = "";
+    status(`scenario ${r.name} is valid (${r.years[0]}–${r.years[r.years.length - 1]})`);
+    return true;
+  } catch (e) { $("#scenario-error").textContent = e.message; return false; }
+}
+
+async function runScenario() {
+  const name = $("#scenario-list").value;
+  const body = {
+    scenario: name, yaml: edited(), kind: $("#run-kind").value,
+    appraise: $("#run-appraise").checked,
+  };
+  if ($("#run-to").value) body.to = Number($("#run-to").value);
+  if ($("#run-samples").value) body.samples = Number($("#run-samples").value);
+  $("#scenario-error").textContent = "";
+  try {
+    const job = await api("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    state.job = job.job_id;
+    $("#scenario-cancel").disabled = false;
+    $("#job").hidden = false;
+    writeUrl({ scenario: name, kind: body.kind, to: body.to || "" });
+    pollJob();
+  } catch (e) { $("#scenario-error").textContent = e.message; }
+}
+
+async function pollJob() {
+  if (!state.job) return;
+  const job = await api("/api/jobs/" + state.job);
+  $("#job-bar").style.width = Math.round(100 * (job.progress || 0)) + "%";
+  $("#job-state").textContent = `${job.state}${job.total ? ` ${job.done}/${job.total}` : ""}`;
+  $("#job-state").dataset.state = job.state;
+  if (["queued", "running"].includes(job.state)) { setTimeout(pollJob, 300); return; }
+  $("#scenario-cancel").disabled = true;
+  state.job = null;
+  if (job.state === "failed") $("#scenario-error").textContent = job.error;
+  if (job.state === "done") {
+    if (job.result.run_id) await showRun(job.result.run_id, "#run-results");
+    else showForecast(job.result, "#run-results");
+  }
+}
+
+async function cancelJob() {
+  if (state.job) await api(`/api/jobs/${state.job}/cancel`, { method: "POST" });
+}
+
+function saveYaml() {
+  const blob = new Blob([edited()], { type: "application/yaml" });
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob); a.download = $("#scenario-list").value + ".yaml"; a.click();
+}
+
+function corridorColor(id) {
+  const c = (state.network.corridors || []).find((x) => x.id === id);
+  return c ? c.color : "#555";
+}
+
+function table(rows, columns, digits = {}) {
+  if (!rows.length) return "<p class='hint'>none</p>";
+  return `<table class="data"><thead><tr>${columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr></thead><tbody>` +
+    rows.map((r) => "<tr>" + columns.map((c) => `<td>${typeof r[c] === "number" ? fmt(r[c], digits[c] ?? 0) : esc(r[c])}</td>`).join("") + "</tr>").join("") +
+    "</tbody></table>";
+}
+
+let linkGeometry = null;
+
+async function drawFlows(run) {
+  routeLayer.clearLayers();
+  if (!linkGeometry) linkGeometry = await api("/api/network/links");
+  const year = Math.max(...run.link_flows.map((f) => f.year));
+  const flows = new Map(run.link_flows.filter((f) => f.year === year).map((f) => [f.link_id, f.volume_teu]));
+  const use = new Map();
+  for (const b of run.bottlenecks.filter((x) => x.year === year)) {
+    const [kind, id] = b.element.split(/:(.*)/s);
+    if (kind === "link") use.set(id, Math.max(use.get(id) || 0, b.utilisation));
+  }
+  const biggest = Math.max(1, ...flows.values());
+  const colour = (u) => u === undefined ? "#8a96a3" : u >= 0.9 ? "#b3261e" : u >= 0.7 ? "#e8871e" : u >= 0.5 ? "#e9c46a" : "#2a9d8f";
+  L.geoJSON(linkGeometry, {
+    filter: (f) => flows.has(f.properties.link_id),
+    style: (f) => ({ color: colour(use.get(f.properties.link_id)), weight: 1 + 8 * flows.get(f.properties.link_id) / biggest, opacity: 0.85, className: "flow" }),
+    onEachFeature: (f, l) => l.bindTooltip(`${esc(f.properties.link_id)}: ${fmt(flows.get(f.properties.link_id))} TEU/yr` + (use.has(f.properties.link_id) ? `, ${fmt(100 * use.get(f.properties.link_id))} % of capacity` : ""), { sticky: true }),
+  }).addTo(routeLayer);
+  legend([["#2a9d8f", "< 50 % of capacity"], ["#e9c46a", "50–70 %"], ["#e8871e", "70–90 %"], ["#b3261e", "≥ 90 % (bottleneck)"], ["#8a96a3", "no capacity given"]]);
+  return year;
+}
+
+async function showRun(runId, target) {
+  const run = await api("/api/runs/" + encodeURIComponent(runId));
+  const year = run.link_flows.length ? await drawFlows(run) : null;
+  const busiest = run.bottlenecks.filter((b) => b.year === year).sort((a, b) => b.utilisation - a.utilisation).slice(0, 12);
+  const tt = run.transit_times.filter((t) => t.year === year);
+  $(target).innerHTML = `<h2 id="run-title" data-run="${esc(run.info.run_id)}">Run ${esc(run.info.run_id)}: ${esc(run.info.scenario_name)} (${esc(run.info.kind)})</h2>
+    <div class="exports">Export: <a download href="/api/runs/${esc(run.info.run_id)}/report.html">HTML report</a>
+    · <a download href="/api/runs/${esc(run.info.run_id)}/tables/corridor_volumes.csv">volumes CSV</a>
+    · <a download href="/api/runs/${esc(run.info.run_id)}/tables/bottlenecks.csv">bottlenecks CSV</a>
+    · <a target="_blank" href="/api/runs/${esc(run.info.run_id)}">JSON</a></div>
+    <div class="charts"><div class="chart" id="chart-volumes"></div></div>
+    <h2>Bottlenecks in ${year ?? "-"} (utilisation, shadow price USD/TEU)</h2>${table(busiest, ["element", "cargo", "volume_teu", "capacity_teu", "utilisation", "shadow_price_usd_teu"], { utilisation: 2 })}
+    <h2>Transit time in ${year ?? "-"}, hours</h2>${table(tt, ["corridor", "p50_h", "p90_h", "p95_h", "mean_h"])}
+    <h2>Measures, best first</h2>${table(run.measure_rankings, ["rank", "measure_id", "capex_usd", "volume_gain_teu", "usd_saved_per_usd", "npv_usd"], { usd_saved_per_usd: 2 })}`;
+  chart("#chart-volumes", {
+    title: "Volume by corridor, TEU a year",
+    width: 520, height: 220,
+    data: { values: run.corridor_totals },
+    mark: { type: "line", point: true },
+    encoding: {
+      x: { field: "year", type: "ordinal" },
+      y: { field: "volume_teu", type: "quantitative", title: "TEU a year" },
+      color: { field: "corridor", type: "nominal", scale: { domain: state.network.corridors.map((c) => c.id), range: state.network.corridors.map((c) => c.color) } },
+      tooltip: [{ field: "corridor" }, { field: "year" }, { field: "volume_teu", format: ",.0f" }],
+    },
+  });
+  return run;
+}
+
+function showForecast(result, target) {
+  $(target).innerHTML = `<h2 id="run-title" data-sweep="${esc(result.sweep_id)}">Forecast ${esc(result.sweep_id)}: ${esc(result.scenario)}, ${result.runs} draws</h2>
+    <div class="charts"><div class="chart" id="chart-forecast"></div></div>${table(result.bands, ["year", "corridor", "p05", "p50", "p95"])}`;
+  const domain = state.network.corridors.map((c) => c.id);
+  const range = state.network.corridors.map((c) => c.color);
+  chart("#chart-forecast", {
+    title: "Forecast, TEU a year (band: 5–95 % of the draws)",
+    width: 520, height: 240, data: { values: result.bands },
+    layer: [
+      { mark: { type: "area", opacity: 0.2 }, encoding: { x: { field: "year", type: "ordinal" }, y: { field: "p05", type: "quantitative", title: "TEU a year" }, y2: { field: "p95" }, color: { field: "corridor", type: "nominal", scale: { domain, range } } } },
+      { mark: { type: "line", point: true }, encoding: { x: { field: "year", type: "ordinal" }, y: { field: "p50", type: "quantitative" }, color: { field: "corridor", type: "nominal", scale: { domain, range } } } },
+    ],
+  });
+}
+
+/* ---------- runs ---------- */
+
+async function loadRuns() {
+  const q = new URLSearchParams();
+  if ($("#runs-kind").value) q.set("kind", $("#runs-kind").value);
+  if ($("#runs-scenario").value.trim()) q.set("scenario", $("#runs-scenario").value.trim());
+  state.runs = await api("/api/runs?" + q);
+  $("#runs-list").innerHTML = state.runs.length ? `<table class="data" id="runs-table"><thead><tr><th></th><th>run</th><th>kind</th><th>scenario</th><th>finished</th></tr></thead><tbody>` +
+    state.runs.map((r) => `<tr><td><input type="checkbox" value="${esc(r.run_id)}"></td><td>${esc(r.run_id)}</td><td>${esc(r.kind)}</td><td>${esc(r.scenario_name)}</td><td>${esc((r.finished_at || "").slice(0, 16).replace("T", " "))}</td></tr>`).join("") + "</tbody></table>"
+    : "<p class='hint'>No stored runs yet: run a scenario.</p>";
+  document.querySelectorAll("#runs-table input").forEach((i) => i.addEventListener("change", pickRuns));
+}
+
+async function pickRuns() {
+  const picked = [...document.querySelectorAll("#runs-table input:checked")].map((i) => i.value);
+  writeUrl({ kind: $("#runs-kind").value, run: picked });
+  if (picked.length === 1) await showRun(picked[0], "#runs-results");
+  if (picked.length === 2) await diffRuns(picked[0], picked[1]);
+}
+
+async function diffRuns(a, b) {
+  const rows = await api(`/api/runs/${encodeURIComponent(a)}/diff/${encodeURIComponent(b)}`);
+  const [ra, rb] = await Promise.all([api("/api/runs/" + a), api("/api/runs/" + b)]);
+  if (!linkGeometry) linkGeometry = await api("/api/network/links");
+  routeLayer.clearLayers();
+  const last = (run) => { const y = Math.max(...run.link_flows.map((f) => f.year)); return new Map(run.link_flows.filter((f) => f.year === y).map((f) => [f.link_id, f.volume_teu])); };
+  const fa = last(ra), fb = last(rb);
+  const ids = new Set([...fa.keys(), ...fb.keys()]);
+  const delta = new Map([...ids].map((id) => [id, (fb.get(id) || 0) - (fa.get(id) || 0)]));
+  const biggest = Math.max(1, ...[...delta.values()].map(Math.abs));
+  L.geoJSON(linkGeometry, {
+    filter: (f) => Math.abs(delta.get(f.properties.link_id) || 0) > 0.5,
+    style: (f) => { const d = delta.get(f.properties.link_id); return { color: d > 0 ? "#2a9d8f" : "#b3261e", weight: 1 + 8 * Math.abs(d) / biggest, opacity: 0.85, className: "flow" }; },
+    onEachFeature: (f, l) => l.bindTooltip(`${esc(f.properties.link_id)}: ${fmt(delta.get(f.properties.link_id))} TEU/yr`, { sticky: true }),
+  }).addTo(routeLayer);
+  legend([["#2a9d8f", `more in ${b}`], ["#b3261e", `less in ${b}`]]);
+  $("#runs-results").innerHTML = `<h2 id="run-title">${esc(a)} → ${esc(b)}: volume by corridor, TEU a year</h2>` +
+    table(rows, ["year", "corridor", "volume_teu_a", "volume_teu_b", "delta_teu", "delta_pct"], { delta_pct: 1 });
+}
+
+/* ---------- start ---------- */
+
+async function start() {
+  const [network] = await Promise.all([api("/api/network"), loadBasemap()]);
+  state.network = network;
+  $("#close-passages").innerHTML = network.passages.map((p) => `<label><input type="checkbox" value="${esc(p)}">${esc(p)}</label>`).join("");
+  $("#close-corridors").innerHTML = network.corridors.map((c) => `<label><input type="checkbox" value="${esc(c.id)}"><span class="swatch" style="background:${esc(c.color)}"></span>${esc(c.id)}</label>`).join("");
+  document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", async () => {
+    showView(b.dataset.view);
+    writeUrl({});
+    if (b.dataset.view === "compare" && state.compare) drawCompare();
+    if (b.dataset.view === "scenarios" && !$("#scenario-list").options.length) await loadScenarios();
+    if (b.dataset.view === "runs") await loadRuns();
+  }));
+  $("#compare-go").addEventListener("click", runCompare);
+  for (const id of ["origin", "destination"]) {
+    const input = $("#" + id);
+    input.addEventListener("input", () => suggest(input, $("#places-" + id), $("#" + id + "-hint")));
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") runCompare(); });
+  }
+  $("#close-passages").addEventListener("change", runCompare);
+  $("#close-corridors").addEventListener("change", runCompare);
+  $("#unit").addEventListener("change", runCompare);
+  $("#export-png").addEventListener("click", exportPng);
+  $("#scenario-list").addEventListener("change", openScenario);
+  $("#scenario-check").addEventListener("click", checkScenario);
+  $("#scenario-run").addEventListener("click", runScenario);
+  $("#scenario-cancel").addEventListener("click", cancelJob);
+  $("#scenario-save").addEventListener("click", saveYaml);
+  $("#runs-kind").addEventListener("change", loadRuns);
+  $("#runs-scenario").addEventListener("change", loadRuns);
+  $("#copy-link").addEventListener("click", async () => {
+    try { await navigator.clipboard.writeText(location.href); status("link copied"); } catch { status(location.href); }
+  });
+
+  const q = readUrl();
+  const view = q.get("view") || "compare";
+  showView(view);
+  if (view === "compare") {
+    $("#origin").value = q.get("origin") || "Xi'an";
+    $("#destination").value = q.get("destination") || "Duisburg";
+    $("#unit").value = q.get("unit") || "TEU";
+    $("#year").value = q.get("year") || "";
+    $("#close-nodes").value = q.getAll("close_node").join(", ");
+    for (const p of q.getAll("close_passage")) { const i = document.querySelector(`#close-passages input[value="${CSS.escape(p)}"]`); if (i) i.checked = true; }
+    for (const c of q.getAll("close_corridor")) { const i = document.querySelector(`#close-corridors input[value="${CSS.escape(c)}"]`); if (i) i.checked = true; }
+    state.selected = q.get("route");
+    await runCompare();
+  } else if (view === "scenarios") {
+    await loadScenarios(q.get("scenario"));
+    if (q.get("kind")) $("#run-kind").value = q.get("kind");
+    if (q.get("to")) $("#run-to").value = q.get("to");
+  } else if (view === "runs") {
+    if (q.get("kind")) $("#runs-kind").value = q.get("kind");
+    await loadRuns();
+    const picked = q.getAll("run");
+    for (const id of picked) { const i = document.querySelector(`#runs-table input[value="${CSS.escape(id)}"]`); if (i) i.checked = true; }
+    if (picked.length) await pickRuns();
+  }
+  document.body.dataset.ready = "true";
+}
+
+start().catch((e) => { status("error: " + e.message); document.body.dataset.ready = "error"; });
