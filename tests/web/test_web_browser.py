@@ -98,7 +98,9 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
     # a search with an alias says which place it found
     page.fill("#destination", "")
     page.type("#destination", "Baku")
-    page.wait_for_function("document.querySelector('#destination-hint').textContent.includes('Alat')")
+    page.wait_for_function(
+        "document.querySelector('#destination-hint').textContent.includes('Alat')"
+    )
 
     # Xi'an - Istanbul: closing the Bosporus takes the northern route (via Novorossiysk) away
     page.fill("#destination", "Istanbul")
@@ -145,7 +147,7 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
 
     # its HTML report opens offline with its map and chart
     report = tmp_path / "report.html"
-    with urllib.request.urlopen(f"{dashboard}/api/runs/{run_id}/report.html") as r:  # noqa: S310
+    with urllib.request.urlopen(f"{dashboard}/api/runs/{run_id}/report.html") as r:
         report.write_bytes(r.read())
     offline = page.context.browser.new_context(offline=True)
     try:

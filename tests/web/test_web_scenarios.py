@@ -127,3 +127,28 @@ def test_a_cancelled_job_says_so(client: TestClient):
     assert cancelled["state"] == "cancelled"
     assert client.get(f"/api/jobs/{job_id}").json()["state"] == "cancelled"
     assert job_id in {j["job_id"] for j in client.get("/api/jobs").json()}
+
+
+@pytest.mark.slow
+def test_forecast_job_stores_its_draws_and_gives_bands(client: TestClient):
+    r = client.post(
+        "/api/runs",
+        json={"scenario": "baseline-2024", "kind": "forecast", "to": 2025, "samples": 3},
+    )
+    assert r.status_code == 202
+    job = client.app.state.jobs.wait(r.json()["job_id"], timeout=90)
+    assert job.state == "done", job.error
+    result = job.result
+    sweep = client.get(f"/api/sweeps/{result['sweep_id']}").json()
+    assert sweep["runs"] == result["runs"] == len(result["run_ids"])
+    # the bands read back from the store are those the job computed
+    stored = {(b["year"], b["corridor"]): b for b in sweep["bands"]}
+    made = {(b["year"], b["corridor"]): b for b in result["bands"]}
+    assert stored.keys() == made.keys()
+    for k, b in made.items():
+        assert stored[k]["p50"] == pytest.approx(b["p50"])
+        assert stored[k]["p95_t"] == pytest.approx(b["p95_t"])
+    for b in sweep["bands"]:
+        assert b["p05"] <= b["p50"] <= b["p95"]
+    assert result["sweep_id"] in {s["sweep_id"] for s in client.get("/api/sweeps").json()}
+    assert client.get("/api/sweeps/snope").status_code == 404

@@ -13,9 +13,11 @@ from corridors.routing import CostParameters, Route
 
 def leg_coords(network: Network, link_id: str, from_node_id: str) -> list[tuple[float, float]]:
     """Geometry of a link in the direction it is used (from ``from_node_id``)."""
-    row = network.links.iloc[network.link_index[link_id]]
-    coords = [(float(c[0]), float(c[1])) for c in row["coords"]]
-    if row["from_node_id"] != from_node_id:
+    i = network.link_index[link_id]
+    links = network.links
+    points: list[tuple[float, float]] = links["coords"].iat[i]  # type: ignore[assignment]
+    coords = [(float(c[0]), float(c[1])) for c in points]
+    if links["from_node_id"].iat[i] != from_node_id:
         coords.reverse()
     return coords
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
 from corridors.errors import CorridorsError
 from corridors.network import Network
@@ -155,11 +155,11 @@ def time_by_cause(route: Route) -> dict[str, float]:
     return {k: round(v, 2) for k, v in out.items()}
 
 
-def profile(net: Network, route: Route) -> list[dict[str, Any]]:
+def profile(names: dict[str, str], route: Route) -> list[dict[str, Any]]:
     """Cumulative km, days and USD after each step (the time-cost-distance chart)."""
     km = hours = usd = 0.0
     points: list[dict[str, Any]] = [
-        {"km": 0.0, "days": 0.0, "usd": 0.0, "place": net.node_name(route.origin), "kind": "start"}
+        {"km": 0.0, "days": 0.0, "usd": 0.0, "place": names[route.origin], "kind": "start"}
     ]
     for s in route.steps:
         km += s.km
@@ -171,7 +171,7 @@ def profile(net: Network, route: Route) -> list[dict[str, Any]]:
                 "km": round(km, 1),
                 "days": round(hours / HOURS_PER_DAY, 3),
                 "usd": round(usd, 1),
-                "place": net.node_name(str(node)) if node else "",
+                "place": names[str(node)] if node else "",
                 "kind": s.kind,
                 "mode": s.mode,
             }
@@ -181,13 +181,14 @@ def profile(net: Network, route: Route) -> list[dict[str, Any]]:
 
 def route_json(net: Network, route: Route) -> dict[str, Any]:
     """A route as the page uses it: totals, legs with names, geometry, breakdowns."""
+    names = dict(zip(net.nodes["node_id"], net.nodes["name"], strict=True))
     data = route.to_dict()
     name = net.corridor_name(route.corridor)
     color = net.corridor_color(route.corridor)
     features = []
     for leg in data["legs"]:  # type: ignore[attr-defined]
-        leg["from_name"] = net.node_name(leg["from_node_id"])
-        leg["to_name"] = net.node_name(leg["to_node_id"])
+        leg["from_name"] = names[leg["from_node_id"]]
+        leg["to_name"] = names[leg["to_node_id"]]
         coords = leg_coords(net, leg["link_id"], leg["from_node_id"])
         features.append(
             line_feature(
@@ -203,12 +204,12 @@ def route_json(net: Network, route: Route) -> dict[str, Any]:
             )
         )
     for stop in data["stops"]:  # type: ignore[attr-defined]
-        stop["name"] = net.node_name(stop["node_id"])
+        stop["name"] = names[stop["node_id"]]
     data |= {
         "name": name,
         "color": color,
         "time_by_cause_h": time_by_cause(route),
-        "profile": profile(net, route),
+        "profile": profile(names, route),
         "geometry": feature_collection(features, name=route.corridor),
     }
     return data
@@ -278,17 +279,25 @@ def comparison(  # noqa: PLR0917 - FastAPI passes the query parameters by name
 Compared = Annotated[Comparison, Depends(comparison)]
 
 
-@router.get("/compare", summary="Door-to-door routes per corridor between two places")
-def compare_json(c: Compared) -> dict[str, Any]:
-    """Cheapest route on each corridor: days, USD, kg CO2e, km, borders, transfers, legs."""
+@router.get(
+    "/compare",
+    summary="Door-to-door routes per corridor between two places",
+    response_class=JSONResponse,
+)
+def compare_json(c: Compared) -> JSONResponse:
+    """Cheapest route on each corridor: days, USD, kg CO2e, km, borders, transfers, legs.
+
+    The answer is already plain JSON data, so it is sent as it is (no re-encoding).
+    """
     net, first = c.network, c.routes[0]
-    return {
+    body = {
         "origin": {"id": first.origin, "name": net.node_name(first.origin)},
         "destination": {"id": first.destination, "name": net.node_name(first.destination)},
         "unit": c.params.unit,
         "value_of_time_usd_h": c.params.vot,
         "routes": [route_json(net, r) for r in c.routes],
     }
+    return JSONResponse(body)
 
 
 @router.get("/compare.csv", summary="The comparison table as CSV", response_class=PlainTextResponse)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from corridors.errors import CorridorsError, did_you_mean
 from corridors.reports.run_report import stored_run_report
 from corridors.scenarios.io import read_scenario, shipped_scenarios
+from corridors.scenarios.runs import bands
 from corridors.scenarios.store import ResultsStore
 from corridors.web.cache import RoutingCache
 from corridors.web.errors import ParameterError, parameter_error
@@ -262,6 +263,32 @@ def diff_runs(request: Request, run_a: RunId, run_b: RunId) -> list[dict[str, An
     if not store.path.exists():
         _no_store(run_a)
     return records(store.read(lambda db: db.diff(run_a, run_b), empty=pd.DataFrame()))
+
+
+@router.get("/sweeps", summary="Stored sweeps and forecasts, newest first")
+def list_sweeps(request: Request) -> list[dict[str, Any]]:
+    """Each sweep or forecast with the number of its runs stored."""
+    _, store, _ = _state(request)
+    return records(store.read(lambda db: db.list_sweeps(), empty=pd.DataFrame()))
+
+
+@router.get("/sweeps/{sweep_id}", summary="A sweep or forecast: volume bands by year")
+def get_sweep(request: Request, sweep_id: RunId) -> dict[str, Any]:
+    """Mean and 5-50-95 % of the corridor volumes over the stored runs, TEU and tonnes."""
+    _, store, _ = _state(request)
+    sweeps = store.read(lambda db: db.list_sweeps(), empty=pd.DataFrame())
+    hit = sweeps[sweeps["sweep_id"] == sweep_id] if len(sweeps) else sweeps
+    if hit.empty:
+        raise ParameterError("path", "sweep_id", f"no sweep {sweep_id!r}", status=404)
+    volumes = store.read(lambda db: db.sweep_volumes(sweep_id), empty=pd.DataFrame())
+    row = records(hit)[0]
+    return {
+        "sweep_id": sweep_id,
+        "scenario": row["scenario_name"],
+        "kind": row["kind"],
+        "runs": row["stored"],
+        "bands": records(bands(volumes)) if len(volumes) else [],
+    }
 
 
 JobId = Annotated[str, PathParam(min_length=1, max_length=64)]

@@ -174,11 +174,11 @@ function drawRouteDetail() {
   chart("#chart-tcd", {
     title: "Time-cost-distance",
     data: { values: profile },
-    facet: { row: { field: "measure", type: "nominal", title: null } },
+    facet: { row: { field: "measure", type: "nominal", title: null, sort: ["cumulative days", "cumulative USD"] } },
     resolve: { scale: { y: "independent" } },
     spec: {
       width: 360, height: 110,
-      mark: { type: "line", point: true, color: r.color, interpolate: "linear" },
+      mark: { type: "line", point: { filled: true, color: r.color }, color: r.color },
       encoding: {
         x: { field: "km", type: "quantitative", title: "km from origin" },
         y: { field: "value", type: "quantitative", title: null },
@@ -419,6 +419,15 @@ async function loadRuns() {
     state.runs.map((r) => `<tr><td><input type="checkbox" value="${esc(r.run_id)}"></td><td>${esc(r.run_id)}</td><td>${esc(r.kind)}</td><td>${esc(r.scenario_name)}</td><td>${esc((r.finished_at || "").slice(0, 16).replace("T", " "))}</td></tr>`).join("") + "</tbody></table>"
     : "<p class='hint'>No stored runs yet: run a scenario.</p>";
   document.querySelectorAll("#runs-table input").forEach((i) => i.addEventListener("change", pickRuns));
+  const sweeps = await api("/api/sweeps");
+  if (sweeps.length) {
+    $("#runs-list").insertAdjacentHTML("beforeend", `<h2>Sweeps and forecasts</h2><table class="data" id="sweeps-table"><thead><tr><th>sweep</th><th>kind</th><th>scenario</th><th>runs</th></tr></thead><tbody>` +
+      sweeps.map((w) => `<tr data-sweep="${esc(w.sweep_id)}"><td>${esc(w.sweep_id)}</td><td>${esc(w.kind)}</td><td>${esc(w.scenario_name)}</td><td>${w.stored}</td></tr>`).join("") + "</tbody></table>");
+    document.querySelectorAll("#sweeps-table tbody tr").forEach((tr) => tr.addEventListener("click", async () => {
+      writeUrl({ kind: $("#runs-kind").value, sweep: tr.dataset.sweep });
+      showForecast(await api("/api/sweeps/" + tr.dataset.sweep), "#runs-results");
+    }));
+  }
 }
 
 async function pickRuns() {
@@ -506,6 +515,7 @@ async function start() {
     const picked = q.getAll("run");
     for (const id of picked) { const i = document.querySelector(`#runs-table input[value="${CSS.escape(id)}"]`); if (i) i.checked = true; }
     if (picked.length) await pickRuns();
+    if (q.get("sweep")) showForecast(await api("/api/sweeps/" + encodeURIComponent(q.get("sweep"))), "#runs-results");
   }
   document.body.dataset.ready = "true";
 }
