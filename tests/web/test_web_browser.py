@@ -95,6 +95,14 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
     page.wait_for_selector("#chart-causes svg")
     page.screenshot(path=tmp_path / "compare.png")
 
+    # the map exports as a PNG drawn in the page
+    with page.expect_download() as download:
+        page.click("#export-png")
+    png = tmp_path / "map-export.png"
+    download.value.save_as(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size > 20_000
+
     # a search with an alias says which place it found
     page.fill("#destination", "")
     page.type("#destination", "Baku")

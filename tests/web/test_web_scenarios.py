@@ -57,6 +57,27 @@ def test_valid_edit_passes_the_check(client: TestClient):
     assert r.json()["ok"] is True
 
 
+def test_the_measures_form_rewrites_the_scenario(client: TestClient):
+    text = client.get("/api/scenarios/baseline-2024").json()["yaml"]
+    r = client.post(
+        "/api/scenarios/baseline-2024/measures",
+        json={"yaml": text, "measures": ["alat_phase2", "btk_upgrade"]},
+    )
+    assert r.status_code == 200, r.text
+    edited = r.json()["yaml"]
+    check = client.post("/api/scenarios/baseline-2024/check", json={"yaml": edited})
+    assert check.status_code == 200
+    import yaml
+
+    assert yaml.safe_load(edited)["measures"] == ["alat_phase2", "btk_upgrade"]
+    r = client.post(
+        "/api/scenarios/baseline-2024/measures", json={"yaml": text, "measures": ["alat_phse2"]}
+    )
+    assert r.status_code == 422
+    assert detail(r)["loc"] == ["body", "measures"]
+    assert "alat_phase2" in detail(r)["msg"]
+
+
 def test_bad_run_requests(client: TestClient):
     assert client.post("/api/runs", json={}).status_code == 422
     r = client.post("/api/runs", json={"scenario": "baseline-2024", "to": 2000})

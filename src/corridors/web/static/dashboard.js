@@ -232,6 +232,7 @@ function exportPng(ev) {
   const box = svg.getAttribute("viewBox").split(" ").map(Number);
   clone.setAttribute("width", box[2]); clone.setAttribute("height", box[3]);
   clone.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  clone.removeAttribute("style"); // Leaflet's translate3d is applied below, not twice
   clone.querySelectorAll("path").forEach((p, i) => {
     const s = getComputedStyle(svg.querySelectorAll("path")[i]);
     p.setAttribute("fill", s.fill); p.setAttribute("stroke", s.stroke);
@@ -242,8 +243,8 @@ function exportPng(ev) {
     canvas.width = size.x; canvas.height = size.y;
     const ctx = canvas.getContext("2d");
     ctx.fillStyle = "#dcebf5"; ctx.fillRect(0, 0, size.x, size.y);
-    const offset = L.DomUtil.getPosition(svg).add(map._getMapPanePos());
-    ctx.drawImage(img, offset.x, offset.y);
+    const at = svg.getBoundingClientRect(), frame = $("#map").getBoundingClientRect();
+    ctx.drawImage(img, at.left - frame.left, at.top - frame.top, at.width, at.height);
     const a = document.createElement("a");
     a.download = "corridors-map.png"; a.href = canvas.toDataURL("image/png"); a.click();
   };
@@ -264,6 +265,8 @@ async function openScenario() {
   const name = $("#scenario-list").value;
   const s = await api("/api/scenarios/" + encodeURIComponent(name));
   $("#scenario-yaml").value = s.yaml;
+  const inForce = new Set(s.scenario.measures);
+  $("#scenario-measures").innerHTML = s.catalogue.map((m) => `<label title="${esc(m.name)}"><input type="checkbox" value="${esc(m.id)}" ${inForce.has(m.id) ? "checked" : ""}>${esc(m.id)}</label>`).join("");
   $("#scenario-description").textContent = `${s.scenario.description || ""} (${s.scenario.base_year}–${s.scenario.horizon})`;
   $("#run-to").placeholder = s.scenario.horizon;
   $("#scenario-error").textContent = "";
@@ -272,6 +275,16 @@ async function openScenario() {
 
 function edited() {
   return $("#scenario-yaml").value;
+}
+
+async function setMeasures() {
+  const name = $("#scenario-list").value;
+  const measures = [...document.querySelectorAll("#scenario-measures input:checked")].map((i) => i.value);
+  try {
+    const r = await api(`/api/scenarios/${encodeURIComponent(name)}/measures`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ yaml: edited(), measures }) });
+    $("#scenario-yaml").value = r.yaml;
+    $("#scenario-error").textContent = "";
+  } catch (e) { $("#scenario-error").textContent = e.message; }
 }
 
 async function checkScenario() {
@@ -483,6 +496,7 @@ async function start() {
   $("#export-png").addEventListener("click", exportPng);
   $("#scenario-list").addEventListener("change", openScenario);
   $("#scenario-check").addEventListener("click", checkScenario);
+  $("#scenario-measures").addEventListener("change", setMeasures);
   $("#scenario-run").addEventListener("click", runScenario);
   $("#scenario-cancel").addEventListener("click", cancelJob);
   $("#scenario-save").addEventListener("click", saveYaml);
