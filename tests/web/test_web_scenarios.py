@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from corridors.scenarios.io import load_inputs
-from corridors.scenarios.runs import run_and_store
+from corridors.studies.scenario import run_and_store
 
 
 def detail(response) -> dict:

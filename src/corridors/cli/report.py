@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
         """Run a scenario (not stored) and write its report in one HTML file."""
         from corridors.reports.run_report import result_report  # noqa: PLC0415
         from corridors.scenarios.io import load_inputs  # noqa: PLC0415
-        from corridors.scenarios.runs import run_and_store  # noqa: PLC0415
+        from corridors.studies.scenario import run_and_store  # noqa: PLC0415
 
         inputs = load_inputs(scenario, network_path=network)
         _, result = run_and_store(

@@ -20,8 +20,8 @@ from pydantic import BaseModel, Field
 from corridors.errors import CorridorsError, did_you_mean
 from corridors.reports.run_report import stored_run_report
 from corridors.scenarios.io import dump_scenario, read_scenario, shipped_scenarios
-from corridors.scenarios.runs import bands
 from corridors.scenarios.store import ResultsStore
+from corridors.studies.scenario import bands
 from corridors.web.cache import RoutingCache
 from corridors.web.errors import ParameterError, parameter_error
 from corridors.web.jobs import JobQueue

@@ -21,8 +21,8 @@ from corridors.scenarios.io import (
     network_names,
     read_scenario_text,
 )
-from corridors.scenarios.runs import forecast, run_and_store
 from corridors.scenarios.store import ResultsStore, RunRecord
+from corridors.studies.scenario import forecast, run_and_store
 from corridors.web.jobs import WorkerCalls
 
 
