@@ -92,3 +92,14 @@ def test_jobs_wait_for_a_free_worker(queue):
     assert states.count(JobState.RUNNING) <= 2
     for j in jobs:
         assert queue.wait(j.job_id, timeout=60).state == JobState.DONE
+
+
+def test_a_failed_job_reads_as_failed_through_the_api(client):
+    jobs = client.app.state.jobs
+    job = jobs.submit("run", "fails on purpose", failing_task)
+    jobs.wait(job.job_id, timeout=60)
+    body = client.get(f"/api/jobs/{job.job_id}").json()
+    assert body["state"] == "failed"
+    assert body["error"] == "the network has no such corridor"
+    assert body["result"] is None
+    assert (body["done"], body["total"]) == (1, 3)
