@@ -42,7 +42,7 @@ def test_report_of_unknown_run_or_scenario_fails_cleanly(run_cli, tmp_path):
     run_cli("run", "baseline-2024", "--to", "2024", "--no-appraisal", "--store", str(store))
     out = tmp_path / "x.html"
     res = run_cli("report", "run", "rnope", "--store", str(store), "-o", str(out))
-    assert res.code == 2
+    assert res.code == 1  # as `runs show`: the store has no such run
     assert "error: no run 'rnope'" in res.err
     res = run_cli("report", "scenario", "baseline-2042", "-o", str(out))
     assert res.code == 2

@@ -16,6 +16,7 @@ from corridors.cli.common import (
     UnitOpt,
     VotOpt,
     YearOpt,
+    load_network,
     routing_inputs,
 )
 from corridors.routing import compare
