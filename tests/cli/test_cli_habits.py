@@ -276,3 +276,26 @@ def test_no_color_is_honoured_by_print_error(monkeypatch, capsys):
     print_error("x")
     assert seen["color"] is None
     assert seen["message"] == "error: x"
+
+
+def test_energy_and_relief_json_share_the_envelope(run_cli, tmp_path):
+    r = run_cli("energy", "flow", "-c", "crude", "-f", "json")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    assert list(data)[:2] == ["version", "parameters"]
+    assert data["parameters"] == {
+        "command": "energy flow",
+        "commodity": "crude",
+        "year": None,
+        "scenario": None,
+    }
+    assert data["links"]  # the study itself, next to the envelope
+    out = tmp_path / "relief.json"
+    r = run_cli("relief", "--to", "Kahramanmaras", "--from", "Baku", "-o", str(out))
+    assert r.code == 0, r.err
+    data = json.loads(out.read_text())
+    assert data["parameters"]["command"] == "relief"
+    assert data["parameters"]["to"] == "Kahramanmaras"
+    out = tmp_path / "flows.csv"
+    assert run_cli("energy", "flow", "-c", "gas", "-o", str(out)).code == 0
+    assert out.read_text().startswith("element,id,name,")

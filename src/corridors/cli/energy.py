@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from corridors import atomic
+from corridors.cli.common import json_envelope, output_format, write_or_print
 
 FORMATS = ("table", "json", "csv", "geojson")
 
@@ -24,27 +25,25 @@ ScenarioOpt = typer.Option(
     None, "--scenario", "-s", help="Shipped energy scenario (cpc-outage-30d, ...) or a YAML file."
 )
 FormatOpt = typer.Option(
-    "table", "--format", "-f", help="table, json, csv, or geojson (links and nodes on a map)."
+    None,
+    "--format",
+    "-f",
+    help="table, json, csv, or geojson (links and nodes on a map); default: from the -o "
+    "extension, else table.",
 )
 OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file.")
 ReportOpt = typer.Option(None, "--report", help="Also write an HTML report with a map.")
 DataOpt = typer.Option(None, "--data", help="Dataset folder (default: the shipped one).")
 
 
-def check_format(fmt: str) -> None:
-    """Reject an unknown ``--format`` (exit code 2)."""
-    if fmt not in FORMATS:
-        msg = f"unknown format {fmt!r}; use table, json, csv or geojson"
-        raise typer.BadParameter(msg, param_hint="--format")
+def check_format(fmt: str | None, output: Path | None = None) -> str:
+    """The format to write (``--format``, else the ``-o`` extension); unknown: exit code 2."""
+    return output_format(fmt, output, allowed=FORMATS)
 
 
 def emit(text: str, output: Path | None) -> None:
     """Print ``text`` or write it atomically to ``output``."""
-    if output is not None:
-        atomic.write_text(output, text)
-        typer.echo(f"wrote {output}", err=True)
-    else:
-        typer.echo(text, nl=False)
+    write_or_print(text, output)
 
 
 def render_table(
@@ -151,9 +150,11 @@ def _csv(study: Any) -> str:
     return csv_text(rows, columns)
 
 
-def _output(study: Any, *, fmt: str, output: Path | None, report: Path | None) -> None:
+def _output(
+    study: Any, *, fmt: str, output: Path | None, report: Path | None, parameters: dict[str, Any]
+) -> None:
     if fmt == "json":
-        emit(json.dumps(study.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
+        emit(json_envelope(parameters, **study.to_dict()), output)
     elif fmt == "csv":
         emit(_csv(study), output)
     elif fmt == "geojson":
@@ -185,7 +186,7 @@ def register(app: typer.Typer) -> None:
         commodity: str | None = CommodityOpt,
         year: int | None = YearOpt,
         scenario: str | None = ScenarioOpt,
-        fmt: str = FormatOpt,
+        fmt: str | None = FormatOpt,
         output: Path | None = OutputOpt,
         report: Path | None = ReportOpt,
         data: Path | None = DataOpt,
@@ -193,9 +194,15 @@ def register(app: typer.Typer) -> None:
         """Where a carrier goes in a year, at what cost per tonne and barrel, and what binds."""
         from corridors.studies.energy import energy_flow  # noqa: PLC0415
 
-        check_format(fmt)
+        fmt = check_format(fmt, output)
         study = energy_flow(carrier=commodity, year=year, scenario=scenario, folder=data)
-        _output(study, fmt=fmt, output=output, report=report)
+        parameters: dict[str, Any] = {
+            "command": "energy flow",
+            "commodity": commodity,
+            "year": year,
+        }
+        parameters |= {"scenario": scenario}
+        _output(study, fmt=fmt, output=output, report=report, parameters=parameters)
 
     @group.command("schema")
     def schema_cmd() -> None:
@@ -211,7 +218,7 @@ def register(app: typer.Typer) -> None:
         commodity: str | None = CommodityOpt,
         year: int | None = YearOpt,
         scenario: str | None = ScenarioOpt,
-        fmt: str = FormatOpt,
+        fmt: str | None = FormatOpt,
         output: Path | None = OutputOpt,
         report: Path | None = ReportOpt,
         data: Path | None = DataOpt,
@@ -221,7 +228,7 @@ def register(app: typer.Typer) -> None:
         from corridors.errors import UnknownPlaceError  # noqa: PLC0415
         from corridors.studies.energy import energy_route  # noqa: PLC0415
 
-        check_format(fmt)
+        fmt = check_format(fmt, output)
         try:
             study = energy_route(
                 origin=origin,
@@ -235,4 +242,6 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(str(exc), param_hint="--from") from None
         except UnitError as exc:
             raise typer.BadParameter(str(exc), param_hint="--volume") from None
-        _output(study, fmt=fmt, output=output, report=report)
+        parameters: dict[str, Any] = {"command": "energy route", "from": origin, "volume": volume}
+        parameters |= {"commodity": commodity, "year": year, "scenario": scenario}
+        _output(study, fmt=fmt, output=output, report=report, parameters=parameters)

@@ -9,6 +9,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from corridors.cli.common import json_envelope
 from corridors.cli.energy import (
     DataOpt,
     FormatOpt,
@@ -93,7 +94,7 @@ def register(app: typer.Typer) -> None:
             help="Close ports, airports, roads: --close iskenderun_port,hatay_airport.",
         ),
         step: float = typer.Option(1.0, "--step", min=0.25, max=24.0, help="Time step, hours."),
-        fmt: str = FormatOpt,
+        fmt: str | None = FormatOpt,
         output: Path | None = OutputOpt,
         report: Path | None = ReportOpt,
         data: Path | None = DataOpt,
@@ -102,7 +103,7 @@ def register(app: typer.Typer) -> None:
         from corridors.errors import UnknownPlaceError  # noqa: PLC0415
         from corridors.studies.relief import WindowError, relief  # noqa: PLC0415
 
-        check_format(fmt)
+        fmt = check_format(fmt, output)
         closed = [p.strip() for item in close or [] for p in item.split(",") if p.strip()]
         try:
             study = relief(
@@ -114,7 +115,14 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(str(exc), param_hint="--within") from None
         d = study.to_dict()
         if fmt == "json":
-            emit(json.dumps(d, indent=2, ensure_ascii=False) + "\n", output)
+            parameters: dict[str, Any] = {
+                "command": "relief",
+                "to": to,
+                "from": origins,
+                "within": within,
+            }
+            parameters |= {"close": closed, "step_h": step}
+            emit(json_envelope(parameters, **d), output)
         elif fmt == "geojson":
             from corridors.reports.flows_map import flows_geojson  # noqa: PLC0415
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from corridors.cli.common import load_network
+from corridors.cli.common import load_network, quiet
 from corridors.demand import read_demand
 from corridors.errors import UnknownPlaceError, did_you_mean
 from corridors.network.model import Network
@@ -228,6 +228,7 @@ def register(app: typer.Typer) -> None:
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=console,
+            disable=quiet(),
         ) as progress:
             task = progress.add_task("simulate", total=replications)
             done = run_simulation(
