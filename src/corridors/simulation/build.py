@@ -29,11 +29,13 @@ from corridors.simulation.model import (
 from corridors.simulation.options import BuildOptions, FlowKey, FlowRoutes, RouteShares
 from corridors.simulation.resources import ResourceBuilder, _num
 from corridors.simulation.results import RunResult, resource_table
+from corridors.simulation.shipments import shipment_generators
 
 __all__ = [
     "BuildOptions",
     "FlowKey",
     "build_model",
+    "checked_flows",
     "demand_flows",
     "ferry_waits",
     "model_from_routes",
@@ -87,17 +89,33 @@ def build_model(
         If the resulting model is invalid (e.g. a ship with negative capacity).
     """
     opt = options or BuildOptions()
-    yard_problems = yard_slot_problems(network, opt.yard_slots)
-    if yard_problems:
-        raise SimulationModelError(yard_problems, what="build options")
-    file = str(demand.attrs.get("file", "demand"))
-    flows = demand_flows(network, demand, year=opt.year)
+    flows, file = checked_flows(network, demand, opt)
     by_key = cast("Mapping[object, Sequence[tuple[Route, float]]]", routes)
     chosen = {
         key: list(by_key[key] if key in by_key else by_key.get((key[0], key[1]), ()))
         for key in flows
     }
     return model_from_routes(network, flows, opt, chosen, file=file, name=name)
+
+
+def checked_flows(
+    network: Network, demand: pd.DataFrame, opt: BuildOptions
+) -> tuple[dict[FlowKey, float], str]:
+    """The flows of a demand (:func:`demand_flows`) once the options' yard slots are checked.
+
+    Returns the flows and the demand file's name (for errors).
+
+    Raises
+    ------
+    SimulationModelError
+        A yard capacity names an unknown node or is not a whole number >= 1.
+    DemandError
+        See :func:`demand_flows`.
+    """
+    yard_problems = yard_slot_problems(network, opt.yard_slots)
+    if yard_problems:
+        raise SimulationModelError(yard_problems, what="build options")
+    return demand_flows(network, demand, year=opt.year), str(demand.attrs.get("file", "demand"))
 
 
 def demand_flows(
@@ -249,7 +267,8 @@ def model_from_routes(
         usable: list[tuple[list[ShipmentGenerator], float]] = []
         for j, (route, share) in enumerate(options_od):
             tag = f"r{j + 1}" if len(options_od) > 1 else ""
-            gens = builder.generators(
+            gens = shipment_generators(
+                opt,
                 o,
                 d,
                 commodity=commodity,
@@ -347,7 +366,8 @@ def tonnes_per_wagon(builder: ResourceBuilder, flows: Mapping[FlowKey, float]) -
     """Mean tonnes per rail wagon of the demand's shipments (bulk and container wagons)."""
     tonnes = wagons = 0.0
     for (_, _, commodity, unit), volume in flows.items():
-        for g in builder.generators(
+        for g in shipment_generators(
+            builder.opt,
             "",
             "",
             commodity=commodity,

@@ -150,8 +150,16 @@ class ResourceBuilder:
 
     def blocked_links(self, commodity: str, unit: str) -> frozenset[str]:
         """Ferry and sea links whose ships cannot carry this commodity's shipments."""
-        probes = self.generators(
-            "", "", commodity=commodity, volume=1.0, unit=unit, itinerary=(), corridor="", share=1.0
+        probes = shipment_generators(
+            self.opt,
+            "",
+            "",
+            commodity=commodity,
+            volume=1.0,
+            unit=unit,
+            itinerary=(),
+            corridor="",
+            share=1.0,
         )
         out = set()
         for link_id in self.vessels:
@@ -328,33 +336,6 @@ class ResourceBuilder:
         return [Step.delay(float(st.hours), link_id=link_id)]
 
     # -- shipments -----------------------------------------------------------------------
-    def generators(
-        self,
-        o: str,
-        d: str,
-        *,
-        commodity: str,
-        volume: float,
-        unit: str,
-        itinerary: tuple[Step, ...],
-        corridor: str,
-        share: float,
-        tag: str = "",
-    ) -> list[ShipmentGenerator]:
-        """Shipment generators of one flow (:func:`shipment_generators`)."""
-        return shipment_generators(
-            self.opt,
-            o,
-            d,
-            commodity=commodity,
-            volume=volume,
-            unit=unit,
-            itinerary=itinerary,
-            corridor=corridor,
-            share=share,
-            tag=tag,
-        )
-
     def carried(self, g: ShipmentGenerator) -> bool:
         """Every ferry line of the itinerary has ships that carry the shipment's units."""
         lines = {f.line_id: f for f in self.lines.values()}
