@@ -13,18 +13,18 @@ All times are in hours from the start of the run (hour 0 is 1 January, 00:00).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-import numpy as np
-
-from corridors.errors import Problem, ProblemsError, did_you_mean
+from corridors.errors import Problem
+from corridors.simulation.distributions import Distribution, DistributionKind
+from corridors.simulation.errors import SimulationModelError
 
 __all__ = [
     "UNLIMITED",
     "Closure",
     "Distribution",
+    "DistributionKind",
     "FerryLine",
     "LeftOut",
     "Ship",
@@ -35,10 +35,10 @@ __all__ = [
     "Step",
     "WeatherArea",
     "Yard",
+    "line_unit",
     "yard_units",
 ]
 
-DistributionKind = Literal["fixed", "exponential", "gamma", "lognormal", "uniform", "triangular"]
 StationKind = Literal["border", "transshipment", "section", "port", "terminal", "other"]
 ShipmentKind = Literal["block_train", "wagon_group", "truck"]
 ServicePer = Literal["shipment", "wagon", "teu"]
@@ -46,157 +46,11 @@ StepKind = Literal["station", "delay", "ferry"]
 Departure = Literal["when_full", "timetable"]
 ArrivalProcess = Literal["poisson", "timetable", "times"]
 
-_WHERE = "simulation model"
 HOURS_PER_YEAR = 8760.0
 """Hours in a (non-leap) simulated year."""
 
 UNLIMITED = 1_000_000
 """Servers of a station with no capacity limit: nobody waits, service still varies."""
-
-
-class SimulationModelError(ProblemsError, ValueError):
-    """A simulation model (or the network, demand or routes it is built from) is invalid."""
-
-
-def _problem(column: str, value: object, message: str, hint: str | None = None) -> Problem:
-    return Problem(_WHERE, None, column, None if value is None else str(value), message, hint)
-
-
-@dataclass(frozen=True, slots=True)
-class Distribution:
-    """A service-time distribution, in hours.
-
-    Build it with the class methods (:meth:`fixed`, :meth:`exponential`,
-    :meth:`gamma`, :meth:`erlang`, :meth:`lognormal`, :meth:`uniform`,
-    :meth:`triangular`) rather than by hand.
-
-    Attributes
-    ----------
-    kind : str
-        Family of the distribution.
-    mean_h : float
-        Mean, hours.
-    cv : float
-        Coefficient of variation (standard deviation / mean) for ``gamma`` and
-        ``lognormal``; ignored otherwise.
-    low_h, high_h : float
-        Bounds of ``uniform`` and ``triangular`` (whose mode is
-        ``3 * mean - low - high``), hours.
-    """
-
-    kind: DistributionKind = "fixed"
-    mean_h: float = 0.0
-    cv: float = 0.0
-    low_h: float = 0.0
-    high_h: float = 0.0
-
-    @classmethod
-    def fixed(cls, hours: float) -> Distribution:
-        """A deterministic time of ``hours``."""
-        return cls("fixed", float(hours))
-
-    @classmethod
-    def exponential(cls, mean_h: float) -> Distribution:
-        """An exponential time with mean ``mean_h`` hours (M in Kendall's notation)."""
-        return cls("exponential", float(mean_h), 1.0)
-
-    @classmethod
-    def gamma(cls, mean_h: float, cv: float) -> Distribution:
-        """A gamma time with mean ``mean_h`` hours and coefficient of variation ``cv``."""
-        return cls("gamma", float(mean_h), float(cv))
-
-    @classmethod
-    def erlang(cls, mean_h: float, k: int) -> Distribution:
-        """An Erlang-``k`` time with mean ``mean_h`` hours (gamma with cv = 1/sqrt(k))."""
-        return cls("gamma", float(mean_h), 1.0 / math.sqrt(k))
-
-    @classmethod
-    def lognormal(cls, mean_h: float, cv: float) -> Distribution:
-        """A lognormal time with mean ``mean_h`` hours and coefficient of variation ``cv``."""
-        return cls("lognormal", float(mean_h), float(cv))
-
-    @classmethod
-    def uniform(cls, low_h: float, high_h: float) -> Distribution:
-        """A uniform time between ``low_h`` and ``high_h`` hours."""
-        return cls("uniform", (low_h + high_h) / 2.0, 0.0, float(low_h), float(high_h))
-
-    @classmethod
-    def triangular(cls, low_h: float, mode_h: float, high_h: float) -> Distribution:
-        """A triangular time between ``low_h`` and ``high_h`` hours peaking at ``mode_h``."""
-        return cls("triangular", (low_h + mode_h + high_h) / 3.0, 0.0, float(low_h), float(high_h))
-
-    @property
-    def variance(self) -> float:
-        """Variance, hours squared."""
-        if self.kind == "fixed":
-            return 0.0
-        if self.kind == "exponential":
-            return self.mean_h**2
-        if self.kind in ("gamma", "lognormal"):
-            return (self.cv * self.mean_h) ** 2
-        if self.kind == "uniform":
-            return (self.high_h - self.low_h) ** 2 / 12.0
-        a, b, c = self.low_h, self.high_h, 3.0 * self.mean_h - self.low_h - self.high_h
-        return (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0
-
-    def scaled(self, factor: float) -> Distribution:
-        """The same family with every time multiplied by ``factor``."""
-        return Distribution(
-            self.kind, self.mean_h * factor, self.cv, self.low_h * factor, self.high_h * factor
-        )
-
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Draw ``n`` times, hours (float64 array)."""
-        m = self.mean_h
-        if self.kind == "fixed" or m == 0.0:
-            return np.full(n, m)
-        if self.kind == "exponential":
-            return rng.exponential(m, n)
-        if self.kind == "gamma":
-            if self.cv == 0.0:
-                return np.full(n, m)
-            shape = 1.0 / self.cv**2
-            return rng.gamma(shape, m / shape, n)
-        if self.kind == "lognormal":
-            if self.cv == 0.0:
-                return np.full(n, m)
-            s2 = math.log1p(self.cv**2)
-            return rng.lognormal(math.log(m) - s2 / 2.0, math.sqrt(s2), n)
-        if self.kind == "uniform":
-            return rng.uniform(self.low_h, self.high_h, n)
-        mode = 3.0 * m - self.low_h - self.high_h
-        if self.high_h == self.low_h:
-            return np.full(n, m)
-        return rng.triangular(self.low_h, mode, self.high_h, n)
-
-    def problems(self, column: str) -> list[Problem]:
-        """Problems with this distribution, reported under ``column``."""
-        out: list[Problem] = []
-        kinds = ("fixed", "exponential", "gamma", "lognormal", "uniform", "triangular")
-        if self.kind not in kinds:
-            out.append(
-                _problem(
-                    column, self.kind, "unknown distribution", did_you_mean(str(self.kind), kinds)
-                )
-            )
-            return out
-        if not (math.isfinite(self.mean_h) and self.mean_h >= 0):
-            out.append(_problem(column, self.mean_h, "mean time must be a finite number >= 0 h"))
-        if not (math.isfinite(self.cv) and self.cv >= 0):
-            out.append(_problem(column, self.cv, "coefficient of variation must be >= 0"))
-        if self.kind in ("uniform", "triangular"):
-            mode = 3.0 * self.mean_h - self.low_h - self.high_h
-            if not 0 <= self.low_h <= self.high_h:
-                out.append(
-                    _problem(
-                        column,
-                        f"{self.low_h}..{self.high_h}",
-                        "bounds must satisfy 0 <= low <= high",
-                    )
-                )
-            elif self.kind == "triangular" and not self.low_h - 1e-9 <= mode <= self.high_h + 1e-9:
-                out.append(_problem(column, mode, "mode must lie between low and high"))
-        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -525,6 +379,18 @@ def yard_units(line: FerryLine, gen: ShipmentGenerator) -> int:
     return gen.units(unit)
 
 
+def line_unit(line: FerryLine, gen: ShipmentGenerator) -> int | None:
+    """The unit (0 wagons, 1 TEU, 2 trucks) a generator's shipments use on a line.
+
+    Wagons are preferred, then TEU, then trucks; ``None`` when no ship of the line
+    carries any unit the shipment has.
+    """
+    for unit in (0, 1, 2):
+        if gen.units(unit) > 0 and any(s.capacity(unit) > 0 for s in line.ships):
+            return unit
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class LeftOut:
     """Demand the builder could not put on a route that carries it.
@@ -597,96 +463,9 @@ class SimulationModel:
 
     def problems(self) -> list[Problem]:
         """Every problem of the model (empty list: the model is valid)."""
-        out: list[Problem] = []
-        if not (math.isfinite(self.horizon_h) and self.horizon_h > 0):
-            out.append(_problem("horizon_h", self.horizon_h, "horizon must be > 0 h"))
-        if not 0 <= self.warmup_h < max(self.horizon_h, 0.0):
-            out.append(_problem("warmup_h", self.warmup_h, "warm-up must be >= 0 and < horizon"))
-        station_ids = _unique(out, "stations", (s.station_id for s in self.stations))
-        line_ids = _unique(out, "ferry_lines", (f.line_id for f in self.ferry_lines))
-        _unique(out, "generators", (g.generator_id for g in self.generators))
-        for s in self.stations:
-            col = f"stations[{s.station_id}]"
-            if not isinstance(s.servers, int | np.integer) or s.servers < 1:
-                out.append(
-                    _problem(
-                        col + ".servers",
-                        s.servers,
-                        "capacity (servers) must be a whole number >= 1",
-                    )
-                )
-            if s.per not in ("shipment", "wagon", "teu"):
-                out.append(_problem(col + ".per", s.per, "must be shipment, wagon or teu"))
-            out.extend(s.service.problems(col + ".service"))
-        lines = {f.line_id: f for f in self.ferry_lines}
-        for f in self.ferry_lines:
-            out.extend(_line_problems(f))
-        ports = {p for f in self.ferry_lines for p in (f.port_a, f.port_b)}
-        for g in self.generators:
-            out.extend(_generator_problems(g, station_ids, lines))
-        for w in self.weather:
-            col = f"weather[{w.area_id}]"
-            days = w.storm_days_per_month
-            if len(days) != 12 or any(not (math.isfinite(d) and 0 <= d <= 31) for d in days):
-                out.append(
-                    _problem(
-                        col + ".storm_days_per_month", days, "need 12 values between 0 and 31 days"
-                    )
-                )
-            if not w.mean_event_h > 0:
-                out.append(_problem(col + ".mean_event_h", w.mean_event_h, "must be > 0 h"))
-            if not w.event_cv >= 0:
-                out.append(_problem(col + ".event_cv", w.event_cv, "must be >= 0"))
-            for p in w.ports:
-                if p not in ports:
-                    out.append(
-                        _problem(
-                            col + ".ports",
-                            p,
-                            "no ferry line calls at this port",
-                            did_you_mean(p, ports),
-                        )
-                    )
-        _unique(out, "yards", (y.node_id for y in self.yards))
-        for y in self.yards:
-            col = f"yards[{y.node_id}]"
-            if y.node_id not in ports:
-                out.append(
-                    _problem(
-                        col + ".node_id",
-                        y.node_id,
-                        "no ferry line calls at this port",
-                        did_you_mean(y.node_id, ports),
-                    )
-                )
-            slots = y.slots
-            if isinstance(slots, bool) or not isinstance(slots, int | np.integer) or slots < 1:
-                out.append(
-                    _problem(col + ".slots", y.slots, "yard capacity must be a whole number >= 1")
-                )
-        targets = (
-            station_ids
-            | line_ids
-            | ports
-            | {s.node_id for s in self.stations if s.node_id}
-            | {s.link_id for s in self.stations if s.link_id}
-            | {f.link_id for f in self.ferry_lines if f.link_id}
-            | {st.target for g in self.generators for st in g.itinerary if st.kind == "delay"}
-        )
-        for i, c in enumerate(self.closures):
-            col = f"closures[{i}]"
-            if not (math.isfinite(c.start_h) and math.isfinite(c.end_h) and c.end_h > c.start_h):
-                out.append(_problem(col, f"{c.start_h}..{c.end_h}", "end must be after start"))
-            if c.target not in targets:
-                out.append(
-                    _problem(
-                        col + ".target",
-                        c.target,
-                        "no station, link, node or ferry line has this id",
-                        did_you_mean(c.target, targets),
-                    )
-                )
-        return out
+        from corridors.simulation.validation import model_problems  # noqa: PLC0415 - cycle
+
+        return model_problems(self)
 
     def validate(self) -> SimulationModel:
         """Raise :class:`SimulationModelError` listing every problem; return ``self``."""
@@ -694,134 +473,3 @@ class SimulationModel:
         if problems:
             raise SimulationModelError(problems, what="simulation model")
         return self
-
-
-def _unique(out: list[Problem], column: str, ids: Iterable[str]) -> set[str]:
-    seen: set[str] = set()
-    for i in ids:
-        if i in seen:
-            out.append(_problem(column, i, "duplicate id"))
-        seen.add(i)
-    return seen
-
-
-def _line_problems(f: FerryLine) -> list[Problem]:
-    out: list[Problem] = []
-    col = f"ferry_lines[{f.line_id}]"
-    if f.port_a == f.port_b:
-        out.append(_problem(col + ".port_b", f.port_b, "both ends of a line are the same port"))
-    if not (math.isfinite(f.sail_h) and f.sail_h > 0):
-        out.append(_problem(col + ".sail_h", f.sail_h, "sailing time must be > 0 h"))
-    if not (math.isfinite(f.max_wait_h) and f.max_wait_h >= 0):
-        out.append(_problem(col + ".max_wait_h", f.max_wait_h, "must be a finite number >= 0 h"))
-    if f.empty_wait_h is not None and not (math.isfinite(f.empty_wait_h) and f.empty_wait_h >= 0):
-        out.append(_problem(col + ".empty_wait_h", f.empty_wait_h, "must be >= 0 h"))
-    if f.berths < 1:
-        out.append(_problem(col + ".berths", f.berths, "capacity (berths) must be >= 1"))
-    if f.departure not in ("when_full", "timetable"):
-        out.append(
-            _problem(
-                col + ".departure",
-                f.departure,
-                "must be when_full or timetable",
-                did_you_mean(str(f.departure), ("when_full", "timetable")),
-            )
-        )
-    if f.departure == "timetable" and not (f.headway_h is not None and f.headway_h > 0):
-        out.append(
-            _problem(col + ".headway_h", f.headway_h, "a timetabled line needs a headway > 0 h")
-        )
-    if not f.ships:
-        out.append(_problem(col + ".ships", "", "a ferry line needs at least one ship"))
-    seen: set[str] = set()
-    for s in f.ships:
-        scol = f"{col}.ships[{s.ship_id}]"
-        if s.ship_id in seen:
-            out.append(_problem(scol, s.ship_id, "duplicate ship id"))
-        seen.add(s.ship_id)
-        caps = (s.capacity_wagons, s.capacity_teu, s.capacity_trucks)
-        if any(c < 0 for c in caps):
-            out.append(_problem(scol + ".capacity", caps, "capacity must be >= 0"))
-        elif not any(c > 0 for c in caps):
-            out.append(
-                _problem(
-                    scol + ".capacity", caps, "a ship needs a capacity > 0 in wagons, TEU or trucks"
-                )
-            )
-        if s.load_h < 0 or s.unload_h < 0:
-            out.append(_problem(scol + ".load_h", (s.load_h, s.unload_h), "times must be >= 0 h"))
-        if s.start_side not in ("a", "b"):
-            out.append(_problem(scol + ".start_side", s.start_side, "must be 'a' or 'b'"))
-    return out
-
-
-def line_unit(line: FerryLine, gen: ShipmentGenerator) -> int | None:
-    """The unit (0 wagons, 1 TEU, 2 trucks) a generator's shipments use on a line.
-
-    Wagons are preferred, then TEU, then trucks; ``None`` when no ship of the line
-    carries any unit the shipment has.
-    """
-    for unit in (0, 1, 2):
-        if gen.units(unit) > 0 and any(s.capacity(unit) > 0 for s in line.ships):
-            return unit
-    return None
-
-
-def _generator_problems(
-    g: ShipmentGenerator, station_ids: set[str], lines: dict[str, FerryLine]
-) -> list[Problem]:
-    out: list[Problem] = []
-    col = f"generators[{g.generator_id}]"
-    if g.kind not in ("block_train", "wagon_group", "truck"):
-        out.append(_problem(col + ".kind", g.kind, "must be block_train, wagon_group or truck"))
-    for name in ("wagons", "teu", "tonnes", "trucks"):
-        v = getattr(g, name)
-        if not (math.isfinite(v) and v >= 0):
-            out.append(_problem(f"{col}.{name}", v, "must be >= 0"))
-    if g.arrivals not in ("poisson", "timetable", "times"):
-        out.append(_problem(col + ".arrivals", g.arrivals, "must be poisson, timetable or times"))
-    if not (math.isfinite(g.per_day) and g.per_day >= 0):
-        out.append(_problem(col + ".per_day", g.per_day, "shipments a day must be >= 0"))
-    if g.offset_h < 0:
-        out.append(_problem(col + ".offset_h", g.offset_h, "must be >= 0 h"))
-    if any(t < 0 for t in g.times_h) or list(g.times_h) != sorted(g.times_h):
-        out.append(_problem(col + ".times_h", "", "times must be >= 0 and sorted"))
-    for i, st in enumerate(g.itinerary):
-        scol = f"{col}.itinerary[{i}]"
-        if st.kind == "station":
-            if st.target not in station_ids:
-                out.append(
-                    _problem(
-                        scol, st.target, "unknown station", did_you_mean(st.target, station_ids)
-                    )
-                )
-        elif st.kind == "delay":
-            if not (math.isfinite(st.hours) and st.hours >= 0):
-                out.append(_problem(scol + ".hours", st.hours, "travel time must be >= 0 h"))
-        elif st.kind == "ferry":
-            line = lines.get(st.target)
-            if line is None:
-                out.append(
-                    _problem(scol, st.target, "unknown ferry line", did_you_mean(st.target, lines))
-                )
-            elif st.from_node not in (line.port_a, line.port_b):
-                out.append(
-                    _problem(
-                        scol + ".from_node",
-                        st.from_node,
-                        f"ferry line {line.line_id!r} calls at {line.port_a!r} and "
-                        f"{line.port_b!r} only",
-                    )
-                )
-            elif line_unit(line, g) is None:
-                out.append(
-                    _problem(
-                        scol,
-                        st.target,
-                        f"no ship of the line carries this {g.kind} (it has "
-                        f"{g.wagons} wagons, {g.teu:g} TEU, {g.trucks} trucks)",
-                    )
-                )
-        else:
-            out.append(_problem(scol + ".kind", st.kind, "must be station, delay or ferry"))
-    return out
