@@ -7,15 +7,10 @@ from pathlib import Path
 import pytest
 
 from corridors.network import read_network
-from corridors.scenarios.calibration import (
-    Parameter,
-    Target,
-    calibrate,
-    corridor_tonnes,
-    target_values,
-)
+from corridors.scenarios.calibration import Parameter, calibrate, corridor_tonnes
 from corridors.scenarios.model import ScenarioRunner
 from corridors.scenarios.spec import Scenario
+from corridors.scenarios.targets import Target, target_values
 
 HERE = Path(__file__).parent
 

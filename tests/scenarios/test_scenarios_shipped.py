@@ -8,9 +8,9 @@ import pytest
 
 from corridors.datasets import eurasia_path
 from corridors.network import Network, read_network
-from corridors.scenarios.calibration import FIT_YEARS, default_targets, target_values
 from corridors.scenarios.io import ScenarioInputs, load_inputs, shipped_scenarios
 from corridors.scenarios.model import run_scenario
+from corridors.scenarios.targets import FIT_YEARS, default_targets, target_values
 
 NAMES = (
     "baseline-2024",

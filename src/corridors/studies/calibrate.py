@@ -11,15 +11,11 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from corridors.scenarios.calibration import (
-    CalibrationResult,
-    calibrate,
-    default_targets,
-    history_parameters,
-)
+from corridors.scenarios.calibration import CalibrationResult, calibrate, history_parameters
 from corridors.scenarios.io import ScenarioInputs, dump_scenario, scenario_hash
 from corridors.scenarios.model import run_scenario
 from corridors.scenarios.store import ResultsStore, RunRecord
+from corridors.scenarios.targets import default_targets
 from corridors.studies.reliability import scenario_buffers
 
 
