@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from corridors import atomic
 from corridors.assignment.equilibrium import ALGORITHMS, Algorithm
 from corridors.assignment.errors import NotConvergedError
-from corridors.cli.common import quiet
+from corridors.cli.common import quiet, table_format, write_table
 
 
 def _progress(console: Console, max_iter: int) -> Progress:
@@ -46,7 +46,9 @@ def register(app: typer.Typer) -> None:
         algorithm: str = typer.Option("bfw", "--algorithm", "-a", help="bfw, cfw, fw or msa."),
         gap: float = typer.Option(1e-4, "--gap", help="Target relative gap."),
         max_iter: int = typer.Option(500, "--max-iter", help="Most iterations."),
-        output: Path = typer.Option(..., "--output", "-o", help="Flow table to write (CSV)."),
+        output: Path = typer.Option(
+            ..., "--output", "-o", help="Flow table to write (.csv or .parquet)."
+        ),
         unit: str = typer.Option("TEU", "--unit", help="TEU or tonne (corridor networks)."),
         vot: float | None = typer.Option(None, "--vot", help="Value of time, USD per unit-hour."),
         year: int | None = typer.Option(None, "--year", help="Network year (planned links)."),
@@ -75,6 +77,7 @@ def register(app: typer.Typer) -> None:
         nodes above --threshold, volumes per corridor and the convergence.
         """
         alg = _check_algorithm(algorithm)
+        table_format(output)  # a wrong extension fails before the assignment runs
         console = Console(stderr=True)
         if tntp is not None:
             if network is not None or demand is not None:
@@ -128,7 +131,7 @@ def _assign_tntp(
             progress.update(task, completed=result.iterations)
     if not (result.converged or allow_unconverged):
         raise NotConvergedError(iterations=result.iterations, gap=result.gap, target=gap)
-    atomic.write_text(output, study.links.to_csv(index=False, float_format="%.10g"))
+    write_table(study.links, output)
     state = "converged" if result.converged else "NOT converged"
     console.print(
         f"{state}: {result.iterations} iterations, relative gap {result.gap:.3e}, "
@@ -191,7 +194,7 @@ def _assign_network(
             inputs=f"{network} {demand} --algorithm {algorithm} --gap {gap:g} --unit {unit}",
             target_gap=gap,
         )
-    atomic.write_text(output, res.links().to_csv(index=False, float_format="%.10g"))
+    write_table(res.links(), output)
     if report is not None and html is not None:
         atomic.write_text(report, html)
     out = Console()

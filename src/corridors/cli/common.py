@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from corridors.network import Network
     from corridors.routing import CostParameters
 
@@ -119,6 +121,29 @@ def output_format(fmt: str | None, output: Path | None, *, allowed: tuple[str, .
         msg = f"unknown format {fmt!r}; use {', '.join(allowed)}"
         raise typer.BadParameter(msg, param_hint="'--format'")
     return fmt
+
+
+def table_format(output: Path) -> str:
+    """``csv`` or ``parquet`` from the extension of a table to write; else a usage error."""
+    fmt = FORMAT_EXTENSIONS.get(output.suffix.lower())
+    if fmt not in ("csv", "parquet"):
+        msg = f"write the table to a .csv or .parquet file, not {output.name!r}"
+        raise typer.BadParameter(msg, param_hint="'--output'")
+    return fmt
+
+
+def write_table(frame: pd.DataFrame, output: Path) -> None:
+    """Write a table atomically as CSV or Parquet, as the extension of ``output`` says."""
+    from corridors import atomic  # noqa: PLC0415
+
+    if table_format(output) == "parquet":
+        import io  # noqa: PLC0415
+
+        buf = io.BytesIO()
+        frame.to_parquet(buf, index=False)
+        atomic.write_bytes(output, buf.getvalue())
+    else:
+        atomic.write_text(output, frame.to_csv(index=False, float_format="%.10g"))
 
 
 def json_envelope(parameters: dict[str, Any], **content: Any) -> str:
