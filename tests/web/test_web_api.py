@@ -82,6 +82,34 @@ def test_closing_the_bosporus_removes_the_northern_route_to_istanbul(client: Tes
     assert "northern" not in {r["corridor"] for r in shut["routes"]}
 
 
+def test_close_takes_any_name_the_command_line_takes(client: TestClient):
+    base = client.get("/api/compare", params=XIAN_DUISBURG).json()["routes"]
+    assert "northern" in {r["corridor"] for r in base}
+    ru = client.get("/api/compare", params={**XIAN_DUISBURG, "close": "RU"}).json()["routes"]
+    corridors = {r["corridor"] for r in ru}
+    assert "northern" not in corridors
+    for r in ru:  # no leg touches a Russian place
+        assert not {"moscow", "novorossiysk"} & {leg["to_node_id"] for leg in r["legs"]}
+    border = client.get("/api/compare", params={**XIAN_DUISBURG, "close": "CN-KZ"}).json()
+    assert {r["corridor"] for r in border["routes"]} < {r["corridor"] for r in base}
+    r = client.get("/api/compare", params={**XIAN_DUISBURG, "close": "Atlantis"})
+    assert r.status_code == 404
+    assert detail(r)["loc"] == ["query", "close"]
+    r = client.get("/api/compare", params={**XIAN_DUISBURG, "close": "CN"})
+    assert r.status_code == 422
+    assert detail(r)["loc"] == ["query", "origin"]
+
+
+def test_feu_costs_twice_a_teu(client: TestClient):
+    teu = client.get("/api/compare", params=XIAN_DUISBURG).json()
+    feu = client.get("/api/compare", params={**XIAN_DUISBURG, "unit": "FEU"}).json()
+    assert feu["unit"] == "FEU"
+    by = {r["corridor"]: r for r in teu["routes"]}
+    for r in feu["routes"]:
+        assert r["days"] == pytest.approx(by[r["corridor"]]["days"], rel=1e-6)
+        assert r["usd"] > by[r["corridor"]]["usd"]
+
+
 def test_closing_a_port_by_name_and_a_corridor(client: TestClient):
     open_ = client.get("/api/compare", params=XIAN_DUISBURG).json()["routes"]
     assert any("alat" in {leg["to_node_id"] for leg in x["legs"]} for x in open_)
@@ -102,13 +130,14 @@ def test_closing_a_port_by_name_and_a_corridor(client: TestClient):
 
 def test_the_graph_of_a_variant_is_built_once(client: TestClient):
     """A warm compare reuses the network and graph of its variant (no timing asserted)."""
+    from corridors.network.closures import Closures as Named
     from corridors.web.cache import Closures
 
     cache = client.app.state.routing
     params = CostParameters(unit="TEU", year=2030)
-    first = cache.variant(params, Closures(passages=("suez",)))
-    again = cache.variant(params, Closures(passages=("suez",)))
-    other = cache.variant(params, Closures(passages=("bosporus",)))
+    first = cache.variant(params, Closures(Named(passages=("suez",))))
+    again = cache.variant(params, Closures(Named(passages=("suez",))))
+    other = cache.variant(params, Closures(Named(passages=("bosporus",))))
     assert again[1] is first[1]
     assert other[1] is not first[1]
     assert first[1].params.closed_passages == ("suez",)

@@ -10,29 +10,28 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from corridors.datasets import eurasia_path
 from corridors.network import Network, read_network
+from corridors.network.closures import Closures as NamedClosures
 from corridors.routing import CostParameters, ExpandedGraph, build_graph
 
 
 @dataclass(frozen=True)
 class Closures:
-    """What a view closes, by kind (each a sorted tuple of ids).
+    """What a view closes: the library's closures plus whole corridors.
 
     Sea passages go to the cost parameters (the graph drops the sea legs through
-    them); nodes, links and corridors to :meth:`Network.with_closed`.
+    them); the rest to :meth:`Network.with_closed`.
     """
 
-    passages: tuple[str, ...] = ()
-    nodes: tuple[str, ...] = ()
-    links: tuple[str, ...] = ()
+    named: NamedClosures = field(default_factory=NamedClosures)
     corridors: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.passages or self.nodes or self.links or self.corridors)
+        return bool(self.named or self.corridors)
 
 
 class RoutingCache:
@@ -71,7 +70,7 @@ class RoutingCache:
         NetworkError
             When a closed node, link or corridor is unknown.
         """
-        params = params.model_copy(update={"closed_passages": closures.passages})
+        params = params.model_copy(update={"closed_passages": closures.named.passages})
         key = (params, closures)
         with self._lock:
             hit = self._variants.get(key)
@@ -79,9 +78,14 @@ class RoutingCache:
                 self._variants.move_to_end(key)
                 return hit
         net = self.network
-        if closures.nodes or closures.links or closures.corridors:
+        n = closures.named
+        if n.nodes or n.links or n.countries or n.borders or closures.corridors:
             net = net.with_closed(
-                nodes=closures.nodes, links=closures.links, corridors=closures.corridors
+                nodes=n.nodes,
+                links=n.links,
+                countries=n.countries,
+                borders=n.borders,
+                corridors=closures.corridors,
             )
         built = (net, build_graph(net, params))
         with self._lock:

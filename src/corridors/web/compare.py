@@ -18,6 +18,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
 from corridors.errors import CorridorsError
 from corridors.network import Network
+from corridors.network.closures import Closures as NamedClosures
+from corridors.network.closures import resolve_closures
 from corridors.network.places import search_places
 from corridors.network.schema import SEA_PASSAGES
 from corridors.reports.comparison import comparison_report, leg_coords
@@ -33,10 +35,11 @@ class Unit(enum.StrEnum):
     """Units a comparison can be expressed in."""
 
     TEU = "TEU"
+    FEU = "FEU"
     TONNE = "tonne"
 
 
-UNIT_CODES = {Unit.TEU: "TEU", Unit.TONNE: "t"}
+UNIT_CODES = {Unit.TEU: "TEU", Unit.FEU: "FEU", Unit.TONNE: "t"}
 
 HOURS_PER_DAY = 24.0
 
@@ -115,12 +118,18 @@ def _place(net: Network, name: str, parameter: str) -> str:
 def closures(
     net: Network,
     *,
+    close: list[str],
     passages: list[str],
     nodes: list[str],
     links: list[str],
     corridors: list[str],
 ) -> Closures:
-    """Check what a request closes and name the parameter of anything unknown."""
+    """Check what a request closes and name the parameter of anything unknown.
+
+    ``close`` takes any name the command line's ``--close`` takes (a passage, a country
+    ``RU``, a border ``CN-KZ``, a place, a link), resolved by the library; the other
+    lists are the page's checkboxes, one kind each.
+    """
     for p in passages:
         if p not in SEA_PASSAGES:
             msg = f"unknown sea passage {p!r}; known: {', '.join(SEA_PASSAGES)}"
@@ -133,10 +142,18 @@ def closures(
         if c not in net.corridor_ids:
             msg = f"unknown corridor {c!r}; known: {', '.join(net.corridor_ids)}"
             raise ParameterError("query", "close_corridor", msg, status=404)
+    try:
+        named = resolve_closures(net, close)
+    except CorridorsError as exc:
+        raise parameter_error("query", "close", exc, status=404) from exc
     return Closures(
-        passages=tuple(sorted(set(passages))),
-        nodes=tuple(sorted(set(node_ids))),
-        links=tuple(sorted(set(links))),
+        named=NamedClosures(
+            passages=tuple(sorted({*named.passages, *passages})),
+            countries=tuple(sorted(named.countries)),
+            borders=tuple(sorted(named.borders)),
+            nodes=tuple(sorted({*named.nodes, *node_ids})),
+            links=tuple(sorted({*named.links, *links})),
+        ),
         corridors=tuple(sorted(set(corridors))),
     )
 
@@ -223,6 +240,10 @@ VotQ = Annotated[
     float | None, Query(ge=0, le=100000, description="Value of time, USD per unit-hour.")
 ]
 CarbonQ = Annotated[float, Query(ge=0, le=10000, description="USD per t CO2e.")]
+CloseQ = Annotated[
+    list[str],
+    Query(description="Anything to close: passage, country (RU), border (CN-KZ), place, link."),
+]
 PassagesQ = Annotated[list[str], Query(description="Sea passages to close.")]
 NodesQ = Annotated[list[str], Query(description="Places (ports, borders...) to close.")]
 LinksQ = Annotated[list[str], Query(description="Link ids to close.")]
@@ -246,7 +267,8 @@ def comparison(  # noqa: PLR0917 - FastAPI passes the query parameters by name
     year: YearQ = None,
     vot: VotQ = None,
     carbon_price: CarbonQ = 0.0,
-    close_passage: PassagesQ = [],  # noqa: B006 - FastAPI copies defaults
+    close: CloseQ = [],  # noqa: B006 - FastAPI copies defaults
+    close_passage: PassagesQ = [],  # noqa: B006
     close_node: NodesQ = [],  # noqa: B006
     close_link: LinksQ = [],  # noqa: B006
     close_corridor: CorridorsQ = [],  # noqa: B006
@@ -255,12 +277,17 @@ def comparison(  # noqa: PLR0917 - FastAPI passes the query parameters by name
     cache = _cache(request)
     net = cache.network
     shut = closures(
-        net, passages=close_passage, nodes=close_node, links=close_link, corridors=close_corridor
+        net,
+        close=close,
+        passages=close_passage,
+        nodes=close_node,
+        links=close_link,
+        corridors=close_corridor,
     )
     o, d = _place(net, origin, "origin"), _place(net, destination, "destination")
-    if o in shut.nodes:
+    if o in shut.named.nodes:
         raise ParameterError("query", "origin", f"the origin {net.node_name(o)} is closed")
-    if d in shut.nodes:
+    if d in shut.named.nodes:
         raise ParameterError(
             "query", "destination", f"the destination {net.node_name(d)} is closed"
         )
@@ -272,6 +299,10 @@ def comparison(  # noqa: PLR0917 - FastAPI passes the query parameters by name
         unit=UNIT_CODES[unit], value_of_time_usd_h=vot, carbon_price_usd_t=carbon_price, year=year
     )
     variant, graph = cache.variant(params, shut)
+    for node, name in ((o, "origin"), (d, "destination")):
+        if node not in variant.node_index:
+            msg = f"the {name} {net.node_name(node)} is closed (in a closed country)"
+            raise ParameterError("query", name, msg)
     routes = compare(variant, o, d, params=graph.params, graph=graph)
     return Comparison(variant, graph.params, routes)
 

@@ -80,7 +80,7 @@ function compareParams() {
     unit: $("#unit").value,
     year: $("#year").value,
     close_passage: [...document.querySelectorAll("#close-passages input:checked")].map((i) => i.value),
-    close_node: $("#close-nodes").value.split(",").map((s) => s.trim()).filter(Boolean),
+    close: $("#close-nodes").value.split(",").map((s) => s.trim()).filter(Boolean),
     close_corridor: [...document.querySelectorAll("#close-corridors input:checked")].map((i) => i.value),
   };
   return p;
@@ -493,6 +493,7 @@ async function start() {
   $("#close-passages").addEventListener("change", runCompare);
   $("#close-corridors").addEventListener("change", runCompare);
   $("#unit").addEventListener("change", runCompare);
+  $("#close-nodes").addEventListener("change", runCompare);
   $("#export-png").addEventListener("click", exportPng);
   $("#scenario-list").addEventListener("change", openScenario);
   $("#scenario-check").addEventListener("click", checkScenario);
@@ -514,7 +515,7 @@ async function start() {
     $("#destination").value = q.get("destination") || "Duisburg";
     $("#unit").value = q.get("unit") || "TEU";
     $("#year").value = q.get("year") || "";
-    $("#close-nodes").value = q.getAll("close_node").join(", ");
+    $("#close-nodes").value = [...q.getAll("close"), ...q.getAll("close_node")].join(", ");
     for (const p of q.getAll("close_passage")) { const i = document.querySelector(`#close-passages input[value="${CSS.escape(p)}"]`); if (i) i.checked = true; }
     for (const c of q.getAll("close_corridor")) { const i = document.querySelector(`#close-corridors input[value="${CSS.escape(c)}"]`); if (i) i.checked = true; }
     state.selected = q.get("route");
