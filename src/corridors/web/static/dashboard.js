@@ -368,12 +368,13 @@ async function drawFlows(run) {
   }
   const biggest = Math.max(1, ...flows.values());
   const colour = (u) => u === undefined ? "#8a96a3" : u >= 0.9 ? "#b3261e" : u >= 0.7 ? "#e8871e" : u >= 0.5 ? "#e9c46a" : "#2a9d8f";
-  L.geoJSON(linkGeometry, {
-    filter: (f) => flows.has(f.properties.link_id),
-    style: (f) => ({ color: colour(use.get(f.properties.link_id)), weight: 1 + 8 * flows.get(f.properties.link_id) / biggest, opacity: 0.85, className: "flow" }),
+  const layer = L.geoJSON(linkGeometry, {
+    filter: (f) => flows.has(f.properties.link_id) && flows.get(f.properties.link_id) > 0,
+    style: (f) => ({ color: colour(use.get(f.properties.link_id)), weight: 1 + 9 * Math.sqrt(flows.get(f.properties.link_id) / biggest), opacity: 0.85, className: "flow" }),
     onEachFeature: (f, l) => l.bindTooltip(`${esc(f.properties.link_id)}: ${fmt(flows.get(f.properties.link_id))} TEU/yr` + (use.has(f.properties.link_id) ? `, ${fmt(100 * use.get(f.properties.link_id))} % of capacity` : ""), { sticky: true }),
   }).addTo(routeLayer);
-  legend([["#2a9d8f", "< 50 % of capacity"], ["#e9c46a", "50–70 %"], ["#e8871e", "70–90 %"], ["#b3261e", "≥ 90 % (bottleneck)"], ["#8a96a3", "no capacity given"]]);
+  if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20] });
+  legend([["#2a9d8f", "< 50 % of capacity"], ["#e9c46a", "50–70 %"], ["#e8871e", "70–90 %"], ["#b3261e", "≥ 90 % (bottleneck)"], ["#8a96a3", "no capacity limit modelled"]]);
   return year;
 }
 
@@ -429,7 +430,7 @@ async function loadRuns() {
   if ($("#runs-scenario").value.trim()) q.set("scenario", $("#runs-scenario").value.trim());
   state.runs = await api("/api/runs?" + q);
   $("#runs-list").innerHTML = state.runs.length ? `<table class="data" id="runs-table"><thead><tr><th></th><th>run</th><th>kind</th><th>scenario</th><th>finished</th></tr></thead><tbody>` +
-    state.runs.map((r) => `<tr><td><input type="checkbox" value="${esc(r.run_id)}"></td><td>${esc(r.run_id)}</td><td>${esc(r.kind)}</td><td>${esc(r.scenario_name)}</td><td>${esc((r.finished_at || "").slice(0, 16).replace("T", " "))}</td></tr>`).join("") + "</tbody></table>"
+    state.runs.map((r) => `<tr><td><input type="checkbox" value="${esc(r.run_id)}"></td><td>${esc(r.run_id)}</td><td>${esc(r.kind)}</td><td>${esc(r.scenario_name)}</td><td>${esc((r.finished_at || "").slice(5, 16).replace("T", " "))}</td></tr>`).join("") + "</tbody></table>"
     : "<p class='hint'>No stored runs yet: run a scenario.</p>";
   document.querySelectorAll("#runs-table input").forEach((i) => i.addEventListener("change", pickRuns));
   const sweeps = await api("/api/sweeps");
