@@ -34,11 +34,12 @@ class PlaceMatch:
 
 
 def search_places(network: Network, query: str, *, limit: int = 10) -> list[PlaceMatch]:
-    """Nodes whose id, name or an alias contains ``query``, best first.
+    """The places :meth:`Network.find_places` finds, best first, each saying what matched.
 
-    Matching ignores case, accents and punctuation, as :meth:`Network.place` does.
     A name that starts with the query ranks before one that only contains it, and
-    display names before aliases. An empty query lists the nodes in table order.
+    display names before aliases; ``matched`` is the label that matched (the alias
+    "Baku port" when a user typed "Baku" and the node is Alat). An empty query lists
+    the nodes in table order.
 
     Parameters
     ----------
@@ -50,28 +51,21 @@ def search_places(network: Network, query: str, *, limit: int = 10) -> list[Plac
         At most this many matches.
     """
     key = _normalise(query)
-    ranked: list[tuple[int, int, PlaceMatch]] = []
     nodes = network.nodes
-    for row, (nid, name, country, kind, aliases) in enumerate(
-        zip(
-            nodes["node_id"],
-            nodes["name"],
-            nodes["country"],
-            nodes["kind"],
-            nodes["aliases"],
-            strict=True,
+    ranked: list[tuple[int, int, PlaceMatch]] = []
+    for nid in network.find_places(query or None):
+        row = network.node_index[nid]
+        name = str(nodes["name"].iat[row])
+        aliases: tuple[str, ...] = tuple(nodes["aliases"].iat[row])  # type: ignore[arg-type]
+        labels = [name, nid, *(str(a) for a in aliases)]
+        keys = [_normalise(x) for x in labels]
+        starts = [k for k, n in enumerate(keys) if key and n.startswith(key)]
+        within = [k for k, n in enumerate(keys) if key and key in n]
+        best = starts[0] if starts else (within[0] if within else 0)
+        score = (0 if starts else 2) + (0 if best == 0 else 1)
+        match = PlaceMatch(
+            nid, name, str(nodes["country"].iat[row]), str(nodes["kind"].iat[row]), labels[best]
         )
-    ):
-        best: tuple[int, str] | None = None
-        for rank, label in enumerate((name, nid, *aliases)):
-            norm = _normalise(str(label))
-            if not norm or key not in norm:
-                continue
-            score = (0 if norm.startswith(key) else 2) + (0 if rank == 0 else 1)
-            if best is None or score < best[0]:
-                best = (score, str(label))
-        if best is not None:
-            match = PlaceMatch(str(nid), str(name), str(country), str(kind), best[1])
-            ranked.append((best[0], row, match))
+        ranked.append((score, row, match))
     ranked.sort(key=lambda t: (t[0], t[1]))
     return [m for _, _, m in ranked[:limit]]
