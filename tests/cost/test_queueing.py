@@ -112,3 +112,22 @@ def test_module_example_runs() -> None:
     result = doctest.testmod(queueing, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_closures_add_the_backlog_of_a_residual_closure() -> None:
+    # a ferry line open 85 % of the year, storms of 96 h (cv 0.5): an arrival meets on
+    # average (1 - 0.85) x 96 x (1 + 0.25) / 2 = 9 h of closure, cleared at the spare
+    # rate 1 - rho; at rho = 0.5 that is 18 h on top of the queue of the reduced line
+    line = QueueElement(
+        "ferry",
+        servers=1,
+        service_h=10.0,
+        service_cv=1.0,
+        open_share=0.85,
+        closure_h=96.0,
+        closure_cv=0.5,
+    )
+    rate = 0.5 * line.capacity_per_h
+    plain = QueueElement("ferry", servers=1, service_h=10.0, service_cv=1.0, open_share=0.85)
+    assert line.wait_h(rate) == pytest.approx(plain.wait_h(rate) + 18.0)
+    assert line.wait_h(line.capacity_per_h) == math.inf

@@ -27,6 +27,7 @@ from corridors.simulation import (
     station_loads,
     transit_percentiles,
 )
+from corridors.simulation.loads import ferry_loads
 from corridors.studies.simulate import simulation_model
 
 MARKETS = ("china_eu", "china_caucasus_tr", "kz_caucasus", "central_asia_tr", "central_asia_eu")
@@ -59,6 +60,10 @@ def test_route_choice_keeps_every_station_below_capacity(model: SimulationModel)
     khorgos = loads["section:khorgos-altynkol:khorgos"].arrivals_per_day
     assert 0.0 < dostyk <= 12.0 * 0.97  # 12 train paths a day westbound
     assert khorgos > 0.0
+    # the Caspian ferry and feeder lines too (decks offered over decks the fleets lift)
+    ferries = [f for f in ferry_loads(model) if f.arrivals_per_day > 0]
+    assert ferries
+    assert max(f.utilisation for f in ferries) < 0.9
     # nothing is left out: every flow has a route
     assert model.left_out == ()
 

@@ -186,6 +186,13 @@ class QueueElement:
         Share of the year the element is open (storms, closures), in (0, 1].
     headway_h : float, optional
         Headway of a scheduled service, hours: adds half of it to the wait.
+    closure_h, closure_cv : float
+        Mean length of one closure (a storm, a maintenance window), hours, and its
+        coefficient of variation. With ``open_share < 1`` and ``closure_h > 0`` the wait
+        adds the backlog of the closures: ``(1 - open_share) E[D^2] / (2 E[D]) /
+        (1 - rho)``, the mean residual closure an arrival meets, cleared at the spare
+        rate (the M/G/1 queue with server interruptions); with ``closure_h`` 0 the
+        closures only reduce the capacity (closures short against the service).
     """
 
     kind: ElementKind
@@ -195,6 +202,8 @@ class QueueElement:
     arrival_cv: float = 1.0
     open_share: float = 1.0
     headway_h: float | None = None
+    closure_h: float = 0.0
+    closure_cv: float = 0.0
 
     def __post_init__(self) -> None:
         if self.kind not in ELEMENT_KINDS:
@@ -226,8 +235,8 @@ class QueueElement:
         """Mean wait before service at ``arrivals_per_h`` shipments an hour, hours.
 
         The queue of the element serving at its open share of the rate (service time
-        ``service_h / open_share``), plus half the headway of a scheduled service; ``inf``
-        at or above capacity.
+        ``service_h / open_share``), plus the backlog of its closures, plus half the
+        headway of a scheduled service; ``inf`` at or above capacity.
         """
         scheduled = scheduled_wait_h(self.headway_h)
         if self.servers is None:
@@ -239,6 +248,9 @@ class QueueElement:
             service_cv=self.cv,
             arrival_cv=self.arrival_cv,
         )
+        if self.closure_h > 0.0 and self.open_share < 1.0 and math.isfinite(queue):
+            residual = self.closure_h * (1.0 + self.closure_cv**2) / 2.0
+            queue += (1.0 - self.open_share) * residual / (1.0 - self.utilisation(arrivals_per_h))
         return queue + scheduled
 
     def wait_curve_h(self, arrivals_per_h: npt.ArrayLike) -> npt.NDArray[np.float64]:

@@ -24,10 +24,23 @@ import math
 from dataclasses import dataclass, replace
 
 from corridors.cost.queueing import ElementKind, QueueElement
-from corridors.simulation.model import ShipmentGenerator, SimulationModel, Station
+from corridors.simulation.model import (
+    FerryLine,
+    ShipmentGenerator,
+    SimulationModel,
+    Station,
+    line_unit,
+)
 from corridors.simulation.weather import expected_closed_hours
 
-__all__ = ["StationLoad", "departure_scv", "queue_element", "station_loads"]
+__all__ = [
+    "FerryLoad",
+    "StationLoad",
+    "departure_scv",
+    "ferry_loads",
+    "queue_element",
+    "station_loads",
+]
 
 _KIND: dict[str, ElementKind] = {
     "border": "border",
@@ -242,3 +255,132 @@ def queue_element(load: StationLoad) -> QueueElement:
         arrival_cv=0.0 if load.spaced else load.arrival_cv,
         open_share=load.open_share,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class FerryLoad:
+    """The offered load of one ferry or feeder line from one port, over the horizon.
+
+    A shipment takes a share of a ship's deck (its wagons, TEU or trucks over the
+    ship's capacity in that unit); a ship lifts one deck a round trip
+    (``2 x sailing + loading + unloading``, loaded one way and back empty as the
+    simulated ships do with no return cargo), while its ports are open.
+
+    Attributes
+    ----------
+    line : FerryLine
+        The line.
+    port : str
+        Port where the cargo boards.
+    arrivals_per_day : float
+        Shipments a day offered at ``port``.
+    decks_per_day : float
+        Ship decks a day they fill.
+    lift_per_day : float
+        Decks a day the fleet can lift from ``port`` (each ship's round trips a day
+        times the ports' open share).
+    round_trip_h : float
+        Mean round trip of the line's ships, hours.
+    shipments_per_deck : float
+        Shipments a full ship takes (mean).
+    open_share : float
+        Share of the horizon both ports are open.
+    closure_h, closure_cv : float
+        Mean length and coefficient of variation of a closure of the line's ports
+        (the storms of their weather area), hours.
+    ships : int
+        Ships of the line that carry the units offered at ``port`` (0: all).
+    """
+
+    line: FerryLine
+    port: str
+    arrivals_per_day: float
+    decks_per_day: float
+    lift_per_day: float
+    round_trip_h: float
+    shipments_per_deck: float
+    open_share: float
+    closure_h: float = 0.0
+    closure_cv: float = 0.0
+    ships: int = 0
+
+    @property
+    def utilisation(self) -> float:
+        """Decks offered over decks the fleet can lift."""
+        return self.decks_per_day / self.lift_per_day if self.lift_per_day > 0 else math.inf
+
+    def queue_element(self) -> QueueElement:
+        """The line as a queue of ship decks: ``c`` ships, a round trip per deck.
+
+        The wait of a shipment is the wait of its deck-load for a ship (Allen-Cunneen
+        G/G/c over decks, arrivals ``1 / sqrt(shipments per deck)`` as variable as an
+        Erlang count of shipments) at the open share of the year, plus the backlog of
+        the storms.
+        """
+        n = max(self.shipments_per_deck, 1.0)
+        return QueueElement(
+            "ferry",
+            servers=self.ships or len(self.line.ships),
+            service_h=self.round_trip_h,
+            service_cv=0.0,
+            arrival_cv=1.0 / math.sqrt(n),
+            open_share=self.open_share,
+            closure_h=self.closure_h,
+            closure_cv=self.closure_cv,
+        )
+
+    def wait_h(self, arrivals_per_h: float | None = None) -> float:
+        """Mean wait of a shipment for a ship, hours: filling its deck plus the deck's queue.
+
+        Filling: with shipments arriving at random, a shipment waits on average for
+        ``(n - 1) / 2`` more of them (``n`` shipments a deck), at most the line's
+        maximum wait. ``arrivals_per_h`` defaults to the offered load.
+        """
+        lam = self.arrivals_per_day / 24.0 if arrivals_per_h is None else arrivals_per_h
+        if lam <= 0.0:
+            return 0.0
+        n = max(self.shipments_per_deck, 1.0)
+        fill = min((n - 1.0) / (2.0 * lam), self.line.max_wait_h)
+        return fill + self.queue_element().wait_h(lam / n)
+
+
+def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
+    """The offered load of every ferry line from each of its ports (in the model's order)."""
+    offered: dict[tuple[str, str], list[float]] = {}  # shipments, decks a day
+    units: dict[tuple[str, str], set[int]] = {}  # units boarded (0 wagons, 1 TEU, 2 trucks)
+    lines = {f.line_id: f for f in model.ferry_lines}
+    for g in model.generators:
+        per_day = g.per_day if g.arrivals != "times" else len(g.times_h) * 24.0 / model.horizon_h
+        for step in g.itinerary:
+            line = lines.get(step.target) if step.kind == "ferry" else None
+            if line is None or step.from_node is None:
+                continue
+            unit = line_unit(line, g)
+            caps = [s.capacity(unit) for s in line.ships if unit is not None and s.capacity(unit)]
+            if not caps:
+                continue
+            deck = g.units(unit) / (sum(caps) / len(caps))  # type: ignore[arg-type]
+            acc = offered.setdefault((line.line_id, step.from_node), [0.0, 0.0])
+            units.setdefault((line.line_id, step.from_node), set()).add(int(unit))  # type: ignore[arg-type]
+            acc[0] += per_day
+            acc[1] += per_day * deck
+    closed = _closed_hours(model)
+    out: list[FerryLoad] = []
+    for f in model.ferry_lines:
+        trips = [2.0 * f.sail_h + s.load_h + s.unload_h for s in f.ships]
+        round_trip = sum(trips) / len(trips)
+        shut = max(closed.get(f.port_a, 0.0), closed.get(f.port_b, 0.0)) + closed.get(
+            f.line_id, 0.0
+        )
+        share = max(1.0 - shut / model.horizon_h, 1e-6)
+        lift = sum(24.0 / t for t in trips if t > 0) * share
+        storms = [w for w in model.weather if f.port_a in w.ports or f.port_b in w.ports]
+        event_h = storms[0].mean_event_h if storms else 0.0
+        event_cv = storms[0].event_cv if storms else 0.0
+        for port in (f.port_a, f.port_b):
+            n, decks = offered.get((f.line_id, port), [0.0, 0.0])
+            per_deck = n / decks if decks > 0 else 1.0
+            out.append(
+                FerryLoad(f, port, n, decks, lift, round_trip, per_deck, share, event_h, event_cv)
+            )
+    return out
