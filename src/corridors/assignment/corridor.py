@@ -19,7 +19,10 @@ Classes: the demand rows are grouped by (commodity, value of time); blank values
 time take the cost parameters' default. Each class weighs the same money by its own
 value of time (a sea-borne container of cheap goods minds a day less than a rail
 container of electronics) and all classes share the capacities, volumes summed in the
-network's unit (tonnes and TEU converted with ``tonnes_per_teu``). The equilibrium is
+network's unit (tonnes and TEU converted with ``tonnes_per_teu``), except that liquid
+bulk (crude) never counts against a capacity given in TEU (a container terminal, a
+container feeder): its class has a zero capacity share there
+(:data:`NOT_CONTAINERISED`, ``DemandClass.capacity_share``). The equilibrium is
 the multi-class one of :func:`~corridors.assignment.equilibrium.assign_multiclass`;
 with a single class it is exactly the single-class equilibrium.
 """
@@ -43,6 +46,10 @@ from corridors.routing.graph import ARC_KINDS, ExpandedGraph
 from corridors.routing.graph import build_graph as build_expanded_graph
 
 FloatArray = NDArray[np.float64]
+
+NOT_CONTAINERISED: frozenset[str] = frozenset({"liquid_bulk"})
+"""Commodities that never count against a TEU capacity (crude and oil products move in
+tankers, tank wagons and pipelines, not in boxes)."""
 
 DEFAULT_MIN_DELAY_SCALE_H = 24.0
 """Smallest free time a group's BPR delay is proportional to, hours (assumption)."""
@@ -102,9 +109,9 @@ class CorridorAssignment:
                 "to_node_id": node_ids[eg.vertex_node[eg.head[a]]],
                 "mode": links["mode"].to_numpy()[li],
                 f"flow_{self.unit.lower()}_yr": res.flow[a],
-                "volume_capacity": res.volume_capacity[a],
-                "hours": res.time[a],
-                "delay_h": res.time[a] - res.graph.free_time[a],
+                "volume_capacity": self.classes.volume_capacity[a],
+                "hours": self.classes.time[a],
+                "delay_h": self.classes.time[a] - res.graph.free_time[a],
                 **{
                     f"flow[{name}]": self.classes.class_flow[k][a]
                     for k, name in enumerate(self.class_names)
@@ -121,7 +128,7 @@ class CorridorAssignment:
         through = np.bincount(eg.arc_node[has], weights=res.flow[has], minlength=len(nodes))
         cap = np.full(len(nodes), np.nan)
         vc = np.full(len(nodes), np.nan)
-        gflow = res.group_flow
+        gflow = self.classes.group_flow  # counted flow (crude not at TEU terminals)
         for g, label in enumerate(eg.group_label):
             if label.startswith("node:"):
                 row = eg.network.node_index[label[5:]]
@@ -224,6 +231,7 @@ class _DemandTable:
     names: tuple[str, ...]
     vot: tuple[float, ...]  # USD per network unit-hour
     matrices: tuple[FloatArray, ...]
+    commodities: tuple[str, ...] = ()
 
 
 def _class_name(commodity: str, vot: float, *, unique: bool) -> str:
@@ -327,7 +335,9 @@ def _demand_classes(
     names: list[str] = []
     vot_list: list[float] = []
     matrices: list[FloatArray] = []
+    kinds: list[str] = []
     for (c, vt), rows in sorted(keys.items()):
+        kinds.append(c)
         r = np.asarray(rows, dtype=np.int64)
         matrix = np.zeros((len(zones), len(zones)))
         np.add.at(matrix, (o[r], d[r]), flows[r])
@@ -335,7 +345,31 @@ def _demand_classes(
         names.append(_class_name(c, vt, unique=per_commodity[c] == 1))
         vot_list.append(float(vots[r[0]]))
         matrices.append(matrix)
-    return _DemandTable(zones, tuple(names), tuple(vot_list), tuple(matrices))
+    return _DemandTable(zones, tuple(names), tuple(vot_list), tuple(matrices), tuple(kinds))
+
+
+def teu_capacity_groups(expanded: ExpandedGraph) -> NDArray[np.bool_]:
+    """Which capacity groups of the routing graph take their capacity from a TEU figure.
+
+    A group's capacity is the TEU capacity of its node or link (``capacity_teu_yr``)
+    when the graph is in TEU and that figure is given, or in tonnes when only the TEU
+    figure is given (see :func:`corridors.routing.graph.build_graph`).
+    """
+    net = expanded.network
+    out = np.zeros(len(expanded.group_label), dtype=bool)
+    for g, label in enumerate(expanded.group_label):
+        kind, _, rest = label.partition(":")
+        if kind == "node":
+            row = net.nodes.iloc[net.node_index[rest]]
+        else:
+            row = net.links.iloc[net.link_index[rest.partition(":")[0]]]
+        teu = float(row["capacity_teu_yr"])
+        tonnes = float(row["capacity_t_yr"])
+        if expanded.params.unit == "t":
+            out[g] = np.isnan(tonnes) and not np.isnan(teu)
+        else:
+            out[g] = not np.isnan(teu)
+    return out
 
 
 def corridor_graph(
@@ -453,9 +487,19 @@ def assign_corridors(
         expanded, table.zones, alpha=alpha, beta=beta, min_delay_scale_h=min_delay_scale_h
     )
     money = _money_usd(expanded)
+    teu_groups = teu_capacity_groups(expanded)
     classes = [
-        DemandClass(name, matrix, None if vot == params.vot else money / vot)
-        for name, vot, matrix in zip(table.names, table.vot, table.matrices, strict=True)
+        DemandClass(
+            name,
+            matrix,
+            None if vot == params.vot else money / vot,
+            np.where(teu_groups, 0.0, 1.0)
+            if kind in NOT_CONTAINERISED and teu_groups.any()
+            else None,
+        )
+        for name, vot, matrix, kind in zip(
+            table.names, table.vot, table.matrices, table.commodities, strict=True
+        )
     ]
     mc = assign_multiclass(
         graph,

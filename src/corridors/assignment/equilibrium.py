@@ -156,11 +156,17 @@ class DemandClass:
     fixed_cost : numpy.ndarray, optional
         Flow-independent cost per arc for this class in time units (its money terms
         divided by its own value of time); ``None`` means ``graph.fixed_cost``.
+    capacity_share : numpy.ndarray, optional
+        Per capacity group, the share of this class's flow that counts against the
+        group's capacity (1: fully, 0: not at all, e.g. crude at a container
+        terminal); the class meets ``capacity_share * delay`` there. ``None``: 1
+        everywhere.
     """
 
     name: str
     demand: FloatArray
     fixed_cost: FloatArray | None = None
+    capacity_share: FloatArray | None = None
 
 
 @dataclass
@@ -196,6 +202,7 @@ def _equilibrate(
     callback: Callable[[int, float], None] | None,
     track: bool,
     backend: Backend,
+    shares: list[FloatArray] | None = None,
 ) -> _Solution:
     """Multi-class user equilibrium (one class is the ordinary single-class case).
 
@@ -206,7 +213,10 @@ def _equilibrate(
     Beckmann objective is ``H`` in every class pair), and all classes take one common
     step from an exact line search on the total objective. This is AequilibraE's
     multi-class bi-conjugate Frank-Wolfe (``linear_approximation.py``: products of
-    the class-summed direction differences, common betas and step size).
+    the class-summed direction differences, common betas and step size). With
+    ``shares`` (per class, per group) a group's flow is ``sum_k shares[k][g] x_kg``
+    and class ``k`` meets ``shares[k][g]`` times its delay: the objective keeps its
+    form on these weighted group flows, so the line search and conjugacy are exact.
     """
     n_cls = len(demands)
     obj = _Objective(graph)
@@ -217,12 +227,17 @@ def _equilibrate(
     def total(arr: FloatArray) -> FloatArray:
         return arr[0] if n_cls == 1 else np.asarray(arr.sum(axis=0), dtype=np.float64)
 
+    def group_sum(arr: FloatArray) -> FloatArray:
+        if shares is None:
+            return obj.gsum(total(arr))
+        return np.asarray(sum(obj.gsum(arr[k]) * shares[k] for k in range(n_cls)), dtype=np.float64)
+
     def costs(group_flow: FloatArray) -> list[FloatArray]:
         dl = graph.delay.delay(group_flow)[garc]
         out = []
-        for lin in linears:
+        for k, lin in enumerate(linears):
             c = lin.copy()
-            c[mask] += dl
+            c[mask] += dl if shares is None else dl * shares[k][garc]
             out.append(c)
         return out
 
@@ -258,7 +273,7 @@ def _equilibrate(
             wy[-1] = 1.0
         if iteration == 1:
             x = y.copy()
-            xg = obj.gsum(total(x))
+            xg = group_sum(x)
             wx = _Combination(wy)
             continue
         spent = sum(float(np.dot(x[k], cost[k])) for k in range(n_cls))
@@ -272,7 +287,7 @@ def _equilibrate(
             break
         if iteration == max_iter:
             break
-        yg = obj.gsum(total(y))
+        yg = group_sum(y)
         if algorithm == "msa":
             lam = 1.0 / iteration
             x = x + lam * (y - x)
@@ -510,6 +525,21 @@ def assign_multiclass(
                 "non-negative values (one per arc)"
             )
         fixed.append(fc)
+    shares: list[FloatArray] | None = None
+    if any(c.capacity_share is not None for c in classes):
+        shares = []
+        for c in classes:
+            w = (
+                np.ones(graph.n_groups)
+                if c.capacity_share is None
+                else np.asarray(c.capacity_share, dtype=np.float64)
+            )
+            if w.shape != (graph.n_groups,) or (w < 0).any() or not np.isfinite(w).all():
+                raise ValueError(
+                    f"capacity share of class {c.name!r} must be {graph.n_groups} finite, "
+                    "non-negative values (one per capacity group)"
+                )
+            shares.append(w)
     track = keep_routes if keep_routes is not None else graph.n_zones <= 60
     started = time.perf_counter()
     sol = _equilibrate(
@@ -522,6 +552,7 @@ def assign_multiclass(
         callback=callback,
         track=track,
         backend=backend,
+        shares=shares,
     )
     logger.info(
         "%s, %d classes: %d iterations, relative gap %.3e, %.2f s",
@@ -543,6 +574,7 @@ def assign_multiclass(
         converged=sol.converged,
         gap_history=sol.history,
         routes=sol.routes,
+        capacity_share=None if shares is None else np.stack(shares),
     )
 
 

@@ -292,6 +292,9 @@ class MultiClassResult:
         Gap after each iteration from the second on.
     routes : list of list of Route or None
         Routes with shares per class, when they were tracked.
+    capacity_share : numpy.ndarray or None
+        Share of each class's flow counted against each group's capacity, classes x
+        groups (``None``: every class counts fully everywhere).
     """
 
     graph: AssignmentGraph
@@ -305,6 +308,7 @@ class MultiClassResult:
     converged: bool
     gap_history: FloatArray
     routes: list[list[Route]] | None = None
+    capacity_share: FloatArray | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -337,8 +341,19 @@ class MultiClassResult:
 
     @property
     def group_flow(self) -> FloatArray:
-        """Total flow per capacity group (flow unit)."""
-        return self.graph.group_flow(self.flow)
+        """Flow per capacity group counted against its capacity (flow unit).
+
+        The total flow, or with ``capacity_share`` each class's flow times its share.
+        """
+        if self.capacity_share is None:
+            return self.graph.group_flow(self.flow)
+        return np.asarray(
+            sum(self.class_group_flow(k) * self.capacity_share[k] for k in range(self.n_classes)),
+            dtype=np.float64,
+        )
+
+    def _group_delay(self) -> FloatArray:
+        return np.asarray(self.graph.delay.delay(self.group_flow), dtype=np.float64)
 
     def class_group_flow(self, k: int) -> FloatArray:
         """Flow of class ``k`` per capacity group (flow unit)."""
@@ -346,17 +361,35 @@ class MultiClassResult:
 
     @property
     def time(self) -> FloatArray:
-        """Travel time per arc at the total flows, shared by all classes (time unit)."""
-        return self.graph.arc_time(self.flow)
+        """Travel time per arc at the group flows, for a class counted fully (time unit)."""
+        if self.capacity_share is None:
+            return self.graph.arc_time(self.flow)
+        return self.graph.free_time + self.graph.arc_delay(self._group_delay())
 
     @property
     def volume_capacity(self) -> FloatArray:
-        """Volume/capacity of each arc's group at the total flows (NaN without a group)."""
-        return self.graph.volume_capacity(self.flow)
+        """Volume/capacity of each arc's group at the group flows (NaN without a group)."""
+        if self.capacity_share is None:
+            return self.graph.volume_capacity(self.flow)
+        g = self.graph
+        cap = g.delay.capacity
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gvc = np.where(cap > 0.0, self.group_flow / np.where(cap > 0.0, cap, 1.0), np.nan)
+        out = np.full(g.n_arcs, np.nan)
+        out[g.grouped] = gvc[g.group[g.grouped]]
+        return out
+
+    def class_time(self, k: int) -> FloatArray:
+        """Travel time per arc for class ``k`` (its share of each group's delay)."""
+        if self.capacity_share is None:
+            return self.time
+        return self.graph.free_time + self.graph.arc_delay(
+            self._group_delay() * self.capacity_share[k]
+        )
 
     def cost(self, k: int) -> FloatArray:
         """Generalised cost per arc for class ``k`` (time unit)."""
-        return np.asarray(self.fixed_costs[k] + self.time, dtype=np.float64)
+        return np.asarray(self.fixed_costs[k] + self.class_time(k), dtype=np.float64)
 
     @property
     def objective(self) -> float:
@@ -376,7 +409,7 @@ class MultiClassResult:
         cached = self._cache.get(key)
         if isinstance(cached, Skims):
             return cached
-        skims = _skims(self.graph, self.cost(k), self.time, backend=backend)
+        skims = _skims(self.graph, self.cost(k), self.class_time(k), backend=backend)
         self._cache[key] = skims
         return skims
 
