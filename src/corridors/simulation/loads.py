@@ -367,20 +367,31 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
     closed = _closed_hours(model)
     out: list[FerryLoad] = []
     for f in model.ferry_lines:
-        trips = [2.0 * f.sail_h + s.load_h + s.unload_h for s in f.ships]
-        round_trip = sum(trips) / len(trips)
         shut = max(closed.get(f.port_a, 0.0), closed.get(f.port_b, 0.0)) + closed.get(
             f.line_id, 0.0
         )
         share = max(1.0 - shut / model.horizon_h, 1e-6)
-        lift = sum(24.0 / t for t in trips if t > 0) * share
         storms = [w for w in model.weather if f.port_a in w.ports or f.port_b in w.ports]
         event_h = storms[0].mean_event_h if storms else 0.0
         event_cv = storms[0].event_cv if storms else 0.0
         for port in (f.port_a, f.port_b):
             n, decks = offered.get((f.line_id, port), [0.0, 0.0])
-            per_deck = n / decks if decks > 0 else 1.0
+            used = units.get((f.line_id, port), set())
+            fleet = [x for x in f.ships if any(x.capacity(u) > 0 for u in used)] or list(f.ships)
+            trips = [2.0 * f.sail_h + x.load_h + x.unload_h for x in fleet]
             out.append(
-                FerryLoad(f, port, n, decks, lift, round_trip, per_deck, share, event_h, event_cv)
+                FerryLoad(
+                    f,
+                    port,
+                    n,
+                    decks,
+                    lift_per_day=sum(24.0 / t for t in trips if t > 0) * share,
+                    round_trip_h=sum(trips) / len(trips),
+                    shipments_per_deck=n / decks if decks > 0 else 1.0,
+                    open_share=share,
+                    closure_h=event_h,
+                    closure_cv=event_cv,
+                    ships=len(fleet),
+                )
             )
     return out
