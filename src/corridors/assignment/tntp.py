@@ -53,6 +53,9 @@ LINK_FIELDS: tuple[str, ...] = (
 """Columns of a TNTP link row, in file order (the last three may be missing)."""
 
 _REQUIRED_LINK_FIELDS = 7
+
+MAX_ZONES = 20_000
+"""Most zones read: the dense O-D matrix of 20,000 zones takes 3.2 GB."""
 _META = re.compile(r"^\s*<([^>]+)>\s*(.*?)\s*$")
 _PAIR = re.compile(r"([^\s:;]+)\s*:\s*([^\s:;]*)\s*;?")
 
@@ -340,6 +343,16 @@ def read_trips(path: str | Path, *, n_zones: int | None = None) -> FloatArray:
     problems: list[Problem] = []
     meta, start = _read_metadata(lines, fname, problems)
     nz = n_zones if n_zones is not None else _meta_int(meta, "NUMBER OF ZONES", fname, problems)
+    if nz is not None and nz > MAX_ZONES:
+        problems.append(
+            Problem(
+                fname,
+                None,
+                "NUMBER OF ZONES",
+                str(nz),
+                f"too many zones for a dense O-D matrix (at most {MAX_ZONES:,})",
+            )
+        )
     if problems or nz is None:
         raise AssignmentInputError(problems, what=fname)
     demand = np.zeros((nz, nz), dtype=np.float64)
@@ -516,6 +529,27 @@ def read_tntp(
     n_zones = _meta_int(meta, "NUMBER OF ZONES", net_path.name, problems)
     n_nodes = _meta_int(meta, "NUMBER OF NODES", net_path.name, problems)
     ftn = _meta_int(meta, "FIRST THRU NODE", net_path.name, problems, required=False)
+    used = int(max(links["init_node"].max(), links["term_node"].max())) if len(links) else 0
+    if n_nodes is not None and used > n_nodes:
+        problems.append(
+            Problem(
+                net_path.name,
+                None,
+                "NUMBER OF NODES",
+                str(n_nodes),
+                f"links use node {used}, above the number of nodes",
+            )
+        )
+    if n_zones is not None and n_zones > max(used, 1):
+        problems.append(
+            Problem(
+                net_path.name,
+                None,
+                "NUMBER OF ZONES",
+                str(n_zones),
+                f"more zones than the nodes the links use ({used}); zones are nodes 1..zones",
+            )
+        )
     if problems or n_zones is None or n_nodes is None:
         raise AssignmentInputError(problems, what=net_path.name)
     demand = read_trips(trips_path, n_zones=n_zones)

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from corridors import atomic
 from corridors.assignment.equilibrium import ALGORITHMS, Algorithm
 from corridors.assignment.errors import NotConvergedError
-from corridors.cli.common import quiet, table_format, write_table
+from corridors.cli.common import finite, quiet, table_format, write_table
 
 
 def _progress(console: Console, max_iter: int) -> Progress:
@@ -44,16 +44,25 @@ def register(app: typer.Typer) -> None:
         ),
         tntp: Path | None = typer.Option(None, "--tntp", help="TNTP network folder instead."),
         algorithm: str = typer.Option("bfw", "--algorithm", "-a", help="bfw, cfw, fw or msa."),
-        gap: float = typer.Option(1e-4, "--gap", help="Target relative gap."),
-        max_iter: int = typer.Option(500, "--max-iter", help="Most iterations."),
+        gap: float = typer.Option(
+            1e-4, "--gap", callback=finite(minimum=0, exclusive=True), help="Target relative gap."
+        ),
+        max_iter: int = typer.Option(500, "--max-iter", min=1, help="Most iterations."),
         output: Path = typer.Option(
             ..., "--output", "-o", help="Flow table to write (.csv or .parquet)."
         ),
         unit: str = typer.Option("TEU", "--unit", help="TEU or tonne (corridor networks)."),
-        vot: float | None = typer.Option(None, "--vot", help="Value of time, USD per unit-hour."),
-        year: int | None = typer.Option(None, "--year", help="Network year (planned links)."),
+        vot: float | None = typer.Option(
+            None, "--vot", callback=finite(minimum=0), help="Value of time, USD per unit-hour."
+        ),
+        year: int | None = typer.Option(
+            None, "--year", min=1800, max=2200, help="Network year (planned links)."
+        ),
         threshold: float = typer.Option(
-            0.8, "--threshold", help="List groups above this volume/capacity."
+            0.8,
+            "--threshold",
+            callback=finite(minimum=0),
+            help="List groups above this volume/capacity.",
         ),
         allow_unconverged: bool = typer.Option(
             False,

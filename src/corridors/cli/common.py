@@ -7,8 +7,10 @@ inside the functions that need it.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,6 +24,42 @@ if TYPE_CHECKING:
 
 NETWORK_HELP = "Network folder (GMNS tables); default: the shipped Eurasian network."
 
+
+def finite(
+    *, minimum: float | None = None, maximum: float | None = None, exclusive: bool = False
+) -> Callable[[float | None], float | None]:
+    """A typer callback accepting finite numbers within bounds (``None`` passes).
+
+    Parameters
+    ----------
+    minimum, maximum : float, optional
+        Bounds (inclusive, but see ``exclusive``).
+    exclusive : bool
+        The value must be strictly greater than ``minimum``.
+    """
+    parts = []
+    if minimum is not None:
+        parts.append(f"{'>' if exclusive else '>='} {minimum:g}")
+    if maximum is not None:
+        parts.append(f"<= {maximum:g}")
+    want = "a finite number" + (" " + " and ".join(parts) if parts else "")
+
+    def check(value: float | None) -> float | None:
+        if value is None:
+            return None
+        bad = not math.isfinite(value)
+        if minimum is not None:
+            bad = bad or value < minimum or (exclusive and value <= minimum)
+        if maximum is not None:
+            bad = bad or value > maximum
+        if bad:
+            msg = f"must be {want} (got {value:g})"
+            raise typer.BadParameter(msg)
+        return value
+
+    return check
+
+
 # Options shared by the commands that route (declared once, used as type annotations).
 OriginArg = Annotated[str, typer.Argument(help="Origin place (name, alias or node id).")]
 DestinationArg = Annotated[str, typer.Argument(help="Destination place.")]
@@ -31,10 +69,20 @@ UnitOpt = Annotated[
 ]
 VotOpt = Annotated[
     float | None,
-    typer.Option("--vot", help="Value of time, USD per unit-hour (default 16.7/TEU-h)."),
+    typer.Option(
+        "--vot",
+        callback=finite(minimum=0, maximum=1e6),
+        help="Value of time, USD per unit-hour (default 16.7/TEU-h).",
+    ),
 ]
-CarbonOpt = Annotated[float, typer.Option("--carbon-price", help="USD per t CO2e.")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="Open planned links of this year.")]
+CarbonOpt = Annotated[
+    float,
+    typer.Option("--carbon-price", callback=finite(minimum=0, maximum=1e5), help="USD per t CO2e."),
+]
+YearOpt = Annotated[
+    int | None,
+    typer.Option("--year", min=1800, max=2200, help="Open planned links of this year."),
+]
 CloseOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -202,6 +250,16 @@ def parse_unit(value: str, *, allowed: tuple[str, ...] = ("TEU", "FEU", "t")) ->
     return unit
 
 
+OPTION_OF = {
+    "unit": "--unit:",
+    "value_of_time_usd_h": "--vot:",
+    "carbon_price_usd_t": "--carbon-price:",
+    "year": "--year:",
+    "closed_passages": "--close:",
+}
+"""The command-line option of each cost parameter, named in messages."""
+
+
 def cost_parameters(
     *,
     unit: str,
@@ -230,7 +288,11 @@ def cost_parameters(
             closed_passages=tuple(passages),
         )
     except ValidationError as exc:
-        msg = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        msg = "; ".join(
+            f"{OPTION_OF.get(str(e['loc'][0]) if e['loc'] else '', 'option')} "
+            + str(e["msg"]).removeprefix("Value error, ")
+            for e in exc.errors()
+        )
         raise typer.BadParameter(msg) from exc
 
 

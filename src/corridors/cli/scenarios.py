@@ -15,10 +15,12 @@ from rich.table import Table
 
 from corridors import atomic
 from corridors.cli.common import quiet
+from corridors.errors import ScenarioError
 from corridors.scenarios.io import load_inputs
+from corridors.scenarios.spec import MAX_SEED, MAX_YEAR, MIN_YEAR
 from corridors.scenarios.store import DEFAULT_STORE, ResultsStore
 from corridors.scenarios.sweep import Executor
-from corridors.scenarios.variables import VARIABLE_PATTERNS, parse_vary
+from corridors.scenarios.variables import VARIABLE_PATTERNS, parse_vary, unmatched_variables
 from corridors.studies.calibrate import calibrate_scenario
 from corridors.studies.scenario import forecast, run_and_store, sweep
 
@@ -181,7 +183,9 @@ def register(app: typer.Typer) -> None:
         no_appraisal: bool = typer.Option(
             False, "--no-appraisal", help="Skip the ranking of the measures."
         ),
-        to: int | None = typer.Option(None, "--to", help="Last year (default: the horizon)."),
+        to: int | None = typer.Option(
+            None, "--to", min=MIN_YEAR, max=MAX_YEAR, help="Last year (default: the horizon)."
+        ),
         output: Path | None = typer.Option(
             None, "--output", "-o", help="Write corridor volumes to this CSV file."
         ),
@@ -256,8 +260,12 @@ def register(app: typer.Typer) -> None:
             help=("VARIABLE=LOW..HIGH, repeatable; variables: " + ", ".join(VARIABLE_PATTERNS)),
         ),
         samples: int = typer.Option(100, "--samples", min=1, help="Runs to make."),
-        seed: int | None = typer.Option(None, "--seed", help="Base seed (default: scenario's)."),
-        workers: int | None = typer.Option(None, "--workers", help="Local processes (all cores)."),
+        seed: int | None = typer.Option(
+            None, "--seed", min=0, max=MAX_SEED, help="Base seed (default: scenario's)."
+        ),
+        workers: int | None = typer.Option(
+            None, "--workers", min=1, help="Local processes (all cores)."
+        ),
         sequential: bool = typer.Option(False, "--sequential", help="Run one by one here."),
         dask: str | None = typer.Option(None, "--dask", help="Dask scheduler, tcp://HOST:8786."),
         network: Path | None = typer.Option(None, "--network", "-n", help="Network folder."),
@@ -268,8 +276,23 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Run a scenario many times over ranges of inputs; each run is stored as it ends."""
-        varies = [parse_vary(v) for v in vary]
+        try:
+            varies = [parse_vary(v) for v in vary]
+        except ScenarioError as exc:
+            msg = "; ".join(f"{p.value}: {p.message}" for p in exc.problems)
+            raise typer.BadParameter(msg, param_hint="'--vary'") from None
         inputs = load_inputs(scenario, network_path=network, measures_path=measures)
+        unmatched = unmatched_variables(
+            [v.variable for v in varies],
+            network=inputs.network,
+            scenario=inputs.scenario,
+            where="--vary",
+        )
+        if unmatched:
+            msg = "; ".join(
+                f"{p.value}: {p.message}" + (f"; {p.hint}" if p.hint else "") for p in unmatched
+            )
+            raise typer.BadParameter(msg, param_hint="'--vary'")
         with ResultsStore(store) as db, _progress(f"sweep {inputs.scenario.name}") as update:
             outcome = sweep(
                 inputs,
@@ -298,12 +321,18 @@ def register(app: typer.Typer) -> None:
     @app.command("forecast")
     def forecast_cmd(
         scenario: str = typer.Argument(..., help=SCENARIO_HELP),
-        to: int = typer.Option(2035, "--to", help="Last year of the forecast."),
+        to: int = typer.Option(
+            2035, "--to", min=MIN_YEAR, max=MAX_YEAR, help="Last year of the forecast."
+        ),
         samples: int = typer.Option(
             100, "--samples", min=1, help="Monte Carlo draws of the uncertain inputs."
         ),
-        seed: int | None = typer.Option(None, "--seed", help="Base seed (default: scenario's)."),
-        workers: int | None = typer.Option(None, "--workers", help="Local processes (all cores)."),
+        seed: int | None = typer.Option(
+            None, "--seed", min=0, max=MAX_SEED, help="Base seed (default: scenario's)."
+        ),
+        workers: int | None = typer.Option(
+            None, "--workers", min=1, help="Local processes (all cores)."
+        ),
         sequential: bool = typer.Option(False, "--sequential", help="Run one by one here."),
         dask: str | None = typer.Option(None, "--dask", help="Dask scheduler, tcp://HOST:8786."),
         network: Path | None = typer.Option(None, "--network", "-n", help="Network folder."),
@@ -417,7 +446,7 @@ def register(app: typer.Typer) -> None:
             "single runs; sweeps and forecasts are summarised below them).",
         ),
         scenario: str | None = typer.Option(None, "--scenario", help="Only this scenario."),
-        limit: int = typer.Option(50, "--limit", help="Newest runs shown."),
+        limit: int = typer.Option(50, "--limit", min=1, help="Newest runs shown."),
         wide: bool = typer.Option(False, "--wide", help="Also the scenario hash and seed."),
     ) -> None:
         """List stored runs, newest first, and the sweeps."""

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from corridors.cli.common import load_network, quiet
+from corridors.cli.common import finite, load_network, quiet
 from corridors.demand import read_demand
 from corridors.errors import UnknownPlaceError, did_you_mean
 from corridors.network.model import Network
@@ -100,11 +100,13 @@ def register(app: typer.Typer) -> None:
             ..., help="Network folder (GMNS tables), or 'eurasia' for the shipped network."
         ),
         demand: Path = typer.Argument(..., help="Demand CSV (origin, destination, volume ...)."),
-        days: float = typer.Option(365.0, "--days", min=1.0, help="Simulated days."),
+        days: float = typer.Option(
+            365.0, "--days", callback=finite(minimum=1.0, maximum=3650.0), help="Simulated days."
+        ),
         replications: int = typer.Option(
             20, "--replications", "-r", min=1, help="Independent replications."
         ),
-        seed: int = typer.Option(1, "--seed", min=0, help="Seed of the study."),
+        seed: int = typer.Option(1, "--seed", min=0, max=2**63 - 1, help="Seed of the study."),
         output: Path = typer.Option(
             Path("run"), "--output", "-o", help="Folder for the Parquet tables and PNG charts."
         ),
@@ -116,10 +118,16 @@ def register(app: typer.Typer) -> None:
         ),
         year: int | None = typer.Option(None, "--year", help="Use demand rows of this year."),
         warmup_days: float = typer.Option(
-            0.0, "--warmup-days", min=0.0, help="Days left out of the statistics."
+            0.0,
+            "--warmup-days",
+            callback=finite(minimum=0.0, maximum=3650.0),
+            help="Days left out of the statistics.",
         ),
         max_wait: float = typer.Option(
-            48.0, "--max-wait", min=0.0, help="Ferry: longest wait at berth once loading, h."
+            48.0,
+            "--max-wait",
+            callback=finite(minimum=0.0, maximum=8760.0),
+            help="Ferry: longest wait at berth once loading, h.",
         ),
         storm_days: str | None = typer.Option(
             None,

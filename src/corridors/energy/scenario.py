@@ -31,7 +31,7 @@ from corridors.energy.schema import FLOW_UNIT
 from corridors.energy.units import UNIT_BY_SYMBOL, UnitError, convert
 from corridors.errors import Problem, ScenarioError, did_you_mean
 from corridors.scenarios.io import SourceMap, parse_model
-from corridors.yamlsafe import format_path
+from corridors.yamlsafe import format_path, read_text
 
 FOLDER = "energy_scenarios"
 
@@ -232,7 +232,7 @@ def read_energy_scenario(
         Every problem, each with the file, line and field.
     """
     p = Path(path)
-    text = p.read_text(encoding="utf-8")
+    text = read_text(p)
     spec, smap = parse_model(text, EnergyScenario, file=p.name)
     problems, changes, contracts = _check_refs(spec, tables, smap)
     if problems:

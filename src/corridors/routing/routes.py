@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from corridors.cost.parameters import CostParameters
-from corridors.errors import UnreachableError
+from corridors.errors import UnknownNameError, UnreachableError, did_you_mean
 from corridors.network.model import Network
 from corridors.routing.graph import (
     DESTINATION,
@@ -320,6 +321,8 @@ def compare(
     params = params or CostParameters()
     o, d = _ends(network, origin, destination)
     graph = graph or build_graph(network, params)
+    if corridors is not None:
+        check_corridors(network, corridors)
     wanted = corridors if corridors is not None else network.corridor_ids
     routes: list[Route] = []
     for corridor in wanted:
@@ -333,7 +336,7 @@ def compare(
             continue
         routes.append(dataclasses.replace(route, corridor=corridor))
     if not routes:
-        raise UnreachableError(_unreachable(network, o, d, params))
+        raise UnreachableError(_unreachable(network, o, d, params, graph))
     routes.sort(key=lambda r: r.generalised_cost_usd)
     return routes
 
@@ -368,7 +371,27 @@ def _path(graph: ExpandedGraph, o: str, d: str, corridor: str | None) -> Path | 
     )
 
 
-def _unreachable(network: Network, o: str, d: str, params: CostParameters) -> str:
+class UnknownCorridorError(UnknownNameError):
+    """A corridor id the network does not declare."""
+
+
+def check_corridors(network: Network, corridors: Iterable[str]) -> None:
+    """Raise :class:`UnknownCorridorError` for a corridor the network does not declare."""
+    known = network.corridor_ids
+    for c in corridors:
+        if c not in known:
+            hint = did_you_mean(c, known) or "known: " + ", ".join(known)
+            raise UnknownCorridorError(f"unknown corridor {c!r}; {hint}")
+
+
+def _unreachable(
+    network: Network, o: str, d: str, params: CostParameters, graph: ExpandedGraph | None = None
+) -> str:
+    if graph is not None and not np.isfinite(graph.cost).all():
+        return (
+            "generalised costs overflow (not finite numbers) on some links: check the "
+            "value of time, the carbon price and the link values"
+        )
     msg = f"no route from {network.node_name(o)} to {network.node_name(d)}"
     extra = []
     if params.year is not None:
@@ -387,7 +410,7 @@ def best_route(
     graph = build_graph(network, params)
     path = _path(graph, o, d, None)
     if path is None:
-        raise UnreachableError(_unreachable(network, o, d, params))
+        raise UnreachableError(_unreachable(network, o, d, params, graph))
     return route_from_path(graph, path)
 
 
@@ -411,9 +434,11 @@ def alternatives(
     """
     params = params or CostParameters()
     o, d = _ends(network, origin, destination)
+    if corridor is not None:
+        check_corridors(network, [corridor])
     graph = build_graph(network, params)
     if o not in graph.network.node_index or d not in graph.network.node_index:
-        raise UnreachableError(_unreachable(network, o, d, params))
+        raise UnreachableError(_unreachable(network, o, d, params, graph))
     paths = k_shortest_paths(
         tail=graph.tail,
         head=graph.head,
@@ -426,7 +451,7 @@ def alternatives(
         vertex_group=graph.vertex_node,
     )
     if not paths:
-        raise UnreachableError(_unreachable(network, o, d, params))
+        raise UnreachableError(_unreachable(network, o, d, params, graph))
     return [route_from_path(graph, p) for p in paths]
 
 

@@ -22,6 +22,7 @@ from corridors.cost.parameters import (
     DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H,
     CostParameters,
 )
+from corridors.errors import Problem, ScenarioError
 from corridors.network.schema import HOURS_PER_YEAR, LINK, MAX_T_YR, MAX_USD_TEU, SEA_PASSAGES
 
 MIN_YEAR = 1990
@@ -627,6 +628,21 @@ class Scenario(_Strict):
         if isinstance(base, int) and horizon < base:
             raise ValueError(f"horizon {horizon} is before the base year {base}")
         return horizon
+
+    def until(self, horizon: int) -> Scenario:
+        """The scenario with another horizon, checked like one written in the file.
+
+        Raises
+        ------
+        ScenarioError
+            When ``horizon`` is not a year from the base year to :data:`MAX_YEAR`.
+        """
+        if not self.base_year <= horizon <= MAX_YEAR:
+            msg = f"the last year must be from the base year {self.base_year} to {MAX_YEAR}"
+            raise ScenarioError(
+                [Problem(self.name, None, "horizon", str(horizon), msg)], what=self.name
+            )
+        return self.model_copy(update={"horizon": horizon})
 
     @property
     def years(self) -> tuple[int, ...]:

@@ -5,6 +5,12 @@ so a process killed while writing leaves either the whole run or nothing. A swee
 writes each completed run as it arrives, so the runs finished before a crash are
 kept.
 
+DuckDB lets one process at a time write a file (or several read it), so a writer
+holds the file only while it writes one run: two sweeps, or a sweep and ``runs list``,
+share a store by taking turns. A process that finds the file locked waits up to
+``lock_timeout`` seconds, then raises :class:`StoreBusyError` naming the process that
+holds it.
+
 Tables: ``sweeps``, ``runs``, ``corridor_volumes``, ``link_flows``,
 ``transit_times``, ``measure_rankings``, ``bottlenecks``, ``calibration_fit`` (observed against
 modelled volumes of a calibration run).
@@ -15,6 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
+import re
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -118,7 +127,68 @@ _RESULT_TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 
 class StoreError(CorridorsError, LookupError):
-    """A run or sweep the store does not hold."""
+    """A run or sweep the store does not hold, or a path that is not a results store."""
+
+
+class StoreBusyError(StoreError):
+    """Another process holds the store's lock longer than the wait allowed."""
+
+
+MAX_SEED = 2**63 - 1
+"""Largest seed a store holds (signed 64-bit integer)."""
+
+LOCK_TIMEOUT_S = 60.0
+"""Default wait for another process's lock on the store, seconds."""
+
+_MAGIC = b"DUCK"
+_LOCK_HOLDER = re.compile(r"held in (?P<exe>.*?) \(PID (?P<pid>\d+)\)")
+
+
+def _check_path(path: Path, *, read_only: bool) -> None:
+    """Refuse a path that cannot be a DuckDB store before DuckDB sees it."""
+    if path.is_dir():
+        raise StoreError(f"--store {path} is a folder, not a DuckDB results store file")
+    if path.exists():
+        with path.open("rb") as fh:
+            head = fh.read(12)
+        if head and head[8:12] != _MAGIC:
+            raise StoreError(
+                f"{path} is not a DuckDB results store (give a new or existing .duckdb file)"
+            )
+        if not read_only and not os.access(path, os.W_OK):
+            raise StoreError(f"results store {path} is read-only")
+        return
+    if read_only:
+        raise StoreError(f"no results store at {path}")
+    folder = path.parent if str(path.parent) else Path()
+    if not folder.is_dir():
+        raise StoreError(f"cannot create the results store {path}: no folder {folder}")
+    if not os.access(folder, os.W_OK):
+        raise StoreError(f"cannot create the results store {path}: folder {folder} is read-only")
+
+
+def _connect(path: Path, *, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, waiting up to ``timeout`` seconds for another process's lock."""
+    deadline = time.monotonic() + timeout
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "lock" not in text.lower():
+                raise StoreError(f"cannot open the results store {path}: {text}") from None
+            if time.monotonic() >= deadline:
+                m = _LOCK_HOLDER.search(text)
+                who = f"process {m['pid']} ({Path(m['exe']).name})" if m else "another process"
+                raise StoreBusyError(
+                    f"results store {path} is in use by {who}; waited {timeout:g} s. "
+                    "Try again when it finishes, or give another --store"
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the results store {path}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -160,6 +230,11 @@ class RunRecord:
     code_version: str = __version__
 
 
+def _check_seed(seed: int) -> None:
+    if not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise StoreError(f"seed {seed!r} is not an integer between 0 and 2^63-1")
+
+
 def _naive_utc(t: dt.datetime) -> dt.datetime:
     return t.astimezone(dt.UTC).replace(tzinfo=None) if t.tzinfo else t
 
@@ -173,6 +248,8 @@ class ResultsStore:
         DuckDB file (created when missing).
     read_only : bool
         Open without the right to write (several readers may share the file).
+    lock_timeout : float
+        Seconds to wait for another process's lock before :class:`StoreBusyError`.
 
     Examples
     --------
@@ -180,17 +257,42 @@ class ResultsStore:
     ...     store.write_run(record, result)
     """
 
-    def __init__(self, path: str | Path = DEFAULT_STORE, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path = DEFAULT_STORE,
+        *,
+        read_only: bool = False,
+        lock_timeout: float = LOCK_TIMEOUT_S,
+    ) -> None:
         self.path = Path(path)
-        if read_only and not self.path.exists():
-            raise StoreError(f"no results store at {self.path}")
-        self._con = duckdb.connect(str(self.path), read_only=read_only)
+        self.read_only = read_only
+        self.lock_timeout = lock_timeout
+        self._open: duckdb.DuckDBPyConnection | None = None
+        _check_path(self.path, read_only=read_only)
         if not read_only:
-            self._con.execute(_DDL)
+            try:
+                self._con.execute(_DDL)
+            except duckdb.Error as exc:
+                self.close()
+                raise StoreError(f"{self.path} is not a usable results store: {exc}") from None
+            self._release()
+
+    @property
+    def _con(self) -> duckdb.DuckDBPyConnection:
+        """The open connection (opened on first use, waiting for another writer)."""
+        if self._open is None:
+            self._open = _connect(self.path, read_only=self.read_only, timeout=self.lock_timeout)
+        return self._open
+
+    def _release(self) -> None:
+        """Close the file after a write so that other processes can take their turn."""
+        if self._open is not None:
+            self._open.close()
+            self._open = None
 
     def close(self) -> None:
         """Close the file."""
-        self._con.close()
+        self._release()
 
     def __enter__(self) -> ResultsStore:
         return self
@@ -216,24 +318,43 @@ class ResultsStore:
         n_samples: int,
         variables: Mapping[str, Any],
     ) -> str:
-        """Record a sweep (or forecast) and return its id."""
+        """Record a sweep (or forecast) and return its id.
+
+        A sweep that then stores no run is removed by :meth:`discard_sweep`.
+        """
+        _check_seed(base_seed)
         sweep_id = "s" + uuid.uuid4().hex[:12]
-        self._con.execute(
-            "INSERT INTO sweeps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                sweep_id,
-                kind,
-                scenario_name,
-                scenario_hash,
-                scenario_text,
-                __version__,
-                base_seed,
-                n_samples,
-                json.dumps(variables, sort_keys=True, default=str),
-                _naive_utc(dt.datetime.now(dt.UTC)),
-            ],
-        )
+        row = [
+            sweep_id,
+            kind,
+            scenario_name,
+            scenario_hash,
+            scenario_text,
+            __version__,
+            base_seed,
+            n_samples,
+            json.dumps(variables, sort_keys=True, default=str),
+            _naive_utc(dt.datetime.now(dt.UTC)),
+        ]
+        self._con.execute("INSERT INTO sweeps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+        self._release()
         return sweep_id
+
+    def discard_sweep(self, sweep_id: str) -> bool:
+        """Remove a sweep that stored no run (it failed before its first result).
+
+        Returns
+        -------
+        bool
+            Whether the sweep was removed (a sweep with stored runs is kept).
+        """
+        con = self._con
+        row = con.execute("SELECT count(*) FROM runs WHERE sweep_id = ?", [sweep_id]).fetchone()
+        removed = bool(row is not None and row[0] == 0)
+        if removed:
+            con.execute("DELETE FROM sweeps WHERE sweep_id = ?", [sweep_id])
+        self._release()
+        return removed
 
     def write_run(
         self,
@@ -247,6 +368,7 @@ class ResultsStore:
         ``calibration_fit`` (columns of :data:`CALIBRATION_FIT_COLUMNS`) is stored with
         a calibration run.
         """
+        _check_seed(record.seed)
         con = self._con
         con.execute("BEGIN TRANSACTION")
         try:
@@ -286,7 +408,9 @@ class ResultsStore:
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
+            self._release()
             raise
+        self._release()
         logger.info("stored run %s (sample %s)", record.run_id, record.sample_index)
         return record.run_id
 
@@ -329,6 +453,8 @@ class ResultsStore:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY finished_at DESC, sample_index"
         if limit is not None:
+            if limit < 0:
+                raise ValueError(f"limit must not be negative (got {limit})")
             sql += f" LIMIT {int(limit)}"
         return self._con.execute(sql, params).df()
 

@@ -27,7 +27,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from corridors.errors import CorridorsError
 from corridors.network.model import Network
+from corridors.processes import exit_with_parent
 from corridors.scenarios.model import run_scenario
 from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.spec import MeasureCatalogue, Scenario
@@ -103,6 +105,20 @@ def warm_worker(job: Job) -> None:
     """Load a job's inputs in this process (pool initializer, Dask ``client.run``)."""
     if job.network is None and job.network_path is not None:
         job_network(job)
+
+
+def _start_pool_worker(job: Job, parent_pid: int) -> None:
+    """Initializer of a local pool's worker: end with the sweep, then load the inputs."""
+    exit_with_parent(parent_pid)
+    warm_worker(job)
+
+
+class ExecutorError(CorridorsError, RuntimeError):
+    """The executor asked for cannot run the samples (e.g. no Dask scheduler answers)."""
+
+
+DASK_CONNECT_TIMEOUT_S = 10.0
+"""Seconds to wait for a Dask scheduler to answer before giving up."""
 
 
 def evaluate(job: Job, sample: Sample) -> tuple[int, ScenarioResult]:
@@ -197,8 +213,8 @@ def _run_pool(
     with ProcessPoolExecutor(
         max_workers=min(workers, len(samples)),
         mp_context=ctx,
-        initializer=warm_worker,
-        initargs=(job,),
+        initializer=_start_pool_worker,
+        initargs=(job, os.getpid()),
     ) as pool:
         # keep a bounded number of tasks in flight so an interruption wastes little
         pending: set[Future[tuple[int, ScenarioResult]]] = set()
@@ -235,7 +251,17 @@ def _run_dask(
     if own:
         if address is None:
             raise ValueError("executor 'dask' needs a scheduler address or a client")
-        client = Client(address)  # type: ignore[no-untyped-call]
+        try:
+            client = Client(  # type: ignore[no-untyped-call]
+                address, timeout=DASK_CONNECT_TIMEOUT_S, set_as_default=False
+            )
+        except (OSError, TimeoutError, ValueError) as exc:
+            msg = (
+                f"no Dask scheduler answers at {address} (waited "
+                f"{DASK_CONNECT_TIMEOUT_S:g} s): {exc}; start one with 'dask scheduler' "
+                "or run without --dask"
+            )
+            raise ExecutorError(msg) from None
     done = 0
     try:
         job_future = client.scatter(job, broadcast=True)

@@ -25,6 +25,7 @@ variable                        kind    effect
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import qmc
 
-from corridors.errors import Problem, ScenarioError, did_you_mean
+from corridors.errors import Problem, ScenarioError, UnknownPlaceError, did_you_mean
+from corridors.network.model import Network
+from corridors.network.schema import HOURS_PER_YEAR, MAX_USD_TEU
 from corridors.scenarios.spec import Change, Scenario, Uncertain
 
 VARIABLE_PATTERNS: tuple[str, ...] = (
@@ -110,14 +113,112 @@ def parse_vary(text: str) -> Vary:
             ],
             what="--vary",
         )
-    low, high = float(m["low"]), float(m["high"])
+    try:
+        low, high = float(m["low"]), float(m["high"])
+    except ValueError:
+        low = high = math.nan
     var = m["var"]
     problems = check_variable(var, where="--vary")
-    if high < low:
+    if not (math.isfinite(low) and math.isfinite(high)):
+        problems.append(Problem("--vary", None, var, text, "LOW and HIGH must be finite numbers"))
+    elif high < low:
         problems.append(Problem("--vary", None, var, text, f"high {high:g} is below low {low:g}"))
+    elif not problems:
+        problems += check_range(var, low, high, where="--vary")
     if problems:
         raise ScenarioError(problems, what="--vary")
     return Vary(var, low, high)
+
+
+FACTOR_MAX = 1000.0
+"""Largest factor a sweep may apply to a network attribute or a market's volume."""
+
+VALUE_RANGES: dict[str, tuple[float, float, bool, str]] = {
+    "border_time": (0.0, FACTOR_MAX, False, "a factor"),
+    "border_cost": (0.0, FACTOR_MAX, False, "a factor"),
+    "handling_time": (0.0, FACTOR_MAX, False, "a factor"),
+    "capacity": (0.0, FACTOR_MAX, True, "a factor"),
+    "tariff": (0.0, FACTOR_MAX, False, "a factor"),
+    "speed": (0.0, FACTOR_MAX, True, "a factor"),
+    "sailings": (0.0, FACTOR_MAX, True, "a factor"),
+    "scale": (0.0, FACTOR_MAX, False, "a factor"),
+    "growth": (-1.0, 1.0, True, "a growth rate a year (-1 = -100 %)"),
+    "value_of_time": (0.0, MAX_USD_TEU, False, "USD per TEU-hour"),
+    "logit_scale": (0.0, 1.0, True, "1/USD"),
+    "risk_premium": (-MAX_USD_TEU, MAX_USD_TEU, False, "USD per TEU"),
+    "reliability": (0.0, HOURS_PER_YEAR, False, "hours"),
+}
+"""Allowed values of each kind of variable: low, high, low excluded, what it is."""
+
+
+def check_range(variable: str, low: float, high: float, *, where: str) -> list[Problem]:
+    """Problems with the range of values a variable is drawn from."""
+    parts = variable.split(".")
+    key = parts[2] if parts[0] == "demand" and len(parts) == 3 else parts[0]
+    bounds = VALUE_RANGES.get(key)
+    if bounds is None:
+        return []
+    lo, hi, open_low, what = bounds
+    if low < lo or (open_low and low <= lo) or high > hi:
+        cmp = ">" if open_low else ">="
+        return [
+            Problem(
+                where,
+                None,
+                "variable",
+                f"{variable}={low:g}..{high:g}",
+                f"{variable} is {what}: values must be {cmp} {lo:g} and <= {hi:g}",
+            )
+        ]
+    return []
+
+
+def unmatched_variables(
+    variables: Sequence[str], *, network: Network, scenario: Scenario, where: str
+) -> list[Problem]:
+    """Variables whose target (country, node, link, corridor, market) matches nothing.
+
+    A sweep over such a variable would change nothing; it is an error instead.
+    """
+    countries = set(network.nodes["country"].astype(str))
+    corridors = set(network.corridor_ids)
+    links = set(network.links["link_id"].astype(str))
+    markets = [m.id for m in scenario.demand.markets]
+    problems: list[Problem] = []
+    for variable in variables:
+        parts = variable.split(".")
+        if len(parts) < 2:
+            continue
+        head, key = parts[0], parts[1]
+        known: Sequence[str]
+        if head in ("border_time", "border_cost"):
+            known, what = sorted(countries), "no node lies in country"
+        elif head in ("tariff", "speed", "sailings", "risk_premium", "reliability"):
+            known, what = list(corridors), "no corridor"
+        elif head == "demand":
+            known, what = markets, "the scenario has no market"
+        elif head in ("handling_time", "capacity"):
+            try:
+                network.place(key)
+                continue
+            except UnknownPlaceError:
+                if head == "capacity" and key in links:
+                    continue
+            known, what = sorted(links) if head == "capacity" else [], "no node or link"
+        else:
+            continue
+        if key not in known:
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    "variable",
+                    variable,
+                    f"{what} {key!r}: the variable would change nothing",
+                    did_you_mean(key, known),
+                )
+            )
+    return problems
 
 
 def check_variable(variable: str, *, where: str, line: int | None = None) -> list[Problem]:

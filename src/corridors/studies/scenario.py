@@ -100,7 +100,7 @@ def run_and_store(
     """
     scenario = inputs.scenario
     if horizon is not None:
-        scenario = scenario.model_copy(update={"horizon": horizon})
+        scenario = scenario.until(horizon)
     measures = list(scenario.measures)
     steps = len(scenario.years) + (len(measures) + 2 if appraise_measures and measures else 0)
 
@@ -204,17 +204,24 @@ def _run_many(
         if progress is not None:
             progress(len(frames), len(samples))
 
-    done = run_samples(
-        job,
-        samples,
-        on_result=on_result,
-        executor=executor,
-        workers=workers,
-        dask_address=dask_address,
-        dask_client=dask_client,
-    )
-    volumes = (
+    try:
+        done = run_samples(
+            job,
+            samples,
+            on_result=on_result,
+            executor=executor,
+            workers=workers,
+            dask_address=dask_address,
+            dask_client=dask_client,
+        )
+    except BaseException:
+        if not frames and sweep_id is not None and isinstance(store, ResultsStore):
+            store.discard_sweep(sweep_id)  # failed before its first run: no empty record
+        raise
+    volumes = (  # in sample order, whatever the completion order: bands are bit-identical
         pd.concat(frames, ignore_index=True)
+        .sort_values(["sample_index", "year", "corridor"], kind="stable")
+        .reset_index(drop=True)
         if frames
         else pd.DataFrame(columns=["sample_index", "year", "corridor", "volume_teu", "volume_t"])
     )
@@ -324,7 +331,7 @@ def forecast(
     """
     scenario = inputs.scenario
     if to_year is not None:
-        scenario = scenario.model_copy(update={"horizon": to_year})
+        scenario = scenario.until(to_year)
     base_seed = scenario.seed if seed is None else seed
     n = samples if scenario.uncertainty else 1
     values = draw_uncertain(scenario.uncertainty, n=n, seed=base_seed)
