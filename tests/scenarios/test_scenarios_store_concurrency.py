@@ -1,4 +1,4 @@
-"""The results store under concurrent use, and a sweep killed with kill -9.
+"""The results store under concurrent use.
 
 Two writer processes and a reader share one DuckDB store at once: both writers store
 every run, the reader never fails. A writer that cannot get the lock within its wait
@@ -9,7 +9,6 @@ no worker process behind and no partial run.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -19,7 +18,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from corridors.processes import process_alive
 from corridors.scenarios.store import ResultsStore
 
 HERE = Path(__file__).parent
@@ -124,70 +122,3 @@ def test_a_busy_store_names_the_process_holding_it(tmp_path: Path) -> None:
         holder.close()
     assert f"in use by process {os.getpid()}" in out, err
     assert "waited 0.5 s" in out
-
-
-def _descendants(pid: int) -> set[int]:
-    """Process ids below ``pid`` (children, grandchildren ...), from /proc."""
-    parent_of: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parent_of[int(stat.parent.name)] = int(fields[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {c for c, p in parent_of.items() if p in frontier} - found
-        found |= frontier
-    return found
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
-def test_kill_9_of_a_pooled_sweep_leaves_no_worker_and_no_partial_run(tmp_path: Path) -> None:
-    db = tmp_path / "k.duckdb"
-    cmd = [
-        sys.executable,
-        "-c",
-        "from corridors.cli.app import main; main()",
-        "-v",
-        "sweep",
-        str(TOY),
-        "--vary",
-        "border_time.KZ=0.5..1.0",
-        "--samples",
-        "400",
-        "--workers",
-        "2",
-        "--store",
-        str(db),
-    ]
-    proc = subprocess.Popen(
-        cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=ENV
-    )
-    assert proc.stderr is not None
-    stored = 0
-    deadline = time.monotonic() + 120
-    while stored < 3 and time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        stored += "stored run" in line
-    workers = _descendants(proc.pid)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    proc.stderr.close()
-    assert stored >= 3
-    assert workers  # the fork server and the pool's workers were running
-    gone_by = time.monotonic() + 15
-    while time.monotonic() < gone_by and any(process_alive(p) for p in workers):
-        time.sleep(0.1)
-    assert not [p for p in workers if process_alive(p)]
-    with ResultsStore(db, read_only=True) as store:
-        n = store.count("runs")
-        assert stored <= n < 400
-        for rid in store.list_runs()["run_id"]:  # every stored run is complete
-            assert len(store.table("corridor_volumes", rid)) == 16
-            assert len(store.table("transit_times", rid)) == 24
-        assert store.list_sweeps()["stored"].iloc[0] == n

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
 
+from corridors.processes import process_alive
 from corridors.scenarios.io import load_inputs
 from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.spec import Scenario
@@ -125,7 +126,28 @@ def test_forecast_bands(inputs) -> None:  # type: ignore[no-untyped-def]
     assert p05 < p50 < p95
 
 
-def test_killed_sweep_keeps_completed_runs(tmp_path: Path) -> None:
+def _descendants(pid: int) -> set[int]:
+    """Process ids below ``pid`` (children, grandchildren ...), from /proc."""
+    parent_of: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent_of[int(stat.parent.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {c for c, p in parent_of.items() if p in frontier} - found
+        found |= frontier
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("executor", [("--sequential",), ("--workers", "2")])
+def test_killed_sweep_keeps_completed_runs(tmp_path: Path, executor: tuple[str, ...]) -> None:
+    """kill -9 of a sweep: complete runs kept, no partial run, no worker left running."""
     db = tmp_path / "k.duckdb"
     cmd = [
         sys.executable,
@@ -140,7 +162,7 @@ def test_killed_sweep_keeps_completed_runs(tmp_path: Path) -> None:
         "tariff.middle=0.5..1.0",
         "--samples",
         "400",
-        "--sequential",
+        *executor,
         "--store",
         str(db),
     ]
@@ -153,16 +175,23 @@ def test_killed_sweep_keeps_completed_runs(tmp_path: Path) -> None:
     )
     assert proc.stderr is not None
     stored = 0
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 120
     while stored < 5 and time.monotonic() < deadline:
         line = proc.stderr.readline()
         if not line:
             break
         stored += "stored run" in line
+    workers = _descendants(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     proc.stderr.close()
     assert stored >= 5
+    if executor != ("--sequential",):
+        assert workers  # the fork server and the pool's workers were running
+    gone_by = time.monotonic() + 15
+    while time.monotonic() < gone_by and any(process_alive(p) for p in workers):
+        time.sleep(0.1)
+    assert not [p for p in workers if process_alive(p)]
     with ResultsStore(db, read_only=True) as store:
         n = store.count("runs")
         assert stored <= n < 400
