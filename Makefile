@@ -32,7 +32,7 @@ run: install
 	@echo "  flows-2024.csv             link flows, times and volume/capacity"
 
 test: install browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # The dashboard's browser tests drive Debian's chromium (never a downloaded browser).
 browser:
