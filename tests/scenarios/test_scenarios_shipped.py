@@ -106,3 +106,32 @@ def test_history_reproduces_the_observed_series(
     assert tr.loc[2021, "northern"] > tr.loc[2021, "middle"]
     assert tr.loc[2023, "middle"] > 5 * tr.loc[2021, "middle"]
     assert tr.loc[2023, "northern"] < tr.loc[2021, "northern"]
+
+
+def test_the_2024_baseline_has_the_red_sea_diversions(
+    runs: dict[str, tuple[ScenarioInputs, object]],
+) -> None:
+    """In 2024 and 2025 the baseline's sea traffic goes round the Cape (Red Sea diversions from
+    December 2023, assumed to end with 2025); from 2026 Suez carries cargo again."""
+    cv = runs["baseline-2024"][1].corridor_volumes  # type: ignore[attr-defined]
+    by_year = cv.pivot_table(index="year", columns="corridor", values="volume_teu", aggfunc="sum")
+    by_year = by_year.fillna(0.0)
+    for year in (2024, 2025):
+        assert by_year.loc[year, "sea_suez"] == 0.0
+        assert by_year.loc[year, "sea_cape"] > 1e6  # the sea share of China-EU, ~3 M TEU
+    assert by_year.loc[2026, "sea_suez"] > by_year.loc[2026, "sea_cape"]
+
+
+def test_red_sea_closed_is_the_baseline_with_lasting_diversions(
+    runs: dict[str, tuple[ScenarioInputs, object]],
+) -> None:
+    """red-sea-closed is the baseline until its diversions end (2025), then keeps Suez closed."""
+    base = runs["baseline-2024"][1].corridor_volumes  # type: ignore[attr-defined]
+    closed = runs["red-sea-closed"][1].corridor_volumes  # type: ignore[attr-defined]
+    keys = ["year", "market", "corridor"]
+    both = base.merge(closed, on=keys, how="outer", suffixes=("_base", "_closed")).fillna(0.0)
+    diff = (both["volume_teu_closed"] - both["volume_teu_base"]).abs().groupby(both["year"]).max()
+    assert (diff.loc[[2024, 2025]] < 1e-6).all()
+    assert (diff.loc[2026:] > 1e3).all()
+    later = closed[closed["year"] >= 2026]
+    assert later.loc[later["corridor"] == "sea_suez", "volume_teu"].sum() == 0.0
