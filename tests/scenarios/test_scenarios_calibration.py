@@ -78,6 +78,13 @@ def test_recovers_known_parameters() -> None:
     assert fit.r2_log == pytest.approx(1.0, abs=1e-6)
     for y, t in observed.items():
         assert fit.predicted_t[y] == pytest.approx(t, rel=1e-6)
+    # the middle route by hand: 4,650 USD (links 500 + 1,000 + 1,500 + 1,500, borders 100 + 50)
+    # and 210 h (10 + 52 + 24 ferry + 74 moving, 40 + 10 at borders) at 20 USD/h: 8,850 USD/TEU
+    # (the ferry's 20k TEU a year is far from binding); the constant is 1,500 / 8,850 of it
+    shares = fit.constant_shares.set_index("corridor")
+    assert list(shares.index) == ["middle"]
+    assert shares.loc["middle", "cost_usd_teu"] == pytest.approx(8850.0, rel=1e-5)
+    assert shares.loc["middle", "share"] == pytest.approx(1500.0 / 8850.0, rel=2e-3)
 
 
 def test_recovers_premium_from_two_targets_and_checks_holdout() -> None:

@@ -133,6 +133,18 @@ def fit_view(fit: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def constants_view(shares: pd.DataFrame) -> pd.DataFrame:
+    """Corridor constants and their share of the generalised cost, as shown (share in %)."""
+    return pd.DataFrame(
+        {
+            "corridor": shares["corridor"],
+            "constant": shares["constant_usd_teu"],
+            "gen. cost": shares["cost_usd_teu"],
+            "share %": 100.0 * shares["share"],
+        }
+    )
+
+
 BOTTLENECK_HEADERS = {
     "volume_teu": "volume",
     "capacity_teu": "capacity",
@@ -421,6 +433,16 @@ def register(app: typer.Typer) -> None:
         )
         console.print(
             frame_table(params, title="fitted (scale 1/USD, nest scale 0-1, others USD/TEU)")
+        )
+        console.print(
+            frame_table(
+                constants_view(fit.constant_shares),
+                title=(
+                    "corridor constants as a share of the corridor's mean generalised cost "
+                    "(USD/TEU, volume-weighted over the fitted years)"
+                ),
+                digits={"share %": 1},
+            )
         )
         if not fit.converged:
             typer.echo("warning: the corridor split of the fitted model did not converge", err=True)

@@ -36,6 +36,7 @@ from numpy.typing import NDArray
 from scipy.optimize import least_squares
 
 from corridors.network.model import Network
+from corridors.scenarios.constants import SHARE_COLUMNS, constant_shares
 from corridors.scenarios.model import ScenarioRunner
 from corridors.scenarios.spec import Behaviour, Disruption, MeasureCatalogue, Scenario
 from corridors.scenarios.targets import (
@@ -139,6 +140,10 @@ class CalibrationResult:
         The optimiser's message.
     scenario : Scenario
         The scenario with the fitted parameters.
+    constant_shares : pandas.DataFrame
+        Each corridor constant as a share of its corridor's mean generalised cost in the
+        fitted run, volume-weighted over the markets and fitted years that use it
+        (:func:`corridors.scenarios.constants.constant_shares`).
     """
 
     corridor: str
@@ -158,6 +163,9 @@ class CalibrationResult:
     scenario: Scenario
     predicted_t: dict[int, float] = field(default_factory=dict)
     observed_t: dict[int, float] = field(default_factory=dict)
+    constant_shares: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(SHARE_COLUMNS))
+    )
 
     @property
     def risk_premium_usd_teu(self) -> float:
@@ -369,12 +377,15 @@ def calibrate(
     one_sided = np.array([t.ceiling for t, _ in fitted])
 
     converged = [True]
+    final_volumes: list[pd.DataFrame] = []
 
     def modelled(values: Sequence[float], *, final: bool = False) -> dict[tuple[str, int], float]:
         beh, dis = _apply(scenario, names, values)
         result = runner.run(behaviour=beh, disruptions=dis, warn=final)
         converged[0] = bool(result.info["converged"])
         cv = result.corridor_volumes
+        if final:
+            final_volumes.append(cv)
         out: dict[tuple[str, int], float] = {}
         for t in targets:
             for y, v in target_values(cv, t, years, container_markets=boxes).items():
@@ -478,4 +489,7 @@ def calibrate(
         scenario=scenario.model_copy(update={"behaviour": beh, "disruptions": dis}),
         predicted_t=predicted_t,
         observed_t={y: v for y, v in first.observed.items() if y in covered},
+        constant_shares=constant_shares(
+            final_volumes[-1], beh.risk_premium_usd_teu, years=sorted(fit_set)
+        ),
     )
