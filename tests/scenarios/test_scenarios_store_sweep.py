@@ -203,3 +203,54 @@ def test_killed_sweep_keeps_completed_runs(tmp_path: Path, executor: tuple[str, 
             assert len(store.table("transit_times", rid)) == 24
             assert len(store.table("link_flows", rid)) > 0
         assert store.list_sweeps()["stored"].iloc[0] == n
+
+
+_KILLED_BEFORE_FIRST_RUN = """
+import os, signal, sys
+import corridors.scenarios.sweep as sw
+from corridors.scenarios.io import load_inputs
+from corridors.scenarios.store import ResultsStore
+from corridors.scenarios.variables import parse_vary
+from corridors.studies.scenario import forecast, sweep
+
+def killed(job, sample):  # the first run is under way when kill -9 arrives
+    os.kill(os.getpid(), signal.SIGKILL)
+
+sw.evaluate = killed
+kind, toy, db = sys.argv[1:]
+inputs = load_inputs(toy)
+with ResultsStore(db) as store:
+    if kind == "sweep":
+        sweep(inputs, [parse_vary("tariff.middle=0.5..1.0")], samples=4, store=store,
+              executor="sequential")
+    else:
+        forecast(inputs, samples=4, store=store, executor="sequential")
+"""
+
+
+@pytest.mark.parametrize("kind", ["sweep", "forecast"])
+def test_killed_before_first_run_leaves_no_sweep_record(tmp_path: Path, kind: str) -> None:
+    """kill -9 before any run of a sweep or forecast finished: no sweep row, no run."""
+    db = tmp_path / "k.duckdb"
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILLED_BEFORE_FIRST_RUN, kind, str(TOY), str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    with ResultsStore(db, read_only=True) as store:
+        assert store.count("sweeps") == 0
+        assert store.count("runs") == 0
+        assert store.list_sweeps().empty
+
+
+def test_sweep_record_is_written_with_its_first_run(tmp_path: Path, inputs) -> None:  # type: ignore[no-untyped-def]
+    """The sweep's row exists once a run is stored, and only once however many runs."""
+    varies = [parse_vary("tariff.middle=0.5..1.0")]
+    with ResultsStore(tmp_path / "s.duckdb") as store:
+        out = sweep(inputs, varies, samples=3, store=store, executor="sequential")
+        sweeps = store.list_sweeps()
+        assert list(sweeps["sweep_id"]) == [out.sweep_id]
+        assert list(sweeps["stored"]) == [3]
+        assert sweeps["n_samples"].iloc[0] == 3

@@ -3,7 +3,8 @@
 Each run is written in one transaction (its ``runs`` row and all its result rows),
 so a process killed while writing leaves either the whole run or nothing. A sweep
 writes each completed run as it arrives, so the runs finished before a crash are
-kept.
+kept; the sweep's own row is written with its first completed run, so a sweep that
+dies before any run finished leaves no record.
 
 DuckDB lets one process at a time write a file (or several read it), so a writer
 holds the file only while it writes one run: two sweeps, or a sweep and ``runs list``,
@@ -230,6 +231,45 @@ class RunRecord:
     code_version: str = __version__
 
 
+@dataclass(frozen=True)
+class SweepRecord:
+    """What is stored about a sweep or forecast (written with its first completed run).
+
+    Parameters
+    ----------
+    kind : str
+        ``sweep`` or ``forecast``.
+    scenario_name, scenario_hash, scenario_text : str
+        The scenario as written (text) and its SHA-256.
+    base_seed : int
+        Seed the samples' seeds derive from.
+    n_samples : int
+        Number of samples asked for.
+    variables : dict
+        The varied or uncertain variables and their ranges or distributions.
+    sweep_id : str
+        Identifier (generated).
+    created_at : datetime
+        When the sweep started (UTC).
+    code_version : str
+        Version of corridors that made the sweep.
+    """
+
+    kind: str
+    scenario_name: str
+    scenario_hash: str
+    scenario_text: str
+    base_seed: int
+    n_samples: int
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    sweep_id: str = field(default_factory=lambda: "s" + uuid.uuid4().hex[:12])
+    created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    code_version: str = __version__
+
+    def __post_init__(self) -> None:
+        _check_seed(self.base_seed)
+
+
 def _check_seed(seed: int) -> None:
     if not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise StoreError(f"seed {seed!r} is not an integer between 0 and 2^63-1")
@@ -307,71 +347,43 @@ class ResultsStore:
 
     # --- writing -------------------------------------------------------------------------
 
-    def create_sweep(
-        self,
-        *,
-        kind: str,
-        scenario_name: str,
-        scenario_hash: str,
-        scenario_text: str,
-        base_seed: int,
-        n_samples: int,
-        variables: Mapping[str, Any],
-    ) -> str:
-        """Record a sweep (or forecast) and return its id.
-
-        A sweep that then stores no run is removed by :meth:`discard_sweep`.
-        """
-        _check_seed(base_seed)
-        sweep_id = "s" + uuid.uuid4().hex[:12]
-        row = [
-            sweep_id,
-            kind,
-            scenario_name,
-            scenario_hash,
-            scenario_text,
-            __version__,
-            base_seed,
-            n_samples,
-            json.dumps(variables, sort_keys=True, default=str),
-            _naive_utc(dt.datetime.now(dt.UTC)),
-        ]
-        self._con.execute("INSERT INTO sweeps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
-        self._release()
-        return sweep_id
-
-    def discard_sweep(self, sweep_id: str) -> bool:
-        """Remove a sweep that stored no run (it failed before its first result).
-
-        Returns
-        -------
-        bool
-            Whether the sweep was removed (a sweep with stored runs is kept).
-        """
-        con = self._con
-        row = con.execute("SELECT count(*) FROM runs WHERE sweep_id = ?", [sweep_id]).fetchone()
-        removed = bool(row is not None and row[0] == 0)
-        if removed:
-            con.execute("DELETE FROM sweeps WHERE sweep_id = ?", [sweep_id])
-        self._release()
-        return removed
-
     def write_run(
         self,
         record: RunRecord,
         result: ScenarioResult,
         *,
+        sweep: SweepRecord | None = None,
         calibration_fit: pd.DataFrame | None = None,
     ) -> str:
         """Write a run and all its result tables in one transaction; return its id.
 
-        ``calibration_fit`` (columns of :data:`CALIBRATION_FIT_COLUMNS`) is stored with
-        a calibration run.
+        ``sweep`` is the sweep (or forecast) the run belongs to: its row is written in
+        the same transaction as its first run, so a sweep killed before any run
+        finished leaves no record. ``calibration_fit`` (columns of
+        :data:`CALIBRATION_FIT_COLUMNS`) is stored with a calibration run.
         """
         _check_seed(record.seed)
+        if sweep is not None and sweep.sweep_id != record.sweep_id:
+            raise ValueError(f"run of sweep {record.sweep_id!r} given sweep {sweep.sweep_id!r}")
         con = self._con
         con.execute("BEGIN TRANSACTION")
         try:
+            if sweep is not None:
+                con.execute(
+                    "INSERT OR IGNORE INTO sweeps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        sweep.sweep_id,
+                        sweep.kind,
+                        sweep.scenario_name,
+                        sweep.scenario_hash,
+                        sweep.scenario_text,
+                        sweep.code_version,
+                        sweep.base_seed,
+                        sweep.n_samples,
+                        json.dumps(dict(sweep.variables), sort_keys=True, default=str),
+                        _naive_utc(sweep.created_at),
+                    ],
+                )
             con.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [

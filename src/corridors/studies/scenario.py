@@ -24,7 +24,7 @@ from corridors.scenarios.io import ScenarioInputs, dump_scenario, scenario_hash
 from corridors.scenarios.model import run_scenario
 from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.spec import MeasureCatalogue, Scenario
-from corridors.scenarios.store import ResultsStore, RunRecord
+from corridors.scenarios.store import ResultsStore, RunRecord, SweepRecord
 from corridors.scenarios.sweep import Executor, Job, Sample, run_samples, seeds_for
 from corridors.scenarios.variables import Vary, draw_uncertain, draw_uniform
 from corridors.studies.reliability import scenario_buffers
@@ -167,7 +167,7 @@ def _run_many(
     *,
     kind: str,
     store: ResultsStore | None,
-    sweep_id: str | None,
+    sweep_record: SweepRecord | None,
     executor: Executor,
     workers: int | None,
     dask_address: str | None,
@@ -180,6 +180,7 @@ def _run_many(
         network_path=inputs.network_path,
         reliability=scenario_buffers(inputs.network, scenario),
     )
+    sweep_id = sweep_record.sweep_id if sweep_record is not None else None
     run_ids: list[str] = []
     frames: list[pd.DataFrame] = []
     text = inputs.loaded.text if scenario == inputs.scenario else dump_scenario(scenario)
@@ -196,7 +197,8 @@ def _run_many(
             sample_index=sample.index,
         )
         if store is not None:
-            run_ids.append(store.write_run(record, result))
+            # the sweep's row goes in with its first run: a sweep with no run leaves none
+            run_ids.append(store.write_run(record, result, sweep=sweep_record))
         cv = result.corridor_volumes
         totals = cv.groupby(["year", "corridor"], as_index=False)[["volume_teu", "volume_t"]].sum()
         totals.insert(0, "sample_index", sample.index)
@@ -204,20 +206,15 @@ def _run_many(
         if progress is not None:
             progress(len(frames), len(samples))
 
-    try:
-        done = run_samples(
-            job,
-            samples,
-            on_result=on_result,
-            executor=executor,
-            workers=workers,
-            dask_address=dask_address,
-            dask_client=dask_client,
-        )
-    except BaseException:
-        if not frames and sweep_id is not None and isinstance(store, ResultsStore):
-            store.discard_sweep(sweep_id)  # failed before its first run: no empty record
-        raise
+    done = run_samples(
+        job,
+        samples,
+        on_result=on_result,
+        executor=executor,
+        workers=workers,
+        dask_address=dask_address,
+        dask_client=dask_client,
+    )
     volumes = (  # in sample order, whatever the completion order: bands are bit-identical
         pd.concat(frames, ignore_index=True)
         .sort_values(["sample_index", "year", "corridor"], kind="stable")
@@ -250,9 +247,9 @@ def sweep(
     values = draw_uniform(varies, n=samples, seed=base_seed)
     seeds = seeds_for(base_seed, samples)
     runs = [Sample(i, seeds[i], values[i]) for i in range(samples)]
-    sweep_id = None
+    sweep_record = None
     if store is not None:
-        sweep_id = store.create_sweep(
+        sweep_record = SweepRecord(
             kind="sweep",
             scenario_name=scenario.name,
             scenario_hash=inputs.loaded.sha256,
@@ -267,7 +264,7 @@ def sweep(
         runs,
         kind="sweep",
         store=store,
-        sweep_id=sweep_id,
+        sweep_record=sweep_record,
         executor=executor,
         workers=workers,
         dask_address=dask_address,
@@ -337,9 +334,9 @@ def forecast(
     values = draw_uncertain(scenario.uncertainty, n=n, seed=base_seed)
     seeds = seeds_for(base_seed, n)
     runs = [Sample(i, seeds[i], values[i]) for i in range(n)]
-    sweep_id = None
+    sweep_record = None
     if store is not None:
-        sweep_id = store.create_sweep(
+        sweep_record = SweepRecord(
             kind="forecast",
             scenario_name=scenario.name,
             scenario_hash=inputs.loaded.sha256,
@@ -354,7 +351,7 @@ def forecast(
         runs,
         kind="forecast",
         store=store,
-        sweep_id=sweep_id,
+        sweep_record=sweep_record,
         executor=executor if n > 1 else "sequential",
         workers=workers,
         dask_address=dask_address,

@@ -30,7 +30,7 @@ Task = Callable[..., dict[str, Any]]
 """A job's function: keyword arguments plus ``progress`` and ``calls``, returns JSON data."""
 
 StoreCall = Callable[[str, tuple[Any, ...], dict[str, Any]], Any]
-"""Runs a call (``create_sweep``, ``write_run``) against the results store in the server."""
+"""Runs a call (``write_run``) against the results store in the server."""
 
 
 class JobState(enum.StrEnum):

@@ -63,15 +63,11 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 class ServerStore:
     """The results store as a worker sees it: each write is sent to the server.
 
-    Only the two calls the scenario runners make are offered.
+    Only the call the scenario runners make is offered.
     """
 
     def __init__(self, calls: WorkerCalls) -> None:
         self._calls = calls
-
-    def create_sweep(self, **kwargs: Any) -> str:
-        """Record a sweep in the server's store and return its id."""
-        return str(self._calls.call("create_sweep", wait_reply=True, **kwargs))
 
     def write_run(self, record: RunRecord, result: Any, **kwargs: Any) -> str:
         """Send a finished run to the server's store; return its id."""

@@ -19,7 +19,7 @@ from corridors.scenarios.store import ResultsStore, StoreError
 
 T = TypeVar("T")
 
-WRITES = frozenset({"create_sweep", "write_run"})
+WRITES = frozenset({"write_run"})
 """Store methods a job worker may ask the server to call."""
 
 
@@ -59,7 +59,7 @@ class StoreAccess:
                 return fn(store)
 
     def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        """Run a worker's write (``create_sweep`` or ``write_run``) in this process.
+        """Run a worker's write (``write_run``) in this process.
 
         Raises
         ------
