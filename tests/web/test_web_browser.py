@@ -1,8 +1,9 @@
 """The dashboard in a real browser: Debian's chromium driven by Playwright (no download).
 
 Starts ``corridors serve`` on a free loopback port, compares Xi'an to Duisburg, closes
-the Bosporus, opens a permalink, runs a short scenario to completion and opens the
-exported HTML report with the network disabled. Screenshots go to the test's tmp folder.
+the Bosporus, opens a permalink, runs a short scenario to completion, draws the energy
+layer of the CPC outage and opens the exported HTML report with the network disabled.
+Screenshots go to the test's tmp folder.
 """
 
 from __future__ import annotations
@@ -153,6 +154,13 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
     assert page.locator("#run-title").get_attribute("data-run") == run_id
     page.screenshot(path=tmp_path / "runs.png")
 
+    # the energy layer: the CPC outage draws its flows and lists the tankers as binding
+    open_page(page, f"{dashboard}/?view=energy&layer=energy&scenario=cpc-outage-30d")
+    page.wait_for_selector("#energy-title")
+    assert page.locator("#map path.energy-flow").count() > 5
+    assert "aktau-dubendi-tankers" in page.locator("#binding-table").inner_text()
+    page.screenshot(path=tmp_path / "energy.png")
+
     # its HTML report opens offline with its map and chart
     report = tmp_path / "report.html"
     with urllib.request.urlopen(f"{dashboard}/api/runs/{run_id}/report.html") as r:
@@ -172,5 +180,5 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
         view.screenshot(path=tmp_path / "report.png", full_page=False)
     finally:
         offline.close()
-    for name in ("compare", "bosporus-closed", "scenario", "runs", "report"):
+    for name in ("compare", "bosporus-closed", "scenario", "runs", "energy", "report"):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000

@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from corridors import __version__
 from corridors.reports.basemap import countries_geojson
-from corridors.web import compare, runs
+from corridors.web import compare, energy, runs
 from corridors.web.cache import RoutingCache
 from corridors.web.errors import install_error_handlers
 from corridors.web.jobs import JobQueue
@@ -69,6 +69,7 @@ def create_app(
     install_error_handlers(app)
     app.include_router(compare.router)
     app.include_router(runs.router)
+    app.include_router(energy.router)
     static = static_dir()
     app.mount("/static", StaticFiles(directory=static), name="static")
 

@@ -356,6 +356,10 @@ function table(rows, columns, digits = {}) {
 
 let linkGeometry = null;
 
+/* Colour of an element by the share of its capacity used (undefined/null: no limit). */
+const useColour = (u) => u === undefined || u === null ? "#8a96a3" : u >= 0.9 ? "#b3261e" : u >= 0.7 ? "#e8871e" : u >= 0.5 ? "#e9c46a" : "#2a9d8f";
+const USE_LEGEND = [["#2a9d8f", "< 50 % of capacity"], ["#e9c46a", "50–70 %"], ["#e8871e", "70–90 %"], ["#b3261e", "≥ 90 % (binding)"], ["#8a96a3", "no capacity limit modelled"]];
+
 async function drawFlows(run) {
   routeLayer.clearLayers();
   if (!linkGeometry) linkGeometry = await api("/api/network/links");
@@ -367,14 +371,14 @@ async function drawFlows(run) {
     if (kind === "link") use.set(id, Math.max(use.get(id) || 0, b.utilisation));
   }
   const biggest = Math.max(1, ...flows.values());
-  const colour = (u) => u === undefined ? "#8a96a3" : u >= 0.9 ? "#b3261e" : u >= 0.7 ? "#e8871e" : u >= 0.5 ? "#e9c46a" : "#2a9d8f";
+  const colour = (u) => useColour(u);
   const layer = L.geoJSON(linkGeometry, {
     filter: (f) => flows.has(f.properties.link_id) && flows.get(f.properties.link_id) > 0,
     style: (f) => ({ color: colour(use.get(f.properties.link_id)), weight: 1 + 9 * Math.sqrt(flows.get(f.properties.link_id) / biggest), opacity: 0.85, className: "flow" }),
     onEachFeature: (f, l) => l.bindTooltip(`${esc(f.properties.link_id)}: ${fmt(flows.get(f.properties.link_id))} TEU/yr` + (use.has(f.properties.link_id) ? `, ${fmt(100 * use.get(f.properties.link_id))} % of capacity` : ""), { sticky: true }),
   }).addTo(routeLayer);
   if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20] });
-  legend([["#2a9d8f", "< 50 % of capacity"], ["#e9c46a", "50–70 %"], ["#e8871e", "70–90 %"], ["#b3261e", "≥ 90 % (bottleneck)"], ["#8a96a3", "no capacity limit modelled"]]);
+  legend(USE_LEGEND);
   return year;
 }
 
@@ -471,6 +475,121 @@ async function diffRuns(a, b) {
     table(rows, ["year", "corridor", "volume_teu_a", "volume_teu_b", "delta_teu", "delta_pct"], { delta_pct: 1 });
 }
 
+/* ---------- energy flows and relief ---------- */
+
+async function loadEnergyMenus() {
+  if ($("#energy-commodity").options.length) return;
+  const menus = await api("/api/energy/scenarios");
+  $("#energy-commodity").innerHTML = menus.commodities.map((c) => `<option>${esc(c)}</option>`).join("");
+  $("#energy-scenario").insertAdjacentHTML("beforeend", menus.scenarios.map((s) => `<option>${esc(s)}</option>`).join(""));
+}
+
+function energyKind() {
+  const relief = $("#energy-kind").value === "relief";
+  $("#energy-fields").hidden = relief;
+  $("#relief-fields").hidden = !relief;
+  return relief ? "relief" : "energy";
+}
+
+function energyParams() {
+  if (energyKind() === "relief") {
+    return {
+      to: $("#relief-to").value.trim(), from: $("#relief-from").value.trim() || "OTS",
+      within: $("#relief-within").value.trim() || "72h",
+      close: $("#relief-close").value.split(",").map((s) => s.trim()).filter(Boolean).join(","),
+    };
+  }
+  return { commodity: $("#energy-commodity").value, year: $("#energy-year").value, scenario: $("#energy-scenario").value };
+}
+
+/* The key of a row's flow (flow_t, flow_bcm, flow_mw) and of its price (USD per unit, or relief's gain). */
+function keysOf(row) {
+  const keys = Object.keys(row);
+  return {
+    flow: keys.find((k) => /^flow_[a-z]+$/.test(k)),
+    capacity: keys.find((k) => /^capacity_[a-z]+$/.test(k)),
+    price: keys.find((k) => k.startsWith("shadow_price_usd_")) || "gain_t_per_t_day",
+  };
+}
+
+function elementPopup(p) {
+  const k = keysOf(p);
+  const unit = k.flow.slice(5);
+  const price = k.price === "gain_t_per_t_day" ? `gain ${fmt(p[k.price], 2)} t/day per t/day of capacity` : `shadow price ${fmt(p[k.price], 2)} USD/${esc(k.price.slice(17))}`;
+  return `<b>${esc(p.name || p.id)}</b> <small>${esc(p.id)}</small><br>${fmt(p[k.flow])} of ${p[k.capacity] === null ? "no limit" : fmt(p[k.capacity])} ${esc(unit)}` +
+    (p.utilisation === null || p.utilisation === undefined ? "" : ` (${fmt(100 * p.utilisation)} %)`) + `<br>${price}<br>${esc(p.status || "")}`;
+}
+
+function drawEnergy(geo) {
+  routeLayer.clearLayers();
+  const rows = geo.features.map((f) => f.properties);
+  const flowOf = (p) => p[keysOf(p).flow] || 0;
+  const biggest = Math.max(1e-9, ...rows.filter((p) => p.element === "link").map(flowOf));
+  const layer = L.geoJSON(geo, {
+    filter: (f) => flowOf(f.properties) > 0 || f.properties.status === "closed" || (f.properties.element === "node" && f.properties.utilisation !== null),
+    style: (f) => f.properties.status === "closed"
+      ? { color: "#555", weight: 2, dashArray: "4 4", opacity: 0.8, className: "energy-flow energy-closed" }
+      : { color: useColour(f.properties.utilisation), weight: 1 + 9 * Math.sqrt(flowOf(f.properties) / biggest), opacity: 0.85, className: "energy-flow" },
+    pointToLayer: (f, latlng) => L.circleMarker(latlng, {
+      radius: 5, weight: 1, color: "#26323d", fillOpacity: 0.9,
+      fillColor: f.properties.status === "closed" ? "#555" : useColour(f.properties.utilisation), className: "energy-node",
+    }),
+    onEachFeature: (f, l) => l.bindPopup(elementPopup(f.properties)),
+  }).addTo(routeLayer);
+  if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20] });
+  legend(USE_LEGEND);
+}
+
+function energyTables(kind, body) {
+  if (kind === "relief") {
+    const modes = Object.entries(body.tonnes_per_day_by_mode).map(([mode, t]) => ({ mode, "t/day": t }));
+    modes.push({ mode: "all", "t/day": body.tonnes_per_day });
+    const byId = new Map([...body.links, ...body.nodes].map((r) => [r.id, r]));
+    const binding = body.binding.map((b) => ({ element: b.id, name: (byId.get(b.id) || {}).name, "t/day": (byId.get(b.id) || {}).tonnes_per_day, "gain per t/day": b.gain_t_per_t_day }));
+    const reopening = body.reopening.map((r) => ({ "closed element": r.id, "adds t/day": r.adds_tonnes_per_day }));
+    const routes = body.routes.map((r) => ({ depot: r.depot, mode: r.mode, hours: r.hours, "t/day": r.tonnes_per_day, via: r.places.join(" › ") }));
+    return `<h2 id="energy-title">Relief to ${esc(body.to)} within ${fmt(body.within_h)} h: ${fmt(body.tonnes_per_day)} t/day</h2>${table(modes, ["mode", "t/day"])}
+      <h2>What binds (t/day gained per t/day of capacity)</h2><div id="binding-table">${table(binding, ["element", "name", "t/day", "gain per t/day"], { "gain per t/day": 2 })}</div>
+      <h2>What a reopening adds</h2>${table(reopening, ["closed element", "adds t/day"])}
+      <h2>Routes (t/day averaged over the window)</h2>${table(routes, ["depot", "mode", "hours", "t/day", "via"], { hours: 1 })}`;
+  }
+  const rows = [...body.links, ...body.nodes];
+  const k = keysOf(rows[0] || {});
+  const unit = (k.flow || "flow_t").slice(5);
+  const per = k.price.slice(17);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const binding = body.binding.map((id) => byId.get(id)).map((r) => ({ element: r.id, name: r.name, [unit]: r[k.flow], capacity: r[k.capacity], use: r.utilisation, [`USD/${per}`]: r[k.price] }));
+  const comms = body.commodities.map((c) => ({ commodity: c.id, supply: c[`supply_${unit}`], moved: c[`delivered_${unit}`], stranded: c[`stranded_${unit}`], [`USD/${per}`]: c[`cost_usd_${per}`], "USD/bbl": c.cost_usd_bbl }));
+  return `<h2 id="energy-title">${esc(body.carrier)} ${esc(body.year)}${body.scenario ? ", scenario " + esc(body.scenario) : ""}, ${fmt(body.period_days)} days (${esc(body.unit)})</h2>
+    ${table(comms, ["commodity", "supply", "moved", "stranded", `USD/${per}`, "USD/bbl"], { [`USD/${per}`]: 1, "USD/bbl": 2 })}
+    <h2>What binds (shadow price, USD per ${esc(per)} of capacity)</h2><div id="binding-table">${table(binding, ["element", "name", unit, "capacity", "use", `USD/${per}`], { use: 2, [`USD/${per}`]: 1 })}</div>`;
+}
+
+async function runEnergy() {
+  await loadEnergyMenus();
+  const kind = energyKind();
+  const p = energyParams();
+  const path = kind === "relief" ? "/api/relief" : "/api/energy/flow";
+  $("#energy-error").textContent = "";
+  writeUrl({ layer: kind, ...p });
+  const q = query(p);
+  $("#energy-json").href = `${path}?${q}`;
+  $("#energy-geojson").href = `${path}?${query({ ...p, format: "geojson" })}`;
+  status("solving…");
+  const t0 = performance.now();
+  try {
+    const [geo, body] = await Promise.all([api(`${path}?${query({ ...p, format: "geojson" })}`), api(`${path}?${q}`)]);
+    drawEnergy(geo);
+    $("#energy-results").innerHTML = energyTables(kind, body);
+    status(`solved in ${Math.round(performance.now() - t0)} ms`);
+  } catch (e) {
+    routeLayer.clearLayers();
+    $("#energy-results").innerHTML = "";
+    $("#energy-error").textContent = e.message;
+    status("");
+  }
+}
+
 /* ---------- start ---------- */
 
 async function start() {
@@ -484,7 +603,10 @@ async function start() {
     if (b.dataset.view === "compare" && state.compare) drawCompare();
     if (b.dataset.view === "scenarios" && !$("#scenario-list").options.length) await loadScenarios();
     if (b.dataset.view === "runs") await loadRuns();
+    if (b.dataset.view === "energy") await runEnergy();
   }));
+  $("#energy-go").addEventListener("click", runEnergy);
+  $("#energy-kind").addEventListener("change", energyKind);
   $("#compare-go").addEventListener("click", runCompare);
   for (const id of ["origin", "destination"]) {
     const input = $("#" + id);
@@ -532,6 +654,13 @@ async function start() {
     for (const id of picked) { const i = document.querySelector(`#runs-table input[value="${CSS.escape(id)}"]`); if (i) i.checked = true; }
     if (picked.length) await pickRuns();
     if (q.get("sweep")) showForecast(await api("/api/sweeps/" + encodeURIComponent(q.get("sweep"))), "#runs-results");
+  } else if (view === "energy") {
+    await loadEnergyMenus();
+    $("#energy-kind").value = q.get("layer") === "relief" ? "relief" : "energy";
+    for (const [id, key] of [["energy-commodity", "commodity"], ["energy-year", "year"], ["energy-scenario", "scenario"], ["relief-to", "to"], ["relief-from", "from"], ["relief-within", "within"], ["relief-close", "close"]]) {
+      if (q.get(key)) $("#" + id).value = q.get(key);
+    }
+    await runEnergy();
   }
   document.body.dataset.ready = "true";
 }
