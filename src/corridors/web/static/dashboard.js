@@ -527,11 +527,11 @@ function drawEnergy(geo) {
   const biggest = Math.max(1e-9, ...rows.filter((p) => p.element === "link").map(flowOf));
   const layer = L.geoJSON(geo, {
     filter: (f) => flowOf(f.properties) > 0 || f.properties.status === "closed" || (f.properties.element === "node" && f.properties.utilisation !== null),
-    style: (f) => f.properties.status === "closed"
+    style: (f) => f.properties.element === "node" ? {} : f.properties.status === "closed"
       ? { color: "#555", weight: 2, dashArray: "4 4", opacity: 0.8, className: "energy-flow energy-closed" }
       : { color: useColour(f.properties.utilisation), weight: 1 + 9 * Math.sqrt(flowOf(f.properties) / biggest), opacity: 0.85, className: "energy-flow" },
     pointToLayer: (f, latlng) => L.circleMarker(latlng, {
-      radius: 5, weight: 1, color: "#26323d", fillOpacity: 0.9,
+      radius: 4, weight: 1, color: "#26323d", fillOpacity: 0.9,
       fillColor: f.properties.status === "closed" ? "#555" : useColour(f.properties.utilisation), className: "energy-node",
     }),
     onEachFeature: (f, l) => l.bindPopup(elementPopup(f.properties)),
