@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from corridors.processes import exit_with_parent
 from corridors.simulation import results as res
 from corridors.simulation.engine import simulate
 from corridors.simulation.model import SimulationModel
@@ -195,8 +196,10 @@ def run_replications(
         Simulated time per replication, hours (default ``model.horizon_h``).
     executor : "process", "serial" or concurrent.futures.Executor
         ``process``: a new :class:`~concurrent.futures.ProcessPoolExecutor`
-        (default); ``serial``: one after another in this process; or an executor
-        of your own (e.g. a Dask ``distributed`` client's executor).
+        (default) whose workers end with this process (killed with ``kill -9``, it
+        leaves none running; :func:`corridors.processes.exit_with_parent`);
+        ``serial``: one after another in this process; or an executor of your own
+        (e.g. a Dask ``distributed`` client's executor).
     workers : int, optional
         Worker processes (default: CPUs available, at most ``replications``).
     progress : callable, optional
@@ -219,7 +222,11 @@ def run_replications(
                 progress(i + 1, replications)
     else:
         pool: Executor = (
-            ProcessPoolExecutor(max_workers=n_workers) if executor == "process" else executor
+            ProcessPoolExecutor(
+                max_workers=n_workers, initializer=exit_with_parent, initargs=(os.getpid(),)
+            )
+            if executor == "process"
+            else executor
         )
         try:
             futures = {pool.submit(_one, model, ss, horizon_h): i for i, ss in enumerate(seeds)}
