@@ -20,7 +20,7 @@ from corridors.scenarios.io import load_inputs
 from corridors.scenarios.spec import MAX_SEED, MAX_YEAR, MIN_YEAR
 from corridors.scenarios.store import DEFAULT_STORE, ResultsStore
 from corridors.scenarios.sweep import Executor
-from corridors.scenarios.variables import VARIABLE_PATTERNS, parse_vary, unmatched_variables
+from corridors.scenarios.variables import VARIABLE_PATTERNS, UnmatchedVariableError, parse_vary
 from corridors.studies.calibrate import calibrate_scenario
 from corridors.studies.scenario import forecast, run_and_store, sweep
 
@@ -294,29 +294,24 @@ def register(app: typer.Typer) -> None:
             msg = "; ".join(f"{p.value}: {p.message}" for p in exc.problems)
             raise typer.BadParameter(msg, param_hint="'--vary'") from None
         inputs = load_inputs(scenario, network_path=network, measures_path=measures)
-        unmatched = unmatched_variables(
-            [v.variable for v in varies],
-            network=inputs.network,
-            scenario=inputs.scenario,
-            where="--vary",
-        )
-        if unmatched:
+        try:
+            with ResultsStore(store) as db, _progress(f"sweep {inputs.scenario.name}") as update:
+                outcome = sweep(
+                    inputs,
+                    varies,
+                    samples=samples,
+                    seed=seed,
+                    store=db,
+                    executor=_executor(sequential, dask),
+                    workers=workers,
+                    dask_address=dask,
+                    progress=update,
+                )
+        except UnmatchedVariableError as exc:  # the study's check, shown as a bad --vary
             msg = "; ".join(
-                f"{p.value}: {p.message}" + (f"; {p.hint}" if p.hint else "") for p in unmatched
+                f"{p.value}: {p.message}" + (f"; {p.hint}" if p.hint else "") for p in exc.problems
             )
-            raise typer.BadParameter(msg, param_hint="'--vary'")
-        with ResultsStore(store) as db, _progress(f"sweep {inputs.scenario.name}") as update:
-            outcome = sweep(
-                inputs,
-                varies,
-                samples=samples,
-                seed=seed,
-                store=db,
-                executor=_executor(sequential, dask),
-                workers=workers,
-                dask_address=dask,
-                progress=update,
-            )
+            raise typer.BadParameter(msg, param_hint="'--vary'") from None
         v = outcome.volumes
         target = inputs.scenario.target_corridor
         last = v[(v["year"] == v["year"].max()) & (v["corridor"] == target)]

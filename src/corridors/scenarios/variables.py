@@ -151,11 +151,16 @@ VALUE_RANGES: dict[str, tuple[float, float, bool, str]] = {
 """Allowed values of each kind of variable: low, high, low excluded, what it is."""
 
 
-def check_range(variable: str, low: float, high: float, *, where: str) -> list[Problem]:
-    """Problems with the range of values a variable is drawn from."""
+def value_range(variable: str) -> tuple[float, float, bool, str] | None:
+    """Declared bounds of a variable (:data:`VALUE_RANGES`), ``None`` when unbounded."""
     parts = variable.split(".")
     key = parts[2] if parts[0] == "demand" and len(parts) == 3 else parts[0]
-    bounds = VALUE_RANGES.get(key)
+    return VALUE_RANGES.get(key)
+
+
+def check_range(variable: str, low: float, high: float, *, where: str) -> list[Problem]:
+    """Problems with the range of values a variable is drawn from."""
+    bounds = value_range(variable)
     if bounds is None:
         return []
     lo, hi, open_low, what = bounds
@@ -171,6 +176,10 @@ def check_range(variable: str, low: float, high: float, *, where: str) -> list[P
             )
         ]
     return []
+
+
+class UnmatchedVariableError(ScenarioError):
+    """Varied variables whose target matches nothing (the sweep would change nothing)."""
 
 
 def unmatched_variables(
@@ -389,8 +398,60 @@ def draw_uniform(varies: Sequence[Vary], *, n: int, seed: int) -> list[dict[str,
     return [{v.variable: float(values[i, j]) for j, v in enumerate(varies)} for i in range(n)]
 
 
+MAX_REDRAWS = 1000
+"""Rounds of redrawing out-of-bounds normal draws before giving up."""
+
+
+def _normal_within(rng: np.random.Generator, u: Uncertain, n: int) -> NDArray[np.float64]:
+    """Normal draws truncated to the variable's declared bounds (rejection: redraw).
+
+    A growth rate drawn at or below -1 (-100 %) or a factor below 0 is redrawn, so the
+    draws follow the normal distribution truncated to :data:`VALUE_RANGES`; draws
+    already inside are the plain normal draws of the same seed.
+    """
+    mean, sd = float(u.mean or 0.0), float(u.sd or 1.0)
+    x = rng.normal(mean, sd, n)
+    bounds = value_range(u.variable)
+    if bounds is None:
+        return x
+    lo, hi, open_low, what = bounds
+    for _ in range(MAX_REDRAWS):
+        bad = ((x <= lo) if open_low else (x < lo)) | (x > hi)
+        if not bad.any():
+            return x
+        x[bad] = rng.normal(mean, sd, int(bad.sum()))
+    raise ScenarioError(
+        [
+            Problem(
+                "uncertainty",
+                None,
+                "mean",
+                f"{u.variable}: normal({mean:g}, {sd:g})",
+                f"{u.variable} is {what} within {lo:g}..{hi:g}: this normal distribution "
+                "almost never draws inside",
+            )
+        ]
+    )
+
+
 def draw_uncertain(uncertain: Sequence[Uncertain], *, n: int, seed: int) -> list[dict[str, float]]:
-    """Draw ``n`` Monte Carlo samples of the uncertain inputs (reproducible)."""
+    """Draw ``n`` Monte Carlo samples of the uncertain inputs (reproducible).
+
+    Normal draws are truncated to the variable's declared bounds
+    (:data:`VALUE_RANGES`, e.g. a growth rate stays above -1 = -100 %) by redrawing
+    the draws outside; a uniform or triangular range reaching outside them is
+    rejected (:class:`~corridors.errors.ScenarioError`) before anything is drawn.
+    """
+    problems = [
+        p
+        for u in uncertain
+        if u.distribution != "normal"
+        for p in check_range(
+            u.variable, float(u.low or 0.0), float(u.high or 0.0), where="uncertainty"
+        )
+    ]
+    if problems:
+        raise ScenarioError(problems, what="the uncertain inputs")
     rng = np.random.default_rng(seed)
     columns: dict[str, NDArray[np.float64]] = {}
     for u in uncertain:
@@ -402,5 +463,5 @@ def draw_uncertain(uncertain: Sequence[Uncertain], *, n: int, seed: int) -> list
                 rng.triangular(low, mode, high, n) if high > low else np.full(n, low)
             )
         else:
-            columns[u.variable] = rng.normal(float(u.mean or 0.0), float(u.sd or 1.0), n)
+            columns[u.variable] = _normal_within(rng, u, n)
     return [{k: float(v[i]) for k, v in columns.items()} for i in range(n)]

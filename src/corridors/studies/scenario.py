@@ -26,7 +26,13 @@ from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.spec import MeasureCatalogue, Scenario
 from corridors.scenarios.store import ResultsStore, RunRecord, SweepRecord
 from corridors.scenarios.sweep import Executor, Job, Sample, run_samples, seeds_for
-from corridors.scenarios.variables import Vary, draw_uncertain, draw_uniform
+from corridors.scenarios.variables import (
+    UnmatchedVariableError,
+    Vary,
+    draw_uncertain,
+    draw_uniform,
+    unmatched_variables,
+)
 from corridors.studies.reliability import scenario_buffers
 
 logger = logging.getLogger(__name__)
@@ -241,8 +247,19 @@ def sweep(
     """Run the scenario for ``samples`` draws of the varied ranges (Latin hypercube).
 
     Each completed run is stored in its own transaction as it arrives.
+
+    Raises
+    ------
+    UnmatchedVariableError
+        When a varied variable's target (country, corridor, link, market) matches
+        nothing: the sweep would change nothing. Raised before any run.
     """
     scenario = inputs.scenario
+    unmatched = unmatched_variables(
+        [v.variable for v in varies], network=inputs.network, scenario=scenario, where="vary"
+    )
+    if unmatched:
+        raise UnmatchedVariableError(unmatched, what="the varied variables")
     base_seed = scenario.seed if seed is None else seed
     values = draw_uniform(varies, n=samples, seed=base_seed)
     seeds = seeds_for(base_seed, samples)
