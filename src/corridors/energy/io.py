@@ -18,7 +18,7 @@ import pandas as pd
 from corridors.energy.schema import ENERGY_LINK, ENERGY_NODE
 from corridors.energy.units import UNIT_BY_SYMBOL
 from corridors.errors import Problem, ProblemsError, did_you_mean
-from corridors.network.tables import LINE, read_table_file
+from corridors.network.tables import LINE, read_node_link_tables
 
 _DIMENSION = {
     "crude": ("mass", "oil_volume"),
@@ -200,11 +200,9 @@ def read_energy_tables(folder: str | Path) -> EnergyTables:
         Every problem of both tables, each with file, line and field.
     """
     path = Path(folder)
-    problems: list[Problem] = []
-    nodes = read_table_file(path / ENERGY_NODE.filename, ENERGY_NODE, problems=problems)
-    links = read_table_file(path / ENERGY_LINK.filename, ENERGY_LINK, problems=problems)
-    if not problems:
-        problems.extend(check_energy_tables(nodes, links))
+    nodes, links, problems = read_node_link_tables(
+        path, ENERGY_NODE, ENERGY_LINK, check=check_energy_tables
+    )
     if problems:
         raise EnergyDataError(problems, what=f"energy tables in {path}")
     return EnergyTables(nodes=nodes, links=links, folder=path)

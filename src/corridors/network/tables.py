@@ -368,3 +368,30 @@ def read_table_file(path: Path, table: Table, *, problems: list[Problem]) -> pd.
     """
     parsed = read_table(path, table, problems=problems)
     return parsed.frame if parsed is not None else pd.DataFrame(columns=[*table.names, LINE])
+
+
+def read_node_link_tables(
+    folder: Path,
+    node_table: Table,
+    link_table: Table,
+    *,
+    check: Callable[[pd.DataFrame, pd.DataFrame], list[Problem]],
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """Read a folder's node and link tables and check them together.
+
+    The cross-table ``check`` runs only when both files parse, so its messages never
+    speak of rows that could not be read.
+
+    Returns
+    -------
+    nodes, links : DataFrame
+        The typed frames (empty where a file cannot be read).
+    problems : list of Problem
+        Every problem found, each with file, line and field; empty when all is well.
+    """
+    problems: list[Problem] = []
+    nodes = read_table_file(folder / node_table.filename, node_table, problems=problems)
+    links = read_table_file(folder / link_table.filename, link_table, problems=problems)
+    if not problems:
+        problems.extend(check(nodes, links))
+    return nodes, links, problems

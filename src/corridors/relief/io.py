@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from corridors.errors import Problem, ProblemsError, did_you_mean
-from corridors.network.tables import LINE, read_table_file
+from corridors.network.tables import LINE, read_node_link_tables
 from corridors.relief.schema import RELIEF_LINK, RELIEF_NODE
 
 
@@ -65,11 +65,9 @@ def read_relief_tables(folder: str | Path) -> ReliefTables:
         Every problem of both tables, each with file, line and field.
     """
     path = Path(folder)
-    problems: list[Problem] = []
-    nodes = read_table_file(path / RELIEF_NODE.filename, RELIEF_NODE, problems=problems)
-    links = read_table_file(path / RELIEF_LINK.filename, RELIEF_LINK, problems=problems)
-    if not problems:
-        problems.extend(check_relief_tables(nodes, links))
+    nodes, links, problems = read_node_link_tables(
+        path, RELIEF_NODE, RELIEF_LINK, check=check_relief_tables
+    )
     if problems:
         raise ReliefDataError(problems, what=f"relief tables in {path}")
     return ReliefTables(nodes=nodes, links=links, folder=path)
