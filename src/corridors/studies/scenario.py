@@ -231,6 +231,36 @@ def _run_many(
     return SweepOutcome(sweep_id, done, run_ids, volumes)
 
 
+def _plan_samples(
+    inputs: ScenarioInputs,
+    scenario: Scenario,
+    *,
+    kind: str,
+    base_seed: int,
+    values: list[dict[str, float]],
+    variables: dict[str, Any],
+    store: ResultsStore | None,
+) -> tuple[list[Sample], SweepRecord | None]:
+    """The samples of a sweep or forecast (one seed each) and, with a store, its record.
+
+    The record is written with the first completed run (see :func:`_run_many`).
+    """
+    seeds = seeds_for(base_seed, len(values))
+    runs = [Sample(i, seeds[i], v) for i, v in enumerate(values)]
+    if store is None:
+        return runs, None
+    record = SweepRecord(
+        kind=kind,
+        scenario_name=scenario.name,
+        scenario_hash=inputs.loaded.sha256,
+        scenario_text=inputs.loaded.text,
+        base_seed=base_seed,
+        n_samples=len(values),
+        variables=variables,
+    )
+    return runs, record
+
+
 def sweep(
     inputs: ScenarioInputs,
     varies: Sequence[Vary],
@@ -261,20 +291,15 @@ def sweep(
     if unmatched:
         raise UnmatchedVariableError(unmatched, what="the varied variables")
     base_seed = scenario.seed if seed is None else seed
-    values = draw_uniform(varies, n=samples, seed=base_seed)
-    seeds = seeds_for(base_seed, samples)
-    runs = [Sample(i, seeds[i], values[i]) for i in range(samples)]
-    sweep_record = None
-    if store is not None:
-        sweep_record = SweepRecord(
-            kind="sweep",
-            scenario_name=scenario.name,
-            scenario_hash=inputs.loaded.sha256,
-            scenario_text=inputs.loaded.text,
-            base_seed=base_seed,
-            n_samples=samples,
-            variables={v.variable: [v.low, v.high] for v in varies},
-        )
+    runs, sweep_record = _plan_samples(
+        inputs,
+        scenario,
+        kind="sweep",
+        base_seed=base_seed,
+        values=draw_uniform(varies, n=samples, seed=base_seed),
+        variables={v.variable: [v.low, v.high] for v in varies},
+        store=store,
+    )
     return _run_many(
         inputs,
         scenario,
@@ -348,20 +373,15 @@ def forecast(
         scenario = scenario.until(to_year)
     base_seed = scenario.seed if seed is None else seed
     n = samples if scenario.uncertainty else 1
-    values = draw_uncertain(scenario.uncertainty, n=n, seed=base_seed)
-    seeds = seeds_for(base_seed, n)
-    runs = [Sample(i, seeds[i], values[i]) for i in range(n)]
-    sweep_record = None
-    if store is not None:
-        sweep_record = SweepRecord(
-            kind="forecast",
-            scenario_name=scenario.name,
-            scenario_hash=inputs.loaded.sha256,
-            scenario_text=inputs.loaded.text,
-            base_seed=base_seed,
-            n_samples=n,
-            variables={u.variable: u.model_dump(exclude_none=True) for u in scenario.uncertainty},
-        )
+    runs, sweep_record = _plan_samples(
+        inputs,
+        scenario,
+        kind="forecast",
+        base_seed=base_seed,
+        values=draw_uncertain(scenario.uncertainty, n=n, seed=base_seed),
+        variables={u.variable: u.model_dump(exclude_none=True) for u in scenario.uncertainty},
+        store=store,
+    )
     outcome = _run_many(
         inputs,
         scenario,
