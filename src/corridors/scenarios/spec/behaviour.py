@@ -1,0 +1,160 @@
+"""How shippers choose a corridor: value of time, logit, constants, capacities, equilibrium."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from corridors.cost.parameters import (
+    DEFAULT_TONNES_PER_TEU,
+    DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H,
+    CostParameters,
+)
+from corridors.network.schema import MAX_USD_TEU
+from corridors.scenarios.spec.common import MAX_SEED, Strict, Year
+
+
+class VolumeDelay(Strict):
+    """BPR volume-delay function ``t = t0 * (1 + alpha * (v / c) ** beta)``."""
+
+    alpha: float = Field(default=0.15, ge=0)
+    beta: float = Field(default=4.0, ge=0)
+
+
+class Equilibrium(Strict):
+    """Settings of the method of successive averages on corridor shares.
+
+    ``method`` is ``sra`` (self-regulated step sizes, default) or ``msa`` (``1/k``).
+    """
+
+    method: Literal["sra", "msa"] = "sra"
+    max_iterations: int = Field(default=3000, ge=1, le=100_000)
+    tolerance: float = Field(default=1e-7, gt=0)
+
+
+class ReliabilitySimulation(Strict):
+    """Settings of the short simulation that gives the reliability buffers.
+
+    Attributes
+    ----------
+    days, warmup_days : float
+        Simulated days and the days left out at the start.
+    replications : int
+        Seeded replications (their percentiles are averaged).
+    seed : int or None
+        Seed of the simulation (``None``: the scenario's seed).
+    year : int or None
+        Network year simulated (``None``: the base year).
+    """
+
+    days: float = Field(default=90.0, gt=0, le=3650)
+    warmup_days: float = Field(default=10.0, ge=0)
+    replications: int = Field(default=3, ge=1, le=100)
+    seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
+    year: Year | None = None
+
+
+class Behaviour(Strict):
+    """How shippers choose a corridor.
+
+    Generalised cost per TEU of corridor ``c``:
+    ``usd + value_of_time * (hours + reliability_buffer_h[c]) + risk_premium[c]``;
+    shares are ``exp(-logit_scale * cost) / sum(...)``.
+
+    Attributes
+    ----------
+    value_of_time_usd_teu_h : float
+        USD per TEU-hour in transit (0.6-2.1 % of cargo value a day, Hummels and
+        Schaur 2013, on ~$30-58k per TEU: ~$7.5-50 per TEU-hour). Default: the
+        cost parameters' one value of time
+        (:data:`corridors.cost.parameters.DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H`); the
+        runner prices routes with :meth:`cost_parameters`.
+    logit_scale_per_usd : float
+        Logit scale, 1/USD per TEU.
+    risk_premium_usd_teu : dict of str to float
+        Risk premium or alternative-specific constant per corridor, USD per TEU.
+    reliability_buffer_h : dict of str to float
+        Extra hours shippers plan for per corridor (bad case minus median).
+    reliability : ReliabilitySimulation or None
+        ``simulate`` (or the simulation's settings): the buffers come from a short
+        simulation of the scenario's network (:mod:`corridors.scenarios.reliability`)
+        and replace ``reliability_buffer_h`` for the corridors it covers;
+        ``buffers`` or absent: ``reliability_buffer_h`` only.
+    tonnes_per_teu : float
+        Tonnes per loaded TEU, to convert tonnes and tonne capacities.
+    vdf : VolumeDelay
+        Volume-delay function on each corridor's bottleneck.
+    equilibrium : Equilibrium
+        Method of successive averages settings.
+    nests : dict of str to list of str
+        Nested logit: corridors grouped in nests (e.g. ``rail: [northern, middle,
+        southern]``, ``sea: [sea_suez, sea_cape]``); corridors in no nest form a
+        nest each. Empty: multinomial logit.
+    nest_scale : float
+        Nest scale (dissimilarity) in (0, 1]: 1 is the multinomial logit; the
+        smaller it is, the more cargo leaving a corridor stays in its nest.
+    capacity_limits : {"soft", "hard", "ports"}
+        ``soft``: capacities only slow traffic (the volume-delay function).
+        ``hard``: an element never carries more than its capacity: shippers meet a
+        shadow price (USD per TEU, a queue or surcharge) at full elements, found
+        with the split (capacity-constrained logit); hard elements have no
+        volume-delay. ``ports``: hard at ports and across water (ferries and
+        feeders), soft elsewhere. Land borders and lines limit cargo by their
+        tonne capacity only, in every mode (``scenarios.elements.route_elements``):
+        they have parallel crossings
+        (Dostyk, Altynkol, Zabaykalsk) that one route per corridor and market
+        does not show, so their per-crossing container figures would send a
+        market's whole flow through one terminal.
+    max_shadow_price_usd_teu : float
+        Highest shadow price, USD per TEU; a market that cannot fit (its only
+        corridor is full) stops there and its element is reported over capacity.
+    """
+
+    value_of_time_usd_teu_h: float = Field(
+        default=DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H, ge=0, le=MAX_USD_TEU
+    )
+    logit_scale_per_usd: float = Field(default=0.002, gt=0, le=1)
+    risk_premium_usd_teu: dict[str, float] = Field(default_factory=dict)
+    reliability_buffer_h: dict[str, float] = Field(default_factory=dict)
+    reliability: ReliabilitySimulation | None = None
+    tonnes_per_teu: float = Field(default=DEFAULT_TONNES_PER_TEU, gt=0, le=40)
+    vdf: VolumeDelay = Field(default_factory=VolumeDelay)
+    equilibrium: Equilibrium = Field(default_factory=Equilibrium)
+    nests: dict[str, list[str]] = Field(default_factory=dict)
+    nest_scale: float = Field(default=1.0, gt=0, le=1)
+    capacity_limits: Literal["soft", "hard", "ports"] = "soft"
+    max_shadow_price_usd_teu: float = Field(default=50_000.0, gt=0, le=MAX_USD_TEU)
+
+    def cost_parameters(self) -> CostParameters:
+        """The routing cost parameters of this behaviour: per TEU, its value of time."""
+        return CostParameters(
+            unit="TEU",
+            value_of_time_usd_h=self.value_of_time_usd_teu_h,
+            tonnes_per_teu=self.tonnes_per_teu,
+        )
+
+    @field_validator("nests")
+    @classmethod
+    def _nests_disjoint(cls, nests: dict[str, list[str]]) -> dict[str, list[str]]:
+        seen: dict[str, str] = {}
+        for nest, members in nests.items():
+            for c in members:
+                if c in seen:
+                    raise ValueError(f"corridor {c!r} is in nests {seen[c]!r} and {nest!r}")
+                seen[c] = nest
+        return nests
+
+    @field_validator("reliability", mode="before")
+    @classmethod
+    def _reliability_words(cls, value: object) -> object:
+        if value == "simulate":
+            return {}
+        if value == "buffers":
+            return None
+        if isinstance(value, str):
+            raise ValueError(
+                f"unknown reliability {value!r}; use 'simulate', 'buffers' or "
+                "the simulation's settings (days, replications, seed, year)"
+            )
+        return value
