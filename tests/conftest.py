@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,6 +29,15 @@ def shared_data(name: str) -> Path:
         if folder.is_dir():
             return folder
     pytest.skip(f"../shared/data/{name} is absent next to the repository {REPO}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Sea legs are cached in a folder of the test session, never in the user's cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CORRIDORS_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -6,11 +6,7 @@ reports, CLI and web. See ``docs/architecture.md``.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("corridors")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
+"""The release (the one place it is written: the build reads it from here)."""
 
 __all__ = ["__version__"]

@@ -33,7 +33,8 @@ from corridors.network.schema import (
     VESSEL,
     Table,
 )
-from corridors.network.sea import SeaRouter
+from corridors.network.sea import SeaRequest
+from corridors.network.sea_cache import cached_sea_legs
 from corridors.network.tables import LINE, ParsedTable, read_table
 from corridors.network.validation import check_network_tables
 
@@ -320,7 +321,7 @@ def build_network(
     km = links["length"].to_numpy(dtype=float).copy()
     passages: list[tuple[str, ...]] = [()] * len(links)
     coords: list[list[tuple[float, float]]] = [[]] * len(links)
-    requests: list[tuple[tuple[float, float], tuple[float, float], tuple[str, ...]]] = []
+    requests: list[SeaRequest] = []
     at_sea: list[int] = []
     geometries = [str(g or "") for g in links["geometry"]]
     for i, row in enumerate(links.itertuples(index=False)):
@@ -332,7 +333,7 @@ def build_network(
             requests.append((a, b, tuple(str(p) for p in row.sea_avoid)))  # type: ignore[union-attr]
     if requests:
         try:
-            legs = SeaRouter().legs(requests)
+            legs = cached_sea_legs(requests)
         except ValueError as exc:
             raise NetworkError(
                 [Problem("link.csv", None, "sea_avoid", None, str(exc))], what=name

@@ -19,13 +19,13 @@ import importlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
-import searoute
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,9 @@ ALWAYS_AVOID: tuple[str, ...] = ("northwest",)
 
 _ZERO_WEIGHT_KM = 1e-9
 """Stand-in for searoute's zero-length edges (csgraph needs stored positive weights)."""
+
+SeaRequest: TypeAlias = tuple[tuple[float, float], tuple[float, float], tuple[str, ...]]
+"""A sea leg to compute: origin (lon, lat), destination (lon, lat), passages to avoid."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,8 @@ def sea_leg(
     SeaLeg
         Length (km), geometry and traversed passages.
     """
+    import searoute  # noqa: PLC0415  (networkx and the maritime graph: ~0.3 s)
+
     feature = searoute.searoute(
         list(origin),
         list(destination),
@@ -145,6 +150,8 @@ class SeaRouter:
         self._matrices = {}
 
     def _matrix(self, restrictions: tuple[str, ...]) -> csr_matrix:
+        from scipy.sparse import csr_matrix  # noqa: PLC0415
+
         mat = self._matrices.get(restrictions)
         if mat is None:
             ok = ~np.isin(self._passage, list(restrictions))
@@ -156,10 +163,7 @@ class SeaRouter:
     def _snap(self, point: tuple[float, float]) -> int:
         return self._index[tuple(self._graph.kdtree.query(list(point)))]
 
-    def legs(
-        self,
-        requests: Sequence[tuple[tuple[float, float], tuple[float, float], tuple[str, ...]]],
-    ) -> list[SeaLeg]:
+    def legs(self, requests: Sequence[SeaRequest]) -> list[SeaLeg]:
         """Compute sea legs for ``(origin, destination, avoid)`` requests, in order.
 
         Raises
@@ -167,6 +171,8 @@ class SeaRouter:
         ValueError
             If a leg cannot be made without the avoided passages.
         """
+        from scipy.sparse.csgraph import dijkstra  # noqa: PLC0415
+
         out: list[SeaLeg | None] = [None] * len(requests)
         groups: dict[tuple[int, tuple[str, ...]], list[int]] = {}
         for k, (origin, _, avoid) in enumerate(requests):
