@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out
 DATA   := src/corridors/datasets/eurasia
 
-.PHONY: run test install browser vendor lint typecheck check bench docs clean
+.PHONY: run test install browser aequilibrae vendor lint typecheck check bench docs clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ run: install
 	@echo "  assign-2024.html           2024 demand at equilibrium: flows and bottlenecks on a map"
 	@echo "  flows-2024.csv             link flows, times and volume/capacity"
 
-test: install browser
+test: install browser aequilibrae
 	$(BIN)/python -m pytest -q -n auto
 
 # The dashboard's browser tests drive Debian's chromium (never a downloaded browser).
@@ -40,6 +40,31 @@ browser:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "chromium is missing: the browser tests will skip (apt-get install chromium)"; fi; }
+
+# The GMNS export -> AequilibraE round trip (tests/network/test_gmns_write.py) needs a Python
+# whose sqlite3 loads mod_spatialite: not the venv's (pyenv builds SQLite without loadable
+# extensions) but Debian's python3. As root this installs Debian's python3, python3-venv and
+# libsqlite3-mod-spatialite where missing, then a second venv with the pinned AequilibraE;
+# elsewhere (or offline) it says why and the test skips.
+SYSTEM_PYTHON ?= /usr/bin/python3
+AEQ_VENV      := .venv-aequilibrae
+AEQ_STAMP     := $(AEQ_VENV)/.installed-stamp
+SPATIALITE_OK := import sqlite3; c = sqlite3.connect(':memory:'); c.enable_load_extension(True); c.load_extension('mod_spatialite')
+
+aequilibrae: $(AEQ_STAMP)
+
+$(AEQ_STAMP): requirements-aequilibrae.lock
+	@$(SYSTEM_PYTHON) -c "import ensurepip; $(SPATIALITE_OK)" 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      python3 python3-venv libsqlite3-mod-spatialite; fi; }
+	@if $(SYSTEM_PYTHON) -c "import ensurepip; $(SPATIALITE_OK)" 2>/dev/null; then \
+	  { test -x $(AEQ_VENV)/bin/python || $(SYSTEM_PYTHON) -m venv $(AEQ_VENV); } && \
+	  $(AEQ_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	    -r requirements-aequilibrae.lock && touch $(AEQ_STAMP) || \
+	  echo "AequilibraE could not be installed in $(AEQ_VENV): its round-trip test will skip"; \
+	else echo "no $(SYSTEM_PYTHON) with sqlite3 extensions and mod_spatialite (apt-get install" \
+	  "python3-venv libsqlite3-mod-spatialite): the AequilibraE round-trip test will skip"; fi
 
 # Re-vendor the dashboard's JavaScript from npm at the pinned versions (needs npm; the
 # result is committed, so installing and running corridors never needs Node).
@@ -66,4 +91,4 @@ docs: install
 	$(BIN)/corridors network schema > docs/data-dictionary.md
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(AEQ_VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

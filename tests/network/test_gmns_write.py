@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import math
 import sqlite3
-import warnings
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -200,6 +202,10 @@ def test_cli_export_gmns_with_integer_ids(run_cli, mini_path, tmp_path):
     assert not (tmp_path / "x").exists()
 
 
+AEQUILIBRAE_VENV = Path(__file__).resolve().parents[2] / ".venv-aequilibrae"
+"""The venv ``make aequilibrae`` builds from Debian's python3 (SQLite with extensions)."""
+
+
 def _spatialite_available() -> bool:
     try:
         conn = sqlite3.connect(":memory:")
@@ -210,46 +216,42 @@ def _spatialite_available() -> bool:
     return True
 
 
+def _aequilibrae_python() -> str:
+    """An interpreter with AequilibraE and a SQLite that loads mod_spatialite, or skip."""
+    if importlib.util.find_spec("aequilibrae") is not None and _spatialite_available():
+        return sys.executable
+    if (AEQUILIBRAE_VENV / ".installed-stamp").is_file():
+        return str(AEQUILIBRAE_VENV / "bin" / "python")
+    pytest.skip(
+        "no Python with AequilibraE and SQLite extensions: `make aequilibrae` builds "
+        f"{AEQUILIBRAE_VENV.name} (as root it apt-installs Debian's python3 and "
+        "libsqlite3-mod-spatialite)"
+    )
+
+
+@pytest.mark.slow
 def test_aequilibrae_loads_the_export(eurasia, exported, tmp_path):
-    aequilibrae = pytest.importorskip("aequilibrae", reason="AequilibraE is in the bench extra")
-    if not _spatialite_available():
-        pytest.skip("AequilibraE needs SQLite with loadable extensions and mod_spatialite")
-    folder = exported[True]
-    project = aequilibrae.Project()
-    project.new(str(tmp_path / "aeq"))
-    try:
-        # AequilibraE 1.7 upper-cases the uses of use_group.csv but not allowed_uses, so
-        # lowercase GMNS uses (rail, sea, ...) must be modes of the project: declare them
-        # from use_definition.csv, as a user of AequilibraE would
-        modes = project.network.modes
-        _, uses = _rows(folder / "use_definition.csv")
-        for use in uses:
-            mode = modes.new(use["use"][0])
-            mode.mode_name = use["use"]
-            mode.description = use["description"]
-            modes.add(mode)
-            mode.save()
-        with warnings.catch_warnings():  # AequilibraE's own pandas deprecations, not ours
-            warnings.simplefilter("ignore")
-            project.network.create_from_gmns(
-                str(folder / "link.csv"), str(folder / "node.csv"), srid=4326
-            )
-        with project.db_connection as conn:
-            n_nodes = conn.execute("select count(*) from nodes").fetchone()[0]
-            n_links = conn.execute("select count(*) from links").fetchone()[0]
-            km = dict(conn.execute("select link_id, distance from links").fetchall())
-            modes = {m for (m,) in conn.execute("select mode_name from modes").fetchall()}
-    finally:
-        project.close()
-    assert n_nodes == len(eurasia.nodes)
+    """AequilibraE's create_from_gmns loads our export: every node, every pair, its modes."""
+    script = Path(__file__).with_name("aequilibrae_roundtrip.py")
+    proc = subprocess.run(
+        [_aequilibrae_python(), str(script), str(exported[True]), str(tmp_path / "aeq")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["nodes"] == len(eurasia.nodes)
     # AequilibraE keeps one link per pair of nodes (it merges parallel and opposite links)
     pairs = {
         frozenset(p)
         for p in zip(eurasia.links["from_node_id"], eurasia.links["to_node_id"], strict=True)
     }
-    assert n_links == len(pairs)
-    assert {"rail", "ferry", "sea", "pipeline"} <= {m.lower() for m in modes}
+    assert result["links"] == len(pairs)
+    assert {"rail", "ferry", "sea", "pipeline"} <= {m.lower() for m in result["modes"]}
+    km = {int(k): v for k, v in result["distance_m"].items()}
     # its distance is the geodesic length of the geometry we wrote: the straight rail
     # line Zhengzhou - Xi'an is 422 km (the dataset's length, 506 km, is 1.2 x that)
     assert km[1] == pytest.approx(422_000, rel=0.01)
-    assert math.isfinite(sum(km.values()))
+    assert all(math.isfinite(v) and v > 0 for v in km.values())

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from corridors.network import Network
-    from corridors.routing import CostParameters
+    from corridors.routing import CostParameters, Route
 
 NETWORK_HELP = "Network folder (GMNS tables); default: the shipped Eurasian network."
 
@@ -97,6 +97,15 @@ FormatOpt = Annotated[
         "--format", "-f", help="table, json or csv (default: from the -o extension, else table)."
     ),
 ]
+RoutesFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, json, csv, gpkg (GeoPackage) or parquet (GeoParquet); default: from the "
+        "-o extension, else table.",
+    ),
+]
 
 UNIT_ALIASES = {
     "teu": "TEU",
@@ -114,10 +123,14 @@ FORMAT_EXTENSIONS = {
     ".htm": "html",
     ".geojson": "geojson",
     ".parquet": "parquet",
+    ".gpkg": "gpkg",
     ".txt": "table",
     ".md": "table",
 }
 """Output format implied by the extension of an ``-o`` file."""
+
+FILE_ONLY_FORMATS = ("gpkg", "parquet")
+"""Binary formats: written to an ``-o`` file, never to the terminal."""
 
 SHIPPED_NAMES = ("eurasia", "shipped", "default")
 """Names that stand for the shipped Eurasian network when no such folder exists."""
@@ -168,6 +181,9 @@ def output_format(fmt: str | None, output: Path | None, *, allowed: tuple[str, .
     if fmt not in allowed:
         msg = f"unknown format {fmt!r}; use {', '.join(allowed)}"
         raise typer.BadParameter(msg, param_hint="'--format'")
+    if fmt in FILE_ONLY_FORMATS and output is None:
+        msg = f"--format {fmt} writes a file: give it with -o"
+        raise typer.BadParameter(msg, param_hint="'--format'")
     return fmt
 
 
@@ -192,6 +208,24 @@ def write_table(frame: pd.DataFrame, output: Path) -> None:
         atomic.write_bytes(output, buf.getvalue())
     else:
         atomic.write_text(output, frame.to_csv(index=False, float_format="%.10g"))
+
+
+def write_routes_geodata(
+    network: Network, routes: list[Route], output: Path, *, fmt: str, layer: str = "routes"
+) -> None:
+    """Write routes as lines to a GeoPackage (one layer) or a GeoParquet file, atomically.
+
+    ``fmt`` is ``gpkg`` or ``parquet``; the columns are those of
+    :func:`corridors.gis.routes_geodataframe` (needs the ``geo`` extra).
+    """
+    from corridors import gis  # noqa: PLC0415  (geopandas: only for these formats)
+
+    frame = gis.routes_geodataframe(network, routes)
+    if fmt == "gpkg":
+        gis.write_geopackage({layer: frame}, output)
+    else:
+        gis.write_geoparquet(frame, output)
+    note(f"wrote {output}")
 
 
 def json_envelope(parameters: dict[str, Any], **content: Any) -> str:

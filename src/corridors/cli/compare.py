@@ -13,9 +13,9 @@ from corridors.cli.common import (
     CarbonOpt,
     CloseOpt,
     DestinationArg,
-    FormatOpt,
     NetworkOpt,
     OriginArg,
+    RoutesFormatOpt,
     UnitOpt,
     VotOpt,
     YearOpt,
@@ -23,6 +23,7 @@ from corridors.cli.common import (
     output_format,
     routing_inputs,
     write_or_print,
+    write_routes_geodata,
 )
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from corridors.routing import Route
 
 FIELDS = ("corridor", "days", "usd", "kg_co2e", "km", "borders", "transfers")
+FORMATS = ("table", "json", "csv", "gpkg", "parquet")
+OUTPUT_HELP = "Write to this file: .json, .csv, .txt, or the routes as lines: .gpkg, .parquet."
 
 
 def routes_table(network: Network, routes: list[Route], *, title: str, wide: bool) -> Table:
@@ -88,7 +91,10 @@ def show_routes(
     close: list[str] | None,
     **options: object,
 ) -> None:
-    """Print or write routes as a table, JSON (the shared envelope) or CSV."""
+    """Print or write routes as a table, JSON (the shared envelope), CSV or geodata."""
+    if fmt in ("gpkg", "parquet") and output is not None:
+        write_routes_geodata(network, routes, output, fmt=fmt)
+        return
     first = routes[0]
     o, d = network.node_name(first.origin), network.node_name(first.destination)
     if fmt == "json":
@@ -126,19 +132,17 @@ def register(app: typer.Typer) -> None:
         destination: DestinationArg,
         network: NetworkOpt = None,
         unit: UnitOpt = "TEU",
-        fmt: FormatOpt = None,
+        fmt: RoutesFormatOpt = None,
         vot: VotOpt = None,
         carbon_price: CarbonOpt = 0.0,
         year: YearOpt = None,
         close: CloseOpt = None,
-        output: Path | None = typer.Option(
-            None, "--output", "-o", help="Write to this file (.json, .csv or .txt)."
-        ),
+        output: Path | None = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
     ) -> None:
         """Compare the corridors door to door: days, USD, kg CO2e, km, borders, transfers."""
         from corridors.routing import compare  # noqa: PLC0415
 
-        fmt = output_format(fmt, output, allowed=("table", "json", "csv"))
+        fmt = output_format(fmt, output, allowed=FORMATS)
         net, params = routing_inputs(
             network, unit=unit, vot=vot, carbon_price=carbon_price, year=year, close=close
         )
@@ -179,19 +183,17 @@ def register_routes(app: typer.Typer) -> None:
         corridor: str | None = typer.Option(None, "--corridor", help="Only this corridor."),
         network: NetworkOpt = None,
         unit: UnitOpt = "TEU",
-        fmt: FormatOpt = None,
+        fmt: RoutesFormatOpt = None,
         vot: VotOpt = None,
         carbon_price: CarbonOpt = 0.0,
         year: YearOpt = None,
         close: CloseOpt = None,
-        output: Path | None = typer.Option(
-            None, "--output", "-o", help="Write to this file (.json, .csv or .txt)."
-        ),
+        output: Path | None = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
     ) -> None:
         """The k cheapest loopless routes (Yen), each labelled with its corridor."""
         from corridors.routing import alternatives  # noqa: PLC0415
 
-        fmt = output_format(fmt, output, allowed=("table", "json", "csv"))
+        fmt = output_format(fmt, output, allowed=FORMATS)
         net, params = routing_inputs(
             network, unit=unit, vot=vot, carbon_price=carbon_price, year=year, close=close
         )

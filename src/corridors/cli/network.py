@@ -14,6 +14,9 @@ from corridors.network.export import network_tables, write_gmns
 from corridors.network.io import inspect_network
 from corridors.reports.geojson import network_geojson
 
+EXPORT_EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg"}
+"""Export format implied by the extension of the ``-o`` file (folders need ``--format``)."""
+
 
 def register(app: typer.Typer) -> None:
     """Add the ``network`` command group."""
@@ -62,8 +65,12 @@ def register(app: typer.Typer) -> None:
     @group.command("export")
     def export(
         path: Path = typer.Argument(..., help="Network folder."),
-        fmt: str = typer.Option(
-            "geojson", "--format", "-f", help="geojson, parquet (GeoParquet), gpkg or gmns."
+        fmt: str | None = typer.Option(
+            None,
+            "--format",
+            "-f",
+            help="geojson, gpkg, geoparquet (a folder of GeoParquet tables; also 'parquet') or "
+            "gmns (a folder); default: from the -o extension (.geojson, .json, .gpkg).",
         ),
         output: Path = typer.Option(
             ..., "--output", "-o", help="File (geojson, gpkg) or folder (parquet, gmns)."
@@ -75,7 +82,15 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Export a network as GeoJSON, GeoParquet tables, a GeoPackage or a GMNS folder."""
-        formats = ("geojson", "parquet", "gpkg", "gmns")
+        formats = ("geojson", "gpkg", "geoparquet", "parquet", "gmns")
+        if fmt is None:
+            fmt = EXPORT_EXTENSIONS.get(output.suffix.lower())
+            if fmt is None:
+                raise typer.BadParameter(
+                    f"cannot tell the format from {output.name!r}; use a .geojson or .gpkg "
+                    "file, or --format geoparquet or gmns for a folder",
+                    param_hint="'--output'",
+                )
         if fmt not in formats:
             raise typer.BadParameter(
                 f"unknown format {fmt!r}; use {', '.join(formats)}", param_hint="--format"
