@@ -110,3 +110,26 @@ def test_queue_delay_functions_match_the_simulated_waits(
     # the busy single-track sections are among the elements checked
     busy = [c for c in checked if c[1] > 2.0]
     assert len(busy) >= 3, checked
+
+
+def test_ferry_delay_functions_match_the_simulated_waits(
+    model: SimulationModel, runs: list[RunResult]
+) -> None:
+    """Each ferry and feeder line's mean wait for a ship and its delay function agree
+    within 20 % at utilisation up to 0.9 (deck filling, the queue of sailings, storms)."""
+    tables = [resource_table(r).set_index("resource") for r in runs]
+    checked = []
+    for load in ferry_loads(model):
+        if load.arrivals_per_day <= 0.0:
+            continue
+        rid = f"{load.line.line_id}@{load.port}"
+        rate = np.mean([t.loc[rid, "arrivals"] for t in tables]) / model.horizon_h
+        line = load.ferry_queue()
+        if line.utilisation(rate) > 0.9:
+            continue
+        sim_wait = float(np.mean([t.loc[rid, "mean_wait_h"] for t in tables]))
+        checked.append((rid, round(sim_wait, 1), round(line.wait_h(rate), 1)))
+        assert line.wait_h(rate) == pytest.approx(sim_wait, rel=0.2), checked
+    # the rail ferries from Kuryk and Aktau and the Aktau container feeder are among them
+    lines = {c[0].partition("@")[0].removeprefix("ferry:") for c in checked}
+    assert {"kuryk-alat", "aktau-alat", "aktau-alat-feeder"} <= lines, checked

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from corridors.cost.queueing import ElementKind, QueueElement
+from corridors.cost.queueing import ElementKind, FerryQueue, QueueElement
 from corridors.simulation.model import (
     FerryLine,
     ShipmentGenerator,
@@ -31,7 +31,7 @@ from corridors.simulation.model import (
     Station,
     line_unit,
 )
-from corridors.simulation.weather import expected_closed_hours
+from corridors.simulation.weather import DAYS_IN_MONTH, expected_closed_hours
 
 __all__ = [
     "FerryLoad",
@@ -290,6 +290,14 @@ class FerryLoad:
         (the storms of their weather area), hours.
     ships : int
         Ships of the line that carry the units offered at ``port`` (0: all).
+    shipment_units : int
+        Units (wagons, TEU or trucks) of a shipment offered at ``port`` (rate-weighted
+        mean, rounded; 0: none offered).
+    deck_units : tuple of int
+        Units each of those ships takes.
+    open_share_by_month : tuple of float
+        Share of each month both ports and the line are open (storms month by month,
+        planned closures spread over the year); empty: ``open_share`` every month.
     """
 
     line: FerryLine
@@ -303,51 +311,52 @@ class FerryLoad:
     closure_h: float = 0.0
     closure_cv: float = 0.0
     ships: int = 0
+    shipment_units: int = 0
+    deck_units: tuple[int, ...] = ()
+    open_share_by_month: tuple[float, ...] = ()
 
     @property
     def utilisation(self) -> float:
         """Decks offered over decks the fleet can lift."""
         return self.decks_per_day / self.lift_per_day if self.lift_per_day > 0 else math.inf
 
-    def queue_element(self) -> QueueElement:
-        """The line as a queue of ship decks: ``c`` ships, a round trip per deck.
+    def ferry_queue(self) -> FerryQueue:
+        """The delay function of the line from ``port`` (a ``FerryQueue``).
 
-        The wait of a shipment is the wait of its deck-load for a ship (Allen-Cunneen
-        G/G/c over decks, arrivals ``1 / sqrt(shipments per deck)`` as variable as an
-        Erlang count of shipments) at the open share of the year, plus the backlog of
-        the storms.
+        The ships carrying the units offered, their mean round trip, the shipments'
+        and decks' units (without any offered, whole shipments of
+        ``shipments_per_deck`` a deck), the line's maximum wait, the open share of
+        each month and the storms of its weather area.
         """
-        n = max(self.shipments_per_deck, 1.0)
-        return QueueElement(
-            "ferry",
-            servers=self.ships or len(self.line.ships),
-            service_h=self.round_trip_h,
-            service_cv=0.0,
-            arrival_cv=1.0 / math.sqrt(n),
-            open_share=self.open_share,
+        if self.shipment_units > 0 and self.deck_units:
+            units, decks = self.shipment_units, self.deck_units
+        else:
+            units, decks = 1, (max(round(self.shipments_per_deck), 1),)
+        return FerryQueue(
+            ships=self.ships or len(self.line.ships),
+            round_trip_h=self.round_trip_h,
+            shipment_units=units,
+            deck_units=decks,
+            max_wait_h=self.line.max_wait_h,
+            open_share_by_month=self.open_share_by_month or (self.open_share,) * 12,
             closure_h=self.closure_h,
             closure_cv=self.closure_cv,
         )
 
     def wait_h(self, arrivals_per_h: float | None = None) -> float:
-        """Mean wait of a shipment for a ship, hours: filling its deck plus the deck's queue.
+        """Mean wait of a shipment for a ship, hours (:meth:`ferry_queue`).
 
-        Filling: with shipments arriving at random, a shipment waits on average for
-        ``(n - 1) / 2`` more of them (``n`` shipments a deck), at most the line's
-        maximum wait. ``arrivals_per_h`` defaults to the offered load.
+        ``arrivals_per_h`` (shipments an hour) defaults to the offered load.
         """
         lam = self.arrivals_per_day / 24.0 if arrivals_per_h is None else arrivals_per_h
-        if lam <= 0.0:
-            return 0.0
-        n = max(self.shipments_per_deck, 1.0)
-        fill = min((n - 1.0) / (2.0 * lam), self.line.max_wait_h)
-        return fill + self.queue_element().wait_h(lam / n)
+        return self.ferry_queue().wait_h(lam)
 
 
 def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
     """The offered load of every ferry line from each of its ports (in the model's order)."""
     offered: dict[tuple[str, str], list[float]] = {}  # shipments, decks a day
     units: dict[tuple[str, str], set[int]] = {}  # units boarded (0 wagons, 1 TEU, 2 trucks)
+    size: dict[tuple[str, str], dict[int, float]] = {}  # shipments a day by unit, x units
     lines = {f.line_id: f for f in model.ferry_lines}
     for g in model.generators:
         per_day = g.per_day if g.arrivals != "times" else len(g.times_h) * 24.0 / model.horizon_h
@@ -364,6 +373,9 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
             units.setdefault((line.line_id, step.from_node), set()).add(int(unit))  # type: ignore[arg-type]
             acc[0] += per_day
             acc[1] += per_day * deck
+            by_unit = size.setdefault((line.line_id, step.from_node), {})
+            by_unit[int(unit)] = by_unit.get(int(unit), 0.0) + per_day  # type: ignore[arg-type]
+            by_unit[10 + int(unit)] = by_unit.get(10 + int(unit), 0.0) + per_day * g.units(unit)  # type: ignore[arg-type]
     closed = _closed_hours(model)
     out: list[FerryLoad] = []
     for f in model.ferry_lines:
@@ -374,11 +386,29 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
         storms = [w for w in model.weather if f.port_a in w.ports or f.port_b in w.ports]
         event_h = storms[0].mean_event_h if storms else 0.0
         event_cv = storms[0].event_cv if storms else 0.0
+        planned = (
+            shut - sum(expected_closed_hours(w, horizon_h=model.horizon_h) for w in storms[:1])
+        ) / model.horizon_h
+        monthly = tuple(
+            max(
+                1.0
+                - (storms[0].storm_days_per_month[m] if storms else 0.0) / DAYS_IN_MONTH[m]
+                - max(planned, 0.0),
+                1e-6,
+            )
+            for m in range(12)
+        )
         for port in (f.port_a, f.port_b):
             n, decks = offered.get((f.line_id, port), [0.0, 0.0])
             used = units.get((f.line_id, port), set())
             fleet = [x for x in f.ships if any(x.capacity(u) > 0 for u in used)] or list(f.ships)
             trips = [2.0 * f.sail_h + x.load_h + x.unload_h for x in fleet]
+            by_unit = size.get((f.line_id, port), {})
+            main = max(
+                (u for u in (0, 1, 2) if by_unit.get(u, 0.0) > 0),
+                key=by_unit.__getitem__,
+                default=None,
+            )
             out.append(
                 FerryLoad(
                     f,
@@ -392,6 +422,13 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
                     closure_h=event_h,
                     closure_cv=event_cv,
                     ships=len(fleet),
+                    open_share_by_month=monthly,
+                    shipment_units=0
+                    if main is None
+                    else max(round(by_unit[10 + main] / by_unit[main]), 1),
+                    deck_units=()
+                    if main is None
+                    else tuple(x.capacity(main) for x in fleet if x.capacity(main) > 0),
                 )
             )
     return out

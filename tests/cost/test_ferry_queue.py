@@ -1,0 +1,139 @@
+"""The ferry delay function: deck filling by hand, and against the simulated ships."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from corridors.cost.queueing import FerryQueue, QueueElement, deck_fill
+from corridors.simulation import simulate
+from corridors.simulation.loads import ferry_loads
+from corridors.simulation.model import (
+    FerryLine,
+    Ship,
+    ShipmentGenerator,
+    SimulationModel,
+    Step,
+    WeatherArea,
+)
+from corridors.simulation.results import resource_table
+from corridors.simulation.weather import CASPIAN_STORM_DAYS
+
+
+def test_whole_shipments_without_a_maximum_wait_wait_for_the_rest_of_the_deck() -> None:
+    # 5 shipments a deck, one every 4 h: the k-th of a load waits for 5 - k more, 4 h
+    # each; mean (5 - 1) / 2 x 4 = 8 h
+    f = deck_fill(0.25, shipment_units=10, deck_units=[50], max_wait_h=math.inf)
+    assert f.wait_h == pytest.approx(8.0)
+    assert f.shipments_per_sailing == pytest.approx(5.0)
+    assert f.full_share == pytest.approx(1.0)
+
+
+def test_two_a_deck_with_a_maximum_wait_is_the_batch_queue_with_a_time_out() -> None:
+    # the first of a pair waits min(X, W) (X exponential), the second 0; a pair forms
+    # with probability p = 1 - exp(-lambda W): mean (1 - e^{-lambda W}) / lambda / (1 + p)
+    lam, w = 0.05, 48.0
+    p = 1.0 - math.exp(-lam * w)
+    f = deck_fill(lam, shipment_units=25, deck_units=[50, 50], max_wait_h=w)
+    assert f.wait_h == pytest.approx(p / lam / (1.0 + p), rel=1e-12)
+    assert f.shipments_per_sailing == pytest.approx(1.0 + p)
+    assert f.full_share == pytest.approx(p)
+
+
+def test_split_shipments_wait_for_the_ship_of_their_last_wagon() -> None:
+    # 25-wagon groups on 54-wagon ships, no maximum wait: the last wagon of a group
+    # lands at each of the 54 places of a ship equally often; with j free places after
+    # it, ceil(j / 25) more groups must come: 25 x 1 + 25 x 2 + 3 x 3 = 84 over 54,
+    # so 84 / 54 intervals between arrivals, one more than (n - 1) / 2 for n = 2.16
+    lam = 0.05
+    f = deck_fill(lam, shipment_units=25, deck_units=[54], max_wait_h=math.inf)
+    assert f.wait_h == pytest.approx(84.0 / 54.0 / lam, rel=1e-9)
+    assert f.shipments_per_sailing == pytest.approx(54.0 / 25.0)
+
+
+def test_without_storms_the_line_is_the_fill_plus_the_queue_of_sailings() -> None:
+    line = FerryQueue(
+        ships=2, round_trip_h=40.0, shipment_units=1, deck_units=(4, 4), max_wait_h=math.inf
+    )
+    lam = 0.1  # 4 a sailing: 0.025 sailings an hour on 2 ships of 40 h, rho = 0.5
+    sailings = QueueElement("ferry", servers=2, service_h=40.0, service_cv=0.0, arrival_cv=0.5)
+    assert line.wait_h(lam) == pytest.approx(1.5 / lam + sailings.wait_h(lam / 4), rel=1e-12)
+    assert line.utilisation(lam) == pytest.approx(0.5)
+    assert line.wait_h(0.2) == math.inf
+
+
+def test_a_winter_month_above_capacity_carries_its_backlog_into_the_next() -> None:
+    # January open a third of the month: 0.9 x 1/3 < the cargo; the year can lift it
+    winter = (1.0 / 3.0,) + (1.0,) * 11
+    line = FerryQueue(
+        ships=2,
+        round_trip_h=40.0,
+        shipment_units=1,
+        deck_units=(4, 4),
+        max_wait_h=math.inf,
+        open_share_by_month=winter,
+    )
+    calm = FerryQueue(
+        ships=2, round_trip_h=40.0, shipment_units=1, deck_units=(4, 4), max_wait_h=math.inf
+    )
+    lam = 0.18  # 0.9 of the 0.2 shipments an hour a calm month lifts
+    assert line.utilisation(lam) < 1.0
+    # fluid backlog by hand: January builds (0.18 - 0.2 / 3) x 744 h = 84.3 shipments,
+    # cleared at 0.02 an hour in 4,216 h (into June): area 84.3 x (744 + 4,216) / 2,
+    # over the year's 0.18 x 8,760 shipments = 132.6 h; January has no queue of its own
+    backlog = (lam - 0.2 / 3.0) * 744.0
+    by_hand = backlog * (744.0 + backlog / 0.02) / 2.0 / (lam * 8760.0)
+    fill = calm.fill(lam).wait_h
+    january = 31.0 / 365.0
+    expected = calm.wait_h(lam) - january * (calm.wait_h(lam) - fill) + by_hand
+    assert line.wait_h(lam) == pytest.approx(expected, rel=1e-9)
+    assert by_hand == pytest.approx(132.6, abs=0.05)
+
+
+def _line(caps: tuple[int, ...], per_day: float) -> SimulationModel:
+    fleet = tuple(
+        Ship(f"s{i}", capacity_wagons=c, load_h=3.5, unload_h=3.5, start_side="ab"[i % 2])  # type: ignore[arg-type]
+        for i, c in enumerate(caps)
+    )
+    line = FerryLine("f", "A", "B", sail_h=18.0, ships=fleet, max_wait_h=48.0, empty_wait_h=6.0)
+    gen = ShipmentGenerator(
+        "g",
+        "A",
+        "B",
+        (Step.ferry("f", from_node="A"),),
+        kind="wagon_group",
+        wagons=25,
+        tonnes=1500.0,
+        per_day=per_day,
+    )
+    storms = WeatherArea("caspian", ("A", "B"), CASPIAN_STORM_DAYS, mean_event_h=96.0)
+    return SimulationModel(
+        ferry_lines=(line,), generators=(gen,), weather=(storms,), horizon_h=4 * 8760.0
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("caps", "per_day"),
+    [
+        ((54, 54, 56), 0.5),  # Kuryk-like: split groups, 3 ships
+        ((54, 54, 56), 2.0),  # utilisation 0.64
+        ((50,) * 6, 0.2),  # Turkmenbashi-like: two groups a deck, mostly the maximum wait
+        ((50,) * 6, 1.2),
+        ((50,) * 6, 4.0),  # utilisation 0.70: the winter storms build a backlog
+    ],
+)
+def test_delay_function_matches_the_simulated_ships(caps: tuple[int, ...], per_day: float) -> None:
+    """Four simulated years, two seeds (chosen before looking): within 15 %."""
+    model = _line(caps, per_day)
+    simulated = np.mean(
+        [
+            resource_table(simulate(model, seed=s)).set_index("resource").loc["f@A", "mean_wait_h"]
+            for s in (1, 2)
+        ]
+    )
+    load = next(f for f in ferry_loads(model) if f.port == "A")
+    assert load.ferry_queue().utilisation(per_day / 24.0) < 0.75
+    assert load.wait_h() == pytest.approx(simulated, rel=0.15)
