@@ -2,10 +2,10 @@
 # Vendor the dashboard's JavaScript and CSS from npm at pinned versions (run by `make vendor`).
 #
 # Node/npm are needed only to run this script, never to install or run corridors: the
-# files it copies are committed under src/corridors/web/static/vendor/ with their licences.
+# files it copies are committed under src/corridors/reports/static/vendor/ (the dashboard and the HTML reports both use them) with their licences.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DEST=src/corridors/web/static/vendor
+DEST=src/corridors/reports/static/vendor
 PACKAGES=(leaflet@1.9.4 vega@6.4.0 vega-lite@6.5.0)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

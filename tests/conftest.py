@@ -91,3 +91,44 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
 def gmns_shared() -> Path:
     """``../shared/data/gmns``: the GMNS specification and its example networks."""
     return shared_data("gmns")
+
+
+class ReportContent(NamedTuple):
+    """What a self-contained HTML report draws, read back from its JSON blocks."""
+
+    maps: list[dict]
+    charts: list[dict]
+    external: list[str]
+    """``src``/``href`` attributes pointing anywhere but inside the page (should be none)."""
+
+    def features(self, index: int = 0) -> list[dict]:
+        """Features of every ``flows`` layer of map ``index`` (properties only)."""
+        return [
+            f["properties"]
+            for layer in self.maps[index]["layers"]
+            if layer["kind"] == "flows"
+            for f in layer["geojson"]["features"]
+        ]
+
+
+def read_report(html: str) -> ReportContent:
+    """Maps, charts and outside references of a report written by corridors.reports."""
+    import json
+    import re
+
+    def blocks(kind: str) -> list[dict]:
+        pattern = rf'<script type="application/json" {kind} data-target="[^"]*">(.*?)</script>'
+        return [json.loads(m) for m in re.findall(pattern, html, flags=re.S)]
+
+    outside = re.sub(r"(<script\b[^>]*>).*?</script>", r"\1</script>", html, flags=re.S)
+    tags = re.findall(r"<(?:script|link|img|a|iframe)\b[^>]*>", outside)
+    refs = [m for t in tags for m in re.findall(r"""(?:src|href)=["']([^"']*)""", t)]
+    return ReportContent(
+        blocks("data-map"), blocks("data-chart"), [r for r in refs if r[:1] != "#"]
+    )
+
+
+@pytest.fixture
+def report_content() -> Callable[[str], ReportContent]:
+    """:func:`read_report`: what a report draws, for assertions on its maps and charts."""
+    return read_report

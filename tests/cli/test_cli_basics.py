@@ -121,15 +121,21 @@ def test_failed_run_leaves_no_output(run_cli, mini_path, tmp_path):
     assert list(tmp_path.iterdir()) == []  # no temporary file left either
 
 
-def test_report_is_self_contained(run_cli, mini_path, tmp_path):
+def test_report_is_self_contained(run_cli, mini_path, tmp_path, report_content):
     out = tmp_path / "report.html"
     r = run_cli("report", "compare", "Alpha", "Echo", "-n", str(mini_path), "-o", str(out))
     assert r.code == 0, r.err
     html = out.read_text()
-    assert "<svg" in html
+    drawn = report_content(html)
+    assert drawn.external == []
+    # the map draws one route per corridor compared, as the dashboard does
+    (routes,) = drawn.maps[0]["layers"]
+    assert routes["kind"] == "routes"
+    assert {x["name"] for x in routes["routes"]} == {"Middle Corridor", "Northern route"}
+    assert len(drawn.charts) == 1
     assert "Middle Corridor" in html
     assert "Northern route" in html
-    for bad in ('src="http', "src='http", 'href="http', "@import", "url(http"):
+    for bad in ("@import", "url(http"):
         assert bad not in html
 
 

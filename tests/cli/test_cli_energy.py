@@ -42,7 +42,7 @@ def test_energy_flow_table_names_what_binds(run_cli) -> None:
     assert "stranded" in res.out
 
 
-def test_energy_flow_csv_and_html_report(run_cli, tmp_path: Path) -> None:
+def test_energy_flow_csv_and_html_report(run_cli, tmp_path: Path, report_content) -> None:
     report = tmp_path / "power.html"
     res = run_cli(
         "energy", "flow", "-c", "power", "--year", "2030", "-f", "csv", "--report", str(report)
@@ -58,7 +58,11 @@ def test_energy_flow_csv_and_html_report(run_cli, tmp_path: Path) -> None:
     cable = next(r for r in rows if ",black_sea_cable," in r)
     assert ",1000.0,1000.0,1.0,80.0," in cable
     html = report.read_text(encoding="utf-8")
-    assert "<svg" in html
+    # the map is the dashboard's energy layer: the full cable, its shadow price, ringed
+    (cable,) = [p for p in report_content(html).features() if p["id"] == "black_sea_cable"]
+    assert cable["utilisation"] == 1.0
+    assert cable["shadow_price_usd_mwh"] == 80.0
+    assert report_content(html).maps[0]["layers"][0]["priceKey"] == "shadow_price_usd_mwh"
     assert "Black Sea submarine cable" in html
 
 

@@ -13,11 +13,9 @@ from corridors.reports.errors import ReportError
 from corridors.reports.geojson import (
     line_feature,
     lines_from_records,
-    map_layers_to_geojson,
     point_feature,
     points_from_frame,
 )
-from corridors.reports.svgmap import MapLine, MapPoint
 
 
 def test_points_from_frame_is_json_safe() -> None:
@@ -69,14 +67,10 @@ def test_lines_and_layers() -> None:
     assert feat["geometry"]["coordinates"] == [[51.17, 43.65], [49.42, 39.95]]
     assert feat["properties"] == {"leg": 1, "mode": "ferry", "hours": 22.5}
     assert isinstance(feat["properties"]["hours"], float)
-    layers = map_layers_to_geojson(
-        lines=[MapLine([(0, 0), (1.23456789, 1)], color="#ff0000", width=3, label="L")],
-        points=[MapPoint(5, 6, label="P")],
-    )
-    line, point = layers["features"]
+    line = line_feature([(0, 0), (1.23456789, 1)], properties={"stroke": "#ff0000"})
     assert line["geometry"]["coordinates"][1] == [1.234568, 1.0]  # 6 decimals
     assert line["properties"]["stroke"] == "#ff0000"
-    assert point["geometry"]["coordinates"] == [5.0, 6.0]
+    assert point_feature(5, 6)["geometry"]["coordinates"] == [5.0, 6.0]
     with pytest.raises(ReportError, match="two positions"):
         line_feature([(0.0, 0.0)])
     with pytest.raises(ReportError, match="not a valid"):

@@ -1,14 +1,15 @@
-"""HTML reports: escaping, self-containment, best-value highlighting, determinism."""
+"""HTML reports: escaping, self-containment, best-value highlighting, determinism, maps as data."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
 
-from corridors.reports.charts import queue_chart
+from corridors.reports import vegalite
 from corridors.reports.errors import ReportError
 from corridors.reports.html import (
     Section,
@@ -16,10 +17,9 @@ from corridors.reports.html import (
     compare_report,
     format_number,
     html_table,
-    png_data_uri,
     render_report,
 )
-from corridors.reports.svgmap import MapLine, MapPoint, render_map
+from corridors.reports.mapview import MapView, flows_layer, routes_layer
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 MIDDLE = [
@@ -71,16 +71,47 @@ ROWS = [
 
 
 class _Collector(HTMLParser):
+    """Tags, text outside scripts, and the JSON of ``<script type="application/json">``."""
+
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.text: list[str] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self._in: dict[str, str | None] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in = dict(attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in = None
 
     def handle_data(self, data: str) -> None:
-        self.text.append(data)
+        if self._in is None:
+            self.text.append(data)
+        else:
+            self.scripts.append((self._in, data))
+
+    def json_blocks(self, kind: str) -> list[dict]:
+        return [
+            json.loads(text)
+            for attrs, text in self.scripts
+            if attrs.get("type") == "application/json" and kind in attrs
+        ]
+
+
+def _route(corridor: str, name: str, color: str, coords: list[tuple[float, float]]) -> dict:
+    line = {"type": "LineString", "coordinates": [list(c) for c in coords]}
+    feature = {
+        "type": "Feature",
+        "geometry": line,
+        "properties": {"mode": "rail", "description": name + " leg"},
+    }
+    geometry = {"type": "FeatureCollection", "features": [feature]}
+    return {"corridor": corridor, "name": name, "color": color, "geometry": geometry}
 
 
 def _parse(html: str) -> _Collector:
@@ -91,18 +122,16 @@ def _parse(html: str) -> _Collector:
 
 @pytest.fixture(scope="module")
 def report() -> str:
-    lines = [
-        MapLine(MIDDLE, color="#e4572e", width=3, tooltip=EVIL),
-        MapLine(NORTH, color="#2e86ab", width=3),
+    routes = [
+        _route("titr", EVIL, "#e4572e", MIDDLE),
+        _route("north", "Northern", "#2e86ab", NORTH),
     ]
-    points = [MapPoint(108.94, 34.34, label="Xi'an"), MapPoint(6.76, 51.43, label=EVIL)]
     return compare_report(
         title="Xi'an → Duisburg " + EVIL,
         origin="Xi'an",
         destination="Duisburg",
         rows=ROWS,
-        lines=lines,
-        points=points,
+        routes=routes,
         notes=[EVIL],
         generated_by="corridors test " + EVIL,
     )
@@ -110,27 +139,36 @@ def report() -> str:
 
 def test_report_escapes_data(report: str) -> None:
     p = _parse(report)
-    assert not any(tag == "script" for tag, _ in p.tags)
+    # the only scripts are the inlined libraries and the JSON data blocks, none from data
     assert not any(tag == "img" and attrs.get("src") == "x" for tag, attrs in p.tags)
     assert not any(k.startswith("on") for _, attrs in p.tags for k in attrs)
     assert "&lt;script&gt;" in report
-    # the text survives intact once unescaped (title, subtitle, table, notes, map, footer)
-    assert sum(EVIL in t for t in p.text) >= 5
+    # the text survives intact once unescaped (title, subtitle, table, notes, footer)
+    assert sum(EVIL in t for t in p.text) >= 4
+    # in the map's JSON the text is inert (no "<" at all) and decodes to itself
+    (view,) = p.json_blocks("data-map")
+    assert view["layers"][0]["routes"][0]["name"] == EVIL
+    for attrs, text in p.scripts:
+        if attrs.get("type") == "application/json":
+            assert "<" not in text
 
 
 def test_report_is_self_contained(report: str) -> None:
     p = _parse(report)
-    for _tag, attrs in p.tags:
+    for tag, attrs in p.tags:
         for key in ("src", "href", "xlink:href", "action", "data"):
             value = attrs.get(key)
-            if value is not None:
-                assert value.startswith(("data:image/png;base64,", "#")), (key, value)
+            assert value is None or value.startswith("#"), (tag, key, value)
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", report)
     assert "@import" not in report
     assert "<link" not in report
-    # the only http(s) text is the SVG namespace, which browsers never fetch
-    urls = set(re.findall(r"https?://[^\s\"'<>]+", report))
-    assert urls == {"http://www.w3.org/2000/svg"}
+    # Leaflet, Vega, Vega-Lite, the map component and report.js are inlined, once each
+    libraries = [a for a, text in p.scripts if a.get("type") is None]
+    assert len(libraries) == 5
+    assert "CorridorMap = { create" in report
+    # the base map is inlined once: Natural Earth countries, Kazakhstan among them
+    (basemap,) = [json.loads(text) for a, text in p.scripts if a.get("id") == "corridors-basemap"]
+    assert "Kazakhstan" in {f["properties"]["name"] for f in basemap["features"]}
 
 
 def test_report_summary_and_best_values(report: str) -> None:
@@ -145,7 +183,12 @@ def test_report_summary_and_best_values(report: str) -> None:
     # the third row ties on transfers
     assert best_cells == ["6,850", "7,420", "16.0", "1,180", "3", "2", "2"]
     assert 'Transit time<span class="unit">days</span>' in report
-    assert '<img src="data:image/png;base64,' in report  # the bar charts
+    # the bar charts: one Vega-Lite panel per metric, the bars the table's values
+    (bars,) = p.json_blocks("data-chart")
+    days = {v["corridor"]: v["value"] for v in bars["hconcat"][0]["data"]["values"]}
+    assert days == {"Middle Corridor": 19.5, "Northern": 16.0, EVIL: 23.0}
+    kg = {v["corridor"] for v in bars["hconcat"][2]["data"]["values"]}
+    assert kg == {"Middle Corridor", "Northern"}  # the missing value has no bar
 
 
 def test_report_deterministic() -> None:
@@ -154,8 +197,7 @@ def test_report_deterministic() -> None:
         "origin": "A",
         "destination": "B",
         "rows": ROWS[:2],
-        "lines": [MapLine(MIDDLE, color="#e4572e")],
-        "points": [],
+        "routes": [_route("titr", "Middle", "#e4572e", MIDDLE)],
         "generated_by": "t",
     }
     assert compare_report(**kwargs) == compare_report(**kwargs)  # type: ignore[arg-type]
@@ -163,13 +205,11 @@ def test_report_deterministic() -> None:
 
 def test_compare_report_rejects_bad_input() -> None:
     with pytest.raises(ReportError, match="no corridor rows"):
-        compare_report(
-            title="T", origin="A", destination="B", rows=[], lines=[], points=[], generated_by="t"
-        )
+        compare_report(title="T", origin="A", destination="B", rows=[], routes=[], generated_by="t")
     bad = [{**ROWS[0], "color": "red;background:url(http://x)"}]
     with pytest.raises(ReportError, match="not a colour"):
         compare_report(
-            title="T", origin="A", destination="B", rows=bad, lines=[], points=[], generated_by="t"
+            title="T", origin="A", destination="B", rows=bad, routes=[], generated_by="t"
         )
 
 
@@ -177,10 +217,13 @@ def test_render_report_generic_sections() -> None:
     df = pd.DataFrame(
         {"Place": ["Aktau", EVIL], "Queue (trucks)": [1234.0, 5.5], "Open": [True, False]}
     )
-    png = queue_chart([0, 1, 2], [0, 3, 1])
-    svg = render_map(
-        points=[MapPoint(51.17, 43.65, label="Aktau")], width_px=400, resolution="110m"
-    )
+    point = {"type": "Point", "coordinates": [51.17, 43.65]}
+    props = {"element": "node", "name": EVIL, "flow": 5.0, "utilisation": 0.95}
+    geo = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "geometry": point, "properties": props}],
+    }
+    layer = flows_layer(geo, flow_key="flow", unit="t")
     html = render_report(
         title="Ports",
         sections=[
@@ -191,28 +234,40 @@ def test_render_report_generic_sections() -> None:
                     frame=df, best={"Queue (trucks)": "max"}, swatches={"Aktau": "#123456"}
                 ),
             ),
-            Section(heading="Map", svg=svg, png=png, png_alt="chart", caption="cap"),
+            Section(
+                heading="Map",
+                map=MapView(layers=[layer], bbox=(40.0, 35.0, 60.0, 50.0), caption="cap"),
+                chart=vegalite.gap_chart([0.1, 0.01], target=0.05),
+                chart_alt="chart",
+            ),
         ],
         generated_by="test",
     )
     p = _parse(html)
     assert not any(tag in ("script", "img") and attrs.get("src") == "x" for tag, attrs in p.tags)
-    assert "<script" not in html
     assert '<td class="num best">1,234</td>' in html
     assert '<td class="num">5.50</td>' in html
     assert "<td>yes</td>" in html
     assert '<span class="swatch" style="background: #123456"></span>Aktau' in html
-    assert html.count("<svg") == 1
-    assert html.count("<img") == 1
+    (view,) = p.json_blocks("data-map")
+    assert view["bounds"] == [[35.0, 40.0], [50.0, 60.0]]  # Leaflet's [[south, west], ...]
+    assert view["layers"][0]["geojson"]["features"][0]["properties"]["name"] == EVIL
+    (chart,) = p.json_blocks("data-chart")
+    assert [v["gap"] for v in chart["data"]["values"]] == [0.1, 0.01]
+    assert "cap" in p.text
 
 
-def test_section_svg_must_be_an_svg() -> None:
-    with pytest.raises(ReportError, match="SVG"):
-        render_report(title="x", sections=[Section(heading="h", svg="<div>hi</div>")])
-    with pytest.raises(ReportError, match="scripts"):
-        render_report(
-            title="x", sections=[Section(heading="h", svg="<svg><script>alert(1)</script></svg>")]
-        )
+def test_a_page_without_maps_or_charts_carries_no_script() -> None:
+    html = render_report(title="t", sections=[Section(heading="h", paragraphs=["p"])])
+    assert "<script" not in html
+    assert "<style>" in html  # its own style sheet only
+
+
+def test_map_view_checks_its_layers() -> None:
+    with pytest.raises(ReportError, match="unknown layer kind"):
+        MapView(layers=[{"kind": "tiles"}])
+    with pytest.raises(ReportError, match="height_px"):
+        MapView(layers=[routes_layer([])], height_px=10)
 
 
 def test_html_table_and_format_number() -> None:
@@ -225,5 +280,3 @@ def test_html_table_and_format_number() -> None:
     table = html_table(pd.DataFrame({"a<b": ["<i>x</i>"]}))
     assert "a&lt;b" in table
     assert "&lt;i&gt;x&lt;/i&gt;" in table
-    with pytest.raises(ReportError, match="PNG"):
-        png_data_uri(b"GIF89a")

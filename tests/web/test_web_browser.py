@@ -58,6 +58,39 @@ def page(browser):
     assert errors == [], errors
 
 
+def open_offline(browser, path: Path, screenshot: Path) -> dict[str, int]:
+    """Open a report with the network disabled; what it drew once its scripts ran.
+
+    Fails if the page asks for anything but its own file or raises a script error.
+    """
+    context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900})
+    try:
+        asked: list[str] = []
+        errors: list[str] = []
+        view = context.new_page()
+        view.on("pageerror", lambda e: errors.append(str(e)))
+        view.route("**/*", lambda route: (asked.append(route.request.url), route.continue_()))
+        view.goto(path.as_uri())
+        view.wait_for_selector("body[data-ready=true]", timeout=TIMEOUT_MS)
+        shown = view.evaluate(
+            """() => ({
+              maps: Number(document.body.dataset.maps),
+              charts: document.querySelectorAll('.chart svg.marks').length,
+              countries: document.querySelectorAll('.map path.country').length,
+              routes: document.querySelectorAll('.map path.route').length,
+              flows: document.querySelectorAll('.map path.flow, .map path.energy-flow').length,
+              bottlenecks: document.querySelectorAll('.map path.bottleneck').length,
+            })"""
+        )
+        view.screenshot(path=screenshot, full_page=True)
+    finally:
+        context.close()
+    assert errors == [], errors
+    assert [u for u in asked if not u.startswith("file:")] == []
+    assert shown["countries"] > 100 * shown["maps"]  # the inlined Natural Earth base map
+    return shown
+
+
 def open_page(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("body[data-ready=true]")
@@ -165,20 +198,41 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
     report = tmp_path / "report.html"
     with urllib.request.urlopen(f"{dashboard}/api/runs/{run_id}/report.html") as r:
         report.write_bytes(r.read())
-    offline = page.context.browser.new_context(offline=True)
-    try:
-        asked: list[str] = []
-        view = offline.new_page()
-        view.route("**/*", lambda route: (asked.append(route.request.url), route.continue_()))
-        view.goto(report.as_uri())
-        assert view.locator("svg").count() >= 1
-        assert view.locator("svg path").count() > 50
-        charts = view.locator("img[src^='data:image/png']")
-        assert charts.count() >= 1
-        assert charts.first.evaluate("img => img.complete && img.naturalWidth > 0")
-        assert [u for u in asked if not u.startswith("file:")] == []
-        view.screenshot(path=tmp_path / "report.png", full_page=False)
-    finally:
-        offline.close()
+    shown = open_offline(page.context.browser, report, tmp_path / "report.png")
+    assert shown["maps"] == 1
+    assert shown["charts"] == 1
+    assert shown["flows"] > 10  # the same run map as the dashboard's
     for name in ("compare", "bosporus-closed", "scenario", "runs", "energy", "report"):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+
+
+def test_every_report_opens_offline_with_its_maps_and_charts(browser, run_cli, tmp_path):
+    """Each command that writes a report: the page draws its maps and charts with no network."""
+    data = Path(__file__).resolve().parents[2] / "src" / "corridors" / "datasets" / "eurasia"
+    commands = {
+        "compare": ["report", "compare", "Xi'an", "Duisburg"],
+        "scenario": ["report", "scenario", "baseline-2024", "--to", "2025", "--no-appraisal"],
+        "energy": ["energy", "flow", "-c", "crude", "--scenario", "cpc-outage-30d", "-f", "csv"],
+        "relief": ["relief", "--to", "Kahramanmaras", "--close", "iskenderun_port", "-f", "csv"],
+        "assign": ["assign", str(data), str(data / "demand-2024.csv"), "--gap", "0.01"],
+    }
+    shown = {}
+    for name, command in commands.items():
+        out = tmp_path / f"{name}.html"
+        if name in ("energy", "relief"):
+            tail = ["--report", str(out)]
+        elif name == "assign":
+            tail = ["-o", str(tmp_path / "flows.csv"), "--report", str(out)]
+        else:
+            tail = ["-o", str(out)]
+        res = run_cli(*command, *tail)
+        assert res.code == 0, (name, res.err)
+        shown[name] = open_offline(browser, out, tmp_path / f"{name}.png")
+    assert shown["compare"]["routes"] >= 5 * 2  # five corridors, several legs each
+    assert shown["compare"]["charts"] == 1
+    assert shown["scenario"]["flows"] > 10
+    assert shown["scenario"]["bottlenecks"] >= 1  # Alat, full in 2025
+    assert shown["energy"]["bottlenecks"] >= 1  # the tankers bind in the CPC outage
+    assert shown["relief"]["flows"] > 5
+    assert shown["assign"]["maps"] == 2
+    assert shown["assign"]["charts"] == 1

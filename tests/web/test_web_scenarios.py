@@ -89,7 +89,7 @@ def test_bad_run_requests(client: TestClient):
 
 
 @pytest.mark.slow
-def test_run_a_scenario_to_completion_and_read_it_back(client: TestClient):
+def test_run_a_scenario_to_completion_and_read_it_back(client: TestClient, report_content):
     r = client.post("/api/runs", json={"scenario": "baseline-2024", "to": 2025, "appraise": False})
     assert r.status_code == 202
     job_id = r.json()["job_id"]
@@ -120,8 +120,13 @@ def test_run_a_scenario_to_completion_and_read_it_back(client: TestClient):
     assert all(abs(x["delta_teu"]) < 1e-9 for x in diff)
     report = client.get(f"/api/runs/{run_id}/report.html")
     assert report.status_code == 200
-    assert "<svg" in report.text
     assert run_id in report.text
+    # the dashboard's run map is the report's map, and it marks the full ports
+    view = client.get(f"/api/runs/{run_id}/map").json()
+    assert report_content(report.text).maps == [{k: v for k, v in view.items() if k != "year"}]
+    features = [f["properties"] for f in view["layers"][0]["geojson"]["features"]]
+    assert any(p["element"] == "node" and p["utilisation"] is not None for p in features)
+    assert client.get("/api/runs/rnope/map").status_code == 404
     assert job.state == "done"
 
 

@@ -1,99 +1,94 @@
 """HTML report of an equilibrium assignment: flow map coloured by volume/capacity.
 
 :func:`assignment_report` turns a :class:`~corridors.assignment.corridor.CorridorAssignment`
-into one self-contained HTML page (no external URL): the map of link flows (width by
-flow, green/amber/red by volume/capacity), nodes above the threshold marked, the
-bottleneck table (links and nodes above the threshold with volume, capacity, v/c and
-delay), volumes per corridor and per class, and the convergence of the relative gap.
+into one self-contained HTML page (no external URL): the map of link flows drawn by the
+dashboard's map component (width by flow, colour by volume/capacity), nodes with a
+capacity coloured the same way and those above the threshold ringed, the bottleneck
+table (links and nodes above the threshold with volume, capacity, v/c and delay),
+volumes per corridor and per class, and the convergence of the relative gap (Vega-Lite).
 """
 
 from __future__ import annotations
 
-import io
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from corridors.assignment.corridor import CorridorAssignment
+from corridors.reports import vegalite
+from corridors.reports.geojson import feature_collection, line_feature, point_feature
 from corridors.reports.html import Section, Table, render_report
-from corridors.reports.svgmap import LegendEntry, MapLine, MapPoint, flow_lines, render_map
+from corridors.reports.mapview import MapView, flows_layer
 
-_RED = "#d7263d"
+CASPIAN_BBOX = (26.0, 34.0, 84.0, 54.0)
+"""The Middle Corridor region (Black Sea to western China), degrees."""
 
 
-def _link_layer(res: CorridorAssignment) -> tuple[list[MapLine], list[LegendEntry]]:
-    """One line per network link (its busier direction by v/c); tooltips name both."""
+def _finite(v: float) -> float | None:
+    return float(v) if math.isfinite(v) else None
+
+
+def _link_features(res: CorridorAssignment) -> list[dict[str, Any]]:
+    """One line per network link (its busier direction by v/c); the popup names both."""
     frame = res.links()
     flow_col = f"flow_{res.unit.lower()}_yr"
     net_links = res.expanded.network.links
     coords_of: dict[str, object] = dict(zip(net_links["link_id"], net_links["coords"], strict=True))
-    segments: list[list[tuple[float, float]]] = []
-    flows: list[float] = []
-    ratios: list[float] = []
-    tips: list[str] = []
+    features = []
     for link_id, rows in frame.groupby("link_id", sort=False):
         vc = rows["volume_capacity"].to_numpy(dtype=float)
-        pick = (
-            int(np.nanargmax(vc))
-            if np.isfinite(vc).any()
-            else int(np.argmax(rows[flow_col].to_numpy(dtype=float)))
-        )
+        flows = rows[flow_col].to_numpy(dtype=float)
+        pick = int(np.nanargmax(vc)) if np.isfinite(vc).any() else int(np.argmax(flows))
         coords = coords_of.get(str(link_id))
         if not isinstance(coords, (list, tuple)) or len(coords) < 2:
             continue
-        segments.append([(float(x), float(y)) for x, y in coords])
-        flows.append(float(rows[flow_col].to_numpy(dtype=float)[pick]))
-        ratios.append(float(vc[pick]))
-        parts = [
-            f"{a} → {b}: {f:,.0f} {res.unit}/yr" + (f", v/c {v:.2f}" if math.isfinite(v) else "")
-            for a, b, f, v in zip(
-                rows["from_node_id"],
-                rows["to_node_id"],
-                rows[flow_col].to_numpy(dtype=float),
-                vc,
-                strict=True,
-            )
-        ]
-        tips.append(f"{link_id} ({rows['mode'].iloc[0]})\n" + "\n".join(parts))
-    layer = flow_lines(
-        segments, flows=flows, ratios=ratios, flow_unit=f"{res.unit}/yr", tooltips=tips
-    )
-    return list(layer.lines), list(layer.legend)
+        directions = "; ".join(
+            f"{a} → {b}: {f:,.0f}" + (f" (v/c {v:.2f})" if math.isfinite(v) else "")
+            for a, b, f, v in zip(rows["from_node_id"], rows["to_node_id"], flows, vc, strict=True)
+        )
+        use = _finite(float(vc[pick]))
+        props = {
+            "element": "link",
+            "id": str(link_id),
+            "name": f"{link_id} ({rows['mode'].iloc[0]})",
+            "flow": float(flows[pick]),
+            "utilisation": use,
+            "bottleneck": use is not None and use > res.threshold,
+            "status": directions,
+        }
+        features.append(line_feature(coords, properties=props, feature_id=str(link_id)))
+    return features
 
 
-def _node_points(res: CorridorAssignment) -> list[MapPoint]:
+def _node_features(res: CorridorAssignment) -> list[dict[str, Any]]:
+    """Nodes with a capacity, coloured by v/c; those above the threshold are bottlenecks."""
     nodes = res.nodes()
     net = res.expanded.network.nodes
     xy = {
         str(n): (float(x), float(y))
         for n, x, y in zip(net["node_id"], net["x_coord"], net["y_coord"], strict=True)
     }
-    thr = f"{res.unit.lower()}"
-    points: list[MapPoint] = []
-    through_all = nodes[f"throughput_{thr}_yr"].to_numpy(dtype=float)
+    through = nodes[f"throughput_{res.unit.lower()}_yr"].to_numpy(dtype=float)
     vcs = nodes["volume_capacity"].to_numpy(dtype=float)
     caps = nodes["capacity"].to_numpy(dtype=float)
+    features = []
     for i, (node_id, name) in enumerate(zip(nodes["node_id"], nodes["name"], strict=True)):
         vc = float(vcs[i])
-        if not math.isfinite(vc) or vc <= res.threshold:
+        if not math.isfinite(vc) or str(node_id) not in xy:
             continue
-        lon, lat = xy[str(node_id)]
-        points.append(
-            MapPoint(
-                lon,
-                lat,
-                label=f"{name} {vc:.1f}",
-                color=_RED,
-                radius=6.0,
-                tooltip=f"{name}: {through_all[i]:,.0f} / {caps[i]:,.0f} "
-                f"{res.unit}/yr (v/c {vc:.2f})",
-                legend=f"node above {res.threshold:.0%} of capacity",
-            )
-        )
-    return points
+        props = {
+            "element": "node",
+            "id": str(node_id),
+            "name": str(name),
+            "flow": float(through[i]),
+            "capacity": float(caps[i]),
+            "utilisation": vc,
+            "bottleneck": vc > res.threshold,
+        }
+        features.append(point_feature(*xy[str(node_id)], properties=props, feature_id=str(node_id)))
+    return features
 
 
 def _node_name(res: CorridorAssignment, node_id: str) -> str:
@@ -129,29 +124,6 @@ def _bottleneck_table(res: CorridorAssignment) -> pd.DataFrame:
     return out
 
 
-def _convergence_png(history: np.ndarray, *, target: float | None) -> bytes:
-    fig = Figure(figsize=(6.4, 2.6), layout="constrained", facecolor="white")
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    its = np.arange(2, history.shape[0] + 2)
-    ax.semilogy(
-        its, np.maximum(history, 1e-16), color="#0072B2", linewidth=1.8, marker="o", markersize=3
-    )
-    if target is not None and target > 0:
-        ax.axhline(
-            target, color="#d7263d", linewidth=1.0, linestyle="--", label=f"target {target:.0e}"
-        )
-        ax.legend(frameon=False, fontsize=8)
-    ax.set_xlabel("iteration (shortest-path rounds)")
-    ax.set_ylabel("relative gap")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.grid(axis="y", color="#e3e8ee", linewidth=0.8)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
-    return buf.getvalue()
-
-
 def assignment_report(
     res: CorridorAssignment,
     *,
@@ -176,35 +148,12 @@ def assignment_report(
     Returns
     -------
     str
-        The HTML document (no external URL: map as inline SVG, chart as data URI).
+        The HTML document (no external URL: map and chart drawn in the page).
     """
     r = res.result
     unit = res.unit
-    lines, legend = _link_layer(res)
-    points = _node_points(res)
-    legend = [
-        *legend,
-        LegendEntry(
-            label=f"node above {res.threshold:.0%} of capacity", color=_RED, kind="point", width=5.0
-        ),
-    ]
-    svg = render_map(
-        lines=lines,
-        points=points,
-        width_px=1100,
-        legend=legend,
-        title=f"Link flows, {unit}/yr (width) and volume/capacity (colour)",
-        legend_title="Volume / capacity",
-    )
-    zoom = render_map(
-        lines=lines,
-        points=points,
-        width_px=1100,
-        legend=legend,
-        bbox=(26.0, 34.0, 84.0, 54.0),
-        title="Caspian, Caucasus and Central Asia",
-        legend_title="Volume / capacity",
-    )
+    geo = feature_collection([*_link_features(res), *_node_features(res)], name=title)
+    layer = flows_layer(geo, flow_key="flow", capacity_key="capacity", unit=f"{unit}/yr")
     worst = _bottleneck_table(res)
     corridors = res.corridor_flows()
     corr = pd.DataFrame(
@@ -242,14 +191,20 @@ def assignment_report(
     sections = [
         Section(
             heading="Flow map",
-            svg=svg,
-            caption=(
-                "Each link drawn in its busier direction; hover a link for both "
-                "directions. Red dots: nodes (ports, borders) above "
-                f"{res.threshold:.0%} of capacity. Grey: no capacity limit."
+            map=MapView(
+                layers=[layer],
+                caption=(
+                    "Each link drawn in its busier direction; click a link for both "
+                    "directions. Colour: volume / capacity of links and of nodes (ports, "
+                    f"borders); ringed: above {res.threshold:.0%} of capacity. Grey: no "
+                    "capacity limit."
+                ),
             ),
         ),
-        Section(heading="Flow map: the Middle Corridor region", svg=zoom),
+        Section(
+            heading="Flow map: the Middle Corridor region",
+            map=MapView(layers=[layer], bbox=CASPIAN_BBOX),
+        ),
         Section(
             heading=f"Bottlenecks (above {res.threshold:.0%} of capacity)",
             table=Table(
@@ -277,8 +232,8 @@ def assignment_report(
         Section(heading="Classes", table=Table(classes)),
         Section(
             heading="Convergence",
-            png=_convergence_png(history, target=target_gap),
-            png_alt="relative gap per iteration",
+            chart=vegalite.gap_chart(history, target=target_gap),
+            chart_alt="relative gap per iteration",
             table=Table(
                 pd.DataFrame(
                     {"Iteration": np.arange(2, history.shape[0] + 2), "Relative gap": history}

@@ -2,8 +2,8 @@
 
 The package ships Natural Earth country outlines (public domain) as TopoJSON from the
 npm package ``world-atlas`` 2.0.2 (ISC licence, see ``basemap/LICENSE`` and
-``basemap/README.md``): ``countries-50m.json`` (1:50m, the default) and
-``countries-110m.json`` (1:110m, coarse and fast).
+``basemap/README.md``): ``countries-110m.json`` (1:110m), the base map of every map
+of the dashboard and the reports (1:50m was only used by the retired SVG renderer).
 
 TopoJSON stores each shared border once, as an *arc*; polygons list arc indices
 (a negative index ``~i`` means arc ``i`` reversed). In a *quantized* topology the arc
@@ -37,7 +37,7 @@ Ring = tuple[Position, ...]
 Polygon = tuple[Ring, ...]
 """An exterior ring followed by its holes."""
 
-Resolution = Literal["50m", "110m"]
+Resolution = Literal["110m"]
 
 ATLAS_SOURCE = "Natural Earth (public domain), via world-atlas 2.0.2"
 """Attribution text for maps drawn on the vendored base map."""
@@ -228,23 +228,23 @@ def _load_cached(resolution: str) -> tuple[Country, ...]:
     return countries
 
 
-def load_countries(*, resolution: Resolution = "50m") -> tuple[Country, ...]:
+def load_countries(*, resolution: Resolution = "110m") -> tuple[Country, ...]:
     """Load the country outlines shipped with the package.
 
     Parameters
     ----------
-    resolution : {"50m", "110m"}
+    resolution : {"110m"}
         Natural Earth scale: 1:50 million (default, about 100 000 positions) or
         1:110 million (coarse).
 
     Returns
     -------
     tuple of Country
-        All countries of the world (241 at 50m), decoded once per process and cached
+        All countries of the world (177 at 110m), decoded once per process and cached
         (the result is immutable).
     """
-    if resolution not in ("50m", "110m"):
-        raise ReportError(f"unknown base map resolution {resolution!r}; use '50m' or '110m'")
+    if resolution != "110m":
+        raise ReportError(f"unknown base map resolution {resolution!r}; use '110m'")
     return _load_cached(resolution)
 
 
@@ -253,7 +253,7 @@ def countries_geojson(*, resolution: Resolution = "110m", decimals: int = 3) -> 
 
     Parameters
     ----------
-    resolution : {"50m", "110m"}
+    resolution : {"110m"}
         Natural Earth scale (110m, the default, is small enough for a page).
     decimals : int
         Decimals kept in the positions (3 is about 100 m).

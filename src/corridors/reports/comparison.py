@@ -1,4 +1,4 @@
-"""The corridor comparison report: routes -> map layers, table rows and notes."""
+"""The corridor comparison report: routes -> map routes, table rows and notes."""
 
 from __future__ import annotations
 
@@ -7,74 +7,8 @@ from collections.abc import Sequence
 from corridors import __version__
 from corridors.network.model import Network
 from corridors.reports.html import compare_report
-from corridors.reports.svgmap import MapLine, MapPoint
+from corridors.reports.mapview import leg_coords, route_entry
 from corridors.routing import CostParameters, Route
-
-
-def leg_coords(network: Network, link_id: str, from_node_id: str) -> list[tuple[float, float]]:
-    """Geometry of a link in the direction it is used (from ``from_node_id``)."""
-    i = network.link_index[link_id]
-    links = network.links
-    points: list[tuple[float, float]] = links["coords"].iat[i]  # type: ignore[assignment]
-    coords = [(float(c[0]), float(c[1])) for c in points]
-    if links["from_node_id"].iat[i] != from_node_id:
-        coords.reverse()
-    return coords
-
-
-def route_layers(network: Network, routes: Sequence[Route]) -> tuple[list[MapLine], list[MapPoint]]:
-    """Map layers of routes: legs coloured by corridor, places where they stop."""
-    lines: list[MapLine] = []
-    seen: dict[str, MapPoint] = {}
-    for rank, r in enumerate(routes):
-        color = network.corridor_color(r.corridor)
-        name = network.corridor_name(r.corridor)
-        width = 4.0 if rank == 0 else 3.0
-        for leg in r.legs:
-            if leg.link_id is None or leg.from_node_id is None:  # pragma: no cover
-                continue
-            tip = (
-                f"{name}: {network.node_name(leg.from_node_id)} - "
-                f"{network.node_name(str(leg.to_node_id))}, {leg.mode}, {leg.km:,.0f} km, "
-                f"{leg.hours:,.1f} h, USD {leg.usd:,.0f}"
-            )
-            lines.append(
-                MapLine(
-                    coords=leg_coords(network, leg.link_id, leg.from_node_id),
-                    color=color,
-                    width=width,
-                    label=name,
-                    tooltip=tip,
-                    dash=(6.0, 4.0) if leg.mode in ("sea", "ferry") else None,
-                )
-            )
-        for step in r.steps:
-            if step.kind not in ("border", "transfer") or step.node_id is None:
-                continue
-            node = network.nodes.iloc[network.node_index[step.node_id]]
-            tip = f"{node['name']} ({node['country']}): {step.kind} {step.hours:,.1f} h"
-            seen.setdefault(
-                step.node_id,
-                MapPoint(
-                    lon=float(node["x_coord"]),
-                    lat=float(node["y_coord"]),
-                    label=None,
-                    color="#26323d",
-                    radius=3.0,
-                    tooltip=tip,
-                ),
-            )
-    for nid in {r.origin for r in routes} | {r.destination for r in routes}:
-        node = network.nodes.iloc[network.node_index[nid]]
-        seen[nid] = MapPoint(
-            lon=float(node["x_coord"]),
-            lat=float(node["y_coord"]),
-            label=str(node["name"]),
-            color="#000000",
-            radius=6.0,
-            tooltip=f"{node['name']} ({node['country']})",
-        )
-    return lines, list(seen.values())
 
 
 def comparison_report(network: Network, routes: Sequence[Route], *, params: CostParameters) -> str:
@@ -95,7 +29,6 @@ def comparison_report(network: Network, routes: Sequence[Route], *, params: Cost
         }
         for r in routes
     ]
-    lines, points = route_layers(network, routes)
     per = "TEU" if params.unit == "TEU" else "tonne"
     carbon = (
         f" + {params.carbon_price_usd_t:,.0f} USD per t CO2e" if params.carbon_price_usd_t else ""
@@ -127,8 +60,10 @@ def comparison_report(network: Network, routes: Sequence[Route], *, params: Cost
         origin=origin,
         destination=destination,
         rows=rows,
-        lines=lines,
-        points=points,
+        routes=[route_entry(network, r) for r in routes],
         notes=notes,
         generated_by=f"corridors {__version__}, dataset {network.name}",
     )
+
+
+__all__ = ["comparison_report", "leg_coords"]

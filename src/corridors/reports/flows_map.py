@@ -1,61 +1,25 @@
 """HTML reports with a map for the flow studies: energy corridors and relief logistics.
 
-Links are drawn straight between their end nodes, coloured by utilisation (flow /
-capacity, the assignment's colour scale) and sized by flow; nodes that bind are marked.
+Links are drawn straight between their end nodes by the map component the dashboard
+uses (:mod:`corridors.reports.mapview`): width by flow, colour by utilisation (flow /
+capacity), elements that bind ringed and labelled with their shadow price. The map's
+data is :func:`flows_geojson`, the dashboard's energy layer.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 
 from corridors.reports.geojson import feature_collection, line_feature, point_feature
 from corridors.reports.html import Section, Table, render_report
-from corridors.reports.svgmap import MapLine, MapPoint, flow_lines, render_map
+from corridors.reports.mapview import MapView, flows_layer
 
-BINDING_COLOR = "#d7263d"
-NODE_COLOR = "#26323d"
 SHADOW_PRICE_NOTE = (
     "The shadow price is what one more unit of capacity is worth: the cost saved, "
     "or the value of the carrier no longer stranded less its route cost."
 )
-
-
-def _map(
-    segments: list[tuple[str, list[tuple[float, float]], float, float, str]],
-    points: list[MapPoint],
-    *,
-    unit: str,
-    title: str,
-) -> str:
-    """An SVG map of links (id, coords, flow, utilisation, tooltip) and points."""
-    if segments:
-        layer = flow_lines(
-            [s[1] for s in segments],
-            flows=[s[2] for s in segments],
-            ratios=[s[3] for s in segments],
-            flow_unit=unit,
-            tooltips=[s[4] for s in segments],
-        )
-        lines: tuple[MapLine, ...] = layer.lines
-        legend = list(layer.legend)
-        legend_title: str | None = layer.legend_title
-    else:
-        lines, legend, legend_title = (), [], None
-    return render_map(
-        lines=lines,
-        points=points,
-        legend=legend,
-        legend_title=legend_title,
-        title=title,
-        width_px=1000,
-    )
-
-
-def _ratio(u: Any) -> float:
-    return math.nan if u is None else float(u)
 
 
 def energy_report(study: Any) -> str:
@@ -63,34 +27,19 @@ def energy_report(study: Any) -> str:
     d = study.to_dict()
     u = study.unit_key
     unit = {"t": "t", "bcm": "bcm", "mw": "MW"}[u]
-    binding = set(d["binding"])
-    segments = []
-    for r in d["links"]:
-        a, b = study.coords.get(r["from"]), study.coords.get(r["to"])
-        if a is None or b is None:
-            continue
-        use = _ratio(r["utilisation"])
-        tip = f"{r['name']}: {r[f'flow_{u}']:,.0f} {unit}"
-        if r[f"capacity_{u}"] is not None:
-            tip += f" of {r[f'capacity_{u}']:,.0f}; shadow price {r[study.price_key]:,.1f} USD"
-        segments.append((r["id"], [a, b], float(r[f"flow_{u}"]), use, tip))
-    points = []
-    for r in d["nodes"]:
-        lon, lat = study.coords[r["id"]]
-        points.append(
-            MapPoint(
-                lon,
-                lat,
-                label=r["name"] if r["kind"] in ("field", "market") or r["id"] in binding else None,
-                color=BINDING_COLOR if r["id"] in binding else NODE_COLOR,
-                radius=5.0 if r["id"] in binding else 3.5,
-                tooltip=f"{r['name']}: {r[f'flow_{u}']:,.0f} {unit}",
-            )
-        )
     title = f"{study.carrier.capitalize()} flows, {d['year']}"
     if d["scenario"]:
         title += f" - {d['scenario']}"
-    svg = _map(segments, points, unit=f"{unit} / {d['period_days']:g} d", title=title)
+    per = study.price_key.removeprefix("shadow_price_usd_")
+    layer = flows_layer(
+        flows_geojson(d["links"], d["nodes"], study.coords, name=title),
+        flow_key=f"flow_{u}",
+        capacity_key=f"capacity_{u}",
+        price_key=study.price_key,
+        unit=f"{unit} in {d['period_days']:g} days",
+        price_unit=f"USD/{per}",
+        class_name="energy-flow",
+    )
     comm = pd.DataFrame(
         [
             {
@@ -116,7 +65,14 @@ def energy_report(study: Any) -> str:
         ]
     )
     sections = [
-        Section("Map", svg=svg, caption="Width: flow; colour: flow / capacity. Red dots bind."),
+        Section(
+            "Map",
+            map=MapView(
+                layers=[layer],
+                caption="Width: flow; colour: flow / capacity; ringed: what binds, labelled "
+                "with its shadow price. Click an element for its numbers.",
+            ),
+        ),
         Section("Commodities", table=Table(comm)),
         Section(
             "What binds",
@@ -135,31 +91,15 @@ def energy_report(study: Any) -> str:
 def relief_report(study: Any) -> str:
     """A self-contained HTML page for a :class:`~corridors.studies.relief.ReliefStudy`."""
     d = study.to_dict()
-    segments = []
-    for r in d["links"]:
-        if r["flow_t"] <= 0 and r["status"] != "closed":
-            continue
-        a, b = study.coords[r["from"]], study.coords[r["to"]]
-        use = math.nan if r["utilisation"] is None else float(r["utilisation"])
-        tip = f"{r['name']} ({r['mode']}): {r['tonnes_per_day']:,.0f} t/day"
-        segments.append((r["id"], [a, b], float(r["tonnes_per_day"]), use, tip))
-    closed = set(d["closed"])
-    binding = {b["id"] for b in d["binding"]}
-    points = []
-    for nid, (lon, lat) in study.coords.items():
-        color = "#7a7a7a" if nid in closed else (BINDING_COLOR if nid in binding else NODE_COLOR)
-        points.append(
-            MapPoint(
-                lon,
-                lat,
-                label=nid if nid in closed or nid == d["to"] or nid in d["depots"] else None,
-                color=color,
-                radius=5.0 if nid == d["to"] else 3.5,
-                tooltip=nid + (" (closed)" if nid in closed else ""),
-            )
-        )
     title = f"Relief to {d['to']} within {d['within_h']:g} h"
-    svg = _map(segments, points, unit="t/day", title=title)
+    layer = flows_layer(
+        flows_geojson(d["links"], d["nodes"], study.coords, name=title),
+        flow_key="tonnes_per_day",
+        unit="t/day",
+        price_key="gain_t_per_t_day",
+        price_unit="t/day per t/day",
+        class_name="energy-flow",
+    )
     routes = pd.DataFrame(
         [
             {
@@ -176,7 +116,14 @@ def relief_report(study: Any) -> str:
         [{"Mode": m, "Tonnes a day (t/day)": v} for m, v in d["tonnes_per_day_by_mode"].items()]
     )
     sections = [
-        Section("Map", svg=svg, caption="Width: tonnes a day; colour: flow / capacity."),
+        Section(
+            "Map",
+            map=MapView(
+                layers=[layer],
+                caption="Width: tonnes a day; colour: flow / capacity; ringed: what binds, "
+                "labelled with the tonnes a day one more tonne a day of capacity would add.",
+            ),
+        ),
         Section("By mode", table=Table(modes)),
         Section("Routes", table=Table(routes) if len(routes) else None),
         Section(

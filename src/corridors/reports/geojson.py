@@ -20,7 +20,6 @@ import pandas as pd
 from corridors.network.model import Network
 from corridors.network.tables import LINE
 from corridors.reports.errors import ReportError
-from corridors.reports.svgmap import MapLine, MapPoint
 
 _DECIMALS = 6
 
@@ -156,29 +155,6 @@ def network_geojson(network: Network) -> dict[str, Any]:
     return feature_collection(features, name=network.name)
 
 
-def map_layers_to_geojson(
-    *, lines: Sequence[MapLine] = (), points: Sequence[MapPoint] = (), name: str | None = None
-) -> dict[str, Any]:
-    """Convert map layers to a FeatureCollection (lines first, then points).
-
-    Labels, tooltips, colours and widths become properties (``label``, ``description``,
-    ``stroke``, ``stroke-width``, ``marker-color``).
-    """
-    feats: list[dict[str, Any]] = []
-    for ln in lines:
-        props: dict[str, Any] = {
-            "label": ln.label,
-            "description": ln.tooltip,
-            "stroke": ln.color,
-            "stroke-width": ln.width,
-        }
-        feats.append(line_feature(ln.coords, properties=props))
-    for p in points:
-        props = {"label": p.label, "description": p.tooltip, "marker-color": p.color}
-        feats.append(point_feature(p.lon, p.lat, properties=props))
-    return feature_collection(feats, name=name)
-
-
 def points_from_frame(
     frame: pd.DataFrame,
     *,
@@ -278,7 +254,6 @@ __all__ = [
     "feature_collection",
     "line_feature",
     "lines_from_records",
-    "map_layers_to_geojson",
     "point_feature",
     "points_from_frame",
 ]

@@ -1,11 +1,13 @@
-"""Self-contained HTML reports: summary cards, SVG maps, tables and charts in one file.
+"""Self-contained HTML reports: summary cards, maps, tables and charts in one file.
 
 The page is rendered from a jinja2 template shipped with the package
-(``templates/report.html.j2``) with autoescaping on. CSS is inline, fonts are the
-system's, images are inline SVG or base64 ``data:`` URIs: the file opens offline and
-makes no request (no CDN, no web font, no tile server). Every string that comes from
-data is escaped; the same input gives the same bytes (no timestamp unless the caller
-puts one in ``generated_by``).
+(``templates/report.html.j2``) with autoescaping on. Maps are drawn by the dashboard's
+map component (Leaflet, :mod:`corridors.reports.mapview`) and charts by Vega-Lite
+(:mod:`corridors.reports.vegalite`); both libraries, the component, the Natural Earth
+base map and the data are inlined, so the file opens offline and makes no request (no
+CDN, no web font, no tile server). Every string that comes from data is escaped; the
+same input gives the same bytes (no timestamp unless the caller puts one in
+``generated_by``).
 
 * :func:`compare_report` - the corridor comparison for one origin-destination pair
   (``corridors report compare``).
@@ -14,8 +16,8 @@ puts one in ``generated_by``).
 
 from __future__ import annotations
 
-import base64
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -26,21 +28,36 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from corridors.reports import charts
-from corridors.reports.basemap import ATLAS_SOURCE
+from corridors.reports import vegalite
+from corridors.reports.assets import json_script, report_scripts, report_styles
+from corridors.reports.basemap import ATLAS_SOURCE, countries_geojson
 from corridors.reports.errors import ReportError
-from corridors.reports.svgmap import (
-    FONT_STACK,
-    LegendEntry,
-    MapLine,
-    MapPoint,
-    check_color,
-    render_map,
-)
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+from corridors.reports.mapview import MapView, routes_layer
 
 Best = Literal["min", "max"]
+
+FONT_STACK = (
+    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, "
+    "'Noto Sans', 'Liberation Sans', 'DejaVu Sans', sans-serif"
+)
+"""CSS font stack of the reports (system fonts only, no web fonts)."""
+
+_COLOR_RE = re.compile(
+    r"^(#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|[a-zA-Z]{3,20}"
+    r"|rgba?\(\s*[0-9.%,\s]+\)|hsla?\(\s*[0-9.%,\sdeg]+\))$"
+)
+
+
+def check_color(value: str, what: str) -> str:
+    """Return a colour stripped of blanks, or raise :class:`ReportError` naming ``what``.
+
+    Accepted: ``#rgb``, ``#rgba``, ``#rrggbb``, ``#rrggbbaa``, a CSS colour name,
+    ``rgb()``/``rgba()`` and ``hsl()``/``hsla()``. Anything else (which could break out
+    of a style attribute) is refused.
+    """
+    if not isinstance(value, str) or not _COLOR_RE.match(value.strip()):
+        raise ReportError(f"{what}: {value!r} is not a colour (use #rrggbb, a CSS name or rgb())")
+    return value.strip()
 
 
 @dataclass(frozen=True)
@@ -88,14 +105,14 @@ class Section:
         Plain-text paragraphs (escaped).
     table : DataFrame or Table, optional
         A table (escaped; numbers formatted).
-    svg : str, optional
-        An SVG map from :func:`corridors.reports.svgmap.render_map`, embedded inline.
-    png : bytes, optional
-        A PNG image (e.g. from :mod:`corridors.reports.charts`), embedded as a data URI.
-    png_alt : str
-        Alternative text of the image.
+    map : MapView, optional
+        A map drawn by the map component (:mod:`corridors.reports.mapview`).
+    chart : mapping, optional
+        A Vega-Lite specification (:mod:`corridors.reports.vegalite`), drawn in the page.
+    chart_alt : str
+        Text describing the chart (for screen readers).
     caption : str, optional
-        Caption under the map or image.
+        Caption under the map (default: the map's own caption).
     bullets : sequence of str
         A bulleted list (notes, assumptions).
     chips : sequence of (label, colour)
@@ -105,29 +122,12 @@ class Section:
     heading: str
     paragraphs: Sequence[str] = ()
     table: pd.DataFrame | Table | None = None
-    svg: str | None = None
-    png: bytes | None = None
-    png_alt: str = ""
+    map: MapView | None = None
+    chart: Mapping[str, Any] | None = None
+    chart_alt: str = ""
     caption: str | None = None
     bullets: Sequence[str] = ()
     chips: Sequence[tuple[str, str]] = ()
-
-
-def png_data_uri(png: bytes) -> str:
-    """Return a ``data:image/png;base64,...`` URI for PNG bytes (checked for the signature)."""
-    if not png.startswith(PNG_SIGNATURE):
-        raise ReportError("not a PNG image (bad signature)")
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def _trusted_svg(svg: str) -> Markup:
-    text = svg.strip()
-    low = text.lower()
-    if not (low.startswith("<svg") and low.endswith("</svg>")):
-        raise ReportError("Section.svg must be an SVG document from render_map()")
-    if "<script" in low or "<foreignobject" in low or " on" in low.split(">", 1)[0]:
-        raise ReportError("Section.svg must not contain scripts or foreign objects")
-    return Markup(text)  # noqa: S704 - produced by render_map, which escapes all text
 
 
 def _is_missing(v: object) -> bool:
@@ -254,18 +254,21 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _section_context(s: Section) -> dict[str, Any]:
+def _section_context(s: Section, index: int) -> dict[str, Any]:
     chips = [(label, check_color(color, f"chip colour of {label!r}")) for label, color in s.chips]
     note = s.table.note if isinstance(s.table, Table) else None
+    caption = s.caption if s.caption is not None else (s.map.caption if s.map else None)
     return {
+        "index": index,
         "heading": s.heading,
         "paragraphs": list(s.paragraphs),
         "table": html_table(s.table) if s.table is not None else None,
         "table_note": note,
-        "svg": _trusted_svg(s.svg) if s.svg is not None else None,
-        "png": png_data_uri(s.png) if s.png is not None else None,
-        "png_alt": s.png_alt,
-        "caption": s.caption,
+        "map": json_script(s.map.spec()) if s.map is not None else None,
+        "map_height": s.map.height_px if s.map is not None else 0,
+        "chart": json_script(dict(s.chart)) if s.chart is not None else None,
+        "chart_alt": s.chart_alt,
+        "caption": caption,
         "bullets": list(s.bullets),
         "chips": chips,
     }
@@ -282,7 +285,12 @@ def _page(
     generated_by: str = "",
 ) -> str:
     template = _environment().get_template("report.html.j2")
+    drawn = any(s.map is not None or s.chart is not None for s in sections)
+    maps = any(s.map is not None for s in sections)
     return template.render(
+        scripts=report_scripts() if drawn else [],
+        styles=report_styles() if drawn else [],
+        basemap=json_script(countries_geojson(resolution="110m")) if maps else None,
         title=title,
         subtitle=subtitle,
         kicker=kicker,
@@ -290,7 +298,7 @@ def _page(
         cards=[
             {**c, "color": check_color(c.get("color", "#1d6fa5"), "card colour")} for c in cards
         ],
-        sections=[_section_context(s) for s in sections],
+        sections=[_section_context(s, i) for i, s in enumerate(sections)],
         generated_by=generated_by,
         attribution=ATLAS_SOURCE,
         font_stack=Markup(FONT_STACK),  # noqa: S704 - a constant of this package
@@ -356,13 +364,11 @@ def compare_report(
     origin: str,
     destination: str,
     rows: Sequence[Mapping[str, Any]],
-    lines: Sequence[MapLine],
-    points: Sequence[MapPoint],
+    routes: Sequence[Mapping[str, Any]],
     notes: Sequence[str] = (),
     generated_by: str,
     subtitle: str | None = None,
     include_chart: bool = True,
-    map_width_px: int = 1060,
 ) -> str:
     """Render the corridor comparison report for one origin-destination pair.
 
@@ -378,8 +384,9 @@ def compare_report(
         (emissions, kg CO2e), ``km`` (distance, km), ``borders`` (border crossings) and
         ``transfers`` (mode or gauge transfers); optional ``days_p95`` (bad-case
         transit time, days). Missing values show as "—".
-    lines, points : sequence of MapLine, MapPoint
-        Map layers (route legs coloured by corridor, places).
+    routes : sequence of mapping
+        The routes drawn on the map: ``corridor``, ``name``, ``color`` and ``geometry``
+        (a FeatureCollection of legs), as :func:`corridors.reports.mapview.route_entry`.
     notes : sequence of str
         Assumptions and caveats, listed at the end.
     generated_by : str
@@ -388,8 +395,6 @@ def compare_report(
         Replaces the default "origin → destination" subtitle (e.g. to name the cargo).
     include_chart : bool
         Add bar charts of days, cost and emissions.
-    map_width_px : int
-        Map width, pixels.
 
     Returns
     -------
@@ -404,7 +409,7 @@ def compare_report(
             raise ReportError(f"compare_report: row {i} has neither 'corridor' nor 'name'")
         name = str(r.get("name") or r.get("corridor"))
         color = check_color(
-            str(r.get("color") or charts.PALETTE[i % len(charts.PALETTE)]),
+            str(r.get("color") or vegalite.PALETTE[i % len(vegalite.PALETTE)]),
             f"colour of corridor {name!r}",
         )
         rec: dict[str, Any] = {
@@ -475,27 +480,22 @@ def compare_report(
         "as modelled; see the notes below.",
     )
     chips = [(r["name"], r["color"]) for r in recs]
-    legend = [LegendEntry(r["name"], r["color"], kind="line", width=4.0) for r in recs]
-    svg = render_map(
-        lines=lines, points=points, width_px=map_width_px, legend=legend, legend_title="Corridors"
-    )
     sections = [
         Section(
             heading="Routes",
-            svg=svg,
+            map=MapView(layers=[routes_layer(routes)]),
             chips=chips,
-            caption="Hover a line or a place for details. Lines follow the modelled "
-            "legs (rail, road, ferry, sea).",
+            caption="Hover a line for details. Lines follow the modelled legs (rail, road, "
+            "ferry, sea); sea and ferry legs are dashed.",
         ),
         Section(heading="Comparison", table=table),
     ]
     if include_chart:
-        png = charts.comparison_bars(recs, label_key="name", color_key="color")
         sections.append(
             Section(
                 heading="At a glance",
-                png=png,
-                png_alt="Bar charts of transit time, cost and emissions per corridor",
+                chart=vegalite.comparison_bars(recs, label_key="name", color_key="color"),
+                chart_alt="Bar charts of transit time, cost and emissions per corridor",
             )
         )
     if notes:
@@ -512,11 +512,12 @@ def compare_report(
 
 
 __all__ = [
+    "FONT_STACK",
     "Section",
     "Table",
+    "check_color",
     "compare_report",
     "format_number",
     "html_table",
-    "png_data_uri",
     "render_report",
 ]

@@ -7,7 +7,6 @@ scenario NAME`` (a run made for the report) and the dashboard's export button.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,65 +15,65 @@ import pandas as pd
 
 from corridors import __version__
 from corridors.network.model import Network
-from corridors.reports.charts import forecast_chart
+from corridors.reports import vegalite
 from corridors.reports.html import Section, Table, render_report
-from corridors.reports.svgmap import flow_lines, render_map
+from corridors.reports.mapview import BINDING_USE, MapView, run_flows_geojson, run_flows_layer
 from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.store import ResultsStore
 
-CAPACITY_WARNING = 0.9
-"""Utilisation from which an element is listed as a bottleneck."""
+CAPACITY_WARNING = BINDING_USE
+"""Utilisation from which an element is listed as a bottleneck (as on the map)."""
 
 
 def _volumes_section(network: Network, volumes: pd.DataFrame) -> Section:
     pivot = volumes.pivot_table(
         index="year", columns="corridor", values="volume_teu", aggfunc="sum", fill_value=0.0
     )
-    series = {
-        network.corridor_name(str(c)): {
-            "x": pivot.index.to_numpy(dtype=float),
-            "median": pivot[c].to_numpy(dtype=float),
-        }
-        for c in pivot.columns
-    }
-    colors = {network.corridor_name(str(c)): network.corridor_color(str(c)) for c in pivot.columns}
-    png = forecast_chart(series, colors=colors, ylabel="Volume (TEU a year)")
+    ids = [str(c) for c in pivot.columns]
+    chart = vegalite.volume_lines(
+        volumes,
+        names={c: network.corridor_name(c) for c in ids},
+        colors={c: network.corridor_color(c) for c in ids},
+    )
     table = pivot.reset_index()
     table.columns = ["Year", *(f"{network.corridor_name(str(c))} (TEU)" for c in pivot.columns)]
     return Section(
         "Volume by corridor",
-        png=png,
-        png_alt="Volume by corridor and year, TEU a year",
+        chart=chart,
+        chart_alt="Volume by corridor and year, TEU a year",
         table=Table(table, formats={"Year": "d"}),
     )
 
 
-def _flow_map(
-    network: Network, flows: pd.DataFrame, utilisation: Mapping[str, float], year: int
-) -> Section:
-    links = network.links
-    rows = flows[flows["year"] == year]
-    volume = dict(zip(rows["link_id"], rows["volume_teu"], strict=True))
-    segments, values, ratios, tips = [], [], [], []
-    for lid, coords in zip(links["link_id"], links["coords"], strict=True):
-        v = float(volume.get(lid, 0.0))
-        if v <= 0.0:
-            continue
-        segments.append([(float(x), float(y)) for x, y in coords])
-        values.append(v)
-        u = utilisation.get(str(lid), math.nan)
-        ratios.append(u)
-        use = "" if math.isnan(u) else f", {u:.0%} of capacity"
-        tips.append(f"{lid}: {v:,.0f} TEU/yr{use}")
-    layer = flow_lines(segments, flows=values, ratios=ratios, tooltips=tips)
-    svg = render_map(
-        lines=layer.lines,
-        width_px=1100,
-        legend=layer.legend,
-        legend_title=layer.legend_title,
-        title=f"Flows in {year}, TEU a year (width) and utilisation (colour)",
+def run_map(
+    network: Network, link_flows: pd.DataFrame, bottlenecks: pd.DataFrame, *, year: int
+) -> MapView:
+    """The map of a run in one year, as the report and the dashboard draw it.
+
+    Links by volume (TEU a year), links and capacitated nodes coloured by utilisation,
+    bottlenecks ringed and labelled with their shadow price (USD per TEU).
+    """
+    geo = run_flows_geojson(network, link_flows, bottlenecks, year=year)
+    return MapView(
+        layers=[run_flows_layer(geo)],
+        caption="Width: TEU a year; colour: share of capacity used (links and the ports, "
+        "borders and terminals with a capacity); ringed: bottlenecks, labelled with "
+        "their shadow price (USD per TEU). Click an element for its numbers.",
     )
-    return Section("Map of flows", svg=svg)
+
+
+def stored_run_map(store: ResultsStore, run_id: str, network: Network) -> dict[str, Any]:
+    """:func:`run_map` of a stored run's last year: ``{"year", "layers"}``.
+
+    ``year`` is None (and ``layers`` empty) when the run has no flows.
+    """
+    rid = str(store.run_info(run_id)["run_id"])
+    flows = store.table("link_flows", rid)
+    if not len(flows):
+        return {"year": None, "layers": []}
+    year = int(flows["year"].max())
+    view = run_map(network, flows, store.table("bottlenecks", rid), year=year)
+    return {"year": year, **view.spec()}
 
 
 def _bottlenecks(bottlenecks: pd.DataFrame, year: int) -> Section:
@@ -144,20 +143,14 @@ def run_report(
     Returns
     -------
     str
-        The HTML document (map as inline SVG, chart as a data URI; nothing external).
+        The HTML document (map and chart drawn in the page; nothing external).
     """
     sections = [_volumes_section(network, corridor_volumes)]
     years = link_flows["year"].to_numpy() if len(link_flows) else np.array([], dtype=int)
     if len(years):
         year = int(years.max())
-        b = bottlenecks[
-            (bottlenecks["year"] == year) & bottlenecks["element"].str.startswith("link:")
-        ]
-        per_link = b.assign(link=b["element"].str.removeprefix("link:"))
-        utilisation = {
-            str(k): float(v) for k, v in per_link.groupby("link")["utilisation"].max().items()
-        }
-        sections.append(_flow_map(network, link_flows, utilisation, year))
+        view = run_map(network, link_flows, bottlenecks, year=year)
+        sections.append(Section(f"Map of flows in {year}", map=view))
         sections.append(_bottlenecks(bottlenecks, year))
         tt = transit_times[transit_times["year"] == year]
         sections.append(

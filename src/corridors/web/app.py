@@ -1,7 +1,8 @@
 """The dashboard's web application: the JSON API under ``/api/`` and the page that uses it.
 
-Everything is local: the page, its JavaScript (vendored, see ``static/vendor``) and the
-base map are served by this application; nothing is fetched from the internet.
+Everything is local: the page, the map component and the libraries it shares with the
+HTML reports (``corridors/reports/static``, served as ``/static/shared``) and the base
+map are served by this application; nothing is fetched from the internet.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from corridors import __version__
+from corridors.reports.assets import static_dir as shared_dir
 from corridors.reports.basemap import countries_geojson
 from corridors.web import compare, energy, runs
 from corridors.web.cache import RoutingCache
@@ -71,6 +73,7 @@ def create_app(
     app.include_router(runs.router)
     app.include_router(energy.router)
     static = static_dir()
+    app.mount("/static/shared", StaticFiles(directory=shared_dir()), name="shared")
     app.mount("/static", StaticFiles(directory=static), name="static")
 
     @app.get("/", include_in_schema=False)

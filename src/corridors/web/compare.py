@@ -22,8 +22,9 @@ from corridors.network.closures import Closures as NamedClosures
 from corridors.network.closures import resolve_closures
 from corridors.network.places import search_places
 from corridors.network.schema import SEA_PASSAGES
-from corridors.reports.comparison import comparison_report, leg_coords
+from corridors.reports.comparison import comparison_report
 from corridors.reports.geojson import feature_collection, line_feature
+from corridors.reports.mapview import route_geometry
 from corridors.routing import CostParameters, Route, compare
 from corridors.web.cache import Closures, RoutingCache
 from corridors.web.errors import ParameterError, parameter_error
@@ -202,24 +203,9 @@ def route_json(net: Network, route: Route) -> dict[str, Any]:
     data = route.to_dict()
     name = net.corridor_name(route.corridor)
     color = net.corridor_color(route.corridor)
-    features = []
     for leg in data["legs"]:  # type: ignore[attr-defined]
         leg["from_name"] = names[leg["from_node_id"]]
         leg["to_name"] = names[leg["to_node_id"]]
-        coords = leg_coords(net, leg["link_id"], leg["from_node_id"])
-        features.append(
-            line_feature(
-                coords,
-                properties={
-                    "corridor": route.corridor,
-                    "link_id": leg["link_id"],
-                    "mode": leg["mode"],
-                    "description": f"{name}: {leg['from_name']} - {leg['to_name']}, "
-                    f"{leg['mode']}, {leg['km']:,.0f} km, {leg['hours']:,.1f} h",
-                    "stroke": color,
-                },
-            )
-        )
     for stop in data["stops"]:  # type: ignore[attr-defined]
         stop["name"] = names[stop["node_id"]]
     data |= {
@@ -227,7 +213,7 @@ def route_json(net: Network, route: Route) -> dict[str, Any]:
         "color": color,
         "time_by_cause_h": time_by_cause(route),
         "profile": profile(names, route),
-        "geometry": feature_collection(features, name=route.corridor),
+        "geometry": route_geometry(net, route),
     }
     return data
 

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
 from corridors.errors import CorridorsError, did_you_mean
-from corridors.reports.run_report import stored_run_report
+from corridors.reports.run_report import stored_run_map, stored_run_report
 from corridors.scenarios.io import dump_scenario, read_scenario, shipped_scenarios
 from corridors.scenarios.store import ResultsStore
 from corridors.studies.scenario import bands
@@ -285,6 +285,15 @@ def run_report_html(request: Request, run_id: RunId) -> HTMLResponse:
     return HTMLResponse(
         html, headers={"Content-Disposition": f'attachment; filename="run-{run_id}.html"'}
     )
+
+
+@router.get("/runs/{run_id}/map", summary="The map of a run's last year (as in its report)")
+def run_map(request: Request, run_id: RunId) -> dict[str, Any]:
+    """``{"year", "layers"}`` for the map component: flows, utilisation, shadow prices."""
+    cache, store, _ = _state(request)
+    if not store.path.exists():
+        _no_store(run_id)
+    return store.read(lambda db: stored_run_map(db, run_id, cache.network), empty={})
 
 
 @router.get("/runs/{run_a}/diff/{run_b}", summary="Two runs side by side (b - a)")

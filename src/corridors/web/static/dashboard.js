@@ -32,21 +32,15 @@ function status(text) { $("#status").textContent = text; }
 
 /* ---------- the map ---------- */
 
-const map = L.map("map", { zoomSnap: 0.25, worldCopyJump: false, attributionControl: true, preferCanvas: false });
-map.attributionControl.setPrefix("");
-map.attributionControl.addAttribution("Natural Earth (public domain)");
-map.setView([42, 60], 3);
-const routeLayer = L.layerGroup().addTo(map);
+const cmap = CorridorMap.create("map", null);
+const map = cmap.map;
+const routeLayer = cmap.group;
 
 async function loadBasemap() {
-  const geo = await api("/api/basemap");
-  L.geoJSON(geo, { style: { className: "country", color: "#c9c3b5", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }, interactive: false }).addTo(map);
+  cmap.basemap(await api("/api/basemap"));
 }
 
-function legend(items) {
-  $("#legend").innerHTML = items.map(([color, label]) =>
-    `<div><span class="swatch" style="background:${esc(color)}"></span>${esc(label)}</div>`).join("");
-}
+function legend(items) { cmap.legend(items); }
 
 /* ---------- the URL is the state ---------- */
 
@@ -124,24 +118,8 @@ async function runCompare() {
 
 function drawCompare() {
   const c = state.compare;
-  routeLayer.clearLayers();
-  const bounds = [];
-  for (const r of [...c.routes].reverse()) {
-    const selected = r.corridor === state.selected;
-    const layer = L.geoJSON(r.geometry, {
-      style: (f) => ({
-        color: r.color, weight: selected ? 5 : 3, opacity: selected ? 0.95 : 0.6,
-        dashArray: ["sea", "ferry"].includes(f.properties.mode) ? "6 4" : null,
-        className: `route route-${r.corridor}`,
-      }),
-      onEachFeature: (f, l) => l.bindTooltip(esc(f.properties.description), { sticky: true }),
-    });
-    layer.on("click", () => selectRoute(r.corridor));
-    layer.addTo(routeLayer);
-    bounds.push(layer.getBounds());
-  }
-  if (bounds.length) map.fitBounds(bounds.reduce((a, b) => a.extend(b)), { padding: [20, 20] });
-  legend(c.routes.map((r) => [r.color, r.name]));
+  cmap.clear();
+  cmap.routes(c.routes, { selected: state.selected, onClick: selectRoute });
   const unit = c.unit === "t" ? "tonne" : c.unit;
   $("#compare-table").innerHTML = `<thead><tr><th>corridor</th><th>days</th><th>USD/${unit}</th><th>kg CO2e/${unit}</th><th>km</th><th>borders</th><th>transfers</th></tr></thead><tbody>` +
     c.routes.map((r) => `<tr data-corridor="${esc(r.corridor)}" class="${r.corridor === state.selected ? "selected" : ""}">
@@ -356,30 +334,12 @@ function table(rows, columns, digits = {}) {
 
 let linkGeometry = null;
 
-/* Colour of an element by the share of its capacity used (undefined/null: no limit). */
-const useColour = (u) => u === undefined || u === null ? "#8a96a3" : u >= 0.9 ? "#b3261e" : u >= 0.7 ? "#e8871e" : u >= 0.5 ? "#e9c46a" : "#2a9d8f";
-const USE_LEGEND = [["#2a9d8f", "< 50 % of capacity"], ["#e9c46a", "50–70 %"], ["#e8871e", "70–90 %"], ["#b3261e", "≥ 90 % (binding)"], ["#8a96a3", "no capacity limit modelled"]];
-
+/* A run's map: the same layer as its HTML report (GET /api/runs/{id}/map). */
 async function drawFlows(run) {
-  routeLayer.clearLayers();
-  if (!linkGeometry) linkGeometry = await api("/api/network/links");
-  const year = Math.max(...run.link_flows.map((f) => f.year));
-  const flows = new Map(run.link_flows.filter((f) => f.year === year).map((f) => [f.link_id, f.volume_teu]));
-  const use = new Map();
-  for (const b of run.bottlenecks.filter((x) => x.year === year)) {
-    const [kind, id] = b.element.split(/:(.*)/s);
-    if (kind === "link") use.set(id, Math.max(use.get(id) || 0, b.utilisation));
-  }
-  const biggest = Math.max(1, ...flows.values());
-  const colour = (u) => useColour(u);
-  const layer = L.geoJSON(linkGeometry, {
-    filter: (f) => flows.has(f.properties.link_id) && flows.get(f.properties.link_id) > 0,
-    style: (f) => ({ color: colour(use.get(f.properties.link_id)), weight: 1 + 9 * Math.sqrt(flows.get(f.properties.link_id) / biggest), opacity: 0.85, className: "flow" }),
-    onEachFeature: (f, l) => l.bindTooltip(`${esc(f.properties.link_id)}: ${fmt(flows.get(f.properties.link_id))} TEU/yr` + (use.has(f.properties.link_id) ? `, ${fmt(100 * use.get(f.properties.link_id))} % of capacity` : ""), { sticky: true }),
-  }).addTo(routeLayer);
-  if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20] });
-  legend(USE_LEGEND);
-  return year;
+  const view = await api(`/api/runs/${encodeURIComponent(run.info.run_id)}/map`);
+  cmap.clear();
+  cmap.draw(view);
+  return view.year;
 }
 
 async function showRun(runId, target) {
@@ -512,32 +472,15 @@ function keysOf(row) {
   };
 }
 
-function elementPopup(p) {
-  const k = keysOf(p);
-  const unit = k.flow.slice(5);
-  const price = k.price === "gain_t_per_t_day" ? `gain ${fmt(p[k.price], 2)} t/day per t/day of capacity` : `shadow price ${fmt(p[k.price], 2)} USD/${esc(k.price.slice(17))}`;
-  return `<b>${esc(p.name || p.id)}</b> <small>${esc(p.id)}</small><br>${fmt(p[k.flow])} of ${p[k.capacity] === null ? "no limit" : fmt(p[k.capacity])} ${esc(unit)}` +
-    (p.utilisation === null || p.utilisation === undefined ? "" : ` (${fmt(100 * p.utilisation)} %)`) + `<br>${price}<br>${esc(p.status || "")}`;
-}
-
 function drawEnergy(geo) {
-  routeLayer.clearLayers();
-  const rows = geo.features.map((f) => f.properties);
-  const flowOf = (p) => p[keysOf(p).flow] || 0;
-  const biggest = Math.max(1e-9, ...rows.filter((p) => p.element === "link").map(flowOf));
-  const layer = L.geoJSON(geo, {
-    filter: (f) => flowOf(f.properties) > 0 || f.properties.status === "closed" || (f.properties.element === "node" && f.properties.utilisation !== null),
-    style: (f) => f.properties.element === "node" ? {} : f.properties.status === "closed"
-      ? { color: "#555", weight: 2, dashArray: "4 4", opacity: 0.8, className: "energy-flow energy-closed" }
-      : { color: useColour(f.properties.utilisation), weight: 1 + 9 * Math.sqrt(flowOf(f.properties) / biggest), opacity: 0.85, className: "energy-flow" },
-    pointToLayer: (f, latlng) => L.circleMarker(latlng, {
-      radius: 4, weight: 1, color: "#26323d", fillOpacity: 0.9,
-      fillColor: f.properties.status === "closed" ? "#555" : useColour(f.properties.utilisation), className: "energy-node",
-    }),
-    onEachFeature: (f, l) => l.bindPopup(elementPopup(f.properties)),
-  }).addTo(routeLayer);
-  if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20] });
-  legend(USE_LEGEND);
+  cmap.clear();
+  const k = keysOf((geo.features[0] || {}).properties || {});
+  const relief = k.price === "gain_t_per_t_day";
+  cmap.flows(geo, {
+    flowKey: relief ? "tonnes_per_day" : k.flow, capacityKey: relief ? null : k.capacity, priceKey: k.price,
+    unit: relief ? "t/day" : k.flow.slice(5), priceUnit: relief ? "t/day per t/day" : "USD/" + k.price.slice(17),
+    className: "energy-flow",
+  });
 }
 
 function energyTables(kind, body) {
