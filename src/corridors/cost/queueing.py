@@ -60,6 +60,7 @@ __all__ = [
     "ElementKind",
     "FerryQueue",
     "QueueElement",
+    "WaitDistribution",
     "deck_fill",
     "erlang_c",
     "gg_c_wait_h",
@@ -172,6 +173,58 @@ def scheduled_wait_h(headway_h: float | None) -> float:
 
 
 @dataclass(frozen=True, slots=True)
+class WaitDistribution:
+    r"""The wait before service at one element as a random variable, hours.
+
+    The sum of three independent parts, each consistent with its part of
+    :meth:`QueueElement.wait_h`:
+
+    - the queue: no wait with probability ``1 - p_queue``, else exponential with mean
+      ``queue_mean_h``. For a G/G/c queue ``p_queue`` is the Erlang C probability of
+      waiting and ``queue_mean_h = W_q / C`` (Allen-Cunneen ``W_q``), so that
+      :math:`P(W_q > t) = C \exp(-t\,C / W_q)`: exact for M/M/c (the conditional wait
+      is exponential with rate ``c mu - lambda``), the usual two-moment approximation
+      otherwise;
+    - the closures: with probability ``p_closure`` (the closed share of the year) an
+      arrival meets a closure and waits an exponential time of mean
+      ``closure_mean_h`` (the mean residual closure cleared at the spare rate);
+    - the scheduled service: uniform on ``[0, headway_h]`` for cargo arriving at
+      random (mean half the headway).
+
+    Example
+    -------
+    >>> from corridors.cost.queueing import QueueElement
+    >>> d = QueueElement("border", servers=1, service_h=2.0, service_cv=1.0).wait_distribution(0.25)
+    >>> d.p_queue, d.queue_mean_h, d.mean_h  # M/M/1 at rho = 0.5: waits with p 0.5, 4 h then
+    (0.5, 4.0, 2.0)
+    """
+
+    p_queue: float = 0.0
+    queue_mean_h: float = 0.0
+    p_closure: float = 0.0
+    closure_mean_h: float = 0.0
+    headway_h: float = 0.0
+
+    @property
+    def mean_h(self) -> float:
+        """Mean wait, hours (equals :meth:`QueueElement.wait_h`)."""
+        queue = self.p_queue * self.queue_mean_h if self.p_queue > 0.0 else 0.0
+        closure = self.p_closure * self.closure_mean_h if self.p_closure > 0.0 else 0.0
+        return queue + closure + self.headway_h / 2.0
+
+    def queue_quantile_h(self, q: float) -> float:
+        """Quantile ``q`` of the queue part alone (closed form), hours.
+
+        0 when ``q <= 1 - p_queue``, else ``-queue_mean_h * ln((1 - q) / p_queue)``.
+        """
+        if not 0.0 <= q < 1.0:
+            raise ValueError(f"quantile must be in [0, 1), got {q}")
+        if q <= 1.0 - self.p_queue:
+            return 0.0
+        return -self.queue_mean_h * math.log((1.0 - q) / self.p_queue)
+
+
+@dataclass(frozen=True, slots=True)
 class QueueElement:
     """One element of the corridor as a queue: its servers, service times and open time.
 
@@ -262,6 +315,38 @@ class QueueElement:
             residual = self.closure_h * (1.0 + self.closure_cv**2) / 2.0
             queue += (1.0 - self.open_share) * residual / (1.0 - self.utilisation(arrivals_per_h))
         return queue + scheduled
+
+    def wait_distribution(self, arrivals_per_h: float) -> WaitDistribution:
+        """The wait at ``arrivals_per_h`` shipments an hour as a :class:`WaitDistribution`.
+
+        Its mean is :meth:`wait_h`; at or above capacity the queue's mean is ``inf``.
+        """
+        headway = self.headway_h if self.headway_h is not None and self.headway_h > 0 else 0.0
+        if self.servers is None or arrivals_per_h <= 0.0 or self.service_h <= 0.0:
+            return WaitDistribution(headway_h=headway)
+        util = self.utilisation(arrivals_per_h)
+        if util >= 1.0:
+            return WaitDistribution(p_queue=1.0, queue_mean_h=math.inf, headway_h=headway)
+        service = self.service_h / self.open_share
+        mean = gg_c_wait_h(
+            arrivals_per_h,
+            servers=self.servers,
+            service_h=service,
+            service_cv=self.cv,
+            arrival_cv=self.arrival_cv,
+        )
+        p_wait = erlang_c(self.servers, arrivals_per_h * service)
+        p_closure = closure_mean = 0.0
+        if self.closure_h > 0.0 and self.open_share < 1.0:
+            p_closure = 1.0 - self.open_share
+            closure_mean = self.closure_h * (1.0 + self.closure_cv**2) / 2.0 / (1.0 - util)
+        return WaitDistribution(
+            p_queue=p_wait if mean > 0.0 else 0.0,
+            queue_mean_h=mean / p_wait if mean > 0.0 else 0.0,
+            p_closure=p_closure,
+            closure_mean_h=closure_mean,
+            headway_h=headway,
+        )
 
     def wait_curve_h(self, arrivals_per_h: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """:meth:`wait_h` of each arrival rate (array in, array out), hours."""
