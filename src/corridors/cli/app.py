@@ -56,7 +56,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "calibrate": (
         "corridors.cli.scenarios",
-        "Fit the corridor choice to TITR cargo and 1520 mm transit 2021-2023 (2024 held out).",
+        "Fit the corridor choice to volumes, transit times and prices 2021-2023.",
     ),
     "runs": ("corridors.cli.scenarios", "Stored runs: list, show, diff."),
     "energy": (

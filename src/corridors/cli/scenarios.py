@@ -16,6 +16,7 @@ from rich.table import Table
 from corridors import atomic
 from corridors.cli.common import quiet
 from corridors.errors import ScenarioError
+from corridors.scenarios.calibration.parameters import NETWORK_HEADS
 from corridors.scenarios.io import load_inputs
 from corridors.scenarios.spec import MAX_SEED, MAX_YEAR, MIN_YEAR
 from corridors.scenarios.store import DEFAULT_STORE, ResultsStore
@@ -112,11 +113,13 @@ def rankings_view(rankings: pd.DataFrame, *, wide: bool = False) -> pd.DataFrame
 
 
 def fit_view(fit: pd.DataFrame) -> pd.DataFrame:
-    """A calibration fit table as shown (thousands of t or TEU).
+    """The volume rows of a calibration fit table as shown (thousands of t or TEU).
 
     ``sample`` says fit or held out, and whether the observed figure is a ceiling
     (only an excess counts).
     """
+    if "kind" in fit.columns:
+        fit = fit[fit["kind"] == "volume"]
     return pd.DataFrame(
         {
             "target": fit["target"],
@@ -129,6 +132,36 @@ def fit_view(fit: pd.DataFrame) -> pd.DataFrame:
             + fit.get("ceiling", pd.Series(False, index=fit.index)).map(
                 {True: " (ceiling)", False: ""}
             ),
+        }
+    )
+
+
+_ROUTE_DIGITS = {"d": 1, "h": 1, "share": 2}
+_ROUTE_UNITS = {"FEU": "USD/FEU", "TEU": "USD/TEU"}
+
+
+def route_fit_view(fit: pd.DataFrame) -> pd.DataFrame:
+    """The time and price rows of a calibration fit table as shown.
+
+    ``observed`` is the observed range, ``error %`` the distance of the modelled value
+    from it (0 inside).
+    """
+    sel = fit[fit["kind"] != "volume"] if "kind" in fit.columns else fit.iloc[0:0]
+
+    def num(v: float, unit: str) -> str:
+        return f"{v:,.{_ROUTE_DIGITS.get(unit, 0)}f}"
+
+    return pd.DataFrame(
+        {
+            "target": sel["target"],
+            "year": sel["year"],
+            "unit": sel["unit"].map(lambda u: _ROUTE_UNITS.get(u, u)),
+            "observed": [
+                num(lo, u) if lo == hi else f"{num(lo, u)}-{num(hi, u)}"
+                for lo, hi, u in zip(sel["low"], sel["high"], sel["unit"], strict=True)
+            ],
+            "modelled": [num(v, u) for v, u in zip(sel["modelled"], sel["unit"], strict=True)],
+            "error %": sel["error_pct"],
         }
     )
 
@@ -154,7 +187,10 @@ BOTTLENECK_HEADERS = {
 
 
 def _param(name: str, value: float) -> str:
-    return f"{value:.3g}" if name in ("scale", "nest_scale") else f"{value:,.0f}"
+    small = name in ("scale", "nest_scale", "value_of_time") or (
+        name.partition(".")[0] in NETWORK_HEADS
+    )
+    return f"{value:.3g}" if small else f"{value:,.0f}"
 
 
 def _status(name: str, at_bound: tuple[str, ...], unidentified: tuple[str, ...]) -> str:
@@ -393,7 +429,7 @@ def register(app: typer.Typer) -> None:
         ),
         starts: int = typer.Option(4, "--starts", min=1, help="Local searches to start."),
     ) -> None:
-        """Fit the corridor choice to TITR cargo and 1520 mm transit 2021-2023 (2024 held out)."""
+        """Fit the corridor choice to volumes, transit times and prices 2021-2023."""
         inputs = load_inputs(scenario, network_path=network, measures_path=measures)
         sc = inputs.scenario
         with Console(stderr=True).status("calibrating (a few hundred runs of the history)"):
@@ -406,13 +442,30 @@ def register(app: typer.Typer) -> None:
             frame_table(
                 fit_view(fit.fit),
                 title=(
-                    f"calibration of {sc.name}: RMSE(log) {fit.rmse_log:.3f}, "
+                    f"calibration of {sc.name}: volumes RMSE(log) {fit.rmse_log:.3f}, "
                     f"R2(log) {fit.r2_log:.3f} fitted; RMSE(log) {fit.rmse_log_holdout:.3f} "
                     "held out"
                 ),
                 digits={"error %": 1},
             )
         )
+        routes = route_fit_view(fit.fit)
+        if len(routes):
+            kinds = ", ".join(
+                f"{kind} {value:.3f}"
+                for kind, value in fit.rmse_log_by_kind.items()
+                if kind != "volume"
+            )
+            console.print(
+                frame_table(
+                    routes,
+                    title=(
+                        "times and prices: modelled against the observed range "
+                        f"(RMS log distance outside it: {kinds})"
+                    ),
+                    digits={"error %": 1},
+                )
+            )
         params = pd.DataFrame(
             [
                 (
@@ -427,7 +480,13 @@ def register(app: typer.Typer) -> None:
             columns=["parameter", "value", "low", "high", "status"],
         )
         console.print(
-            frame_table(params, title="fitted (scale 1/USD, nest scale 0-1, others USD/TEU)")
+            frame_table(
+                params,
+                title=(
+                    "fitted (scale 1/USD, nest scale 0-1, value_of_time USD/TEU-h, "
+                    "disruption_hours h, network factors x, others USD/TEU)"
+                ),
+            )
         )
         console.print(
             frame_table(

@@ -35,7 +35,7 @@ from corridors.cost.delay import bpr
 from corridors.cost.logit import logsum
 from corridors.errors import UnreachableError
 from corridors.network.model import Network
-from corridors.routing import ExpandedGraph, build_graph, compare
+from corridors.routing import ExpandedGraph, Route, build_graph, compare
 from corridors.scenarios.choice import equilibrium_shares
 from corridors.scenarios.disruptions import year_segments
 from corridors.scenarios.elements import (
@@ -127,6 +127,7 @@ class ScenarioRunner:
         self._alts: dict[tuple[object, ...], list[RouteOption]] = {}
         self._graphs: dict[int, ExpandedGraph] = {}
         self._groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
+        self._routes: dict[tuple[int, str, str], Route | None] = {}
         self._vdf = bpr
         nodes = network.nodes
         self._ports = frozenset(nodes.loc[(nodes["kind"] == "port").to_numpy(), "node_id"])
@@ -236,6 +237,35 @@ class ScenarioRunner:
             alts.append(RouteOption(r.corridor, r.usd, r.hours, r.link_ids, elems, by_link))
         self._alts[key] = alts
         return alts
+
+    def route(self, year: int, market: str, corridor: str) -> Route | None:
+        """The least-cost route of ``market`` on ``corridor`` in ``year``, with its steps.
+
+        The network of that year with the measures in force and no closures (what the
+        calibration's time and price targets measure). ``None`` when the market has no
+        route on that corridor.
+        """
+        key = (year, market, corridor)
+        if key not in self._routes:
+            in_force = tuple(sorted(m.id for m in self.measures if m.open_year <= year))
+            net = self._network(year, in_force, ())
+            graph = self._graphs.get(id(net))
+            if graph is None:
+                graph = self._graphs[id(net)] = build_graph(net, self.params)
+            m = next(m for m in self.scenario.demand.markets if m.id == market)
+            try:
+                found = compare(
+                    net,
+                    m.origin,
+                    m.destination,
+                    params=self.params,
+                    corridors=(corridor,),
+                    graph=graph,
+                )
+            except UnreachableError:
+                found = []
+            self._routes[key] = next((r for r in found if r.corridor == corridor), None)
+        return self._routes[key]
 
     def run(
         self,

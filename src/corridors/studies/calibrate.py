@@ -12,6 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corridors.scenarios.calibration import CalibrationResult, calibrate, history_parameters
+from corridors.scenarios.calibration.route_targets import (
+    PriceTarget,
+    TimeTarget,
+    default_price_targets,
+    default_time_targets,
+)
 from corridors.scenarios.io import ScenarioInputs, dump_scenario, scenario_hash
 from corridors.scenarios.model import run_scenario
 from corridors.scenarios.store import ResultsStore, RunRecord
@@ -50,8 +56,9 @@ def calibrate_scenario(
         A scenario covering the observed years, its network and catalogue.
     titr_only : bool
         Fit only the target corridor's constant and the logit scale to TITR cargo;
-        otherwise every series of :func:`default_targets` with
-        :func:`history_parameters`.
+        otherwise every volume series of :func:`default_targets` and the time and
+        price targets (:func:`default_time_targets`, :func:`default_price_targets`) of
+        the scenario's markets, with :func:`history_parameters`.
     starts : int
         Local searches to start.
     store : Path, optional
@@ -69,12 +76,20 @@ def calibrate_scenario(
             inputs.network, sc, catalogue=inputs.catalogue, starts=starts, reliability=buffers
         )
     else:
+        markets = {m.id for m in sc.demand.markets}
+        candidates: list[TimeTarget | PriceTarget] = [
+            *default_time_targets(),
+            *default_price_targets(),
+        ]
+        routes = [t for t in candidates if t.segment.market in markets]
+        priced = sorted({d for t in routes if isinstance(t, PriceTarget) for d in t.surcharges})
         fit = calibrate(
             inputs.network,
             sc,
             catalogue=inputs.catalogue,
             targets=default_targets(),
-            parameters=history_parameters(sc),
+            route_targets=routes,
+            parameters=history_parameters(sc, priced=priced),
             starts=starts,
             reliability=buffers,
         )
@@ -91,6 +106,7 @@ def calibrate_scenario(
             "r2_log": fit.r2_log,
             "rmse_log_holdout": fit.rmse_log_holdout,
         }
+        | {f"rmse_log.{k}": v for k, v in fit.rmse_log_by_kind.items()}
     )
     result = dataclasses.replace(result, info=info)
     text = dump_scenario(fit.scenario)

@@ -1,10 +1,12 @@
-"""Fit the behavioural parameters to observed corridor volumes.
+"""Fit the behavioural parameters to observed corridor volumes, transit times and prices.
 
 Parameters of the behavioural model (:mod:`~corridors.scenarios.calibration.parameters`)
 are fitted so that modelled volumes match observed ones, year by year, in the
 least-squares sense on logarithms (a 2021 volume of 0.6 Mt weighs as much as a 2023
-volume of 2.8 Mt). The routes of every year are found once; each trial only re-solves
-the corridor split.
+volume of 2.8 Mt), and so that modelled times and prices of route segments fall in
+their observed ranges (:mod:`~corridors.scenarios.calibration.observations`). The
+routes of every year are found once per value of the parameters that change the
+network or the value of time; other trials only re-solve the corridor split.
 """
 
 from __future__ import annotations
@@ -14,24 +16,31 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 from scipy.optimize import least_squares
 
 from corridors.network.model import Network
+from corridors.scenarios.calibration.observations import observations, residual_vector
 from corridors.scenarios.calibration.parameters import (
     Parameter,
     apply_parameters,
     current_value,
     default_parameters,
+    on_log_scale,
+    rebuilds_routes,
+    search_unit,
 )
 from corridors.scenarios.calibration.result import (
     CalibrationResult,
     bounds_and_identification,
     fit_quality,
+    fit_table,
 )
+from corridors.scenarios.calibration.route_targets import PriceTarget, TimeTarget
+from corridors.scenarios.calibration.route_values import route_target_values
 from corridors.scenarios.constants import constant_shares
 from corridors.scenarios.model import ScenarioRunner
+from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.spec import Behaviour, MeasureCatalogue, Scenario
 from corridors.scenarios.targets import (
     FIT_YEARS,
@@ -41,6 +50,9 @@ from corridors.scenarios.targets import (
 )
 
 logger = logging.getLogger(__name__)
+
+MAX_RUNNERS = 8
+"""Runners (routes of every year) kept for parameters that change the network."""
 
 
 def corridor_tonnes(
@@ -61,12 +73,14 @@ def calibrate(
     catalogue: MeasureCatalogue | None = None,
     corridor: str | None = None,
     targets: Sequence[Target] | None = None,
+    route_targets: Sequence[TimeTarget | PriceTarget] = (),
     parameters: Sequence[Parameter] | None = None,
     fit_years: Sequence[int] | None = None,
     starts: int = 4,
+    design: int | None = None,
     reliability: Mapping[str, float] | None = None,
 ) -> CalibrationResult:
-    """Fit behavioural parameters to observed corridor volumes.
+    """Fit behavioural parameters to observed corridor volumes, transit times and prices.
 
     Parameters
     ----------
@@ -81,14 +95,21 @@ def calibrate(
     corridor : str, optional
         Corridor of ``observed_t`` (default: the scenario's target corridor).
     targets : sequence of Target, optional
-        Observed series (default: ``observed_t`` on ``corridor``, or the TITR series).
+        Observed volume series (default: ``observed_t`` on ``corridor``, or the TITR
+        series).
+    route_targets : sequence of TimeTarget or PriceTarget
+        Observed times and prices of route segments (ranges), fitted in every year
+        the scenario covers (:mod:`corridors.scenarios.calibration.route_targets`).
     parameters : sequence of Parameter, optional
         What to fit (default: ``asc.<corridor>`` and ``scale``).
     fit_years : sequence of int, optional
-        Years fitted (default: every observed year the scenario covers, up to 2023
-        for the shipped series); other covered years are out-of-sample checks.
+        Years of the volume targets fitted (default: every observed year the scenario
+        covers, up to 2023 for the shipped series); other covered years are
+        out-of-sample checks.
     starts : int
-        Starting points of the local search (the best of a coarse grid first).
+        Starting points of the local search (the best of a coarse design first).
+    design : int, optional
+        Random points of the coarse design (default: 12 per parameter).
     reliability : mapping of corridor to hours, optional
         Reliability buffers overriding the scenario's (the study passes simulated
         ones with ``behaviour.reliability: simulate``).
@@ -100,7 +121,8 @@ def calibrate(
     Raises
     ------
     ValueError
-        When no observed year to fit is inside the scenario's years.
+        When no observed year to fit is inside the scenario's years, or a time or
+        price target's segment is not on its market's route.
     """
     corridor = corridor or scenario.target_corridor
     if targets is None:
@@ -113,22 +135,20 @@ def calibrate(
     if fit_years is None:
         fit_years = FIT_YEARS if observed_t is None else sorted(observed_t)
     fit_set = set(fit_years) & covered
-    rows = [(t, y) for t in targets for y in sorted(t.observed) if y in covered]
-    fitted = [(t, y) for t, y in rows if y in fit_set]
-    if not fitted:
+    rows = observations(targets, route_targets, covered=covered, fit_years=fit_set)
+    fitted = [o for o in rows if o.in_sample]
+    if not any(o.kind == "volume" for o in fitted):
         raise ValueError(
             f"no observed year to fit is inside the scenario's "
             f"{scenario.base_year}-{scenario.horizon}"
         )
-    years = sorted({y for _, y in rows})
-    runner = ScenarioRunner(network, scenario, catalogue=catalogue, reliability=reliability)
+    years = sorted({o.year for o in rows})
     boxes = tuple(m.id for m in scenario.demand.markets if m.containers)
+    node_ids = frozenset(network.nodes["node_id"])
     names = [p.name for p in params]
-    log_scale = np.array([p.name == "scale" for p in params])
-    unit = 1000.0  # money is searched in thousands of USD so all unknowns are O(1)
-
-    # and the nest scale (0-1) as it is
-    per_x = [1.0 if p.name == "nest_scale" else unit for p in params]
+    log_scale = [on_log_scale(n) for n in names]
+    per_x = [search_unit(n) for n in names]
+    rebuild = [rebuilds_routes(n) for n in names]
 
     def to_x(values: Sequence[float]) -> NDArray[np.float64]:
         return np.array(
@@ -146,44 +166,62 @@ def calibrate(
 
     lo = to_x([p.low for p in params])
     hi = to_x([p.high for p in params])
-    weights = np.array([math.sqrt(t.weight) for t, _ in fitted])
-    log_obs = np.log(np.array([t.observed[y] for t, y in fitted]))
-    one_sided = np.array([t.ceiling for t, _ in fitted])
-
+    runners: dict[tuple[float, ...], ScenarioRunner] = {}
     converged = [True]
-    final_volumes: list[pd.DataFrame] = []
+    final: list[ScenarioResult] = []
 
-    def modelled(values: Sequence[float], *, final: bool = False) -> dict[tuple[str, int], float]:
-        beh, dis = apply_parameters(scenario, names, values)
-        result = runner.run(behaviour=beh, disruptions=dis, warn=final)
+    def runner_for(sc: Scenario, values: Sequence[float]) -> ScenarioRunner:
+        # one runner (routes) per value of the parameters that change the network
+        key = tuple(v for v, r in zip(values, rebuild, strict=True) if r)
+        if key not in runners:
+            if len(runners) >= MAX_RUNNERS:
+                del runners[next(iter(runners))]
+            runners[key] = ScenarioRunner(network, sc, catalogue=catalogue, reliability=reliability)
+        return runners[key]
+
+    def modelled(values: Sequence[float], *, last: bool = False) -> dict[tuple[str, int], float]:
+        sc = apply_parameters(scenario, names, values, node_ids=node_ids)
+        runner = runner_for(sc, values)
+        result = runner.run(behaviour=sc.behaviour, disruptions=sc.disruptions, warn=last)
         converged[0] = bool(result.info["converged"])
         cv = result.corridor_volumes
-        if final:
-            final_volumes.append(cv)
+        if last:
+            final.append(result)
         out: dict[tuple[str, int], float] = {}
         for t in targets:
             for y, v in target_values(cv, t, years, container_markets=boxes).items():
                 out[t.name, y] = v
+        out |= route_target_values(
+            route_targets,
+            years,
+            routes=runner.route,
+            bottlenecks=result.bottlenecks,
+            disruptions=sc.disruptions,
+        )
         return out
 
     def residuals(x: NDArray[np.float64]) -> NDArray[np.float64]:
-        pred = modelled(from_x(x))
-        values = np.array([max(pred[t.name, y], 1e-9) for t, y in fitted])
-        r = np.log(values) - log_obs
-        r[one_sided] = np.maximum(r[one_sided], 0.0)  # a ceiling only counts when exceeded
-        return np.asarray(weights * r, dtype=np.float64)
+        return residual_vector(fitted, modelled(from_x(x)))
 
+    x0 = np.clip(to_x([current_value(scenario, n) for n in names]), lo, hi)
+    start = modelled(from_x(x0))
+    missing = [f"{o.target} {o.year}" for o in rows if not math.isfinite(start[o.target, o.year])]
+    if missing:
+        raise ValueError(
+            "no modelled value (the market has no route on the corridor, or the route "
+            f"misses the segment's ends) for {', '.join(missing)}"
+        )
     # a coarse random design first: the split saturates (all or nothing) far from the
     # optimum, where a local method stalls; then local searches from the best points
-    x0 = np.clip(to_x([current_value(scenario, n) for n in names]), lo, hi)
     rng = np.random.default_rng(scenario.seed)
-    design = [x0, *[lo + (hi - lo) * rng.random(len(params)) for _ in range(12 * len(params))]]
-    scored = sorted(((float((residuals(x) ** 2).sum()), i) for i, x in enumerate(design)))
+    n_design = 12 * len(params) if design is None else design
+    points = [x0, *[lo + (hi - lo) * rng.random(len(params)) for _ in range(n_design)]]
+    scored = sorted(((float((residuals(x) ** 2).sum()), i) for i, x in enumerate(points)))
     best = None
     for _, i in scored[: max(1, starts)]:
         fit = least_squares(
             residuals,
-            x0=design[i],
+            x0=points[i],
             bounds=(lo, hi),
             xtol=1e-12,
             ftol=1e-12,
@@ -195,30 +233,15 @@ def calibrate(
     assert best is not None
     values = from_x(best.x)
     fitted_params = dict(zip(names, values, strict=True))
-    pred = modelled(values, final=True)
-    table = []
-    for t, y in rows:
-        o, m = t.observed[y], pred[t.name, y]
-        table.append(
-            {
-                "target": t.name,
-                "corridor": t.corridor,
-                "unit": t.unit,
-                "year": y,
-                "observed": o,
-                "modelled": m,
-                "error_pct": 100.0 * (m / o - 1.0),
-                "in_sample": y in fit_set,
-                "ceiling": t.ceiling,
-            }
-        )
-    frame = pd.DataFrame(table)
+    pred = modelled(values, last=True)
+    frame = fit_table(rows, pred)
     quality = fit_quality(frame)
     over = frame[frame["ceiling"] & frame["in_sample"] & (frame["error_pct"] > 0.5)]
     at_bound, unidentified = bounds_and_identification(
         names, best.x, lo, hi, np.asarray(best.jac, dtype=float)
     )
-    beh, dis = apply_parameters(scenario, names, values)
+    fitted_scenario = apply_parameters(scenario, names, values, node_ids=node_ids)
+    beh = fitted_scenario.behaviour
     logger.info("calibrated %s: %s", corridor, fitted_params)
     first = targets[0]
     predicted_t = {
@@ -241,10 +264,11 @@ def calibrate(
         success=bool(best.success),
         converged=converged[0],
         message=str(best.message),
-        scenario=scenario.model_copy(update={"behaviour": beh, "disruptions": dis}),
+        scenario=fitted_scenario,
         predicted_t=predicted_t,
         observed_t={y: v for y, v in first.observed.items() if y in covered},
         constant_shares=constant_shares(
-            final_volumes[-1], beh.risk_premium_usd_teu, years=sorted(fit_set)
+            final[-1].corridor_volumes, beh.risk_premium_usd_teu, years=sorted(fit_set)
         ),
+        rmse_log_by_kind=quality.rmse_log_by_kind,
     )

@@ -4,10 +4,17 @@ A parameter is one of
 
 * ``scale``: the logit scale, 1/USD per TEU (searched on its logarithm);
 * ``nest_scale``: the nested logit's nest scale, in (0, 1];
+* ``value_of_time``: USD per TEU-hour (routes are found again with it);
 * ``asc.<corridor>``: a corridor's constant (risk premium), USD per TEU;
 * ``disruption.<id>``: the surcharge (``extra_usd_teu``) of one of the scenario's
   disruptions, USD per TEU - e.g. the risk premium shippers and insurers put on the
-  Northern route from March 2022.
+  Northern route from March 2022, or a freight-rate spike at sea;
+* ``disruption_hours.<id>``: the hours (``extra_hours``) one of the scenario's
+  slow-downs adds to the routes through it - e.g. the waits for Caspian ferry space
+  before the 2023 reforms;
+* a network factor in the language of sweeps (:mod:`corridors.scenarios.variables`):
+  ``border_time.<ISO>``, ``handling_time.<node>``, ``sailings.<corridor>``... (1 is
+  the network as it is; routes are found again with it).
 """
 
 from __future__ import annotations
@@ -15,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corridors.scenarios.spec import Behaviour, Disruption, Scenario
+from corridors.scenarios.spec import Scenario
+from corridors.scenarios.variables import apply_sample
 
 
 @dataclass(frozen=True)
@@ -25,9 +33,11 @@ class Parameter:
     Attributes
     ----------
     name : str
-        ``scale``, ``nest_scale``, ``asc.<corridor>`` or ``disruption.<id>``.
+        A parameter name (see the module text).
     low, high : float
-        Bounds (1/USD for ``scale``, none for ``nest_scale``, else USD per TEU).
+        Bounds (1/USD for ``scale``, USD per TEU-hour for ``value_of_time``, hours for
+        ``disruption_hours``, a factor for network factors, none for ``nest_scale``,
+        else USD per TEU).
     """
 
     name: str
@@ -41,17 +51,21 @@ def default_parameters(scenario: Scenario, corridor: str) -> tuple[Parameter, ..
     return (Parameter(f"asc.{corridor}", -50_000.0, 50_000.0), Parameter("scale", 1e-6, 0.1))
 
 
-def history_parameters(scenario: Scenario) -> tuple[Parameter, ...]:
-    """Rail corridors' constants, the logit scale and every Northern surcharge.
+def history_parameters(scenario: Scenario, *, priced: Sequence[str] = ()) -> tuple[Parameter, ...]:
+    """Rail corridors' constants, the logit and nest scales, surcharges and waits.
 
     The constants are those of the Middle and Northern corridors, and of the Southern
-    one when a market may use it. The Northern surcharges are the scenario's
-    disruptions on the ``northern`` corridor that add money (the sanctions risk
-    premium from March 2022). With nests in the scenario's behaviour, the nest scale
-    is fitted too.
+    one when a market may use it. The surcharges are those of the scenario's
+    disruptions on the ``northern`` corridor (the sanctions risk premium from March
+    2022) and of the disruptions in ``priced`` (the freight-rate spikes at sea that
+    price targets measure; they may be negative: rates below the long-run tariff).
+    The waits are the hours of the slow-downs on links (``links`` and no
+    ``corridors``) the scenario starts with hours: the waits before and on the
+    Caspian crossing that time targets measure. With nests in the scenario's
+    behaviour, the nest scale is fitted too.
     """
-    # wide bounds: a corridor the data leave empty (the Southern one in 2021-2023)
-    # needs a constant far above the others, and is then reported as not identified
+    # wide bounds: a corridor the data leave empty needs a constant far above the
+    # others, and is then reported as not identified
     out = [
         Parameter("asc.middle", -100_000.0, 100_000.0),
         Parameter("asc.northern", -100_000.0, 100_000.0),
@@ -62,15 +76,56 @@ def history_parameters(scenario: Scenario) -> tuple[Parameter, ...]:
     if scenario.behaviour.nests:
         out.append(Parameter("nest_scale", 0.05, 1.0))
     for d in scenario.disruptions:
-        if "northern" in d.corridors and not d.closed:
+        if d.closed:
+            continue
+        if "northern" in d.corridors:
             out.append(Parameter(f"disruption.{d.id}", 0.0, 30_000.0))
+        elif d.id in priced:
+            out.append(Parameter(f"disruption.{d.id}", -3_000.0, 10_000.0))
+        if d.links and not d.corridors and d.extra_hours > 0:
+            out.append(Parameter(f"disruption_hours.{d.id}", 0.0, 1_500.0))
     return tuple(out)
 
 
+NETWORK_HEADS = (
+    "border_time",
+    "border_cost",
+    "handling_time",
+    "capacity",
+    "tariff",
+    "speed",
+    "sailings",
+)
+"""Heads of the sweep variables (:mod:`corridors.scenarios.variables`) a calibration may
+fit as factors on network attributes (``border_time.KZ``, ``handling_time.aktau``...)."""
+
+
+def rebuilds_routes(name: str) -> bool:
+    """Whether a trial with another value of this parameter needs its own routes.
+
+    True for network factors and the value of time (a new runner); other parameters
+    only re-solve the split.
+    """
+    return name == "value_of_time" or name.partition(".")[0] in NETWORK_HEADS
+
+
 def apply_parameters(
-    scenario: Scenario, names: Sequence[str], values: Sequence[float]
-) -> tuple[Behaviour, list[Disruption]]:
-    """The scenario's behaviour and disruptions with the parameters ``names`` set.
+    scenario: Scenario,
+    names: Sequence[str],
+    values: Sequence[float],
+    *,
+    node_ids: frozenset[str] = frozenset(),
+) -> Scenario:
+    """The scenario with the parameters ``names`` set to ``values``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Scenario to change (unchanged itself).
+    names, values : sequences
+        Parameter names (see the module text) and values.
+    node_ids : frozenset of str
+        Node ids of the network, to tell a ``capacity.<id>`` node from a link.
 
     Raises
     ------
@@ -78,41 +133,51 @@ def apply_parameters(
         On an unknown parameter name or a disruption the scenario does not have.
     """
     beh = scenario.behaviour
+    updates: dict[str, object] = {}
     premia = dict(beh.risk_premium_usd_teu)
-    scale = beh.logit_scale_per_usd
-    nest_scale = beh.nest_scale
     extra: dict[str, float] = {}
+    hours: dict[str, float] = {}
+    factors: dict[str, float] = {}
     for name, v in zip(names, values, strict=True):
         head, _, key = name.partition(".")
         if head == "scale":
-            scale = float(v)
+            updates["logit_scale_per_usd"] = float(v)
         elif head == "nest_scale":
-            nest_scale = float(v)
+            updates["nest_scale"] = float(v)
+        elif head == "value_of_time":
+            updates["value_of_time_usd_teu_h"] = float(v)
         elif head == "asc":
             premia[key] = float(v)
         elif head == "disruption":
             extra[key] = float(v)
+        elif head == "disruption_hours":
+            hours[key] = float(v)
+        elif head in NETWORK_HEADS and key:
+            factors[name] = float(v)
         else:
             raise ValueError(
-                f"unknown parameter {name!r}; use scale, nest_scale, asc.<corridor> or "
-                "disruption.<id>"
+                f"unknown parameter {name!r}; use scale, nest_scale, value_of_time, "
+                "asc.<corridor>, disruption.<id>, disruption_hours.<id> or a network "
+                f"factor ({', '.join(h + '.<id>' for h in NETWORK_HEADS)})"
             )
-    disruptions = [
-        d.model_copy(update={"extra_usd_teu": extra[d.id]}) if d.id in extra else d
-        for d in scenario.disruptions
-    ]
-    unknown = set(extra) - {d.id for d in scenario.disruptions}
+    unknown = (set(extra) | set(hours)) - {d.id for d in scenario.disruptions}
     if unknown:
         raise ValueError(f"no disruption {sorted(unknown)} in scenario {scenario.name!r}")
-    return (
-        beh.model_copy(
-            update={
-                "risk_premium_usd_teu": premia,
-                "logit_scale_per_usd": scale,
-                "nest_scale": nest_scale,
-            }
-        ),
-        disruptions,
+    disruptions = []
+    for d in scenario.disruptions:
+        change: dict[str, object] = {}
+        if d.id in extra:
+            change["extra_usd_teu"] = extra[d.id]
+        if d.id in hours:
+            change["extra_hours"] = hours[d.id]
+        disruptions.append(d.model_copy(update=change) if change else d)
+    out = apply_sample(scenario, factors, node_ids=node_ids) if factors else scenario
+    updates["risk_premium_usd_teu"] = premia
+    return out.model_copy(
+        update={
+            "behaviour": out.behaviour.model_copy(update=updates),
+            "disruptions": disruptions,
+        }
     )
 
 
@@ -123,9 +188,35 @@ def current_value(scenario: Scenario, name: str) -> float:
         return scenario.behaviour.logit_scale_per_usd
     if head == "nest_scale":
         return scenario.behaviour.nest_scale
+    if head == "value_of_time":
+        return scenario.behaviour.value_of_time_usd_teu_h
+    if head in NETWORK_HEADS:
+        return 1.0
     if head == "asc":
         return scenario.behaviour.risk_premium_usd_teu.get(key, 0.0)
     for d in scenario.disruptions:
         if d.id == key:
-            return d.extra_usd_teu
+            return d.extra_hours if head == "disruption_hours" else d.extra_usd_teu
     raise ValueError(f"unknown parameter {name!r}")
+
+
+def search_unit(name: str) -> float:
+    """The step a unit of the search variable stands for, so that all unknowns are O(1).
+
+    Money is searched in thousands of USD, hours in hundreds, the value of time in tens
+    of USD per TEU-hour; the nest scale and network factors as they are. The logit
+    scale is searched on its logarithm (see :func:`on_log_scale`).
+    """
+    head = name.partition(".")[0]
+    if head in ("nest_scale", *NETWORK_HEADS):
+        return 1.0
+    if head == "disruption_hours":
+        return 100.0
+    if head == "value_of_time":
+        return 10.0
+    return 1000.0
+
+
+def on_log_scale(name: str) -> bool:
+    """Whether a parameter is searched on its logarithm (the logit scale)."""
+    return name == "scale"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from corridors.scenarios.calibration.observations import KINDS, Observation, range_residual
 from corridors.scenarios.constants import SHARE_COLUMNS
 from corridors.scenarios.spec import Scenario
 
@@ -36,9 +37,9 @@ class CalibrationResult:
     ceilings_exceeded : tuple of str
         ``"<target> <year>"`` of fitted ceilings the model exceeds by more than 0.5 %.
     fit : pandas.DataFrame
-        ``target, corridor, unit, year, observed, modelled, error_pct, in_sample,
-        ceiling``.
-    rmse_log, r2_log, r2_log_by_target, rmse_log_holdout
+        ``target, kind, corridor, unit, year, observed, low, high, modelled, error_pct,
+        in_sample, ceiling`` (:func:`fit_table`).
+    rmse_log, r2_log, r2_log_by_target, rmse_log_holdout, rmse_log_by_kind
         The quality of the fit (:class:`FitQuality`).
     success : bool
         The optimiser reports convergence.
@@ -74,6 +75,7 @@ class CalibrationResult:
     constant_shares: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(SHARE_COLUMNS))
     )
+    rmse_log_by_kind: dict[str, float] = field(default_factory=dict)
 
     @property
     def risk_premium_usd_teu(self) -> float:
@@ -129,24 +131,71 @@ class FitQuality:
     ----------
     rmse_log : float
         Root mean square of ``log(modelled / observed)`` over the fitted rows of the
-        point targets (ceilings are not in it).
+        point volume targets (ceilings are not in it).
     r2_log : float
         Share of the variance of ``log(observed)`` explained, over the same rows
         (pooled over targets).
     r2_log_by_target : dict of str to float
-        The same per target.
+        The same per volume target.
     rmse_log_holdout : float
-        Root mean square of the log errors of the out-of-sample rows (NaN if none).
+        Root mean square of the log errors of the out-of-sample volume rows (NaN if
+        none).
+    rmse_log_by_kind : dict of str to float
+        Root mean square of the unweighted residuals (log distance outside the range;
+        0 inside) of the fitted rows of each kind (``volume`` with its ceilings,
+        ``time``, ``price``).
     """
 
     rmse_log: float
     r2_log: float
     r2_log_by_target: dict[str, float]
     rmse_log_holdout: float
+    rmse_log_by_kind: dict[str, float] = field(default_factory=dict)
+
+
+def fit_table(
+    rows: Sequence[Observation], modelled: Mapping[tuple[str, int], float]
+) -> pd.DataFrame:
+    """The fit table: one row per observation, with the modelled value.
+
+    ``error_pct`` is the distance of the modelled value from the observed range (0
+    inside it; from the point for volumes, from the ceiling when above it) and
+    ``residual`` its log distance (unweighted).
+    """
+    table = []
+    for o in rows:
+        m = modelled[o.target, o.year]
+        r = range_residual(m, o.low, o.high)
+        near = o.high if m > o.high or o.low <= 0 else o.low
+        table.append(
+            {
+                "target": o.target,
+                "kind": o.kind,
+                "corridor": o.corridor,
+                "unit": o.unit,
+                "year": o.year,
+                "observed": o.observed,
+                "low": o.low,
+                "high": o.high,
+                "modelled": m,
+                "error_pct": 100.0 * (m / near - 1.0) if o.kind == "volume" or r else 0.0,
+                "residual": r,
+                "in_sample": o.in_sample,
+                "ceiling": o.ceiling,
+            }
+        )
+    return pd.DataFrame(table)
 
 
 def fit_quality(frame: pd.DataFrame) -> FitQuality:
     """Quality of the fit table ``frame`` (columns of :attr:`CalibrationResult.fit`)."""
+    kinds = frame["kind"] if "kind" in frame.columns else pd.Series("volume", index=frame.index)
+    by_kind: dict[str, float] = {}
+    for kind in KINDS:
+        sel = frame[(kinds == kind) & frame["in_sample"]]
+        if len(sel):
+            by_kind[kind] = float(np.sqrt((sel["residual"].to_numpy(dtype=float) ** 2).mean()))
+    frame = frame[kinds == "volume"]
     points = frame[~frame["ceiling"]]
     ins = points[points["in_sample"]]
     res = np.log(
@@ -172,4 +221,5 @@ def fit_quality(frame: pd.DataFrame) -> FitQuality:
         r2_log=r2,
         r2_log_by_target=by_target,
         rmse_log_holdout=float(np.sqrt((hold**2).mean())) if len(hold) else math.nan,
+        rmse_log_by_kind=by_kind,
     )
