@@ -107,7 +107,10 @@ def test_segment_times_and_prices_by_hand() -> None:
         share_of=TO_BAKU,
     )
     price = PriceTarget(
-        "border-Russia", BORDER_TO_RUSSIA, dict.fromkeys(YEARS, (1.0, 100000.0)), surcharges=("rates",)
+        "border-Russia",
+        BORDER_TO_RUSSIA,
+        dict.fromkeys(YEARS, (1.0, 100000.0)),
+        surcharges=("rates",),
     )
     got = route_target_values(
         [times, days, border, share, price],
@@ -148,7 +151,10 @@ def test_recovers_known_parameters_from_volumes_times_and_prices() -> None:
     shapes = (
         TimeTarget("to Baku", TO_BAKU, dict.fromkeys(YEARS, (0.0, 0.0)), "d"),
         PriceTarget(
-            "border-Russia", BORDER_TO_RUSSIA, dict.fromkeys(YEARS, (0.0, 0.0)), surcharges=("rates",)
+            "border-Russia",
+            BORDER_TO_RUSSIA,
+            dict.fromkeys(YEARS, (0.0, 0.0)),
+            surcharges=("rates",),
         ),
     )
     made = route_target_values(
