@@ -55,7 +55,7 @@ VARIABLE_PATTERNS: tuple[str, ...] = (
     "risk_premium.CORRIDOR",
     "reliability.CORRIDOR",
 )
-_HEADS = (
+NETWORK_FACTORS = (
     "border_time",
     "border_cost",
     "handling_time",
@@ -63,6 +63,10 @@ _HEADS = (
     "tariff",
     "speed",
     "sailings",
+)
+"""Heads of the variables that are factors on network attributes."""
+_HEADS = (
+    *NETWORK_FACTORS,
     "demand",
     "value_of_time",
     "logit_scale",

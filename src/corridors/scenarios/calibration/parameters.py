@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corridors.scenarios.spec import Scenario
-from corridors.scenarios.variables import apply_sample
+from corridors.scenarios.variables import NETWORK_FACTORS, apply_sample
 
 
 @dataclass(frozen=True)
@@ -87,15 +87,7 @@ def history_parameters(scenario: Scenario, *, priced: Sequence[str] = ()) -> tup
     return tuple(out)
 
 
-NETWORK_HEADS = (
-    "border_time",
-    "border_cost",
-    "handling_time",
-    "capacity",
-    "tariff",
-    "speed",
-    "sailings",
-)
+NETWORK_HEADS = NETWORK_FACTORS
 """Heads of the sweep variables (:mod:`corridors.scenarios.variables`) a calibration may
 fit as factors on network attributes (``border_time.KZ``, ``handling_time.aktau``...)."""
 

@@ -59,21 +59,19 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class TimeTarget:
-    """An observed transit time (a range by year) of a segment.
+class RangeTarget:
+    """An observed range by year of a segment's time or price.
 
     Attributes
     ----------
     name : str
         Label in the fit table.
     segment : Segment
-        What is timed.
+        What is timed or priced.
     observed : dict of int to (float, float)
         Low and high of the observed range by year, in ``unit`` (a point: low = high).
-    unit : {"d", "h", "share"}
-        Days, hours, or the segment's time as a share of ``share_of``'s time.
-    share_of : Segment or None
-        The whole a ``share`` target divides by.
+    unit : str
+        ``d``, ``h`` or ``share`` for times; ``TEU`` or ``FEU`` (USD per) for prices.
     weight : float
         Weight of its residuals in the fit.
     source : str
@@ -84,42 +82,32 @@ class TimeTarget:
     segment: Segment
     observed: dict[int, tuple[float, float]]
     unit: str = "d"
-    share_of: Segment | None = None
     weight: float = 1.0
     source: str = ""
 
 
 @dataclass(frozen=True)
-class PriceTarget:
-    """An observed price (a range by year) of a segment.
+class TimeTarget(RangeTarget):
+    """An observed transit time of a segment.
 
-    Attributes
-    ----------
-    name : str
-        Label in the fit table.
-    segment : Segment
-        What is priced.
-    observed : dict of int to (float, float)
-        Low and high of the observed range by year, USD per ``unit``.
-    unit : {"TEU", "FEU"}
-        Unit priced (an FEU pays twice the TEU figures,
-        :func:`corridors.cost.parameters.money_columns`).
-    surcharges : tuple of str
-        Disruptions whose ``extra_usd_teu`` is part of the price (freight-rate spikes),
-        weighed by the share of the year they cover.
-    weight : float
-        Weight of its residuals in the fit.
-    source : str
-        Where the figures come from.
+    Days or hours, or with ``unit="share"`` the segment's share of the time of
+    ``share_of``.
     """
 
-    name: str
-    segment: Segment
-    observed: dict[int, tuple[float, float]]
+    share_of: Segment | None = None
+
+
+@dataclass(frozen=True)
+class PriceTarget(RangeTarget):
+    """An observed price of a segment, USD per TEU or FEU.
+
+    An FEU pays twice the TEU figures (:func:`corridors.cost.parameters.money_columns`);
+    the surcharges of the disruptions named in ``surcharges`` (freight-rate spikes) are
+    part of the price, weighed by the share of the year they cover.
+    """
+
     unit: str = "FEU"
     surcharges: tuple[str, ...] = ()
-    weight: float = 1.0
-    source: str = ""
 
 
 TITR_CHINA_BLACK_SEA = Segment(TITR_MARKET, "middle", end=BLACK_SEA_PORTS)
