@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from corridors.demand.classes import CONTAINER_PAYLOAD_T
 from corridors.network.schema import SEA_PASSAGES
 
 DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H = 16.7
@@ -25,8 +26,9 @@ Cargo value ~USD 40,000 per TEU on China-Europe trains (between ~USD 58k in 2020
 per day (Hummels and Schaur 2013: 0.6-2.1 %/day) = USD 400 per TEU-day.
 """
 
-DEFAULT_TONNES_PER_TEU = 10.0
-"""Average payload of a TEU, tonnes (GLEC Framework default for average-loaded TEU)."""
+DEFAULT_TONNES_PER_TEU = CONTAINER_PAYLOAD_T
+"""Average payload of a TEU, tonnes: the containers' payload of the cargo-class table
+(:data:`corridors.demand.classes.CONTAINER_PAYLOAD_T`, GLEC average-loaded TEU)."""
 
 
 def money_columns(unit: str) -> tuple[str, float]:

@@ -32,8 +32,12 @@ class Path:
 
 def _reduced_csr(
     tail: IntArray, head: IntArray, weight: FloatArray, usable: BoolArray, n: int
-) -> tuple[csr_matrix, dict[tuple[int, int], int]]:
-    """CSR matrix of the cheapest usable arc per vertex pair, and the arc it stands for."""
+) -> tuple[csr_matrix, IntArray, IntArray]:
+    """CSR matrix of the cheapest usable arc per vertex pair, and the arc it stands for.
+
+    Returns the matrix, the sorted keys ``tail * n + head`` of its entries and the
+    arc of each key (looked up with ``searchsorted``, no dict per call).
+    """
     idx = np.flatnonzero(usable)
     order = idx[np.lexsort((weight[idx], head[idx], tail[idx]))]
     t, h = tail[order], head[order]
@@ -41,10 +45,8 @@ def _reduced_csr(
     first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
     keep = order[first]
     mat = csr_matrix((weight[keep], (tail[keep], head[keep])), shape=(n, n))
-    arc_of = {
-        (int(a), int(b)): int(k) for a, b, k in zip(tail[keep], head[keep], keep, strict=True)
-    }
-    return mat, arc_of
+    keys = tail[keep].astype(np.int64) * n + head[keep]  # sorted: order is by tail, head
+    return mat, keys, keep
 
 
 def shortest_path(
@@ -66,7 +68,7 @@ def shortest_path(
     """
     if usable is None:
         usable = np.ones(tail.size, dtype=bool)
-    mat, arc_of = _reduced_csr(tail, head, weight, usable, n_vertices)
+    mat, keys, keep = _reduced_csr(tail, head, weight, usable, n_vertices)
     dist, pred = dijkstra(mat, directed=True, indices=source, return_predecessors=True)
     if not np.isfinite(dist[target]):
         return None
@@ -74,7 +76,7 @@ def shortest_path(
     v = target
     while v != source:
         u = int(pred[v])
-        arcs.append(arc_of[(u, v)])
+        arcs.append(int(keep[np.searchsorted(keys, u * n_vertices + v)]))
         v = u
     arcs.reverse()
     return Path(arcs=tuple(arcs), weight=float(dist[target]))

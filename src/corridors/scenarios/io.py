@@ -16,8 +16,16 @@ from pathlib import Path
 import yaml
 
 from corridors.datasets import eurasia_path
-from corridors.errors import Problem, ScenarioError, UnknownScenarioError, did_you_mean
+from corridors.demand import read_demand
+from corridors.errors import (
+    Problem,
+    ScenarioError,
+    UnknownPlaceError,
+    UnknownScenarioError,
+    did_you_mean,
+)
 from corridors.network import Network, read_network
+from corridors.scenarios.demand_table import table_markets
 from corridors.scenarios.parsing import SourceMap, parse_model
 from corridors.scenarios.references import (
     NetworkNames,
@@ -44,6 +52,7 @@ __all__ = [
     "read_measures_text",
     "read_scenario",
     "read_scenario_text",
+    "resolve_demand_table",
     "resolve_scenario_path",
     "scenario_hash",
     "shipped_measures_path",
@@ -102,9 +111,17 @@ def read_scenario_text(
     file: str,
     names: NetworkNames | None = None,
     catalogue: MeasureCatalogue | None = None,
+    folder: Path | None = None,
 ) -> tuple[Scenario, SourceMap]:
-    """Parse and check a scenario given as text (see :func:`read_scenario`)."""
+    """Parse and check a scenario given as text (see :func:`read_scenario`).
+
+    A demand ``table`` is read relative to ``folder`` (default: the folder of
+    ``file``) and its rows become the scenario's markets (:func:`resolve_demand_table`).
+    """
     scenario, smap = parse_model(text, Scenario, file=file)
+    scenario = resolve_demand_table(
+        scenario, smap, folder=Path(file).parent if folder is None else folder, names=names
+    )
     problems = check_measure_values(scenario.new_measures, smap, prefix=("new_measures",))
     problems += check_change_values(scenario.adjustments, smap, prefix=("adjustments",))
     if names is not None:
@@ -117,6 +134,91 @@ def read_scenario_text(
     if problems:
         raise ScenarioError(problems, what=file)
     return scenario, smap
+
+
+def resolve_demand_table(
+    scenario: Scenario, smap: SourceMap, *, folder: Path, names: NetworkNames | None = None
+) -> Scenario:
+    """The scenario with the markets of its demand table (itself when it has none).
+
+    The table is read by :func:`corridors.demand.read_demand` (path relative to
+    ``folder``); its rows become markets by
+    :func:`corridors.scenarios.demand_table.table_markets`. Markets already there
+    (a scenario written back by :func:`dump_scenario`) are kept.
+
+    Raises
+    ------
+    ScenarioError
+        When the table is missing, a ``table_markets`` id is not in it, or a row has
+        no market or a unit that is not its class's (every problem together).
+    DemandError
+        When the table itself is malformed (file, line and field).
+    """
+    demand = scenario.demand
+    if demand.table is None or demand.markets:
+        return scenario
+    path = (folder / demand.table).resolve()
+    if not path.is_file():
+        problem = Problem(
+            smap.file,
+            smap.line(("demand", "table")),
+            "demand.table",
+            demand.table,
+            f"no such demand table ({path})",
+        )
+        raise ScenarioError([problem], what=smap.file)
+    frame = read_demand(path)
+    place: dict[str, str] = {}
+    unknown: list[Problem] = []
+    if names is not None:
+        for column in ("origin", "destination"):
+            for raw, line in zip(frame[column].astype(str), frame["_line"], strict=True):
+                try:
+                    place[raw] = names.place(raw)
+                except UnknownPlaceError as exc:
+                    hint = (
+                        "did you mean " + " or ".join(repr(x) for x in exc.suggestions) + "?"
+                        if exc.suggestions
+                        else None
+                    )
+                    unknown.append(
+                        Problem(path.name, int(line), column, raw, "unknown place", hint)
+                    )
+    markets, problems = table_markets(
+        frame,
+        demand,
+        file=path.name,
+        place=place,
+        country=names.node_country if names is not None else None,
+    )
+    problems = unknown + problems
+    known = {str(m) for m in frame["market"].dropna()}
+    for k, tm in enumerate(demand.table_markets):
+        if tm.id not in known:
+            hint = did_you_mean(tm.id, sorted(known))
+            problems.append(
+                Problem(
+                    smap.file,
+                    smap.line(("demand", "table_markets", k, "id")),
+                    "demand.table_markets.id",
+                    tm.id,
+                    f"the demand table {path.name} has no market {tm.id!r}",
+                    hint,
+                )
+            )
+    if not markets and not problems:
+        problems.append(
+            Problem(
+                smap.file,
+                smap.line(("demand", "table")),
+                "demand.table",
+                demand.table,
+                "the demand table gives no market a volume",
+            )
+        )
+    if problems:
+        raise ScenarioError(problems, what=smap.file)
+    return scenario.model_copy(update={"demand": demand.model_copy(update={"markets": markets})})
 
 
 def read_scenario(
@@ -272,7 +374,7 @@ def load_inputs(
             ],
             what=str(path),
         )
-    read_scenario_text(text, file=str(path), names=names, catalogue=catalogue)
+    scenario, _ = read_scenario_text(text, file=str(path), names=names, catalogue=catalogue)
     return ScenarioInputs(
         LoadedScenario(scenario, text, path, smap), network, str(net_dir), catalogue
     )

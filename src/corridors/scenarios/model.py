@@ -73,9 +73,9 @@ def nest_index(corridors: Sequence[str], nests: Mapping[str, Sequence[str]]) -> 
 
 
 def _market_volume(scenario: Scenario, market_index: int, year: int) -> float:
-    """Volume of a market in a year, TEU."""
+    """Volume of a market in a year, TEU(-equivalents: its cargo class's payload)."""
     m = scenario.demand.markets[market_index]
-    v = m.volume / (scenario.behaviour.tonnes_per_teu if m.unit == "t" else 1.0)
+    v = m.cargo_class.teu_equivalents(m.volume)
     for y in range(scenario.base_year + 1, year + 1):
         v *= 1.0 + m.growth_by_year.get(y, m.growth)
     return v
@@ -124,6 +124,7 @@ class ScenarioRunner:
         self._reliability = dict(reliability or {})
         self.params = beh.cost_parameters()
         self._nets: dict[tuple[object, ...], Network] = {}
+        self._opens: dict[int, tuple[str, ...]] = {}
         self._alts: dict[tuple[object, ...], list[RouteOption]] = {}
         self._graphs: dict[int, ExpandedGraph] = {}
         self._groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
@@ -154,10 +155,9 @@ class ScenarioRunner:
         net = add_links(net, new_links)
         return apply_changes(net, [*changes, *self.scenario.adjustments])
 
-    def _network(
-        self, year: int, in_force: tuple[str, ...], closures: tuple[Disruption, ...]
-    ) -> Network:
-        opens = tuple(
+    def _opened(self, year: int) -> tuple[str, ...]:
+        """Planned links and nodes open by their own date in ``year`` (computed once a year)."""
+        return tuple(
             sorted(
                 [
                     *self.network.links.loc[
@@ -173,6 +173,13 @@ class ScenarioRunner:
                 ]
             )
         )
+
+    def _network(
+        self, year: int, in_force: tuple[str, ...], closures: tuple[Disruption, ...]
+    ) -> Network:
+        opens = self._opens.get(year)
+        if opens is None:
+            opens = self._opens[year] = self._opened(year)
         key = (opens, in_force, tuple(d.id for d in closures))
         if key not in self._nets:
             net = self._base_network(year, in_force)

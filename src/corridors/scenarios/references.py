@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from corridors.errors import Problem, UnknownPlaceError, did_you_mean
@@ -108,6 +108,8 @@ class NetworkNames:
     corridor_ids: frozenset[str]
     countries: frozenset[str]
     place: Callable[[str], str]
+    node_country: Mapping[str, str] = field(default_factory=dict)
+    """Country of each node id (demand tables grouped by country)."""
 
 
 def check_names(
@@ -201,7 +203,19 @@ def check_scenario_references(
 ) -> list[Problem]:
     """Check every node, link, corridor and measure a scenario names exists."""
     problems: list[Problem] = []
-    for i, mk in enumerate(scenario.demand.markets):
+    for k, tm in enumerate(scenario.demand.table_markets):
+        problems += check_names(
+            [
+                (("demand", "table_markets", k, "corridors", j), c)
+                for j, c in enumerate(tm.corridors or [])
+            ],
+            names.corridor_ids,
+            "corridor",
+            smap,
+        )
+    # a table's places are checked, with its lines, when it is read (io.resolve_demand_table)
+    written = () if scenario.demand.from_table else scenario.demand.markets
+    for i, mk in enumerate(written):
         mp: PathKey = ("demand", "markets", i)
         problems += _check_place((*mp, "origin"), mk.origin, names, smap)
         problems += _check_place((*mp, "destination"), mk.destination, names, smap)
@@ -267,4 +281,11 @@ def network_names(network: Network) -> NetworkNames:
         corridor_ids=frozenset(network.corridor_ids),
         countries=frozenset(str(c) for c in network.nodes["country"]),
         place=network.place,
+        node_country=dict(
+            zip(
+                network.nodes["node_id"].astype(str),
+                network.nodes["country"].astype(str),
+                strict=True,
+            )
+        ),
     )

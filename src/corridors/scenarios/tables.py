@@ -65,7 +65,9 @@ class ResultTables:
         year : int
             The year.
         markets : sequence of str
-            Market ids, in the order of ``demand``.
+            Market id of each entry of ``demand``; the entries of one id (the O-D
+            pairs of a demand table's market) are summed into one row, their
+            costs and logsums weighed by their volumes.
         demand : array (markets,)
             Volume of each market, TEU a year.
         tonnes_per_teu : float
@@ -83,28 +85,43 @@ class ResultTables:
         times : sequence of (corridor, hours, volume)
             Transit times of the routes used and their volumes.
         """
-        for (i, c), v in sorted(volumes.items()):
-            cost_w, hours_w, usd_w, w = weighted[i, c]
+        # the O-D pairs of one market (a demand table's rows) add up to one row
+        order = list(dict.fromkeys(markets))
+        total = dict.fromkeys(order, 0.0)
+        logsum = dict.fromkeys(order, 0.0)
+        for i, market in enumerate(markets):
+            total[market] += float(demand[i])
+            logsum[market] += float(demand[i]) * float(logsums[i])
+        cv: dict[tuple[str, str], np.ndarray] = {}
+        for (i, c), v in volumes.items():
+            row = cv.setdefault((markets[i], c), np.zeros(5))
+            row[0] += v
+            row[1:] += max(float(demand[i]), 1e-9) * np.asarray(weighted[i, c])
+        for (market, c), (v, cost_w, hours_w, usd_w, w) in sorted(cv.items()):
             self.cv_rows.append(
                 {
                     "year": year,
-                    "market": markets[i],
+                    "market": market,
                     "corridor": c,
                     "volume_teu": v,
                     "volume_t": v * tonnes_per_teu,
-                    "share": v / demand[i] if demand[i] > 0 else 0.0,
+                    "share": v / total[market] if total[market] > 0 else 0.0,
                     "cost_usd_teu": cost_w / w if w > 0 else math.nan,
                     "hours": hours_w / w if w > 0 else math.nan,
                     "usd_teu": usd_w / w if w > 0 else math.nan,
                 }
             )
-        for i, market in enumerate(markets):
+        for market in order:
             self.mk_rows.append(
                 {
                     "year": year,
                     "market": market,
-                    "volume_teu": float(demand[i]),
-                    "logsum_usd_teu": float(logsums[i]),
+                    "volume_teu": total[market],
+                    "logsum_usd_teu": (
+                        logsum[market] / total[market]
+                        if total[market] > 0
+                        else float(logsums[list(markets).index(market)])
+                    ),
                 }
             )
         self.lf_rows.extend(

@@ -373,11 +373,14 @@ def apply_sample(
                     )
                 )
                 continue
-            i = ids.index(str(key))
-            if parts[2] == "growth":
-                markets[i] = markets[i].model_copy(update={"growth": value})
-            else:
-                markets[i] = markets[i].model_copy(update={"volume": markets[i].volume * value})
+            for i, market_id in enumerate(ids):  # every O-D pair of a demand table's market
+                if market_id != key:
+                    continue
+                if parts[2] == "growth":
+                    markets[i] = markets[i].model_copy(update={"growth": value})
+                else:
+                    volume = markets[i].volume * value
+                    markets[i] = markets[i].model_copy(update={"volume": volume})
     if problems:
         raise ScenarioError(problems, what="sampled variables")
     beh_updates["risk_premium_usd_teu"] = premia

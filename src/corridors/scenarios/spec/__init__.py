@@ -25,7 +25,7 @@ from corridors.scenarios.spec.behaviour import (
     VolumeDelay,
 )
 from corridors.scenarios.spec.common import MAX_SEED, MAX_USD, MAX_YEAR, MIN_YEAR, Growth, Year
-from corridors.scenarios.spec.demand import Demand, Market
+from corridors.scenarios.spec.demand import Demand, Market, TableMarket
 from corridors.scenarios.spec.disruptions import Disruption
 from corridors.scenarios.spec.measures import Change, Measure, MeasureCatalogue, NewLink
 from corridors.scenarios.spec.scenario import Scenario, Uncertain
@@ -47,6 +47,7 @@ __all__ = [
     "NewLink",
     "ReliabilitySimulation",
     "Scenario",
+    "TableMarket",
     "Uncertain",
     "VolumeDelay",
     "Year",
