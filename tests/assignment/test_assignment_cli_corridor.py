@@ -123,7 +123,9 @@ def test_cli_corridor_form(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: P
         "Alpha,Echo,containers,5000,TEU,2024,test,hand-made\n"
     )
     target = tmp_path / "flows.csv"
-    code, out, err = run_cli("assign", str(MINI), str(demand), "--gap", "1e-5", "-o", str(target))
+    code, out, err = run_cli(
+        "assign", str(MINI), str(demand), "--link-model", "--gap", "1e-5", "-o", str(target)
+    )
     assert code == 0, err
     assert "node:xb" in out
     table = pd.read_csv(target)

@@ -23,6 +23,7 @@ def test_report_has_map_top_bottleneck_and_no_external_url(
         "assign",
         str(MINI),
         str(demand),
+        "--link-model",
         "--gap",
         "1e-5",
         "-o",
@@ -59,7 +60,14 @@ def test_report_error_leaves_no_file(
     )
     report = tmp_path / "assign.html"
     code, _, err = run_cli(
-        "assign", str(MINI), str(demand), "-o", str(tmp_path / "flows.csv"), "--report", str(report)
+        "assign",
+        str(MINI),
+        str(demand),
+        "--link-model",
+        "-o",
+        str(tmp_path / "flows.csv"),
+        "--report",
+        str(report),
     )
     assert code == 1  # an unknown place inside the demand file: bad content, exit 1
     assert "Nowhere" in err
@@ -84,8 +92,34 @@ def test_report_failure_writes_neither_file(
     )
     report = tmp_path / "assign.html"
     code, _, err = run_cli(
-        "assign", str(MINI), str(demand), "-o", str(tmp_path / "flows.csv"), "--report", str(report)
+        "assign",
+        str(MINI),
+        str(demand),
+        "--link-model",
+        "-o",
+        str(tmp_path / "flows.csv"),
+        "--report",
+        str(report),
     )
     assert code == 1, err
     assert "map failed" in err
     assert sorted(tmp_path.iterdir()) == [demand]
+
+
+def test_corridor_model_report_has_the_flow_map(run_cli, tmp_path: Path) -> None:
+    """Without --link-model the report is the run report of the equilibrium's year."""
+    demand = tmp_path / "demand.csv"
+    demand.write_text(
+        "origin,destination,commodity,volume,unit,year,market,source\n"
+        "Alpha,Echo,containers,600,TEU,2024,test,hand-made\n"
+    )
+    report = tmp_path / "assign.html"
+    code, out, err = run_cli(
+        "assign", str(MINI), str(demand), "-o", str(tmp_path / "f.csv"), "--report", str(report)
+    )
+    assert code == 0, err
+    html = report.read_text()
+    assert "Map of flows" in html
+    assert "<svg" in html
+    assert "demand.csv with assign" in html
+    assert "with the behaviour of assign" in out

@@ -309,14 +309,14 @@ def test_assign_writes_csv_or_parquet_by_extension(run_cli, mini_path, tmp_path)
         "origin,destination,commodity,volume,unit,year,market,source\n"
         "Alpha,Echo,containers,5000,TEU,2024,test,hand-made\n"
     )
-    args = ("assign", str(mini_path), str(demand), "--gap", "1e-5")
+    args = ("assign", str(mini_path), str(demand))
     assert run_cli(*args, "-o", str(tmp_path / "f.csv")).code == 0
     assert run_cli(*args, "-o", str(tmp_path / "f.parquet")).code == 0
     csv_table = pd.read_csv(tmp_path / "f.csv")
     parquet_table = pd.read_parquet(tmp_path / "f.parquet")
     assert list(parquet_table.columns) == list(csv_table.columns)
-    assert parquet_table["flow_teu_yr"].to_numpy() == pytest.approx(
-        csv_table["flow_teu_yr"].to_numpy(), rel=1e-9
+    assert parquet_table["volume_teu_equivalent"].to_numpy() == pytest.approx(
+        csv_table["volume_teu_equivalent"].to_numpy(), rel=1e-9
     )
     r = run_cli(*args, "-o", str(tmp_path / "f.json"))
     assert r.code == 2

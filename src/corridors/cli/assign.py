@@ -51,12 +51,35 @@ def register(app: typer.Typer) -> None:
         output: Path = typer.Option(
             ..., "--output", "-o", help="Flow table to write (.csv or .parquet)."
         ),
-        unit: str = typer.Option("TEU", "--unit", help="TEU or tonne (corridor networks)."),
+        scenario: str | None = typer.Option(
+            None,
+            "--scenario",
+            help="Scenario (shipped name or file) whose behaviour, capacity limits, "
+            "measures and disruptions apply (default: baseline-2024 on the shipped "
+            "network, hard capacities and the default behaviour on others).",
+        ),
+        link_model: bool = typer.Option(
+            False,
+            "--link-model",
+            help="Corridor networks: the road-style link model instead (multi-class "
+            "Frank-Wolfe, BPR delays, capacities soft; --algorithm, --unit, --vot).",
+        ),
+        unit: str | None = typer.Option(
+            None, "--unit", help="TEU or tonne (--link-model only; default TEU)."
+        ),
         vot: float | None = typer.Option(
-            None, "--vot", callback=finite(minimum=0), help="Value of time, USD per unit-hour."
+            None,
+            "--vot",
+            callback=finite(minimum=0),
+            help="Value of time, USD per unit-hour (--link-model only).",
         ),
         year: int | None = typer.Option(
-            None, "--year", min=1800, max=2200, help="Network year (planned links)."
+            None,
+            "--year",
+            min=1800,
+            max=2200,
+            help="Year solved: network, measures and disruptions in force (default: the "
+            "scenario's base year, else the table's year).",
         ),
         threshold: float = typer.Option(
             0.8,
@@ -79,11 +102,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Assign demand at user equilibrium and write link flows.
 
-        Either a TNTP folder (--tntp) or a corridor NETWORK folder and DEMAND table.
-        Demand rows form classes by commodity and value_of_time_usd_h (blank: --vot or
-        the default); classes share capacities (multi-class equilibrium). With
-        --report FILE.html, one offline HTML page shows the flow map, the links and
-        nodes above --threshold, volumes per corridor and the convergence.
+        Either a TNTP folder (--tntp: user equilibrium by --algorithm) or a corridor
+        NETWORK folder and DEMAND table. On a corridor network the table goes through
+        the model of `corridors run`: its rows become the markets of --scenario, split
+        over the corridors for --year by the same capacity-constrained logit
+        equilibrium (hard limits with shadow prices where the scenario has them), in
+        each cargo class's own unit (containers TEU, bulk tonnes). --link-model runs
+        the road-style link model instead (multi-class Frank-Wolfe, BPR). With --report
+        FILE.html, one offline HTML page shows the flow map, the elements above
+        --threshold and the volumes per corridor.
         """
         alg = _check_algorithm(algorithm)
         table_format(output)  # a wrong extension fails before the assignment runs
@@ -98,6 +125,29 @@ def register(app: typer.Typer) -> None:
         if network is None or demand is None:
             msg = "give a corridor NETWORK folder and a DEMAND CSV, or --tntp FOLDER"
             raise typer.BadParameter(msg, param_hint="NETWORK DEMAND")
+        if not link_model:
+            for given, name in ((unit, "--unit"), (vot, "--vot")):
+                if given is not None:
+                    msg = (
+                        f"{name} belongs to --link-model; the corridor model counts each "
+                        "cargo class in its own unit and takes the value of time of "
+                        "--scenario"
+                    )
+                    raise typer.BadParameter(msg, param_hint=f"'{name}'")
+            _assign_model(
+                network,
+                demand,
+                output,
+                scenario=scenario,
+                year=year,
+                threshold=threshold,
+                report=report,
+                allow_unconverged=allow_unconverged,
+            )
+            return
+        if scenario is not None:
+            msg = "--scenario belongs to the corridor model, not to --link-model"
+            raise typer.BadParameter(msg, param_hint="'--scenario'")
         _assign_network(
             console,
             network,
@@ -106,12 +156,89 @@ def register(app: typer.Typer) -> None:
             gap,
             max_iter,
             output,
-            unit=unit,
+            unit=unit or "TEU",
             vot=vot,
             year=year,
             threshold=threshold,
             report=report,
             allow_unconverged=allow_unconverged,
+        )
+
+
+def _assign_model(
+    network: Path,
+    demand: Path,
+    output: Path,
+    *,
+    scenario: str | None,
+    year: int | None,
+    threshold: float,
+    report: Path | None,
+    allow_unconverged: bool,
+) -> None:
+    from corridors.cli.common import load_network  # noqa: PLC0415
+    from corridors.studies.corridor_equilibrium import (  # noqa: PLC0415
+        assign_corridor_equilibrium,
+    )
+
+    net = load_network(network)
+    res = assign_corridor_equilibrium(
+        net,
+        demand,
+        network_path=network,
+        scenario=scenario,
+        year=year,
+        threshold=threshold,
+    )
+    if not (res.converged or allow_unconverged):
+        raise NotConvergedError(iterations=res.iterations, gap=res.gap, target=res.tolerance)
+    html = None
+    if report is not None:
+        from corridors.reports.run_report import result_report  # noqa: PLC0415
+
+        html = result_report(
+            net,
+            res.result,
+            info={
+                "scenario_name": f"{demand.name} with {res.scenario}",
+                "kind": f"assign {res.year}",
+                "run_id": "",
+                "seed": "-",
+            },
+        )
+    write_table(res.links(), output)
+    if report is not None and html is not None:
+        atomic.write_text(report, html)
+    out = Console()
+    state = "converged" if res.converged else "NOT converged"
+    out.print(
+        f"{demand.name} at equilibrium in {res.year} with the behaviour of {res.scenario} "
+        f"({len(res.markets)} markets): {state}, {res.iterations} iterations, gap "
+        f"{res.gap:.1e}; wrote {output}" + (f" and {report}" if report is not None else ""),
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+    out.print("volume a year by corridor:", highlight=False)
+    for _, row in res.corridor_volumes().iterrows():
+        out.print(
+            f"  {row['corridor']} {row['commodity']}: {row['volume']:,.0f} {row['unit']}",
+            highlight=False,
+            markup=False,
+        )
+    worst = res.bottlenecks()
+    if worst.empty:
+        out.print(f"no element above {threshold:.0%} of capacity", highlight=False)
+        return
+    out.print(f"above {threshold:.0%} of capacity:", highlight=False)
+    for _, row in worst.iterrows():
+        out.print(
+            f"  {row['element']} ({row['cargo']}): {row['volume_teu']:,.0f} / "
+            f"{row['capacity_teu']:,.0f} TEU-eq/yr (utilisation {row['utilisation']:.2f}, "
+            f"shadow price {row['shadow_price_usd_teu']:,.0f} USD/TEU)",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
         )
 
 

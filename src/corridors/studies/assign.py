@@ -1,8 +1,14 @@
 """Assignment studies: an O-D table assigned at equilibrium on a network.
 
-``corridors assign`` runs one of these: a TNTP test network (its own trips table) or a
-corridor network with a demand table in native units. The study reads the inputs, runs
-the assignment engine and returns its result; the command line prints and writes it.
+``corridors assign`` runs one of these: a TNTP test network (its own trips table, user
+equilibrium by bi-conjugate Frank-Wolfe) or a corridor network with a demand table in
+native units. On a corridor network the demand goes through the one model of
+``corridors run`` (:func:`assign_corridor_equilibrium`, in
+:mod:`corridors.studies.corridor_equilibrium`): the same year solver, with the
+behaviour, capacity limits and disruptions of a scenario. The road-style link model
+(:func:`assign_corridor_demand`, multi-class Frank-Wolfe with BPR delays) is kept only
+behind ``corridors assign --link-model``. The study reads the inputs, runs the engine
+and returns its result; the command line prints and writes it.
 """
 
 from __future__ import annotations
@@ -78,7 +84,7 @@ def assign_tntp(
     return TntpAssignment(net.name, result, frame)
 
 
-def assign_corridor_demand(
+def assign_corridor_demand(  # the road-style link model (``--link-model``)
     network: Network,
     demand: Path,
     *,
