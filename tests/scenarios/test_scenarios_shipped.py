@@ -58,7 +58,7 @@ def test_shipped_scenario_runs(name: str, runs: dict[str, tuple[ScenarioInputs, 
     tot = cv.groupby(["year", "market"])["volume_teu"].sum()
     mk = result.markets.set_index(["year", "market"])["volume_teu"]  # type: ignore[attr-defined]
     unserved = (mk.loc[tot.index] - tot).groupby(level="year").sum()
-    expected = {y: 0.0 for y in sc.years}
+    expected = dict.fromkeys(sc.years, 0.0)
     if name == "northern-closed":
         for m in sc.demand.markets:
             if {m.origin, m.destination} & {"moscow", "minsk"}:

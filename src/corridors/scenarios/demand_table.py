@@ -126,7 +126,7 @@ def table_markets(
                 origin=str(top["origin"]),
                 destination=str(top["destination"]),
                 volume=total,
-                unit=str(first["unit"]),  # type: ignore[arg-type]
+                unit=str(first["unit"]),
                 commodity=str(first["commodity"]),
                 growth=s.growth,
                 growth_by_year=s.growth_by_year,
