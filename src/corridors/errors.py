@@ -99,9 +99,16 @@ class UnknownPlaceError(UnknownNameError):
         self.name = name
         self.suggestions = tuple(suggestions)
         msg = f"unknown place {name!r}"
-        if self.suggestions:
-            msg += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+        if self.hint:
+            msg += "; " + self.hint
         super().__init__(msg)
+
+    @property
+    def hint(self) -> str | None:
+        """``did you mean 'a' or 'b'?`` from the suggestions, or ``None`` without any."""
+        if not self.suggestions:
+            return None
+        return "did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
 
 
 class UnknownClosureError(ProblemsError, UnknownNameError):

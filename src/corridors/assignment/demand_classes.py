@@ -57,11 +57,7 @@ def demand_classes(
             try:
                 ids[column].append(net.place(raw))
             except UnknownPlaceError as exc:
-                hint = (
-                    "did you mean " + " or ".join(repr(s) for s in exc.suggestions) + "?"
-                    if exc.suggestions
-                    else None
-                )
+                hint = exc.hint
                 problems.append(Problem(fname, int(line), column, raw, "unknown place", hint))
                 ids[column].append("")
     volume = pd.to_numeric(

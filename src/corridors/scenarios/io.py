@@ -176,11 +176,7 @@ def resolve_demand_table(
                 try:
                     place[raw] = names.place(raw)
                 except UnknownPlaceError as exc:
-                    hint = (
-                        "did you mean " + " or ".join(repr(x) for x in exc.suggestions) + "?"
-                        if exc.suggestions
-                        else None
-                    )
+                    hint = exc.hint
                     unknown.append(
                         Problem(path.name, int(line), column, raw, "unknown place", hint)
                     )

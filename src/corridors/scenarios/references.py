@@ -136,11 +136,7 @@ def _check_place(path: PathKey, value: str, names: NetworkNames, smap: SourceMap
     try:
         names.place(value)
     except UnknownPlaceError as exc:
-        hint = (
-            "did you mean " + " or ".join(repr(s) for s in exc.suggestions) + "?"
-            if exc.suggestions
-            else None
-        )
+        hint = exc.hint
         return [
             Problem(
                 smap.file, smap.line(path), format_path(path), value, "unknown node (place)", hint
