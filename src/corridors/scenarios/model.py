@@ -123,10 +123,13 @@ class ScenarioRunner:
         beh = scenario.behaviour
         self._reliability = dict(reliability or {})
         self.params = beh.cost_parameters()
+        self._tonne_params = self.params.model_copy(
+            update={"unit": "t", "value_of_time_usd_h": self.params.vot / beh.tonnes_per_teu}
+        )
         self._nets: dict[tuple[object, ...], Network] = {}
         self._opens: dict[int, tuple[str, ...]] = {}
         self._alts: dict[tuple[object, ...], list[RouteOption]] = {}
-        self._graphs: dict[int, ExpandedGraph] = {}
+        self._graphs: dict[tuple[int, str], ExpandedGraph] = {}
         self._groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
         self._routes: dict[tuple[int, str, str], Route | None] = {}
         self._vdf = bpr
@@ -207,16 +210,20 @@ class ScenarioRunner:
         if key in self._alts:
             return self._alts[key]
         m = self.scenario.demand.markets[market_index]
-        graph = self._graphs.get(id(net))
+        # a class counted in tonnes pays the per-tonne money of the network tables, times
+        # its tonnes per TEU-equivalent (the class table's payload), per TEU-equivalent
+        cls = m.cargo_class
+        params = self.params if cls.unit == "TEU" else self._tonne_params
+        graph = self._graphs.get((id(net), params.unit))
         if graph is None:
-            graph = build_graph(net, self.params)
-            self._graphs[id(net)] = graph
+            graph = build_graph(net, params)
+            self._graphs[id(net), params.unit] = graph
         try:
             routes = compare(
                 net,
                 m.origin,
                 m.destination,
-                params=self.params,
+                params=params,
                 corridors=tuple(m.corridors) if m.corridors else None,
                 graph=graph,
             )
@@ -241,7 +248,8 @@ class ScenarioRunner:
                 for key in keys
                 if key.partition("#")[0] == base
             )
-            alts.append(RouteOption(r.corridor, r.usd, r.hours, r.link_ids, elems, by_link))
+            usd = r.usd if cls.unit == "TEU" else r.usd * cls.tonnes_per_teu
+            alts.append(RouteOption(r.corridor, usd, r.hours, r.link_ids, elems, by_link))
         self._alts[key] = alts
         return alts
 
