@@ -48,7 +48,11 @@ def scenario_inputs(
         return inputs
     label = f"{inputs.loaded.path.name} (edited)"
     scenario, smap = read_scenario_text(
-        text, file=label, names=network_names(inputs.network), catalogue=inputs.catalogue
+        text,
+        file=label,
+        names=network_names(inputs.network),
+        catalogue=inputs.catalogue,
+        folder=inputs.loaded.path.parent,  # a demand table is relative to the scenario file
     )
     loaded = LoadedScenario(scenario, text, inputs.loaded.path, smap)
     return dataclasses.replace(inputs, loaded=loaded)
