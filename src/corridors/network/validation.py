@@ -8,7 +8,8 @@ every problem. Per-cell type and bound checks come from the schema in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,9 +25,14 @@ SCHEDULED_MODES = ("ferry", "sea")
 LENGTH_OPTIONAL_MODES = ("ferry", "sea")
 
 
-def _line(row: pd.Series) -> int | None:
+def _line(row: Mapping[Hashable, Any]) -> int | None:
     value = row.get(LINE)
     return None if value is None or pd.isna(value) else int(value)
+
+
+def _rows(frame: pd.DataFrame, mask: pd.Series) -> list[dict[Hashable, Any]]:
+    """The rows of ``frame`` where ``mask`` holds, as dicts (none: no pandas work)."""
+    return frame[mask].to_dict("records") if mask.any() else []
 
 
 def _fmt(value: object) -> str:
@@ -40,7 +46,7 @@ def check_unique_ids(frame: pd.DataFrame, key: str, filename: str) -> list[Probl
     problems: list[Problem] = []
     ids = frame[key]
     dup = ids.duplicated(keep="first") & (ids != "")
-    for _, row in frame[dup].iterrows():
+    for row in _rows(frame, dup):
         first = frame.loc[ids == row[key], LINE].iloc[0]
         problems.append(
             Problem(
@@ -60,7 +66,7 @@ def check_links_reference_nodes(
     problems: list[Problem] = []
     for col in ("from_node_id", "to_node_id"):
         bad = ~links[col].isin(known) & (links[col] != "")
-        for _, row in links[bad].iterrows():
+        for row in _rows(links, bad):
             problems.append(
                 Problem(
                     filename,
@@ -72,7 +78,7 @@ def check_links_reference_nodes(
                 )
             )
     loops = (links["from_node_id"] == links["to_node_id"]) & (links["from_node_id"] != "")
-    for _, row in links[loops].iterrows():
+    for row in _rows(links, loops):
         problems.append(
             Problem(
                 filename,
@@ -97,7 +103,7 @@ def check_link_lengths(links: pd.DataFrame, nodes: pd.DataFrame, filename: str) 
     gc = dict(
         zip(sub.index, great_circle_km(a[:, 0], a[:, 1], b[:, 0], b[:, 1]).tolist(), strict=True)
     )
-    for idx, row in links.iterrows():
+    for idx, row in zip(links.index, links.to_dict("records"), strict=True):
         length = row["length"]
         if pd.isna(length):
             if row["mode"] not in LENGTH_OPTIONAL_MODES and row["mode"] != "":
@@ -132,7 +138,7 @@ def check_link_lengths(links: pd.DataFrame, nodes: pd.DataFrame, filename: str) 
 def check_link_attributes(links: pd.DataFrame, filename: str) -> list[Problem]:
     """Mode-specific fields: gauge on rail only, a speed or a time, passages on sea only."""
     problems: list[Problem] = []
-    for _, row in links.iterrows():
+    for row in links.to_dict("records"):
         line = _line(row)
         mode = row["mode"]
         if mode == "":
@@ -203,7 +209,7 @@ def check_status(frame: pd.DataFrame, filename: str) -> list[Problem]:
     """Planned elements say when they open."""
     problems: list[Problem] = []
     planned = (frame["status"] == "planned") & frame["open_year"].isna()
-    for _, row in frame[planned].iterrows():
+    for row in _rows(frame, planned):
         problems.append(
             Problem(
                 filename, _line(row), "open_year", "", "a planned element needs its opening year"
@@ -217,7 +223,7 @@ def check_tags(links: pd.DataFrame, corridor_ids: set[str] | None, filename: str
     if not corridor_ids:
         return []
     problems: list[Problem] = []
-    for _, row in links.iterrows():
+    for row in links.to_dict("records"):
         for tag in row["corridors"]:
             if tag not in corridor_ids:
                 problems.append(
@@ -237,7 +243,7 @@ def check_vessels(vessels: pd.DataFrame, links: pd.DataFrame, filename: str) -> 
     """Ships serve an existing ferry or sea link and carry something."""
     problems: list[Problem] = []
     modes = dict(zip(links["link_id"], links["mode"], strict=True))
-    for _, row in vessels.iterrows():
+    for row in vessels.to_dict("records"):
         link = row["link_id"]
         if link == "":
             continue
