@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from corridors import atomic
-from corridors.cli.common import json_envelope, output_format, write_or_print
+from corridors.cli.common import json_envelope, note, output_format, write_or_print
 
 FORMATS = ("table", "json", "csv", "geojson")
 
@@ -57,7 +57,7 @@ def render_table(
         console.print(t)
     if output is not None:
         atomic.write_text(output, console.export_text())
-        typer.echo(f"wrote {output}", err=True)
+        note(f"wrote {output}")
 
 
 def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -150,27 +150,59 @@ def _csv(study: Any) -> str:
     return csv_text(rows, columns)
 
 
-def _output(
-    study: Any, *, fmt: str, output: Path | None, report: Path | None, parameters: dict[str, Any]
+def show_flows(
+    study: Any,
+    *,
+    fmt: str,
+    output: Path | None,
+    parameters: dict[str, Any],
+    name: str,
+    tables: Callable[[], list[Table]],
+    csv: Callable[[], str],
+    header: str | None = None,
 ) -> None:
+    """Print or write an energy or relief study as JSON (the envelope), CSV, GeoJSON or tables.
+
+    ``name`` names the GeoJSON collection; ``tables`` and ``csv`` render the other formats.
+    """
+    d = study.to_dict()
     if fmt == "json":
-        emit(json_envelope(parameters, **study.to_dict()), output)
+        emit(json_envelope(parameters, **d), output)
     elif fmt == "csv":
-        emit(_csv(study), output)
+        emit(csv(), output)
     elif fmt == "geojson":
         from corridors.reports.flows_map import flows_geojson  # noqa: PLC0415
 
-        d = study.to_dict()
-        name = f"{study.carrier} {d['year']}" + (f" {d['scenario']}" if d["scenario"] else "")
         fc = flows_geojson(d["links"], d["nodes"], study.coords, name=name)
         emit(json.dumps(fc, ensure_ascii=False) + "\n", output)
     else:
-        render_table(_study_tables(study), output=output)
-    if report is not None:
-        from corridors.reports.flows_map import energy_report  # noqa: PLC0415
+        render_table(tables(), output=output, header=header)
 
-        atomic.write_text(report, energy_report(study))
-        typer.echo(f"wrote {report}", err=True)
+
+def write_report(report: Path | None, html: Callable[[], str]) -> None:
+    """Write the HTML report atomically when ``--report`` is given."""
+    if report is not None:
+        atomic.write_text(report, html())
+        note(f"wrote {report}")
+
+
+def _output(
+    study: Any, *, fmt: str, output: Path | None, report: Path | None, parameters: dict[str, Any]
+) -> None:
+    from corridors.reports.flows_map import energy_report  # noqa: PLC0415
+
+    d = study.to_dict()
+    name = f"{study.carrier} {d['year']}" + (f" {d['scenario']}" if d["scenario"] else "")
+    show_flows(
+        study,
+        fmt=fmt,
+        output=output,
+        parameters=parameters,
+        name=name,
+        tables=lambda: _study_tables(study),
+        csv=lambda: _csv(study),
+    )
+    write_report(report, lambda: energy_report(study))
 
 
 def register(app: typer.Typer) -> None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from corridors.cli.common import json_envelope
 from corridors.cli.energy import (
     DataOpt,
     FormatOpt,
@@ -17,8 +15,8 @@ from corridors.cli.energy import (
     ReportOpt,
     check_format,
     csv_text,
-    emit,
-    render_table,
+    show_flows,
+    write_report,
 )
 
 CSV_COLUMNS = (
@@ -114,33 +112,25 @@ def register(app: typer.Typer) -> None:
         except WindowError as exc:
             raise typer.BadParameter(str(exc), param_hint="--within") from None
         d = study.to_dict()
-        if fmt == "json":
-            parameters: dict[str, Any] = {
-                "command": "relief",
-                "to": to,
-                "from": origins,
-                "within": within,
-            }
-            parameters |= {"close": closed, "step_h": step}
-            emit(json_envelope(parameters, **d), output)
-        elif fmt == "geojson":
-            from corridors.reports.flows_map import flows_geojson  # noqa: PLC0415
+        parameters: dict[str, Any] = {"command": "relief", "to": to, "from": origins}
+        parameters |= {"within": within, "close": closed, "step_h": step}
+        header = f"Relief to {d['to']} within {d['within_h']:g} h from {', '.join(d['depots'])}" + (
+            f"; closed: {', '.join(d['closed'])}" if d["closed"] else ""
+        )
+        show_flows(
+            study,
+            fmt=fmt,
+            output=output,
+            parameters=parameters,
+            name=f"relief to {d['to']}",
+            tables=lambda: _tables(study),
+            csv=lambda: csv_text(
+                [{"element": "link", **r} for r in d["links"]]
+                + [{"element": "node", **r} for r in d["nodes"]],
+                CSV_COLUMNS,
+            ),
+            header=header,
+        )
+        from corridors.reports.flows_map import relief_report  # noqa: PLC0415
 
-            fc = flows_geojson(d["links"], d["nodes"], study.coords, name=f"relief to {d['to']}")
-            emit(json.dumps(fc, ensure_ascii=False) + "\n", output)
-        elif fmt == "csv":
-            rows = [{"element": "link", **r} for r in d["links"]]
-            rows += [{"element": "node", **r} for r in d["nodes"]]
-            emit(csv_text(rows, CSV_COLUMNS), output)
-        else:
-            header = (
-                f"Relief to {d['to']} within {d['within_h']:g} h from {', '.join(d['depots'])}"
-                + (f"; closed: {', '.join(d['closed'])}" if d["closed"] else "")
-            )
-            render_table(_tables(study), output=output, header=header)
-        if report is not None:
-            from corridors import atomic  # noqa: PLC0415
-            from corridors.reports.flows_map import relief_report  # noqa: PLC0415
-
-            atomic.write_text(report, relief_report(study))
-            typer.echo(f"wrote {report}", err=True)
+        write_report(report, lambda: relief_report(study))

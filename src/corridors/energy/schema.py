@@ -30,7 +30,12 @@ ENERGY_LINK_MODES: tuple[str, ...] = ("pipeline", "tanker", "rail_tank", "ferry_
 UNIT_SYMBOLS: tuple[str, ...] = tuple(u.symbol for u in UNITS)
 GRADE_IDS: tuple[str, ...] = tuple(g.id for g in CRUDE_GRADES)
 
-_ID = NODE.field("node_id")
+PLACE = (
+    NODE.field("node_id"),
+    Field("name", "str", required=True, description="Name shown to users."),
+)
+"""The id and name every energy and relief node starts with."""
+COUNTRY = Field("country", "country", required=True, description="ISO 3166-1 alpha-2 code.")
 COORDS = (
     replace(NODE.field("x_coord"), description="Longitude (WGS 84).", gmns=False),
     replace(NODE.field("y_coord"), description="Latitude (WGS 84).", gmns=False),
@@ -41,15 +46,23 @@ SOURCED = replace(
     description="Where the row's values come from: source keys of SOURCES.md, EST for ours.",
 )
 """Every energy and relief row names its source."""
-_LINK_ENDS = tuple(LINK.field(n) for n in ("link_id", "name", "from_node_id", "to_node_id"))
+LINK_ENDS = tuple(LINK.field(n) for n in ("link_id", "name", "from_node_id", "to_node_id"))
+"""The id, name and ends every energy and relief link starts with."""
+LENGTH_KM = Field(
+    "length_km", "float", unit="km", minimum=0, exclusive_minimum=True, description="Length."
+)
+STATUS = Field(
+    "status",
+    "enum",
+    choices=STATUSES,
+    default="operating",
+    description="operating, planned (opens in open_year) or closed.",
+)
+_CAPACITY_UNIT = Field(
+    "capacity_unit", "enum", choices=UNIT_SYMBOLS, description="Unit of capacity (a rate)."
+)
 _LIFE = (
-    Field(
-        "status",
-        "enum",
-        choices=STATUSES,
-        default="operating",
-        description="operating, planned (opens in open_year) or closed.",
-    ),
+    STATUS,
     Field(
         "open_year", "int", minimum=1900, maximum=2200, description="Year a planned element opens."
     ),
@@ -61,13 +74,12 @@ ENERGY_NODE = Table(
     key="node_id",
     description="Energy places: oil and gas fields, terminals, junctions, markets, power sources.",
     fields=(
-        _ID,
-        Field("name", "str", required=True, description="Name shown to users."),
+        *PLACE,
         *COORDS,
         Field(
             "kind", "enum", required=True, choices=ENERGY_NODE_KINDS, description="Kind of place."
         ),
-        Field("country", "country", required=True, description="ISO 3166-1 alpha-2 code."),
+        COUNTRY,
         Field(
             "carrier",
             "tags",
@@ -93,9 +105,7 @@ ENERGY_NODE = Table(
             minimum=0,
             description="Throughput limit, in capacity_unit; blank: no limit modelled.",
         ),
-        Field(
-            "capacity_unit", "enum", choices=UNIT_SYMBOLS, description="Unit of capacity (a rate)."
-        ),
+        _CAPACITY_UNIT,
         Field(
             "crude_grade",
             "enum",
@@ -121,17 +131,10 @@ ENERGY_LINK = Table(
     key="link_id",
     description="Pipelines, tanker and tank-car lifts, and electricity cables.",
     fields=(
-        *_LINK_ENDS,
+        *LINK_ENDS,
         Field("carrier", "enum", required=True, choices=CARRIERS, description="What it moves."),
         Field("mode", "enum", required=True, choices=ENERGY_LINK_MODES, description="How."),
-        Field(
-            "length_km",
-            "float",
-            unit="km",
-            minimum=0,
-            exclusive_minimum=True,
-            description="Length.",
-        ),
+        LENGTH_KM,
         Field(
             "capacity",
             "float",
@@ -139,9 +142,7 @@ ENERGY_LINK = Table(
             description="Capacity, in capacity_unit; blank: from the vessel fields, else "
             "no limit modelled.",
         ),
-        Field(
-            "capacity_unit", "enum", choices=UNIT_SYMBOLS, description="Unit of capacity (a rate)."
-        ),
+        _CAPACITY_UNIT,
         Field(
             "crude_grade",
             "enum",

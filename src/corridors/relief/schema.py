@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from corridors.energy.schema import COORDS, SOURCED
-from corridors.network.schema import LINK, NODE, STATUSES, Field, Table
+from dataclasses import replace
+
+from corridors.energy.schema import COORDS, COUNTRY, LENGTH_KM, LINK_ENDS, PLACE, SOURCED, STATUS
+from corridors.network.schema import Field, Table
 
 RELIEF_MODES: tuple[str, ...] = ("road", "rail", "air", "sea")
 """Modes relief goods travel by."""
@@ -13,6 +15,7 @@ MODE_PRIORITY: tuple[str, ...] = ("air", "sea", "rail", "road")
 
 RELIEF_NODE_KINDS: tuple[str, ...] = ("depot", "city", "airport", "port", "junction", "border")
 OTS_STATUS: tuple[str, ...] = ("member", "observer")
+_STATUS = replace(STATUS, description="operating or closed.")
 
 RELIEF_NODE = Table(
     name="relief_node",
@@ -20,11 +23,10 @@ RELIEF_NODE = Table(
     key="node_id",
     description="Relief places: depots, cities of the disaster area, airports, ports, borders.",
     fields=(
-        NODE.field("node_id"),
-        Field("name", "str", required=True, description="Name shown to users."),
+        *PLACE,
         *COORDS,
         Field("kind", "enum", required=True, choices=RELIEF_NODE_KINDS, description="Kind."),
-        Field("country", "country", required=True, description="ISO 3166-1 alpha-2 code."),
+        COUNTRY,
         Field("aliases", "tags", description="Other names users may type (';'-separated)."),
         Field(
             "ots",
@@ -47,13 +49,7 @@ RELIEF_NODE = Table(
             description="Airports, ports, depot airfields: tonnes a day they can handle; "
             "blank: no limit modelled.",
         ),
-        Field(
-            "status",
-            "enum",
-            choices=STATUSES,
-            default="operating",
-            description="operating or closed.",
-        ),
+        _STATUS,
         SOURCED,
     ),
 )
@@ -64,17 +60,10 @@ RELIEF_LINK = Table(
     key="link_id",
     description="Roads, rail lines, flights and sea legs that relief can use.",
     fields=(
-        *(LINK.field(n) for n in ("link_id", "name", "from_node_id", "to_node_id")),
+        *LINK_ENDS,
         Field("mode", "enum", required=True, choices=RELIEF_MODES, description="Mode."),
         Field("directed", "bool", default=False, description="Only from -> to (false: both ways)."),
-        Field(
-            "length_km",
-            "float",
-            unit="km",
-            minimum=0,
-            exclusive_minimum=True,
-            description="Length.",
-        ),
+        LENGTH_KM,
         Field(
             "speed_kmh",
             "float",
@@ -98,13 +87,7 @@ RELIEF_LINK = Table(
             minimum=0,
             description="Tonnes a day the link can take; blank: no limit modelled.",
         ),
-        Field(
-            "status",
-            "enum",
-            choices=STATUSES,
-            default="operating",
-            description="operating or closed.",
-        ),
+        _STATUS,
         SOURCED,
     ),
 )
