@@ -153,6 +153,20 @@ def test_feu_is_two_teu(run_cli, mini_path):
         assert b["days"] == pytest.approx(a["days"])
 
 
+def test_feu_pays_the_market_rate_per_feu(run_cli):
+    """The shipped per-TEU sea tariffs are Drewry's per-FEU quotes halved (SOURCES.md), so a
+    compare per FEU pays the quote itself: Shanghai-Rotterdam USD 2,512 per FEU, Nov 2025."""
+    r = run_cli("compare", "Shanghai", "Rotterdam", "-u", "FEU", "-f", "json")
+    assert r.code == 0, r.err
+    legs = {
+        leg["link_id"]: leg["usd"]
+        for route in json.loads(r.out)["routes"]
+        for leg in route["legs"]
+        if "link_id" in leg
+    }
+    assert legs["shanghai-rotterdam-suez"] == pytest.approx(2512.0)
+
+
 def test_format_follows_the_output_extension(run_cli, mini_path, tmp_path):
     out = tmp_path / "cmp.csv"
     r = run_cli("compare", "Alpha", "Echo", "-n", str(mini_path), "-o", str(out))

@@ -35,7 +35,11 @@ def money_columns(unit: str) -> tuple[str, float]:
     """Suffix of the money columns to read for ``unit`` and the factor to apply to them.
 
     The data quotes money per TEU (``*_usd_teu``) and per tonne (``*_usd_t``); an FEU
-    pays twice the TEU figures.
+    pays twice the TEU figures. Market rates quoted per FEU (Drewry WCI, ERAI) enter the
+    shipped data halved as ``*_usd_teu`` (SOURCES.md), so a cost per FEU gives back the
+    quote itself (Shanghai-Rotterdam USD 2,512 per FEU, Nov 2025). Real FEU rates are
+    often below two TEU rates; a dataset whose per-TEU figures are TEU quotes therefore
+    overstates the cost per FEU by that discount.
 
     Returns
     -------
