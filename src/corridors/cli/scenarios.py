@@ -23,7 +23,7 @@ from corridors.scenarios.store import DEFAULT_STORE, ResultsStore
 from corridors.scenarios.sweep import Executor
 from corridors.scenarios.variables import VARIABLE_PATTERNS, UnmatchedVariableError, parse_vary
 from corridors.studies.calibrate import calibrate_scenario
-from corridors.studies.scenario import forecast, run_and_store, sweep
+from corridors.studies.scenario import check_varies, forecast, run_and_store, sweep
 
 SCENARIO_HELP = "Scenario YAML file, or the name of a shipped scenario (e.g. baseline-2024)."
 STORE_HELP = "DuckDB results store."
@@ -331,6 +331,7 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(msg, param_hint="'--vary'") from None
         inputs = load_inputs(scenario, network_path=network, measures_path=measures)
         try:
+            check_varies(inputs, varies)  # before the store exists: a bad --vary writes nothing
             with ResultsStore(store) as db, _progress(f"sweep {inputs.scenario.name}") as update:
                 outcome = sweep(
                     inputs,

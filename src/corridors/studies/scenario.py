@@ -261,6 +261,22 @@ def _plan_samples(
     return runs, record
 
 
+def check_varies(inputs: ScenarioInputs, varies: Sequence[Vary]) -> None:
+    """Check that every varied variable's target exists (before a store is opened).
+
+    Raises
+    ------
+    UnmatchedVariableError
+        When a varied variable's target (country, corridor, link, market) matches
+        nothing: the sweep would change nothing.
+    """
+    unmatched = unmatched_variables(
+        [v.variable for v in varies], network=inputs.network, scenario=inputs.scenario, where="vary"
+    )
+    if unmatched:
+        raise UnmatchedVariableError(unmatched, what="the varied variables")
+
+
 def sweep(
     inputs: ScenarioInputs,
     varies: Sequence[Vary],
@@ -285,11 +301,7 @@ def sweep(
         nothing: the sweep would change nothing. Raised before any run.
     """
     scenario = inputs.scenario
-    unmatched = unmatched_variables(
-        [v.variable for v in varies], network=inputs.network, scenario=scenario, where="vary"
-    )
-    if unmatched:
-        raise UnmatchedVariableError(unmatched, what="the varied variables")
+    check_varies(inputs, varies)
     base_seed = scenario.seed if seed is None else seed
     runs, sweep_record = _plan_samples(
         inputs,
