@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from corridors.errors import UnknownPlaceError
+from corridors.errors import UnknownClosureError, UnknownPlaceError
 from corridors.relief.io import ReliefDataError
 from corridors.studies.relief import WindowError, parse_window, relief
 
@@ -70,8 +70,10 @@ def test_bad_relief_input(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
     with pytest.raises(UnknownPlaceError, match="did you mean 'City'"):
         relief(to="Cty", origins="Depot", folder=folder)
-    with pytest.raises(UnknownPlaceError, match="did you mean 'port'"):
+    with pytest.raises(UnknownClosureError, match="did you mean 'port'"):
         relief(to="City", origins="Depot", close=["prt"], folder=folder)
+    with pytest.raises(UnknownClosureError, match="not a country, border, place or link"):
+        relief(to="City", origins="Depot", close=["suez"], folder=folder)  # no sea passages
     with pytest.raises(UnknownPlaceError, match="not a depot"):
         relief(to="City", origins="City", folder=folder)
     with pytest.raises(WindowError):
@@ -80,3 +82,21 @@ def test_bad_relief_input(tmp_path: Path) -> None:
     bad = NODES.replace("port,Port,35.0,36.5,port,TR,,,,240", "port,Port,35.0,36.5,port,TR,,,,nan")
     with pytest.raises(ReliefDataError, match=r"relief_node\.csv, line 3, field 'handling_t_day'"):
         relief(to="City", origins="Depot", folder=_folder(tmp_path, nodes=bad))
+
+
+GEORGIA_NODE = "tbilisi,Tbilisi,44.8,41.7,depot,GE,,member,2400,,,test\n"
+GEORGIA_ROAD = "ge-tr,Tbilisi - City,tbilisi,city,road,false,1000,50,0,,,test\n"
+
+
+@pytest.mark.parametrize("close", ["GE-TR", "tr-ge", "ge-tr", "Tbilisi", "GE"])
+def test_close_takes_borders_countries_places_and_links(tmp_path: Path, close: str) -> None:
+    """The one closure parser: a border, a country, a place or a link, each with its rule."""
+    folder = _folder(tmp_path, nodes=NODES + GEORGIA_NODE, extra_links=GEORGIA_ROAD)
+    both = relief(to="City", origins="Depot,Tbilisi", within="72h", folder=folder)
+    assert both.by_mode()["road"] > 0  # the 20 h road from Tbilisi delivers
+    shut = relief(to="City", origins="Depot,Tbilisi", within="72h", close=[close], folder=folder)
+    # only the port and the airport remain: 61 hours x 10 t/h through each
+    assert shut.tonnes == pytest.approx(2 * 61 * 10)
+    assert shut.by_mode().get("road", 0) == 0
+    expected = {"GE-TR": ["ge-tr"], "tr-ge": ["ge-tr"], "ge-tr": ["ge-tr"], "GE": ["tbilisi"]}
+    assert list(shut.closed) == expected.get(close, ["tbilisi"])

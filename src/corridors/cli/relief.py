@@ -89,7 +89,8 @@ def register(app: typer.Typer) -> None:
         close: list[str] | None = typer.Option(
             None,
             "--close",
-            help="Close ports, airports, roads: --close iskenderun_port,hatay_airport.",
+            help="Close places (ports, airports), links, countries (ISO code) or borders "
+            "(TR-SY): --close iskenderun_port,hatay_airport.",
         ),
         step: float = typer.Option(1.0, "--step", min=0.25, max=24.0, help="Time step, hours."),
         fmt: str | None = FormatOpt,

@@ -10,7 +10,7 @@ unknown name together with "did you mean" suggestions; :meth:`Network.with_closu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,8 @@ from corridors.errors import Problem, UnknownClosureError, did_you_mean
 from corridors.network.schema import SEA_PASSAGES
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from corridors.network.model import Network
 
 PASSAGE_NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -83,22 +85,27 @@ class Closures:
         ]
 
 
+NOT_BORDER_CROSSINGS = ("sea", "air")
+"""Modes whose links between two countries are not border crossings (close a port,
+an airport or a passage instead)."""
+
+
 def borders_of(network: Network) -> dict[tuple[str, str], list[str]]:
     """Country pairs joined by a land or ferry link, with the ids of those links.
 
-    Sea legs between ports of two countries are not border crossings (close a port or a
-    passage instead).
+    Sea legs (and flights) between two countries are not border crossings.
     """
-    country = dict(zip(network.nodes["node_id"], network.nodes["country"], strict=True))
+    return borders_between(network.nodes, network.links)
+
+
+def borders_between(nodes: pd.DataFrame, links: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """:func:`borders_of` for node and link tables (``country``, ``mode`` columns)."""
+    country = dict(zip(nodes["node_id"], nodes["country"], strict=True))
     out: dict[tuple[str, str], list[str]] = {}
     for lid, a, b, mode in zip(
-        network.links["link_id"],
-        network.links["from_node_id"],
-        network.links["to_node_id"],
-        network.links["mode"],
-        strict=True,
+        links["link_id"], links["from_node_id"], links["to_node_id"], links["mode"], strict=True
     ):
-        if mode == "sea":
+        if mode in NOT_BORDER_CROSSINGS:
             continue
         ca, cb = str(country.get(a, "")), str(country.get(b, ""))
         if ca and cb and ca != cb:
@@ -107,7 +114,44 @@ def borders_of(network: Network) -> dict[tuple[str, str], list[str]]:
 
 
 def resolve_closures(network: Network, names: Iterable[str]) -> Closures:
-    """Resolve names to close against a network.
+    """Resolve names to close against a network (see :func:`resolve_closure_names`)."""
+    return resolve_closure_names(
+        names, nodes=network.nodes, links=network.links, place=network.place
+    )
+
+
+def closed_elements(
+    closures: Closures, *, nodes: pd.DataFrame, links: pd.DataFrame
+) -> tuple[set[str], set[str]]:
+    """The node and link ids that ``closures`` close in node and link tables.
+
+    Nodes: those named and every node of a closed country. Links: those named and every
+    link crossing a closed border (sea passages are not looked at: see
+    :meth:`Network.with_closures <corridors.network.model.Network.with_closures>`).
+    """
+    closed_nodes = set(closures.nodes)
+    if closures.countries:
+        closed_nodes |= {
+            str(n)
+            for n, c in zip(nodes["node_id"], nodes["country"], strict=True)
+            if c in closures.countries
+        }
+    closed_links = set(closures.links)
+    borders = borders_between(nodes, links)
+    for pair in closures.borders:
+        closed_links |= set(borders.get(pair, []))
+    return closed_nodes, closed_links
+
+
+def resolve_closure_names(
+    names: Iterable[str],
+    *,
+    nodes: pd.DataFrame,
+    links: pd.DataFrame,
+    place: Callable[[str], str],
+    passages: bool = True,
+) -> Closures:
+    """Resolve names to close against node and link tables.
 
     Each name is tried, in this order, as a sea passage (id, readable name or alias), a
     border ``XX-YY`` between two countries of the network, a country (ISO code), a link id
@@ -115,10 +159,15 @@ def resolve_closures(network: Network, names: Iterable[str]) -> Closures:
 
     Parameters
     ----------
-    network : Network
-        The network whose elements are named.
     names : iterable of str
         What to close; a comma-separated string counts as several names.
+    nodes, links : pandas.DataFrame
+        The tables whose elements are named (``node_id``, ``name``, ``country``;
+        ``link_id``, ``from_node_id``, ``to_node_id``, ``mode``).
+    place : callable
+        Node id of a place name, raising ``KeyError`` (e.g. :meth:`Network.place`).
+    passages : bool
+        Whether sea passages can be named (not in networks without searoute legs).
 
     Returns
     -------
@@ -129,17 +178,20 @@ def resolve_closures(network: Network, names: Iterable[str]) -> Closures:
     UnknownClosureError
         Listing every name that matches nothing, each with suggestions.
     """
-    passage_keys = {_key(p): p for p in SEA_PASSAGES}
-    for pid, (label, aliases) in PASSAGE_NAMES.items():
-        for text in (label, *aliases):
-            passage_keys.setdefault(_key(text), pid)
-    countries = {str(c) for c in network.nodes["country"] if c}
-    borders = borders_of(network)
-    passages: dict[str, None] = {}
+    passage_keys: dict[str, str] = {}
+    if passages:
+        passage_keys = {_key(p): p for p in SEA_PASSAGES}
+        for pid, (label, aliases) in PASSAGE_NAMES.items():
+            for text in (label, *aliases):
+                passage_keys.setdefault(_key(text), pid)
+    countries = {str(c) for c in nodes["country"] if c}
+    borders = borders_between(nodes, links)
+    link_ids = {str(x) for x in links["link_id"]}
+    closed_passages: dict[str, None] = {}
     closed_countries: dict[str, None] = {}
     closed_borders: dict[tuple[str, str], None] = {}
-    nodes: dict[str, None] = {}
-    links: dict[str, None] = {}
+    closed_nodes: dict[str, None] = {}
+    closed_links: dict[str, None] = {}
     problems: list[Problem] = []
     for raw in names:
         for name in (n.strip() for n in str(raw).split(",")):
@@ -147,7 +199,7 @@ def resolve_closures(network: Network, names: Iterable[str]) -> Closures:
                 continue
             border = _BORDER.match(name)
             if _key(name) in passage_keys:
-                passages[passage_keys[_key(name)]] = None
+                closed_passages[passage_keys[_key(name)]] = None
             elif border is not None and {border[1].upper(), border[2].upper()} <= countries:
                 a, b = sorted((border[1].upper(), border[2].upper()))
                 if (a, b) not in borders:
@@ -164,19 +216,20 @@ def resolve_closures(network: Network, names: Iterable[str]) -> Closures:
                 closed_borders[a, b] = None
             elif name.upper() in countries and len(name) == 2:
                 closed_countries[name.upper()] = None
-            elif name in network.link_index:
-                links[name] = None
+            elif name in link_ids:
+                closed_links[name] = None
             else:
                 try:
-                    nodes[network.place(name)] = None
+                    closed_nodes[place(name)] = None
                 except KeyError:
                     pool = [
-                        *SEA_PASSAGES,
-                        *(label for label, _ in PASSAGE_NAMES.values()),
+                        *(SEA_PASSAGES if passages else ()),
+                        *(label for label, _ in PASSAGE_NAMES.values() if passages),
                         *countries,
                         *(f"{x}-{y}" for x, y in borders),
-                        *(str(n) for n in network.nodes["name"]),
-                        *network.link_index,
+                        *(str(n) for n in nodes["name"]),
+                        *(str(n) for n in nodes["node_id"]),
+                        *link_ids,
                     ]
                     problems.append(
                         Problem(
@@ -185,16 +238,18 @@ def resolve_closures(network: Network, names: Iterable[str]) -> Closures:
                             "close",
                             name,
                             "not a sea passage, country, border, place or link "
-                            "(see 'corridors passages')",
+                            "(see 'corridors passages')"
+                            if passages
+                            else "not a country, border, place or link",
                             did_you_mean(name, pool),
                         )
                     )
     if problems:
         raise UnknownClosureError(problems, what="the elements to close")
     return Closures(
-        passages=tuple(passages),
+        passages=tuple(closed_passages),
         countries=tuple(closed_countries),
         borders=tuple(closed_borders),
-        nodes=tuple(nodes),
-        links=tuple(links),
+        nodes=tuple(closed_nodes),
+        links=tuple(closed_links),
     )

@@ -34,6 +34,7 @@ from corridors.flows.timeexpanded import (
     TimeExpansion,
     expand,
 )
+from corridors.network.closures import closed_elements, resolve_closure_names
 from corridors.relief.io import ReliefTables, read_relief_tables
 from corridors.relief.schema import MODE_PRIORITY
 
@@ -154,18 +155,6 @@ def find_place(tables: ReliefTables, text: str) -> str:
             return str(r["node_id"])
         names.extend(candidates)
     raise UnknownPlaceError(text, close_choices(text, names))
-
-
-def _element(tables: ReliefTables, text: str) -> str:
-    """A node or link id named on the command line (``--close``)."""
-    links = [str(x) for x in tables.links["link_id"]]
-    if text in links:
-        return text
-    try:
-        return find_place(tables, text)
-    except UnknownPlaceError:
-        choices = [*links, *(str(x) for x in tables.nodes["node_id"])]
-        raise UnknownPlaceError(text, close_choices(text, choices)) from None
 
 
 def _depots(tables: ReliefTables, spec: str) -> tuple[str, ...]:
@@ -312,7 +301,10 @@ def relief(
     within : str
         The window, ``72h`` or ``3d``.
     close : sequence of str
-        Nodes (ports, airports, cities) or links closed.
+        What is closed, as ``--close`` takes it (:func:`corridors.network.closures.
+        resolve_closure_names`): places (ports, airports, cities; id, name or alias),
+        links, countries (ISO code: every node of the country) and borders (``TR-SY``:
+        every road and rail link between the two).
     step_h : float
         Time step of the time-expanded network, hours.
     folder : str or Path, optional
@@ -327,7 +319,9 @@ def relief(
     Raises
     ------
     UnknownPlaceError
-        ``to``, a depot or a closed element is not in the relief network.
+        ``to`` or a depot is not in the relief network.
+    UnknownClosureError
+        An element to close is not in the relief network (every one, with suggestions).
     WindowError
         The window cannot be read.
     """
@@ -335,7 +329,15 @@ def relief(
     destination = find_place(tables, to)
     window_h = parse_window(within)
     depots = _depots(tables, origins)
-    closed = {_element(tables, c) for c in close}
+    closures = resolve_closure_names(
+        close,
+        nodes=tables.nodes,
+        links=tables.links,
+        place=lambda text: find_place(tables, text),
+        passages=False,
+    )
+    closed_nodes, closed_links = closed_elements(closures, nodes=tables.nodes, links=tables.links)
+    closed = closed_nodes | closed_links
     data_closed = {
         str(r["node_id"]) for r in tables.nodes.to_dict("records") if r["status"] == "closed"
     }

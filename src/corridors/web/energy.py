@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query
 from corridors import __version__
 from corridors.energy.scenario import shipped_energy_scenarios
 from corridors.energy.schema import CARRIERS
-from corridors.errors import ScenarioError, UnknownPlaceError, did_you_mean
+from corridors.errors import ScenarioError, UnknownClosureError, UnknownPlaceError, did_you_mean
 from corridors.reports.flows_map import flows_geojson
 from corridors.studies.energy import energy_flow
 from corridors.studies.relief import WindowError, relief
@@ -121,6 +121,8 @@ def relief_layer(
         study = relief(to=to, origins=origins, within=within, close=closed, step_h=step)
     except WindowError as exc:
         raise ParameterError("query", "within", str(exc)) from exc
+    except UnknownClosureError as exc:
+        raise parameter_error("query", "close", exc, status=404) from exc
     except UnknownPlaceError as exc:
         names = {"to": [to], "close": closed}
         where = next((k for k, v in names.items() if exc.name in v), "from")
