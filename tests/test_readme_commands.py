@@ -18,7 +18,18 @@ import typer
 from corridors.cli.app import build_app
 
 REPO = Path(__file__).resolve().parents[1]
-RUN_FULLY = {"compare", "routes", "places", "passages", "network", "report", "assign", "runs"}
+RUN_FULLY = {
+    "compare",
+    "routes",
+    "places",
+    "passages",
+    "network",
+    "report",
+    "assign",
+    "runs",
+    "energy",
+    "relief",
+}
 """First words of the commands run to completion; the others (simulate, run, forecast,
 sweep, calibrate: minutes each) are parsed only."""
 
