@@ -264,9 +264,9 @@ class ScenarioRunner:
         if key not in self._routes:
             in_force = tuple(sorted(m.id for m in self.measures if m.open_year <= year))
             net = self._network(year, in_force, ())
-            graph = self._graphs.get(id(net))
+            graph = self._graphs.get((id(net), self.params.unit))
             if graph is None:
-                graph = self._graphs[id(net)] = build_graph(net, self.params)
+                graph = self._graphs[id(net), self.params.unit] = build_graph(net, self.params)
             m = next(m for m in self.scenario.demand.markets if m.id == market)
             try:
                 found = compare(
