@@ -3,10 +3,11 @@
 Computing the sea legs of a network needs searoute's maritime graph (networkx, ~0.3 s
 to import and set up) and a few searches: about half a second that every command
 reading a network would pay again. The legs depend only on the ports' positions, the
-passages each link avoids, the passages always avoided and the searoute release, so a
-file named after a hash of those holds them: the second reading of the same sea links,
-in any process, loads them from JSON without importing searoute. A change to any sea
-link, or another searoute release, is another key, so a stale leg is never used.
+passages each link avoids, the passages always avoided, the searoute release and the code
+of :mod:`corridors.network.sea`, so a file named after a hash of those holds them: the
+second reading of the same sea links, in any process, loads them from JSON without
+importing searoute. A change to any sea link, to searoute or to that code is another
+key, so a stale leg is never used.
 
 The folder is ``$CORRIDORS_CACHE_DIR`` if that is set (an empty value turns the cache
 off), else the platform's user cache folder (``~/.cache/corridors`` on Linux,
@@ -24,6 +25,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from corridors.network import sea
 from corridors.network.sea import ALWAYS_AVOID, SeaLeg, SeaRequest
 
 logger = logging.getLogger(__name__)
@@ -55,10 +57,16 @@ def _searoute_release() -> str:
     return found[0].removesuffix(".dist-info") if found else "unknown"
 
 
+def _router_code() -> str:
+    """Hash of the code that computes the legs (``sea.py``): a change there is a new key."""
+    return hashlib.sha256(Path(sea.__file__).read_bytes()).hexdigest()
+
+
 def cache_key(requests: Sequence[SeaRequest]) -> str:
     """Hash of everything the legs of ``requests`` are computed from (hex SHA-256)."""
     material = {
         "format": CACHE_FORMAT,
+        "code": _router_code(),
         "searoute": _searoute_release(),
         "always_avoid": sorted(ALWAYS_AVOID),
         "requests": [[list(o), list(d), sorted(avoid)] for o, d, avoid in requests],
