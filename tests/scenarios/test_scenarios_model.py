@@ -59,6 +59,11 @@ def scenario(**kw: object) -> Scenario:
         },
     }
     data.update(kw)
+    # these hand-computed cases are the BPR volume-delay model (``soft``); the queue
+    # model with hard limits (the default ``all``) has its own tests
+    behaviour = data["behaviour"]
+    assert isinstance(behaviour, dict)
+    behaviour.setdefault("capacity_limits", "soft")
     return Scenario.model_validate(data)
 
 

@@ -68,6 +68,20 @@ def test_shipped_scenario_runs(name: str, runs: dict[str, tuple[ScenarioInputs, 
     for y, lost in unserved.items():
         assert lost == pytest.approx(expected[int(y)], rel=1e-6, abs=1e-3)
     assert (cv.loc[cv["corridor"] == "middle", "volume_teu"] > 0).all()
+    # every element is a hard limit with its queue below capacity (issue 11): no element
+    # of any year above its capacity (to the price solve's tolerance, a share of demand),
+    # and the equilibrium converged to the tolerance
+    assert sc.behaviour.capacity_limits == "all"
+    tol = sc.behaviour.equilibrium.tolerance
+    assert float(result.info["max_gap"]) < tol  # type: ignore[attr-defined]
+    b = result.bottlenecks  # type: ignore[attr-defined]
+    total = mk.groupby(level="year").sum()
+    slack = 10 * tol * b["year"].map(total).astype(float)
+    over = b[b["volume_teu"].astype(float) > b["capacity_teu"].astype(float) + slack]
+    assert over.empty, over.to_string()
+    queue = b["queue_h"].astype(float)
+    assert bool((queue >= 0).all())
+    assert bool(queue.map(math.isfinite).all())
 
 
 def test_closures_move_cargo(runs: dict[str, tuple[ScenarioInputs, object]]) -> None:

@@ -41,6 +41,9 @@ from corridors.cost.averaging import Averaging
 from corridors.cost.delay import bpr
 from corridors.cost.logit import Nests, check_nests, choose
 from corridors.scenarios.shadow_prices import PRICE_INEXACT, HardCapacityPrices
+from corridors.scenarios.supply import SharedElements
+
+__all__ = ["Equilibrium", "SharedElements", "equilibrium_shares"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,63 +52,6 @@ FloatArray = NDArray[np.float64]
 
 VDF = Callable[..., FloatArray]
 BoolArray = NDArray[np.bool_]
-
-
-@dataclass(frozen=True)
-class SharedElements:
-    """Capacitated network elements shared by the corridors' routes.
-
-    Congestion is computed per element (a border crossing, a port, a rail section, the
-    ferries across one stretch of water) on the flow of *every* route through it, so
-    two corridors crossing the same border share its capacity, and an element's delay
-    grows with its own free time, not the whole route's.
-
-    Attributes
-    ----------
-    incidence : array (elements, markets, corridors)
-        1 where the route of a market on a corridor uses the element, else 0.
-    capacity : array (elements,)
-        Capacity, TEU a year (``inf``: none).
-    hours : array (elements,)
-        Free time through the element, hours (the ``t0`` of its volume-delay function).
-    keys : tuple of str
-        Element names (``node:dostyk``, ``link:...``, ``water:aktau+alat+kuryk``).
-    hard : array of bool (elements,)
-        True where the capacity is a hard limit: the element has no volume-delay but
-        a shadow price (USD/TEU) that keeps its flow within capacity (see
-        :func:`equilibrium_shares`). Empty (the default): no element is hard.
-
-    Raises
-    ------
-    ValueError
-        ``hard`` is neither empty nor one flag per element.
-    """
-
-    incidence: FloatArray
-    capacity: FloatArray
-    hours: FloatArray
-    keys: tuple[str, ...] = ()
-    hard: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-
-    def __post_init__(self) -> None:
-        n = np.shape(self.capacity)[0] if np.ndim(self.capacity) else 1
-        size = np.size(self.hard)
-        if size not in (0, n):
-            raise ValueError(f"hard must be empty or have one flag per element ({n}), got {size}")
-
-    @property
-    def hard_mask(self) -> BoolArray:
-        """Hard-limit flag of every element (all False when ``hard`` is empty)."""
-        n = np.shape(self.capacity)[0] if np.ndim(self.capacity) else 1
-        if np.size(self.hard) == 0:
-            return np.zeros(n, dtype=bool)
-        return np.asarray(self.hard, dtype=bool).reshape(n)
-
-    def flows(self, demand: FloatArray, shares: FloatArray) -> FloatArray:
-        """Volume through each element, TEU a year."""
-        return np.asarray(
-            np.einsum("emc,m,mc->e", self.incidence, demand, shares), dtype=np.float64
-        )
 
 
 @dataclass(frozen=True)
@@ -139,6 +85,9 @@ class Equilibrium:
         Indices of the hard elements whose flow still exceeds capacity with the price
         at ``max_shadow_price`` (a market that cannot fit, e.g. its only corridor is too
         small).
+    queue_h : array (elements,)
+        Queueing delay at each element at the fixed point, hours (0 without
+        ``SharedElements.queues``; empty without elements).
     """
 
     shares: FloatArray
@@ -151,6 +100,7 @@ class Equilibrium:
     element_flows: FloatArray = field(default_factory=lambda: np.zeros(0))
     shadow_prices: FloatArray = field(default_factory=lambda: np.zeros(0))
     over_capacity: tuple[int, ...] = ()
+    queue_h: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
 def equilibrium_shares(
@@ -277,9 +227,12 @@ def equilibrium_shares(
         flows = (demand[:, None] * shares).sum(axis=0)
         if elements is not None:
             ev = elements.flows(demand, shares)
-            delay = fn(elements.hours, ev, delay_capacity, alpha=alpha, beta=beta) - (
-                elements.hours
-            )
+            if elements.queues is not None:
+                delay = elements.queue_h(ev)
+            else:
+                delay = fn(elements.hours, ev, delay_capacity, alpha=alpha, beta=beta) - (
+                    elements.hours
+                )
             congested = safe_hours + np.einsum("emc,e->mc", elements.incidence, delay)
         else:
             congested = fn(
@@ -298,7 +251,11 @@ def equilibrium_shares(
     shares = choice(base_cost)
     gap = np.inf
     k = 0
-    constrained = bool(np.isfinite(delay_capacity).any()) and alpha > 0
+    delays = elements.queues if elements is not None else None
+    if delays is not None:  # queue delays replace the volume-delay function
+        constrained = delays.any
+    else:
+        constrained = bool(np.isfinite(delay_capacity).any()) and alpha > 0
     averaging = Averaging(method)
     x = np.zeros(int(priced.sum()))
     prices_ok = True
@@ -352,4 +309,5 @@ def equilibrium_shares(
                 max_shadow_price,
                 ", ".join(names),
             )
-    return Equilibrium(shares, cost, congested, flows, k, gap, converged, ev, shadow, over)
+    queue_h = elements.queue_h(ev) if elements is not None else np.zeros(0)
+    return Equilibrium(shares, cost, congested, flows, k, gap, converged, ev, shadow, over, queue_h)

@@ -5,7 +5,8 @@ capacity, the ferries and feeders across one stretch of water) is one element sh
 all the routes through it. Its capacity is per cargo class: the tonne capacity limits
 all cargo, a TEU capacity containers only (ports and water crossings). The runner hands
 the elements of a year segment to :func:`corridors.scenarios.choice.equilibrium_shares`
-as :class:`~corridors.scenarios.choice.SharedElements`.
+as :class:`~corridors.scenarios.supply.SharedElements`, with the queue of each element
+(:mod:`corridors.cost.element_queues`) under ``capacity_limits: all``.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from corridors.cost.element_queues import ElementDelays, element_queues
 from corridors.network.model import Network
 from corridors.routing import Route
-from corridors.scenarios.choice import SharedElements
 from corridors.scenarios.spec import Disruption
+from corridors.scenarios.supply import SharedElements
 
 
 @dataclass(frozen=True)
@@ -217,10 +219,10 @@ def route_elements(
 def hard_elements(keys: Sequence[str], limits: str, ports: frozenset[str]) -> np.ndarray:
     """Which elements are hard limits under ``Behaviour.capacity_limits``.
 
-    ``hard``: all; ``ports``: ports (nodes in ``ports``) and water crossings (ferries
-    and feeders, ``water:...``); ``soft``: none.
+    ``all`` and ``hard``: all; ``ports``: ports (nodes in ``ports``) and water
+    crossings (ferries and feeders, ``water:...``); ``soft``: none.
     """
-    if limits == "hard":
+    if limits in ("all", "hard"):
         return np.ones(len(keys), dtype=bool)
     if limits == "soft":
         return np.zeros(len(keys), dtype=bool)
@@ -243,13 +245,15 @@ def shared_elements(
     c_index: Mapping[str, int],
     hard: str = "soft",
     ports: frozenset[str] = frozenset(),
+    queues: ElementDelays | None = None,
 ) -> SharedElements:
     """Incidence, capacity and free time of the elements of a year segment.
 
     A slow-down's ``capacity_factor`` scales the elements of the links it names (and
     their water group), and for a corridor-wide slow-down the elements that only
     that corridor's routes use (a border shared with other corridors keeps its
-    capacity).
+    capacity). ``queues`` (one per element, in the order of ``e_index``; see
+    :func:`element_delays`) replace the volume-delay function below capacity.
     """
     n_e = len(e_cap)
     inc = np.zeros((n_e, *shape))
@@ -275,5 +279,18 @@ def shared_elements(
             hit |= used_here & ~others
         capacity[hit] *= d.capacity_factor
     return SharedElements(
-        inc, capacity, np.array(e_hours, dtype=float), keys, hard=hard_elements(keys, hard, ports)
+        inc,
+        capacity,
+        np.array(e_hours, dtype=float),
+        keys,
+        hard=hard_elements(keys, hard, ports),
+        queues=queues,
     )
+
+
+def element_delays(network: Network, keys: Sequence[str]) -> ElementDelays:
+    """Queueing delays of the elements ``keys`` of ``network``.
+
+    See :mod:`corridors.cost.element_queues`.
+    """
+    return ElementDelays(element_queues(network, keys))

@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from corridors.cost.delay import bpr
+from corridors.cost.element_queues import ElementDelays
 from corridors.cost.logit import logsum
 from corridors.errors import UnreachableError
 from corridors.network.model import Network
@@ -40,6 +41,7 @@ from corridors.scenarios.choice import equilibrium_shares
 from corridors.scenarios.disruptions import year_segments
 from corridors.scenarios.elements import (
     RouteOption,
+    element_delays,
     route_elements,
     shared_elements,
     water_groups,
@@ -133,6 +135,7 @@ class ScenarioRunner:
         self._groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
         self._routes: dict[tuple[int, str, str], Route | None] = {}
         self._vdf = bpr
+        self._delays: dict[tuple[int, tuple[str, ...]], ElementDelays] = {}
         nodes = network.nodes
         self._ports = frozenset(nodes.loc[(nodes["kind"] == "port").to_numpy(), "node_id"])
 
@@ -282,6 +285,20 @@ class ScenarioRunner:
             self._routes[key] = next((r for r in found if r.corridor == corridor), None)
         return self._routes[key]
 
+    def _element_delays(
+        self,
+        year: int,
+        in_force: tuple[str, ...],
+        closures: tuple[Disruption, ...],
+        e_index: Mapping[str, int],
+    ) -> ElementDelays:
+        net = self._network(year, in_force, closures)
+        keys = tuple(sorted(e_index, key=e_index.__getitem__))
+        key = (id(net), keys)
+        if key not in self._delays:
+            self._delays[key] = element_delays(net, keys)
+        return self._delays[key]
+
     def run(
         self,
         *,
@@ -330,7 +347,7 @@ class ScenarioRunner:
             links_acc: dict[str, float] = {}
             tt_items: list[tuple[str, float, float]] = []
             ls_acc = np.zeros(n_markets)
-            el_acc: dict[str, np.ndarray] = {}  # flow, capacity, shadow price
+            el_acc: dict[str, np.ndarray] = {}  # flow, capacity, shadow price, queue h
             for fraction, active in year_segments(
                 sc.disruptions if disruptions is None else disruptions, year
             ):
@@ -377,6 +394,9 @@ class ScenarioRunner:
                     c_index=c_index,
                     hard=beh.capacity_limits,
                     ports=self._ports,
+                    queues=self._element_delays(year, in_force, closures, e_index)
+                    if beh.capacity_limits == "all"
+                    else None,
                 )
                 nests = nest_index(corridors, beh.nests) if beh.nests else None
                 buffer = np.array([buffers.get(c, 0.0) for c in corridors])
@@ -410,9 +430,12 @@ class ScenarioRunner:
                     eq.cost, scale=beh.logit_scale_per_usd, nests=nests, nest_scale=beh.nest_scale
                 )
                 for e, key in enumerate(elements.keys):
-                    row = el_acc.setdefault(key, np.zeros(3))
+                    row = el_acc.setdefault(key, np.zeros(4))
                     price = eq.shadow_prices[e] if len(eq.shadow_prices) else 0.0
-                    row += fraction * np.array([eq.element_flows[e], elements.capacity[e], price])
+                    queue = eq.queue_h[e] if len(eq.queue_h) else 0.0
+                    row += fraction * np.array(
+                        [eq.element_flows[e], elements.capacity[e], price, queue]
+                    )
                 ls_acc += fraction * np.where(np.isfinite(ls), ls, 0.0)
                 for (i, j), lids in paths.items():
                     c = corridors[j]

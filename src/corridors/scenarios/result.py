@@ -27,6 +27,7 @@ BOTTLENECK_COLUMNS: tuple[str, ...] = (
     "capacity_teu",
     "utilisation",
     "shadow_price_usd_teu",
+    "queue_h",
 )
 MARKET_COLUMNS: tuple[str, ...] = ("year", "market", "volume_teu", "logsum_usd_teu")
 RANKING_COLUMNS: tuple[str, ...] = (
@@ -74,7 +75,10 @@ class ScenarioResult:
         by year and cargo class it limits (``all``, ``containers``, ``general``):
         volume and capacity (TEU or TEU-equivalents a year), utilisation and the
         shadow price shippers meet there under hard capacity limits (USD per TEU;
-        0 when the element is not full or limits are soft).
+        0 when the element is not full or limits are soft) and the mean queueing
+        delay at the element (``queue_h``, hours; 0 where its queue is unknown or
+        under the older ``soft``/``hard``/``ports`` limits), weighed over the
+        year's segments.
     """
 
     corridor_volumes: pd.DataFrame

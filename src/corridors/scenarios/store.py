@@ -98,8 +98,9 @@ CREATE TABLE IF NOT EXISTS measure_rankings (
 CREATE TABLE IF NOT EXISTS bottlenecks (
     run_id VARCHAR NOT NULL, year INTEGER NOT NULL, element VARCHAR NOT NULL,
     cargo VARCHAR NOT NULL, volume_teu DOUBLE, capacity_teu DOUBLE, utilisation DOUBLE,
-    shadow_price_usd_teu DOUBLE
+    shadow_price_usd_teu DOUBLE, queue_h DOUBLE
 );
+ALTER TABLE bottlenecks ADD COLUMN IF NOT EXISTS queue_h DOUBLE;
 CREATE TABLE IF NOT EXISTS calibration_fit (
     run_id VARCHAR NOT NULL, target VARCHAR NOT NULL, corridor VARCHAR NOT NULL,
     unit VARCHAR NOT NULL, year INTEGER NOT NULL, observed DOUBLE, modelled DOUBLE,

@@ -81,7 +81,8 @@ class ResultTables:
         link_volumes : mapping of link id to float
             Volume a year on each link, TEU.
         elements : mapping of element key to array
-            Flow, capacity and shadow price of each capacitated element.
+            Flow, capacity, shadow price and queueing delay (hours) of each
+            capacitated element.
         times : sequence of (corridor, hours, volume)
             Transit times of the routes used and their volumes.
         """
@@ -128,7 +129,7 @@ class ResultTables:
             {"year": year, "link_id": lid, "volume_teu": v}
             for lid, v in sorted(link_volumes.items())
         )
-        for key, (flow, ecap, price) in sorted(elements.items()):
+        for key, (flow, ecap, price, queue) in sorted(elements.items()):
             base, _, part = key.partition("#")
             self.el_rows.append(
                 {
@@ -139,6 +140,7 @@ class ResultTables:
                     "capacity_teu": ecap,
                     "utilisation": flow / ecap if ecap > 0 else math.inf,
                     "shadow_price_usd_teu": price,
+                    "queue_h": queue,
                 }
             )
         if times:

@@ -23,7 +23,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from corridors.cost.queueing import ElementKind, FerryQueue, QueueElement
+from corridors.cost.element_queues import station_queue
+from corridors.cost.queueing import FerryQueue, QueueElement
 from corridors.simulation.model import (
     FerryLine,
     ShipmentGenerator,
@@ -41,15 +42,6 @@ __all__ = [
     "queue_element",
     "station_loads",
 ]
-
-_KIND: dict[str, ElementKind] = {
-    "border": "border",
-    "transshipment": "gauge",
-    "port": "port",
-    "terminal": "terminal",
-    "section": "section",
-    "other": "terminal",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,8 +239,8 @@ def queue_element(load: StationLoad) -> QueueElement:
     smoothed behind a queue).
     """
     st = load.station
-    return QueueElement(
-        _KIND.get(st.kind, "terminal"),
+    return station_queue(
+        st.kind,
         servers=None if st.unlimited else st.servers,
         service_h=load.service_h,
         service_cv=0.0 if load.spaced else load.service_cv,

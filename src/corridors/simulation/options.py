@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from corridors.cost.element_queues import KNOTS_KM_H
 from corridors.routing import Route
 from corridors.simulation.model import ArrivalProcess, Closure, Departure, WeatherArea
 from corridors.simulation.weather import CASPIAN_STORM_DAYS
@@ -26,9 +27,6 @@ __all__ = [
     "RouteChoice",
     "RouteShares",
 ]
-
-KNOTS_KM_H = 1.852
-"""Kilometres per hour in one knot."""
 
 CASPIAN_BBOX = (46.5, 36.5, 55.0, 47.5)
 """(lon min, lat min, lon max, lat max) of the Caspian Sea: ferry lines with both

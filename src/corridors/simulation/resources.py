@@ -39,6 +39,7 @@ from typing import Any
 
 import pandas as pd
 
+from corridors.cost.element_queues import node_servers, sailing_h
 from corridors.network.model import Network
 from corridors.routing import Route
 from corridors.routing import Step as RouteStep
@@ -57,7 +58,7 @@ from corridors.simulation.model import (
     Yard,
     line_unit,
 )
-from corridors.simulation.options import CASPIAN_BBOX, KNOTS_KM_H, BuildOptions
+from corridors.simulation.options import CASPIAN_BBOX, BuildOptions
 from corridors.simulation.shipments import shipment_generators
 
 __all__ = ["ResourceBuilder"]
@@ -78,14 +79,9 @@ def _hours(value: object) -> float:
 
 
 def _servers(node: Mapping[str, object], mean_h: float) -> int:
-    """Servers of a node station: berths/lanes, else from trains a day, else unlimited."""
-    berths = _num(node.get("berths"))
-    if berths > 0:
-        return int(berths)
-    tpd = _num(node.get("trains_per_day"))
-    if tpd > 0 and mean_h > 0:
-        return max(1, math.ceil(tpd * mean_h / 24.0 - 1e-9))
-    return UNLIMITED
+    """Servers of a node station (:func:`corridors.cost.element_queues.node_servers`)."""
+    n = node_servers(node.get("berths"), node.get("trains_per_day"), mean_h)
+    return UNLIMITED if n is None else n
 
 
 class ResourceBuilder:
@@ -225,13 +221,7 @@ class ResourceBuilder:
             )
             if _num(v.get("speed_kn")) > 0:
                 speeds.append(_num(v.get("speed_kn")))
-        sail = _num(link.get("time_h"))
-        if not sail > 0:
-            km = _num(link.get("km"))
-            if km > 0 and speeds:
-                sail = km / (sum(speeds) / len(speeds) * KNOTS_KM_H)
-            else:
-                sail = km / 25.0 if km > 0 else 24.0
+        sail = sailing_h(link.get("time_h"), link.get("km"), speeds)
         headway = _num(link.get("headway_h"))
         if not headway > 0 and _num(link.get("sailings_per_week")) > 0:
             headway = 168.0 / _num(link.get("sailings_per_week"))

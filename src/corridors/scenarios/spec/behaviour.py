@@ -94,8 +94,11 @@ class Behaviour(Strict):
     nest_scale : float
         Nest scale (dissimilarity) in (0, 1]: 1 is the multinomial logit; the
         smaller it is, the more cargo leaving a corridor stays in its nest.
-    capacity_limits : {"soft", "hard", "ports"}
-        ``soft``: capacities only slow traffic (the volume-delay function).
+    capacity_limits : {"all", "soft", "hard", "ports"}
+        ``all`` (default): every element is a hard limit (a shadow price at
+        capacity) with its queueing delay below capacity
+        (:mod:`corridors.cost.element_queues`; ``vdf`` is not used). The older
+        settings: ``soft``: capacities only slow traffic (the volume-delay function).
         ``hard``: an element never carries more than its capacity: shippers meet a
         shadow price (USD per TEU, a queue or surcharge) at full elements, found
         with the split (capacity-constrained logit); hard elements have no
@@ -123,7 +126,7 @@ class Behaviour(Strict):
     equilibrium: Equilibrium = Field(default_factory=Equilibrium)
     nests: dict[str, list[str]] = Field(default_factory=dict)
     nest_scale: float = Field(default=1.0, gt=0, le=1)
-    capacity_limits: Literal["soft", "hard", "ports"] = "soft"
+    capacity_limits: Literal["all", "soft", "hard", "ports"] = "all"
     max_shadow_price_usd_teu: float = Field(default=50_000.0, gt=0, le=MAX_USD_TEU)
 
     def cost_parameters(self) -> CostParameters:

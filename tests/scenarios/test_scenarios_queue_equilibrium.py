@@ -1,0 +1,124 @@
+"""The capacity-constrained equilibrium with queue delays: hand-computed cases and the
+shipped scenarios (no element above capacity, every scenario, every year)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import brentq
+
+from corridors.cost.element_queues import ElementDelays, station_queue
+from corridors.cost.queueing import QueueElement
+from corridors.datasets import eurasia_path
+from corridors.network import Network, read_network
+from corridors.scenarios.choice import SharedElements, equilibrium_shares
+from corridors.scenarios.io import load_inputs
+from corridors.scenarios.store import ResultsStore
+from corridors.studies.scenario import forecast
+
+SCALE = 0.01
+VOT = 10.0
+# one border lane, exponential clearance of 10 h: W(rho) = 10 rho / (1 - rho) (M/M/1)
+LANE = station_queue("border", servers=1, service_h=10.0, service_cv=1.0)
+
+
+def _one_element(capacity: float, lane: QueueElement) -> SharedElements:
+    """Element 0 on corridor 0 of one market (corridor 1 is free)."""
+    return SharedElements(
+        np.array([[[1.0, 0.0]]]),
+        np.array([capacity]),
+        np.zeros(1),
+        ("node:lane",),
+        np.ones(1, bool),
+        queues=ElementDelays((lane,)),
+    )
+
+
+def _solve(
+    capacity: float, *, lane: QueueElement = LANE, costs: tuple[float, float] = (1000.0, 1200.0)
+) -> Any:
+    return equilibrium_shares(
+        np.array([costs]),
+        np.zeros((1, 2)),
+        np.array([100.0]),
+        np.full(2, np.inf),
+        scale=SCALE,
+        value_of_time=VOT,
+        elements=_one_element(capacity, lane),
+        tolerance=1e-10,
+        max_iterations=5000,
+    )
+
+
+def _logistic(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def test_queue_delay_fixed_point_by_hand() -> None:
+    """Capacity 200 TEU, 100 TEU: s = logistic(scale (200 - vot W(100 s / 200))), below the knee."""
+
+    def wait(rho: float) -> float:
+        return 10.0 * rho / (1.0 - rho)
+
+    exact = brentq(
+        lambda s: s - _logistic(SCALE * (200.0 - VOT * wait(100.0 * s / 200.0))), 0, 1, xtol=1e-14
+    )
+    eq = _solve(200.0)
+    assert eq.converged
+    assert eq.shares[0, 0] == pytest.approx(exact, abs=1e-7)
+    rho = 100.0 * exact / 200.0
+    assert rho < 0.95  # the exact queue, not the tail
+    assert eq.queue_h[0] == pytest.approx(wait(rho), rel=1e-6)
+    assert eq.hours[0, 0] == pytest.approx(wait(rho), rel=1e-6)
+    assert eq.shadow_prices[0] == 0.0
+
+
+def test_binding_capacity_price_is_the_cost_difference_at_capacity() -> None:
+    """Costs 1000 / 3000 USD, a 1 h lane of capacity 30 TEU of 100: the price mu solves
+    share 0.3 = logistic(scale (2000 - vot W(1) - mu)).
+
+    At capacity the wait is the tangent at the knee 0.95: W(0.95) = 1 x 19 h,
+    W' = 1 / 0.05^2 = 400 h, W(1) = 19 + 400 x 0.05 = 39 h, so
+    mu = 2000 - 390 - ln(3/7) / scale = 1694.73 USD/TEU.
+    """
+    lane = station_queue("border", servers=1, service_h=1.0, service_cv=1.0)
+    eq = _solve(30.0, lane=lane, costs=(1000.0, 3000.0))
+    wait_at_capacity = 19.0 + 400.0 * 0.05
+    mu = 2000.0 - VOT * wait_at_capacity - math.log(3.0 / 7.0) / SCALE
+    assert eq.converged
+    assert eq.element_flows[0] == pytest.approx(30.0, abs=1e-6)
+    assert eq.queue_h[0] == pytest.approx(wait_at_capacity, rel=1e-5)
+    assert eq.shadow_prices[0] == pytest.approx(mu, rel=1e-5)
+    # shippers pay the queue (hours) and the price (money) on the capped corridor
+    assert eq.cost[0, 0] == pytest.approx(1000.0 + VOT * wait_at_capacity + mu, rel=1e-6)
+    assert eq.over_capacity == ()
+
+
+@pytest.fixture(scope="module")
+def eurasia() -> Network:
+    return read_network(eurasia_path())
+
+
+def _over(b: pd.DataFrame, total: float, tolerance: float) -> list[str]:
+    slack = tolerance * total * 10  # the price solve meets capacity to a share of demand
+    bad = b[b["volume_teu"].astype(float) > b["capacity_teu"].astype(float) + slack]
+    return [f"{r.year} {r.element} {r.cargo} {r.utilisation:.4f}" for r in bad.itertuples()]
+
+
+@pytest.mark.slow
+def test_no_element_above_capacity_in_forecast_samples(eurasia: Network, tmp_path: Path) -> None:
+    inputs = load_inputs("baseline-2024", network=eurasia)
+    with ResultsStore(tmp_path / "f.duckdb") as store:
+        fc = forecast(inputs, samples=2, store=store, executor="sequential")
+        assert fc.outcome.completed == 2
+        rows = [store.table("bottlenecks", run_id) for run_id in fc.outcome.run_ids]
+    tol = inputs.scenario.behaviour.equilibrium.tolerance
+    for b in rows:
+        assert len(b) > 0
+        assert _over(b, 1e7, tol) == []
+        assert "queue_h" in b.columns
