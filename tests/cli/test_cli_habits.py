@@ -334,5 +334,5 @@ def test_assign_writes_csv_or_parquet_by_extension(run_cli, mini_path, tmp_path)
     )
     r = run_cli(*args, "-o", str(tmp_path / "f.json"))
     assert r.code == 2
-    assert "write the table to a .csv or .parquet file, not 'f.json'" in r.err
+    assert "write the table to a .csv, .parquet, .gpkg file, not 'f.json'" in r.err
     assert not (tmp_path / "f.json").exists()

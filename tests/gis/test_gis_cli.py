@@ -86,3 +86,34 @@ def test_network_export_format_from_the_extension(run_cli, mini_path, tmp_path):
     assert r.code == 2
     assert "cannot tell the format from 'folder'" in r.err
     assert not (tmp_path / "folder").exists()
+
+
+def test_assign_flows_to_geopackage_drawn_on_the_links(run_cli, mini_path, tmp_path):
+    """assign -o flows.gpkg: the rows of the CSV, each drawn on its link, in its direction."""
+    import pandas as pd
+
+    demand = tmp_path / "demand.csv"
+    demand.write_text(
+        "origin,destination,commodity,volume,unit,year,market,source\n"
+        "Alpha,Echo,containers,5000,TEU,2024,test,hand-made\n"
+    )
+    args = ("assign", str(mini_path), str(demand))
+    assert run_cli(*args, "-o", str(tmp_path / "flows.csv")).code == 0
+    r = run_cli(*args, "-o", str(tmp_path / "flows.gpkg"))
+    assert r.code == 0, r.err
+    table = pd.read_csv(tmp_path / "flows.csv")
+    frame = gpd.read_file(tmp_path / "flows.gpkg", layer="flows")
+    assert list(frame["link_id"]) == list(table["link_id"])
+    assert frame["volume_teu_equivalent"].to_numpy() == pytest.approx(
+        table["volume_teu_equivalent"].to_numpy()
+    )
+    assert frame.crs.to_epsg() == 4326
+    from corridors.network import read_network
+
+    net = read_network(mini_path)
+    xy = net.nodes.set_index("node_id")
+    for line, start in zip(frame.geometry, frame["from_node_id"], strict=True):
+        assert line.coords[0] == pytest.approx(tuple(xy.loc[start, ["x_coord", "y_coord"]]))
+    tntp = run_cli("assign", "--tntp", str(tmp_path), "-o", str(tmp_path / "t.gpkg"))
+    assert tntp.code == 2  # TNTP networks have no geometry: .gpkg is refused before running
+    assert "write the table to a .csv, .parquet file" in tntp.err

@@ -49,7 +49,11 @@ def register(app: typer.Typer) -> None:
         ),
         max_iter: int = typer.Option(500, "--max-iter", min=1, help="Most iterations."),
         output: Path = typer.Option(
-            ..., "--output", "-o", help="Flow table to write (.csv or .parquet)."
+            ...,
+            "--output",
+            "-o",
+            help="Flow table to write (.csv, .parquet; .gpkg: drawn on the links, for a "
+            "corridor network).",
         ),
         scenario: str | None = typer.Option(
             None,
@@ -113,7 +117,7 @@ def register(app: typer.Typer) -> None:
         --threshold and the volumes per corridor.
         """
         alg = _check_algorithm(algorithm)
-        table_format(output)  # a wrong extension fails before the assignment runs
+        table_format(output, geo=tntp is None)  # a wrong extension fails before it runs
         console = Console(stderr=True)
         if tntp is not None:
             if network is not None or demand is not None:
@@ -206,7 +210,7 @@ def _assign_model(
                 "seed": "-",
             },
         )
-    write_table(res.links(), output)
+    write_table(res.links(), output, network=net)
     if report is not None and html is not None:
         atomic.write_text(report, html)
     out = Console()
@@ -330,7 +334,7 @@ def _assign_network(
             inputs=f"{network} {demand} --algorithm {algorithm} --gap {gap:g} --unit {unit}",
             target_gap=gap,
         )
-    write_table(res.links(), output)
+    write_table(res.links(), output, network=net)
     if report is not None and html is not None:
         atomic.write_text(report, html)
     out = Console()

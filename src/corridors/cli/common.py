@@ -187,20 +187,37 @@ def output_format(fmt: str | None, output: Path | None, *, allowed: tuple[str, .
     return fmt
 
 
-def table_format(output: Path) -> str:
-    """``csv`` or ``parquet`` from the extension of a table to write; else a usage error."""
+def table_format(output: Path, *, geo: bool = False) -> str:
+    """``csv`` or ``parquet`` (``gpkg`` too if ``geo``) from the extension of a table to write.
+
+    Raises
+    ------
+    typer.BadParameter
+        For another extension (a usage error, before anything runs).
+    """
     fmt = FORMAT_EXTENSIONS.get(output.suffix.lower())
-    if fmt not in ("csv", "parquet"):
-        msg = f"write the table to a .csv or .parquet file, not {output.name!r}"
+    allowed = ("csv", "parquet", "gpkg") if geo else ("csv", "parquet")
+    if fmt is None or fmt not in allowed:
+        names = ", ".join(f".{a}" for a in allowed)
+        msg = f"write the table to a {names} file, not {output.name!r}"
         raise typer.BadParameter(msg, param_hint="'--output'")
     return fmt
 
 
-def write_table(frame: pd.DataFrame, output: Path) -> None:
-    """Write a table atomically as CSV or Parquet, as the extension of ``output`` says."""
+def write_table(frame: pd.DataFrame, output: Path, *, network: Network | None = None) -> None:
+    """Write a table atomically as CSV, Parquet or GeoPackage, as the extension says.
+
+    A GeoPackage (``.gpkg``, with ``network``) draws each row on its link
+    (:func:`corridors.gis.flows_geodataframe`, layer ``flows``).
+    """
     from corridors import atomic  # noqa: PLC0415
 
-    if table_format(output) == "parquet":
+    fmt = table_format(output, geo=network is not None)
+    if fmt == "gpkg" and network is not None:
+        from corridors import gis  # noqa: PLC0415  (geopandas: only for this format)
+
+        gis.write_geopackage({"flows": gis.flows_geodataframe(network, frame)}, output)
+    elif fmt == "parquet":
         import io  # noqa: PLC0415
 
         buf = io.BytesIO()
