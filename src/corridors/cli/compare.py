@@ -138,17 +138,50 @@ def register(app: typer.Typer) -> None:
         year: YearOpt = None,
         close: CloseOpt = None,
         output: Path | None = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
+        scenario: str | None = typer.Option(
+            None,
+            "--scenario",
+            help="Times with congestion in this scenario (name or YAML file): days "
+            "free-flow, P50 and P90, the queue at each element (--year: default its base "
+            "year).",
+        ),
+        legs: bool = typer.Option(
+            False, "--legs", help="With --scenario: also list the queue time per element."
+        ),
     ) -> None:
         """Compare the corridors door to door: days, USD, kg CO2e, km, borders, transfers."""
         from corridors.routing import compare  # noqa: PLC0415
 
         fmt = output_format(fmt, output, allowed=FORMATS)
+        if scenario is not None:
+            from corridors.cli.compare_congested import compare_congested  # noqa: PLC0415
+
+            compare_congested(
+                scenario=scenario,
+                year=year,
+                network=network,
+                origin=origin,
+                destination=destination,
+                unit=unit,
+                vot=vot,
+                carbon_price=carbon_price,
+                close=close,
+                fmt=fmt,
+                output=output,
+                legs=legs,
+            )
+            return
+        if legs:
+            raise typer.BadParameter("--legs needs --scenario", param_hint="'--legs'")
         net, params = routing_inputs(
             network, unit=unit, vot=vot, carbon_price=carbon_price, year=year, close=close
         )
         routes = compare(net, origin, destination, params=params)
         o, d = net.node_name(routes[0].origin), net.node_name(routes[0].destination)
-        title = f"{o} -> {d}, per {params.unit} (gen. cost: USD + value of time + carbon)"
+        title = (
+            f"{o} -> {d}, per {params.unit}: free-flow times, no queues (--scenario for "
+            "congestion; gen. cost: USD + value of time + carbon)"
+        )
         show_routes(
             net, routes, params, fmt=fmt, output=output, title=title, command="compare", close=close
         )

@@ -67,22 +67,24 @@ def sample_waits(
     All elements are drawn at once (arrays ``elements x samples``); an element whose
     mean wait is infinite (at or above capacity) makes every total infinite.
     """
-    if not waits:
-        return np.zeros(samples)
-    p_q = np.array([w.p_queue for w in waits])[:, None]
-    m_q = np.array([w.queue_mean_h for w in waits])[:, None]
-    p_c = np.array([w.p_closure for w in waits])[:, None]
-    m_c = np.array([w.closure_mean_h for w in waits])[:, None]
-    head = np.array([w.headway_h for w in waits])[:, None]
-    shape = (len(waits), samples)
-    total = np.zeros(shape)
-    queued = (rng.random(shape) < p_q) & (p_q > 0.0)
-    total += np.where(queued, rng.exponential(1.0, shape) * np.where(queued, m_q, 0.0), 0.0)
-    closed = (rng.random(shape) < p_c) & (p_c > 0.0)
-    total += np.where(closed, rng.exponential(1.0, shape) * np.where(closed, m_c, 0.0), 0.0)
-    total += rng.random(shape) * head
-    out: npt.NDArray[np.float64] = total.sum(axis=0)
-    return out
+    total = np.zeros(samples)
+    parts = [  # (probability, mean) of the queue and closure parts that are there
+        (p, m)
+        for w in waits
+        for p, m in ((w.p_queue, w.queue_mean_h), (w.p_closure, w.closure_mean_h))
+        if p > 0.0 and m > 0.0
+    ]
+    if parts:
+        prob = np.array([p for p, _ in parts])[:, None]
+        mean = np.array([m for _, m in parts])[:, None]
+        shape = (len(parts), samples)
+        hit = rng.random(shape) < prob
+        draws = rng.exponential(1.0, shape) * np.where(hit, mean, 0.0)
+        total += np.where(hit, draws, 0.0).sum(axis=0)
+    heads = np.array([w.headway_h for w in waits if w.headway_h > 0.0])
+    if len(heads):
+        total += (rng.random((len(heads), samples)) * heads[:, None]).sum(axis=0)
+    return total
 
 
 def _weighted_quantiles(
@@ -141,5 +143,8 @@ def route_time_quantiles(
     values = np.concatenate(
         [p.fixed_h + sample_waits(p.waits, samples=samples, rng=rng) for p in parts]
     )
+    if len(parts) == 1:  # no weights: the plain quantiles ("higher": inf stays inf)
+        qs = np.quantile(values, np.asarray(quantiles, dtype=float), method="higher")
+        return tuple(float(x) for x in qs)
     w = np.repeat(weights / weights.sum() / samples, samples)
     return tuple(float(x) for x in _weighted_quantiles(values, w, quantiles))

@@ -265,7 +265,7 @@ class ScenarioRunner:
         """
         key = (year, market, corridor)
         if key not in self._routes:
-            in_force = tuple(sorted(m.id for m in self.measures if m.open_year <= year))
+            in_force = self._in_force(year)
             net = self._network(year, in_force, ())
             graph = self._graphs.get((id(net), self.params.unit))
             if graph is None:
@@ -298,6 +298,25 @@ class ScenarioRunner:
         if key not in self._delays:
             self._delays[key] = element_delays(net, keys)
         return self._delays[key]
+
+    def year_networks(self, year: int) -> list[tuple[float, Network]]:
+        """The network of each part of ``year``: its measures in force and its closures.
+
+        Returns
+        -------
+        list of (share of the year, network)
+            One per part of the year with the same active disruptions
+            (:func:`~corridors.scenarios.disruptions.year_segments`); shares sum to one.
+            Slow-downs change costs in :meth:`run`, not the network.
+        """
+        in_force = self._in_force(year)
+        return [
+            (fraction, self._network(year, in_force, tuple(d for d in active if d.closed)))
+            for fraction, active in year_segments(self.scenario.disruptions, year)
+        ]
+
+    def _in_force(self, year: int) -> tuple[str, ...]:
+        return tuple(sorted(m.id for m in self.measures if m.open_year <= year))
 
     def run(
         self,
@@ -340,7 +359,7 @@ class ScenarioRunner:
         all_converged = True
         n_markets = len(sc.demand.markets)
         for done, year in enumerate(years):
-            in_force = tuple(sorted(m.id for m in self.measures if m.open_year <= year))
+            in_force = self._in_force(year)
             demand = np.array([_market_volume(sc, i, year) for i in range(n_markets)])
             vol: dict[tuple[int, str], float] = {}
             acc: dict[tuple[int, str], np.ndarray] = {}  # weighted cost, hours, usd, weight
