@@ -47,7 +47,7 @@ from corridors.errors import CorridorsError, Problem, ScenarioError, Unreachable
 from corridors.network.model import Network
 from corridors.routing import ExpandedGraph, Route, build_graph, compare
 from corridors.scenarios.elements import route_elements, water_groups
-from corridors.scenarios.io import ScenarioInputs
+from corridors.scenarios.io import ScenarioInputs, load_inputs
 from corridors.scenarios.model import ScenarioRunner
 from corridors.scenarios.result import ScenarioResult
 from corridors.simulation.build import model_from_routes
@@ -524,6 +524,25 @@ class CongestedCompare:
         self._size = size
         self._lock = threading.Lock()
         self._states: OrderedDict[tuple[str, str, int | None], ScenarioYear] = OrderedDict()
+        self._inputs: dict[str, ScenarioInputs] = {}
+
+    def named(self, name: str, year: int | None = None, *, network: Network) -> ScenarioYear:
+        """The scenario-year of a shipped scenario (by name) on ``network`` (read once).
+
+        Raises
+        ------
+        UnknownScenarioError
+            When no scenario has that name (with a suggestion).
+        YearOutsideScenarioError
+            When ``year`` is not a year of the scenario.
+        """
+        with self._lock:
+            inputs = self._inputs.get(name)
+        if inputs is None:
+            inputs = load_inputs(name, network=network)
+            with self._lock:
+                self._inputs[name] = inputs
+        return self.state(inputs, year)
 
     def state(self, inputs: ScenarioInputs, year: int | None = None) -> ScenarioYear:
         """The scenario-year of ``inputs`` (built on first use; keyed by the scenario's text)."""

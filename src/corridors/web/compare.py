@@ -26,7 +26,9 @@ from corridors.reports.comparison import comparison_report
 from corridors.reports.geojson import feature_collection, line_feature
 from corridors.reports.mapview import route_geometry
 from corridors.routing import CostParameters, Route, compare
+from corridors.studies.compare import CongestedRoute
 from corridors.web.cache import Closures, RoutingCache
+from corridors.web.congested import add_congestion, scenario_routes, scenario_state
 from corridors.web.errors import ParameterError, parameter_error
 
 router = APIRouter(prefix="/api", tags=["compare"])
@@ -221,7 +223,26 @@ def route_json(net: Network, route: Route) -> dict[str, Any]:
 Origin = Annotated[str, Query(min_length=1, max_length=100, description="Origin place.")]
 Destination = Annotated[str, Query(min_length=1, max_length=100, description="Destination place.")]
 UnitQ = Annotated[Unit, Query(description="TEU or tonne.")]
-YearQ = Annotated[int | None, Query(ge=1990, le=2100, description="Network year.")]
+YearQ = Annotated[
+    int | None,
+    Query(
+        ge=1990,
+        le=2100,
+        description="Network year; with a scenario, the scenario's year (default: its base "
+        "year; outside its years: 422 naming year).",
+    ),
+]
+ScenarioQ = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=100,
+        description="A shipped scenario (e.g. baseline-2024): times with congestion in its "
+        "year. Each route then has days_free, days_p50, days_p90 (days), queue_h per leg and "
+        "stop (hours), shadow_price_usd where an element is full (USD per unit), and the "
+        "list of queues per element. Unknown: 404 naming scenario.",
+    ),
+]
 VotQ = Annotated[
     float | None, Query(ge=0, le=100000, description="Value of time, USD per unit-hour.")
 ]
@@ -243,6 +264,9 @@ class Comparison:
     network: Network
     params: CostParameters
     routes: list[Route]
+    congested: list[CongestedRoute] | None = None
+    scenario: str | None = None
+    year: int | None = None
 
 
 def comparison(  # noqa: PLR0917 - FastAPI passes the query parameters by name
@@ -258,10 +282,29 @@ def comparison(  # noqa: PLR0917 - FastAPI passes the query parameters by name
     close_node: NodesQ = [],  # noqa: B006
     close_link: LinksQ = [],  # noqa: B006
     close_corridor: CorridorsQ = [],  # noqa: B006
+    scenario: ScenarioQ = None,
 ) -> Comparison:
-    """The compare request's parameters, checked, and its routes (the graph is cached)."""
+    """The compare request's parameters, checked, and its routes (the graph is cached).
+
+    With ``scenario`` the routes are those of the scenario's year with their congested
+    times (:mod:`corridors.web.congested`); closures are the scenario's own.
+    """
     cache = _cache(request)
     net = cache.network
+    if scenario is not None:
+        if close or close_passage or close_node or close_link or close_corridor:
+            msg = "closures cannot be combined with a scenario (it sets its own)"
+            raise ParameterError("query", "scenario", msg)
+        o, d = _place(net, origin, "origin"), _place(net, destination, "destination")
+        if o == d:
+            msg = f"origin and destination are the same place ({o})"
+            raise ParameterError("query", "destination", msg)
+        state = scenario_state(request, net, scenario=scenario, year=year)
+        params, congested = scenario_routes(
+            state, o, d, unit=UNIT_CODES[unit], vot=vot, carbon_price=carbon_price
+        )
+        routes = [c.route for c in congested]
+        return Comparison(state.parts[0][1], params, routes, congested, state.scenario, state.year)
     shut = closures(
         net,
         close=close,
@@ -307,25 +350,35 @@ def compare_json(c: Compared) -> JSONResponse:
     The answer is already plain JSON data, so it is sent as it is (no re-encoding).
     """
     net, first = c.network, c.routes[0]
-    body = {
+    routes = [route_json(net, r) for r in c.routes]
+    body: dict[str, Any] = {
         "origin": {"id": first.origin, "name": net.node_name(first.origin)},
         "destination": {"id": first.destination, "name": net.node_name(first.destination)},
         "unit": c.params.unit,
         "value_of_time_usd_h": c.params.vot,
-        "routes": [route_json(net, r) for r in c.routes],
+        "routes": routes,
+        "times": "free-flow",
     }
+    if c.congested is not None:
+        body |= {"times": "congested", "scenario": c.scenario, "year": c.year}
+        for page_route, congested in zip(routes, c.congested, strict=True):
+            add_congestion(page_route, congested)
     return JSONResponse(body)
 
 
 @router.get("/compare.csv", summary="The comparison table as CSV", response_class=PlainTextResponse)
 def compare_csv(c: Compared) -> PlainTextResponse:
     """One row per corridor with the totals (the table of the page)."""
-    fields = ("corridor", "days", "usd", "kg_co2e", "km", "borders", "transfers", "unit")
+    fields: tuple[str, ...] = ("corridor", "days", "usd", "kg_co2e", "km", "borders")
+    fields = (*fields, "transfers", "unit")
+    if c.congested is not None:
+        fields = (*fields, "days_free", "days_p50", "days_p90", "queue_h")
+    rows = [r.to_dict() for r in c.congested or c.routes]
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    for r in c.routes:
-        writer.writerow(r.to_dict())
+    for row in rows:
+        writer.writerow(row)
     return PlainTextResponse(
         buf.getvalue(),
         media_type="text/csv",
