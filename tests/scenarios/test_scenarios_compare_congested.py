@@ -12,16 +12,17 @@ from corridors.network import read_network
 from corridors.routing import compare
 from corridors.scenarios.io import load_inputs
 from corridors.studies.compare import (
-    FULL_UTILISATION,
     CongestedCompare,
     CongestedRoute,
+    ElementLoad,
     ScenarioYear,
     YearOutsideScenarioError,
     congested_routes,
     scenario_year,
 )
 
-SECTION = "section:alashankou-dostyk:alashankou"
+LINK = "link:alashankou-dostyk"
+WATER = "water:aktau+alat+kuryk+turkmenbashi"
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def by_corridor(routes: list[CongestedRoute]) -> dict[str, CongestedRoute]:
     return {r.corridor: r for r in routes}
 
 
-def with_loads(state: ScenarioYear, loads: dict[str, tuple[float, float]]) -> ScenarioYear:
+def with_loads(state: ScenarioYear, loads: dict[str, ElementLoad]) -> ScenarioYear:
     return dataclasses.replace(state, loads=loads, _answers={})
 
 
@@ -56,42 +57,41 @@ def test_mean_is_free_flow_plus_the_queues_and_quantiles_are_ordered(state: Scen
         assert r.p50_h >= r.free_h - scheduled  # waits are never negative
 
 
-def test_one_train_path_queue_by_hand(state: ScenarioYear) -> None:
-    # Alashankou-Dostyk: one train path every 2 h (fixed), Poisson trains at utilisation 0.5:
-    # Kingman/P-K  W = rho / (1 - rho) * (1 + 0) / 2 * 2 h = 1 h
-    st = with_loads(state, {"link:alashankou-dostyk": (0.5, 0.0)})
+def test_one_train_path_wait_by_hand(state: ScenarioYear) -> None:
+    # Alashankou-Dostyk: one train path (one server) at utilisation 0.5 with a mean wait of
+    # 1 h in the equilibrium: a train waits with probability rho = 0.5, then 1 / 0.5 = 2 h
+    # on average, exponential: P(W > t) = 0.5 exp(-t / 2). The Northern route has no other
+    # wait, so its P50 is the free-flow time and its P90 that plus -2 ln(0.1 / 0.5) = 3.219 h
+    st = with_loads(state, {LINK: ElementLoad(0.5, 0.0, 1.0)})
     north = by_corridor(congested_routes(st, "Xi'an", "Duisburg"))["northern"]
-    q = {x.element: x for x in north.queues}[SECTION]
-    assert q.utilisation == 0.5
-    assert q.queue_h == pytest.approx(1.0, rel=1e-9)
-    assert sum(x.queue_h for x in north.queues) == pytest.approx(1.0, rel=1e-9)
-    # full: the queue is evaluated at FULL_UTILISATION, the shadow price carries the rest
-    full = with_loads(state, {"link:alashankou-dostyk": (1.0, 800.0)})
+    assert [(q.element, q.kind, q.queue_h) for q in north.queues] == [(LINK, "section", 1.0)]
+    assert north.mean_h == pytest.approx(north.free_h + 1.0, rel=1e-12)
+    assert north.p50_h == pytest.approx(north.free_h, abs=0.05)
+    assert north.p90_h - north.free_h == pytest.approx(-2.0 * math.log(0.2), rel=0.03)
+    # full: the shadow price carries the rationing, per leg too
+    full = with_loads(state, {LINK: ElementLoad(1.0, 800.0, 5.0)})
     north = by_corridor(congested_routes(full, "Xi'an", "Duisburg"))["northern"]
-    q = {x.element: x for x in north.queues}[SECTION]
-    rho = FULL_UTILISATION
-    assert q.queue_h == pytest.approx(rho / (1 - rho) * 0.5 * 2.0, rel=1e-9)
-    assert q.shadow_price_usd == 800.0
+    assert north.queues[0].shadow_price_usd == 800.0
     leg = next(
         x
         for x in north.to_dict()["legs"]  # type: ignore[attr-defined]
         if x["link_id"] == "alashankou-dostyk"
     )
     assert leg["shadow_price_usd"] == 800.0
-    assert leg["queue_h"] == pytest.approx(q.queue_h, abs=1e-3)
+    assert leg["queue_h"] == pytest.approx(5.0)
 
 
-def test_no_load_no_queue_and_more_load_more_delay(state: ScenarioYear) -> None:
+def test_no_load_no_queue_and_longer_waits_widen_the_spread(state: ScenarioYear) -> None:
     empty = by_corridor(congested_routes(with_loads(state, {}), "Xi'an", "Duisburg"))
-    assert all(q.queue_h == 0.0 for r in empty.values() for q in r.queues)
+    assert all(not r.queues for r in empty.values())
     # with only scheduled departures the mean is the free-flow time
     assert empty["middle"].mean_h == pytest.approx(empty["middle"].free_h, rel=1e-12)
-    p90 = []
-    for u in (0.3, 0.6, 0.9):
-        loads = {"water:aktau+alat+kuryk+turkmenbashi": (u, 0.0)}
+    spread = []
+    for wait in (5.0, 20.0, 60.0):
+        loads = {WATER: ElementLoad(0.6, 0.0, wait)}
         r = by_corridor(congested_routes(with_loads(state, loads), "Xi'an", "Duisburg"))
-        p90.append(r["middle"].p90_h)
-    assert p90[0] < p90[1] < p90[2]
+        spread.append(r["middle"].p90_h - r["middle"].p50_h)
+    assert spread[0] < spread[1] < spread[2]
 
 
 def test_shadow_prices_per_unit(state: ScenarioYear) -> None:
@@ -99,8 +99,8 @@ def test_shadow_prices_per_unit(state: ScenarioYear) -> None:
     feu = by_corridor(
         congested_routes(state, "Xi'an", "Duisburg", params=state.cost_parameters(unit="FEU"))
     )["middle"]
-    alat_teu = {q.element: q for q in teu.queues}["port:alat"].shadow_price_usd
-    alat_feu = {q.element: q for q in feu.queues}["port:alat"].shadow_price_usd
+    alat_teu = {q.element: q for q in teu.queues}["node:alat"].shadow_price_usd
+    alat_feu = {q.element: q for q in feu.queues}["node:alat"].shadow_price_usd
     assert alat_teu > 0.0
     assert alat_feu == pytest.approx(2.0 * alat_teu)
     assert state.cost_parameters(unit="t").vot == pytest.approx(state.params.vot / 10.0)

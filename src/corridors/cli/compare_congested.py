@@ -87,7 +87,7 @@ def queues_table(network: Network, c: CongestedRoute) -> Table:
         table.add_row(
             q.kind,
             at,
-            "-" if q.utilisation is None else f"{q.utilisation:.2f}",
+            f"{q.utilisation:.2f}",
             f"{q.queue_h:,.1f}",
             f"{q.shadow_price_usd:,.0f}" if q.shadow_price_usd else "",
         )
@@ -164,7 +164,7 @@ def show_congested(
         )
         tables = [congested_table(routes, title=title)]
         if legs:
-            tables += [queues_table(state.parts[0][1], c) for c in routes]
+            tables += [queues_table(state.parts[0][1], c) for c in routes if c.queues]
         text = render_tables(tables, output=output)
     write_or_print(text, output)
 

@@ -5,13 +5,12 @@ For a scenario and a year this study
 1. builds the network of each part of the year (measures in force, closures) through
    :meth:`corridors.scenarios.model.ScenarioRunner.year_networks`, and runs the scenario's
    equilibrium to that year (:func:`corridors.studies.scenario.scenario_run`): the
-   utilisation and shadow price of every capacitated element;
+   utilisation, shadow price and mean queueing delay of every capacitated element;
 2. finds each corridor's least-cost route between two places in each part of the year
    (:func:`corridors.routing.compare`);
-3. gives each element the route passes its queue: the delay function of
-   :mod:`corridors.cost.queueing` (servers, service times, open share as the simulation
-   draws them, :mod:`corridors.simulation.loads`) evaluated at the element's
-   utilisation in the equilibrium, and its waiting-time distribution
+3. gives each element the route passes the wait the equilibrium gave it, distributed as
+   its queue (:func:`corridors.cost.element_queues.element_queue`, the same queue the
+   equilibrium and the simulation use) waits at that utilisation
    (:meth:`~corridors.cost.queueing.QueueElement.wait_distribution`);
 4. adds the waits of the elements (independent) to the route's fixed time and takes the
    P50 and P90 of the total over the parts of the year
@@ -20,9 +19,9 @@ For a scenario and a year this study
 The free-flow time is today's ``compare`` answer: running, handling, border clearance and
 the mean wait for scheduled departures. The P50 and P90 draw the scheduled waits (uniform
 on the headway) and the queues. An element at capacity has a shadow price in the
-equilibrium (USD per unit): its queue is evaluated at :data:`FULL_UTILISATION`, the
-rest of the rationing being the price. An element the equilibrium does not load (no
-capacity of its own in the scenario's tables) has no utilisation and no queue.
+equilibrium (reported per unit): its queue is finite there (the equilibrium continues it
+along its tangent above the knee), the rest of the rationing is the price. An element
+with no queue data (no servers in the tables) has no wait.
 
 The state of a scenario-year (networks, graphs, equilibrium) is built once and kept by
 :class:`CongestedCompare` (per scenario and year), so that further pairs answer in
@@ -35,11 +34,12 @@ import logging
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from corridors.cost.element_queues import KNEE, element_queue
 from corridors.cost.parameters import CostParameters
 from corridors.cost.queueing import QueueElement, WaitDistribution
 from corridors.cost.route_time import RoutePart, route_time_quantiles
@@ -50,17 +50,14 @@ from corridors.scenarios.elements import route_elements, water_groups
 from corridors.scenarios.io import ScenarioInputs, load_inputs
 from corridors.scenarios.model import ScenarioRunner
 from corridors.scenarios.result import ScenarioResult
-from corridors.simulation.build import model_from_routes
-from corridors.simulation.loads import ferry_loads, queue_element, station_loads
-from corridors.simulation.options import BuildOptions
 from corridors.studies.scenario import scenario_run
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "FULL_UTILISATION",
     "CongestedCompare",
     "CongestedRoute",
+    "ElementLoad",
     "ElementQueue",
     "ScenarioYear",
     "YearOutsideScenarioError",
@@ -69,10 +66,6 @@ __all__ = [
 ]
 
 HOURS_PER_DAY = 24.0
-
-FULL_UTILISATION = 0.95
-"""Utilisation at which the queue of a full element is evaluated (at 1 it is infinite: the
-equilibrium's shadow price rations the rest)."""
 
 
 class YearOutsideScenarioError(ScenarioError):
@@ -86,42 +79,37 @@ class ElementQueue:
     Attributes
     ----------
     element : str
-        Station or line of the simulation (``gauge:dostyk``, ``section:<link>:<from>``,
-        ``ferry:<link>``) or, for an element with no queue model, the equilibrium's
-        key (``node:<id>``, ``link:<id>``, ``water:<ports>``).
-    equilibrium_element : str or None
-        The equilibrium element whose utilisation it takes (``None``: not loaded).
+        The equilibrium's element (``node:<id>``, ``link:<id>``, ``water:<ports>``).
     kind : str
-        ``border``, ``gauge``, ``port``, ``terminal``, ``section``, ``ferry`` or
-        ``element``.
+        Its queue: ``border``, ``gauge``, ``port``, ``terminal``, ``section``, ``ferry``,
+        or ``capacity`` when it has no queue data (a hard limit with no delay below it).
     node_id, link_id : str or None
         Where it is on the route (a stop at a node, or a leg over a link).
-    utilisation : float or None
-        Flow over capacity in the equilibrium (``None``: not loaded).
+    utilisation : float
+        Flow over capacity in the equilibrium.
     queue_h : float
-        Mean wait in its queue (and behind its closures), hours; scheduled departures not
+        Mean wait in its queue in the equilibrium, hours; scheduled departures not
         included (they are in the free-flow time).
     shadow_price_usd : float
         Shadow price of the element in the equilibrium, USD per unit (0 when not full).
     """
 
     element: str
-    equilibrium_element: str | None
     kind: str
     node_id: str | None
     link_id: str | None
-    utilisation: float | None
+    utilisation: float
     queue_h: float
     shadow_price_usd: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict."""
         out: dict[str, object] = {"element": self.element, "kind": self.kind}
-        for name in ("equilibrium_element", "node_id", "link_id"):
+        for name in ("node_id", "link_id"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
-        out["utilisation"] = None if self.utilisation is None else round(self.utilisation, 4)
+        out["utilisation"] = round(self.utilisation, 4)
         out["queue_h"] = round(self.queue_h, 3)
         if self.shadow_price_usd:
             out["shadow_price_usd"] = round(self.shadow_price_usd, 2)
@@ -225,10 +213,11 @@ class ScenarioYear:
     result: ScenarioResult
     tonnes_per_teu: float
     params: CostParameters
-    loads: dict[str, tuple[float, float]] = field(default_factory=dict)
+    loads: dict[str, ElementLoad] = field(default_factory=dict)
     _graphs: dict[tuple[int, CostParameters], ExpandedGraph] = field(default_factory=dict)
     _groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = field(default_factory=dict)
     _answers: dict[tuple[object, ...], list[CongestedRoute]] = field(default_factory=dict)
+    _queues: dict[tuple[int, str], QueueElement | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def cost_parameters(
@@ -261,6 +250,17 @@ class ScenarioYear:
                 self._answers[key] = hit
         return list(hit)
 
+    def queue(self, part: int, element: str) -> QueueElement | None:
+        """The queue of an equilibrium element in a part of the year (looked up once)."""
+        key = (part, element)
+        with self._lock:
+            if key in self._queues:
+                return self._queues[key]
+        found = element_queue(self.parts[part][1], element)
+        with self._lock:
+            self._queues[key] = found
+        return found
+
     def water_groups(self, part: int) -> dict[str, tuple[str, dict[str, float]]]:
         """The ferry and sea lines of a part of the year by the water they cross (once)."""
         with self._lock:
@@ -283,18 +283,42 @@ class ScenarioYear:
         return hit
 
 
-def _element_loads(bottlenecks: pd.DataFrame, year: int) -> dict[str, tuple[float, float]]:
-    """Utilisation and shadow price of each equilibrium element (its fullest cargo class)."""
-    out: dict[str, tuple[float, float]] = {}
+@dataclass(frozen=True, slots=True)
+class ElementLoad:
+    """An element in the equilibrium of the year (its fullest cargo class).
+
+    Attributes
+    ----------
+    utilisation : float
+        Flow over capacity.
+    shadow_price_usd_teu : float
+        Shadow price, USD per TEU (0 when not full).
+    queue_h : float
+        Mean queueing delay the equilibrium gave it, hours.
+    """
+
+    utilisation: float
+    shadow_price_usd_teu: float
+    queue_h: float
+
+
+def _element_loads(bottlenecks: pd.DataFrame, year: int) -> dict[str, ElementLoad]:
+    """Each equilibrium element's load (the fullest of its cargo classes, by base key)."""
+    out: dict[str, ElementLoad] = {}
     if bottlenecks.empty:
         return out
     rows = bottlenecks[bottlenecks["year"] == year]
-    for key, util, price in zip(
-        rows["element"], rows["utilisation"], rows["shadow_price_usd_teu"], strict=True
+    queue = rows["queue_h"] if "queue_h" in rows.columns else pd.Series(0.0, index=rows.index)
+    for key, util, price, wait in zip(
+        rows["element"], rows["utilisation"], rows["shadow_price_usd_teu"], queue, strict=True
     ):
         base = str(key).partition("#")[0]
-        u, p = out.get(base, (0.0, 0.0))
-        out[base] = (max(u, float(util)), max(p, float(price)))
+        old = out.get(base, ElementLoad(0.0, 0.0, 0.0))
+        out[base] = ElementLoad(
+            max(old.utilisation, float(util)),
+            max(old.shadow_price_usd_teu, float(price)),
+            max(old.queue_h, float(wait)),
+        )
     return out
 
 
@@ -325,101 +349,88 @@ def scenario_year(inputs: ScenarioInputs, year: int | None = None) -> ScenarioYe
     )
 
 
-QueueOf = tuple[str, QueueElement, str | None, str | None]
-"""``(station or line id, QueueElement, node id, link id)``."""
+def _where(
+    key: str, route: Route, groups: Mapping[str, tuple[str, dict[str, float]]]
+) -> tuple[str | None, str | None]:
+    """Node or link of the route where an equilibrium element is (a water group: its leg)."""
+    kind, _, ident = key.partition(":")
+    if kind == "node":
+        return ident, None
+    if kind == "link":
+        return None, ident
+    leg = next((lid for lid in route.link_ids if groups.get(lid, ("",))[0] == key), None)
+    return None, leg
 
 
-def _queue_elements(
-    network: Network, routes: list[Route], *, unit: str
-) -> dict[str, list[QueueOf]]:
-    """The simulation's queue of each station and ferry line of each route, by corridor.
+def _element_wait(queue: QueueElement | None, load: ElementLoad) -> WaitDistribution | None:
+    """The wait at an element: the equilibrium's mean, the shape of its queue.
 
-    One simulation model of the routes (:func:`corridors.simulation.build.model_from_routes`)
-    gives servers, service times, open shares and storms exactly as a simulation run
-    draws them (:func:`corridors.simulation.loads.station_loads`, ``ferry_loads``).
+    The queue's distribution at the element's utilisation (at most the knee, where the
+    equilibrium continues the delay along its tangent), scaled to the mean the
+    equilibrium gave the element (:class:`~corridors.cost.element_queues.ElementDelays`).
     """
-    if not routes:
-        return {}
-    first = routes[0]
-    flow = (
-        first.origin,
-        first.destination,
-        "general" if unit == "t" else "containers",
-        "t" if unit == "t" else "TEU",
+    if queue is None or queue.servers is None or not load.queue_h > 0.0:
+        return None
+    rate = min(load.utilisation, KNEE) * queue.capacity_per_h
+    if not (math.isfinite(rate) and rate > 0.0):
+        return None
+    dist = queue.wait_distribution(rate)
+    own = dist.mean_h - dist.headway_h / 2.0
+    if not own > 0.0:
+        return None
+    k = load.queue_h / own
+    return WaitDistribution(
+        p_queue=dist.p_queue,
+        queue_mean_h=dist.queue_mean_h * k,
+        p_closure=dist.p_closure,
+        closure_mean_h=dist.closure_mean_h * k,
     )
-    model = model_from_routes(
-        network, {flow: 1000.0}, BuildOptions(), {flow: [(r, 1.0) for r in routes]}, quiet=True
-    )
-    queues: dict[str, QueueOf] = {}
-    for load in station_loads(model):
-        st = load.station
-        node = st.node_id if st.link_id is None else None
-        queues[st.station_id] = (st.station_id, queue_element(load), node, st.link_id)
-    for fl in ferry_loads(model):
-        if fl.arrivals_per_day > 0.0:
-            queues[fl.line.line_id] = (fl.line.line_id, fl.queue_element(), None, fl.line.link_id)
-    ids: dict[str, list[str]] = {}
-    for g in model.generators:
-        mine = ids.setdefault(g.corridor, [])
-        mine.extend(s.target for s in g.itinerary if s.target in queues and s.target not in mine)
-    return {c: [queues[i] for i in found] for c, found in ids.items()}
-
-
-def _equilibrium_key(
-    node_id: str | None, link_id: str | None, groups: dict[str, tuple[str, dict[str, float]]]
-) -> str:
-    if link_id is not None:
-        group = groups.get(link_id)
-        return group[0] if group is not None else f"link:{link_id}"
-    return f"node:{node_id}"
 
 
 def _route_part(
     state: ScenarioYear,
-    network: Network,
+    part: int,
     route: Route,
     *,
     unit: str,
-    groups: dict[str, tuple[str, dict[str, float]]],
-    elements: list[QueueOf],
     teu_per_unit: float,
 ) -> tuple[RoutePart, tuple[ElementQueue, ...]]:
     """The route's fixed time and waits in one part of the year, and its queues.
 
-    Shadow prices (USD per TEU in the equilibrium) are given per unit (``teu_per_unit``).
+    Scheduled departures wait uniformly on their headway; each equilibrium element the
+    route passes waits as :func:`_element_wait`. Shadow prices (USD per TEU in the
+    equilibrium) are given per unit (``teu_per_unit``).
     """
+    network = state.parts[part][1]
+    groups = state.water_groups(part)
     scheduled = [s.wait_h for s in route.legs if s.wait_h > 0.0]
     waits: list[WaitDistribution] = [WaitDistribution(headway_h=2.0 * w) for w in scheduled]
     queues: list[ElementQueue] = []
     seen: set[str] = set()
-    for sid, qe, node, link in elements:
-        key = _equilibrium_key(node, link, groups)
-        load = state.loads.get(key)
-        kind = sid.partition(":")[0]
-        if load is None:
-            queues.append(ElementQueue(sid, None, kind, node, link, None, 0.0))
-            continue
-        seen.add(key)
-        util, price = load[0], load[1] * teu_per_unit
-        rate = min(util, FULL_UTILISATION) * qe.capacity_per_h
-        dist = qe.wait_distribution(rate) if math.isfinite(rate) else WaitDistribution()
-        waits.append(dist)
-        queue = dist.mean_h - dist.headway_h / 2.0
-        queues.append(ElementQueue(sid, key, kind, node, link, util, queue, price))
     for key, _cap, _h in route_elements(
         route, network, tonnes_per_teu=state.tonnes_per_teu, containers=unit != "t", groups=groups
     ):
         base = key.partition("#")[0]
-        if base in seen or base not in state.loads:
+        load = state.loads.get(base)
+        if base in seen or load is None:
             continue
         seen.add(base)
-        util, price = state.loads[base][0], state.loads[base][1] * teu_per_unit
-        kind, _, ident = base.partition(":")
-        node = ident if kind == "node" else None
-        link = ident if kind == "link" else None
-        if kind == "water":  # a water group: the route's leg across it
-            link = next((lid for lid in route.link_ids if groups.get(lid, ("",))[0] == base), None)
-        queues.append(ElementQueue(base, base, "element", node, link, util, 0.0, price))
+        queue = state.queue(part, base)
+        wait = _element_wait(queue, load)
+        if wait is not None:
+            waits.append(wait)
+        node, link = _where(base, route, groups)
+        queues.append(
+            ElementQueue(
+                base,
+                "capacity" if queue is None else queue.kind,
+                node,
+                link,
+                load.utilisation,
+                0.0 if wait is None else load.queue_h,
+                load.shadow_price_usd_teu * teu_per_unit,
+            )
+        )
     fixed = route.hours - sum(scheduled)
     return RoutePart(fixed, tuple(waits)), tuple(queues)
 
@@ -481,17 +492,9 @@ def _congested_routes(
         except UnreachableError as exc:
             errors.append(exc)
             continue
-        groups = state.water_groups(i)
-        elements = _queue_elements(net, routes, unit=params.unit)
         for r in routes:
             part, queues = _route_part(
-                state,
-                net,
-                r,
-                unit=params.unit,
-                groups=groups,
-                elements=elements.get(r.corridor, []),
-                teu_per_unit=params.teu_per_unit,
+                state, i, r, unit=params.unit, teu_per_unit=params.teu_per_unit
             )
             weighted = RoutePart(part.fixed_h, part.waits, weight=fraction)
             found.setdefault(r.corridor, []).append((fraction, r, weighted, queues))
