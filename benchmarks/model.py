@@ -1,6 +1,7 @@
 """The corridor model end to end: a scenario run, a Monte Carlo forecast and a calibration.
 
 Usage: python benchmarks/model.py [--to 2035] [--samples 100] [--workers N] [--skip-calibration]
+       [--skip-forecast] [--routes-per-corridor K]
 
 Times, through the public study functions the command line calls,
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from dataclasses import replace
 
 from corridors.scenarios.io import load_inputs
 from corridors.scenarios.sweep import default_workers
@@ -40,16 +42,30 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=default_workers())
     ap.add_argument("--history", default="calibration-2021-2023")
     ap.add_argument("--skip-calibration", action="store_true")
+    ap.add_argument("--skip-forecast", action="store_true")
+    ap.add_argument(
+        "--routes-per-corridor",
+        type=int,
+        default=None,
+        help="Run (and forecast) with this many routes per corridor (default: the scenario's).",
+    )
     args = ap.parse_args()
     load_before = os.getloadavg()
     rows: list[tuple[str, float, float | None, str, str]] = []
 
     inputs = load_inputs(args.scenario)
+    if args.routes_per_corridor is not None:
+        sc = inputs.scenario
+        beh = sc.behaviour.model_copy(update={"routes_per_corridor": args.routes_per_corridor})
+        loaded = replace(inputs.loaded, scenario=sc.model_copy(update={"behaviour": beh}))
+        inputs = replace(inputs, loaded=loaded)
     t = time.perf_counter()
     _, result = run_and_store(inputs, store=None, horizon=args.to)
     dt = time.perf_counter() - t
     info = result.info
     years = f"{inputs.scenario.base_year}-{args.to}"
+    k = inputs.scenario.behaviour.routes_per_corridor
+    years += f", {k} route{'s' if k > 1 else ''} per corridor"
     rows.append(
         (
             f"run {args.scenario} {years}",
@@ -61,27 +77,28 @@ def main() -> None:
     )
     print(f"{rows[-1][0]}: {dt:.2f} s", flush=True)
 
-    t = time.perf_counter()
-    fc = forecast(
-        inputs,
-        to_year=args.to,
-        samples=args.samples,
-        store=None,
-        executor="processes",
-        workers=args.workers,
-    )
-    dt = time.perf_counter() - t
-    assert fc.outcome.completed == args.samples, fc.outcome.completed
-    rows.append(
-        (
-            f"forecast {args.scenario} {years}, {args.samples} samples, {args.workers} workers",
-            dt,
-            FORECAST_TARGET_S,
-            "not exposed",
-            "not exposed",
+    if not args.skip_forecast:
+        t = time.perf_counter()
+        fc = forecast(
+            inputs,
+            to_year=args.to,
+            samples=args.samples,
+            store=None,
+            executor="processes",
+            workers=args.workers,
         )
-    )
-    print(f"{rows[-1][0]}: {dt:.2f} s", flush=True)
+        dt = time.perf_counter() - t
+        assert fc.outcome.completed == args.samples, fc.outcome.completed
+        rows.append(
+            (
+                f"forecast {args.scenario} {years}, {args.samples} samples, {args.workers} workers",
+                dt,
+                FORECAST_TARGET_S,
+                "not exposed",
+                "not exposed",
+            )
+        )
+        print(f"{rows[-1][0]}: {dt:.2f} s", flush=True)
 
     if not args.skip_calibration:
         history = load_inputs(args.history)

@@ -3,6 +3,7 @@ shipped scenarios (no element above capacity, every scenario, every year)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from corridors.datasets import eurasia_path
 from corridors.network import Network, read_network
 from corridors.scenarios.choice import SharedElements, equilibrium_shares
 from corridors.scenarios.io import load_inputs
+from corridors.scenarios.model import run_scenario
+from corridors.scenarios.spec import Change
 from corridors.scenarios.store import ResultsStore
 from corridors.studies.scenario import forecast
 
@@ -122,3 +125,59 @@ def test_no_element_above_capacity_in_forecast_samples(eurasia: Network, tmp_pat
         assert len(b) > 0
         assert _over(b, 1e7, tol) == []
         assert "queue_h" in b.columns
+
+
+def test_volume_is_monotonic_in_added_capacity_on_a_toy() -> None:
+    """Raising the lane's capacity step by step: while it binds its flow equals the
+    capacity and the price falls (costs 1000 / 3000 USD: everyone wants the lane);
+    once the whole 100 TEU fit the flow stops rising. Added capacity never loses volume."""
+    lane = station_queue("border", servers=1, service_h=1.0, service_cv=1.0)
+    flows, prices = [], []
+    for cap in (10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 80.0, 120.0, 200.0):
+        eq = _solve(cap, lane=lane, costs=(1000.0, 3000.0))
+        assert eq.converged
+        flows.append(float(eq.element_flows[0]))
+        prices.append(float(eq.shadow_prices[0]))
+        if eq.shadow_prices[0] > 0:
+            assert flows[-1] == pytest.approx(cap, abs=1e-6)
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(flows))
+    assert all(b <= a + 1e-9 for a, b in itertools.pairwise(prices))
+    assert prices[0] > 0
+    assert prices[-1] == 0.0  # free at the end: the whole market fits
+    assert flows[-1] == pytest.approx(100.0, abs=1e-5)
+
+
+@pytest.mark.slow
+def test_alat_capacity_moves_volume_while_it_binds(eurasia: Network) -> None:
+    """baseline-2024, year 2024: Alat's container terminal (100k TEU) binds. Raising it
+    adds exactly the added capacity through Alat and cargo to the Middle Corridor, until
+    Aktau's 140k TEU binds instead."""
+    inputs = load_inputs("baseline-2024", network=eurasia)
+    sc = inputs.scenario.until(2024)
+    rows = []
+    for cap in (100_000, 110_000, 125_000, 150_000):
+        change = Change(node="alat", set={"capacity_teu_yr": cap})
+        s = sc.model_copy(update={"adjustments": [*sc.adjustments, change]})
+        r = run_scenario(inputs.network, s, catalogue=inputs.catalogue)
+        assert r.info["converged"]
+        b = r.bottlenecks.set_index(["element", "cargo"])
+        rows.append(
+            (
+                cap,
+                float(b.loc[("node:alat", "containers"), "volume_teu"]),
+                float(b.loc[("node:alat", "containers"), "shadow_price_usd_teu"]),
+                float(r.volumes_by_corridor().loc[2024, "middle"]),
+                float(b.loc[("node:aktau", "containers"), "shadow_price_usd_teu"]),
+            )
+        )
+    for cap, through, price, _, _ in rows[:3]:
+        assert price > 0  # binding ...
+        assert through == pytest.approx(cap, rel=1e-5)  # ... and full
+    middle = [r[3] for r in rows]
+    assert all(b > a for a, b in itertools.pairwise(middle))
+    # the middle gains at least 60 % of the added container capacity while Alat binds
+    assert middle[2] - middle[0] > 0.6 * 25_000
+    # at 150k Alat is free and Aktau's 140k TEU binds
+    assert rows[3][2] == 0.0
+    assert rows[3][1] == pytest.approx(140_000, rel=1e-5)
+    assert rows[3][4] > 0

@@ -21,7 +21,7 @@ from corridors.routing.graph import (
     ExpandedGraph,
     build_graph,
 )
-from corridors.routing.paths import Path, k_shortest_paths, shortest_path
+from corridors.routing.paths import Path, k_shortest_paths, penalised_paths, shortest_path
 
 logger = logging.getLogger(__name__)
 
@@ -291,11 +291,15 @@ def compare(
     params: CostParameters | None = None,
     corridors: tuple[str, ...] | None = None,
     graph: ExpandedGraph | None = None,
+    k: int = 1,
 ) -> list[Route]:
     """Least-cost door-to-door route on each corridor, cheapest first.
 
     A corridor's route may use the corridor's own links and shared (untagged) links;
-    corridors with no route between the two places are left out.
+    corridors with no route between the two places are left out. With ``k`` > 1, up to
+    ``k`` loopless routes of each corridor with distinct links, by the link-penalty
+    method (:func:`corridors.routing.paths.penalised_paths`: each route found makes its
+    links dearer by half for the next search), each labelled with its corridor.
 
     Parameters
     ----------
@@ -310,6 +314,8 @@ def compare(
     graph : ExpandedGraph, optional
         A graph already built for ``network`` and ``params`` (saves rebuilding it when
         many pairs are compared).
+    k : int
+        Routes per corridor (>= 1); fewer where fewer exist.
 
     Raises
     ------
@@ -325,16 +331,23 @@ def compare(
         check_corridors(network, corridors)
     wanted = corridors if corridors is not None else network.corridor_ids
     routes: list[Route] = []
+    if k < 1:
+        raise ValueError(f"k must be >= 1, got {k}")
     for corridor in wanted:
-        path = _path(graph, o, d, corridor)
-        if path is None:
+        paths = _paths(graph, o, d, corridor, k)
+        if not paths:
             logger.info("no %s route from %s to %s", corridor, o, d)
             continue
-        route = route_from_path(graph, path)
-        if route.corridor != corridor and corridor not in route.corridor.split("+"):
-            logger.info("%s route from %s to %s uses no %s link", corridor, o, d, corridor)
-            continue
-        routes.append(dataclasses.replace(route, corridor=corridor))
+        seen: set[tuple[str, ...]] = set()
+        for path in paths:
+            route = route_from_path(graph, path)
+            if route.corridor != corridor and corridor not in route.corridor.split("+"):
+                logger.info("%s route from %s to %s uses no %s link", corridor, o, d, corridor)
+                continue
+            if route.link_ids in seen:  # the same links through other layers of a place
+                continue
+            seen.add(route.link_ids)
+            routes.append(dataclasses.replace(route, corridor=corridor))
     if not routes:
         raise UnreachableError(_unreachable(network, o, d, params, graph))
     routes.sort(key=lambda r: r.generalised_cost_usd)
@@ -354,6 +367,26 @@ def od_mask(graph: ExpandedGraph, o: str, d: str, corridor: str | None) -> np.nd
     mask &= ~(inside & (graph.arc_node == n_d))
     mask &= ~((graph.kind == LINK) & (graph.vertex_node[graph.head] == n_o))
     return mask
+
+
+def _paths(graph: ExpandedGraph, o: str, d: str, corridor: str | None, k: int) -> list[Path]:
+    """Up to ``k`` loopless paths of a corridor (link-penalty method; one Dijkstra for 1)."""
+    if k == 1:
+        path = _path(graph, o, d, corridor)
+        return [] if path is None else [path]
+    net = graph.network
+    if o not in net.node_index or d not in net.node_index:
+        return []
+    return penalised_paths(
+        tail=graph.tail,
+        head=graph.head,
+        weight=graph.cost,
+        n_vertices=graph.n_vertices,
+        source=graph.source(o),
+        target=graph.sink(d),
+        k=k,
+        usable=od_mask(graph, o, d, corridor),
+    )
 
 
 def _path(graph: ExpandedGraph, o: str, d: str, corridor: str | None) -> Path | None:

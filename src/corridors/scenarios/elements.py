@@ -35,6 +35,8 @@ class RouteOption:
     elements: tuple[tuple[str, float, float], ...] = ()
     link_elements: tuple[tuple[str, str], ...] = ()
     """``(link id, element key)`` of the route's links that are capacitated elements."""
+    link_km: tuple[float, ...] = ()
+    """Length of each link of ``link_ids``, km (the path-size correction's lengths)."""
 
 
 MIN_ELEMENT_H = 1.0
@@ -242,12 +244,14 @@ def shared_elements(
     *,
     slows: Sequence[Disruption],
     per_market: Sequence[Sequence[RouteOption]],
-    c_index: Mapping[str, int],
+    columns: Sequence[str],
     hard: str = "soft",
     ports: frozenset[str] = frozenset(),
     queues: ElementDelays | None = None,
 ) -> SharedElements:
     """Incidence, capacity and free time of the elements of a year segment.
+
+    ``columns`` is the corridor of each route column of ``shape``.
 
     A slow-down's ``capacity_factor`` scales the elements of the links it names (and
     their water group), and for a corridor-wide slow-down the elements that only
@@ -271,10 +275,10 @@ def shared_elements(
                     if lid in d.links:
                         hit[e_index[key]] = True
         for c in d.corridors:
-            jc = c_index.get(c)
-            if jc is None:
+            jc = [j for j, x in enumerate(columns) if x == c]
+            if not jc:
                 continue
-            used_here = inc[:, :, jc].any(axis=1)
+            used_here = inc[:, :, jc].any(axis=(1, 2))
             others = np.delete(inc, jc, axis=2).any(axis=(1, 2))
             hit |= used_here & ~others
         capacity[hit] *= d.capacity_factor

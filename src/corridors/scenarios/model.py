@@ -26,28 +26,21 @@ No I/O: the caller reads the network, scenario and catalogue.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from corridors.cost.delay import bpr
 from corridors.cost.element_queues import ElementDelays
-from corridors.cost.logit import logsum
 from corridors.errors import UnreachableError
 from corridors.network.model import Network
 from corridors.routing import ExpandedGraph, Route, build_graph, compare
-from corridors.scenarios.choice import equilibrium_shares
 from corridors.scenarios.disruptions import year_segments
-from corridors.scenarios.elements import (
-    RouteOption,
-    element_delays,
-    route_elements,
-    shared_elements,
-    water_groups,
-)
+from corridors.scenarios.elements import RouteOption, element_delays, water_groups
 from corridors.scenarios.measures import add_links, apply_changes, resolve_measures
 from corridors.scenarios.result import ScenarioResult
+from corridors.scenarios.route_sets import market_routes
 from corridors.scenarios.spec import (
     Behaviour,
     Change,
@@ -57,21 +50,12 @@ from corridors.scenarios.spec import (
     Scenario,
 )
 from corridors.scenarios.tables import ResultTables
+from corridors.scenarios.year_solver import solve_year
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 """Progress callback: ``(done, total)``."""
-
-
-def nest_index(corridors: Sequence[str], nests: Mapping[str, Sequence[str]]) -> np.ndarray:
-    """Nest number of each corridor (corridors in no nest get a nest each)."""
-    names: dict[str, int] = {}
-    out = []
-    for c in corridors:
-        nest = next((n for n, members in nests.items() if c in members), f"~{c}")
-        out.append(names.setdefault(nest, len(names)))
-    return np.array(out, dtype=np.int64)
 
 
 def _market_volume(scenario: Scenario, market_index: int, year: int) -> float:
@@ -130,11 +114,10 @@ class ScenarioRunner:
         )
         self._nets: dict[tuple[object, ...], Network] = {}
         self._opens: dict[int, tuple[str, ...]] = {}
-        self._alts: dict[tuple[object, ...], list[RouteOption]] = {}
+        self._alts: dict[tuple[int, int, int], list[RouteOption]] = {}
         self._graphs: dict[tuple[int, str], ExpandedGraph] = {}
         self._groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
         self._routes: dict[tuple[int, str, str], Route | None] = {}
-        self._vdf = bpr
         self._delays: dict[tuple[int, tuple[str, ...]], ElementDelays] = {}
         nodes = network.nodes
         self._ports = frozenset(nodes.loc[(nodes["kind"] == "port").to_numpy(), "node_id"])
@@ -207,9 +190,10 @@ class ScenarioRunner:
         in_force: tuple[str, ...],
         closures: tuple[Disruption, ...],
         market_index: int,
+        routes_per_corridor: int,
     ) -> list[RouteOption]:
         net = self._network(year, in_force, closures)
-        key = (id(net), market_index)
+        key = (id(net), market_index, routes_per_corridor)
         if key in self._alts:
             return self._alts[key]
         m = self.scenario.demand.markets[market_index]
@@ -221,38 +205,27 @@ class ScenarioRunner:
         if graph is None:
             graph = build_graph(net, params)
             self._graphs[id(net), params.unit] = graph
-        try:
-            routes = compare(
-                net,
-                m.origin,
-                m.destination,
-                params=params,
-                corridors=tuple(m.corridors) if m.corridors else None,
-                graph=graph,
-            )
-        except UnreachableError:
-            logger.warning("market %s has no route in %d", m.id, year)
-            routes = []
         tpt = self.scenario.behaviour.tonnes_per_teu
         groups = self._groups.get(id(net))
         if groups is None:
             groups = water_groups(net, tonnes_per_teu=tpt)
             self._groups[id(net)] = groups
-        alts = []
-        for r in routes:
-            elems = route_elements(
-                r, net, tonnes_per_teu=tpt, containers=m.containers, groups=groups
-            )
-            keys = [k for k, _, _ in elems]
-            by_link = tuple(
-                (lid, key)
-                for lid in r.link_ids
-                for base in (groups.get(lid, (f"link:{lid}", {}))[0],)
-                for key in keys
-                if key.partition("#")[0] == base
-            )
-            usd = r.usd if cls.unit == "TEU" else r.usd * cls.tonnes_per_teu
-            alts.append(RouteOption(r.corridor, usd, r.hours, r.link_ids, elems, by_link))
+        alts = market_routes(
+            net,
+            m.origin,
+            m.destination,
+            params=params,
+            tonnes_per_teu=tpt,
+            corridors=m.corridors or None,
+            routes_per_corridor=routes_per_corridor,
+            containers=m.containers,
+            graph=graph,
+            groups=groups,
+        )
+        if cls.unit != "TEU":
+            alts = [dataclasses.replace(a, usd=a.usd * cls.tonnes_per_teu) for a in alts]
+        if not alts:
+            logger.warning("market %s has no route in %d", m.id, year)
         self._alts[key] = alts
         return alts
 
@@ -285,19 +258,14 @@ class ScenarioRunner:
             self._routes[key] = next((r for r in found if r.corridor == corridor), None)
         return self._routes[key]
 
-    def _element_delays(
-        self,
-        year: int,
-        in_force: tuple[str, ...],
-        closures: tuple[Disruption, ...],
-        e_index: Mapping[str, int],
-    ) -> ElementDelays:
-        net = self._network(year, in_force, closures)
-        keys = tuple(sorted(e_index, key=e_index.__getitem__))
-        key = (id(net), keys)
-        if key not in self._delays:
-            self._delays[key] = element_delays(net, keys)
-        return self._delays[key]
+    def _element_delays(self, net: Network) -> Callable[[tuple[str, ...]], ElementDelays]:
+        def delays(keys: tuple[str, ...]) -> ElementDelays:
+            key = (id(net), keys)
+            if key not in self._delays:
+                self._delays[key] = element_delays(net, keys)
+            return self._delays[key]
+
+        return delays
 
     def year_networks(self, year: int) -> list[tuple[float, Network]]:
         """The network of each part of ``year``: its measures in force and its closures.
@@ -350,14 +318,13 @@ class ScenarioRunner:
         ):
             raise ValueError("a behaviour override must keep the value of time and tonnes/TEU")
         buffers = dict(beh.reliability_buffer_h) | self._reliability
-        premia = beh.risk_premium_usd_teu
-        vot = self.params.vot
         years = sc.years
         tables = ResultTables()
         max_iter = 0
         max_gap = 0.0
         all_converged = True
         n_markets = len(sc.demand.markets)
+        k = beh.routes_per_corridor
         for done, year in enumerate(years):
             in_force = self._in_force(year)
             demand = np.array([_market_volume(sc, i, year) for i in range(n_markets)])
@@ -373,105 +340,48 @@ class ScenarioRunner:
                 closures = tuple(d for d in active if d.closed)
                 slows = tuple(d for d in active if not d.closed)
                 per_market = [
-                    self._alternatives(year, in_force, closures, i) for i in range(n_markets)
+                    self._alternatives(year, in_force, closures, i, k) for i in range(n_markets)
                 ]
-                corridors = sorted({a.corridor for alts in per_market for a in alts})
-                c_index = {c: j for j, c in enumerate(corridors)}
-                shape = (n_markets, len(corridors))
-                usd = np.full(shape, np.inf)
-                hours = np.zeros(shape)
-                paths: dict[tuple[int, int], tuple[str, ...]] = {}
-                e_index: dict[str, int] = {}
-                e_cap: list[float] = []
-                e_hours: list[float] = []
-                e_use: list[tuple[int, int, int]] = []
-                for i, alts in enumerate(per_market):
-                    for a in alts:
-                        j = c_index[a.corridor]
-                        h, u = a.hours, a.usd
-                        for d in slows:
-                            if a.corridor in d.corridors or set(d.links) & set(a.link_ids):
-                                h = h * d.time_factor + d.extra_hours
-                                u = u + d.extra_usd_teu
-                        usd[i, j], hours[i, j] = u, h
-                        paths[i, j] = a.link_ids
-                        for key, ecap, eh in a.elements:
-                            e = e_index.get(key)
-                            if e is None:
-                                e = e_index[key] = len(e_cap)
-                                e_cap.append(ecap)
-                                e_hours.append(eh)
-                            e_use.append((e, i, j))
-                elements = shared_elements(
-                    e_index,
-                    e_cap,
-                    e_hours,
-                    e_use,
-                    shape,
-                    slows=slows,
-                    per_market=per_market,
-                    c_index=c_index,
-                    hard=beh.capacity_limits,
-                    ports=self._ports,
-                    queues=self._element_delays(year, in_force, closures, e_index)
-                    if beh.capacity_limits == "all"
-                    else None,
-                )
-                nests = nest_index(corridors, beh.nests) if beh.nests else None
-                buffer = np.array([buffers.get(c, 0.0) for c in corridors])
-                premium = np.array([premia.get(c, 0.0) for c in corridors])
-                base = usd + vot * (hours + buffer) + premium
-                if not corridors:
-                    continue
-                eq = equilibrium_shares(
-                    base,
-                    hours,
+                solved = solve_year(
+                    per_market,
                     demand,
-                    np.full(len(corridors), np.inf),  # capacities are the elements'
-                    scale=beh.logit_scale_per_usd,
-                    value_of_time=vot,
-                    alpha=beh.vdf.alpha,
-                    beta=beh.vdf.beta,
-                    max_iterations=beh.equilibrium.max_iterations,
-                    tolerance=beh.equilibrium.tolerance,
-                    method=beh.equilibrium.method,
-                    vdf=self._vdf,
-                    elements=elements,
+                    beh,
+                    slows=slows,
+                    buffers=buffers,
+                    ports=self._ports,
+                    delays=self._element_delays(self._network(year, in_force, closures)),
                     warn=warn,
-                    nests=nests,
-                    nest_scale=beh.nest_scale,
-                    max_shadow_price=beh.max_shadow_price_usd_teu,
                 )
+                if solved is None:
+                    continue
+                eq = solved.equilibrium
                 max_iter = max(max_iter, eq.iterations)
                 max_gap = max(max_gap, eq.gap)
                 all_converged &= eq.converged
-                ls = logsum(
-                    eq.cost, scale=beh.logit_scale_per_usd, nests=nests, nest_scale=beh.nest_scale
-                )
-                for e, key in enumerate(elements.keys):
+                for key, *values in solved.element_table():
                     row = el_acc.setdefault(key, np.zeros(4))
-                    price = eq.shadow_prices[e] if len(eq.shadow_prices) else 0.0
-                    queue = eq.queue_h[e] if len(eq.queue_h) else 0.0
-                    row += fraction * np.array(
-                        [eq.element_flows[e], elements.capacity[e], price, queue]
-                    )
-                ls_acc += fraction * np.where(np.isfinite(ls), ls, 0.0)
-                for (i, j), lids in paths.items():
-                    c = corridors[j]
-                    v = fraction * demand[i] * eq.shares[i, j]
-                    vol[i, c] = vol.get((i, c), 0.0) + v
-                    row = acc.setdefault((i, c), np.zeros(4))
-                    row += fraction * np.array(
-                        [
-                            eq.cost[i, j] * eq.shares[i, j],
-                            eq.hours[i, j] * eq.shares[i, j],
-                            usd[i, j] * eq.shares[i, j],
-                            eq.shares[i, j],
-                        ]
-                    )
-                    for lid in lids:
-                        links_acc[lid] = links_acc.get(lid, 0.0) + v
-                    tt_items.append((c, float(eq.hours[i, j]), v))
+                    row += fraction * np.array(values)
+                ls_acc += fraction * np.where(np.isfinite(solved.logsum), solved.logsum, 0.0)
+                for i, row_options in enumerate(solved.options):
+                    for j, a in enumerate(row_options):
+                        if a is None:
+                            continue
+                        c = a.corridor
+                        share = eq.shares[i, j]
+                        v = fraction * demand[i] * share
+                        vol[i, c] = vol.get((i, c), 0.0) + v
+                        w = acc.setdefault((i, c), np.zeros(4))
+                        w += fraction * np.array(
+                            [
+                                eq.cost[i, j] * share,
+                                eq.hours[i, j] * share,
+                                solved.usd[i, j] * share,
+                                share,
+                            ]
+                        )
+                        for lid in a.link_ids:
+                            links_acc[lid] = links_acc.get(lid, 0.0) + v
+                        tt_items.append((c, float(eq.hours[i, j]), v))
             tables.add_year(
                 year,
                 [m.id for m in sc.demand.markets],

@@ -109,6 +109,12 @@ class Behaviour(Strict):
         (Dostyk, Altynkol, Zabaykalsk) that one route per corridor and market
         does not show, so their per-crossing container figures would send a
         market's whole flow through one terminal.
+    routes_per_corridor : int
+        Loopless routes per market and corridor in the choice set (link-penalty
+        method on the corridor's links, :func:`corridors.routing.compare`; 1: the
+        least-cost route of each corridor). Routes of one corridor share its
+        constant, buffer and nest; a path-size term ``-ln(PS) / logit_scale``
+        corrects their overlap.
     max_shadow_price_usd_teu : float
         Highest shadow price, USD per TEU; a market that cannot fit (its only
         corridor is full) stops there and its element is reported over capacity.
@@ -127,6 +133,7 @@ class Behaviour(Strict):
     nests: dict[str, list[str]] = Field(default_factory=dict)
     nest_scale: float = Field(default=1.0, gt=0, le=1)
     capacity_limits: Literal["all", "soft", "hard", "ports"] = "all"
+    routes_per_corridor: int = Field(default=1, ge=1, le=10)
     max_shadow_price_usd_teu: float = Field(default=50_000.0, gt=0, le=MAX_USD_TEU)
 
     def cost_parameters(self) -> CostParameters:

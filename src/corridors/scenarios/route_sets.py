@@ -1,0 +1,94 @@
+"""Route sets of a market: k loopless routes per corridor, with the elements each uses.
+
+A market (an O-D pair, a cargo class) chooses among routes, each labelled with its
+corridor: the ``k`` least-cost loopless routes of every corridor it may use
+(:func:`corridors.routing.compare` with ``k``; Yen's algorithm on the corridor's links
+and shared links, loopless over places). Each route carries the capacitated elements
+it passes (:func:`corridors.scenarios.elements.route_elements`). No I/O.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from corridors.errors import UnreachableError
+from corridors.network.model import Network
+from corridors.routing import CostParameters, ExpandedGraph, compare
+from corridors.scenarios.elements import RouteOption, route_elements
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["market_routes"]
+
+
+def market_routes(
+    network: Network,
+    origin: str,
+    destination: str,
+    *,
+    params: CostParameters,
+    tonnes_per_teu: float,
+    corridors: Sequence[str] | None = None,
+    routes_per_corridor: int = 1,
+    containers: bool = True,
+    graph: ExpandedGraph | None = None,
+    groups: Mapping[str, tuple[str, dict[str, float]]] | None = None,
+) -> list[RouteOption]:
+    """The route options of one market: ``routes_per_corridor`` per corridor, cheapest first.
+
+    Parameters
+    ----------
+    network : Network
+        The network state (year, measures, closures applied).
+    origin, destination : str
+        Places (names, aliases or node ids).
+    params : CostParameters
+        Routing cost parameters (the unit and value of time of the model).
+    tonnes_per_teu : float
+        Converts tonne capacities to TEU-equivalents.
+    corridors : sequence of str, optional
+        Corridors the market may use (default: all).
+    routes_per_corridor : int
+        Loopless routes per corridor (1: the least-cost route of each corridor).
+    containers : bool
+        The market's cargo is containers (TEU capacities apply to it).
+    graph : ExpandedGraph, optional
+        The graph of ``network`` and ``params`` when already built.
+    groups : mapping, optional
+        Water groups of ``network`` (:func:`~corridors.scenarios.elements.water_groups`).
+
+    Returns
+    -------
+    list of RouteOption
+        Empty (and a warning logged) when no corridor connects the two places.
+    """
+    try:
+        routes = compare(
+            network,
+            origin,
+            destination,
+            params=params,
+            corridors=tuple(corridors) if corridors else None,
+            graph=graph,
+            k=routes_per_corridor,
+        )
+    except UnreachableError:
+        logger.warning("no route from %s to %s", origin, destination)
+        return []
+    out = []
+    for r in routes:
+        elems = route_elements(
+            r, network, tonnes_per_teu=tonnes_per_teu, containers=containers, groups=groups
+        )
+        keys = [k for k, _, _ in elems]
+        by_link = tuple(
+            (lid, key)
+            for lid in r.link_ids
+            for base in ((groups or {}).get(lid, (f"link:{lid}", {}))[0],)
+            for key in keys
+            if key.partition("#")[0] == base
+        )
+        km = tuple(float(s.km) for s in r.legs)
+        out.append(RouteOption(r.corridor, r.usd, r.hours, r.link_ids, elems, by_link, link_km=km))
+    return out

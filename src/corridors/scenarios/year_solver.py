@@ -1,0 +1,293 @@
+"""The year solver: a network state, its markets and routes -> the constrained equilibrium.
+
+For one year (or the part of a year with the same disruptions) the markets' volumes
+``d_m`` (TEU a year) are split over their routes ``r`` (each labelled with its corridor
+``c(r)``) by a logit, nested by the corridors' nests, on the generalised cost
+
+``G_mr = usd_mr + VoT (t_mr + b_c) + ASC_c - ln(PS_mr) / theta``
+
+(reliability buffer ``b_c``, corridor constant ``ASC_c``, path size ``PS_mr`` of the
+route among its corridor's routes), with the queue delay of every element below
+capacity and a shadow price at capacity
+(:func:`corridors.scenarios.choice.equilibrium_shares`). ``run``, ``forecast``,
+``sweep``, ``calibrate`` (through :class:`corridors.scenarios.model.ScenarioRunner`)
+and ``assign`` on a corridor network call :func:`solve_year`. No I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from corridors.cost.element_queues import ElementDelays
+from corridors.cost.logit import logsum, path_size
+from corridors.network.model import Network
+from corridors.scenarios.choice import Equilibrium, equilibrium_shares
+from corridors.scenarios.elements import RouteOption, element_delays, shared_elements
+from corridors.scenarios.spec import Behaviour, Disruption
+from corridors.scenarios.supply import SharedElements
+
+__all__ = ["YearEquilibrium", "nest_index", "solve_year"]
+
+FloatArray = NDArray[np.float64]
+DelaysOf = Callable[[tuple[str, ...]], ElementDelays]
+"""Queue delays of the elements named (cached by the caller)."""
+
+
+def nest_index(corridors: Sequence[str], nests: Mapping[str, Sequence[str]]) -> np.ndarray:
+    """Nest number of each corridor (corridors in no nest get a nest each)."""
+    names: dict[str, int] = {}
+    out = []
+    for c in corridors:
+        nest = next((n for n, members in nests.items() if c in members), f"~{c}")
+        out.append(names.setdefault(nest, len(names)))
+    return np.array(out, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class YearEquilibrium:
+    """The equilibrium of one network state.
+
+    Attributes
+    ----------
+    columns : tuple of str
+        Corridor of each route column (a corridor has as many columns as its most
+        routes in any market).
+    options : tuple of tuple of (RouteOption or None)
+        Per market, the route in each column (``None``: the market has no such route).
+    demand : array (markets,)
+        Volume of each market, TEU a year.
+    usd : array (markets, columns)
+        Money cost of each route, USD per TEU (after slow-downs).
+    equilibrium : Equilibrium
+        Shares, costs (shadow prices included), congested hours, element flows,
+        shadow prices, queue hours, iterations and gap.
+    elements : SharedElements
+        The elements (keys, capacities after slow-downs, incidence).
+    logsum : array (markets,)
+        Expected generalised cost of each market, USD per TEU.
+    """
+
+    columns: tuple[str, ...]
+    options: tuple[tuple[RouteOption | None, ...], ...]
+    demand: FloatArray
+    usd: FloatArray
+    equilibrium: Equilibrium
+    elements: SharedElements
+    logsum: FloatArray
+
+    @property
+    def route_flows(self) -> FloatArray:
+        """Volume on each route, TEU a year (markets x columns)."""
+        return np.asarray(self.demand[:, None] * self.equilibrium.shares, dtype=np.float64)
+
+    def corridor_flows(self) -> dict[str, float]:
+        """Volume on each corridor, TEU a year."""
+        flows = self.route_flows.sum(axis=0)
+        out: dict[str, float] = {}
+        for c, v in zip(self.columns, flows, strict=True):
+            out[c] = out.get(c, 0.0) + float(v)
+        return out
+
+    def element_table(self) -> list[tuple[str, float, float, float, float]]:
+        """``(key, flow, capacity, shadow price, queue hours)`` of each element."""
+        eq = self.equilibrium
+        return [
+            (
+                key,
+                float(eq.element_flows[e]),
+                float(self.elements.capacity[e]),
+                float(eq.shadow_prices[e]) if len(eq.shadow_prices) else 0.0,
+                float(eq.queue_h[e]) if len(eq.queue_h) else 0.0,
+            )
+            for e, key in enumerate(self.elements.keys)
+        ]
+
+
+def _columns(per_market: Sequence[Sequence[RouteOption]]) -> tuple[tuple[str, ...], list[int]]:
+    """Corridor of each column and the first column of each corridor (sorted corridors)."""
+    most: dict[str, int] = {}
+    for alts in per_market:
+        count: dict[str, int] = {}
+        for a in alts:
+            count[a.corridor] = count.get(a.corridor, 0) + 1
+        for c, n in count.items():
+            most[c] = max(most.get(c, 0), n)
+    columns = tuple(c for c in sorted(most) for _ in range(most[c]))
+    return columns, [columns.index(c) for c in sorted(most)]
+
+
+def _path_size(
+    options: Sequence[Sequence[RouteOption | None]], shape: tuple[int, int]
+) -> FloatArray:
+    """Path size of each route among its market's routes of the same corridor (1 alone)."""
+    ps = np.ones(shape)
+    rows: list[tuple[int, int]] = []
+    groups: dict[tuple[int, str], int] = {}
+    group: list[int] = []
+    cols: list[int] = []
+    data: list[float] = []
+    link_ids: dict[str, int] = {}
+    length: list[float] = []
+    for i, row in enumerate(options):
+        for j, a in enumerate(row):
+            if a is None:
+                continue
+            r = len(rows)
+            rows.append((i, j))
+            group.append(groups.setdefault((i, a.corridor), len(groups)))
+            for lid, km in zip(a.link_ids, a.link_km or (1.0,) * len(a.link_ids), strict=True):
+                arc = link_ids.setdefault(lid, len(link_ids))
+                if arc == len(length):
+                    length.append(max(km, 1e-3))
+                cols.append(arc)
+                data.append(float(r))
+    if len(groups) == len(rows) or not link_ids:
+        return ps  # one route per corridor: nothing overlaps
+    inc = sp.csr_matrix(
+        (np.ones(len(cols)), (np.array(data, dtype=np.intp), np.array(cols, dtype=np.intp))),
+        shape=(len(rows), len(link_ids)),
+    )
+    inc.data[:] = 1.0  # a link used twice by one route counts once
+    values = path_size(inc, np.array(group), np.array(length))
+    for (i, j), v in zip(rows, values, strict=True):
+        ps[i, j] = v
+    return ps
+
+
+def solve_year(
+    per_market: Sequence[Sequence[RouteOption]],
+    demand: FloatArray,
+    behaviour: Behaviour,
+    *,
+    network: Network | None = None,
+    slows: Sequence[Disruption] = (),
+    buffers: Mapping[str, float] | None = None,
+    ports: frozenset[str] = frozenset(),
+    delays: DelaysOf | None = None,
+    warn: bool = True,
+) -> YearEquilibrium | None:
+    """The capacity-constrained stochastic equilibrium of one network state.
+
+    Parameters
+    ----------
+    per_market : sequence of sequence of RouteOption
+        Routes of each market (:func:`corridors.scenarios.route_sets.market_routes`).
+    demand : array (markets,)
+        Volume of each market, TEU a year.
+    behaviour : Behaviour
+        Value of time, logit and nests, constants, capacity limits, averaging.
+    network : Network, optional
+        The network state, for the elements' queues (``capacity_limits: all``; without
+        it or ``delays`` the elements have no queue).
+    slows : sequence of Disruption
+        Slow-downs active (time factor, extra hours and money, capacity factor).
+    buffers : mapping of corridor to hours, optional
+        Reliability buffers (default: the behaviour's).
+    ports : frozenset of str
+        Port node ids (``capacity_limits: ports``).
+    delays : callable, optional
+        Queue delays of the element keys (a cache); default
+        :func:`~corridors.scenarios.elements.element_delays` of ``network``.
+    warn : bool
+        Log when the equilibrium does not converge.
+
+    Returns
+    -------
+    YearEquilibrium or None
+        ``None`` when no market has a route.
+    """
+    columns, first = _columns(per_market)
+    if not columns:
+        return None
+    beh = behaviour
+    n_markets = len(per_market)
+    shape = (n_markets, len(columns))
+    usd = np.full(shape, np.inf)
+    hours = np.zeros(shape)
+    options: list[list[RouteOption | None]] = [[None] * len(columns) for _ in per_market]
+    e_index: dict[str, int] = {}
+    e_cap: list[float] = []
+    e_hours: list[float] = []
+    e_use: list[tuple[int, int, int]] = []
+    start = dict(zip(sorted(set(columns)), first, strict=True))
+    for i, alts in enumerate(per_market):
+        taken: dict[str, int] = {}
+        for a in alts:
+            j = start[a.corridor] + taken.get(a.corridor, 0)
+            taken[a.corridor] = taken.get(a.corridor, 0) + 1
+            h, u = a.hours, a.usd
+            for d in slows:
+                if a.corridor in d.corridors or set(d.links) & set(a.link_ids):
+                    h = h * d.time_factor + d.extra_hours
+                    u = u + d.extra_usd_teu
+            usd[i, j], hours[i, j] = u, h
+            options[i][j] = a
+            for key, ecap, eh in a.elements:
+                e = e_index.get(key)
+                if e is None:
+                    e = e_index[key] = len(e_cap)
+                    e_cap.append(ecap)
+                    e_hours.append(eh)
+                e_use.append((e, i, j))
+    queues = None
+    if beh.capacity_limits == "all":
+        keys = tuple(sorted(e_index, key=e_index.__getitem__))
+        if delays is not None:
+            queues = delays(keys)
+        elif network is not None:
+            queues = element_delays(network, keys)
+    elements = shared_elements(
+        e_index,
+        e_cap,
+        e_hours,
+        e_use,
+        shape,
+        slows=slows,
+        per_market=per_market,
+        columns=columns,
+        hard=beh.capacity_limits,
+        ports=ports,
+        queues=queues,
+    )
+    buffer_of = dict(beh.reliability_buffer_h) if buffers is None else dict(buffers)
+    nests = nest_index(columns, beh.nests) if beh.nests else None
+    buffer = np.array([buffer_of.get(c, 0.0) for c in columns])
+    premium = np.array([beh.risk_premium_usd_teu.get(c, 0.0) for c in columns])
+    vot = beh.cost_parameters().vot
+    scale = beh.logit_scale_per_usd
+    base = usd + vot * (hours + buffer) + premium
+    ps = _path_size(options, shape)
+    base = base - np.log(ps) / scale
+    eq = equilibrium_shares(
+        base,
+        hours,
+        demand,
+        np.full(len(columns), np.inf),  # capacities are the elements'
+        scale=scale,
+        value_of_time=vot,
+        alpha=beh.vdf.alpha,
+        beta=beh.vdf.beta,
+        max_iterations=beh.equilibrium.max_iterations,
+        tolerance=beh.equilibrium.tolerance,
+        method=beh.equilibrium.method,
+        elements=elements,
+        warn=warn,
+        nests=nests,
+        nest_scale=beh.nest_scale,
+        max_shadow_price=beh.max_shadow_price_usd_teu,
+    )
+    ls = logsum(eq.cost, scale=scale, nests=nests, nest_scale=beh.nest_scale)
+    return YearEquilibrium(
+        columns,
+        tuple(tuple(row) for row in options),
+        np.asarray(demand, dtype=np.float64),
+        usd,
+        eq,
+        elements,
+        np.asarray(ls, dtype=np.float64),
+    )
