@@ -172,3 +172,14 @@ def test_cli_assign_bad_rows_name_file_line_and_field(
     assert field in err
     assert words in err
     assert not target.exists()
+
+
+def test_cli_run_reports_crude_in_tonnes_not_teu(run_cli) -> None:
+    code, out, err = run_cli("run", "baseline-2024", "--to", "2024", "--no-store")
+    assert code == 0, err
+    containers, _, bulk = out.partition("bulk and crude,")  # titles wrap at the table's width
+    assert "containers, TEU a" in containers
+    assert "tonnes a year" in bulk
+    assert "energy" not in containers  # crude is never in the TEU table
+    assert "energy" in bulk
+    assert "2,200,000" in bulk

@@ -199,9 +199,9 @@ def _status(name: str, at_bound: tuple[str, ...], unidentified: tuple[str, ...])
     return "at bound" if name in at_bound else "fitted"
 
 
-def _volume_table(cv: pd.DataFrame) -> pd.DataFrame:
+def _volume_table(cv: pd.DataFrame, values: str = "volume_teu") -> pd.DataFrame:
     pivot = cv.pivot_table(
-        index="year", columns="corridor", values="volume_teu", aggfunc="sum", fill_value=0.0
+        index="year", columns="corridor", values=values, aggfunc="sum", fill_value=0.0
     )
     pivot.columns = [str(c) for c in pivot.columns]
     return pivot.reset_index()
@@ -256,12 +256,20 @@ def register(app: typer.Typer) -> None:
                 db.close()
         console = Console()
         sc = inputs.scenario
-        console.print(
-            frame_table(
-                _volume_table(result.corridor_volumes),
-                title=f"{sc.name}: volume by corridor, TEU a year",
-            )
-        )
+        # each cargo class in its own unit: containers in TEU, bulk and crude in tonnes
+        cv = result.corridor_volumes
+        unit = cv["market"].map({m.id: m.cargo_class.unit for m in sc.demand.markets})
+        for part, values, what in (
+            (cv[unit == "TEU"], "volume_teu", "containers, TEU a year"),
+            (cv[unit == "t"], "volume_t", "bulk and crude, tonnes a year"),
+        ):
+            if len(part):
+                console.print(
+                    frame_table(
+                        _volume_table(part, values),
+                        title=f"{sc.name}: volume by corridor, {what}",
+                    )
+                )
         tt = result.transit_times
         last = tt[tt["year"] == tt["year"].max()]
         console.print(
@@ -581,7 +589,8 @@ def register(app: typer.Typer) -> None:
             f"{info['code_version']}, seed {info['seed']}, sample {info['sample']}"
         )
         if len(cv):
-            console.print(frame_table(_volume_table(cv), title="volume by corridor, TEU a year"))
+            title = "volume by corridor, TEU and TEU-equivalents (10 t of bulk) a year"
+            console.print(frame_table(_volume_table(cv), title=title))
         if len(tt):
             console.print(
                 frame_table(tt[tt["year"] == tt["year"].max()], title="transit time, hours")
