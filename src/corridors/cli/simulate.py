@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from corridors.cli.common import finite, load_network, quiet
+from corridors.cli.common import SHIPPED_NAMES, finite, load_network, quiet
+from corridors.datasets import eurasia_path
 from corridors.demand import read_demand
 from corridors.errors import UnknownPlaceError, did_you_mean
 from corridors.network.model import Network
+from corridors.scenarios.io import load_inputs
 from corridors.simulation.model import Closure
 from corridors.simulation.options import BuildOptions
 from corridors.simulation.weather import CASPIAN_STORM_DAYS
-from corridors.studies.simulate import run_simulation, simulation_model
+from corridors.studies.simulate import (
+    run_simulation,
+    scenario_simulation_model,
+    simulation_model,
+)
 
 
 def _storm_days(text: str | None) -> tuple[float, ...]:
@@ -91,15 +99,60 @@ def _yard_slots(values: list[str] | None, net: Network) -> tuple[tuple[str, int]
     return tuple(out.items())
 
 
+def _market_table(od: pd.DataFrame, markets: pd.DataFrame) -> Table:
+    """P50 and P90 by market and corridor (each market is one O-D pair), days."""
+    table = Table(
+        title="By market: equilibrium volume a year, simulated P50 and P90, days",
+        title_justify="left",
+    )
+    for name in ("market", "corridor", "volume/yr", "P50", "P90"):
+        table.add_column(name, justify="left" if name in ("market", "corridor") else "right")
+    pct = {
+        (str(o), str(d), str(c)): (p50 / 24.0, p90 / 24.0)
+        for o, d, c, p50, p90 in zip(
+            od["origin"], od["destination"], od["corridor"], od["p50_h"], od["p90_h"], strict=True
+        )
+    }
+    for row in markets.itertuples():
+        days = pct.get((str(row.origin), str(row.destination), str(row.corridor)))
+        table.add_row(
+            str(row.market),
+            str(row.corridor),
+            f"{row.volume:,.0f} {row.unit}",
+            *((f"{days[0]:.1f}", f"{days[1]:.1f}") if days else ("-", "-")),
+        )
+    return table
+
+
+def _network_folder(network: str | None) -> Path | None:
+    """The folder a NETWORK argument names (``None``: the scenario's own network)."""
+    if network is None:
+        return None
+    if not Path(network).exists() and network.lower() in SHIPPED_NAMES:
+        return eurasia_path()
+    return Path(network)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``simulate`` command."""
 
     @app.command("simulate")
     def simulate_cmd(
-        network: str = typer.Argument(
-            ..., help="Network folder (GMNS tables), or 'eurasia' for the shipped network."
+        network: str | None = typer.Argument(
+            None,
+            help="Network folder (GMNS tables), or 'eurasia' for the shipped network "
+            "(with --scenario: default the scenario's).",
         ),
-        demand: Path = typer.Argument(..., help="Demand CSV (origin, destination, volume ...)."),
+        demand: Path | None = typer.Argument(
+            None, help="Demand CSV (origin, destination, volume ...); not with --scenario."
+        ),
+        scenario: str | None = typer.Option(
+            None,
+            "--scenario",
+            "-s",
+            help="Simulate this scenario's equilibrium flows and routes in --year "
+            "(shipped name or YAML file), instead of routing a demand table.",
+        ),
         days: float = typer.Option(
             365.0, "--days", callback=finite(minimum=1.0, maximum=3650.0), help="Simulated days."
         ),
@@ -116,7 +169,12 @@ def register(app: typer.Typer) -> None:
             "-c",
             help="Route demand on these corridors only (repeatable); default: cheapest.",
         ),
-        year: int | None = typer.Option(None, "--year", help="Use demand rows of this year."),
+        year: int | None = typer.Option(
+            None,
+            "--year",
+            help="Use demand rows of this year; with --scenario the year simulated "
+            "(default its base year).",
+        ),
         warmup_days: float = typer.Option(
             0.0,
             "--warmup-days",
@@ -180,10 +238,28 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Simulate a year of operations: waits, queues, transit-time percentiles."""
         console = Console(stderr=True)
-        net = load_network(network)
+        if scenario is not None:
+            if demand is not None:
+                msg = "give either --scenario or a DEMAND table, not both"
+                raise typer.BadParameter(msg)
+            inputs = load_inputs(scenario, network_path=_network_folder(network))
+            sc = inputs.scenario
+            sim_year = sc.base_year if year is None else year
+            if not sc.base_year <= sim_year <= sc.horizon:
+                msg = (
+                    f"--year {sim_year}: outside the years of scenario {sc.name} "
+                    f"({sc.base_year}-{sc.horizon})"
+                )
+                raise typer.BadParameter(msg)
+            net = inputs.network
+        else:
+            if network is None or demand is None:
+                msg = "give a NETWORK and a DEMAND table, or --scenario NAME"
+                raise typer.BadParameter(msg)
+            net = load_network(network)
         yards = _yard_slots(yard_slots, net)
-        table = read_demand(demand)
-        if market:
+        table = read_demand(demand) if demand is not None else None
+        if market and table is not None:
             known = sorted(set(table["market"].astype(str)))
             unknown = [m for m in market if m not in known]
             if unknown:
@@ -207,16 +283,29 @@ def register(app: typer.Typer) -> None:
             feedback_seed=seed,
             yard_slots=yards,
         )
-        with console.status(
-            "choosing routes (equilibrium assignment"
-            + (
-                f", {feedback_rounds} feedback rounds"
-                if feedback_rounds and route_choice == "equilibrium"
-                else ""
-            )
-            + ")"
-        ):
-            model = simulation_model(net, table, options=options)
+        markets = None
+        if scenario is not None:
+            with console.status(f"equilibrium of {inputs.scenario.name} to {sim_year}"):
+                model, eq = scenario_simulation_model(
+                    net,
+                    inputs.scenario,
+                    year=sim_year,
+                    catalogue=inputs.catalogue,
+                    options=replace(options, year=None),
+                )
+            markets = eq.volumes
+        else:
+            assert table is not None
+            with console.status(
+                "choosing routes (equilibrium assignment"
+                + (
+                    f", {feedback_rounds} feedback rounds"
+                    if feedback_rounds and route_choice == "equilibrium"
+                    else ""
+                )
+                + ")"
+            ):
+                model = simulation_model(net, table, options=options)
         left = model.left_out_totals()
         if left:
             console.print(
@@ -272,6 +361,8 @@ def register(app: typer.Typer) -> None:
                 *(f"{row[f'p{p}_h'] / 24:.1f}" for p in (90, 95)),
             )
         Console().print(summary)
+        if markets is not None:
+            Console().print(_market_table(study.transit_percentiles(), markets))
         under_way = sum(r.n_in_system for r in study.runs) / len(study.runs)
         entered = sum(r.n_shipments for r in study.runs) / len(study.runs)
         console.print(

@@ -286,6 +286,10 @@ class ScenarioRunner:
     def _in_force(self, year: int) -> tuple[str, ...]:
         return tuple(sorted(m.id for m in self.measures if m.open_year <= year))
 
+    def year_network(self, year: int) -> Network:
+        """The network of ``year``: planned elements open by then, the measures in force."""
+        return self._network(year, self._in_force(year), ())
+
     def run(
         self,
         *,

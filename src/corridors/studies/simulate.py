@@ -1,6 +1,12 @@
 """The study behind ``corridors simulate``: route the demand, build the model, simulate.
 
-The engines do not call each other; this study does, in order:
+With a scenario (``corridors simulate --scenario NAME --year Y``,
+:func:`scenario_simulation_model`) the flows and routes are the scenario equilibrium's
+in that year (:mod:`~corridors.studies.simulation_equilibrium`): the simulation shows
+the queues of what ``corridors run`` finds, with no route choice of its own.
+
+With a demand table (O-D rows, not a scenario's markets) the engines do not call each
+other; this study does, in order:
 
 1. the demand's flows (:func:`corridors.simulation.build.demand_flows`);
 2. their routes and shares (:mod:`~corridors.studies.simulation_routes`): by default
@@ -45,6 +51,7 @@ import pandas as pd
 from corridors.cost.averaging import msa_step
 from corridors.network.model import Network
 from corridors.routing import CostParameters, Route
+from corridors.scenarios.spec import MeasureCatalogue, Scenario
 from corridors.simulation.build import (
     build_model,
     checked_flows,
@@ -58,6 +65,7 @@ from corridors.simulation.model import SimulationModel
 from corridors.simulation.options import BuildOptions, FlowKey, RouteShares
 from corridors.simulation.replications import Progress, Replications, run_replications
 from corridors.simulation.resources import ResourceBuilder
+from corridors.studies.simulation_equilibrium import EquilibriumFlows, equilibrium_flows
 from corridors.studies.simulation_routes import (
     ElementCapacity,
     average_routes,
@@ -78,6 +86,7 @@ __all__ = [
     "equilibrium_routes",
     "routes_for_demand",
     "run_simulation",
+    "scenario_simulation_model",
     "simulation_model",
 ]
 
@@ -202,6 +211,47 @@ def simulation_model(
         chosen = average_routes(chosen, choose(waits), msa_step(n))
         model = assemble(chosen, quiet=True)
     return assemble(chosen, quiet=False) if equilibrium else model
+
+
+def scenario_simulation_model(
+    network: Network,
+    scenario: Scenario,
+    *,
+    year: int,
+    catalogue: MeasureCatalogue | None = None,
+    options: BuildOptions | None = None,
+    name: str = "",
+) -> tuple[SimulationModel, EquilibriumFlows]:
+    """The simulation model of a scenario's equilibrium in one year.
+
+    The scenario runs to ``year`` (:func:`equilibrium_flows`); each market's volume on
+    each corridor becomes shipments (containers as block trains, general cargo as
+    wagon groups) on the equilibrium's route of that corridor, on that year's
+    network. The route-choice fields of ``options`` are not used.
+
+    Returns
+    -------
+    (SimulationModel, EquilibriumFlows)
+        The validated model and the equilibrium's flows it was built from.
+
+    Raises
+    ------
+    ScenarioError
+        ``year`` outside the scenario's years.
+    DemandError
+        No flow of the equilibrium could be routed.
+    """
+    eq = equilibrium_flows(network, scenario, year=year, catalogue=catalogue)
+    opt = options or BuildOptions()
+    model = model_from_routes(
+        eq.network,
+        eq.flows,
+        opt,
+        eq.routes,
+        file=f"scenario {scenario.name} ({year})",
+        name=name or f"{scenario.name} {year}",
+    )
+    return model, eq
 
 
 @dataclass(frozen=True)

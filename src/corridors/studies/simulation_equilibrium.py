@@ -1,0 +1,228 @@
+"""The flows and routes of a scenario's equilibrium in one year, as a simulation's demand.
+
+``corridors simulate --scenario NAME --year Y`` simulates what the scenario equilibrium
+(:class:`corridors.scenarios.model.ScenarioRunner`, the same run as ``corridors run``)
+finds in that year: each market's volume on each corridor, in the market's own unit
+(containers in TEU, general cargo in tonnes), on the route the equilibrium prices for
+that market and corridor (:meth:`~corridors.scenarios.model.ScenarioRunner.route`), on
+the network of that year (planned links open, measures in force, no closures).
+
+The study does not choose routes of its own: the simulation shows the queues the
+equilibrium's flows meet, and where the equilibrium loads an element beyond what the
+simulated servers serve, the simulation shows the backlog.
+
+Example
+-------
+>>> from corridors.scenarios.io import load_inputs
+>>> from corridors.studies.simulation_equilibrium import equilibrium_flows
+>>> inputs = load_inputs("baseline-2024")
+>>> eq = equilibrium_flows(inputs.network, inputs.scenario, year=2024,
+...                        catalogue=inputs.catalogue)
+>>> row = eq.volumes.set_index(["market", "corridor"]).loc[("kz_caucasus", "middle")]
+>>> row["unit"], round(float(row["volume"]))  # all of it on the Middle Corridor, in tonnes
+('t', 1742000)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from corridors.errors import Problem, ScenarioError
+from corridors.network.model import Network
+from corridors.routing import Route
+from corridors.scenarios.model import ScenarioRunner
+from corridors.scenarios.result import ScenarioResult
+from corridors.scenarios.spec import MeasureCatalogue, Scenario
+from corridors.simulation.loads import ferry_loads, station_loads
+from corridors.simulation.model import SimulationModel
+from corridors.simulation.options import FlowKey
+from corridors.studies.reliability import scenario_buffers
+
+__all__ = ["EquilibriumFlows", "equilibrium_flows", "overloaded_elements"]
+
+log = logging.getLogger(__name__)
+
+VOLUME_COLUMNS: tuple[str, ...] = (
+    "market",
+    "corridor",
+    "origin",
+    "destination",
+    "commodity",
+    "unit",
+    "volume",
+    "hours",
+)
+
+
+@dataclass(frozen=True)
+class EquilibriumFlows:
+    """A scenario's equilibrium in one year, as flows and routes a simulation can build.
+
+    Attributes
+    ----------
+    year : int
+        The year.
+    network : Network
+        The network of that year (planned links open, measures in force).
+    flows : dict
+        Volume a year of each ``(origin, destination, commodity, unit)`` flow, in
+        ``unit`` (``TEU`` for containers, ``t`` for general cargo).
+    routes : dict
+        The routes of each flow and the share of its volume on each (one route per
+        corridor the equilibrium uses).
+    volumes : pandas.DataFrame
+        One row per market and corridor with volume: ``market``, ``corridor``,
+        ``origin``, ``destination`` (node ids), ``commodity``, ``unit``, ``volume``
+        (a year, in ``unit``) and ``hours`` (the equilibrium's congested transit time).
+    result : ScenarioResult
+        The scenario run up to ``year``.
+    """
+
+    year: int
+    network: Network
+    flows: dict[FlowKey, float]
+    routes: dict[FlowKey, list[tuple[Route, float]]]
+    volumes: pd.DataFrame
+    result: ScenarioResult
+
+
+def _year_problem(scenario: Scenario, year: int) -> ScenarioError:
+    return ScenarioError(
+        [
+            Problem(
+                scenario.name,
+                None,
+                "year",
+                str(year),
+                f"year outside the scenario's years {scenario.base_year}-{scenario.horizon}",
+            )
+        ],
+        what=scenario.name,
+    )
+
+
+def equilibrium_flows(
+    network: Network,
+    scenario: Scenario,
+    *,
+    year: int,
+    catalogue: MeasureCatalogue | None = None,
+    reliability: Mapping[str, float] | None = None,
+) -> EquilibriumFlows:
+    """Run a scenario to ``year`` and take that year's flows and routes.
+
+    Parameters
+    ----------
+    network : Network
+        The scenario's network (all years).
+    scenario : Scenario
+        The scenario; it runs from its base year to ``year``.
+    year : int
+        The year to simulate, within the scenario's years.
+    catalogue : MeasureCatalogue, optional
+        Measures the scenario names.
+    reliability : mapping, optional
+        Reliability buffers per corridor, hours (as ``corridors run``).
+
+    Returns
+    -------
+    EquilibriumFlows
+
+    Raises
+    ------
+    ScenarioError
+        ``year`` is outside the scenario's years.
+    """
+    if not scenario.base_year <= year <= scenario.horizon:
+        raise _year_problem(scenario, year)
+    upto = scenario.model_copy(update={"horizon": year})
+    runner = ScenarioRunner(
+        network,
+        upto,
+        catalogue=catalogue,
+        reliability=scenario_buffers(network, upto, given=reliability),
+    )
+    result = runner.run()
+    net = runner.year_network(year)
+    cv = result.corridor_volumes
+    cv = cv[cv["year"] == year]
+    markets = {m.id: m for m in scenario.demand.markets}
+    rows: list[dict[str, object]] = []
+    flows: dict[FlowKey, float] = {}
+    by_flow: dict[FlowKey, list[tuple[Route, float]]] = {}
+    for market_id, corridor, teu, tonnes, hours in zip(
+        cv["market"], cv["corridor"], cv["volume_teu"], cv["volume_t"], cv["hours"], strict=True
+    ):
+        m = markets[str(market_id)]
+        route = runner.route(year, m.id, str(corridor))
+        containers = (m.cargo or ("containers" if m.unit == "TEU" else "general")) == "containers"
+        unit = "TEU" if containers else "t"
+        volume = float(teu if containers else tonnes)
+        if route is None or not volume > 0:
+            continue
+        key: FlowKey = (
+            net.place(m.origin),
+            net.place(m.destination),
+            "containers" if containers else "general",
+            unit,
+        )
+        flows[key] = flows.get(key, 0.0) + volume
+        by_flow.setdefault(key, []).append((route, volume))
+        rows.append(
+            {
+                "market": m.id,
+                "corridor": str(corridor),
+                "origin": key[0],
+                "destination": key[1],
+                "commodity": key[2],
+                "unit": unit,
+                "volume": volume,
+                "hours": float(hours),
+            }
+        )
+    shares = {
+        key: [(route, volume / flows[key]) for route, volume in options]
+        for key, options in by_flow.items()
+    }
+    volumes = pd.DataFrame(rows, columns=list(VOLUME_COLUMNS))
+    log.info("%s %d: %d market-corridor flows from the equilibrium", scenario.name, year, len(rows))
+    return EquilibriumFlows(year, net, flows, shares, volumes, result)
+
+
+def overloaded_elements(
+    model: SimulationModel, *, threshold: float = 1.0
+) -> dict[str, dict[str, float]]:
+    """The simulated elements each corridor's shipments meet at or above ``threshold``.
+
+    Utilisation of a station is its offered load over its servers' capacity
+    (:func:`~corridors.simulation.loads.station_loads`); of a ferry line from a port,
+    its shipments over what its fleet lifts in the year
+    (:meth:`~corridors.cost.queueing.FerryQueue.utilisation`).
+
+    Returns
+    -------
+    dict
+        ``{corridor: {element id: utilisation}}``; corridors with none are absent.
+    """
+    busy: dict[tuple[str, str | None], tuple[str, float]] = {}
+    for load in station_loads(model):
+        if load.utilisation >= threshold:
+            busy[(load.station.station_id, None)] = (load.station.station_id, load.utilisation)
+    for f in ferry_loads(model):
+        if f.arrivals_per_day <= 0.0:
+            continue
+        rho = f.ferry_queue().utilisation(f.arrivals_per_day / 24.0)
+        if rho >= threshold:
+            busy[(f.line.line_id, f.port)] = (f"{f.line.line_id}@{f.port}", rho)
+    out: dict[str, dict[str, float]] = {}
+    for g in model.generators:
+        for step in g.itinerary:
+            key = (step.target, step.from_node if step.kind == "ferry" else None)
+            if step.kind in ("station", "ferry") and key in busy:
+                element, rho = busy[key]
+                out.setdefault(g.corridor, {})[element] = rho
+    return out
