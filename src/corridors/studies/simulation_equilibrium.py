@@ -3,9 +3,12 @@
 ``corridors simulate --scenario NAME --year Y`` simulates what the scenario equilibrium
 (:class:`corridors.scenarios.model.ScenarioRunner`, the same run as ``corridors run``)
 finds in that year: each market's volume on each corridor, in the market's own unit
-(containers in TEU, general cargo in tonnes), on the route the equilibrium prices for
-that market and corridor (:meth:`~corridors.scenarios.model.ScenarioRunner.route`), on
-the network of that year (planned links open, measures in force, no closures).
+(containers in TEU, dry bulk in tonnes), on the least-cost route of that corridor (the
+route the equilibrium prices, :func:`corridors.routing.compare` with the runner's cost
+parameters) on the network of that year (planned links open, measures in force, no
+closures). A market read from a demand table has several O-D pairs and the result
+reports its volume per market: it is spread over the pairs in proportion to their
+demand. Crude (liquid bulk) is the energy layer's flow and is not simulated.
 
 The study does not choose routes of its own: the simulation shows the queues the
 equilibrium's flows meet, and where the equilibrium loads an element beyond what the
@@ -18,9 +21,9 @@ Example
 >>> inputs = load_inputs("baseline-2024")
 >>> eq = equilibrium_flows(inputs.network, inputs.scenario, year=2024,
 ...                        catalogue=inputs.catalogue)
->>> row = eq.volumes.set_index(["market", "corridor"]).loc[("kz_caucasus", "middle")]
->>> row["unit"], round(float(row["volume"]))  # all of it on the Middle Corridor, in tonnes
-('t', 1742000)
+>>> kz = eq.volumes[eq.volumes["market"] == "kz_caucasus"]
+>>> sorted(set(kz["corridor"])), sorted(set(kz["unit"])), round(float(kz["volume"].sum()))
+(['middle'], ['t'], 1742000)
 """
 
 from __future__ import annotations
@@ -31,12 +34,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from corridors.errors import Problem, ScenarioError
+from corridors.errors import Problem, ScenarioError, UnreachableError
 from corridors.network.model import Network
-from corridors.routing import Route
+from corridors.routing import Route, build_graph, compare
 from corridors.scenarios.model import ScenarioRunner
 from corridors.scenarios.result import ScenarioResult
-from corridors.scenarios.spec import MeasureCatalogue, Scenario
+from corridors.scenarios.spec import Market, MeasureCatalogue, Scenario
 from corridors.simulation.loads import ferry_loads, station_loads
 from corridors.simulation.model import SimulationModel
 from corridors.simulation.options import FlowKey
@@ -75,11 +78,15 @@ class EquilibriumFlows:
         The routes of each flow and the share of its volume on each (one route per
         corridor the equilibrium uses).
     volumes : pandas.DataFrame
-        One row per market and corridor with volume: ``market``, ``corridor``,
+        One row per market, O-D pair and corridor with volume: ``market``, ``corridor``,
         ``origin``, ``destination`` (node ids), ``commodity``, ``unit``, ``volume``
         (a year, in ``unit``) and ``hours`` (the equilibrium's congested transit time).
     result : ScenarioResult
         The scenario run up to ``year``.
+    unrouted : float
+        Volume a year (TEU and tonnes together) of the O-D pairs of a market with no
+        route on a corridor the market uses (the market's volume is spread over its
+        pairs by demand; such a pair had no share there): not simulated.
     """
 
     year: int
@@ -88,6 +95,7 @@ class EquilibriumFlows:
     routes: dict[FlowKey, list[tuple[Route, float]]]
     volumes: pd.DataFrame
     result: ScenarioResult
+    unrouted: float = 0.0
 
 
 def _year_problem(scenario: Scenario, year: int) -> ScenarioError:
@@ -148,49 +156,72 @@ def equilibrium_flows(
     )
     result = runner.run()
     net = runner.year_network(year)
+    graph = build_graph(net, runner.params)
     cv = result.corridor_volumes
     cv = cv[cv["year"] == year]
-    markets = {m.id: m for m in scenario.demand.markets}
+    pairs: dict[str, list[Market]] = {}  # a demand table's market: several O-D pairs
+    for m in scenario.demand.markets:
+        pairs.setdefault(m.id, []).append(m)
     rows: list[dict[str, object]] = []
+    unrouted = 0.0
     flows: dict[FlowKey, float] = {}
     by_flow: dict[FlowKey, list[tuple[Route, float]]] = {}
     for market_id, corridor, teu, tonnes, hours in zip(
         cv["market"], cv["corridor"], cv["volume_teu"], cv["volume_t"], cv["hours"], strict=True
     ):
-        m = markets[str(market_id)]
-        route = runner.route(year, m.id, str(corridor))
-        containers = (m.cargo or ("containers" if m.unit == "TEU" else "general")) == "containers"
-        unit = "TEU" if containers else "t"
-        volume = float(teu if containers else tonnes)
-        if route is None or not volume > 0:
+        members = pairs[str(market_id)]
+        cls = members[0].cargo_class
+        if cls.name == "liquid_bulk":  # crude: the energy layer's flows, not trains
             continue
-        key: FlowKey = (
-            net.place(m.origin),
-            net.place(m.destination),
-            "containers" if containers else "general",
-            unit,
-        )
-        flows[key] = flows.get(key, 0.0) + volume
-        by_flow.setdefault(key, []).append((route, volume))
-        rows.append(
-            {
-                "market": m.id,
-                "corridor": str(corridor),
-                "origin": key[0],
-                "destination": key[1],
-                "commodity": key[2],
-                "unit": unit,
-                "volume": volume,
-                "hours": float(hours),
-            }
-        )
+        containers = members[0].containers
+        unit = "TEU" if containers else "t"
+        total = float(teu if containers else tonnes)
+        weight = sum(m.volume for m in members)
+        for m in members:
+            volume = total * m.volume / weight if weight > 0 else 0.0
+            if not volume > 0:
+                continue
+            o, d = net.place(m.origin), net.place(m.destination)
+            try:
+                found = compare(
+                    net, o, d, params=runner.params, corridors=(str(corridor),), graph=graph
+                )
+            except UnreachableError:
+                found = []
+            route = next((r for r in found if r.corridor == corridor), None)
+            key: FlowKey = (o, d, "containers" if containers else cls.name, unit)
+            if route is None:  # the pair has no route on this corridor (its share was 0)
+                unrouted += volume
+                continue
+            flows[key] = flows.get(key, 0.0) + volume
+            by_flow.setdefault(key, []).append((route, volume))
+            rows.append(
+                {
+                    "market": m.id,
+                    "corridor": str(corridor),
+                    "origin": o,
+                    "destination": d,
+                    "commodity": key[2],
+                    "unit": unit,
+                    "volume": volume,
+                    "hours": float(hours),
+                }
+            )
     shares = {
         key: [(route, volume / flows[key]) for route, volume in options]
         for key, options in by_flow.items()
+        if flows[key] > 0
     }
     volumes = pd.DataFrame(rows, columns=list(VOLUME_COLUMNS))
     log.info("%s %d: %d market-corridor flows from the equilibrium", scenario.name, year, len(rows))
-    return EquilibriumFlows(year, net, flows, shares, volumes, result)
+    if unrouted > 0:
+        log.info(
+            "%s %d: %.0f a year of pairs with no route on their corridor",
+            scenario.name,
+            year,
+            unrouted,
+        )
+    return EquilibriumFlows(year, net, flows, shares, volumes, result, unrouted)
 
 
 def overloaded_elements(
