@@ -20,7 +20,9 @@ Design, for speed (a year of the Middle Corridor in well under two seconds):
   batches; nothing global. Same seed, same result, bit for bit.
 
 Records go to preallocated Python lists and become numpy arrays in
-:class:`~corridors.simulation.results.RunResult` at the end.
+:class:`~corridors.simulation.run_result.RunResult` at the end
+(:class:`~corridors.simulation.records.RunRecords`); seeds and arrival times are in
+:mod:`~corridors.simulation.arrivals`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from corridors.simulation.arrivals import arrival_times, fresh_seed_sequence
 from corridors.simulation.ferries import (
     FerryEntry,
     FerryProcesses,
@@ -44,12 +47,12 @@ from corridors.simulation.ferries import (
     ShipState,
 )
 from corridors.simulation.model import (
-    ShipmentGenerator,
     SimulationModel,
     line_unit,
     yard_units,
 )
-from corridors.simulation.results import RunResult
+from corridors.simulation.records import RunRecords
+from corridors.simulation.run_result import RunResult
 from corridors.simulation.stations import ServiceSampler, StationState, YardState
 from corridors.simulation.weather import Closures, storm_closures
 
@@ -61,46 +64,7 @@ _NAN = math.nan
 _DELAY, _STATION, _FERRY = 0, 1, 2
 
 
-def fresh_seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
-    """A new :class:`numpy.random.SeedSequence` equal to ``seed`` with no children spawned.
-
-    Spawning mutates a seed sequence; copying it first makes ``simulate(model,
-    seed=ss)`` give the same result however often it is called with ``ss``.
-    """
-    if isinstance(seed, np.random.SeedSequence):
-        return np.random.SeedSequence(
-            seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size
-        )
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
-    return np.random.SeedSequence(int(seed))
-
-
-def _arrival_times(g: ShipmentGenerator, horizon_h: float, rng: np.random.Generator) -> np.ndarray:
-    if g.arrivals == "times":
-        t = np.asarray(g.times_h, dtype=float)
-        return t[t < horizon_h]
-    if g.per_day <= 0:
-        return np.empty(0)
-    if g.arrivals == "timetable":
-        head = 24.0 / g.per_day
-        n = max(0, math.ceil((horizon_h - g.offset_h) / head - 1e-12))
-        t = g.offset_h + head * np.arange(n)
-        return t[t < horizon_h]
-    mean_gap = 24.0 / g.per_day
-    expected = horizon_h / mean_gap
-    chunks: list[np.ndarray] = []
-    last = 0.0
-    while last < horizon_h:
-        gaps = rng.exponential(mean_gap, int(expected + 6.0 * math.sqrt(expected) + 16))
-        t = last + np.cumsum(gaps)
-        chunks.append(t)
-        last = float(t[-1])
-    t = np.concatenate(chunks)
-    return t[t < horizon_h]
-
-
-class _Run(FerryProcesses):
+class _Run(FerryProcesses, RunRecords):
     """The state of one replication."""
 
     def __init__(
@@ -251,7 +215,7 @@ class _Run(FerryProcesses):
 
         # shipments, in order of entry
         times = [
-            _arrival_times(g, horizon_h, rng)
+            arrival_times(g, horizon_h, rng)
             for g, rng in zip(model.generators, gen_rngs, strict=True)
         ]
         gen_of = (
@@ -265,22 +229,7 @@ class _Run(FerryProcesses):
         self.created = created[order]
         self.arrived = [_NAN] * len(self.created)
 
-        # visit records
-        self.v_ship: list[int] = []
-        self.v_step: list[int] = []
-        self.v_res: list[int] = []
-        self.v_arr: list[float] = []
-        self.v_start: list[float] = []
-        self.v_end: list[float] = []
-        # sailing records
-        self.s_ship: list[int] = []
-        self.s_from: list[int] = []
-        self.s_ready: list[float] = []
-        self.s_decided: list[float] = []
-        self.s_depart: list[float] = []
-        self.s_arrive: list[float] = []
-        self.s_load: list[float] = []
-        self.s_units: list[int] = []
+        self.init_records()
 
         env = self.env
         for k, (g, t) in enumerate(zip(self.ship_gen.tolist(), self.created.tolist(), strict=True)):
@@ -369,62 +318,6 @@ class _Run(FerryProcesses):
     # -- run ---------------------------------------------------------------------
     def run(self) -> None:
         self.env.run(until=self.horizon_h)
-
-    def _slot_hours(self) -> np.ndarray:
-        out = np.zeros(len(self.res_ids))
-        for y in self.yards.values():
-            out[y.res] = y.slot_hours(self.horizon_h)
-        return out
-
-    def result(self, seed: np.random.SeedSequence, wall_s: float) -> RunResult:
-        m = self.model
-        gens = m.generators
-        f8 = np.float64
-        return RunResult(
-            name=m.name,
-            seed_entropy=int(seed.entropy) if isinstance(seed.entropy, int) else 0,
-            seed_spawn_key=tuple(int(x) for x in seed.spawn_key),
-            horizon_h=self.horizon_h,
-            warmup_h=m.warmup_h,
-            gen_ids=tuple(g.generator_id for g in gens),
-            gen_origin=tuple(g.origin for g in gens),
-            gen_destination=tuple(g.destination for g in gens),
-            gen_corridor=tuple(g.corridor for g in gens),
-            gen_kind=tuple(g.kind for g in gens),
-            gen_teu=np.array([g.teu for g in gens], dtype=f8),
-            gen_tonnes=np.array([g.tonnes for g in gens], dtype=f8),
-            gen_wagons=np.array([g.wagons for g in gens], dtype=f8),
-            ship_gen=self.ship_gen,
-            ship_created=self.created,
-            ship_arrived=np.array(self.arrived, dtype=f8),
-            res_ids=tuple(self.res_ids),
-            res_kinds=tuple(self.res_kinds),
-            res_servers=np.array(self.res_servers, dtype=np.int64),
-            res_nodes=tuple(self.res_nodes),
-            res_links=tuple(self.res_links),
-            res_closed_h=np.array(self.res_closed, dtype=f8),
-            res_slot_h=self._slot_hours(),
-            v_ship=np.array(self.v_ship, dtype=np.int64),
-            v_step=np.array(self.v_step, dtype=np.int32),
-            v_res=np.array(self.v_res, dtype=np.int32),
-            v_arr=np.array(self.v_arr, dtype=f8),
-            v_start=np.array(self.v_start, dtype=f8),
-            v_end=np.array(self.v_end, dtype=f8),
-            line_ids=tuple(self.line_ids),
-            ship_ids=tuple(self.ship_ids),
-            ship_lines=np.array(self.ship_lines, dtype=np.int32),
-            s_ship=np.array(self.s_ship, dtype=np.int32),
-            s_from=np.array(self.s_from, dtype=np.int32),
-            s_ready=np.array(self.s_ready, dtype=f8),
-            s_decided=np.array(self.s_decided, dtype=f8),
-            s_depart=np.array(self.s_depart, dtype=f8),
-            s_arrive=np.array(self.s_arrive, dtype=f8),
-            s_load=np.array(self.s_load, dtype=f8),
-            s_units=np.array(self.s_units, dtype=np.int64),
-            storms=tuple((k, tuple(v)) for k, v in self.storms.items()),
-            events=self.events,
-            wall_s=wall_s,
-        )
 
 
 def simulate(

@@ -5,7 +5,9 @@ to pickle back from a worker process). The functions of this module turn them in
 pandas tables: each shipment's timeline (where it waited and how long), transit-time
 percentiles per origin-destination pair and corridor, waiting time, queue length and
 utilisation at every resource, throughput, sailings, and the shipments still in the
-system at the end of the run.
+system at the end of the run. :class:`RunResult` lives in
+:mod:`~corridors.simulation.run_result` and the resource statistics in
+:mod:`~corridors.simulation.resource_stats`; both are re-exported here.
 
 A shipment counts as arrived when it reached its destination by the end of the
 run; visits that started after the end are dropped and those under way are
@@ -16,10 +18,12 @@ warm-up time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from corridors.simulation.resource_stats import queue_series, resource_table, sailings_table
+from corridors.simulation.run_result import PERCENTILES, RunResult, visits_within_horizon
 
 __all__ = [
     "PERCENTILES",
@@ -33,123 +37,6 @@ __all__ = [
     "timeline_table",
     "transit_percentiles",
 ]
-
-PERCENTILES: tuple[int, ...] = (10, 50, 90, 95)
-"""Transit-time percentiles reported (P10, P50, P90, P95)."""
-
-
-@dataclass(frozen=True, eq=False)
-class RunResult:
-    """Raw records of one replication (hours from the start of the run).
-
-    Generators (``gen_*``), shipments (``ship_*``, one row per shipment in order of
-    entry; ``ship_arrived`` is the time it reached its destination, possibly after
-    the horizon, or NaN), resources (``res_*``: stations, then ferry ports
-    ``line@port``, then port yards ``yard:<node>``, then links; ``res_servers`` is 0
-    for a station with no capacity limit, the number of ships for a ferry port and
-    the slots of a yard; ``res_slot_h`` the slot-hours a yard was in use over the
-    run, 0 elsewhere), visits (``v_*``: one row per itinerary step a shipment
-    reached; a yard visit shares the step of the port station it comes before),
-    ships and sailings (``s_*``), storm closures per weather area, the number of
-    SimPy events and the wall time of the run (seconds).
-    """
-
-    name: str
-    seed_entropy: int
-    seed_spawn_key: tuple[int, ...]
-    horizon_h: float
-    warmup_h: float
-    gen_ids: tuple[str, ...]
-    gen_origin: tuple[str, ...]
-    gen_destination: tuple[str, ...]
-    gen_corridor: tuple[str, ...]
-    gen_kind: tuple[str, ...]
-    gen_teu: np.ndarray
-    gen_tonnes: np.ndarray
-    gen_wagons: np.ndarray
-    ship_gen: np.ndarray
-    ship_created: np.ndarray
-    ship_arrived: np.ndarray
-    res_ids: tuple[str, ...]
-    res_kinds: tuple[str, ...]
-    res_servers: np.ndarray
-    res_nodes: tuple[str, ...]
-    res_links: tuple[str, ...]
-    res_closed_h: np.ndarray
-    v_ship: np.ndarray
-    v_step: np.ndarray
-    v_res: np.ndarray
-    v_arr: np.ndarray
-    v_start: np.ndarray
-    v_end: np.ndarray
-    line_ids: tuple[str, ...]
-    ship_ids: tuple[str, ...]
-    ship_lines: np.ndarray
-    s_ship: np.ndarray
-    s_from: np.ndarray
-    s_ready: np.ndarray
-    s_decided: np.ndarray
-    s_depart: np.ndarray
-    s_arrive: np.ndarray
-    s_load: np.ndarray
-    s_units: np.ndarray
-    storms: tuple[tuple[str, tuple[tuple[float, float], ...]], ...]
-    events: int
-    wall_s: float
-    res_slot_h: np.ndarray = field(default_factory=lambda: np.zeros(0))
-
-    def __eq__(self, other: object) -> bool:
-        """Equal when every record is equal, bit for bit (the wall time is ignored)."""
-        if not isinstance(other, RunResult):
-            return NotImplemented
-        for name in self.__dataclass_fields__:
-            if name == "wall_s":
-                continue
-            a, b = getattr(self, name), getattr(other, name)
-            if isinstance(a, np.ndarray):
-                if not (
-                    a.dtype == b.dtype
-                    and a.shape == b.shape
-                    and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
-                ):
-                    return False
-            elif a != b:
-                return False
-        return True
-
-    __hash__ = None  # type: ignore[assignment]
-
-    @property
-    def arrived_mask(self) -> np.ndarray:
-        """Shipments that reached their destination within the horizon."""
-        return self.ship_arrived <= self.horizon_h
-
-    @property
-    def n_shipments(self) -> int:
-        """Shipments that entered during the run."""
-        return len(self.ship_created)
-
-    @property
-    def n_arrived(self) -> int:
-        """Shipments that reached their destination within the horizon."""
-        return int(self.arrived_mask.sum())
-
-    @property
-    def n_in_system(self) -> int:
-        """Shipments still under way at the end of the run."""
-        return self.n_shipments - self.n_arrived
-
-
-def _visits(r: RunResult) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Visits reached within the horizon: (index, arrive, start, end) with NaN when later."""
-    h = r.horizon_h
-    keep = np.flatnonzero(r.v_arr <= h)
-    arr = r.v_arr[keep]
-    start = r.v_start[keep].copy()
-    end = r.v_end[keep].copy()
-    start[~(start <= h)] = np.nan
-    end[~(end <= h)] = np.nan
-    return keep, arr, start, end, r.v_res[keep]
 
 
 def shipments_table(r: RunResult) -> pd.DataFrame:
@@ -189,7 +76,7 @@ def timeline_table(r: RunResult) -> pd.DataFrame:
     (``start - arrive``: queue, closures, waiting for a ferry to fill) and
     ``service_h``. Times after the horizon are NaN.
     """
-    keep, arr, start, end, res = _visits(r)
+    keep, arr, start, end, res = visits_within_horizon(r)
     return pd.DataFrame(
         {
             "shipment": r.v_ship[keep],
@@ -240,128 +127,6 @@ def transit_percentiles(
     return pd.DataFrame(rows, columns=cols)
 
 
-def _area(times: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """Integral over [0, g] of the count of ``times`` <= s, for each g of ``grid``."""
-    t = np.sort(times[np.isfinite(times)])
-    csum = np.concatenate(([0.0], np.cumsum(t)))
-    n = np.searchsorted(t, grid, side="right")
-    out: np.ndarray = n * grid - csum[n]
-    return out
-
-
-def _queue_area(arr: np.ndarray, start: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    out: np.ndarray = _area(arr, grid) - _area(start, grid)
-    return out
-
-
-def resource_table(r: RunResult) -> pd.DataFrame:
-    """Waiting, queue, utilisation and throughput of every resource over the run.
-
-    Columns: ``resource``, ``kind``, ``node_id``, ``link_id``, ``servers`` (servers
-    of a station, 0 when unlimited; ships of a ferry line), ``arrivals``, ``served`` (service or
-    sailing finished), ``mean_wait_h``, ``p95_wait_h``, ``max_wait_h`` (over the
-    visits whose wait ended), ``mean_queue`` (time-average number of shipments
-    waiting), ``max_queue``, ``utilisation`` (busy server time / (servers x
-    horizon); stations only; for a port yard ``yard:<node>``, whose ``servers`` are
-    its slots and whose waits are the blocking before the port, the mean slots in
-    use / slots), ``closed_h`` (storms and planned closures).
-    """
-    _, arr, start, end, res = _visits(r)
-    h = r.horizon_h
-    n_res = len(r.res_ids)
-    grid = np.array([0.0, h])
-    rows = []
-    order = np.argsort(res, kind="stable")
-    bounds = np.searchsorted(res[order], np.arange(n_res + 1))
-    for i in range(n_res):
-        idx = order[bounds[i] : bounds[i + 1]]
-        a, s, e = arr[idx], start[idx], end[idx]
-        waits = (s - a)[np.isfinite(s)]
-        mean_q = max(
-            0.0, float(np.diff(_queue_area(a, np.where(np.isfinite(s), s, np.inf), grid))[0]) / h
-        )
-        # max queue: walk the +1/-1 changes
-        ev_t = np.concatenate((a, s[np.isfinite(s)]))
-        ev_d = np.concatenate((np.ones(len(a)), -np.ones(int(np.isfinite(s).sum()))))
-        o = np.lexsort((ev_d, ev_t))  # departures (-1) before arrivals at equal times
-        max_q = int(np.cumsum(ev_d[o]).max()) if len(o) else 0
-        servers = int(r.res_servers[i])
-        kind = r.res_kinds[i]
-        util = np.nan
-        if kind == "yard" and servers > 0:  # mean slots in use / slots
-            util = float(r.res_slot_h[i]) / (servers * h) if len(r.res_slot_h) > i else np.nan
-        elif kind not in ("ferry", "link") and servers > 0:
-            busy = np.clip(np.where(np.isfinite(e), e, h), None, h) - s
-            util = float(np.nansum(busy)) / (servers * h)
-        rows.append(
-            {
-                "resource": r.res_ids[i],
-                "kind": kind,
-                "node_id": r.res_nodes[i],
-                "link_id": r.res_links[i],
-                "servers": servers,
-                "arrivals": len(idx),
-                "served": int(np.isfinite(e).sum()),
-                "mean_wait_h": float(waits.mean()) if len(waits) else np.nan,
-                "p95_wait_h": float(np.percentile(waits, 95)) if len(waits) else np.nan,
-                "max_wait_h": float(waits.max()) if len(waits) else np.nan,
-                "mean_queue": mean_q,
-                "max_queue": max_q,
-                "utilisation": util,
-                "closed_h": float(r.res_closed_h[i]),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def queue_series(
-    r: RunResult, *, step_h: float = 24.0, resources: Sequence[str] | None = None
-) -> pd.DataFrame:
-    """Queue length over time: the time-average number waiting in each interval.
-
-    Parameters
-    ----------
-    r : RunResult
-        One replication.
-    step_h : float
-        Interval length, hours (24: daily averages).
-    resources : sequence of str, optional
-        Resource ids to report (default: every station and ferry port).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``resource``, ``time_h`` (start of the interval), ``queue`` (mean shipments
-        waiting; for a yard, blocked before the port), ``busy`` (mean servers busy;
-        stations only, else NaN).
-    """
-    _, arr, start, end, res = _visits(r)
-    h = r.horizon_h
-    grid = np.append(np.arange(0.0, h, step_h), h)
-    wanted = set(resources) if resources is not None else None
-    frames = []
-    for i, rid in enumerate(r.res_ids):
-        kind = r.res_kinds[i]
-        if (wanted is not None and rid not in wanted) or (wanted is None and kind == "link"):
-            continue
-        m = res == i
-        a, s, e = arr[m], start[m], end[m]
-        q = np.diff(_queue_area(a, np.where(np.isfinite(s), s, np.inf), grid)) / np.diff(grid)
-        q = np.maximum(q, 0.0)  # round-off of the running sums
-        if kind in ("ferry", "yard"):
-            busy = np.full(len(q), np.nan)
-        else:
-            busy = np.diff(_queue_area(s, np.where(np.isfinite(e), e, np.inf), grid)) / np.diff(
-                grid
-            )
-        frames.append(
-            pd.DataFrame({"resource": rid, "time_h": grid[:-1], "queue": q, "busy": busy})
-        )
-    if not frames:
-        return pd.DataFrame(columns=["resource", "time_h", "queue", "busy"])
-    return pd.concat(frames, ignore_index=True)
-
-
 def throughput_table(r: RunResult) -> pd.DataFrame:
     """Shipments, TEU and tonnes that entered and arrived, per O-D and corridor.
 
@@ -407,7 +172,7 @@ def in_system_table(r: RunResult) -> pd.DataFrame:
     """
     s = shipments_table(r)
     s = s[s["status"] == "in_system"].reset_index(drop=True)
-    keep, arr, start, end, res = _visits(r)
+    keep, arr, start, end, res = visits_within_horizon(r)
     ship = r.v_ship[keep]
     order = np.lexsort((r.v_step[keep], ship))
     last_of = {}
@@ -443,35 +208,5 @@ def in_system_table(r: RunResult) -> pd.DataFrame:
             "resource": rid,
             "state": state,
             "since_h": since,
-        }
-    )
-
-
-def sailings_table(r: RunResult) -> pd.DataFrame:
-    """Every completed sailing: ship, line, port of departure, times, load.
-
-    Columns: ``line``, ``ship``, ``from_port``, ``ready_h`` (began taking cargo),
-    ``decided_h`` (stopped taking cargo: full, waited long enough or timetable, and
-    the port open), ``depart_h`` (left the berth after loading), ``arrive_h``
-    (unloaded at the other port), ``load_factor`` (share of the deck used), ``units``
-    (wagons, TEU or trucks).
-    """
-    return pd.DataFrame(
-        {
-            "line": np.asarray(r.line_ids, dtype=object)[r.ship_lines[r.s_ship]]
-            if len(r.s_ship)
-            else np.array([], dtype=object),
-            "ship": np.asarray(r.ship_ids, dtype=object)[r.s_ship]
-            if len(r.s_ship)
-            else np.array([], dtype=object),
-            "from_port": np.asarray(r.res_nodes, dtype=object)[r.s_from]
-            if len(r.s_from)
-            else np.array([], dtype=object),
-            "ready_h": r.s_ready,
-            "decided_h": r.s_decided,
-            "depart_h": r.s_depart,
-            "arrive_h": r.s_arrive,
-            "load_factor": r.s_load,
-            "units": r.s_units,
         }
     )

@@ -3,7 +3,7 @@
 Storms on the Caspian stop ferry traffic for days at a time (ASCO halted services
 for about 3-5 days per north-westerly storm in February 2023 and February 2025, with
 about 10 storm days in a bad January; corridor-facts.md, "Caspian weather"). A
-:class:`~corridors.simulation.model.WeatherArea` turns a number of storm days per
+:class:`WeatherArea` turns a number of storm days per
 month into closure intervals drawn before the run from the replication's weather
 stream; :class:`Closures` answers "when does this place reopen?" in the engine.
 """
@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
-
-from corridors.simulation.model import WeatherArea
 
 __all__ = [
     "CASPIAN_STORM_DAYS",
     "DAYS_IN_MONTH",
+    "Closure",
     "Closures",
+    "WeatherArea",
     "expected_closed_hours",
     "merge_intervals",
     "storm_closures",
@@ -54,6 +55,57 @@ days a year; with events of 3-5 days (``storm_mean_h`` = 96 h) that overlap now 
 then, ~51 closed days a year on average. For a bad year pass e.g. 12, 10, 6, 3, 1.5,
 1, 1, 1, 2, 6, 15, 15.5. Set your own per study.
 """
+
+
+@dataclass(frozen=True, slots=True)
+class WeatherArea:
+    """A sea area whose ports close together in storms (e.g. the Caspian).
+
+    Storms arrive as a Poisson process whose rate varies by month so that the
+    expected storm days in month ``m`` equal ``storm_days_per_month[m]``; each storm
+    closes every port of the area for a gamma-distributed time of mean
+    ``mean_event_h`` hours and coefficient of variation ``event_cv``.
+
+    Attributes
+    ----------
+    area_id : str
+        Unique id.
+    ports : tuple of str
+        Node ids of the ports closed by the area's storms.
+    storm_days_per_month : tuple of 12 float
+        Expected storm days in January ... December.
+    mean_event_h : float
+        Mean duration of one storm closure, hours.
+    event_cv : float
+        Coefficient of variation of the duration.
+    """
+
+    area_id: str
+    ports: tuple[str, ...]
+    storm_days_per_month: tuple[float, ...]
+    mean_event_h: float = 72.0
+    event_cv: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Closure:
+    """A planned closure (maintenance window) of a station, link, node or ferry line.
+
+    Attributes
+    ----------
+    target : str
+        Station id, link id (delay steps and stations of that link), node id
+        (stations at that node and ferry departures/arrivals there) or ferry line id.
+    start_h, end_h : float
+        Closed from ``start_h`` (inclusive) to ``end_h`` (exclusive), hours.
+    reason : str
+        Shown in reports.
+    """
+
+    target: str
+    start_h: float
+    end_h: float
+    reason: str = "maintenance"
 
 
 def merge_intervals(intervals: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
