@@ -100,9 +100,9 @@ def _yard_slots(values: list[str] | None, net: Network) -> tuple[tuple[str, int]
 
 
 def _market_table(od: pd.DataFrame, markets: pd.DataFrame) -> Table:
-    """P50 and P90 by market and corridor (each market is one O-D pair), days."""
+    """P50 and P90 by market, O-D pair and corridor, days."""
     table = Table(
-        title="By market: equilibrium volume a year, simulated P50 and P90, days",
+        title="By market and O-D pair: equilibrium volume a year, simulated P50 and P90, days",
         title_justify="left",
     )
     for name in ("market", "corridor", "volume/yr", "P50", "P90"):
@@ -116,7 +116,7 @@ def _market_table(od: pd.DataFrame, markets: pd.DataFrame) -> Table:
     for row in markets.itertuples():
         days = pct.get((str(row.origin), str(row.destination), str(row.corridor)))
         table.add_row(
-            str(row.market),
+            f"{row.market} {row.origin}>{row.destination}",
             str(row.corridor),
             f"{row.volume:,.0f} {row.unit}",
             *((f"{days[0]:.1f}", f"{days[1]:.1f}") if days else ("-", "-")),
