@@ -109,6 +109,14 @@ def corridors_on_map(page) -> set[str]:
     return {c.split("route-")[1].split()[0] for c in classes}
 
 
+def volumes(page, year: int) -> dict[str, float]:
+    """Volume by corridor in ``year`` from the run's table (TEU a year)."""
+    rows = page.locator("#run-volumes tbody tr").evaluate_all(
+        "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
+    )
+    return {c: float(v.replace(",", "")) for y, c, v in rows if y == str(year)}
+
+
 def wait_for_table(page, previous: list[str] | None = None) -> list[str]:
     page.wait_for_function(
         "prev => { const rows = [...document.querySelectorAll('#compare-table tbody tr')]"
@@ -181,6 +189,41 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
     run_id = page.locator("#run-title").get_attribute("data-run")
     page.screenshot(path=tmp_path / "scenario.png")
 
+    # the form: a growth rate out of bounds gets the file's message next to its field
+    before = volumes(page, 2025)
+    growth = page.locator('#scenario-growth input[data-market="china_eu"]')
+    growth.fill("3")
+    growth.dispatch_event("change")
+    error = page.locator('.field-error[data-for="demand.markets[0].growth"]')
+    page.wait_for_function("el => el.textContent.length > 0", arg=error.element_handle())
+    assert "less than or equal to 1" in error.inner_text()
+    # a faster-growing market and dearer sea freight in 2025 (a disruption's extra USD)
+    growth.fill("0.5")
+    growth.dispatch_event("change")
+    card = page.locator("details.disruption", has_text="Freight rates easing")
+    card.locator("summary").click()
+    usd = card.locator('input[data-key="extra_usd_teu"]')
+    usd.fill("4000")
+    usd.dispatch_event("change")
+    page.wait_for_function(
+        "() => { const y = document.querySelector('#scenario-yaml').value;"
+        " return y.includes('growth: 0.5') && y.includes('extra_usd_teu: 4000'); }"
+    )
+    assert page.locator(".field-error:not(:empty)").count() == 0
+    page.screenshot(path=tmp_path / "scenario-form.png")
+    page.click("#scenario-run")
+    page.wait_for_function(
+        "prev => { const t = document.querySelector('#run-title');"
+        " return t && t.dataset.run !== prev; }",
+        arg=run_id,
+        timeout=120_000,
+    )
+    after = volumes(page, 2025)
+    # China-EU grows by half instead of 3 %: over a third more cargo in all (it is most of it)
+    assert sum(after.values()) > 1.3 * sum(before.values()), (before, after)
+    # and with sea freight 3,250 USD/TEU dearer the Northern route gains more than the sea
+    assert after["northern"] / before["northern"] > after["sea_cape"] / before["sea_cape"]
+
     # the run is listed and opens from the runs tab by permalink
     open_page(page, f"{dashboard}/?view=runs&run={run_id}")
     page.wait_for_selector("#run-title")
@@ -202,7 +245,15 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
     assert shown["maps"] == 1
     assert shown["charts"] == 1
     assert shown["flows"] > 10  # the same run map as the dashboard's
-    for name in ("compare", "bosporus-closed", "scenario", "runs", "energy", "report"):
+    for name in (
+        "compare",
+        "bosporus-closed",
+        "scenario",
+        "scenario-form",
+        "runs",
+        "energy",
+        "report",
+    ):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000
 
 

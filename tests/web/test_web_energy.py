@@ -139,3 +139,31 @@ def test_bad_relief_input_names_the_parameter(client, params, name, status) -> N
     r = client.get("/api/relief", params=params)
     assert r.status_code == status, r.text
     assert _detail(r)["loc"] == ["query", name]
+
+
+def test_a_view_solves_its_study_once(client, monkeypatch) -> None:
+    """The energy tab asks for the JSON and the GeoJSON of one view: one solve."""
+    from corridors.studies import energy as energy_study
+
+    calls: list[tuple] = []
+    real = energy_study.energy_flow
+
+    def counted(**kw):
+        calls.append(tuple(sorted(kw.items())))
+        return real(**kw)
+
+    monkeypatch.setattr(energy_study, "energy_flow", counted)
+    q = {"commodity": "gas", "year": 2027}
+    body = client.get("/api/energy/flow", params=q).json()
+    geo = client.get("/api/energy/flow", params={**q, "format": "geojson"}).json()
+    assert len(calls) == 1
+    # both answers are of that one solve: the GeoJSON carries the JSON's links
+    links = {r["id"]: r["flow_bcm"] for r in body["links"]}
+    drawn = {
+        f["properties"]["id"]: f["properties"]["flow_bcm"]
+        for f in geo["features"]
+        if f["properties"]["element"] == "link"
+    }
+    assert drawn == {k: v for k, v in links.items() if k in drawn}
+    client.get("/api/energy/flow", params={**q, "year": 2028})
+    assert len(calls) == 2  # another year is another study

@@ -18,16 +18,17 @@ import pandas as pd
 
 from corridors.assignment.corridor import CorridorAssignment
 from corridors.reports import vegalite
-from corridors.reports.geojson import feature_collection, line_feature, point_feature
+from corridors.reports.geojson import (
+    feature_collection,
+    json_number,
+    line_feature,
+    point_feature,
+)
 from corridors.reports.html import Section, Table, render_report
 from corridors.reports.mapview import MapView, flows_layer
 
 CASPIAN_BBOX = (26.0, 34.0, 84.0, 54.0)
 """The Middle Corridor region (Black Sea to western China), degrees."""
-
-
-def _finite(v: float) -> float | None:
-    return float(v) if math.isfinite(v) else None
 
 
 def _link_features(res: CorridorAssignment) -> list[dict[str, Any]]:
@@ -48,7 +49,7 @@ def _link_features(res: CorridorAssignment) -> list[dict[str, Any]]:
             f"{a} → {b}: {f:,.0f}" + (f" (v/c {v:.2f})" if math.isfinite(v) else "")
             for a, b, f, v in zip(rows["from_node_id"], rows["to_node_id"], flows, vc, strict=True)
         )
-        use = _finite(float(vc[pick]))
+        use = json_number(float(vc[pick]))
         props = {
             "element": "link",
             "id": str(link_id),

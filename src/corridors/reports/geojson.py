@@ -43,6 +43,15 @@ def _json_value(v: Any) -> Any:
     return str(v)
 
 
+def json_number(v: object) -> float | None:
+    """A number as JSON takes it: a finite float, or None (missing, NaN, infinite, text)."""
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
 def _position(lon: float, lat: float, what: str) -> list[float]:
     lon_f, lat_f = float(lon), float(lat)
     if not (math.isfinite(lon_f) and math.isfinite(lat_f)) or abs(lat_f) > 90 or abs(lon_f) > 180:
@@ -252,6 +261,7 @@ def lines_from_records(
 
 __all__ = [
     "feature_collection",
+    "json_number",
     "line_feature",
     "lines_from_records",
     "point_feature",

@@ -12,7 +12,6 @@ Leaflet; Python only says what to draw. A :class:`MapView` is a list of layers:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +21,12 @@ import pandas as pd
 
 from corridors.network.model import Network
 from corridors.reports.errors import ReportError
-from corridors.reports.geojson import feature_collection, line_feature, point_feature
+from corridors.reports.geojson import (
+    feature_collection,
+    json_number,
+    line_feature,
+    point_feature,
+)
 from corridors.routing import Route
 
 BINDING_USE = 0.9
@@ -161,14 +165,6 @@ def flows_layer(
     }
 
 
-def _number(v: object) -> float | None:
-    try:
-        f = float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
-
-
 def _worst(rows: pd.DataFrame) -> dict[str, dict[str, float | None]]:
     """Per element: the cargo row with the highest utilisation (volume, capacity, price)."""
     out: dict[str, dict[str, float | None]] = {}
@@ -176,10 +172,10 @@ def _worst(rows: pd.DataFrame) -> dict[str, dict[str, float | None]]:
         use = pd.to_numeric(group["utilisation"], errors="coerce").fillna(-1.0).to_numpy()
         r = group.iloc[int(np.argmax(use))]
         out[str(element)] = {
-            "volume_teu": _number(r["volume_teu"]),
-            "capacity_teu": _number(r["capacity_teu"]),
-            "utilisation": _number(r["utilisation"]),
-            "shadow_price_usd_teu": _number(group["shadow_price_usd_teu"].max()),
+            "volume_teu": json_number(r["volume_teu"]),
+            "capacity_teu": json_number(r["capacity_teu"]),
+            "utilisation": json_number(r["utilisation"]),
+            "shadow_price_usd_teu": json_number(group["shadow_price_usd_teu"].max()),
         }
     return out
 

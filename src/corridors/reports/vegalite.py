@@ -7,7 +7,6 @@ function returns a plain ``dict`` with its data inline.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from corridors.reports.errors import ReportError
+from corridors.reports.geojson import json_number
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 """The ``$schema`` of the specifications (a name only: nothing is fetched)."""
@@ -38,14 +38,6 @@ DEFAULT_METRICS: tuple[tuple[str, str], ...] = (
     ("kg_co2e", "Emissions (kg CO2e)"),
 )
 """Metrics of :func:`comparison_bars`: key and axis title with unit."""
-
-
-def _finite(v: object) -> float | None:
-    try:
-        f = float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
 
 
 def comparison_bars(
@@ -82,7 +74,7 @@ def comparison_bars(
         values = [
             {"corridor": n, "value": v}
             for n, r in zip(names, rows, strict=True)
-            if (v := _finite(r.get(key))) is not None
+            if (v := json_number(r.get(key))) is not None
         ]
         panels.append(
             {

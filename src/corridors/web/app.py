@@ -20,8 +20,8 @@ from fastapi.staticfiles import StaticFiles
 from corridors import __version__
 from corridors.reports.assets import static_dir as shared_dir
 from corridors.reports.basemap import countries_geojson
-from corridors.web import compare, energy, runs
-from corridors.web.cache import RoutingCache
+from corridors.web import compare, energy, runs, scenario_form
+from corridors.web.cache import RecentResults, RoutingCache
 from corridors.web.errors import install_error_handlers
 from corridors.web.jobs import JobQueue
 from corridors.web.store import StoreAccess
@@ -65,12 +65,14 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.routing = RoutingCache(network_path)
+    app.state.studies = RecentResults[object](size=16)
     app.state.store = access
     app.state.jobs = jobs
     app.state.basemap = countries_geojson(resolution="110m")
     install_error_handlers(app)
     app.include_router(compare.router)
     app.include_router(runs.router)
+    app.include_router(scenario_form.router)
     app.include_router(energy.router)
     static = static_dir()
     app.mount("/static/shared", StaticFiles(directory=shared_dir()), name="shared")

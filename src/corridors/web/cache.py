@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from corridors.datasets import eurasia_path
 from corridors.network import Network, read_network
 from corridors.network.closures import Closures as NamedClosures
 from corridors.routing import CostParameters, ExpandedGraph, build_graph
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -93,3 +97,44 @@ class RoutingCache:
             while len(self._variants) > self._size:
                 self._variants.popitem(last=False)
         return built
+
+
+class RecentResults(Generic[T]):
+    """The results of the most recent requests, each computed once.
+
+    A view that asks for the same study twice (the energy layer's JSON and GeoJSON)
+    solves it once: a second request for a key being computed waits for the first.
+
+    Parameters
+    ----------
+    size : int
+        Results kept (least recently used dropped first).
+    """
+
+    def __init__(self, *, size: int = 16) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[Hashable, T] = OrderedDict()
+        self._computing: dict[Hashable, threading.Lock] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The result for ``key``, computed by ``compute()`` unless a recent one is kept."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            gate = self._computing.setdefault(key, threading.Lock())
+        with gate:
+            with self._lock:
+                if key in self._items:
+                    return self._items[key]
+            try:
+                value = compute()
+            finally:
+                with self._lock:
+                    self._computing.pop(key, None)
+            with self._lock:
+                self._items[key] = value
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return value

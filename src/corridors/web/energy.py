@@ -12,15 +12,17 @@ from __future__ import annotations
 import enum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from corridors import __version__
 from corridors.energy.scenario import shipped_energy_scenarios
 from corridors.energy.schema import CARRIERS
 from corridors.errors import ScenarioError, UnknownClosureError, UnknownPlaceError, did_you_mean
 from corridors.reports.flows_map import flows_geojson
-from corridors.studies.energy import energy_flow
-from corridors.studies.relief import WindowError, relief
+from corridors.studies import energy as energy_study
+from corridors.studies import relief as relief_study
+from corridors.studies.relief import WindowError
+from corridors.web.cache import RecentResults
 from corridors.web.errors import ParameterError, parameter_error
 
 router = APIRouter(prefix="/api", tags=["energy"])
@@ -44,8 +46,14 @@ def energy_scenarios() -> dict[str, list[str]]:
     return {"commodities": list(CARRIERS), "scenarios": list(shipped_energy_scenarios())}
 
 
+def _recent(request: Request) -> RecentResults[Any]:
+    studies: RecentResults[Any] = request.app.state.studies
+    return studies
+
+
 @router.get("/energy/flow", summary="Where a carrier flows in a year, at what cost, what binds")
 def energy_flow_layer(
+    request: Request,
     *,
     commodity: Annotated[
         str | None, Query(max_length=20, description="crude, gas or power.")
@@ -75,7 +83,10 @@ def energy_flow_layer(
                 "query", "scenario", f"no such energy scenario {scenario!r}; {hint}", status=404
             )
     try:
-        study = energy_flow(carrier=commodity, year=year, scenario=scenario)
+        study = _recent(request).get(
+            ("energy", commodity, year, scenario),
+            lambda: energy_study.energy_flow(carrier=commodity, year=year, scenario=scenario),
+        )
     except ScenarioError as exc:  # the scenario is about another carrier
         raise parameter_error("query", "commodity", exc) from exc
     d = study.to_dict()
@@ -88,6 +99,7 @@ def energy_flow_layer(
 
 @router.get("/relief", summary="Tonnes a day that reach a disaster area within a window")
 def relief_layer(
+    request: Request,
     *,
     to: Annotated[
         str, Query(min_length=1, max_length=100, description="Disaster area, e.g. Kahramanmaras.")
@@ -118,7 +130,12 @@ def relief_layer(
     if len(closed) > 50:
         raise ParameterError("query", "close", "at most 50 elements can be closed at once")
     try:
-        study = relief(to=to, origins=origins, within=within, close=closed, step_h=step)
+        study = _recent(request).get(
+            ("relief", to, origins, within, tuple(closed), step),
+            lambda: relief_study.relief(
+                to=to, origins=origins, within=within, close=closed, step_h=step
+            ),
+        )
     except WindowError as exc:
         raise ParameterError("query", "within", str(exc)) from exc
     except UnknownClosureError as exc:

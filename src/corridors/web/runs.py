@@ -73,7 +73,8 @@ def _state(request: Request) -> tuple[RoutingCache, StoreAccess, JobQueue]:
     return s.routing, s.store, s.jobs
 
 
-def _shipped(name: str) -> Path:
+def shipped_scenario_path(name: str) -> Path:
+    """The file of a shipped scenario; 404 naming ``scenario`` (with a suggestion) if none."""
     shipped = shipped_scenarios()
     if name not in shipped:
         hint = did_you_mean(name, shipped) or "shipped: " + ", ".join(shipped)
@@ -111,7 +112,7 @@ def get_scenario(
     request: Request, scenario: Annotated[str, PathParam(min_length=1, max_length=200)]
 ) -> dict[str, Any]:
     """The scenario's text (for the editor) and its parsed content."""
-    path = _shipped(scenario)
+    path = shipped_scenario_path(scenario)
     cache, _, _ = _state(request)
     inputs = scenario_inputs(str(path), network=cache.network)
     catalogue = inputs.catalogue
@@ -132,13 +133,18 @@ def check_scenario(
     body: ScenarioText,
 ) -> dict[str, Any]:
     """Check the text as the file would be checked: 200 when valid, else 422 with problems."""
-    path = _shipped(scenario)
+    path = shipped_scenario_path(scenario)
     cache, _, _ = _state(request)
     try:
         inputs = scenario_inputs(str(path), text=body.yaml, network=cache.network)
     except CorridorsError as exc:
         raise parameter_error("body", "yaml", exc) from exc
-    return {"ok": True, "name": inputs.scenario.name, "years": list(inputs.scenario.years)}
+    return {
+        "ok": True,
+        "name": inputs.scenario.name,
+        "years": list(inputs.scenario.years),
+        "scenario": inputs.scenario.model_dump(mode="json"),
+    }
 
 
 @router.post("/scenarios/{scenario}/measures", summary="Set the measures of an edited scenario")
@@ -151,7 +157,7 @@ def set_measures(
 
     The text is written back from the parsed scenario, so comments are not kept.
     """
-    path = _shipped(scenario)
+    path = shipped_scenario_path(scenario)
     cache, _, _ = _state(request)
     try:
         inputs = scenario_inputs(str(path), text=body.yaml, network=cache.network)
@@ -169,7 +175,7 @@ def set_measures(
 def start_run(request: Request, body: RunRequest) -> dict[str, Any]:
     """Check the scenario, queue the job and return it (poll ``/api/jobs/{job_id}``)."""
     cache, _, jobs = _state(request)
-    path = _shipped(body.scenario)
+    path = shipped_scenario_path(body.scenario)
     try:
         inputs = scenario_inputs(str(path), text=body.yaml, network=cache.network)
     except CorridorsError as exc:

@@ -242,9 +242,9 @@ async function loadScenarios(selected) {
 async function openScenario() {
   const name = $("#scenario-list").value;
   const s = await api("/api/scenarios/" + encodeURIComponent(name));
+  state.catalogue = s.catalogue;
   $("#scenario-yaml").value = s.yaml;
-  const inForce = new Set(s.scenario.measures);
-  $("#scenario-measures").innerHTML = s.catalogue.map((m) => `<label title="${esc(m.name)}"><input type="checkbox" value="${esc(m.id)}" ${inForce.has(m.id) ? "checked" : ""}>${esc(m.id)}</label>`).join("");
+  drawForm(s.scenario);
   $("#scenario-description").textContent = `${s.scenario.description || ""} (${s.scenario.base_year}–${s.scenario.horizon})`;
   $("#run-to").placeholder = s.scenario.horizon;
   $("#scenario-error").textContent = "";
@@ -255,14 +255,118 @@ function edited() {
   return $("#scenario-yaml").value;
 }
 
-async function setMeasures() {
-  const name = $("#scenario-list").value;
+/* ---------- the scenario form: measures, market growth, disruptions ---------- */
+
+const DISRUPTION_FIELDS = [
+  ["corridors", "Corridors", "list", "e.g. northern"], ["passages", "Sea passages", "list", "e.g. suez, babalmandab"],
+  ["nodes", "Places", "list", "e.g. alat"], ["links", "Links", "list", ""],
+];
+
+/* An input bound to a field of the scenario: the library's message for that field shows under it. */
+function field(path, label, input) {
+  return `<div class="fieldbox"><label class="field">${esc(label)}${input.replace("<input", `<input data-field="${esc(path)}"`)}</label><div class="field-error" data-for="${esc(path)}"></div></div>`;
+}
+
+function disruptionCard(d, i) {
+  const p = (k) => `disruptions[${i}].${k}`;
+  const v = (k) => esc(d[k] ?? "");
+  const lists = DISRUPTION_FIELDS.map(([k, label, , hint]) =>
+    field(p(k), label, `<input data-key="${k}" data-list value="${esc((d[k] || []).join(", "))}" placeholder="${esc(hint)}">`)).join("");
+  return `<details class="disruption" data-index="${i}"${state.openCards.has(i) ? " open" : ""}><summary>${esc(d.name || d.id)}</summary>
+    ${field(p("name"), "Name", `<input data-key="name" value="${v("name")}">`)}
+    <label class="inline"><input type="checkbox" data-key="closed" data-field="${p("closed")}" ${d.closed ? "checked" : ""}> closed (else slowed)</label>
+    ${lists}
+    <div class="row">${field(p("start"), "From", `<input type="date" data-key="start" value="${v("start")}">`)}
+    ${field(p("end"), "To (excluded)", `<input type="date" data-key="end" value="${v("end")}">`)}</div>
+    <div class="row">${field(p("extra_usd_teu"), "+USD/TEU", `<input type="number" step="50" data-key="extra_usd_teu" value="${d.extra_usd_teu ?? 0}">`)}
+    ${field(p("time_factor"), "time ×", `<input type="number" step="0.1" data-key="time_factor" value="${d.time_factor ?? 1}">`)}
+    ${field(p("extra_hours"), "+hours", `<input type="number" step="1" data-key="extra_hours" value="${d.extra_hours ?? 0}">`)}</div>
+    <button type="button" class="remove-disruption">Remove</button></details>`;
+}
+
+function drawForm(scenario) {
+  state.scenario = scenario;
+  state.openCards = state.openCards || new Set();
+  const inForce = new Set(scenario.measures);
+  $("#scenario-measures").innerHTML = (state.catalogue || []).map((m) => `<label title="${esc(m.name)}"><input type="checkbox" value="${esc(m.id)}" data-field="measures" ${inForce.has(m.id) ? "checked" : ""}>${esc(m.id)}</label>`).join("") +
+    `<div class="field-error" data-for="measures"></div>`;
+  const markets = (scenario.demand && scenario.demand.markets) || [];
+  $("#scenario-growth").innerHTML = markets.length ? markets.map((m, i) => field(`demand.markets[${i}].growth`, m.name || m.id,
+    `<input type="number" step="0.005" data-market="${esc(m.id)}" value="${m.growth ?? 0}">`)).join("")
+    : "<p class='hint'>This scenario reads its demand from a table.</p>";
+  $("#scenario-disruptions").innerHTML = (scenario.disruptions || []).map(disruptionCard).join("");
+  showFieldErrors([]);
+}
+
+/* The form's values: what the page sends to /api/scenarios/{name}/form. */
+function formValues() {
   const measures = [...document.querySelectorAll("#scenario-measures input:checked")].map((i) => i.value);
-  try {
-    const r = await api(`/api/scenarios/${encodeURIComponent(name)}/measures`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ yaml: edited(), measures }) });
-    $("#scenario-yaml").value = r.yaml;
-    $("#scenario-error").textContent = "";
-  } catch (e) { $("#scenario-error").textContent = e.message; }
+  const growth = Object.fromEntries([...document.querySelectorAll("#scenario-growth input[data-market]")]
+    .map((i) => [i.dataset.market, i.value === "" ? 0 : Number(i.value)]));
+  const disruptions = [...document.querySelectorAll("#scenario-disruptions .disruption")].map((card) => {
+    const d = { ...(state.scenario.disruptions || [])[Number(card.dataset.index)] };
+    for (const input of card.querySelectorAll("[data-key]")) {
+      const k = input.dataset.key;
+      if (input.type === "checkbox") d[k] = input.checked;
+      else if ("list" in input.dataset) d[k] = input.value.split(",").map((x) => x.trim()).filter(Boolean);
+      else if (input.type === "number") d[k] = input.value === "" ? 0 : Number(input.value);
+      else d[k] = input.value === "" ? (k === "end" ? null : "") : input.value;
+    }
+    return d;
+  });
+  return { measures, growth, disruptions };
+}
+
+function showFieldErrors(problems) {
+  document.querySelectorAll(".field-error").forEach((el) => { el.textContent = ""; });
+  document.querySelectorAll("[data-field].invalid").forEach((el) => el.classList.remove("invalid"));
+  const left = [];
+  for (const p of problems) {
+    const key = (p.field || "").replace(/^measures\[\d+\]$/, "measures");
+    const box = document.querySelector(`.field-error[data-for="${CSS.escape(key)}"]`);
+    if (box) {
+      box.textContent = p.message + (p.hint ? ` (${p.hint})` : "");
+      const input = document.querySelector(`[data-field="${CSS.escape(key)}"]`);
+      if (input) input.classList.add("invalid");
+      const card = box.closest("details");
+      if (card) card.open = true;
+    } else left.push(p.text || p.message);
+  }
+  $("#form-error").textContent = left.join("\n");
+}
+
+/* Write the form into the YAML (checked by the library as the file is). */
+function submitForm() {
+  const name = $("#scenario-list").value;
+  const body = { yaml: edited(), ...formValues() };
+  state.formPending = (async () => {
+    try {
+      const r = await api(`/api/scenarios/${encodeURIComponent(name)}/form`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      $("#scenario-yaml").value = r.yaml;
+      state.scenario = r.scenario;
+      showFieldErrors([]);
+      $("#scenario-form").dataset.valid = "true";
+      return true;
+    } catch (e) {
+      const problems = (e.detail && e.detail.problems) || [{ message: e.message }];
+      showFieldErrors(problems);
+      $("#scenario-form").dataset.valid = "false";
+      return false;
+    }
+  })();
+  return state.formPending;
+}
+
+function addDisruption() {
+  const list = [...(formValues().disruptions)];
+  const used = new Set(list.map((d) => d.id));
+  let n = list.length + 1;
+  while (used.has(`disruption_${n}`)) n += 1;
+  const year = state.scenario.base_year;
+  list.push({ id: `disruption_${n}`, name: "New disruption", corridors: [], passages: [], nodes: [], links: [], start: `${year}-01-01`, end: null, closed: false, extra_usd_teu: 0, time_factor: 1, extra_hours: 0 });
+  state.openCards.add(list.length - 1);
+  drawForm({ ...state.scenario, disruptions: list });
+  return submitForm();
 }
 
 async function checkScenario() {
@@ -270,6 +374,7 @@ async function checkScenario() {
   try {
     const r = await api(`/api/scenarios/${encodeURIComponent(name)}/check`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ yaml: edited() }) });
     $("#scenario-error").textContent = "";
+    if (r.scenario) drawForm(r.scenario); // the YAML rewrites the form
     status(`scenario ${r.name} is valid (${r.years[0]}–${r.years[r.years.length - 1]})`);
     return true;
   } catch (e) { $("#scenario-error").textContent = e.message; return false; }
@@ -277,6 +382,7 @@ async function checkScenario() {
 
 async function runScenario() {
   const name = $("#scenario-list").value;
+  if (state.formPending && !(await state.formPending)) { $("#scenario-error").textContent = "Correct the form first."; return; }
   const body = {
     scenario: name, yaml: edited(), kind: $("#run-kind").value,
     appraise: $("#run-appraise").checked,
@@ -328,7 +434,7 @@ function corridorColor(id) {
 function table(rows, columns, digits = {}) {
   if (!rows.length) return "<p class='hint'>none</p>";
   return `<table class="data"><thead><tr>${columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr></thead><tbody>` +
-    rows.map((r) => "<tr>" + columns.map((c) => `<td>${typeof r[c] === "number" ? fmt(r[c], digits[c] ?? 0) : esc(r[c])}</td>`).join("") + "</tr>").join("") +
+    rows.map((r) => "<tr>" + columns.map((c) => `<td>${typeof r[c] === "number" && c !== "year" ? fmt(r[c], digits[c] ?? 0) : esc(r[c])}</td>`).join("") + "</tr>").join("") +
     "</tbody></table>";
 }
 
@@ -353,6 +459,7 @@ async function showRun(runId, target) {
     · <a download href="/api/runs/${esc(run.info.run_id)}/tables/bottlenecks.csv">bottlenecks CSV</a>
     · <a target="_blank" href="/api/runs/${esc(run.info.run_id)}">JSON</a></div>
     <div class="charts"><div class="chart" id="chart-volumes"></div></div>
+    <h2>Volume by corridor, TEU a year</h2><div id="run-volumes">${table(run.corridor_totals, ["year", "corridor", "volume_teu"])}</div>
     <h2>Bottlenecks in ${year ?? "-"} (utilisation, shadow price USD/TEU)</h2>${table(busiest, ["element", "cargo", "volume_teu", "capacity_teu", "utilisation", "shadow_price_usd_teu"], { utilisation: 2 })}
     <h2>Transit time in ${year ?? "-"}, hours</h2>${table(tt, ["corridor", "p50_h", "p90_h", "p95_h", "mean_h"])}
     <h2>Measures, best first</h2>${table(run.measure_rankings, ["rank", "measure_id", "capex_usd", "volume_gain_teu", "usd_saved_per_usd", "npv_usd"], { usd_saved_per_usd: 2 })}`;
@@ -563,7 +670,18 @@ async function start() {
   $("#export-png").addEventListener("click", exportPng);
   $("#scenario-list").addEventListener("change", openScenario);
   $("#scenario-check").addEventListener("click", checkScenario);
-  $("#scenario-measures").addEventListener("change", setMeasures);
+  for (const id of ["#scenario-measures", "#scenario-growth", "#scenario-disruptions"]) $(id).addEventListener("change", submitForm);
+  $("#scenario-disruptions").addEventListener("click", (e) => {
+    if (!e.target.classList.contains("remove-disruption")) return;
+    e.target.closest("details").remove();
+    submitForm().then((ok) => { if (ok) drawForm(state.scenario); });
+  });
+  $("#scenario-disruptions").addEventListener("toggle", (e) => {
+    const i = Number(e.target.dataset.index);
+    if (e.target.open) state.openCards.add(i); else state.openCards.delete(i);
+  }, true);
+  $("#disruption-add").addEventListener("click", addDisruption);
+  $("#scenario-yaml").addEventListener("change", checkScenario);
   $("#scenario-run").addEventListener("click", runScenario);
   $("#scenario-cancel").addEventListener("click", cancelJob);
   $("#scenario-save").addEventListener("click", saveYaml);
@@ -586,6 +704,7 @@ async function start() {
     for (const c of q.getAll("close_corridor")) { const i = document.querySelector(`#close-corridors input[value="${CSS.escape(c)}"]`); if (i) i.checked = true; }
     state.selected = q.get("route");
     await runCompare();
+    window.firstCompareMs = performance.now(); // page load to first usable compare (benchmarks/dashboard.py)
   } else if (view === "scenarios") {
     await loadScenarios(q.get("scenario"));
     if (q.get("kind")) $("#run-kind").value = q.get("kind");
