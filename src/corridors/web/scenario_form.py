@@ -25,6 +25,7 @@ from corridors.yamlsafe import read_yaml_text
 
 router = APIRouter(prefix="/api", tags=["scenarios"])
 
+
 class DisruptionForm(BaseModel):
     """One disruption as the form holds it (checked by the library, not here)."""
 
