@@ -101,7 +101,10 @@
       const biggest = Math.max(1e-9, ...rows.filter((p) => p.element !== "node").map(flowOf));
       const cls = o.className || "flow";
       const isBottleneck = (p) => p.bottleneck === true || (o.priceKey && Number(p[o.priceKey]) > 0 && p.status !== "closed");
-      const layer = L.geoJSON(geo, {
+      // the busiest on top: unlimited links first, then by use of capacity, nodes last
+      const order = (f) => f.properties.element === "node" ? 10 : (f.properties.utilisation ?? -1);
+      const sorted = { ...geo, features: [...geo.features].sort((a, b) => order(a) - order(b)) };
+      const layer = L.geoJSON(sorted, {
         filter: (f) => o.all || flowOf(f.properties) > 0 || f.properties.status === "closed" ||
           (f.properties.element === "node" && f.properties.utilisation !== null && f.properties.utilisation !== undefined),
         style: (f) => f.properties.status === "closed"
