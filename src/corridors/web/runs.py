@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from corridors.errors import CorridorsError, did_you_mean
 from corridors.reports.run_report import stored_run_map, stored_run_report
-from corridors.scenarios.io import dump_scenario, read_scenario, shipped_scenarios
+from corridors.scenarios.io import read_scenario, shipped_scenarios
 from corridors.scenarios.store import ResultsStore
 from corridors.studies.scenario import bands
 from corridors.web.cache import RoutingCache
@@ -59,13 +59,6 @@ class ScenarioText(BaseModel):
     """A scenario's YAML text to check."""
 
     yaml: str = Field(max_length=200_000)
-
-
-class MeasuresEdit(BaseModel):
-    """The measures a scenario should have in force (the form's checkboxes)."""
-
-    yaml: str = Field(max_length=200_000, description="The scenario text being edited.")
-    measures: list[str] = Field(max_length=200, description="Measure ids, in order.")
 
 
 def _state(request: Request) -> tuple[RoutingCache, StoreAccess, JobQueue]:
@@ -145,30 +138,6 @@ def check_scenario(
         "years": list(inputs.scenario.years),
         "scenario": inputs.scenario.model_dump(mode="json"),
     }
-
-
-@router.post("/scenarios/{scenario}/measures", summary="Set the measures of an edited scenario")
-def set_measures(
-    request: Request,
-    scenario: Annotated[str, PathParam(min_length=1, max_length=200)],
-    body: MeasuresEdit,
-) -> dict[str, Any]:
-    """The scenario text with its ``measures`` list replaced, checked like the file.
-
-    The text is written back from the parsed scenario, so comments are not kept.
-    """
-    path = shipped_scenario_path(scenario)
-    cache, _, _ = _state(request)
-    try:
-        inputs = scenario_inputs(str(path), text=body.yaml, network=cache.network)
-    except CorridorsError as exc:
-        raise parameter_error("body", "yaml", exc) from exc
-    text = dump_scenario(inputs.scenario.model_copy(update={"measures": body.measures}))
-    try:
-        scenario_inputs(str(path), text=text, network=cache.network)
-    except CorridorsError as exc:
-        raise parameter_error("body", "measures", exc) from exc
-    return {"yaml": text, "measures": body.measures}
 
 
 @router.post("/runs", status_code=202, summary="Run a scenario (or forecast) as a job")
