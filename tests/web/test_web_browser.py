@@ -194,7 +194,7 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
     growth = page.locator('#scenario-growth input[data-market="china_eu"]')
     growth.fill("3")
     growth.dispatch_event("change")
-    error = page.locator('.field-error[data-for="demand.markets[0].growth"]')
+    error = page.locator('.field-error[data-for="demand.table_markets[0].growth"]')
     page.wait_for_function("el => el.textContent.length > 0", arg=error.element_handle())
     assert "less than or equal to 1" in error.inner_text()
     # a faster-growing market and dearer sea freight in 2025 (a disruption's extra USD)
@@ -219,8 +219,10 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
         timeout=120_000,
     )
     after = volumes(page, 2025)
-    # China-EU grows by half instead of 3 %: over a third more cargo in all (it is most of it)
-    assert sum(after.values()) > 1.3 * sum(before.values()), (before, after)
+    # China-EU rail (2.08M TEU in 2024) grows by half instead of 3 %: about 0.98M TEU more in
+    # 2025, over a fifth of all the cargo (4.4M TEU-equivalent)
+    gained = sum(after.values()) - sum(before.values())
+    assert 0.8e6 < gained < 1.1e6, (before, after)
     # and with sea freight 3,250 USD/TEU dearer the Northern route gains more than the sea
     assert after["northern"] / before["northern"] > after["sea_cape"] / before["sea_cape"]
 

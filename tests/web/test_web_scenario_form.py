@@ -39,13 +39,16 @@ def test_growth_and_a_disruption_go_into_the_yaml(client: TestClient, baseline: 
     )
     assert r.status_code == 200, r.text
     data = yaml.safe_load(r.json()["yaml"])
-    growth = {m["id"]: m["growth"] for m in data["demand"]["markets"]}
+    # the markets that group the demand table's rows
+    growth = {m["id"]: m.get("growth") for m in data["demand"]["table_markets"]}
     assert growth == {
         "china_eu": 0.1,  # the form's
-        "china_caucasus_tr": 0.08,  # the rest as in the file
+        "china_eu_sea": 0.03,  # the rest as in the file
+        "china_caucasus_tr": 0.08,
         "central_asia_tr": 0.05,
         "central_asia_eu": 0.04,
         "kz_caucasus": 0.06,
+        "kz_crude": None,
     }
     written = {d["id"]: d for d in data["disruptions"]}
     assert written["sea_rates_2025"]["extra_usd_teu"] == 3000.0
@@ -62,19 +65,19 @@ def test_growth_and_a_disruption_go_into_the_yaml(client: TestClient, baseline: 
     assert "end" not in written["northern_sanctions"]
     # the parsed scenario the page redraws the form from says the same
     parsed = r.json()["scenario"]
-    assert parsed["demand"]["markets"][0]["growth"] == 0.1
+    assert parsed["demand"]["table_markets"][0]["growth"] == 0.1
     assert [d["id"] for d in parsed["disruptions"]][-1] == "bosporus_strike"
     # measures: set, then the text without them again
     r2 = client.post(FORM, json={"yaml": r.json()["yaml"], "measures": ["alat_phase2"]})
     assert yaml.safe_load(r2.json()["yaml"])["measures"] == ["alat_phase2"]
-    assert yaml.safe_load(r2.json()["yaml"])["demand"]["markets"][0]["growth"] == 0.1
+    assert yaml.safe_load(r2.json()["yaml"])["demand"]["table_markets"][0]["growth"] == 0.1
 
 
 def test_a_bad_growth_rate_gets_the_files_message_on_its_field(client: TestClient, baseline):
     form = _problems(
         client.post(FORM, json={"yaml": baseline["yaml"], "growth": {"kz_caucasus": 3.0}})
     )
-    assert [p["field"] for p in form] == ["demand.markets[4].growth"]
+    assert [p["field"] for p in form] == ["demand.table_markets[5].growth"]
     # the same message as the YAML itself gets from the check
     text = baseline["yaml"].replace("growth: 0.06", "growth: 3.0")
     check = client.post("/api/scenarios/baseline-2024/check", json={"yaml": text})

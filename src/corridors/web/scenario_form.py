@@ -79,6 +79,14 @@ def _disruption(d: DisruptionForm) -> dict[str, Any]:
     return out
 
 
+def market_key(demand: object) -> str:
+    """Where a scenario lists its markets: ``markets`` or ``table_markets``.
+
+    ``table_markets`` when its demand comes from a demand table (they group its rows).
+    """
+    return "table_markets" if isinstance(demand, dict) and demand.get("table") else "markets"
+
+
 def apply_form(data: dict[str, Any], form: ScenarioForm) -> dict[str, Any]:
     """The scenario mapping with the form's measures, growth rates and disruptions.
 
@@ -92,7 +100,8 @@ def apply_form(data: dict[str, Any], form: ScenarioForm) -> dict[str, Any]:
         out["measures"] = list(form.measures)
     if form.growth is not None:
         demand = out.get("demand")
-        markets = demand.get("markets") if isinstance(demand, dict) else None
+        key = market_key(demand)
+        markets = demand.get(key) if isinstance(demand, dict) else None
         ids = [m.get("id") for m in markets or [] if isinstance(m, dict)]
         unknown = sorted(set(form.growth) - {str(i) for i in ids})
         if unknown:
@@ -101,7 +110,7 @@ def apply_form(data: dict[str, Any], form: ScenarioForm) -> dict[str, Any]:
             raise ParameterError("body", "growth", msg)
         out["demand"] = {
             **demand,  # type: ignore[dict-item]
-            "markets": [
+            key: [
                 {**m, "growth": form.growth[str(m["id"])]} if str(m.get("id")) in form.growth else m
                 for m in markets or []
             ],

@@ -68,7 +68,7 @@
     function fit(layers) {
       map.invalidateSize({ pan: false }); // the container may have changed size since
       const bounds = layers.filter((l) => l.getLayers().length).map((l) => l.getBounds());
-      if (bounds.length) map.fitBounds(bounds.reduce((a, b) => a.extend(b)), { padding: [20, 20] });
+      if (bounds.length) map.fitBounds(bounds.reduce((a, b) => a.extend(b)), { padding: [20, 20], animate: false });
     }
 
     /* Routes of a comparison: one colour per corridor, sea and ferry legs dashed. */
@@ -107,7 +107,8 @@
       const layer = L.geoJSON(sorted, {
         filter: (f) => o.all || flowOf(f.properties) > 0 || f.properties.status === "closed" ||
           (f.properties.element === "node" && f.properties.utilisation !== null && f.properties.utilisation !== undefined),
-        style: (f) => f.properties.status === "closed"
+        style: (f) => f.geometry.type === "Point" ? {} // a node keeps its marker's own style
+          : f.properties.status === "closed"
           ? { color: CLOSED, weight: 2, dashArray: "4 4", opacity: 0.8, className: `${cls} ${cls}-closed` }
           : { color: useColour(f.properties.utilisation), weight: 1 + 9 * Math.sqrt(flowOf(f.properties) / biggest), opacity: 0.85, className: cls },
         pointToLayer: (f, latlng) => L.circleMarker(latlng, {
@@ -143,7 +144,7 @@
         if (layer.kind === "routes") routes(layer.routes, layer);
         else if (layer.kind === "flows") flows(layer.geojson, layer);
       }
-      if (spec.bounds) map.fitBounds(spec.bounds);
+      if (spec.bounds) map.fitBounds(spec.bounds, { animate: false });
     }
 
     return { map, group, legend, fit, routes, flows, draw, basemap: countries, clear: () => { group.clearLayers(); legend([]); } };

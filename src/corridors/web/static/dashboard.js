@@ -290,10 +290,12 @@ function drawForm(scenario) {
   const inForce = new Set(scenario.measures);
   $("#scenario-measures").innerHTML = (state.catalogue || []).map((m) => `<label title="${esc(m.name)}"><input type="checkbox" value="${esc(m.id)}" data-field="measures" ${inForce.has(m.id) ? "checked" : ""}>${esc(m.id)}</label>`).join("") +
     `<div class="field-error" data-for="measures"></div>`;
-  const markets = (scenario.demand && scenario.demand.markets) || [];
-  $("#scenario-growth").innerHTML = markets.length ? markets.map((m, i) => field(`demand.markets[${i}].growth`, m.name || m.id,
+  const demand = scenario.demand || {};
+  const key = demand.table ? "table_markets" : "markets"; // a demand table's rows are grouped in table_markets
+  const markets = demand[key] || [];
+  $("#scenario-growth").innerHTML = markets.length ? markets.map((m, i) => field(`demand.${key}[${i}].growth`, m.name || m.id,
     `<input type="number" step="0.005" data-market="${esc(m.id)}" value="${m.growth ?? 0}">`)).join("")
-    : "<p class='hint'>This scenario reads its demand from a table.</p>";
+    : "<p class='hint'>This scenario lists no markets.</p>";
   $("#scenario-disruptions").innerHTML = (scenario.disruptions || []).map(disruptionCard).join("");
   showFieldErrors([]);
 }
