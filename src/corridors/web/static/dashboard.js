@@ -341,15 +341,18 @@ function showFieldErrors(problems) {
 function submitForm() {
   const name = $("#scenario-list").value;
   const body = { yaml: edited(), ...formValues() };
+  const seq = (state.formSeq = (state.formSeq || 0) + 1); // only the latest edit's answer counts
   state.formPending = (async () => {
     try {
       const r = await api(`/api/scenarios/${encodeURIComponent(name)}/form`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      if (seq !== state.formSeq) return true;
       $("#scenario-yaml").value = r.yaml;
       state.scenario = r.scenario;
       showFieldErrors([]);
       $("#scenario-form").dataset.valid = "true";
       return true;
     } catch (e) {
+      if (seq !== state.formSeq) return true;
       const problems = (e.detail && e.detail.problems) || [{ message: e.message }];
       showFieldErrors(problems);
       $("#scenario-form").dataset.valid = "false";
