@@ -174,6 +174,25 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
     assert fresh.input_value("#destination") == "Istanbul"
     fresh.close()
 
+    # with a scenario the table has the congested P50 and P90 next to the free-flow days
+    q = urllib.parse.urlencode(
+        {
+            "view": "compare",
+            "origin": "Xi'an",
+            "destination": "Duisburg",
+            "scenario": "baseline-2024",
+        }
+    )
+    congested = page.context.new_page()
+    open_page(congested, f"{dashboard}/?{q}")
+    days = congested.locator("#compare-table tbody tr").evaluate_all(
+        "rows => rows.map(r => [...r.cells].slice(1, 4).map(c => Number(c.textContent)))"
+    )
+    assert days
+    assert all(free <= p50 <= p90 for free, p50, p90 in days), days
+    assert congested.input_value("#compare-scenario") == "baseline-2024"
+    congested.close()
+
     # a short scenario runs to completion while the page shows its progress
     page.click("#tabs button[data-view=scenarios]")
     page.wait_for_function("document.querySelector('#scenario-yaml').value.length > 0")

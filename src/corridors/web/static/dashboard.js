@@ -73,6 +73,7 @@ function compareParams() {
     destination: $("#destination").value.trim(),
     unit: $("#unit").value,
     year: $("#year").value,
+    scenario: $("#compare-scenario").value,
     close_passage: [...document.querySelectorAll("#close-passages input:checked")].map((i) => i.value),
     close: $("#close-nodes").value.split(",").map((s) => s.trim()).filter(Boolean),
     close_corridor: [...document.querySelectorAll("#close-corridors input:checked")].map((i) => i.value),
@@ -121,13 +122,23 @@ function drawCompare() {
   cmap.clear();
   cmap.routes(c.routes, { selected: state.selected, onClick: selectRoute });
   const unit = c.unit === "t" ? "tonne" : c.unit;
-  $("#compare-table").innerHTML = `<thead><tr><th>corridor</th><th>days</th><th>USD/${unit}</th><th>kg CO2e/${unit}</th><th>km</th><th>borders</th><th>transfers</th></tr></thead><tbody>` +
+  const congested = c.routes.some((r) => r.days_p50 !== undefined && r.days_p50 !== null);
+  const pcols = congested ? "<th>P50 days</th><th>P90 days</th>" : "";
+  $("#compare-table").innerHTML = `<thead><tr><th>corridor</th><th>${congested ? "free-flow days" : "days"}</th>${pcols}<th>USD/${unit}</th><th>kg CO2e/${unit}</th><th>km</th><th>borders</th><th>transfers</th></tr></thead><tbody>` +
     c.routes.map((r) => `<tr data-corridor="${esc(r.corridor)}" class="${r.corridor === state.selected ? "selected" : ""}">
       <td><span class="swatch" style="background:${esc(r.color)}"></span>${esc(r.name)}</td>
-      <td>${fmt(r.days, 1)}</td><td>${fmt(r.usd)}</td><td>${fmt(r.kg_co2e)}</td><td>${fmt(r.km)}</td>
+      <td>${fmt(r.days_free ?? r.days, 1)}</td>${congested ? `<td class="p50">${fmt(r.days_p50, 1)}</td><td class="p90">${fmt(r.days_p90, 1)}</td>` : ""}<td>${fmt(r.usd)}</td><td>${fmt(r.kg_co2e)}</td><td>${fmt(r.km)}</td>
       <td>${r.borders}</td><td>${r.transfers}</td></tr>`).join("") + "</tbody>";
   document.querySelectorAll("#compare-table tbody tr").forEach((tr) => tr.addEventListener("click", () => selectRoute(tr.dataset.corridor)));
   drawRouteDetail();
+}
+
+/* The shipped scenarios a compare can be congested by (P50/P90 days, queues). */
+async function loadCompareScenarios() {
+  if ($("#compare-scenario").options.length > 1) return;
+  const list = await api("/api/scenarios");
+  $("#compare-scenario").insertAdjacentHTML("beforeend", list.filter((s) => s.source === "shipped")
+    .map((s) => `<option value="${esc(s.name)}">${esc(s.name)}</option>`).join(""));
 }
 
 function selectRoute(corridor) {
@@ -142,8 +153,8 @@ function drawRouteDetail() {
   if (!r) { $("#route-detail").innerHTML = ""; return; }
   $("#route-detail").innerHTML = `<h2>${esc(r.name)}: ${fmt(r.days, 1)} days, USD ${fmt(r.usd)}, ${fmt(r.km)} km</h2>
     <div class="charts"><div class="chart" id="chart-tcd"></div><div class="chart" id="chart-causes"></div></div>
-    <h2>Legs</h2><table class="data" id="legs-table"><thead><tr><th>from – to</th><th>mode</th><th>km</th><th>hours</th><th>wait h</th><th>USD</th><th>kg CO2e</th></tr></thead><tbody>` +
-    r.legs.map((l) => `<tr><td>${esc(l.from_name)} – ${esc(l.to_name)}</td><td>${esc(l.mode)}</td><td>${fmt(l.km)}</td><td>${fmt(l.hours, 1)}</td><td>${fmt(l.wait_h || 0, 1)}</td><td>${fmt(l.usd)}</td><td>${fmt(l.kg_co2e)}</td></tr>`).join("") +
+    <h2>Legs</h2><table class="data" id="legs-table"><thead><tr><th>from – to</th><th>mode</th><th>km</th><th>hours</th><th>wait h</th><th>queue h</th><th>USD</th><th>kg CO2e</th></tr></thead><tbody>` +
+    r.legs.map((l) => `<tr><td>${esc(l.from_name)} – ${esc(l.to_name)}</td><td>${esc(l.mode)}</td><td>${fmt(l.km)}</td><td>${fmt(l.hours, 1)}</td><td>${fmt(l.wait_h || 0, 1)}</td><td>${fmt(l.queue_h || 0, 1)}</td><td>${fmt(l.usd)}</td><td>${fmt(l.kg_co2e)}</td></tr>`).join("") +
     "</tbody></table>";
   const profile = r.profile.flatMap((p) => [
     { km: p.km, value: p.days, measure: "cumulative days", place: p.place, kind: p.kind },
@@ -164,7 +175,12 @@ function drawRouteDetail() {
       },
     },
   });
-  const causes = c.routes.flatMap((x) => Object.entries(x.time_by_cause_h).map(([cause, h]) => ({ corridor: x.name, cause, days: h / 24 })));
+  const causes = c.routes.flatMap((x) => {
+    const hours = { ...x.time_by_cause_h };
+    const queue = x.legs.reduce((sum, l) => sum + (l.queue_h || 0), 0);
+    if (hours.queue === undefined && queue > 0) hours.queue = queue; // P50 queue on each leg
+    return Object.entries(hours).map(([cause, h]) => ({ corridor: x.name, cause, days: h / 24 }));
+  });
   chart("#chart-causes", {
     title: "Where the time goes (days)",
     width: 320, height: { step: 22 },
@@ -173,7 +189,7 @@ function drawRouteDetail() {
     encoding: {
       y: { field: "corridor", type: "nominal", sort: null, title: null },
       x: { field: "days", type: "quantitative", stack: "zero", title: "days" },
-      color: { field: "cause", type: "nominal", scale: { domain: ["moving", "border", "transfer", "waiting"], range: ["#4e79a7", "#e15759", "#f28e2b", "#76b7b2"] } },
+      color: { field: "cause", type: "nominal", scale: { domain: ["moving", "border", "transfer", "waiting", "queue"], range: ["#4e79a7", "#e15759", "#f28e2b", "#76b7b2", "#9c755f"] } },
       tooltip: [{ field: "corridor" }, { field: "cause" }, { field: "days", format: ",.1f" }],
     },
   });
@@ -671,6 +687,7 @@ async function start() {
   $("#close-passages").addEventListener("change", runCompare);
   $("#close-corridors").addEventListener("change", runCompare);
   $("#unit").addEventListener("change", runCompare);
+  $("#compare-scenario").addEventListener("change", runCompare);
   $("#close-nodes").addEventListener("change", runCompare);
   $("#export-png").addEventListener("click", exportPng);
   $("#scenario-list").addEventListener("change", openScenario);
@@ -704,6 +721,8 @@ async function start() {
     $("#destination").value = q.get("destination") || "Duisburg";
     $("#unit").value = q.get("unit") || "TEU";
     $("#year").value = q.get("year") || "";
+    await loadCompareScenarios();
+    $("#compare-scenario").value = q.get("scenario") || "";
     $("#close-nodes").value = [...q.getAll("close"), ...q.getAll("close_node")].join(", ");
     for (const p of q.getAll("close_passage")) { const i = document.querySelector(`#close-passages input[value="${CSS.escape(p)}"]`); if (i) i.checked = true; }
     for (const c of q.getAll("close_corridor")) { const i = document.querySelector(`#close-corridors input[value="${CSS.escape(c)}"]`); if (i) i.checked = true; }
