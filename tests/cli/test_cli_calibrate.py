@@ -6,7 +6,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+from corridors.cli.scenarios import fit_view, route_fit_view
 
 TOY_NETWORK = Path(__file__).resolve().parents[1] / "scenarios" / "toy"
 
@@ -41,3 +44,30 @@ def test_calibrate_prints_the_constant_share(
     assert fitted is not None
     assert constant == float(fitted.group(1).replace(",", ""))
     assert share == pytest.approx(100.0 * constant / cost, abs=0.06)
+
+
+def test_times_and_prices_are_shown_against_their_ranges() -> None:
+    """A time outside its range shows the range and its distance from the nearer end;
+    a price inside shows 0 %; volume rows stay in the volume table."""
+    fit = pd.DataFrame(
+        {
+            "target": ["TITR cargo", "TITR China - Black Sea", "WCI"],
+            "kind": ["volume", "time", "price"],
+            "unit": ["t", "d", "FEU"],
+            "year": [2021, 2021, 2023],
+            "observed": [586_000.0, 45.5, 1250.0],
+            "low": [586_000.0, 38.0, 1000.0],
+            "high": [586_000.0, 53.0, 1500.0],
+            "modelled": [600_000.0, 19.0, 1466.0],
+            "error_pct": [2.39, -50.0, 0.0],
+            "in_sample": [True, True, True],
+            "ceiling": [False, False, False],
+        }
+    )
+    routes = route_fit_view(fit)
+    assert list(routes["target"]) == ["TITR China - Black Sea", "WCI"]
+    assert list(routes["observed"]) == ["38.0-53.0", "1,000-1,500"]
+    assert list(routes["modelled"]) == ["19.0", "1,466"]
+    assert list(routes["unit"]) == ["d", "USD/FEU"]
+    assert list(routes["error %"]) == [-50.0, 0.0]
+    assert list(fit_view(fit)["target"]) == ["TITR cargo"]
