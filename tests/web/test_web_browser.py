@@ -238,6 +238,7 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
         timeout=120_000,
     )
     after = volumes(page, 2025)
+    second = page.locator("#run-title").get_attribute("data-run")
     # China-EU rail (2.08M TEU in 2024) grows by half instead of 3 %: about 0.98M TEU more in
     # 2025, over a fifth of all the cargo (4.4M TEU-equivalent)
     gained = sum(after.values()) - sum(before.values())
@@ -250,6 +251,14 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
     page.wait_for_selector("#run-title")
     assert page.locator("#run-title").get_attribute("data-run") == run_id
     page.screenshot(path=tmp_path / "runs.png")
+    # the two runs side by side: the table of differences and the map of changes (the form's
+    # faster growth adds cargo, so some links carry more in the second run)
+    open_page(page, f"{dashboard}/?view=runs&run={run_id}&run={second}")
+    page.wait_for_function(
+        "() => (document.querySelector('#run-title') || {}).textContent?.includes('→')"
+    )
+    assert page.locator("#map path.flow").count() > 10
+    assert "more in" in page.locator(".corridors-legend").inner_text()
 
     # the energy layer: the CPC outage draws its flows and lists the tankers as binding
     open_page(page, f"{dashboard}/?view=energy&layer=energy&scenario=cpc-outage-30d")

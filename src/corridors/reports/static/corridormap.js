@@ -7,6 +7,7 @@
  *   const m = CorridorMap.create(element, basemapGeoJSON);  // or m.basemap(geo) later
  *   m.routes([{corridor, name, color, geometry}], {selected, onClick});   // a comparison
  *   m.flows(featureCollection, {flowKey, unit, priceKey, priceUnit});     // flows by utilisation
+ *   m.changes(linkGeoJSON, Map(link_id -> delta), {unit, more, less}); // two runs compared
  *   m.draw({layers: [{kind: "routes", routes}, {kind: "flows", geojson, ...}]});  // a report's map
  */
 (function (root) {
@@ -137,6 +138,20 @@
       return layer;
     }
 
+    /* Changes between two runs: width by the size of the change, one colour for more and
+     * one for less; links whose volume moved by less than half a unit are left out. */
+    function changes(geo, delta, o = {}) {
+      const biggest = Math.max(1, ...[...delta.values()].map(Math.abs));
+      const layer = L.geoJSON(geo, {
+        filter: (f) => Math.abs(delta.get(f.properties.link_id) || 0) > 0.5,
+        style: (f) => { const d = delta.get(f.properties.link_id); return { color: d > 0 ? "#2a9d8f" : "#b3261e", weight: 1 + 8 * Math.abs(d) / biggest, opacity: 0.85, className: o.className || "flow" }; },
+        onEachFeature: (f, l) => l.bindTooltip(`${esc(f.properties.link_id)}: ${fmt(delta.get(f.properties.link_id))} ${esc(o.unit || "")}`, { sticky: true }),
+      }).addTo(group);
+      if (o.fit) fit([layer]);
+      legend([["#2a9d8f", o.more || "more"], ["#b3261e", o.less || "less"]], o.legendTitle);
+      return layer;
+    }
+
     /* A whole map from data (what a report embeds). */
     function draw(spec) {
       group.clearLayers();
@@ -147,7 +162,7 @@
       if (spec.bounds) map.fitBounds(spec.bounds, { animate: false });
     }
 
-    return { map, group, legend, fit, routes, flows, draw, basemap: countries, clear: () => { group.clearLayers(); legend([]); } };
+    return { map, group, legend, fit, routes, flows, changes, draw, basemap: countries, clear: () => { group.clearLayers(); legend([]); } };
   }
 
   root.CorridorMap = { create, useColour, USE_LEGEND, elementPopup, esc, fmt };

@@ -552,13 +552,7 @@ async function diffRuns(a, b) {
   const fa = last(ra), fb = last(rb);
   const ids = new Set([...fa.keys(), ...fb.keys()]);
   const delta = new Map([...ids].map((id) => [id, (fb.get(id) || 0) - (fa.get(id) || 0)]));
-  const biggest = Math.max(1, ...[...delta.values()].map(Math.abs));
-  L.geoJSON(linkGeometry, {
-    filter: (f) => Math.abs(delta.get(f.properties.link_id) || 0) > 0.5,
-    style: (f) => { const d = delta.get(f.properties.link_id); return { color: d > 0 ? "#2a9d8f" : "#b3261e", weight: 1 + 8 * Math.abs(d) / biggest, opacity: 0.85, className: "flow" }; },
-    onEachFeature: (f, l) => l.bindTooltip(`${esc(f.properties.link_id)}: ${fmt(delta.get(f.properties.link_id))} TEU/yr`, { sticky: true }),
-  }).addTo(routeLayer);
-  legend([["#2a9d8f", `more in ${b}`], ["#b3261e", `less in ${b}`]]);
+  cmap.changes(linkGeometry, delta, { unit: "TEU/yr", more: `more in ${b}`, less: `less in ${b}` });
   $("#runs-results").innerHTML = `<h2 id="run-title">${esc(a)} → ${esc(b)}: volume by corridor, TEU a year</h2>` +
     table(rows, ["year", "corridor", "volume_teu_a", "volume_teu_b", "delta_teu", "delta_pct"], { delta_pct: 1 });
 }
