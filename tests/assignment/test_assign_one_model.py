@@ -150,6 +150,31 @@ def test_cli_assign_runs_the_model_and_checks_its_options(
     assert "baseline-2024" in err
 
 
+def test_cli_assign_gap_and_max_iter_reach_the_corridor_model(
+    run_cli, eurasia: Network, tmp_path: Path
+) -> None:
+    """``--gap``/``--max-iter`` set the year solver's tolerance and iteration limit (one
+    iteration cannot reach 1e-12, so it is not converged: exit 1, nothing written);
+    ``--algorithm`` belongs to the link model."""
+    target = tmp_path / "flows.csv"
+    args = ("assign", str(eurasia_path()), str(DEMAND), "-o", str(target))
+    code, _, err = run_cli(*args, "--gap", "1e-12", "--max-iter", "1")
+    assert code == 1, err
+    assert "not converged" in err.lower() or "NOT converged" in err
+    assert not target.exists()
+    code, _, err = run_cli(*args, "--gap", "1e-12", "--max-iter", "1", "--allow-unconverged")
+    assert code == 0, err
+    assert target.exists()
+    loose = assign_corridor_equilibrium(
+        eurasia, DEMAND, network_path=eurasia_path(), tolerance=1e-12, max_iterations=1
+    )
+    assert loose.iterations == 1
+    assert not loose.converged
+    code, _, err = run_cli(*args, "--algorithm", "msa")
+    assert code == 2
+    assert "--link-model" in err
+
+
 @pytest.mark.parametrize(
     ("row", "field", "words"),
     [

@@ -13,6 +13,11 @@ from corridors.assignment.equilibrium import ALGORITHMS, Algorithm
 from corridors.assignment.errors import NotConvergedError
 from corridors.cli.common import finite, quiet, table_format, write_table
 
+LINK_GAP = 1e-4
+"""Default relative gap of the TNTP and link-model assignments."""
+LINK_MAX_ITER = 500
+"""Default iteration limit of the TNTP and link-model assignments."""
+
 
 def _progress(console: Console, max_iter: int) -> Progress:
     return Progress(
@@ -43,11 +48,26 @@ def register(app: typer.Typer) -> None:
             None, help="Demand CSV (origin, destination, commodity, volume, unit)."
         ),
         tntp: Path | None = typer.Option(None, "--tntp", help="TNTP network folder instead."),
-        algorithm: str = typer.Option("bfw", "--algorithm", "-a", help="bfw, cfw, fw or msa."),
-        gap: float = typer.Option(
-            1e-4, "--gap", callback=finite(minimum=0, exclusive=True), help="Target relative gap."
+        algorithm: str | None = typer.Option(
+            None,
+            "--algorithm",
+            "-a",
+            help="bfw, cfw, fw or msa (TNTP and --link-model; default bfw).",
         ),
-        max_iter: int = typer.Option(500, "--max-iter", min=1, help="Most iterations."),
+        gap: float | None = typer.Option(
+            None,
+            "--gap",
+            callback=finite(minimum=0, exclusive=True),
+            help="Target relative gap (TNTP and --link-model, default 1e-4); on the "
+            "corridor model the largest share change still allowed (default: the "
+            "scenario's equilibrium tolerance).",
+        ),
+        max_iter: int | None = typer.Option(
+            None,
+            "--max-iter",
+            min=1,
+            help="Most iterations (default 500; corridor model: the scenario's).",
+        ),
         output: Path = typer.Option(
             ...,
             "--output",
@@ -116,7 +136,7 @@ def register(app: typer.Typer) -> None:
         FILE.html, one offline HTML page shows the flow map, the elements above
         --threshold and the volumes per corridor.
         """
-        alg = _check_algorithm(algorithm)
+        alg = _check_algorithm(algorithm or "bfw")
         table_format(output, geo=tntp is None)  # a wrong extension fails before it runs
         console = Console(stderr=True)
         if tntp is not None:
@@ -124,13 +144,21 @@ def register(app: typer.Typer) -> None:
                 raise typer.BadParameter("give either --tntp or NETWORK DEMAND, not both")
             if report is not None:
                 raise typer.BadParameter("--report needs a corridor NETWORK and DEMAND")
-            _assign_tntp(console, tntp, alg, gap, max_iter, output, allow_unconverged)
+            _assign_tntp(
+                console,
+                tntp,
+                alg,
+                gap or LINK_GAP,
+                max_iter or LINK_MAX_ITER,
+                output,
+                allow_unconverged,
+            )
             return
         if network is None or demand is None:
             msg = "give a corridor NETWORK folder and a DEMAND CSV, or --tntp FOLDER"
             raise typer.BadParameter(msg, param_hint="NETWORK DEMAND")
         if not link_model:
-            for given, name in ((unit, "--unit"), (vot, "--vot")):
+            for given, name in ((unit, "--unit"), (vot, "--vot"), (algorithm, "--algorithm")):
                 if given is not None:
                     msg = (
                         f"{name} belongs to --link-model; the corridor model counts each "
@@ -147,6 +175,8 @@ def register(app: typer.Typer) -> None:
                 threshold=threshold,
                 report=report,
                 allow_unconverged=allow_unconverged,
+                tolerance=gap,
+                max_iterations=max_iter,
             )
             return
         if scenario is not None:
@@ -157,8 +187,8 @@ def register(app: typer.Typer) -> None:
             network,
             demand,
             alg,
-            gap,
-            max_iter,
+            gap or LINK_GAP,
+            max_iter or LINK_MAX_ITER,
             output,
             unit=unit or "TEU",
             vot=vot,
@@ -179,6 +209,8 @@ def _assign_model(
     threshold: float,
     report: Path | None,
     allow_unconverged: bool,
+    tolerance: float | None = None,
+    max_iterations: int | None = None,
 ) -> None:
     from corridors.cli.common import load_network  # noqa: PLC0415
     from corridors.studies.corridor_equilibrium import (  # noqa: PLC0415
@@ -193,6 +225,8 @@ def _assign_model(
         scenario=scenario,
         year=year,
         threshold=threshold,
+        tolerance=tolerance,
+        max_iterations=max_iterations,
     )
     if not (res.converged or allow_unconverged):
         raise NotConvergedError(iterations=res.iterations, gap=res.gap, target=res.tolerance)

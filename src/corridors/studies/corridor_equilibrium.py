@@ -225,6 +225,8 @@ def assign_corridor_equilibrium(
     scenario: str | Path | None = None,
     year: int | None = None,
     threshold: float = 0.8,
+    tolerance: float | None = None,
+    max_iterations: int | None = None,
 ) -> CorridorEquilibrium:
     """Split a demand table over the corridors with the year solver of ``corridors run``.
 
@@ -246,6 +248,11 @@ def assign_corridor_equilibrium(
         volumes as they are).
     threshold : float
         Utilisation above which :meth:`CorridorEquilibrium.bottlenecks` lists an element.
+    tolerance : float, optional
+        Largest share change the equilibrium may still ask for (default: the
+        scenario's ``behaviour.equilibrium.tolerance``).
+    max_iterations : int, optional
+        Averaging iterations at most (default: the scenario's).
 
     Raises
     ------
@@ -285,8 +292,22 @@ def assign_corridor_equilibrium(
         grouping=base.demand.grouping if base.demand.from_table else "od",
         table_markets=settings,
     )
+    solver_settings = base.behaviour.equilibrium.model_copy(
+        update={
+            k: v
+            for k, v in (("tolerance", tolerance), ("max_iterations", max_iterations))
+            if v is not None
+        }
+    )
+    behaviour = base.behaviour.model_copy(update={"equilibrium": solver_settings})
     sc = base.model_copy(
-        update={"demand": table, "base_year": solve, "horizon": solve, "name": base.name}
+        update={
+            "demand": table,
+            "base_year": solve,
+            "horizon": solve,
+            "name": base.name,
+            "behaviour": behaviour,
+        }
     )
     sc = resolve_demand_table(
         sc, SourceMap(str(demand), {}), folder=demand.parent, names=network_names(network)
