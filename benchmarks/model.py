@@ -94,8 +94,9 @@ def main() -> None:
                 f"forecast {args.scenario} {years}, {args.samples} samples, {args.workers} workers",
                 dt,
                 FORECAST_TARGET_S,
-                "not exposed",
-                "not exposed",
+                str(fc.outcome.max_iterations),
+                f"{fc.outcome.max_gap:.1e}"
+                + ("" if fc.outcome.all_converged else " (not converged)"),
             )
         )
         print(f"{rows[-1][0]}: {dt:.2f} s", flush=True)

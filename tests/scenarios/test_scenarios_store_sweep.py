@@ -124,6 +124,13 @@ def test_forecast_bands(inputs) -> None:  # type: ignore[no-untyped-def]
     last = fc.bands[(fc.bands["year"] == 2033) & (fc.bands["corridor"] == "middle")]
     p05, p50, p95 = (float(last[c].iloc[0]) for c in ("p05", "p50", "p95"))
     assert p05 < p50 < p95
+    # every sample's equilibrium is reported: one row each, converged, within its tolerance
+    conv = fc.outcome.convergence
+    assert list(conv["sample_index"]) == list(range(8))
+    assert conv["converged"].all()
+    assert fc.outcome.all_converged
+    assert 1 <= fc.outcome.max_iterations <= sc.behaviour.equilibrium.max_iterations
+    assert 0.0 <= fc.outcome.max_gap <= sc.behaviour.equilibrium.tolerance
 
 
 def _descendants(pid: int) -> set[int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -144,6 +144,10 @@ def run_and_store(
     return run_id, result
 
 
+CONVERGENCE_COLUMNS = ("sample_index", "iterations", "gap", "converged")
+"""Columns of :attr:`SweepOutcome.convergence`."""
+
+
 @dataclass(frozen=True)
 class SweepOutcome:
     """What a sweep or forecast did.
@@ -158,12 +162,33 @@ class SweepOutcome:
         Stored runs in completion order.
     volumes : pandas.DataFrame
         Corridor volume by sample, year and corridor, TEU (sum over markets).
+    convergence : pandas.DataFrame
+        The equilibrium of each sample: ``sample_index``, ``iterations`` (most over its
+        years), ``gap`` (largest over its years) and ``converged``.
     """
 
     sweep_id: str | None
     completed: int
     run_ids: list[str]
     volumes: pd.DataFrame
+    convergence: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(CONVERGENCE_COLUMNS))
+    )
+
+    @property
+    def max_iterations(self) -> int:
+        """Most equilibrium iterations of any sample and year (0 without samples)."""
+        return int(self.convergence["iterations"].max()) if len(self.convergence) else 0
+
+    @property
+    def max_gap(self) -> float:
+        """Largest equilibrium gap of any sample and year (0 without samples)."""
+        return float(self.convergence["gap"].max()) if len(self.convergence) else 0.0
+
+    @property
+    def all_converged(self) -> bool:
+        """Whether every sample's equilibrium reached its tolerance."""
+        return bool(self.convergence["converged"].all())
 
 
 def _run_many(
@@ -189,6 +214,7 @@ def _run_many(
     sweep_id = sweep_record.sweep_id if sweep_record is not None else None
     run_ids: list[str] = []
     frames: list[pd.DataFrame] = []
+    convergence: list[tuple[int, int, float, bool]] = []
     text = inputs.loaded.text if scenario == inputs.scenario else dump_scenario(scenario)
 
     def on_result(sample: Sample, result: ScenarioResult) -> None:
@@ -209,6 +235,15 @@ def _run_many(
         totals = cv.groupby(["year", "corridor"], as_index=False)[["volume_teu", "volume_t"]].sum()
         totals.insert(0, "sample_index", sample.index)
         frames.append(totals)
+        info = result.info
+        convergence.append(
+            (
+                sample.index,
+                int(info.get("max_iterations", 0)),
+                float(info.get("max_gap", 0.0)),
+                bool(info.get("converged", True)),
+            )
+        )
         if progress is not None:
             progress(len(frames), len(samples))
 
@@ -228,7 +263,9 @@ def _run_many(
         if frames
         else pd.DataFrame(columns=["sample_index", "year", "corridor", "volume_teu", "volume_t"])
     )
-    return SweepOutcome(sweep_id, done, run_ids, volumes)
+    table = pd.DataFrame(convergence, columns=list(CONVERGENCE_COLUMNS))
+    table = table.sort_values("sample_index", kind="stable").reset_index(drop=True)
+    return SweepOutcome(sweep_id, done, run_ids, volumes, table)
 
 
 def _plan_samples(
