@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import doctest
 import math
+from types import ModuleType
 
 import pytest
 
+import corridors.cost.ferry_queue as ferry_queue
+import corridors.cost.mean_waits as mean_waits
 import corridors.cost.queueing as queueing
+import corridors.cost.wait_distribution as wait_distribution
 from corridors.cost.queueing import (
     QueueElement,
     erlang_c,
@@ -108,8 +112,9 @@ def test_wait_curve_is_increasing_to_the_limit() -> None:
     assert curve[-1] == math.inf  # 0.72 > 3 / 4.25 = 0.706 an hour
 
 
-def test_module_example_runs() -> None:
-    result = doctest.testmod(queueing, optionflags=doctest.ELLIPSIS)
+@pytest.mark.parametrize("module", [queueing, mean_waits, wait_distribution, ferry_queue])
+def test_module_example_runs(module: ModuleType) -> None:
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
 

@@ -3,7 +3,10 @@
 * :mod:`~corridors.cost.parameters`: generalised-cost parameters (the one value of time).
 * :mod:`~corridors.cost.delay`: volume-delay functions (BPR, conical) per element.
 * :mod:`~corridors.cost.queueing`: the queueing delay of an element (border, gauge
-  change, port, ferry line, single-track section) below its capacity, infinite at it.
+  change, port, ferry line, single-track section) below its capacity, infinite at it:
+  :mod:`~corridors.cost.mean_waits` (Erlang C, G/G/c, Kingman, ``QueueElement``),
+  :mod:`~corridors.cost.wait_distribution` (quantiles of the wait) and
+  :mod:`~corridors.cost.ferry_queue` (``FerryQueue``, the deck-filling chain).
 * :mod:`~corridors.cost.logit`: multinomial and nested logit, path size, logsum.
 * :mod:`~corridors.cost.averaging`: MSA and SRA step rules of the averaging loops.
 """

@@ -1,0 +1,276 @@
+r"""Mean wait before service at one element of the corridor, hours.
+
+An element that can bind (border crossing, gauge change, port, ferry line, single-track
+section) is a queue with ``c`` servers and a service time of mean ``E[S]`` hours and
+coefficient of variation ``cs``; cargo arrives at ``lambda`` shipments an hour with
+inter-arrival coefficient of variation ``ca``. Below capacity the mean wait is the
+Allen-Cunneen approximation of the G/G/c queue (:func:`gg_c_wait_h`, with the Erlang C
+probability of waiting, :func:`erlang_c`; Kingman's formula for one server,
+:func:`kingman_wait_h`), plus the backlog of closures and half the headway of a scheduled
+service (:func:`scheduled_wait_h`); at and above capacity it is infinite.
+:class:`QueueElement` puts these together for one element (the overview:
+:mod:`corridors.cost.queueing`).
+
+Example
+-------
+>>> from corridors.cost.mean_waits import erlang_c, kingman_wait_h
+>>> round(erlang_c(1, 0.7), 6)  # one server: the probability of waiting is rho
+0.7
+>>> kingman_wait_h(0.1, service_h=5.0, service_cv=0.0)  # M/D/1, rho 0.5: 1 x (1 + 0) / 2 x 5 h
+2.5
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from corridors.cost.wait_distribution import WaitDistribution
+
+__all__ = [
+    "DEFAULT_SERVICE_CV",
+    "ELEMENT_KINDS",
+    "ElementKind",
+    "QueueElement",
+    "erlang_c",
+    "gg_c_wait_h",
+    "kingman_wait_h",
+    "scheduled_wait_h",
+]
+
+ElementKind = Literal["border", "gauge", "port", "ferry", "section", "terminal"]
+ELEMENT_KINDS: tuple[str, ...] = ("border", "gauge", "port", "ferry", "section", "terminal")
+"""Kinds of element a queueing delay is defined for."""
+
+DEFAULT_SERVICE_CV: dict[str, float] = {
+    "border": 0.8,
+    "gauge": 0.5,
+    "port": 0.5,
+    "terminal": 0.5,
+    "ferry": 0.5,
+    "section": 0.0,
+}
+"""Service-time coefficient of variation by kind, as the simulation draws it: lognormal cv
+0.8 at borders, gamma cv 0.5 for handling and gauge change, fixed train paths (cv 0) on a
+single-track section (``corridors.simulation.BuildOptions``); ferry: see ``QueueElement``."""
+
+
+def erlang_c(servers: int, offered_load: float) -> float:
+    """Probability that an arrival waits in an M/M/c queue (Erlang C).
+
+    Parameters
+    ----------
+    servers : int
+        Servers ``c`` >= 1.
+    offered_load : float
+        ``a = lambda E[S]`` in Erlangs (busy servers on average), >= 0.
+
+    Returns
+    -------
+    float
+        ``C(c, a)`` in [0, 1]; 1 at or above capacity (``a >= c``).
+    """
+    if servers < 1:
+        raise ValueError(f"servers must be >= 1, got {servers}")
+    if offered_load < 0 or not math.isfinite(offered_load):
+        raise ValueError(f"offered load must be a finite number >= 0, got {offered_load}")
+    if offered_load >= servers:
+        return 1.0
+    blocking = 1.0  # Erlang B by the stable recursion B(k) = a B(k-1) / (k + a B(k-1))
+    for k in range(1, servers + 1):
+        blocking = offered_load * blocking / (k + offered_load * blocking)
+    rho = offered_load / servers
+    return blocking / (1.0 - rho * (1.0 - blocking))
+
+
+def gg_c_wait_h(
+    arrivals_per_h: float,
+    *,
+    servers: int,
+    service_h: float,
+    service_cv: float,
+    arrival_cv: float = 1.0,
+) -> float:
+    """Mean wait before service in a G/G/c queue (Allen-Cunneen), hours.
+
+    Parameters
+    ----------
+    arrivals_per_h : float
+        Arrival rate, shipments an hour.
+    servers : int
+        Parallel servers ``c``.
+    service_h : float
+        Mean service time ``E[S]``, hours.
+    service_cv, arrival_cv : float
+        Coefficients of variation of the service time and of the time between arrivals.
+
+    Returns
+    -------
+    float
+        Mean wait ``W_q``, hours; ``inf`` at or above capacity (``rho >= 1``).
+    """
+    if arrivals_per_h <= 0.0 or service_h <= 0.0:
+        return 0.0
+    load = arrivals_per_h * service_h
+    if load >= servers:
+        return math.inf
+    rho = load / servers
+    variability = (arrival_cv**2 + service_cv**2) / 2.0
+    return erlang_c(servers, load) * service_h / (servers * (1.0 - rho)) * variability
+
+
+def kingman_wait_h(
+    arrivals_per_h: float, *, service_h: float, service_cv: float, arrival_cv: float = 1.0
+) -> float:
+    """Kingman's mean wait of a G/G/1 queue, hours.
+
+    ``W_q = rho / (1 - rho) * (ca^2 + cs^2) / 2 * E[S]``; ``inf`` at ``rho >= 1``. The
+    one-server case of :func:`gg_c_wait_h`.
+    """
+    if arrivals_per_h <= 0.0 or service_h <= 0.0:
+        return 0.0
+    rho = arrivals_per_h * service_h
+    if rho >= 1.0:
+        return math.inf
+    return rho / (1.0 - rho) * (arrival_cv**2 + service_cv**2) / 2.0 * service_h
+
+
+def scheduled_wait_h(headway_h: float | None) -> float:
+    """Expected wait for the next departure of a scheduled service, hours: half the headway."""
+    if headway_h is None or not headway_h > 0:
+        return 0.0
+    return headway_h / 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class QueueElement:
+    """One element of the corridor as a queue: its servers, service times and open time.
+
+    Attributes
+    ----------
+    kind : str
+        ``border``, ``gauge``, ``port``, ``ferry``, ``section`` or ``terminal``.
+    servers : int
+        Parallel servers: inspection lanes, gauge-change tracks, cranes, ships of a
+        line, train paths (1 on a single-track section, whose service time is the
+        headway between paths). ``None`` for no limit (a pure delay: no queue).
+    service_h : float
+        Mean service time of one shipment (train, wagon group, truck), hours; for a
+        ferry line the time a ship is taken per shipment it carries (its round trip
+        divided by the shipments a sailing takes).
+    service_cv : float, optional
+        Coefficient of variation of the service time (default by kind,
+        :data:`DEFAULT_SERVICE_CV`).
+    arrival_cv : float
+        Coefficient of variation of the time between arrivals (1: Poisson).
+    open_share : float
+        Share of the year the element is open (storms, closures), in (0, 1].
+    headway_h : float, optional
+        Headway of a scheduled service, hours: adds half of it to the wait.
+    closure_h, closure_cv : float
+        Mean length of one closure (a storm, a maintenance window), hours, and its
+        coefficient of variation. With ``open_share < 1`` and ``closure_h > 0`` the wait
+        adds the backlog of the closures: ``(1 - open_share) E[D^2] / (2 E[D]) /
+        (1 - rho)``, the mean residual closure an arrival meets, cleared at the spare
+        rate (the M/G/1 queue with server interruptions); with ``closure_h`` 0 the
+        closures only reduce the capacity (closures short against the service).
+    """
+
+    kind: ElementKind
+    servers: int | None
+    service_h: float
+    service_cv: float | None = None
+    arrival_cv: float = 1.0
+    open_share: float = 1.0
+    headway_h: float | None = None
+    closure_h: float = 0.0
+    closure_cv: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in ELEMENT_KINDS:
+            raise ValueError(f"unknown element kind {self.kind!r}; use one of {ELEMENT_KINDS}")
+        if self.servers is not None and self.servers < 1:
+            raise ValueError(f"servers must be >= 1 or None, got {self.servers}")
+        if not (math.isfinite(self.service_h) and self.service_h >= 0):
+            raise ValueError(f"service time must be a finite number >= 0 h, got {self.service_h}")
+        if not 0.0 < self.open_share <= 1.0:
+            raise ValueError(f"open share must be in (0, 1], got {self.open_share}")
+
+    @property
+    def cv(self) -> float:
+        """Service-time coefficient of variation used (given, else the kind's default)."""
+        return DEFAULT_SERVICE_CV[self.kind] if self.service_cv is None else self.service_cv
+
+    @property
+    def capacity_per_h(self) -> float:
+        """Shipments an hour the element can serve on average over the year (inf: no limit)."""
+        if self.servers is None or self.service_h == 0.0:
+            return math.inf
+        return self.servers * self.open_share / self.service_h
+
+    def utilisation(self, arrivals_per_h: float) -> float:
+        """Arrivals over capacity."""
+        return arrivals_per_h / self.capacity_per_h
+
+    def wait_h(self, arrivals_per_h: float) -> float:
+        """Mean wait before service at ``arrivals_per_h`` shipments an hour, hours.
+
+        The queue of the element serving at its open share of the rate (service time
+        ``service_h / open_share``), plus the backlog of its closures, plus half the
+        headway of a scheduled service; ``inf`` at or above capacity.
+        """
+        scheduled = scheduled_wait_h(self.headway_h)
+        if self.servers is None:
+            return scheduled
+        queue = gg_c_wait_h(
+            arrivals_per_h,
+            servers=self.servers,
+            service_h=self.service_h / self.open_share,
+            service_cv=self.cv,
+            arrival_cv=self.arrival_cv,
+        )
+        if self.closure_h > 0.0 and self.open_share < 1.0 and math.isfinite(queue):
+            residual = self.closure_h * (1.0 + self.closure_cv**2) / 2.0
+            queue += (1.0 - self.open_share) * residual / (1.0 - self.utilisation(arrivals_per_h))
+        return queue + scheduled
+
+    def wait_distribution(self, arrivals_per_h: float) -> WaitDistribution:
+        """The wait at ``arrivals_per_h`` shipments an hour as a :class:`WaitDistribution`.
+
+        Its mean is :meth:`wait_h`; at or above capacity the queue's mean is ``inf``.
+        """
+        headway = self.headway_h if self.headway_h is not None and self.headway_h > 0 else 0.0
+        if self.servers is None or arrivals_per_h <= 0.0 or self.service_h <= 0.0:
+            return WaitDistribution(headway_h=headway)
+        util = self.utilisation(arrivals_per_h)
+        if util >= 1.0:
+            return WaitDistribution(p_queue=1.0, queue_mean_h=math.inf, headway_h=headway)
+        service = self.service_h / self.open_share
+        mean = gg_c_wait_h(
+            arrivals_per_h,
+            servers=self.servers,
+            service_h=service,
+            service_cv=self.cv,
+            arrival_cv=self.arrival_cv,
+        )
+        p_wait = erlang_c(self.servers, arrivals_per_h * service)
+        p_closure = closure_mean = 0.0
+        if self.closure_h > 0.0 and self.open_share < 1.0:
+            p_closure = 1.0 - self.open_share
+            closure_mean = self.closure_h * (1.0 + self.closure_cv**2) / 2.0 / (1.0 - util)
+        return WaitDistribution(
+            p_queue=p_wait if mean > 0.0 else 0.0,
+            queue_mean_h=mean / p_wait if mean > 0.0 else 0.0,
+            p_closure=p_closure,
+            closure_mean_h=closure_mean,
+            headway_h=headway,
+        )
+
+    def wait_curve_h(self, arrivals_per_h: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """:meth:`wait_h` of each arrival rate (array in, array out), hours."""
+        rates = np.asarray(arrivals_per_h, dtype=np.float64)
+        return np.array([self.wait_h(float(x)) for x in rates.ravel()]).reshape(rates.shape)
