@@ -55,10 +55,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Forecast corridor volumes year by year with Monte Carlo uncertainty bands.",
     ),
     "calibrate": (
-        "corridors.cli.scenarios",
+        "corridors.cli.calibrate",
         "Fit the corridor choice to volumes, transit times and prices 2021-2023.",
     ),
-    "runs": ("corridors.cli.scenarios", "Stored runs: list, show, diff."),
+    "runs": ("corridors.cli.runs", "Stored runs: list, show, diff."),
     "energy": (
         "corridors.cli.energy",
         "Energy corridors: crude, gas and power flows with capacities and shadow prices.",

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from corridors.routing import CostParameters, Route
 
 NETWORK_HELP = "Network folder (GMNS tables); default: the shipped Eurasian network."
+SCENARIO_HELP = "Scenario YAML file, or the name of a shipped scenario (e.g. baseline-2024)."
+STORE_HELP = "DuckDB results store."
 
 
 def finite(
