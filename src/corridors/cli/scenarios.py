@@ -284,6 +284,13 @@ def register(app: typer.Typer) -> None:
                 ),
             )
         )
+        done = fc.outcome
+        state = "all converged" if done.all_converged else "NOT all converged"
+        typer.echo(
+            f"equilibrium: at most {done.max_iterations} iterations, largest gap "
+            f"{done.max_gap:.1e} over {done.completed} runs ({state})",
+            err=True,
+        )
         typer.echo(f"forecast {fc.outcome.sweep_id} stored in {store}", err=True)
         if output is not None:
             _write_csv(output, b)
