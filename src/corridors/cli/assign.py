@@ -162,8 +162,9 @@ def register(app: typer.Typer) -> None:
                 if given is not None:
                     msg = (
                         f"{name} belongs to --link-model; the corridor model counts each "
-                        "cargo class in its own unit and takes the value of time of "
-                        "--scenario"
+                        "cargo class in its own unit, takes the value of time of "
+                        "--scenario and solves its logit equilibrium (no Frank-Wolfe "
+                        "algorithm to choose)"
                     )
                     raise typer.BadParameter(msg, param_hint=f"'{name}'")
             _assign_model(
