@@ -12,9 +12,10 @@ share a store by taking turns. A process that finds the file locked waits up to
 ``lock_timeout`` seconds, then raises :class:`StoreBusyError` naming the process that
 holds it.
 
-Tables: ``sweeps``, ``runs``, ``corridor_volumes``, ``link_flows``,
-``transit_times``, ``measure_rankings``, ``bottlenecks``, ``calibration_fit`` (observed against
-modelled volumes of a calibration run).
+The store's tables are declared in :mod:`corridors.scenarios.store_tables`, its file
+and lock handled by :mod:`corridors.scenarios.store_file`, and what identifies a run
+or sweep in :mod:`corridors.scenarios.run_record`; their public names are re-exported
+here.
 """
 
 from __future__ import annotations
@@ -22,12 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
-import re
-import time
-import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -35,249 +30,38 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from corridors import __version__
-from corridors.errors import CorridorsError
-from corridors.scenarios.result import (
-    BOTTLENECK_COLUMNS,
-    CORRIDOR_VOLUME_COLUMNS,
-    LINK_FLOW_COLUMNS,
-    RANKING_COLUMNS,
-    TRANSIT_TIME_COLUMNS,
-    ScenarioResult,
+from corridors.scenarios.result import ScenarioResult
+from corridors.scenarios.run_record import (
+    MAX_SEED,
+    RunRecord,
+    SweepRecord,
+    check_seed,
+    naive_utc,
 )
+from corridors.scenarios.store_file import (
+    LOCK_TIMEOUT_S,
+    StoreBusyError,
+    StoreError,
+    check_path,
+    connect,
+)
+from corridors.scenarios.store_tables import CALIBRATION_FIT_COLUMNS, DDL, RESULT_TABLES
+
+__all__ = [
+    "CALIBRATION_FIT_COLUMNS",
+    "DEFAULT_STORE",
+    "LOCK_TIMEOUT_S",
+    "MAX_SEED",
+    "ResultsStore",
+    "RunRecord",
+    "StoreBusyError",
+    "StoreError",
+    "SweepRecord",
+]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_STORE = "corridors.duckdb"
-
-_DDL = """
-CREATE TABLE IF NOT EXISTS sweeps (
-    sweep_id VARCHAR PRIMARY KEY,
-    kind VARCHAR NOT NULL,
-    scenario_name VARCHAR NOT NULL,
-    scenario_hash VARCHAR NOT NULL,
-    scenario_text VARCHAR NOT NULL,
-    code_version VARCHAR NOT NULL,
-    base_seed BIGINT NOT NULL,
-    n_samples INTEGER NOT NULL,
-    variables_json VARCHAR NOT NULL,
-    created_at TIMESTAMP NOT NULL
-);
-CREATE TABLE IF NOT EXISTS runs (
-    run_id VARCHAR PRIMARY KEY,
-    sweep_id VARCHAR,
-    sample_index INTEGER,
-    kind VARCHAR NOT NULL,
-    scenario_name VARCHAR NOT NULL,
-    scenario_hash VARCHAR NOT NULL,
-    scenario_text VARCHAR NOT NULL,
-    code_version VARCHAR NOT NULL,
-    seed BIGINT NOT NULL,
-    sample_json VARCHAR NOT NULL,
-    info_json VARCHAR NOT NULL,
-    started_at TIMESTAMP NOT NULL,
-    finished_at TIMESTAMP NOT NULL
-);
-CREATE TABLE IF NOT EXISTS corridor_volumes (
-    run_id VARCHAR NOT NULL, year INTEGER NOT NULL, market VARCHAR NOT NULL,
-    corridor VARCHAR NOT NULL, volume_teu DOUBLE, volume_t DOUBLE, share DOUBLE,
-    cost_usd_teu DOUBLE, hours DOUBLE, usd_teu DOUBLE
-);
-CREATE TABLE IF NOT EXISTS link_flows (
-    run_id VARCHAR NOT NULL, year INTEGER NOT NULL, link_id VARCHAR NOT NULL, volume_teu DOUBLE
-);
-CREATE TABLE IF NOT EXISTS transit_times (
-    run_id VARCHAR NOT NULL, year INTEGER NOT NULL, corridor VARCHAR NOT NULL,
-    p50_h DOUBLE, p90_h DOUBLE, p95_h DOUBLE, mean_h DOUBLE
-);
-CREATE TABLE IF NOT EXISTS measure_rankings (
-    run_id VARCHAR NOT NULL, rank INTEGER, measure_id VARCHAR NOT NULL, capex_usd DOUBLE,
-    volume_gain_teu DOUBLE, hours_saved DOUBLE, usd_saved DOUBLE, usd_saved_per_usd DOUBLE,
-    npv_usd DOUBLE
-);
-CREATE TABLE IF NOT EXISTS bottlenecks (
-    run_id VARCHAR NOT NULL, year INTEGER NOT NULL, element VARCHAR NOT NULL,
-    cargo VARCHAR NOT NULL, volume_teu DOUBLE, capacity_teu DOUBLE, utilisation DOUBLE,
-    shadow_price_usd_teu DOUBLE, queue_h DOUBLE
-);
-ALTER TABLE bottlenecks ADD COLUMN IF NOT EXISTS queue_h DOUBLE;
-CREATE TABLE IF NOT EXISTS calibration_fit (
-    run_id VARCHAR NOT NULL, target VARCHAR NOT NULL, corridor VARCHAR NOT NULL,
-    unit VARCHAR NOT NULL, year INTEGER NOT NULL, observed DOUBLE, modelled DOUBLE,
-    error_pct DOUBLE, in_sample BOOLEAN
-);
-"""
-
-CALIBRATION_FIT_COLUMNS = (
-    "target",
-    "corridor",
-    "unit",
-    "year",
-    "observed",
-    "modelled",
-    "error_pct",
-    "in_sample",
-)
-
-_RESULT_TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("corridor_volumes", "corridor_volumes", CORRIDOR_VOLUME_COLUMNS),
-    ("link_flows", "link_flows", LINK_FLOW_COLUMNS),
-    ("transit_times", "transit_times", TRANSIT_TIME_COLUMNS),
-    ("measure_rankings", "rankings", RANKING_COLUMNS),
-    ("bottlenecks", "bottlenecks", BOTTLENECK_COLUMNS),
-)
-
-
-class StoreError(CorridorsError, LookupError):
-    """A run or sweep the store does not hold, or a path that is not a results store."""
-
-
-class StoreBusyError(StoreError):
-    """Another process holds the store's lock longer than the wait allowed."""
-
-
-MAX_SEED = 2**63 - 1
-"""Largest seed a store holds (signed 64-bit integer)."""
-
-LOCK_TIMEOUT_S = 60.0
-"""Default wait for another process's lock on the store, seconds."""
-
-_MAGIC = b"DUCK"
-_LOCK_HOLDER = re.compile(r"held in (?P<exe>.*?) \(PID (?P<pid>\d+)\)")
-
-
-def _check_path(path: Path, *, read_only: bool) -> None:
-    """Refuse a path that cannot be a DuckDB store before DuckDB sees it."""
-    if path.is_dir():
-        raise StoreError(f"--store {path} is a folder, not a DuckDB results store file")
-    if path.exists():
-        with path.open("rb") as fh:
-            head = fh.read(12)
-        if head and head[8:12] != _MAGIC:
-            raise StoreError(
-                f"{path} is not a DuckDB results store (give a new or existing .duckdb file)"
-            )
-        if not read_only and not os.access(path, os.W_OK):
-            raise StoreError(f"results store {path} is read-only")
-        return
-    if read_only:
-        raise StoreError(f"no results store at {path}")
-    folder = path.parent if str(path.parent) else Path()
-    if not folder.is_dir():
-        raise StoreError(f"cannot create the results store {path}: no folder {folder}")
-    if not os.access(folder, os.W_OK):
-        raise StoreError(f"cannot create the results store {path}: folder {folder} is read-only")
-
-
-def _connect(path: Path, *, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
-    """Open the DuckDB file, waiting up to ``timeout`` seconds for another process's lock."""
-    deadline = time.monotonic() + timeout
-    delay = 0.02
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            text = str(exc)
-            if "lock" not in text.lower():
-                raise StoreError(f"cannot open the results store {path}: {text}") from None
-            if time.monotonic() >= deadline:
-                m = _LOCK_HOLDER.search(text)
-                who = f"process {m['pid']} ({Path(m['exe']).name})" if m else "another process"
-                raise StoreBusyError(
-                    f"results store {path} is in use by {who}; waited {timeout:g} s. "
-                    "Try again when it finishes, or give another --store"
-                ) from None
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open the results store {path}: {exc}") from None
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    """What identifies a run: scenario, code version, seed and sampled inputs.
-
-    Attributes
-    ----------
-    scenario_name, scenario_hash, scenario_text : str
-        The scenario as written (text) and its SHA-256.
-    seed : int
-        Seed the run used.
-    kind : str
-        ``run``, ``sweep``, ``forecast``, ``appraisal`` or ``calibration``.
-    sample : dict
-        Values drawn for the swept or uncertain variables.
-    sweep_id : str or None
-        Sweep the run belongs to.
-    sample_index : int or None
-        Index of the sample in its sweep.
-    started_at : datetime
-        When the run started (UTC).
-    run_id : str
-        Identifier (generated).
-    code_version : str
-        Version of corridors that made the run.
-    """
-
-    scenario_name: str
-    scenario_hash: str
-    scenario_text: str
-    seed: int
-    kind: str = "run"
-    sample: Mapping[str, float] = field(default_factory=dict)
-    sweep_id: str | None = None
-    sample_index: int | None = None
-    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    run_id: str = field(default_factory=lambda: "r" + uuid.uuid4().hex[:12])
-    code_version: str = __version__
-
-
-@dataclass(frozen=True)
-class SweepRecord:
-    """What is stored about a sweep or forecast (written with its first completed run).
-
-    Parameters
-    ----------
-    kind : str
-        ``sweep`` or ``forecast``.
-    scenario_name, scenario_hash, scenario_text : str
-        The scenario as written (text) and its SHA-256.
-    base_seed : int
-        Seed the samples' seeds derive from.
-    n_samples : int
-        Number of samples asked for.
-    variables : dict
-        The varied or uncertain variables and their ranges or distributions.
-    sweep_id : str
-        Identifier (generated).
-    created_at : datetime
-        When the sweep started (UTC).
-    code_version : str
-        Version of corridors that made the sweep.
-    """
-
-    kind: str
-    scenario_name: str
-    scenario_hash: str
-    scenario_text: str
-    base_seed: int
-    n_samples: int
-    variables: Mapping[str, Any] = field(default_factory=dict)
-    sweep_id: str = field(default_factory=lambda: "s" + uuid.uuid4().hex[:12])
-    created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    code_version: str = __version__
-
-    def __post_init__(self) -> None:
-        _check_seed(self.base_seed)
-
-
-def _check_seed(seed: int) -> None:
-    if not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-        raise StoreError(f"seed {seed!r} is not an integer between 0 and 2^63-1")
-
-
-def _naive_utc(t: dt.datetime) -> dt.datetime:
-    return t.astimezone(dt.UTC).replace(tzinfo=None) if t.tzinfo else t
 
 
 class ResultsStore:
@@ -309,10 +93,10 @@ class ResultsStore:
         self.read_only = read_only
         self.lock_timeout = lock_timeout
         self._open: duckdb.DuckDBPyConnection | None = None
-        _check_path(self.path, read_only=read_only)
+        check_path(self.path, read_only=read_only)
         if not read_only:
             try:
-                self._con.execute(_DDL)
+                self._con.execute(DDL)
             except duckdb.Error as exc:
                 self.close()
                 raise StoreError(f"{self.path} is not a usable results store: {exc}") from None
@@ -322,7 +106,7 @@ class ResultsStore:
     def _con(self) -> duckdb.DuckDBPyConnection:
         """The open connection (opened on first use, waiting for another writer)."""
         if self._open is None:
-            self._open = _connect(self.path, read_only=self.read_only, timeout=self.lock_timeout)
+            self._open = connect(self.path, read_only=self.read_only, timeout=self.lock_timeout)
         return self._open
 
     def _release(self) -> None:
@@ -363,7 +147,7 @@ class ResultsStore:
         finished leaves no record. ``calibration_fit`` (columns of
         :data:`CALIBRATION_FIT_COLUMNS`) is stored with a calibration run.
         """
-        _check_seed(record.seed)
+        check_seed(record.seed)
         if sweep is not None and sweep.sweep_id != record.sweep_id:
             raise ValueError(f"run of sweep {record.sweep_id!r} given sweep {sweep.sweep_id!r}")
         con = self._con
@@ -382,7 +166,7 @@ class ResultsStore:
                         sweep.base_seed,
                         sweep.n_samples,
                         json.dumps(dict(sweep.variables), sort_keys=True, default=str),
-                        _naive_utc(sweep.created_at),
+                        naive_utc(sweep.created_at),
                     ],
                 )
             con.execute(
@@ -399,12 +183,12 @@ class ResultsStore:
                     record.seed,
                     json.dumps(dict(record.sample), sort_keys=True),
                     json.dumps(result.info, sort_keys=True, default=str),
-                    _naive_utc(record.started_at),
-                    _naive_utc(dt.datetime.now(dt.UTC)),
+                    naive_utc(record.started_at),
+                    naive_utc(dt.datetime.now(dt.UTC)),
                 ],
             )
             tables: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = [
-                (table, getattr(result, attr), columns) for table, attr, columns in _RESULT_TABLES
+                (table, getattr(result, attr), columns) for table, attr, columns in RESULT_TABLES
             ]
             if calibration_fit is not None:
                 tables.append(("calibration_fit", calibration_fit, CALIBRATION_FIT_COLUMNS))
@@ -501,7 +285,7 @@ class ResultsStore:
 
     def table(self, name: str, run_id: str) -> pd.DataFrame:
         """A result table of one run (``corridor_volumes``, ``link_flows``, ...)."""
-        known = [*(t for t, _, _ in _RESULT_TABLES), "calibration_fit"]
+        known = [*(t for t, _, _ in RESULT_TABLES), "calibration_fit"]
         if name not in known:
             raise StoreError(f"no table {name!r}; known: {', '.join(known)}")
         rid = self.resolve(run_id)
@@ -544,7 +328,7 @@ class ResultsStore:
 
     def count(self, table: str) -> int:
         """Rows in a table."""
-        known = {"runs", "sweeps", *(t for t, _, _ in _RESULT_TABLES)}
+        known = {"runs", "sweeps", *(t for t, _, _ in RESULT_TABLES)}
         if table not in known:
             raise StoreError(f"no table {table!r}")
         row = self._con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
