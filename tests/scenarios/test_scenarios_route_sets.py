@@ -91,3 +91,46 @@ def test_one_route_per_corridor_is_the_least_cost_route(net2030: Network) -> Non
     # equal costs (8,450 each), no path size: an even split
     assert y.equilibrium.shares[0].tolist() == pytest.approx([0.5, 0.5], rel=1e-12)
     assert solve_year([[]], np.array([1.0]), _behaviour(1)) is None
+
+
+def test_runner_route_is_the_first_route_option_and_searched_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``ScenarioRunner.route`` reads the route options the run found: no second search.
+
+    With the ``shortcut`` measure (z1 opens in 2027), the Northern route is c1-n1-n2
+    (2,650 USD/TEU, 190 h), the Middle one the shortcut c1-m1-m2-z1 (4,350 USD/TEU,
+    205 h) from 2027; in 2026 the Middle route ends on m3 (4,650 USD/TEU, 210 h).
+    """
+    from corridors.routing import routes as routing_routes
+    from corridors.scenarios import model as scenario_model
+    from corridors.scenarios import route_sets
+    from corridors.scenarios.io import load_inputs
+    from corridors.scenarios.model import ScenarioRunner
+
+    inputs = load_inputs(Path(__file__).parent / "files" / "toy.yaml")
+    calls: list[str] = []
+    real = routing_routes.compare
+
+    def counted(*args: object, **kw: object) -> object:
+        calls.append(str(args[1]))
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    for module in (route_sets, scenario_model):  # wherever the runner might search
+        monkeypatch.setattr(module, "compare", counted, raising=False)
+    runner = ScenarioRunner(
+        inputs.network, inputs.scenario, catalogue=inputs.catalogue, measure_ids=("shortcut",)
+    )
+    runner.run()
+    searched = len(calls)
+    north = runner.route(2027, "china_eu", "northern")
+    middle = runner.route(2027, "china_eu", "middle")
+    before = runner.route(2026, "china_eu", "middle")
+    assert len(calls) == searched  # the years run were searched once, by the run
+    assert north is not None
+    assert middle is not None
+    assert before is not None
+    assert (north.link_ids, north.usd, north.hours) == (("c1", "n1", "n2"), 2650.0, 190.0)
+    assert (middle.link_ids, middle.usd, middle.hours) == (("c1", "m1", "m2", "z1"), 4350.0, 205.0)
+    assert (before.link_ids, before.usd) == (("c1", "m1", "m2", "m3"), 4650.0)
+    assert runner.route(2030, "china_eu", "southern") is None

@@ -37,6 +37,8 @@ class RouteOption:
     """``(link id, element key)`` of the route's links that are capacitated elements."""
     link_km: tuple[float, ...] = ()
     """Length of each link of ``link_ids``, km (the path-size correction's lengths)."""
+    route: Route | None = None
+    """The route found, with its steps (priced in the unit it was searched in)."""
 
 
 MIN_ELEMENT_H = 1.0

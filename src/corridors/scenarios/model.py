@@ -33,9 +33,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from corridors.cost.element_queues import ElementDelays
-from corridors.errors import UnreachableError
 from corridors.network.model import Network
-from corridors.routing import ExpandedGraph, Route, build_graph, compare
+from corridors.routing import ExpandedGraph, Route, build_graph
 from corridors.scenarios.disruptions import year_segments
 from corridors.scenarios.elements import RouteOption, element_delays, water_groups
 from corridors.scenarios.measures import add_links, apply_changes, resolve_measures
@@ -117,7 +116,6 @@ class ScenarioRunner:
         self._alts: dict[tuple[int, int, int], list[RouteOption]] = {}
         self._graphs: dict[tuple[int, str], ExpandedGraph] = {}
         self._groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
-        self._routes: dict[tuple[int, str, str], Route | None] = {}
         self._delays: dict[tuple[int, tuple[str, ...]], ElementDelays] = {}
         nodes = network.nodes
         self._ports = frozenset(nodes.loc[(nodes["kind"] == "port").to_numpy(), "node_id"])
@@ -233,30 +231,16 @@ class ScenarioRunner:
         """The least-cost route of ``market`` on ``corridor`` in ``year``, with its steps.
 
         The network of that year with the measures in force and no closures (what the
-        calibration's time and price targets measure). ``None`` when the market has no
-        route on that corridor.
+        calibration's time and price targets measure): the first route of the corridor
+        among the market's route options (:meth:`_alternatives`, found once and cached),
+        priced per unit of the market's class (per TEU for containers). ``None`` when
+        the market has no route on that corridor.
         """
-        key = (year, market, corridor)
-        if key not in self._routes:
-            in_force = self._in_force(year)
-            net = self._network(year, in_force, ())
-            graph = self._graphs.get((id(net), self.params.unit))
-            if graph is None:
-                graph = self._graphs[id(net), self.params.unit] = build_graph(net, self.params)
-            m = next(m for m in self.scenario.demand.markets if m.id == market)
-            try:
-                found = compare(
-                    net,
-                    m.origin,
-                    m.destination,
-                    params=self.params,
-                    corridors=(corridor,),
-                    graph=graph,
-                )
-            except UnreachableError:
-                found = []
-            self._routes[key] = next((r for r in found if r.corridor == corridor), None)
-        return self._routes[key]
+        i = next(i for i, m in enumerate(self.scenario.demand.markets) if m.id == market)
+        alts = self._alternatives(
+            year, self._in_force(year), (), i, self.scenario.behaviour.routes_per_corridor
+        )
+        return next((a.route for a in alts if a.corridor == corridor), None)
 
     def _element_delays(self, net: Network) -> Callable[[tuple[str, ...]], ElementDelays]:
         def delays(keys: tuple[str, ...]) -> ElementDelays:

@@ -90,5 +90,7 @@ def market_routes(
             if key.partition("#")[0] == base
         )
         km = tuple(float(s.km) for s in r.legs)
-        out.append(RouteOption(r.corridor, r.usd, r.hours, r.link_ids, elems, by_link, link_km=km))
+        out.append(
+            RouteOption(r.corridor, r.usd, r.hours, r.link_ids, elems, by_link, link_km=km, route=r)
+        )
     return out
