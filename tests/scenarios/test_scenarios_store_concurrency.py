@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import duckdb
@@ -24,15 +23,35 @@ HERE = Path(__file__).parent
 TOY = HERE / "files" / "toy.yaml"
 ENV = {**os.environ, "COLUMNS": "80"}
 
-WRITER = textwrap.dedent(
+WAIT = textwrap.dedent(
+    """
+    import time
+    from pathlib import Path
+
+    def wait_for(check, what, limit=600.0):
+        # poll (no fixed sleep): as fast as the other process, generous under load
+        deadline = time.monotonic() + limit
+        while not check():
+            if time.monotonic() > deadline:
+                raise SystemExit(f"gave up waiting for {what}")
+            time.sleep(0.005)
+
+    def reads_done(folder):
+        f = Path(folder) / "reads"
+        return int(f.read_text()) if f.exists() else 0
+    """
+)
+
+WRITER = WAIT + textwrap.dedent(
     """
     import sys
     import pandas as pd
     from corridors.scenarios.result import ScenarioResult
     from corridors.scenarios.store import ResultsStore, RunRecord
 
-    db, tag, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    store = ResultsStore(db, lock_timeout=60)
+    db, tag, n, folder = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    wait_for(lambda: reads_done(folder) >= 1, "the reader's first read")
+    store = ResultsStore(db, lock_timeout=600)
     for i in range(n):
         volumes = pd.DataFrame(
             {
@@ -49,25 +68,35 @@ WRITER = textwrap.dedent(
         )
         result = ScenarioResult(corridor_volumes=volumes, link_flows=flows, transit_times=times)
         store.write_run(RunRecord(tag, "h", "text", seed=i, kind="sweep"), result)
+        if i == n // 2:
+            # half written, the writer open: two more reads, so one started after this
+            seen = reads_done(folder)
+            wait_for(lambda: reads_done(folder) >= seen + 2, "the reader mid-way")
     store.close()
     print("wrote", n)
     """
 )
 
-READER = textwrap.dedent(
+READER = WAIT + textwrap.dedent(
     """
-    import sys, time
+    import os, sys
     from corridors.scenarios.store import ResultsStore
 
-    db, until = sys.argv[1], float(sys.argv[2])
-    reads = 0
-    while time.time() < until:
-        with ResultsStore(db, read_only=True, lock_timeout=60) as store:
+    db, folder = sys.argv[1], Path(sys.argv[2])
+    reads, seen = 0, set()
+    while True:
+        stop = (folder / "stop").exists()  # checked before the read: one more after it
+        with ResultsStore(db, read_only=True, lock_timeout=600) as store:
             runs = store.list_runs()
             for rid in runs["run_id"][:3]:
                 assert len(store.table("corridor_volumes", rid)) == 2
+        seen.add(len(runs))
         reads += 1
-    print("reads", reads)
+        (folder / "reads.tmp").write_text(str(reads))
+        os.replace(folder / "reads.tmp", folder / "reads")
+        if stop:
+            break
+    print("reads", reads, "runs seen", " ".join(map(str, sorted(seen))))
     """
 )
 
@@ -84,16 +113,29 @@ def _python(code: str, *args: str) -> subprocess.Popen[str]:
 
 @pytest.mark.slow
 def test_two_writers_and_a_reader_share_a_store(tmp_path: Path) -> None:
+    """Reads interleave with the writes by barriers (files), not by timing.
+
+    The writers start after the reader's first read and pause half-way until the
+    reader has read twice more, so some read sees a store the writers are filling;
+    the reader stops after the writers are done. Waits poll, with limits of minutes.
+    """
     db = tmp_path / "shared.duckdb"
     ResultsStore(db).close()  # created, so the reader can open it from the start
-    reader = _python(READER, str(db), str(time.time() + 8))
-    writers = [_python(WRITER, str(db), tag, "25") for tag in ("alpha", "bravo")]
-    outs = [p.communicate(timeout=120) for p in (*writers, reader)]
+    reader = _python(READER, str(db), str(tmp_path))
+    writers = [_python(WRITER, str(db), tag, "25", str(tmp_path)) for tag in ("alpha", "bravo")]
+    outs = [p.communicate(timeout=900) for p in writers]
+    (tmp_path / "stop").touch()
+    outs.append(reader.communicate(timeout=900))
     for p, (_, err) in zip((*writers, reader), outs, strict=True):
         assert p.returncode == 0, err
         assert "Traceback" not in err
     assert [o.strip() for o, _ in outs[:2]] == ["wrote 25", "wrote 25"]
-    assert int(outs[2][0].split()[1]) >= 1  # the reader read while the writers wrote
+    words = outs[2][0].split()
+    seen = [int(w) for w in words[words.index("seen") + 1 :]]
+    assert int(words[1]) >= 4  # first read, two mid-way per writer (may overlap), last
+    assert seen[0] == 0  # the first read before any write
+    assert seen[-1] == 50  # the last read after both writers
+    assert any(0 < n < 50 for n in seen)  # a read while the writers were writing
     with ResultsStore(db, read_only=True) as store:
         runs = store.list_runs()
         assert len(runs) == 50
