@@ -72,6 +72,21 @@ def test_unknown_field_did_you_mean(tmp_path: Path) -> None:
     assert "did you mean 'growth'" in msg
 
 
+def test_payload_per_teu_is_not_a_behaviour_field(tmp_path: Path) -> None:
+    """The payload per TEU is the cargo class's: a file still setting it is told so."""
+    text = GOOD.replace(
+        "measures: [ferry_x2]", "measures: [ferry_x2]\nbehaviour:\n  tonnes_per_teu: 12"
+    )
+    p = write(tmp_path, text)
+    (msg,) = problems_of(p)
+    assert str(p) in msg
+    assert "line 15" in msg
+    assert "field 'behaviour.tonnes_per_teu'" in msg
+    assert "'tonnes_per_teu' is no longer a field here" in msg
+    assert "declared once, per cargo class" in msg
+    assert "remove this line" in msg
+
+
 def test_negative_capacity(tmp_path: Path) -> None:
     text = (
         GOOD

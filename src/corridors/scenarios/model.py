@@ -33,6 +33,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from corridors.cost.element_queues import ElementDelays
+from corridors.cost.parameters import CostParameters
+from corridors.demand.classes import CONTAINER_PAYLOAD_T, CargoClass
 from corridors.network.model import Network
 from corridors.routing import ExpandedGraph, Route, build_graph
 from corridors.scenarios.disruptions import year_segments
@@ -108,17 +110,37 @@ class ScenarioRunner:
         beh = scenario.behaviour
         self._reliability = dict(reliability or {})
         self.params = beh.cost_parameters()
-        self._tonne_params = self.params.model_copy(
-            update={"unit": "t", "value_of_time_usd_h": self.params.vot / beh.tonnes_per_teu}
-        )
+        self._class_params: dict[str, CostParameters] = {}
         self._nets: dict[tuple[object, ...], Network] = {}
         self._opens: dict[int, tuple[str, ...]] = {}
         self._alts: dict[tuple[int, int, int], list[RouteOption]] = {}
-        self._graphs: dict[tuple[int, str], ExpandedGraph] = {}
+        self._graphs: dict[tuple[int, str, float], ExpandedGraph] = {}
         self._groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
         self._delays: dict[tuple[int, tuple[str, ...]], ElementDelays] = {}
         nodes = network.nodes
         self._ports = frozenset(nodes.loc[(nodes["kind"] == "port").to_numpy(), "node_id"])
+
+    def _params_of(self, cls: CargoClass) -> CostParameters:
+        """Routing parameters of a cargo class: per TEU, or per tonne at its payload.
+
+        A class counted in tonnes pays the per-tonne money of the network tables and
+        the value of time per TEU over its tonnes per TEU-equivalent (the class
+        table's payload).
+        """
+        if cls.unit == "TEU":
+            return self.params
+        params = self._class_params.get(cls.name)
+        if params is None:
+            vot = self.params.vot / cls.tonnes_per_teu
+            params = self.params.model_copy(
+                update={
+                    "unit": "t",
+                    "value_of_time_usd_h": vot,
+                    "tonnes_per_teu": cls.tonnes_per_teu,
+                }
+            )
+            self._class_params[cls.name] = params
+        return params
 
     # network of a year and state
     def _base_network(self, year: int, in_force: tuple[str, ...]) -> Network:
@@ -198,12 +220,12 @@ class ScenarioRunner:
         # a class counted in tonnes pays the per-tonne money of the network tables, times
         # its tonnes per TEU-equivalent (the class table's payload), per TEU-equivalent
         cls = m.cargo_class
-        params = self.params if cls.unit == "TEU" else self._tonne_params
-        graph = self._graphs.get((id(net), params.unit))
+        params = self._params_of(cls)
+        graph = self._graphs.get((id(net), cls.unit, cls.tonnes_per_teu))
         if graph is None:
             graph = build_graph(net, params)
-            self._graphs[id(net), params.unit] = graph
-        tpt = self.scenario.behaviour.tonnes_per_teu
+            self._graphs[id(net), cls.unit, cls.tonnes_per_teu] = graph
+        tpt = CONTAINER_PAYLOAD_T  # tonnes of a TEU-equivalent (tonne capacities)
         groups = self._groups.get(id(net))
         if groups is None:
             groups = water_groups(net, tonnes_per_teu=tpt)
@@ -290,7 +312,7 @@ class ScenarioRunner:
             Called with ``(years done, years)``.
         behaviour : Behaviour, optional
             Behavioural parameters replacing the scenario's (calibration reuses the
-            routes found so far); the value of time and tonnes per TEU must not change.
+            routes found so far); the value of time must not change.
         disruptions : sequence of Disruption, optional
             Disruptions replacing the scenario's (calibration changes surcharges);
             closures must close what the scenario's closures close.
@@ -300,11 +322,8 @@ class ScenarioRunner:
         """
         sc = self.scenario
         beh = behaviour or sc.behaviour
-        if (
-            beh.value_of_time_usd_teu_h != sc.behaviour.value_of_time_usd_teu_h
-            or beh.tonnes_per_teu != sc.behaviour.tonnes_per_teu
-        ):
-            raise ValueError("a behaviour override must keep the value of time and tonnes/TEU")
+        if beh.value_of_time_usd_teu_h != sc.behaviour.value_of_time_usd_teu_h:
+            raise ValueError("a behaviour override must keep the value of time")
         buffers = dict(beh.reliability_buffer_h) | self._reliability
         years = sc.years
         tables = ResultTables()
@@ -313,6 +332,7 @@ class ScenarioRunner:
         all_converged = True
         n_markets = len(sc.demand.markets)
         k = beh.routes_per_corridor
+        payload_t = np.array([m.cargo_class.tonnes_per_teu for m in sc.demand.markets])
         for done, year in enumerate(years):
             in_force = self._in_force(year)
             demand = np.array([_market_volume(sc, i, year) for i in range(n_markets)])
@@ -374,7 +394,7 @@ class ScenarioRunner:
                 year,
                 [m.id for m in sc.demand.markets],
                 demand,
-                tonnes_per_teu=beh.tonnes_per_teu,
+                tonnes_per_teu=payload_t,
                 volumes=vol,
                 weighted=acc,
                 logsums=ls_acc,

@@ -133,7 +133,11 @@ def validation_problems(
             name = str(loc[-1])
             msg = f"unknown field {name!r}"
             shown = None
-            if parent is not None:
+            retired: dict[str, str] = getattr(parent, "RETIRED_FIELDS", {})
+            if name in retired:
+                msg = f"{name!r} is no longer a field here"
+                hint = retired[name]
+            elif parent is not None:
                 hint = did_you_mean(name, parent.model_fields) or (
                     "known fields: " + ", ".join(parent.model_fields)
                 )

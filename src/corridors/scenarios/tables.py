@@ -50,7 +50,7 @@ class ResultTables:
         markets: Sequence[str],
         demand: np.ndarray,
         *,
-        tonnes_per_teu: float,
+        tonnes_per_teu: np.ndarray,
         volumes: Mapping[tuple[int, str], float],
         weighted: Mapping[tuple[int, str], np.ndarray],
         logsums: np.ndarray,
@@ -70,8 +70,9 @@ class ResultTables:
             costs and logsums weighed by their volumes.
         demand : array (markets,)
             Volume of each market, TEU a year.
-        tonnes_per_teu : float
-            Tonnes per TEU (for ``volume_t``).
+        tonnes_per_teu : array (markets,)
+            Tonnes per TEU(-equivalent) of each market's cargo class (for
+            ``volume_t``).
         volumes : mapping of (market index, corridor) to float
             Volume a year, TEU, weighed by the shares of the year.
         weighted : mapping of (market index, corridor) to array
@@ -95,17 +96,18 @@ class ResultTables:
             logsum[market] += float(demand[i]) * float(logsums[i])
         cv: dict[tuple[str, str], np.ndarray] = {}
         for (i, c), v in volumes.items():
-            row = cv.setdefault((markets[i], c), np.zeros(5))
+            row = cv.setdefault((markets[i], c), np.zeros(6))
             row[0] += v
-            row[1:] += max(float(demand[i]), 1e-9) * np.asarray(weighted[i, c])
-        for (market, c), (v, cost_w, hours_w, usd_w, w) in sorted(cv.items()):
+            row[1] += v * float(tonnes_per_teu[i])
+            row[2:] += max(float(demand[i]), 1e-9) * np.asarray(weighted[i, c])
+        for (market, c), (v, t, cost_w, hours_w, usd_w, w) in sorted(cv.items()):
             self.cv_rows.append(
                 {
                     "year": year,
                     "market": market,
                     "corridor": c,
                     "volume_teu": v,
-                    "volume_t": v * tonnes_per_teu,
+                    "volume_t": t,
                     "share": v / total[market] if total[market] > 0 else 0.0,
                     "cost_usd_teu": cost_w / w if w > 0 else math.nan,
                     "hours": hours_w / w if w > 0 else math.nan,

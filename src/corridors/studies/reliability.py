@@ -20,6 +20,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from corridors.demand.classes import CONTAINER_PAYLOAD_T
 from corridors.errors import DemandError, UnknownPlaceError, UnreachableError
 from corridors.network.model import Network
 from corridors.scenarios.spec import ReliabilitySimulation, Scenario
@@ -61,11 +62,11 @@ def simulated_buffers(
     year = cfg.year or scenario.base_year
     seed = scenario.seed if cfg.seed is None else cfg.seed
     net = network.for_year(year)
-    tpt = scenario.behaviour.tonnes_per_teu
+    tpt = CONTAINER_PAYLOAD_T
     allowed: dict[str, list[tuple[str, str, float]]] = {}
     for m in scenario.demand.markets:
         corridors = m.corridors or list(net.corridor_ids)
-        teu = m.volume / (tpt if m.unit == "t" else 1.0)
+        teu = m.cargo_class.teu_equivalents(m.volume)
         try:
             o, d = net.place(m.origin), net.place(m.destination)
         except UnknownPlaceError:

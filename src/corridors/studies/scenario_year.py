@@ -18,6 +18,7 @@ import pandas as pd
 from corridors.cost.element_queues import element_queue
 from corridors.cost.parameters import CostParameters
 from corridors.cost.queueing import QueueElement
+from corridors.demand.classes import CONTAINER_PAYLOAD_T
 from corridors.errors import Problem, ScenarioError
 from corridors.network.model import Network
 from corridors.routing import ExpandedGraph, build_graph
@@ -197,7 +198,7 @@ def scenario_year(inputs: ScenarioInputs, year: int | None = None) -> ScenarioYe
         year=y,
         parts=runner.year_networks(y),
         result=result,
-        tonnes_per_teu=sc.behaviour.tonnes_per_teu,
+        tonnes_per_teu=CONTAINER_PAYLOAD_T,
         params=runner.params,
         loads=_element_loads(result.bottlenecks, y),
     )

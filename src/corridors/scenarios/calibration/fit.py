@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import least_squares
 
+from corridors.demand.classes import CONTAINER_PAYLOAD_T
 from corridors.network.model import Network
 from corridors.scenarios.calibration.observations import observations, residual_vector
 from corridors.scenarios.calibration.parameters import (
@@ -245,7 +246,7 @@ def calibrate(
     logger.info("calibrated %s: %s", corridor, fitted_params)
     first = targets[0]
     predicted_t = {
-        y: pred[first.name, y] * (1.0 if first.unit == "t" else scenario.behaviour.tonnes_per_teu)
+        y: pred[first.name, y] * (1.0 if first.unit == "t" else CONTAINER_PAYLOAD_T)
         for y in years
         if (first.name, y) in pred
     }

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from corridors.cost.parameters import (
-    DEFAULT_TONNES_PER_TEU,
-    DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H,
-    CostParameters,
-)
+from corridors.cost.parameters import DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H, CostParameters
 from corridors.network.schema import MAX_USD_TEU
 from corridors.scenarios.spec.common import MAX_SEED, Strict, Year
 
@@ -81,8 +77,6 @@ class Behaviour(Strict):
         simulation of the scenario's network (:mod:`corridors.scenarios.reliability`)
         and replace ``reliability_buffer_h`` for the corridors it covers;
         ``buffers`` or absent: ``reliability_buffer_h`` only.
-    tonnes_per_teu : float
-        Tonnes per loaded TEU, to convert tonnes and tonne capacities.
     vdf : VolumeDelay
         Volume-delay function on each corridor's bottleneck.
     equilibrium : Equilibrium
@@ -127,7 +121,6 @@ class Behaviour(Strict):
     risk_premium_usd_teu: dict[str, float] = Field(default_factory=dict)
     reliability_buffer_h: dict[str, float] = Field(default_factory=dict)
     reliability: ReliabilitySimulation | None = None
-    tonnes_per_teu: float = Field(default=DEFAULT_TONNES_PER_TEU, gt=0, le=40)
     vdf: VolumeDelay = Field(default_factory=VolumeDelay)
     equilibrium: Equilibrium = Field(default_factory=Equilibrium)
     nests: dict[str, list[str]] = Field(default_factory=dict)
@@ -136,13 +129,15 @@ class Behaviour(Strict):
     routes_per_corridor: int = Field(default=1, ge=1, le=10)
     max_shadow_price_usd_teu: float = Field(default=50_000.0, gt=0, le=MAX_USD_TEU)
 
+    RETIRED_FIELDS: ClassVar[dict[str, str]] = {
+        "tonnes_per_teu": "the payload per TEU is declared once, per cargo class "
+        "(corridors.demand.classes: containers 10 t a TEU); remove this line",
+    }
+    """Fields a scenario file may still carry: the message a file that names one gets."""
+
     def cost_parameters(self) -> CostParameters:
         """The routing cost parameters of this behaviour: per TEU, its value of time."""
-        return CostParameters(
-            unit="TEU",
-            value_of_time_usd_h=self.value_of_time_usd_teu_h,
-            tonnes_per_teu=self.tonnes_per_teu,
-        )
+        return CostParameters(unit="TEU", value_of_time_usd_h=self.value_of_time_usd_teu_h)
 
     @field_validator("nests")
     @classmethod
