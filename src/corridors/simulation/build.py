@@ -3,7 +3,8 @@
 The engine does not choose routes: the study :mod:`corridors.studies.simulate` does
 (the equilibrium assignment, a logit split or the cheapest route) and passes them here.
 The route steps become resources (:mod:`~corridors.simulation.resources`), the flows
-become shipments (:mod:`~corridors.simulation.shipments`).
+become shipments (:mod:`~corridors.simulation.shipments`). The demand's flows are read
+and checked by :mod:`~corridors.simulation.demand_flows` (re-exported here).
 """
 
 from __future__ import annotations
@@ -16,18 +17,18 @@ from typing import cast
 
 import pandas as pd
 
-from corridors.errors import DemandError, Problem, UnknownPlaceError, did_you_mean
+from corridors.errors import DemandError, Problem
 from corridors.network.model import Network
 from corridors.routing import Route
+from corridors.simulation.demand_flows import checked_flows, demand_flows, yard_slot_problems
 from corridors.simulation.model import (
     HOURS_PER_YEAR,
     LeftOut,
     ShipmentGenerator,
     SimulationModel,
-    SimulationModelError,
 )
 from corridors.simulation.options import BuildOptions, FlowKey, FlowRoutes, RouteShares
-from corridors.simulation.resources import ResourceBuilder, _num
+from corridors.simulation.resources import ResourceBuilder
 from corridors.simulation.results import RunResult, resource_table
 from corridors.simulation.shipments import shipment_generators
 
@@ -96,118 +97,6 @@ def build_model(
         for key in flows
     }
     return model_from_routes(network, flows, opt, chosen, file=file, name=name)
-
-
-def checked_flows(
-    network: Network, demand: pd.DataFrame, opt: BuildOptions
-) -> tuple[dict[FlowKey, float], str]:
-    """The flows of a demand (:func:`demand_flows`) once the options' yard slots are checked.
-
-    Returns the flows and the demand file's name (for errors).
-
-    Raises
-    ------
-    SimulationModelError
-        A yard capacity names an unknown node or is not a whole number >= 1.
-    DemandError
-        See :func:`demand_flows`.
-    """
-    yard_problems = yard_slot_problems(network, opt.yard_slots)
-    if yard_problems:
-        raise SimulationModelError(yard_problems, what="build options")
-    return demand_flows(network, demand, year=opt.year), str(demand.attrs.get("file", "demand"))
-
-
-def demand_flows(
-    network: Network, demand: pd.DataFrame, *, year: int | None = None
-) -> dict[FlowKey, float]:
-    """Volume a year of each (origin, destination, commodity, unit) flow of a demand table.
-
-    Parameters
-    ----------
-    network : Network
-        Places are resolved on it (node id, name or alias).
-    demand : pandas.DataFrame
-        DEMAND table (``read_demand``): origin, destination, commodity, volume a year,
-        unit (TEU or t), year; ``attrs["file"]`` and a ``_line`` column name the rows
-        in errors.
-    year : int, optional
-        Keep only rows of this year (rows with no year are kept).
-
-    Returns
-    -------
-    dict
-        ``{(origin id, destination id, commodity, unit): volume}``; rows of the same
-        flow add up, rows with volume 0 are dropped.
-
-    Raises
-    ------
-    DemandError
-        Every unknown place (with suggestions), bad volume and same-place row together.
-    """
-    file = str(demand.attrs.get("file", "demand"))
-    lines = (
-        demand["_line"].tolist()
-        if "_line" in demand.columns
-        else [i + 2 for i in range(len(demand))]
-    )
-    problems: list[Problem] = []
-    flows: dict[tuple[str, str, str, str], float] = {}
-    for line, (_, row) in zip(lines, demand.iterrows(), strict=True):
-        if (
-            year is not None
-            and _num(row.get("year")) == _num(row.get("year"))
-            and int(_num(row.get("year"))) != year
-        ):
-            continue
-        ends = []
-        for col in ("origin", "destination"):
-            try:
-                ends.append(network.place(str(row[col])))
-            except UnknownPlaceError as exc:
-                hint = (
-                    "did you mean " + " or ".join(repr(s) for s in exc.suggestions) + "?"
-                    if exc.suggestions
-                    else None
-                )
-                problems.append(
-                    Problem(
-                        file, int(line), col, str(row[col]), "unknown place in the network", hint
-                    )
-                )
-        volume = _num(row.get("volume"))
-        if not volume >= 0:
-            problems.append(
-                Problem(
-                    file,
-                    int(line),
-                    "volume",
-                    str(row.get("volume")),
-                    "volume must be a number >= 0",
-                )
-            )
-        if len(ends) == 2 and volume > 0:
-            if ends[0] == ends[1]:
-                problems.append(
-                    Problem(
-                        file,
-                        int(line),
-                        "destination",
-                        str(row["destination"]),
-                        "origin and destination are the same place",
-                    )
-                )
-                continue
-            key = (
-                ends[0],
-                ends[1],
-                str(row.get("commodity") or "containers"),
-                str(row.get("unit") or "TEU"),
-            )
-            flows[key] = flows.get(key, 0.0) + volume
-    if problems:
-        raise DemandError(problems, what=file)
-    return flows
 
 
 def model_from_routes(
@@ -382,48 +271,6 @@ def tonnes_per_wagon(builder: ResourceBuilder, flows: Mapping[FlowKey, float]) -
                 tonnes += n * g.tonnes
                 wagons += n * g.wagons
     return tonnes / wagons if wagons > 0 else builder.opt.tonnes_per_wagon
-
-
-def yard_slot_problems(network: Network, yard_slots: Sequence[tuple[str, int]]) -> list[Problem]:
-    """Problems with yard capacities ``(node id, slots)``: unknown node, slots < 1.
-
-    Parameters
-    ----------
-    network : Network
-        The network whose node ids are valid.
-    yard_slots : sequence of (str, int)
-        Yard capacities (wagons or TEU) by node id.
-
-    Returns
-    -------
-    list of Problem
-        Empty when every entry names a node of the network and has slots >= 1.
-    """
-    out: list[Problem] = []
-    nodes = list(network.node_index)
-    for node, slots in yard_slots:
-        if node not in network.node_index:
-            out.append(
-                Problem(
-                    "build options",
-                    None,
-                    "yard_slots",
-                    f"{node}={slots}",
-                    f"unknown node {node!r}",
-                    did_you_mean(node, nodes),
-                )
-            )
-        if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1:
-            out.append(
-                Problem(
-                    "build options",
-                    None,
-                    "yard_slots",
-                    f"{node}={slots}",
-                    "yard capacity must be a whole number >= 1 (wagons or TEU)",
-                )
-            )
-    return out
 
 
 def ferry_waits(run: RunResult) -> dict[tuple[str, str], float]:
