@@ -242,6 +242,22 @@ class FerryProcesses:
         else:
             side.berths_free += 1
 
+    def _at_berth(self, side: PortSide, hours: float) -> Generator[simpy.events.Event, Any, int]:
+        """Take a berth at ``side``, handle the cargo for ``hours`` and free the berth.
+
+        Returns the number of events waited on (for the run's event count).
+        """
+        n_ev = 0
+        ev_berth = self._berth(side)
+        if ev_berth is not None:
+            n_ev += 1
+            yield ev_berth
+        if hours > 0:
+            n_ev += 1
+            yield self.env.timeout(hours)
+        self._release_berth(side)
+        return n_ev
+
     def _ship(self, ship: ShipState, line: LineState, side: PortSide) -> Proc:
         """A ship's life: take cargo, load at berth, sail, unload at berth, and again.
 
@@ -318,14 +334,7 @@ class FerryProcesses:
             # load at berth and sail (an empty ship has nothing to load)
             loaded = bool(ship.cargo)
             if loaded:
-                ev_berth = self._berth(side)
-                if ev_berth is not None:
-                    n_ev += 1
-                    yield ev_berth
-                if ship.load_h > 0:
-                    n_ev += 1
-                    yield env.timeout(ship.load_h)
-                self._release_berth(side)
+                n_ev += yield from self._at_berth(side, ship.load_h)
             departed = env.now
             n_ev += 1
             yield env.timeout(line.sail_h)
@@ -336,14 +345,7 @@ class FerryProcesses:
                 n_ev += 1
                 yield env.timeout(reopen - env.now)
             if loaded:
-                ev_berth = self._berth(dest)
-                if ev_berth is not None:
-                    n_ev += 1
-                    yield ev_berth
-                if ship.unload_h > 0:
-                    n_ev += 1
-                    yield env.timeout(ship.unload_h)
-                self._release_berth(dest)
+                n_ev += yield from self._at_berth(dest, ship.unload_h)
             now = env.now
             units = 0
             for e, n in ship.cargo:
