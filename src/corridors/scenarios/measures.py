@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import typing
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -99,6 +100,18 @@ def apply_changes(network: Network, changes: Iterable[Change]) -> Network:
     return network.with_tables(nodes=nodes, links=links)
 
 
+def _optional_number(annotation: object) -> bool:
+    """The annotation is ``float | None`` or ``int | None``."""
+    args = typing.get_args(annotation)
+    return type(None) in args and any(a in (int, float) for a in args)
+
+
+_BLANK_NUMBERS: tuple[str, ...] = tuple(
+    name for name, info in NewLink.model_fields.items() if _optional_number(info.annotation)
+)
+"""The optional numeric fields of :class:`NewLink`: left blank, they are NaN in the links."""
+
+
 def add_links(network: Network, new_links: Sequence[NewLink]) -> Network:
     """The network with new (land or ferry) links added.
 
@@ -126,17 +139,7 @@ def add_links(network: Network, new_links: Sequence[NewLink]) -> Network:
             open_year=math.nan,
             geometry="",
         )
-        for key in (
-            "length",
-            "free_speed",
-            "time_h",
-            "gauge_mm",
-            "tracks",
-            "trains_per_day",
-            "capacity_teu_yr",
-            "capacity_t_yr",
-            "sailings_per_week",
-        ):
+        for key in _BLANK_NUMBERS:
             if data[key] is None:
                 data[key] = math.nan
         km = (
