@@ -40,7 +40,7 @@ import pandas as pd
 
 from corridors.assignment.equilibrium import assign_equilibrium, relative_gap
 from corridors.assignment.paths import all_or_nothing, available_backends
-from corridors.assignment.tntp import TntpNetwork, read_tntp
+from corridors.tntp import TntpNetwork, read_tntp
 
 REPO = Path(__file__).resolve().parents[1]
 

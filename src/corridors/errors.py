@@ -74,6 +74,15 @@ class NetworkError(ProblemsError, ValueError):
     """The network tables are malformed or inconsistent."""
 
 
+class AssignmentInputError(ProblemsError, ValueError):
+    """An assignment input (TNTP file, demand table, network arrays) is malformed.
+
+    Each :class:`Problem` names the file, line and field. Raised by the readers of
+    the data edge (:mod:`corridors.tntp`) and by the assignment engine's checks of the
+    arrays it is given; :mod:`corridors.assignment.errors` re-exports it.
+    """
+
+
 class DemandError(ProblemsError, ValueError):
     """A demand (origin-destination) table is malformed or names unknown places."""
 

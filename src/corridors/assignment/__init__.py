@@ -8,7 +8,8 @@
   single- and multi-class.
 * :mod:`~corridors.assignment.stochastic`: route sets, MNL and path-size logit, SUE.
 * :mod:`~corridors.assignment.results`: flows, times, v/c, skims, routes as tables.
-* :mod:`~corridors.assignment.tntp`: TNTP network folders.
+* :mod:`~corridors.assignment.tntp`: the assignment graph of a TNTP network (read by
+  :mod:`corridors.tntp`, re-exported).
 * :mod:`~corridors.assignment.corridor`: corridor networks and demand tables.
 """
 

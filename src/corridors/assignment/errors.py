@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from corridors.errors import CorridorsError, ProblemsError
+from corridors.errors import AssignmentInputError, CorridorsError
 
-
-class AssignmentInputError(ProblemsError, ValueError):
-    """An assignment input (TNTP file, demand table, network arrays) is malformed.
-
-    Each :class:`corridors.errors.Problem` names the file, line and field.
-    """
+__all__ = ["AssignmentInputError", "NotConvergedError"]
 
 
 class NotConvergedError(CorridorsError, RuntimeError):

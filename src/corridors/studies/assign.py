@@ -22,10 +22,10 @@ import pandas as pd
 from corridors.assignment.corridor import CorridorAssignment, assign_corridors
 from corridors.assignment.equilibrium import Algorithm, assign_equilibrium
 from corridors.assignment.results import AssignmentResult
-from corridors.assignment.tntp import read_tntp
 from corridors.cost.parameters import CostParameters
 from corridors.demand import read_demand
 from corridors.network.model import Network
+from corridors.tntp import read_tntp
 
 Callback = Callable[[int, float], None]
 """``(iteration, relative gap)`` after each equilibrium iteration."""

@@ -7,9 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from corridors.assignment.errors import AssignmentInputError
-from corridors.assignment.tntp.metadata import meta_int, number, read_metadata
-from corridors.errors import Problem
+from corridors.errors import AssignmentInputError, Problem
+from corridors.tntp.metadata import meta_int, number, read_metadata
 
 LINK_FIELDS: tuple[str, ...] = (
     "init_node",

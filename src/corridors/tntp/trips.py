@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from corridors.assignment.errors import AssignmentInputError
-from corridors.assignment.tntp.metadata import meta_int, number, read_metadata
-from corridors.errors import Problem
+from corridors.errors import AssignmentInputError, Problem
+from corridors.tntp.metadata import meta_int, number, read_metadata
 
 FloatArray = NDArray[np.float64]
 

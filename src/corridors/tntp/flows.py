@@ -8,9 +8,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from corridors.assignment.errors import AssignmentInputError
-from corridors.assignment.tntp.metadata import number
-from corridors.errors import Problem
+from corridors.errors import AssignmentInputError, Problem
+from corridors.tntp.metadata import number
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

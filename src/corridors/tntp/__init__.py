@@ -20,20 +20,25 @@ Zones numbered below ``<FIRST THRU NODE>`` may not be passed through: each such 
 gets a separate source vertex that carries its outgoing links, while its own vertex
 keeps only the incoming links and so ends every path that enters it.
 
-Modules: :mod:`~corridors.assignment.tntp.folder` (:func:`read_tntp`),
-:mod:`~corridors.assignment.tntp.links`, :mod:`~corridors.assignment.tntp.trips` and
-:mod:`~corridors.assignment.tntp.flows` (one file kind each),
-:mod:`~corridors.assignment.tntp.metadata` (what the files share) and
-:mod:`~corridors.assignment.tntp.network` (:class:`TntpNetwork` and its graph).
+This package is the data edge of the format: it reads and writes the files and gives
+a :class:`TntpNetwork` (links as a table, demand as an array); the assignment engine
+builds its graph from that object (:func:`corridors.assignment.tntp.tntp_graph`) and
+reads no file.
+
+Modules: :mod:`~corridors.tntp.folder` (:func:`read_tntp`),
+:mod:`~corridors.tntp.links`, :mod:`~corridors.tntp.trips` and
+:mod:`~corridors.tntp.flows` (one file kind each),
+:mod:`~corridors.tntp.metadata` (what the files share) and
+:mod:`~corridors.tntp.network` (:class:`TntpNetwork`).
 """
 
 from __future__ import annotations
 
-from corridors.assignment.tntp.flows import format_flow, read_flow
-from corridors.assignment.tntp.folder import read_best_flow, read_tntp
-from corridors.assignment.tntp.links import LINK_FIELDS, read_net
-from corridors.assignment.tntp.network import TntpNetwork
-from corridors.assignment.tntp.trips import MAX_ZONES, read_trips
+from corridors.tntp.flows import format_flow, read_flow
+from corridors.tntp.folder import read_best_flow, read_tntp
+from corridors.tntp.links import LINK_FIELDS, read_net
+from corridors.tntp.network import TntpNetwork
+from corridors.tntp.trips import MAX_ZONES, read_trips
 
 __all__ = [
     "LINK_FIELDS",

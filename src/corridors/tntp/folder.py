@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from corridors.assignment.errors import AssignmentInputError
-from corridors.assignment.tntp.flows import read_flow
-from corridors.assignment.tntp.links import read_net
-from corridors.assignment.tntp.metadata import meta_int, number
-from corridors.assignment.tntp.network import TntpNetwork
-from corridors.assignment.tntp.trips import read_trips
-from corridors.errors import Problem
+from corridors.errors import AssignmentInputError, Problem
+from corridors.tntp.flows import read_flow
+from corridors.tntp.links import read_net
+from corridors.tntp.metadata import meta_int, number
+from corridors.tntp.network import TntpNetwork
+from corridors.tntp.trips import read_trips
 
 
 def _readme_weights(folder: Path) -> dict[str, float]:
