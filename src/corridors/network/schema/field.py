@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from corridors.network.schema.vocabulary import STATUSES
+
 FieldType = Literal["id", "str", "int", "float", "bool", "enum", "tags", "country"]
 
 
@@ -114,3 +116,26 @@ SOURCE = Field(
     description="Where the row's values come from (publication, operator, date); optional "
     "in a network folder (the shipped dataset sources every row, a test checks it).",
 )
+
+
+def lifecycle_fields(rows: str) -> tuple[Field, Field]:
+    """The ``status`` and ``open_year`` columns of a table of ``rows`` (``nodes``, ``links``).
+
+    Both places and links are operating, planned (opening in a year) or closed.
+    """
+    return (
+        Field(
+            "status",
+            "enum",
+            choices=STATUSES,
+            default="operating",
+            description="Operating, planned (opens in open_year) or closed.",
+        ),
+        Field(
+            "open_year",
+            "int",
+            minimum=1800,
+            maximum=2200,
+            description=f"First year of operation; required for planned {rows}.",
+        ),
+    )

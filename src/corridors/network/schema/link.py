@@ -12,8 +12,8 @@ from corridors.network.schema.bounds import (
     MAX_USD_T,
     MAX_USD_TEU,
 )
-from corridors.network.schema.field import SOURCE, Field, Table
-from corridors.network.schema.vocabulary import MODES, SEA_PASSAGES, STATUSES
+from corridors.network.schema.field import SOURCE, Field, Table, lifecycle_fields
+from corridors.network.schema.vocabulary import MODES, SEA_PASSAGES
 
 LINK = Table(
     name="link",
@@ -182,20 +182,7 @@ LINK = Table(
             choices=SEA_PASSAGES,
             description="Sea passages the searoute path must avoid (sea links).",
         ),
-        Field(
-            "status",
-            "enum",
-            choices=STATUSES,
-            default="operating",
-            description="Operating, planned (opens in open_year) or closed.",
-        ),
-        Field(
-            "open_year",
-            "int",
-            minimum=1800,
-            maximum=2200,
-            description="First year of operation; required for planned links.",
-        ),
+        *lifecycle_fields("links"),
         Field(
             "geometry",
             "str",

@@ -12,8 +12,8 @@ from corridors.network.schema.bounds import (
     MAX_USD_T,
     MAX_USD_TEU,
 )
-from corridors.network.schema.field import SOURCE, Field, Table
-from corridors.network.schema.vocabulary import NODE_KINDS, STATUSES
+from corridors.network.schema.field import SOURCE, Field, Table, lifecycle_fields
+from corridors.network.schema.vocabulary import NODE_KINDS
 
 NODE = Table(
     name="node",
@@ -188,20 +188,7 @@ NODE = Table(
             description="Wagons or TEU that can wait in a port's yard for a ship (blank: "
             "unlimited); when the yard is full, trains wait before the port.",
         ),
-        Field(
-            "status",
-            "enum",
-            choices=STATUSES,
-            default="operating",
-            description="Operating, planned (opens in open_year) or closed.",
-        ),
-        Field(
-            "open_year",
-            "int",
-            minimum=1800,
-            maximum=2200,
-            description="First year of operation; required for planned nodes.",
-        ),
+        *lifecycle_fields("nodes"),
         SOURCE,
     ),
 )
