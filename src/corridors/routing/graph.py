@@ -159,14 +159,25 @@ class ExpandedGraph:
         )
 
     def corridor_mask(self, corridor: str | None) -> npt.NDArray[np.bool_]:
-        """Arcs usable by a corridor: its links, shared (untagged) links and node arcs."""
+        """Arcs usable by a corridor: its links, shared (untagged) links and node arcs.
+
+        A new array each call (callers narrow it in place); the masks are computed
+        once per graph and corridor.
+        """
         if corridor is None:
             return np.ones(self.n_arcs, dtype=bool)
-        link_ok = np.array([not t or corridor in t for t in self.link_tags], dtype=bool)
-        mask = np.ones(self.n_arcs, dtype=bool)
-        is_link = self.arc_link >= 0
-        mask[is_link] = link_ok[self.arc_link[is_link]]
-        return mask
+        mask = self._corridor_masks.get(corridor)
+        if mask is None:
+            link_ok = np.array([not t or corridor in t for t in self.link_tags], dtype=bool)
+            mask = np.ones(self.n_arcs, dtype=bool)
+            is_link = self.arc_link >= 0
+            mask[is_link] = link_ok[self.arc_link[is_link]]
+            self._corridor_masks[corridor] = mask
+        return mask.copy()
+
+    @cached_property
+    def _corridor_masks(self) -> dict[str, npt.NDArray[np.bool_]]:
+        return {}
 
 
 def _capacity(frame: pd.DataFrame, params: CostParameters) -> FloatArray:

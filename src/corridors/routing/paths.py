@@ -44,7 +44,11 @@ def _reduced_csr(
     first = np.ones(order.size, dtype=bool)
     first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
     keep = order[first]
-    mat = csr_matrix((weight[keep], (tail[keep], head[keep])), shape=(n, n))
+    # rows are sorted by tail and, within a row, by head: the CSR arrays directly (a
+    # COO matrix would sort them again)
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(tail[keep], minlength=n), out=indptr[1:])
+    mat = csr_matrix((weight[keep], head[keep].astype(np.int32), indptr), shape=(n, n))
     keys = tail[keep].astype(np.int64) * n + head[keep]  # sorted: order is by tail, head
     return mat, keys, keep
 
@@ -72,14 +76,12 @@ def shortest_path(
     dist, pred = dijkstra(mat, directed=True, indices=source, return_predecessors=True)
     if not np.isfinite(dist[target]):
         return None
-    arcs: list[int] = []
-    v = target
-    while v != source:
-        u = int(pred[v])
-        arcs.append(int(keep[np.searchsorted(keys, u * n_vertices + v)]))
-        v = u
-    arcs.reverse()
-    return Path(arcs=tuple(arcs), weight=float(dist[target]))
+    vertices = [target]
+    while vertices[-1] != source:
+        vertices.append(int(pred[vertices[-1]]))
+    walk = np.array(vertices[::-1], dtype=np.int64)
+    arcs = keep[np.searchsorted(keys, walk[:-1] * n_vertices + walk[1:])]
+    return Path(arcs=tuple(int(a) for a in arcs), weight=float(dist[target]))
 
 
 def k_shortest_paths(

@@ -63,6 +63,32 @@ def _capacities(network: Network, tonnes_per_teu: float) -> tuple[np.ndarray, ..
     )
 
 
+@dataclass(frozen=True)
+class ElementTables:
+    """Per-row capacities and ports of one network state, read once for all its routes.
+
+    Attributes
+    ----------
+    link_t, node_teu, node_t : numpy.ndarray of float64
+        Tonne capacity of each link (TEU-equivalents a year), TEU and tonne capacity
+        (TEU-equivalents) of each node; NaN where none.
+    port : numpy.ndarray of bool
+        Whether each node is a port.
+    """
+
+    link_t: np.ndarray
+    node_teu: np.ndarray
+    node_t: np.ndarray
+    port: np.ndarray
+
+
+def element_tables(network: Network, *, tonnes_per_teu: float) -> ElementTables:
+    """The :class:`ElementTables` of ``network`` (tonnes converted with ``tonnes_per_teu``)."""
+    _, link_t, node_teu, node_t = _capacities(network, tonnes_per_teu)
+    port = (network.nodes["kind"] == "port").to_numpy()
+    return ElementTables(link_t, node_teu, node_t, port)
+
+
 def element_capacities(teu: float, t_eq: float) -> dict[str, float]:
     """Capacities of one node or link by cargo class, TEU (equivalents) a year.
 
@@ -169,6 +195,7 @@ def route_elements(
     tonnes_per_teu: float,
     containers: bool = True,
     groups: Mapping[str, tuple[str, dict[str, float]]] | None = None,
+    tables: ElementTables | None = None,
 ) -> tuple[tuple[str, float, float], ...]:
     """Capacitated elements a route uses: ``(key, capacity TEU a year, free hours)``.
 
@@ -181,13 +208,16 @@ def route_elements(
     TEU/day of transshipment) while one route per corridor and market sends the
     market's whole flow through one crossing, which would queue all China-Europe rail
     at one terminal. Only the parts that apply to the market's cargo (``containers``
-    or general) are returned; elements without a capacity are left out.
+    or general) are returned; elements without a capacity are left out. ``groups``
+    and ``tables`` (:func:`element_tables`), when given, are those of ``network``
+    with the same ``tonnes_per_teu`` (a route set reads them once).
     """
-    _, link_t, node_teu, node_t = _capacities(network, tonnes_per_teu)
+    if tables is None:
+        tables = element_tables(network, tonnes_per_teu=tonnes_per_teu)
+    link_t, node_teu, node_t, port = tables.link_t, tables.node_teu, tables.node_t, tables.port
     if groups is None:
         groups = water_groups(network, tonnes_per_teu=tonnes_per_teu)
     found: dict[str, list[float]] = {}
-    port = (network.nodes["kind"] == "port").to_numpy()
 
     def node_caps(j: int) -> dict[str, float]:
         return element_capacities(float(node_teu[j]) if port[j] else math.nan, float(node_t[j]))

@@ -38,7 +38,13 @@ from corridors.demand.classes import CONTAINER_PAYLOAD_T, CargoClass
 from corridors.network.model import Network
 from corridors.routing import ExpandedGraph, Route, build_graph
 from corridors.scenarios.disruptions import year_segments
-from corridors.scenarios.elements import RouteOption, element_delays, water_groups
+from corridors.scenarios.elements import (
+    ElementTables,
+    RouteOption,
+    element_delays,
+    element_tables,
+    water_groups,
+)
 from corridors.scenarios.measures import add_links, apply_changes, resolve_measures
 from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.route_sets import market_routes
@@ -116,6 +122,7 @@ class ScenarioRunner:
         self._alts: dict[tuple[int, int, int], list[RouteOption]] = {}
         self._graphs: dict[tuple[int, str, float], ExpandedGraph] = {}
         self._groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
+        self._tables: dict[int, ElementTables] = {}
         self._delays: dict[tuple[int, tuple[str, ...]], ElementDelays] = {}
         nodes = network.nodes
         self._ports = frozenset(nodes.loc[(nodes["kind"] == "port").to_numpy(), "node_id"])
@@ -230,6 +237,9 @@ class ScenarioRunner:
         if groups is None:
             groups = water_groups(net, tonnes_per_teu=tpt)
             self._groups[id(net)] = groups
+        tables = self._tables.get(id(net))
+        if tables is None:
+            tables = self._tables[id(net)] = element_tables(net, tonnes_per_teu=tpt)
         alts = market_routes(
             net,
             m.origin,
@@ -241,6 +251,7 @@ class ScenarioRunner:
             containers=m.containers,
             graph=graph,
             groups=groups,
+            tables=tables,
         )
         if cls.unit != "TEU":
             alts = [dataclasses.replace(a, usd=a.usd * cls.tonnes_per_teu) for a in alts]

@@ -15,7 +15,13 @@ from collections.abc import Mapping, Sequence
 from corridors.errors import UnreachableError
 from corridors.network.model import Network
 from corridors.routing import CostParameters, ExpandedGraph, compare
-from corridors.scenarios.elements import RouteOption, route_elements
+from corridors.scenarios.elements import (
+    ElementTables,
+    RouteOption,
+    element_tables,
+    route_elements,
+    water_groups,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +40,7 @@ def market_routes(
     containers: bool = True,
     graph: ExpandedGraph | None = None,
     groups: Mapping[str, tuple[str, dict[str, float]]] | None = None,
+    tables: ElementTables | None = None,
 ) -> list[RouteOption]:
     """The route options of one market: ``routes_per_corridor`` per corridor, cheapest first.
 
@@ -57,6 +64,9 @@ def market_routes(
         The graph of ``network`` and ``params`` when already built.
     groups : mapping, optional
         Water groups of ``network`` (:func:`~corridors.scenarios.elements.water_groups`).
+    tables : ElementTables, optional
+        Capacities and ports of ``network``
+        (:func:`~corridors.scenarios.elements.element_tables`).
 
     Returns
     -------
@@ -76,16 +86,25 @@ def market_routes(
     except UnreachableError:
         logger.warning("no route from %s to %s", origin, destination)
         return []
+    if groups is None:
+        groups = water_groups(network, tonnes_per_teu=tonnes_per_teu)
+    if tables is None:
+        tables = element_tables(network, tonnes_per_teu=tonnes_per_teu)
     out = []
     for r in routes:
         elems = route_elements(
-            r, network, tonnes_per_teu=tonnes_per_teu, containers=containers, groups=groups
+            r,
+            network,
+            tonnes_per_teu=tonnes_per_teu,
+            containers=containers,
+            groups=groups,
+            tables=tables,
         )
         keys = [k for k, _, _ in elems]
         by_link = tuple(
             (lid, key)
             for lid in r.link_ids
-            for base in ((groups or {}).get(lid, (f"link:{lid}", {}))[0],)
+            for base in (groups.get(lid, (f"link:{lid}", {}))[0],)
             for key in keys
             if key.partition("#")[0] == base
         )

@@ -126,6 +126,11 @@ def _path_size(
 ) -> FloatArray:
     """Path size of each route among its market's routes of the same corridor (1 alone)."""
     ps = np.ones(shape)
+    if all(
+        len({a.corridor for a in row if a is not None}) == sum(a is not None for a in row)
+        for row in options
+    ):
+        return ps  # one route per corridor: nothing overlaps
     rows: list[tuple[int, int]] = []
     groups: dict[tuple[int, str], int] = {}
     group: list[int] = []
