@@ -208,3 +208,61 @@ def test_cli_run_reports_crude_in_tonnes_not_teu(run_cli) -> None:
     assert "energy" not in containers  # crude is never in the TEU table
     assert "energy" in bulk
     assert "2,200,000" in bulk
+
+
+def test_assign_reports_the_demand_no_route_carries(
+    run_cli, mini_path: Path, tmp_path: Path
+) -> None:
+    """Foxtrot closed all year: its rows are unserved (with the closure), never dropped.
+
+    Alpha -> Echo 600 TEU goes by the Middle route; Alpha -> Foxtrot 100 TEU and
+    Foxtrot -> Echo 3,000 t (300 TEU-equivalents) have no route: served 600 +
+    unserved 400 = the table's 1,000 TEU-equivalents.
+    """
+    scenario = tmp_path / "closed.yaml"
+    scenario.write_text(
+        "name: foxtrot-closed\nbase_year: 2024\nhorizon: 2024\n"
+        f"network: {mini_path}\n"
+        "demand:\n  markets:\n    - {id: test, origin: Alpha, destination: Echo, volume: 1}\n"
+        "disruptions:\n"
+        "  - {id: foxtrot_shut, nodes: [Foxtrot], closed: true, start: 2024-01-01}\n"
+        "behaviour:\n  capacity_limits: hard\n",
+        encoding="utf-8",
+    )
+    demand = tmp_path / "demand.csv"
+    demand.write_text(
+        "origin,destination,commodity,volume,unit,year,market,source\n"
+        "Alpha,Echo,containers,600,TEU,2024,test,hand-made\n"
+        "Alpha,Foxtrot,containers,100,TEU,2024,russia,hand-made\n"
+        "Foxtrot,Echo,dry_bulk,3000,t,2024,bulk,hand-made\n",
+        encoding="utf-8",
+    )
+    res = assign_corridor_equilibrium(
+        read_network(mini_path), demand, network_path=mini_path, scenario=str(scenario)
+    )
+    un = res.unserved().set_index("market")
+    assert un.loc["russia", ["origin", "destination", "unit"]].tolist() == [
+        "Alpha",
+        "Foxtrot",
+        "TEU",
+    ]
+    assert un.loc["russia", "volume"] == pytest.approx(100.0)
+    assert un.loc["bulk", "volume"] == pytest.approx(3000.0)
+    assert un.loc["bulk", "volume_teu"] == pytest.approx(300.0)
+    assert set(un["reason"]) == {"closed: foxtrot_shut"}
+    served = res.corridor_volumes()["volume_teu_equivalent"].sum()
+    assert served == pytest.approx(600.0)
+    assert served + un["volume_teu"].sum() == pytest.approx(1000.0)
+    code, out, err = run_cli(
+        "assign",
+        str(mini_path),
+        str(demand),
+        "--scenario",
+        str(scenario),
+        "-o",
+        str(tmp_path / "flows.csv"),
+    )
+    assert code == 0, err
+    assert "unserved demand, a year (no route; not in the volumes above):" in out
+    assert "  russia Alpha - Foxtrot: 100 TEU (closed: foxtrot_shut)" in out
+    assert "  bulk Foxtrot - Echo: 3,000 t (closed: foxtrot_shut)" in out

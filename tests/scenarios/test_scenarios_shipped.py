@@ -52,21 +52,29 @@ def test_shipped_scenario_runs(name: str, runs: dict[str, tuple[ScenarioInputs, 
     sc = inputs.scenario
     assert sorted(set(cv["year"])) == list(sc.years)
     assert result.info["converged"]  # type: ignore[attr-defined]
-    # volume is conserved: corridors add up to each market's demand, except the demand
-    # table's China - Russia and Belarus pairs once the northern corridors close (2025 on):
-    # no other corridor reaches Moscow or Minsk
+    # volume is conserved: served (the corridors) + unserved = each market's demand, every
+    # year; the only unserved demand is the table's China - Russia and Belarus pairs once
+    # the northern corridors close (2025 on): no other corridor reaches Moscow or Minsk
     tot = cv.groupby(["year", "market"])["volume_teu"].sum()
     mk = result.markets.set_index(["year", "market"])["volume_teu"]  # type: ignore[attr-defined]
-    unserved = (mk.loc[tot.index] - tot).groupby(level="year").sum()
+    un = result.unserved  # type: ignore[attr-defined]
+    lost = un.groupby(["year", "market"])["volume_teu"].sum()
+    for key, demand in mk.items():
+        served = float(tot.get(key, 0.0)) + float(lost.get(key, 0.0))
+        assert served == pytest.approx(float(demand), rel=1e-9, abs=1e-6), key
     expected = dict.fromkeys(sc.years, 0.0)
     if name == "northern-closed":
         for m in sc.demand.markets:
             if {m.origin, m.destination} & {"moscow", "minsk"}:
+                teu = m.cargo_class.teu_equivalents(m.volume)
                 for y in sc.years[1:]:
-                    expected[y] += m.volume * (1.0 + m.growth) ** (y - sc.base_year)
+                    expected[y] += teu * (1.0 + m.growth) ** (y - sc.base_year)
         assert expected[2025] > 0.0
-    for y, lost in unserved.items():
-        assert lost == pytest.approx(expected[int(y)], rel=1e-6, abs=1e-3)
+        assert set(un["reason"]) == {"closed: northern_closed"}
+        assert set(un["origin"]) | set(un["destination"]) >= {"moscow", "minsk"}
+    by_year = un.groupby("year")["volume_teu"].sum()
+    for y in sc.years:
+        assert float(by_year.get(y, 0.0)) == pytest.approx(expected[y], rel=1e-6, abs=1e-3)
     assert (cv.loc[cv["corridor"] == "middle", "volume_teu"] > 0).all()
     # every element is a hard limit with its queue below capacity (issue 11): no element
     # of any year above its capacity (to the price solve's tolerance, a share of demand),

@@ -112,6 +112,10 @@ def test_run_a_scenario_to_completion_and_read_it_back(client: TestClient, repor
     csv = client.get(f"/api/runs/{run_id}/tables/corridor_volumes.csv")
     assert csv.status_code == 200
     assert csv.text.startswith("year,market,corridor")
+    # the baseline serves all its demand: the unserved table is there, and empty
+    assert run["unserved"] == []
+    csv = client.get(f"/api/runs/{run_id}/tables/unserved.csv")
+    assert csv.status_code == 200
     diff = client.get(f"/api/runs/{run_id}/diff/{run_id}").json()
     assert diff
     assert all(abs(x["delta_teu"]) < 1e-9 for x in diff)

@@ -265,6 +265,17 @@ def _assign_model(
             highlight=False,
             markup=False,
         )
+    unserved = res.unserved()
+    if len(unserved):
+        out.print("unserved demand, a year (no route; not in the volumes above):")
+        for _, row in unserved.iterrows():
+            out.print(
+                f"  {row['market']} {row['origin']} - {row['destination']}: "
+                f"{row['volume']:,.0f} {row['unit']} ({row['reason']})",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
     worst = res.bottlenecks()
     if worst.empty:
         out.print(f"no element above {threshold:.0%} of capacity", highlight=False)

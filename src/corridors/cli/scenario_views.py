@@ -15,6 +15,7 @@ __all__ = [
     "frame_table",
     "rankings_view",
     "route_fit_view",
+    "unserved_view",
     "volume_table",
 ]
 
@@ -163,3 +164,32 @@ def volume_table(cv: pd.DataFrame, values: str = "volume_teu") -> pd.DataFrame:
     )
     pivot.columns = [str(c) for c in pivot.columns]
     return pivot.reset_index()
+
+
+def unserved_view(unserved: pd.DataFrame) -> tuple[str, pd.DataFrame] | None:
+    """The demand no route carried, as printed: its last year, one row per O-D pair.
+
+    Returns
+    -------
+    (title, table) or None
+        ``None`` when every year's demand was served.
+    """
+    if unserved.empty:
+        return None
+    years = sorted({int(y) for y in unserved["year"]})
+    last = unserved[unserved["year"] == years[-1]]
+    view = pd.DataFrame(
+        {
+            "market": last["market"].astype(str),
+            "from - to": last["origin"].astype(str) + " - " + last["destination"].astype(str),
+            "volume": last["volume"].astype(float),
+            "unit": last["unit"].astype(str),
+            "reason": last["reason"].astype(str),
+        }
+    )
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    title = (
+        f"unserved demand in {years[-1]}, a year (no route; left out of the volumes; "
+        f"unserved in {span})"
+    )
+    return title, view.reset_index(drop=True)

@@ -26,6 +26,7 @@ from corridors.cli.scenario_views import (
     frame_table,
     rankings_view,
     route_fit_view,
+    unserved_view,
     volume_table,
 )
 from corridors.errors import ScenarioError
@@ -155,6 +156,9 @@ def register(app: typer.Typer) -> None:
                     digits={"use": 2},
                 )
             )
+        unserved = unserved_view(result.unserved)
+        if unserved is not None:
+            console.print(frame_table(unserved[1], title=unserved[0]))
         if not result.rankings.empty:
             console.print(
                 frame_table(

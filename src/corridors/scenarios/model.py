@@ -35,6 +35,7 @@ import numpy as np
 from corridors.cost.element_queues import ElementDelays
 from corridors.cost.parameters import CostParameters
 from corridors.demand.classes import CONTAINER_PAYLOAD_T, CargoClass
+from corridors.errors import UnknownPlaceError
 from corridors.network.model import Network
 from corridors.routing import ExpandedGraph, Route, build_graph
 from corridors.scenarios.disruptions import year_segments
@@ -240,25 +241,52 @@ class ScenarioRunner:
         tables = self._tables.get(id(net))
         if tables is None:
             tables = self._tables[id(net)] = element_tables(net, tonnes_per_teu=tpt)
-        alts = market_routes(
-            net,
-            m.origin,
-            m.destination,
-            params=params,
-            tonnes_per_teu=tpt,
-            corridors=m.corridors or None,
-            routes_per_corridor=routes_per_corridor,
-            containers=m.containers,
-            graph=graph,
-            groups=groups,
-            tables=tables,
-        )
+        try:
+            alts = market_routes(
+                net,
+                m.origin,
+                m.destination,
+                params=params,
+                tonnes_per_teu=tpt,
+                corridors=m.corridors or None,
+                routes_per_corridor=routes_per_corridor,
+                containers=m.containers,
+                graph=graph,
+                groups=groups,
+                tables=tables,
+            )
+        except UnknownPlaceError:
+            if not closures:  # the scenario's places were checked against the network
+                raise
+            alts = []  # an end of the market is closed
         if cls.unit != "TEU":
             alts = [dataclasses.replace(a, usd=a.usd * cls.tonnes_per_teu) for a in alts]
         if not alts:
-            logger.warning("market %s has no route in %d", m.id, year)
+            logger.info("market %s has no route in %d (reported as unserved)", m.id, year)
         self._alts[key] = alts
         return alts
+
+    def _unserved_reason(
+        self,
+        year: int,
+        in_force: tuple[str, ...],
+        closures: tuple[Disruption, ...],
+        market_index: int,
+        routes_per_corridor: int,
+    ) -> str:
+        """Why a market has no route: the closures that cut it, else ``no route``.
+
+        Each closure active that alone leaves the market without a route is named
+        (all of them when only their combination does); ``no route`` when the market
+        has none even without closures.
+        """
+        k = routes_per_corridor
+        if not closures or not self._alternatives(year, in_force, (), market_index, k):
+            return "no route"
+        alone = [
+            d.id for d in closures if not self._alternatives(year, in_force, (d,), market_index, k)
+        ]
+        return "closed: " + ", ".join(alone or [d.id for d in closures])
 
     def route(self, year: int, market: str, corridor: str) -> Route | None:
         """The least-cost route of ``market`` on ``corridor`` in ``year``, with its steps.
@@ -344,6 +372,7 @@ class ScenarioRunner:
         n_markets = len(sc.demand.markets)
         k = beh.routes_per_corridor
         payload_t = np.array([m.cargo_class.tonnes_per_teu for m in sc.demand.markets])
+        od = [(m.id, m.origin, m.destination, m.cargo_class) for m in sc.demand.markets]
         for done, year in enumerate(years):
             in_force = self._in_force(year)
             demand = np.array([_market_volume(sc, i, year) for i in range(n_markets)])
@@ -353,6 +382,7 @@ class ScenarioRunner:
             tt_items: list[tuple[str, float, float]] = []
             ls_acc = np.zeros(n_markets)
             el_acc: dict[str, np.ndarray] = {}  # flow, capacity, shadow price, queue h
+            unserved: dict[tuple[int, str], float] = {}  # (market, reason): TEU-eq a year
             for fraction, active in year_segments(
                 sc.disruptions if disruptions is None else disruptions, year
             ):
@@ -361,6 +391,10 @@ class ScenarioRunner:
                 per_market = [
                     self._alternatives(year, in_force, closures, i, k) for i in range(n_markets)
                 ]
+                for i, alts in enumerate(per_market):  # demand no route carries: reported
+                    if not alts and demand[i] > 0:
+                        why = (i, self._unserved_reason(year, in_force, closures, i, k))
+                        unserved[why] = unserved.get(why, 0.0) + fraction * demand[i]
                 solved = solve_year(
                     per_market,
                     demand,
@@ -413,6 +447,7 @@ class ScenarioRunner:
                 elements=el_acc,
                 times=tt_items,
             )
+            tables.add_unserved(year, od, unserved)
             if progress is not None:
                 progress(done + 1, len(years))
         info: dict[str, float | int | bool | str] = {

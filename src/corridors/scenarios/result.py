@@ -30,6 +30,17 @@ BOTTLENECK_COLUMNS: tuple[str, ...] = (
     "queue_h",
 )
 MARKET_COLUMNS: tuple[str, ...] = ("year", "market", "volume_teu", "logsum_usd_teu")
+UNSERVED_COLUMNS: tuple[str, ...] = (
+    "year",
+    "market",
+    "origin",
+    "destination",
+    "cargo_class",
+    "unit",
+    "volume",
+    "volume_teu",
+    "reason",
+)
 RANKING_COLUMNS: tuple[str, ...] = (
     "rank",
     "measure_id",
@@ -70,6 +81,14 @@ class ScenarioResult:
         market by year; the logsum change times the volume is the shippers' gain.
     info : dict
         Convergence and other scalars (``max_iterations``, ``max_gap``, ``converged``).
+    unserved : pandas.DataFrame
+        Demand no route carries, by year, market and O-D pair (``origin``,
+        ``destination`` as the market names them): its ``cargo_class`` and ``unit``,
+        ``volume`` (in that unit a year) and ``volume_teu`` (TEU-equivalents a year),
+        weighed by the share of the year it had no route, and the ``reason``
+        (``closed: <disruption ids>`` when the closures active then cut every route the
+        market has without them, else ``no route``). Served plus unserved is the
+        demand: ``corridor_volumes`` plus ``unserved`` add up to ``markets``.
     bottlenecks : pandas.DataFrame
         Every capacitated element (``node:<id>``, ``link:<id>``, ``water:<ports>``)
         by year and cargo class it limits (``all``, ``containers``, ``general``):
@@ -88,6 +107,7 @@ class ScenarioResult:
     markets: pd.DataFrame = field(default_factory=lambda: empty(MARKET_COLUMNS))
     info: dict[str, float | int | bool | str] = field(default_factory=dict)
     bottlenecks: pd.DataFrame = field(default_factory=lambda: empty(BOTTLENECK_COLUMNS))
+    unserved: pd.DataFrame = field(default_factory=lambda: empty(UNSERVED_COLUMNS))
 
     def busiest(
         self, *, year: int | None = None, threshold: float = 0.9, top: int = 10

@@ -71,7 +71,8 @@ def market_routes(
     Returns
     -------
     list of RouteOption
-        Empty (and a warning logged) when no corridor connects the two places.
+        Empty when no corridor connects the two places (the runner reports the
+        market's demand as unserved).
     """
     try:
         routes = compare(
@@ -84,7 +85,7 @@ def market_routes(
             k=routes_per_corridor,
         )
     except UnreachableError:
-        logger.warning("no route from %s to %s", origin, destination)
+        logger.info("no route from %s to %s", origin, destination)
         return []
     if groups is None:
         groups = water_groups(network, tonnes_per_teu=tonnes_per_teu)

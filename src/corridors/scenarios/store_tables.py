@@ -1,7 +1,8 @@
 """The tables of the results store: their SQL and the result columns each holds.
 
 Tables: ``sweeps``, ``runs``, ``corridor_volumes``, ``link_flows``, ``transit_times``,
-``measure_rankings``, ``bottlenecks``, ``calibration_fit`` (observed against modelled
+``measure_rankings``, ``bottlenecks``, ``unserved`` (demand no route carried),
+``calibration_fit`` (observed against modelled
 volumes of a calibration run).
 """
 
@@ -13,6 +14,7 @@ from corridors.scenarios.result import (
     LINK_FLOW_COLUMNS,
     RANKING_COLUMNS,
     TRANSIT_TIME_COLUMNS,
+    UNSERVED_COLUMNS,
 )
 
 DDL = """
@@ -66,6 +68,11 @@ CREATE TABLE IF NOT EXISTS bottlenecks (
     shadow_price_usd_teu DOUBLE, queue_h DOUBLE
 );
 ALTER TABLE bottlenecks ADD COLUMN IF NOT EXISTS queue_h DOUBLE;
+CREATE TABLE IF NOT EXISTS unserved (
+    run_id VARCHAR NOT NULL, year INTEGER NOT NULL, market VARCHAR NOT NULL,
+    origin VARCHAR NOT NULL, destination VARCHAR NOT NULL, cargo_class VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL, volume DOUBLE, volume_teu DOUBLE, reason VARCHAR NOT NULL
+);
 CREATE TABLE IF NOT EXISTS calibration_fit (
     run_id VARCHAR NOT NULL, target VARCHAR NOT NULL, corridor VARCHAR NOT NULL,
     unit VARCHAR NOT NULL, year INTEGER NOT NULL, observed DOUBLE, modelled DOUBLE,
@@ -90,6 +97,7 @@ RESULT_TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("transit_times", "transit_times", TRANSIT_TIME_COLUMNS),
     ("measure_rankings", "rankings", RANKING_COLUMNS),
     ("bottlenecks", "bottlenecks", BOTTLENECK_COLUMNS),
+    ("unserved", "unserved", UNSERVED_COLUMNS),
 )
 """Result tables of a run: the store's table, the attribute of
 :class:`~corridors.scenarios.result.ScenarioResult` it takes, its columns."""

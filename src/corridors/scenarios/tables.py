@@ -8,12 +8,14 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from corridors.demand.classes import CargoClass
 from corridors.scenarios.result import (
     BOTTLENECK_COLUMNS,
     CORRIDOR_VOLUME_COLUMNS,
     LINK_FLOW_COLUMNS,
     MARKET_COLUMNS,
     TRANSIT_TIME_COLUMNS,
+    UNSERVED_COLUMNS,
     ScenarioResult,
     empty,
 )
@@ -43,6 +45,7 @@ class ResultTables:
         self.tt_rows: list[Row] = []
         self.mk_rows: list[Row] = []
         self.el_rows: list[Row] = []
+        self.un_rows: list[Row] = []
 
     def add_year(
         self,
@@ -165,6 +168,47 @@ class ResultTables:
                     }
                 )
 
+    def add_unserved(
+        self,
+        year: int,
+        od: Sequence[tuple[str, str, str, CargoClass]],
+        unserved: Mapping[tuple[int, str], float],
+    ) -> None:
+        """Add one year's demand that no route carried.
+
+        Parameters
+        ----------
+        year : int
+            The year.
+        od : sequence of (market id, origin, destination, cargo class)
+            Each market entry of the year's demand (the O-D pairs of a demand table's
+            market share its id); a pair listed twice is added up.
+        unserved : mapping of (market index, reason) to float
+            TEU-equivalents a year without a route, weighed by the share of the year.
+        """
+        rows: dict[tuple[str, str, str, str, str], float] = {}
+        classes: dict[str, CargoClass] = {}
+        for (i, reason), teu in unserved.items():
+            market, origin, destination, cls = od[i]
+            classes[cls.name] = cls
+            key = (market, origin, destination, cls.name, reason)
+            rows[key] = rows.get(key, 0.0) + teu
+        for (market, origin, destination, name, reason), teu in sorted(rows.items()):
+            cls = classes[name]
+            self.un_rows.append(
+                {
+                    "year": year,
+                    "market": market,
+                    "origin": origin,
+                    "destination": destination,
+                    "cargo_class": name,
+                    "unit": cls.unit,
+                    "volume": cls.native(teu),
+                    "volume_teu": teu,
+                    "reason": reason,
+                }
+            )
+
     def result(self, info: dict[str, float | int | bool | str]) -> ScenarioResult:
         """The scenario result of the years added, with ``info``."""
 
@@ -178,4 +222,5 @@ class ResultTables:
             markets=pd.DataFrame(self.mk_rows, columns=list(MARKET_COLUMNS)),
             info=info,
             bottlenecks=frame(self.el_rows, BOTTLENECK_COLUMNS),
+            unserved=frame(self.un_rows, UNSERVED_COLUMNS),
         )

@@ -129,6 +129,18 @@ class CorridorEquilibrium:
             ["volume_teu_equivalent", "corridor"], ascending=[False, True]
         ).reset_index(drop=True)
 
+    def unserved(self) -> pd.DataFrame:
+        """Demand no route carries (empty when every row is served).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``market, origin, destination, cargo_class, unit, volume`` (the class's
+            unit a year), ``volume_teu`` and ``reason``
+            (:attr:`~corridors.scenarios.result.ScenarioResult.unserved`).
+        """
+        return self.result.unserved.drop(columns=["year"]).reset_index(drop=True)
+
     def elements(self) -> pd.DataFrame:
         """Every capacitated element: volume, capacity (TEU-equivalents), utilisation, price."""
         b = self.result.bottlenecks

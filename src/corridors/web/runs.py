@@ -30,7 +30,14 @@ from corridors.web.store import StoreAccess
 
 router = APIRouter(prefix="/api", tags=["scenarios"])
 
-RUN_TABLES = ("corridor_volumes", "link_flows", "transit_times", "measure_rankings", "bottlenecks")
+RUN_TABLES = (
+    "corridor_volumes",
+    "link_flows",
+    "transit_times",
+    "measure_rankings",
+    "bottlenecks",
+    "unserved",
+)
 
 RunId = Annotated[str, PathParam(min_length=1, max_length=64, pattern=r"^[0-9a-zA-Z_-]+$")]
 

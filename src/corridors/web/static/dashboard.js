@@ -474,6 +474,7 @@ async function showRun(runId, target) {
   const year = run.link_flows.length ? await drawFlows(run) : null;
   const busiest = run.bottlenecks.filter((b) => b.year === year).sort((a, b) => b.utilisation - a.utilisation).slice(0, 12);
   const tt = run.transit_times.filter((t) => t.year === year);
+  const unserved = (run.unserved || []).filter((u) => u.year === year);
   $(target).innerHTML = `<h2 id="run-title" data-run="${esc(run.info.run_id)}">Run ${esc(run.info.run_id)}: ${esc(run.info.scenario_name)} (${esc(run.info.kind)})</h2>
     <div class="exports">Export: <a download href="/api/runs/${esc(run.info.run_id)}/report.html">HTML report</a>
     · <a download href="/api/runs/${esc(run.info.run_id)}/tables/corridor_volumes.csv">volumes CSV</a>
@@ -482,6 +483,7 @@ async function showRun(runId, target) {
     <div class="charts"><div class="chart" id="chart-volumes"></div></div>
     <h2>Volume by corridor, TEU a year</h2><div id="run-volumes">${table(run.corridor_totals, ["year", "corridor", "volume_teu"])}</div>
     <h2>Bottlenecks in ${year ?? "-"} (utilisation, shadow price USD/TEU)</h2>${table(busiest, ["element", "cargo", "volume_teu", "capacity_teu", "utilisation", "shadow_price_usd_teu"], { utilisation: 2 })}
+    <h2>Unserved demand in ${year ?? "-"}, a year (no route)</h2>${table(unserved, ["market", "origin", "destination", "volume", "unit", "reason"])}
     <h2>Transit time in ${year ?? "-"}, hours</h2>${table(tt, ["corridor", "p50_h", "p90_h", "p95_h", "mean_h"])}
     <h2>Measures, best first</h2>${table(run.measure_rankings, ["rank", "measure_id", "capex_usd", "volume_gain_teu", "usd_saved_per_usd", "npv_usd"], { usd_saved_per_usd: 2 })}`;
   chart("#chart-volumes", {
