@@ -14,7 +14,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from corridors.assignment.graph import AssignmentGraph
-from corridors.assignment.paths import Backend, all_or_nothing, tree_sums
+from corridors.assignment.paths import Backend, shortest_trees, tree_sums
 
 FloatArray = NDArray[np.float64]
 
@@ -42,19 +42,11 @@ def od_skims(
     graph: AssignmentGraph, cost: FloatArray, time: FloatArray, *, backend: Backend = "auto"
 ) -> Skims:
     """Skims along the shortest routes at ``cost``, summing ``time`` and distance."""
-    aon = all_or_nothing(
-        graph,
-        cost,
-        np.zeros((graph.n_zones, graph.n_zones)),
-        full=True,
-        keep_trees=True,
-        backend=backend,
-    )
-    assert aon.pred_arc is not None
+    dist, pred_arc = shortest_trees(graph, cost, backend=backend)
     dest = graph.destinations
-    t = tree_sums(graph, aon.pred_arc, time)[:, dest]
-    dist = tree_sums(graph, aon.pred_arc, graph.distance)[:, dest]
-    return Skims(cost=aon.od_cost, time=t, distance=dist)
+    t = tree_sums(graph, pred_arc, time)[:, dest]
+    length = tree_sums(graph, pred_arc, graph.distance)[:, dest]
+    return Skims(cost=dist[:, dest], time=t, distance=length)
 
 
 def skims_frame(graph: AssignmentGraph, demand: FloatArray, s: Skims) -> pd.DataFrame:
