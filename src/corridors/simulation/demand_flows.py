@@ -149,25 +149,13 @@ def yard_slot_problems(network: Network, yard_slots: Sequence[tuple[str, int]]) 
     out: list[Problem] = []
     nodes = list(network.node_index)
     for node, slots in yard_slots:
+        wrong: list[tuple[str, str | None]] = []
         if node not in network.node_index:
-            out.append(
-                Problem(
-                    "build options",
-                    None,
-                    "yard_slots",
-                    f"{node}={slots}",
-                    f"unknown node {node!r}",
-                    did_you_mean(node, nodes),
-                )
-            )
+            wrong.append((f"unknown node {node!r}", did_you_mean(node, nodes)))
         if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1:
-            out.append(
-                Problem(
-                    "build options",
-                    None,
-                    "yard_slots",
-                    f"{node}={slots}",
-                    "yard capacity must be a whole number >= 1 (wagons or TEU)",
-                )
-            )
+            wrong.append(("yard capacity must be a whole number >= 1 (wagons or TEU)", None))
+        out.extend(
+            Problem("build options", None, "yard_slots", f"{node}={slots}", message, hint)
+            for message, hint in wrong
+        )
     return out
