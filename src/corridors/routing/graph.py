@@ -35,6 +35,7 @@ import pandas as pd
 
 from corridors.cost.parameters import CostParameters, money_columns
 from corridors.network.model import Network
+from corridors.routing.paths import SearchGraph
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -177,6 +178,27 @@ class ExpandedGraph:
 
     @cached_property
     def _corridor_masks(self) -> dict[str, npt.NDArray[np.bool_]]:
+        return {}
+
+    def search_graph(self, corridor: str | None) -> SearchGraph:
+        """The :class:`~corridors.routing.paths.SearchGraph` of a corridor's arcs by cost.
+
+        Built once per graph and corridor; O-D searches narrow it
+        (:meth:`~corridors.routing.paths.SearchGraph.without`).
+        """
+        found = self._search_graphs.get(corridor)
+        if found is None:
+            found = self._search_graphs[corridor] = SearchGraph.build(
+                tail=self.tail,
+                head=self.head,
+                weight=self.cost,
+                n_vertices=self.n_vertices,
+                usable=self.corridor_mask(corridor),
+            )
+        return found
+
+    @cached_property
+    def _search_graphs(self) -> dict[str | None, SearchGraph]:
         return {}
 
 

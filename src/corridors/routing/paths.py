@@ -1,14 +1,17 @@
 """Shortest paths and k shortest loopless paths on the expanded graph.
 
-Dijkstra runs in compiled code (:func:`scipy.sparse.csgraph.dijkstra`); parallel arcs
-(two links between the same pair of places, e.g. the Suez and the Cape sea legs) are
-reduced to the cheapest usable one before each search and mapped back to arc ids.
+Dijkstra runs in compiled code (:func:`scipy.sparse.csgraph.dijkstra`) on a
+:class:`SearchGraph`: parallel arcs (two links between the same pair of places, e.g. the
+Suez and the Cape sea legs) reduced to the cheapest usable one and mapped back to arc
+ids; built once per graph and corridor, it is narrowed per O-D pair and reweighted by
+the link-penalty method without sorting the arcs again.
 Yen's algorithm (Yen 1971) finds alternatives by repeated searches from spur
 vertices with the arcs and vertices of earlier paths masked out.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from dataclasses import dataclass
 
@@ -30,27 +33,191 @@ class Path:
     weight: float
 
 
-def _reduced_csr(
-    tail: IntArray, head: IntArray, weight: FloatArray, usable: BoolArray, n: int
-) -> tuple[csr_matrix, IntArray, IntArray]:
-    """CSR matrix of the cheapest usable arc per vertex pair, and the arc it stands for.
+PENALTY = 0.5
+"""Link-penalty method: weight added to the arcs of a path found, as a share of it."""
 
-    Returns the matrix, the sorted keys ``tail * n + head`` of its entries and the
-    arc of each key (looked up with ``searchsorted``, no dict per call).
+
+@dataclass(frozen=True)
+class SearchGraph:
+    """The cheapest usable arc between each ordered pair of vertices, ready for Dijkstra.
+
+    Parallel arcs (two links between the same pair of places, e.g. the Suez and the
+    Cape sea legs) are reduced to the cheapest usable one (the lowest arc id among
+    equals) and mapped back to arc ids after the search. Built once for a graph and a
+    set of usable arcs (a corridor's), then searched many times: :meth:`without`
+    removes a few arcs (those an O-D pair may not use), :meth:`reweighted` changes
+    weights (the link-penalty method). Both give the same entries, in the same order,
+    as a build from scratch (they rebuild when a changed arc has a usable parallel
+    arc), so every search finds the same path.
+
+    Attributes
+    ----------
+    tail, head : numpy.ndarray of int64
+        Arc end vertices (all arcs).
+    weight : numpy.ndarray of float64
+        Arc weights (all arcs).
+    usable : numpy.ndarray of bool
+        Arcs allowed.
+    n_vertices : int
+        Number of vertices.
+    arcs : numpy.ndarray of int64
+        The arc standing for each vertex pair (entry), entries sorted by tail, head.
+    keys : numpy.ndarray of int64
+        ``tail * n_vertices + head`` of each entry (sorted).
+    indptr, indices : numpy.ndarray of int32
+        CSR row pointers and column (head) of the entries.
+    pair : numpy.ndarray of int64
+        Entry of each usable arc's vertex pair (-1 for arcs not usable).
+    single : numpy.ndarray of bool
+        Whether an entry's vertex pair has a single usable arc.
     """
-    idx = np.flatnonzero(usable)
-    order = idx[np.lexsort((weight[idx], head[idx], tail[idx]))]
-    t, h = tail[order], head[order]
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
-    keep = order[first]
-    # rows are sorted by tail and, within a row, by head: the CSR arrays directly (a
-    # COO matrix would sort them again)
-    indptr = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(np.bincount(tail[keep], minlength=n), out=indptr[1:])
-    mat = csr_matrix((weight[keep], head[keep].astype(np.int32), indptr), shape=(n, n))
-    keys = tail[keep].astype(np.int64) * n + head[keep]  # sorted: order is by tail, head
-    return mat, keys, keep
+
+    tail: IntArray
+    head: IntArray
+    weight: FloatArray
+    usable: BoolArray
+    n_vertices: int
+    arcs: IntArray
+    keys: IntArray
+    indptr: npt.NDArray[np.int32]
+    indices: npt.NDArray[np.int32]
+    pair: IntArray
+    single: BoolArray
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        tail: IntArray,
+        head: IntArray,
+        weight: FloatArray,
+        n_vertices: int,
+        usable: BoolArray | None = None,
+    ) -> SearchGraph:
+        """Reduce the usable arcs of a graph to one per vertex pair."""
+        if usable is None:
+            usable = np.ones(tail.size, dtype=bool)
+        idx = np.flatnonzero(usable)
+        order = idx[np.lexsort((weight[idx], head[idx], tail[idx]))]
+        t, h = tail[order], head[order]
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
+        entry = np.cumsum(first) - 1
+        pair = np.full(tail.size, -1, dtype=np.int64)
+        pair[order] = entry
+        return cls._of(
+            tail=tail,
+            head=head,
+            weight=weight,
+            usable=usable,
+            n=n_vertices,
+            arcs=order[first],
+            pair=pair,
+        )
+
+    @classmethod
+    def _of(
+        cls,
+        *,
+        tail: IntArray,
+        head: IntArray,
+        weight: FloatArray,
+        usable: BoolArray,
+        n: int,
+        arcs: IntArray,
+        pair: IntArray,
+    ) -> SearchGraph:
+        # entries are sorted by tail and, within a row, by head: the CSR arrays directly
+        indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(tail[arcs], minlength=n), out=indptr[1:])
+        single = np.bincount(pair[pair >= 0], minlength=arcs.size) == 1
+        keys = tail[arcs].astype(np.int64) * n + head[arcs]
+        indices = head[arcs].astype(np.int32)
+        return cls(tail, head, weight, usable, n, arcs, keys, indptr, indices, pair, single)
+
+    def without(self, removed: BoolArray) -> SearchGraph:
+        """The same graph with the arcs ``removed`` (a mask over all arcs) not usable."""
+        drop = removed[self.arcs]
+        gone = removed & self.usable
+        if not gone.any():
+            return self
+        usable = self.usable & ~removed
+        if (drop & ~self.single).any():
+            alive = np.zeros(self.arcs.size, dtype=bool)
+            alive[self.pair[usable]] = True
+            if (drop & alive).any():  # a parallel arc takes over: reduce again
+                return SearchGraph.build(
+                    tail=self.tail,
+                    head=self.head,
+                    weight=self.weight,
+                    n_vertices=self.n_vertices,
+                    usable=usable,
+                )
+        kept = ~drop
+        renumber = np.cumsum(kept) - 1
+        pair = np.where(usable, renumber[np.maximum(self.pair, 0)], -1)
+        return SearchGraph._of(
+            tail=self.tail,
+            head=self.head,
+            weight=self.weight,
+            usable=usable,
+            n=self.n_vertices,
+            arcs=self.arcs[kept],
+            pair=pair,
+        )
+
+    def reweighted(self, weight: FloatArray) -> SearchGraph:
+        """The same graph with new arc weights."""
+        changed = self.usable & (weight != self.weight)
+        if (~self.single[self.pair[changed]]).any():  # the cheapest of a pair may change
+            return SearchGraph.build(
+                tail=self.tail,
+                head=self.head,
+                weight=weight,
+                n_vertices=self.n_vertices,
+                usable=self.usable,
+            )
+        return dataclasses.replace(self, weight=weight)
+
+    def penalised_paths(
+        self,
+        source: int,
+        target: int,
+        *,
+        k: int,
+        penalty: float = PENALTY,
+        tries: int | None = None,
+    ) -> list[Path]:
+        """Up to ``k`` distinct paths by the link-penalty method (see :func:`penalised_paths`)."""
+        weight = self.weight
+        graph = self
+        found: dict[tuple[int, ...], Path] = {}
+        for _ in range(3 * k if tries is None else tries):
+            path = graph.path(source, target)
+            if path is None:
+                break
+            if path.arcs not in found:
+                found[path.arcs] = Path(path.arcs, float(weight[list(path.arcs)].sum()))
+                if len(found) == k:
+                    break
+            w = graph.weight.copy()
+            w[list(path.arcs)] *= 1.0 + penalty
+            graph = graph.reweighted(w)
+        return sorted(found.values(), key=lambda p: p.weight)
+
+    def path(self, source: int, target: int) -> Path | None:
+        """Least-weight path from ``source`` to ``target`` (``None``: not reachable)."""
+        n = self.n_vertices
+        mat = csr_matrix((self.weight[self.arcs], self.indices, self.indptr), shape=(n, n))
+        dist, pred = dijkstra(mat, directed=True, indices=source, return_predecessors=True)
+        if not np.isfinite(dist[target]):
+            return None
+        vertices = [target]
+        while vertices[-1] != source:
+            vertices.append(int(pred[vertices[-1]]))
+        walk = np.array(vertices[::-1], dtype=np.int64)
+        arcs = self.arcs[np.searchsorted(self.keys, walk[:-1] * n + walk[1:])]
+        return Path(arcs=tuple(int(a) for a in arcs), weight=float(dist[target]))
 
 
 def shortest_path(
@@ -70,18 +237,10 @@ def shortest_path(
     Path or None
         ``None`` when the target cannot be reached.
     """
-    if usable is None:
-        usable = np.ones(tail.size, dtype=bool)
-    mat, keys, keep = _reduced_csr(tail, head, weight, usable, n_vertices)
-    dist, pred = dijkstra(mat, directed=True, indices=source, return_predecessors=True)
-    if not np.isfinite(dist[target]):
-        return None
-    vertices = [target]
-    while vertices[-1] != source:
-        vertices.append(int(pred[vertices[-1]]))
-    walk = np.array(vertices[::-1], dtype=np.int64)
-    arcs = keep[np.searchsorted(keys, walk[:-1] * n_vertices + walk[1:])]
-    return Path(arcs=tuple(int(a) for a in arcs), weight=float(dist[target]))
+    graph = SearchGraph.build(
+        tail=tail, head=head, weight=weight, n_vertices=n_vertices, usable=usable
+    )
+    return graph.path(source, target)
 
 
 def k_shortest_paths(
@@ -174,10 +333,6 @@ def k_shortest_paths(
     return found
 
 
-PENALTY = 0.5
-"""Link-penalty method: weight added to the arcs of a path found, as a share of it."""
-
-
 def penalised_paths(
     *,
     tail: IntArray,
@@ -200,23 +355,11 @@ def penalised_paths(
     (least-weight paths on positive weights) but not the ``k`` least-weight ones.
     Weights of the returned paths are their unpenalised weights.
     """
-    w = np.array(weight, dtype=np.float64)
-    found: dict[tuple[int, ...], Path] = {}
-    for _ in range(3 * k if tries is None else tries):
-        path = shortest_path(
-            tail=tail,
-            head=head,
-            weight=w,
-            n_vertices=n_vertices,
-            source=source,
-            target=target,
-            usable=usable,
-        )
-        if path is None:
-            break
-        if path.arcs not in found:
-            found[path.arcs] = Path(path.arcs, float(weight[list(path.arcs)].sum()))
-            if len(found) == k:
-                break
-        w[list(path.arcs)] *= 1.0 + penalty
-    return sorted(found.values(), key=lambda p: p.weight)
+    graph = SearchGraph.build(
+        tail=tail,
+        head=head,
+        weight=np.asarray(weight, dtype=np.float64),
+        n_vertices=n_vertices,
+        usable=usable,
+    )
+    return graph.penalised_paths(source, target, k=k, penalty=penalty, tries=tries)

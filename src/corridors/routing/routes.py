@@ -19,7 +19,6 @@ from corridors.routing.paths import (
     IntArray,
     Path,
     k_shortest_paths,
-    penalised_paths,
     shortest_path,
 )
 from corridors.routing.route import HOURS_PER_DAY, Route, Step, label_corridor, route_from_path
@@ -121,19 +120,23 @@ def compare(
     return routes
 
 
-def od_mask(graph: ExpandedGraph, o: str, d: str, corridor: str | None) -> np.ndarray:
+def od_mask(graph: ExpandedGraph, o: str, d: str, corridor: str | None) -> BoolArray:
     """Arcs usable from ``o`` to ``d`` on a corridor.
 
     The corridor's arcs, minus passing through ``d`` or coming back into ``o``: a route
     visits each place once.
     """
+    return np.asarray(graph.corridor_mask(corridor) & ~od_barred(graph, o, d), dtype=bool)
+
+
+def od_barred(graph: ExpandedGraph, o: str, d: str) -> BoolArray:
+    """Arcs no route from ``o`` to ``d`` may use: through ``d``, or back into ``o``."""
     net = graph.network
     n_o, n_d = net.node_index[o], net.node_index[d]
-    mask = graph.corridor_mask(corridor)
     inside = (graph.kind == THROUGH) | (graph.kind == TRANSFER)
-    mask &= ~(inside & (graph.arc_node == n_d))
-    mask &= ~((graph.kind == LINK) & (graph.vertex_node[graph.head] == n_o))
-    return mask
+    barred = inside & (graph.arc_node == n_d)
+    barred |= (graph.kind == LINK) & (graph.vertex_node[graph.head] == n_o)
+    return np.asarray(barred, dtype=bool)
 
 
 class _Search(TypedDict):
@@ -165,14 +168,21 @@ def _search(graph: ExpandedGraph, o: str, d: str, corridor: str | None) -> _Sear
 
 
 def _paths(graph: ExpandedGraph, o: str, d: str, corridor: str | None, k: int) -> list[Path]:
-    """Up to ``k`` loopless paths of a corridor (link-penalty method; one Dijkstra for 1)."""
-    search = _search(graph, o, d, corridor)
-    if search is None:
+    """Up to ``k`` loopless paths of a corridor (link-penalty method; one Dijkstra for 1).
+
+    Searches the corridor's :meth:`~corridors.routing.graph.ExpandedGraph.search_graph`
+    without the arcs the pair may not use: the same paths as a search over
+    :func:`od_mask`, without reducing the graph again for every pair.
+    """
+    index = graph.network.node_index
+    if o not in index or d not in index:
         return []
+    search = graph.search_graph(corridor).without(od_barred(graph, o, d))
+    source, target = graph.source(o), graph.sink(d)
     if k == 1:
-        path = shortest_path(**search)
+        path = search.path(source, target)
         return [] if path is None else [path]
-    return penalised_paths(**search, k=k)
+    return search.penalised_paths(source, target, k=k)
 
 
 class UnknownCorridorError(UnknownNameError):
