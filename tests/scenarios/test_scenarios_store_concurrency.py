@@ -61,7 +61,10 @@ WRITER = WAIT + textwrap.dedent(
                 "usd_teu": [1.0, 1.0],
             }
         )
-        flows = pd.DataFrame({"year": [2024], "link_id": ["l1"], "volume_teu": [float(i)]})
+        flows = pd.DataFrame(
+            {"year": [2024], "link_id": ["l1"], "volume_teu": [float(i)],
+             "volume_ab_teu": [float(i)], "volume_ba_teu": [0.0]}
+        )
         times = pd.DataFrame(
             {"year": [2024], "corridor": [tag], "p50_h": [1.0], "p90_h": [2.0],
              "p95_h": [3.0], "mean_h": [1.5]}

@@ -39,6 +39,9 @@ class RouteOption:
     """Length of each link of ``link_ids``, km (the path-size correction's lengths)."""
     route: Route | None = None
     """The route found, with its steps (priced in the unit it was searched in)."""
+    link_forward: tuple[bool, ...] = ()
+    """Whether each link of ``link_ids`` is used from its ``from_node_id`` to its
+    ``to_node_id`` (empty: all of them)."""
 
 
 MIN_ELEMENT_H = 1.0

@@ -378,7 +378,7 @@ class ScenarioRunner:
             demand = np.array([_market_volume(sc, i, year) for i in range(n_markets)])
             vol: dict[tuple[int, str], float] = {}
             acc: dict[tuple[int, str], np.ndarray] = {}  # weighted cost, hours, usd, weight
-            links_acc: dict[str, float] = {}
+            links_acc: dict[tuple[str, bool], float] = {}  # (link, forward): volume
             tt_items: list[tuple[str, float, float]] = []
             ls_acc = np.zeros(n_markets)
             el_acc: dict[str, np.ndarray] = {}  # flow, capacity, shadow price, queue h
@@ -432,8 +432,9 @@ class ScenarioRunner:
                                 share,
                             ]
                         )
-                        for lid in a.link_ids:
-                            links_acc[lid] = links_acc.get(lid, 0.0) + v
+                        ways = a.link_forward or (True,) * len(a.link_ids)
+                        for way in zip(a.link_ids, ways, strict=True):
+                            links_acc[way] = links_acc.get(way, 0.0) + v
                         tt_items.append((c, float(eq.hours[i, j]), v))
             tables.add_year(
                 year,

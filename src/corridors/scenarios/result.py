@@ -17,7 +17,13 @@ CORRIDOR_VOLUME_COLUMNS: tuple[str, ...] = (
     "hours",
     "usd_teu",
 )
-LINK_FLOW_COLUMNS: tuple[str, ...] = ("year", "link_id", "volume_teu")
+LINK_FLOW_COLUMNS: tuple[str, ...] = (
+    "year",
+    "link_id",
+    "volume_teu",
+    "volume_ab_teu",
+    "volume_ba_teu",
+)
 TRANSIT_TIME_COLUMNS: tuple[str, ...] = ("year", "corridor", "p50_h", "p90_h", "p95_h", "mean_h")
 BOTTLENECK_COLUMNS: tuple[str, ...] = (
     "year",
@@ -70,7 +76,10 @@ class ScenarioResult:
         ``cost_usd_teu`` (USD per TEU), ``hours`` (congested transit time) and
         ``usd_teu`` (money cost, USD per TEU).
     link_flows : pandas.DataFrame
-        Volume on each link by year, TEU a year.
+        Volume on each link by year, TEU(-equivalents) a year: ``volume_teu`` both
+        directions, ``volume_ab_teu`` from the link's ``from_node_id`` to its
+        ``to_node_id`` and ``volume_ba_teu`` back (a link's capacity is per direction,
+        ``link.csv``).
     transit_times : pandas.DataFrame
         Volume-weighted transit-time percentiles by year and corridor (``all``: every
         corridor), hours.

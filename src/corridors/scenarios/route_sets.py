@@ -92,6 +92,7 @@ def market_routes(
     if tables is None:
         tables = element_tables(network, tonnes_per_teu=tonnes_per_teu)
     out = []
+    link_from = network.links["from_node_id"].to_numpy()
     for r in routes:
         elems = route_elements(
             r,
@@ -110,7 +111,21 @@ def market_routes(
             if key.partition("#")[0] == base
         )
         km = tuple(float(s.km) for s in r.legs)
+        forward = tuple(
+            str(s.from_node_id) == str(link_from[network.link_index[str(s.link_id)]])
+            for s in r.legs
+        )
         out.append(
-            RouteOption(r.corridor, r.usd, r.hours, r.link_ids, elems, by_link, link_km=km, route=r)
+            RouteOption(
+                r.corridor,
+                r.usd,
+                r.hours,
+                r.link_ids,
+                elems,
+                by_link,
+                link_km=km,
+                route=r,
+                link_forward=forward,
+            )
         )
     return out

@@ -51,8 +51,11 @@ CREATE TABLE IF NOT EXISTS corridor_volumes (
     cost_usd_teu DOUBLE, hours DOUBLE, usd_teu DOUBLE
 );
 CREATE TABLE IF NOT EXISTS link_flows (
-    run_id VARCHAR NOT NULL, year INTEGER NOT NULL, link_id VARCHAR NOT NULL, volume_teu DOUBLE
+    run_id VARCHAR NOT NULL, year INTEGER NOT NULL, link_id VARCHAR NOT NULL, volume_teu DOUBLE,
+    volume_ab_teu DOUBLE, volume_ba_teu DOUBLE
 );
+ALTER TABLE link_flows ADD COLUMN IF NOT EXISTS volume_ab_teu DOUBLE;
+ALTER TABLE link_flows ADD COLUMN IF NOT EXISTS volume_ba_teu DOUBLE;
 CREATE TABLE IF NOT EXISTS transit_times (
     run_id VARCHAR NOT NULL, year INTEGER NOT NULL, corridor VARCHAR NOT NULL,
     p50_h DOUBLE, p90_h DOUBLE, p95_h DOUBLE, mean_h DOUBLE

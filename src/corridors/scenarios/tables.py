@@ -57,7 +57,7 @@ class ResultTables:
         volumes: Mapping[tuple[int, str], float],
         weighted: Mapping[tuple[int, str], np.ndarray],
         logsums: np.ndarray,
-        link_volumes: Mapping[str, float],
+        link_volumes: Mapping[tuple[str, bool], float],
         elements: Mapping[str, np.ndarray],
         times: Sequence[tuple[str, float, float]],
     ) -> None:
@@ -82,8 +82,9 @@ class ResultTables:
             Share-weighted generalised cost, hours, money cost and the weight.
         logsums : array (markets,)
             Expected generalised cost of each market, USD per TEU.
-        link_volumes : mapping of link id to float
-            Volume a year on each link, TEU.
+        link_volumes : mapping of (link id, forward) to float
+            Volume a year on each link in each direction (``forward``: from its
+            ``from_node_id`` to its ``to_node_id``), TEU.
         elements : mapping of element key to array
             Flow, capacity, shadow price and queueing delay (hours) of each
             capacitated element.
@@ -130,9 +131,18 @@ class ResultTables:
                     ),
                 }
             )
+        by_link: dict[str, list[float]] = {}
+        for (lid, forward), v in link_volumes.items():
+            by_link.setdefault(lid, [0.0, 0.0])[0 if forward else 1] += v
         self.lf_rows.extend(
-            {"year": year, "link_id": lid, "volume_teu": v}
-            for lid, v in sorted(link_volumes.items())
+            {
+                "year": year,
+                "link_id": lid,
+                "volume_teu": ab + ba,
+                "volume_ab_teu": ab,
+                "volume_ba_teu": ba,
+            }
+            for lid, (ab, ba) in sorted(by_link.items())
         )
         for key, (flow, ecap, price, queue) in sorted(elements.items()):
             base, _, part = key.partition("#")

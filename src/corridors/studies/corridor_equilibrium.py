@@ -153,48 +153,71 @@ class CorridorEquilibrium:
         return out.sort_values("utilisation", ascending=False).reset_index(drop=True)
 
     def links(self) -> pd.DataFrame:
-        """Volume a year per network link (both directions), from the route flows.
+        """Volume a year per network link and direction, from the route flows.
 
         Returns
         -------
         pandas.DataFrame
-            ``link_id, from_node_id, to_node_id, mode, volume_teu_equivalent`` (TEU and
-            tonnes / tonnes per TEU of every class on the link), ``utilisation`` (the
-            fullest element the link belongs to: itself, or the ferries and feeders
-            across its water) and ``shadow_price_usd_teu``; links without flow are left
-            out.
+            One row per link and direction used: ``link_id``, ``from_node_id`` and
+            ``to_node_id`` (the direction of the flow), ``mode``,
+            ``volume_teu_equivalent`` (TEU and tonnes / tonnes per TEU of every class
+            in that direction), ``element`` (the capacitated element the link belongs
+            to: ``link:<id>``, or ``water:<ports>`` for the ferries and feeders across
+            one water), ``capacity_teu_equivalent`` (a link's own capacity, per
+            direction as ``link.csv`` declares it), ``utilisation`` (the direction's
+            volume over the link's own capacity; for a water crossing the element's
+            utilisation, all its lines and both directions) and
+            ``shadow_price_usd_teu`` (the element's). Links without flow are left out.
         """
         lf = self.result.link_flows
         links = self.network.links
         el = self.elements()
-        by_key: dict[str, tuple[float, float]] = {}
-        for element, u, price in zip(
-            el["element"], el["utilisation"], el["shadow_price_usd_teu"], strict=True
+        by_key: dict[str, tuple[float, float, float]] = {}
+        for element, u, cap, price in zip(
+            el["element"],
+            el["utilisation"],
+            el["capacity_teu"],
+            el["shadow_price_usd_teu"],
+            strict=True,
         ):
-            old = by_key.get(str(element), (-math.inf, 0.0))
-            by_key[str(element)] = (max(old[0], float(u)), max(old[1], float(price)))
+            old = by_key.get(str(element), (-math.inf, math.inf, 0.0))
+            by_key[str(element)] = (
+                max(old[0], float(u)),
+                min(old[1], float(cap)),
+                max(old[2], float(price)),
+            )
         groups = water_groups(self.network, tonnes_per_teu=cargo_class("containers").tonnes_per_teu)
-        volume = dict(zip(lf["link_id"], lf["volume_teu"], strict=True))
+        volume = {
+            lid: (float(ab), float(ba))
+            for lid, ab, ba in zip(
+                lf["link_id"], lf["volume_ab_teu"], lf["volume_ba_teu"], strict=True
+            )
+        }
         rows = []
         for lid, a, b, mode in zip(
             links["link_id"], links["from_node_id"], links["to_node_id"], links["mode"], strict=True
         ):
-            v = volume.get(lid)
-            if v is None or v <= 0.0:
-                continue
-            keys = [f"link:{lid}", groups[lid][0] if lid in groups else ""]
-            found = [by_key[k] for k in keys if k in by_key]
-            rows.append(
-                {
-                    "link_id": lid,
-                    "from_node_id": a,
-                    "to_node_id": b,
-                    "mode": mode,
-                    "volume_teu_equivalent": float(v),
-                    "utilisation": max((f[0] for f in found), default=math.nan),
-                    "shadow_price_usd_teu": max((f[1] for f in found), default=0.0),
-                }
-            )
+            for v, start, end in zip(volume.get(lid, (0.0, 0.0)), (a, b), (b, a), strict=True):
+                if v <= 0.0:
+                    continue
+                own = f"link:{lid}"
+                key = own if own in by_key else (groups[lid][0] if lid in groups else "")
+                use, cap, price = by_key.get(key, (math.nan, math.nan, 0.0))
+                if key == own:
+                    use = v / cap if cap > 0 else math.inf
+                rows.append(
+                    {
+                        "link_id": lid,
+                        "from_node_id": start,
+                        "to_node_id": end,
+                        "mode": mode,
+                        "volume_teu_equivalent": v,
+                        "element": key or None,
+                        "capacity_teu_equivalent": cap if key == own else math.nan,
+                        "utilisation": use,
+                        "shadow_price_usd_teu": price,
+                    }
+                )
         return pd.DataFrame(
             rows,
             columns=[
@@ -203,6 +226,8 @@ class CorridorEquilibrium:
                 "to_node_id",
                 "mode",
                 "volume_teu_equivalent",
+                "element",
+                "capacity_teu_equivalent",
                 "utilisation",
                 "shadow_price_usd_teu",
             ],
