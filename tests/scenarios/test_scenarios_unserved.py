@@ -136,16 +136,17 @@ def test_unserved_is_stored(result: ScenarioResult, tmp_path: Path) -> None:
     )
 
 
-def test_run_prints_the_unserved_demand_at_80_columns(tmp_path: Path) -> None:
+def test_run_prints_the_unserved_demand_at_80_columns(run_cli, tmp_path: Path) -> None:
     import yaml
 
     path = tmp_path / "unserved.yaml"
+    store = tmp_path / "runs.duckdb"
     data = _data() | {"network": str(HERE / "toy")}
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
     code = "from corridors.cli.app import main\nmain()\n"
     proc = subprocess.run(
-        [sys.executable, "-c", code, "run", str(path), "--no-store", "--to", "2025"],
+        [sys.executable, "-c", code, "run", str(path), "--store", str(store), "--to", "2025"],
         capture_output=True,
         text=True,
         env=env,
@@ -171,3 +172,9 @@ def test_run_prints_the_unserved_demand_at_80_columns(tmp_path: Path) -> None:
         "nowhere": ["Xian - Aktau", "1,000", "TEU", "no route"],
         "to_russia": ["Xian - Russian Border", "997", "TEU", "closed: x"],
     }
+    # the stored run shows the same table
+    run_id = proc.stderr.split("stored run ")[1].split()[0]
+    shown = run_cli("runs", "show", run_id, "--store", str(store))
+    assert shown.code == 0, shown.err
+    assert "unserved demand in 2025" in shown.out
+    assert "Duisburg - Russian Border" in shown.out

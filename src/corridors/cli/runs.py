@@ -9,7 +9,12 @@ import typer
 from rich.console import Console
 
 from corridors.cli.common import STORE_HELP
-from corridors.cli.scenario_views import frame_table, rankings_view, volume_table
+from corridors.cli.scenario_views import (
+    frame_table,
+    rankings_view,
+    unserved_view,
+    volume_table,
+)
 from corridors.scenarios.store import DEFAULT_STORE, ResultsStore
 
 
@@ -80,6 +85,7 @@ def register(app: typer.Typer) -> None:
             cv = db.table("corridor_volumes", run_id)
             tt = db.table("transit_times", run_id)
             rk = db.table("measure_rankings", run_id)
+            unserved = unserved_view(db.table("unserved", run_id))
         console = Console()
         console.print(
             f"run {info['run_id']} ({info['kind']}) of scenario "
@@ -93,6 +99,8 @@ def register(app: typer.Typer) -> None:
             console.print(
                 frame_table(tt[tt["year"] == tt["year"].max()], title="transit time, hours")
             )
+        if unserved is not None:
+            console.print(frame_table(unserved[1], title=unserved[0]))
         if len(rk):
             console.print(
                 frame_table(
