@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +37,9 @@ import pandas as pd
 from corridors.cost.parameters import CostParameters, money_columns
 from corridors.network.model import Network
 from corridors.routing.paths import SearchGraph
+
+if TYPE_CHECKING:
+    from corridors.routing.route import ArcSteps
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -199,6 +203,14 @@ class ExpandedGraph:
 
     @cached_property
     def _search_graphs(self) -> dict[str | None, SearchGraph]:
+        return {}
+
+    @cached_property
+    def arc_cache(self) -> dict[int, ArcSteps]:
+        """What each arc adds to a route, filled as routes are described.
+
+        See :func:`corridors.routing.route.arc_steps`.
+        """
         return {}
 
 

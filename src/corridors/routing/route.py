@@ -8,6 +8,7 @@ expanded graph.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from corridors.routing.graph import DESTINATION, LINK, ORIGIN, THROUGH, TRANSFER, ExpandedGraph
 from corridors.routing.paths import Path
@@ -175,79 +176,112 @@ def label_corridor(tags: list[tuple[str, ...]], order: tuple[str, ...]) -> str:
     return "+".join(seq)
 
 
-def route_from_path(graph: ExpandedGraph, path: Path, *, corridor: str | None = None) -> Route:
-    """Turn a path of arc ids into a :class:`Route` with its steps and totals."""
-    net = graph.network
+class ArcSteps(NamedTuple):
+    """What one arc adds to a route: its steps, the tags of its link and its counts."""
+
+    steps: tuple[Step, ...]
+    tags: tuple[str, ...] | None
+    borders: int
+    transfers: int
+    origin: str | None
+    destination: str | None
+
+
+def arc_steps(graph: ExpandedGraph, a: int) -> ArcSteps:
+    """The steps of arc ``a`` of ``graph`` (computed once per graph and arc).
+
+    A link arc is its leg with the border clearances at its ends when it crosses a
+    border; an origin or destination arc the terminal (when it takes time or money), a
+    transfer arc the transfer, a through arc nothing. Steps are immutable, so the
+    routes through an arc share them.
+    """
+    cache = graph.arc_cache
+    found = cache.get(a)
+    if found is None:
+        found = cache[a] = _arc_steps(graph, a)
+    return found
+
+
+def _arc_steps(graph: ExpandedGraph, a: int) -> ArcSteps:
     tab = graph.tables
     node_ids, countries = tab.node_ids, tab.countries
-    handling_h, handling_usd = tab.handling_h, tab.handling_usd
-    entry_h, entry_usd, exit_h, exit_usd = tab.entry_h, tab.entry_usd, tab.exit_h, tab.exit_usd
+    k = int(graph.kind[a])
+    if k == LINK:
+        li = int(graph.arc_link[a])
+        nu = int(graph.vertex_node[graph.tail[a]])
+        nv = int(graph.vertex_node[graph.head[a]])
+        u, v = str(node_ids[nu]), str(node_ids[nv])
+        crossing = bool(countries[nu] != countries[nv])
+        out_h, out_usd = (
+            (float(tab.exit_h[nu]), float(tab.exit_usd[nu])) if crossing else (0.0, 0.0)
+        )
+        in_h, in_usd = (
+            (float(tab.entry_h[nv]), float(tab.entry_usd[nv])) if crossing else (0.0, 0.0)
+        )
+        steps: list[Step] = []
+        if out_h or out_usd:
+            steps.append(Step(kind="border", node_id=u, hours=out_h, usd=out_usd))
+        steps.append(
+            Step(
+                kind="link",
+                link_id=str(tab.link_ids[li]),
+                from_node_id=u,
+                to_node_id=v,
+                mode=str(tab.link_modes[li]),
+                hours=float(graph.hours[a] - out_h - in_h),
+                wait_h=float(graph.wait_h[a]),
+                usd=float(graph.usd[a] - out_usd - in_usd),
+                kg_co2e=float(graph.kg_co2e[a]),
+                km=float(graph.km[a]),
+            )
+        )
+        if in_h or in_usd:
+            steps.append(Step(kind="border", node_id=v, hours=in_h, usd=in_usd))
+        return ArcSteps(tuple(steps), graph.link_tags[li], int(crossing), 0, None, None)
+    n = int(graph.arc_node[a])
+    nid = str(node_ids[n])
+    hours, usd = float(tab.handling_h[n]), float(tab.handling_usd[n])
+    if k in (ORIGIN, DESTINATION):
+        terminal = Step(kind="terminal", node_id=nid, hours=hours, usd=usd)
+        return ArcSteps(
+            (terminal,) if terminal.hours or terminal.usd else (),
+            None,
+            0,
+            0,
+            nid if k == ORIGIN else None,
+            nid if k == DESTINATION else None,
+        )
+    if k == TRANSFER:
+        return ArcSteps(
+            (Step(kind="transfer", node_id=nid, hours=hours, usd=usd),), None, 0, 1, None, None
+        )
+    if k != THROUGH:  # pragma: no cover - all kinds handled
+        raise AssertionError(k)
+    return ArcSteps((), None, 0, 0, None, None)
+
+
+def route_from_path(graph: ExpandedGraph, path: Path, *, corridor: str | None = None) -> Route:
+    """Turn a path of arc ids into a :class:`Route` with its steps and totals."""
     steps: list[Step] = []
     tags: list[tuple[str, ...]] = []
     borders = transfers = 0
     origin = destination = ""
     for a in path.arcs:
-        k = int(graph.kind[a])
-        if k == LINK:
-            li = int(graph.arc_link[a])
-            nu = int(graph.vertex_node[graph.tail[a]])
-            nv = int(graph.vertex_node[graph.head[a]])
-            u, v = str(node_ids[nu]), str(node_ids[nv])
-            crossing = bool(countries[nu] != countries[nv])
-            out_h, out_usd = (float(exit_h[nu]), float(exit_usd[nu])) if crossing else (0.0, 0.0)
-            in_h, in_usd = (float(entry_h[nv]), float(entry_usd[nv])) if crossing else (0.0, 0.0)
-            if out_h or out_usd:
-                steps.append(Step(kind="border", node_id=u, hours=out_h, usd=out_usd))
-            steps.append(
-                Step(
-                    kind="link",
-                    link_id=str(tab.link_ids[li]),
-                    from_node_id=u,
-                    to_node_id=v,
-                    mode=str(tab.link_modes[li]),
-                    hours=float(graph.hours[a] - out_h - in_h),
-                    wait_h=float(graph.wait_h[a]),
-                    usd=float(graph.usd[a] - out_usd - in_usd),
-                    kg_co2e=float(graph.kg_co2e[a]),
-                    km=float(graph.km[a]),
-                )
-            )
-            if in_h or in_usd:
-                steps.append(Step(kind="border", node_id=v, hours=in_h, usd=in_usd))
-            tags.append(graph.link_tags[li])
-            borders += int(crossing)
-            continue
-        n = int(graph.arc_node[a])
-        nid = str(node_ids[n])
-        terminal = Step(
-            kind="terminal", node_id=nid, hours=float(handling_h[n]), usd=float(handling_usd[n])
-        )
-        if k == ORIGIN:
-            origin = nid
-        elif k == DESTINATION:
-            destination = nid
-        if k in (ORIGIN, DESTINATION):
-            if terminal.hours or terminal.usd:
-                steps.append(terminal)
-        elif k == TRANSFER:
-            transfers += 1
-            steps.append(
-                Step(
-                    kind="transfer",
-                    node_id=nid,
-                    hours=float(handling_h[n]),
-                    usd=float(handling_usd[n]),
-                )
-            )
-        elif k != THROUGH:  # pragma: no cover - all kinds handled
-            raise AssertionError(k)
+        part = arc_steps(graph, a)
+        steps.extend(part.steps)
+        if part.tags is not None:
+            tags.append(part.tags)
+        borders += part.borders
+        transfers += part.transfers
+        origin = part.origin or origin
+        destination = part.destination or destination
     arcs = list(path.arcs)
     hours = float(graph.hours[arcs].sum())
     usd = float(graph.usd[arcs].sum())
     kg = float(graph.kg_co2e[arcs].sum())
     params = graph.params
     return Route(
-        corridor=corridor or label_corridor(tags, net.corridor_ids),
+        corridor=corridor or label_corridor(tags, graph.network.corridor_ids),
         origin=origin,
         destination=destination,
         unit=graph.unit,
