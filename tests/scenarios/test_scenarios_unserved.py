@@ -136,6 +136,17 @@ def test_unserved_is_stored(result: ScenarioResult, tmp_path: Path) -> None:
     )
 
 
+def test_the_run_report_lists_the_unserved_demand(result: ScenarioResult) -> None:
+    from corridors.reports.run_report import result_report
+
+    html = result_report(read_network(HERE / "toy"), result, info={"scenario_name": "u"})
+    section = html[html.index("Unserved demand in 2026 (no route)") :]
+    assert "Xian" in section
+    assert "Aktau" in section
+    assert "no route" in section
+    assert "closed: x" not in section  # 2026 has no closure: only the unreachable pair
+
+
 def test_run_prints_the_unserved_demand_at_80_columns(run_cli, tmp_path: Path) -> None:
     import yaml
 

@@ -126,6 +126,7 @@ def run_report(
     transit_times: pd.DataFrame,
     bottlenecks: pd.DataFrame,
     rankings: pd.DataFrame,
+    unserved: pd.DataFrame | None = None,
 ) -> str:
     """One self-contained HTML page of a scenario run.
 
@@ -139,6 +140,8 @@ def run_report(
         ``year, market, corridor, volume_teu`` (summed over markets here).
     link_flows, transit_times, bottlenecks, rankings : DataFrame
         The run's result tables as stored.
+    unserved : DataFrame, optional
+        The demand no route carried (listed for the last year that has some).
 
     Returns
     -------
@@ -169,6 +172,20 @@ def run_report(
                 ),
             )
         )
+    if unserved is not None and len(unserved):
+        last = int(unserved["year"].max())
+        rows = unserved[unserved["year"] == last]
+        frame = pd.DataFrame(
+            {
+                "Market": rows["market"],
+                "From": rows["origin"],
+                "To": rows["destination"],
+                "Volume a year": rows["volume"],
+                "Unit": rows["unit"],
+                "Reason": rows["reason"],
+            }
+        )
+        sections.append(Section(f"Unserved demand in {last} (no route)", table=Table(frame)))
     if len(rankings):
         sections.append(_rankings(rankings))
     return render_report(
@@ -189,6 +206,7 @@ def result_report(network: Network, result: ScenarioResult, *, info: Mapping[str
         transit_times=result.transit_times,
         bottlenecks=result.bottlenecks,
         rankings=result.rankings,
+        unserved=result.unserved,
     )
 
 
@@ -210,4 +228,5 @@ def stored_run_report(store: ResultsStore, run_id: str, network: Network) -> str
         transit_times=store.table("transit_times", rid),
         bottlenecks=store.table("bottlenecks", rid),
         rankings=store.table("measure_rankings", rid),
+        unserved=store.table("unserved", rid),
     )
