@@ -240,12 +240,16 @@ def test_market_that_cannot_fit_stops_at_the_price_cap(caplog: pytest.LogCapture
 
 
 @pytest.mark.parametrize(("nests", "nest_scale"), [(None, 1.0), (RAIL_SEA, 0.5)])
-def test_bpr_and_hard_elements_together(nests: np.ndarray | None, nest_scale: float) -> None:
+@pytest.mark.parametrize("value_of_time", [2.0, (2.0, 8.0)])
+def test_bpr_and_hard_elements_together(
+    nests: np.ndarray | None, nest_scale: float, value_of_time: float | tuple[float, float]
+) -> None:
     """Soft element 0 (BPR) on the middle corridor, hard element 1 on the northern one.
 
     At the fixed point the costs are the BPR costs of the element flows plus the
     shadow price, the shares are their (nested) logit, the hard element is full and
-    the soft element is not priced.
+    the soft element is not priced. With a value of time per market (2 and 8 USD/TEU-h)
+    each market weighs the delay at its own value and pays the same USD shadow price.
     """
     base = np.array([[1000.0, 1150.0, 1100.0], [1050.0, 1000.0, 1200.0]])
     hours = np.array([[400.0, 300.0, 800.0], [420.0, 310.0, 820.0]])
@@ -256,7 +260,8 @@ def test_bpr_and_hard_elements_together(nests: np.ndarray | None, nest_scale: fl
     t0 = np.array([50.0, 20.0])
     cap = np.array([300.0, 250.0])
     el = SharedElements(inc, cap, t0, ("ferry", "border"), np.array([False, True]))
-    vot, alpha, beta, tol = 2.0, 0.5, 2.0, 1e-9
+    vot = np.asarray(value_of_time, dtype=float)
+    alpha, beta, tol = 0.5, 2.0, 1e-9
     eq = equilibrium_shares(
         base,
         hours,
@@ -283,7 +288,7 @@ def test_bpr_and_hard_elements_together(nests: np.ndarray | None, nest_scale: fl
     assert mu[1] * (cap[1] - v[1]) == pytest.approx(0.0, abs=1e-3)
     # costs: BPR delay of the soft element at its flow, plus the shadow price
     delay = t0[0] * alpha * (v[0] / cap[0]) ** beta
-    expected = base + vot * delay * inc[0] + mu[1] * inc[1]
+    expected = base + vot.reshape(-1, 1) * delay * inc[0] + mu[1] * inc[1]
     np.testing.assert_allclose(eq.cost, expected, rtol=1e-12)
     np.testing.assert_allclose(eq.hours, hours + delay * inc[0], rtol=1e-12)
     # the target of the last iteration equals the shares

@@ -99,6 +99,14 @@ class CostParameters(BaseModel):
         return DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H * self.teu_per_unit
 
     @property
+    def vot_per_teu(self) -> float:
+        """Value of time in USD per TEU(-equivalent)-hour.
+
+        :attr:`vot` over :attr:`teu_per_unit` (a tonne-hour at ``tonnes_per_teu`` a TEU).
+        """
+        return self.vot / self.teu_per_unit
+
+    @property
     def teu_per_unit(self) -> float:
         """TEU in one unit: 1 for TEU, 2 for FEU, ``1 / tonnes_per_teu`` for tonnes."""
         return {"TEU": 1.0, "FEU": 2.0}.get(self.unit, 1.0 / self.tonnes_per_teu)

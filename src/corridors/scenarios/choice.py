@@ -110,7 +110,7 @@ def equilibrium_shares(
     capacity: FloatArray,
     *,
     scale: float,
-    value_of_time: float,
+    value_of_time: float | FloatArray,
     alpha: float = 0.15,
     beta: float = 4.0,
     max_iterations: int = 200,
@@ -139,8 +139,9 @@ def equilibrium_shares(
         ignored when ``elements`` is given.
     scale : float
         Logit scale, 1/USD per TEU.
-    value_of_time : float
-        USD per TEU-hour.
+    value_of_time : float or array (markets,)
+        USD per TEU-hour: one value, or one per market (segments of cargo worth more
+        or less per hour). Shadow prices are USD per TEU, the same for every market.
     alpha, beta : float
         BPR parameters.
     max_iterations : int
@@ -198,6 +199,8 @@ def equilibrium_shares(
     if price_method not in ("newton", "lbfgsb"):
         raise ValueError(f"unknown price_method {price_method!r}; use 'newton' or 'lbfgsb'")
     fn = vdf or bpr
+    vot = np.asarray(value_of_time, dtype=np.float64)
+    vot = vot[:, None] if vot.ndim == 1 else vot  # one value per market: one per row
     finite = np.isfinite(base_cost)
     safe_hours = np.where(finite, hours, 0.0)
     prices: HardCapacityPrices | None = None
@@ -242,7 +245,7 @@ def equilibrium_shares(
                 alpha=alpha,
                 beta=beta,
             )
-        cost = np.where(finite, base_cost + value_of_time * (congested - safe_hours), np.inf)
+        cost = np.where(finite, base_cost + vot * (congested - safe_hours), np.inf)
         return cost, np.where(finite, congested, np.inf), flows
 
     def choice(cost: FloatArray) -> FloatArray:

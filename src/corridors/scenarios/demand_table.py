@@ -10,7 +10,10 @@ rows of one table market are grouped (:attr:`~corridors.scenarios.spec.Demand.gr
 * ``country``: pairs with the same origin and destination countries form one market;
 * ``market``: one market per table market and commodity.
 
-A group is sent between the places of its largest pair (its volume is the group's).
+Rows with different values of time (``value_of_time_usd_h``, USD per unit-hour) are
+never grouped together: each value is a segment of its market, with the cost of time
+it carries (blank: the scenario's ``behaviour.value_of_time_usd_teu_h``). A group is
+sent between the places of its largest pair (its volume is the group's).
 ``table_markets`` give each table market its growth, its corridors and the share of
 the table's volume that chooses among corridors. No I/O here: the table is read by
 :mod:`corridors.scenarios.io`.
@@ -32,17 +35,26 @@ LINE = "_line"
 """Column of the demand frame holding each row's line in the file."""
 
 
+def _value_of_time(row: pd.Series) -> float | None:
+    """The row's value of time, USD per unit-hour (``None``: blank, the scenario's)."""
+    value = row.get("value_of_time_usd_h")
+    if value is None or pd.isna(value):
+        return None
+    return float(value)
+
+
 def _group_key(
     row: pd.Series, grouping: str, place: Mapping[str, str], country: Mapping[str, str]
-) -> tuple[str, ...]:
+) -> tuple[str | float | None, ...]:
     market, commodity = str(row["market"]), str(row["commodity"])
     origin, destination = str(row["origin"]), str(row["destination"])
+    vot = _value_of_time(row)  # rows worth more or less per hour are segments of their own
     if grouping == "market":
-        return (market, commodity)
+        return (market, commodity, vot)
     if grouping == "country":
         o, d = place.get(origin, origin), place.get(destination, destination)
-        return (market, commodity, country.get(o, o), country.get(d, d))
-    return (market, commodity, origin.casefold(), destination.casefold())
+        return (market, commodity, vot, country.get(o, o), country.get(d, d))
+    return (market, commodity, vot, origin.casefold(), destination.casefold())
 
 
 def table_markets(
@@ -77,7 +89,7 @@ def table_markets(
     """
     settings: dict[str, TableMarket] = {m.id: m for m in demand.table_markets}
     problems: list[Problem] = []
-    groups: dict[tuple[str, ...], list[int]] = {}
+    groups: dict[tuple[str | float | None, ...], list[int]] = {}
     lines = frame[LINE].to_numpy() if LINE in frame.columns else range(2, len(frame) + 2)
     for i, (line, (_, row)) in enumerate(zip(lines, frame.iterrows(), strict=True)):
         market = row["market"]
@@ -128,6 +140,7 @@ def table_markets(
                 volume=total,
                 unit=str(first["unit"]),
                 commodity=str(first["commodity"]),
+                value_of_time_usd_h=_value_of_time(first),
                 growth=s.growth,
                 growth_by_year=s.growth_by_year,
                 corridors=s.corridors,

@@ -53,6 +53,7 @@ from corridors.scenarios.spec import (
     Behaviour,
     Change,
     Disruption,
+    Market,
     MeasureCatalogue,
     NewLink,
     Scenario,
@@ -121,7 +122,7 @@ class ScenarioRunner:
         self._nets: dict[tuple[object, ...], Network] = {}
         self._opens: dict[int, tuple[str, ...]] = {}
         self._alts: dict[tuple[int, int, int], list[RouteOption]] = {}
-        self._graphs: dict[tuple[int, str, float], ExpandedGraph] = {}
+        self._graphs: dict[tuple[int, str, float, float], ExpandedGraph] = {}
         self._groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
         self._tables: dict[int, ElementTables] = {}
         self._delays: dict[tuple[int, tuple[str, ...]], ElementDelays] = {}
@@ -228,11 +229,8 @@ class ScenarioRunner:
         # a class counted in tonnes pays the per-tonne money of the network tables, times
         # its tonnes per TEU-equivalent (the class table's payload), per TEU-equivalent
         cls = m.cargo_class
-        params = self._params_of(cls)
-        graph = self._graphs.get((id(net), cls.unit, cls.tonnes_per_teu))
-        if graph is None:
-            graph = build_graph(net, params)
-            self._graphs[id(net), cls.unit, cls.tonnes_per_teu] = graph
+        params = self.market_parameters(m)
+        graph = self._graph(net, params)
         tpt = CONTAINER_PAYLOAD_T  # tonnes of a TEU-equivalent (tonne capacities)
         groups = self._groups.get(id(net))
         if groups is None:
@@ -303,6 +301,33 @@ class ScenarioRunner:
         )
         return next((a.route for a in alts if a.corridor == corridor), None)
 
+    def market_parameters(self, market: Market) -> CostParameters:
+        """The cost parameters a market's routes are found with.
+
+        Its unit (TEU, or tonnes for a class counted in tonnes) and its value of time
+        (its own, else the behaviour's).
+        """
+        params = self._params_of(market.cargo_class)
+        if market.value_of_time_usd_h is None:
+            return params
+        return params.model_copy(update={"value_of_time_usd_h": market.value_of_time_usd_h})
+
+    def market_values_of_time(self) -> np.ndarray:
+        """Value of time of each market, USD per TEU(-equivalent)-hour, in market order.
+
+        A class counted in tonnes converts at its cargo class's tonnes per TEU-equivalent.
+        """
+        return np.array(
+            [self.market_parameters(m).vot_per_teu for m in self.scenario.demand.markets]
+        )
+
+    def _graph(self, net: Network, params: CostParameters) -> ExpandedGraph:
+        key = (id(net), params.unit, params.vot, params.tonnes_per_teu)
+        graph = self._graphs.get(key)
+        if graph is None:
+            graph = self._graphs[key] = build_graph(net, params)
+        return graph
+
     def _element_delays(self, net: Network) -> Callable[[tuple[str, ...]], ElementDelays]:
         def delays(keys: tuple[str, ...]) -> ElementDelays:
             key = (id(net), keys)
@@ -370,6 +395,7 @@ class ScenarioRunner:
         max_gap = 0.0
         all_converged = True
         n_markets = len(sc.demand.markets)
+        vots = self.market_values_of_time()
         k = beh.routes_per_corridor
         payload_t = np.array([m.cargo_class.tonnes_per_teu for m in sc.demand.markets])
         od = [(m.id, m.origin, m.destination, m.cargo_class) for m in sc.demand.markets]
@@ -403,6 +429,7 @@ class ScenarioRunner:
                     buffers=buffers,
                     ports=self._ports,
                     delays=self._element_delays(self._network(year, in_force, closures)),
+                    value_of_time=vots,
                     warn=warn,
                 )
                 if solved is None:

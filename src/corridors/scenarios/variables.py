@@ -16,7 +16,8 @@ variable                        kind    effect
 ``sailings.CORRIDOR``           factor  sailings_per_week and capacities of its ferry links
 ``demand.MARKET.growth``        value   growth a year (0.03 = 3 %)
 ``demand.MARKET.scale``         factor  base-year volume
-``value_of_time``               value   USD per TEU-hour
+``value_of_time``               value   USD per TEU-hour (markets with their own value
+                                        of time move in proportion)
 ``logit_scale``                 value   1/USD per TEU
 ``risk_premium.CORRIDOR``       value   USD per TEU
 ``reliability.CORRIDOR``        value   buffer hours
@@ -353,6 +354,15 @@ def apply_sample(
             adjustments.append(_factor_change(head, key, value))
         elif head == "value_of_time":
             beh_updates["value_of_time_usd_teu_h"] = value
+            # segments with their own value of time move in proportion with the default
+            default = behaviour.value_of_time_usd_teu_h
+            ratio = value / default if default > 0 else 1.0
+            markets = [
+                m
+                if m.value_of_time_usd_h is None
+                else m.model_copy(update={"value_of_time_usd_h": m.value_of_time_usd_h * ratio})
+                for m in markets
+            ]
         elif head == "logit_scale":
             beh_updates["logit_scale_per_usd"] = value
         elif head == "risk_premium":

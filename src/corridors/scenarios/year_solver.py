@@ -4,11 +4,11 @@ For one year (or the part of a year with the same disruptions) the markets' volu
 ``d_m`` (TEU a year) are split over their routes ``r`` (each labelled with its corridor
 ``c(r)``) by a logit, nested by the corridors' nests, on the generalised cost
 
-``G_mr = usd_mr + VoT (t_mr + b_c) + ASC_c - ln(PS_mr) / theta``
+``G_mr = usd_mr + VoT_m (t_mr + b_c) + ASC_c - ln(PS_mr) / theta``
 
-(reliability buffer ``b_c``, corridor constant ``ASC_c``, path size ``PS_mr`` of the
-route among its corridor's routes), with the queue delay of every element below
-capacity and a shadow price at capacity
+(value of time ``VoT_m`` of the market or segment, reliability buffer ``b_c``, corridor
+constant ``ASC_c``, path size ``PS_mr`` of the route among its corridor's routes), with
+the queue delay of every element below capacity and a shadow price at capacity
 (:func:`corridors.scenarios.choice.equilibrium_shares`). ``run``, ``forecast``,
 ``sweep``, ``calibrate`` (through :class:`corridors.scenarios.model.ScenarioRunner`)
 and ``assign`` on a corridor network call :func:`solve_year`. No I/O.
@@ -174,6 +174,7 @@ def solve_year(
     buffers: Mapping[str, float] | None = None,
     ports: frozenset[str] = frozenset(),
     delays: DelaysOf | None = None,
+    value_of_time: FloatArray | None = None,
     warn: bool = True,
 ) -> YearEquilibrium | None:
     """The capacity-constrained stochastic equilibrium of one network state.
@@ -198,6 +199,9 @@ def solve_year(
     delays : callable, optional
         Queue delays of the element keys (a cache); default
         :func:`~corridors.scenarios.elements.element_delays` of ``network``.
+    value_of_time : array (markets,), optional
+        Value of time of each market, USD per TEU(-equivalent)-hour (segments of a
+        market worth more or less per hour); default the behaviour's, for every market.
     warn : bool
         Log when the equilibrium does not converge.
 
@@ -263,9 +267,13 @@ def solve_year(
     nests = nest_index(columns, beh.nests) if beh.nests else None
     buffer = np.array([buffer_of.get(c, 0.0) for c in columns])
     premium = np.array([beh.risk_premium_usd_teu.get(c, 0.0) for c in columns])
-    vot = beh.cost_parameters().vot
+    vot = (
+        np.full(n_markets, beh.cost_parameters().vot)
+        if value_of_time is None
+        else np.asarray(value_of_time, dtype=np.float64)
+    )
     scale = beh.logit_scale_per_usd
-    base = usd + vot * (hours + buffer) + premium
+    base = usd + vot[:, None] * (hours + buffer) + premium
     ps = _path_size(options, shape)
     base = base - np.log(ps) / scale
     eq = equilibrium_shares(

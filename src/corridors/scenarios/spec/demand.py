@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from corridors.demand.classes import CargoClass, cargo_class
-from corridors.network.schema import COMMODITIES, MAX_T_YR
+from corridors.network.schema import COMMODITIES, MAX_T_YR, MAX_USD_TEU
 from corridors.scenarios.spec.common import Growth, Strict, Year, once
 
 
@@ -34,6 +34,13 @@ class Market(Strict):
         Growth rates for given years, overriding ``growth`` in those years.
     corridors : list of str or None
         Corridors this market may use (``None``: every corridor the routing finds).
+    value_of_time_usd_h : float or None
+        Value of time of this market's cargo, USD per ``unit``-hour (per TEU-hour for
+        containers, per tonne-hour for bulk); ``None``: the scenario's
+        ``behaviour.value_of_time_usd_teu_h``. Markets with the same id and different
+        values of time are segments of one market (e.g. China-EU containers worth more
+        or less per day in transit); the costs are weighed by
+        :func:`corridors.cost.parameters.teu_value_of_time`.
     cargo : {"containers", "general"} or None
         Containers count against the TEU capacity of terminals, feeders and
         borders that have one; general cargo (bulk, break-bulk, wagons) against
@@ -54,6 +61,7 @@ class Market(Strict):
     corridors: list[str] | None = None
     cargo: Literal["containers", "general"] | None = None
     commodity: str | None = None
+    value_of_time_usd_h: float | None = Field(default=None, gt=0, le=MAX_USD_TEU)
     source: str = ""
 
     @field_validator("commodity")
@@ -142,10 +150,20 @@ class Demand(Strict):
                 raise ValueError("demand needs 'markets' or a 'table'")
             if self.table_markets:
                 raise ValueError("'table_markets' need a 'table'")
-            once([m.id for m in self.markets], "market id")
+            # a market may have several O-D pairs and segments (values of time) under one id
+            once(
+                [
+                    f"{m.id} {m.origin}-{m.destination} {m.value_of_time_usd_h or ''}"
+                    for m in self.markets
+                ],
+                "market id",
+            )
         else:
             once(
-                [f"{m.id} {m.origin}-{m.destination} {m.commodity}" for m in self.markets],
+                [
+                    f"{m.id} {m.origin}-{m.destination} {m.commodity} {m.value_of_time_usd_h}"
+                    for m in self.markets
+                ],
                 "market",
             )
         return self

@@ -1,0 +1,127 @@
+"""Values of time per market: segments of one market, honoured by the equilibrium.
+
+A market (or a row of a demand table) may carry its own value of time
+(``value_of_time_usd_h``, USD per unit-hour). On the toy network (see
+``test_scenarios_model``: northern 190 h and 2,650 USD/TEU, middle 210 h and 4,650
+USD/TEU, a northern premium of 2,000 USD/TEU) the middle route costs ``20 v`` more
+than the northern one at a value of time ``v``, so the northern share of a segment is
+``1 / (1 + exp(-0.001 * 20 v))``: 0.52498 at 5 USD/TEU-h and 0.88080 at 100.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from corridors.cost.parameters import CostParameters
+from corridors.network import Network, read_network
+from corridors.scenarios.demand_table import table_markets
+from corridors.scenarios.model import ScenarioRunner, run_scenario
+from corridors.scenarios.spec import Demand, Scenario
+from corridors.scenarios.variables import apply_sample
+
+HERE = Path(__file__).parent
+SCALE = 0.001
+
+
+@pytest.fixture(scope="module")
+def net() -> Network:
+    return read_network(HERE / "toy")
+
+
+def _segment(vot: float | None, volume: float = 10_000.0) -> dict[str, object]:
+    return {
+        "id": "china_eu",
+        "origin": "Xian",
+        "destination": "Duisburg",
+        "volume": volume,
+        "value_of_time_usd_h": vot,
+    }
+
+
+def _scenario(markets: list[dict[str, object]]) -> Scenario:
+    return Scenario.model_validate(
+        {
+            "name": "toy-vot",
+            "base_year": 2024,
+            "horizon": 2024,
+            "demand": {"markets": markets},
+            "behaviour": {
+                "value_of_time_usd_teu_h": 20,
+                "logit_scale_per_usd": SCALE,
+                "risk_premium_usd_teu": {"northern": 2000},
+                "vdf": {"alpha": 0.0},
+            },
+        }
+    )
+
+
+def _northern(vot: float) -> float:
+    return 1.0 / (1.0 + math.exp(-SCALE * 20.0 * vot))
+
+
+def test_segments_choose_with_their_own_value_of_time(net: Network) -> None:
+    result = run_scenario(net, _scenario([_segment(5.0), _segment(100.0)]))
+    cv = result.corridor_volumes
+    northern = float(cv.loc[cv["corridor"] == "northern", "volume_teu"].sum())
+    assert northern == pytest.approx(10_000.0 * (_northern(5.0) + _northern(100.0)), rel=1e-9)
+    # with the behaviour's 20 USD/TEU-h for both it would be 2 x 10,000 x 0.59869
+    assert northern == pytest.approx(14_057.7, abs=0.1)
+
+
+def test_a_market_without_its_own_value_takes_the_behaviours(net: Network) -> None:
+    result = run_scenario(net, _scenario([_segment(None)]))
+    cv = result.corridor_volumes
+    northern = float(cv.loc[cv["corridor"] == "northern", "volume_teu"].sum())
+    assert northern == pytest.approx(10_000.0 * _northern(20.0), rel=1e-9)
+
+
+def test_values_of_time_per_teu_equivalent(net: Network) -> None:
+    """A tonne market's value per tonne-hour counts per TEU-equivalent at its payload."""
+    sc = _scenario(
+        [
+            _segment(5.0),
+            {**_segment(0.22), "id": "bulk", "unit": "t", "commodity": "dry_bulk"},
+            {**_segment(None), "id": "bulk2", "unit": "t", "commodity": "dry_bulk"},
+        ]
+    )
+    runner = ScenarioRunner(net, sc)
+    np.testing.assert_allclose(runner.market_values_of_time(), [5.0, 2.2, 20.0])
+    assert CostParameters(unit="t", value_of_time_usd_h=0.22).vot_per_teu == pytest.approx(2.2)
+    assert CostParameters(unit="FEU", value_of_time_usd_h=40.0).vot_per_teu == 20.0
+
+
+def test_sampled_value_of_time_moves_segments_in_proportion() -> None:
+    sc = apply_sample(_scenario([_segment(5.0), _segment(None)]), {"value_of_time": 30.0})
+    assert sc.behaviour.value_of_time_usd_teu_h == 30.0
+    assert [m.value_of_time_usd_h for m in sc.demand.markets] == [7.5, None]
+
+
+def test_demand_table_rows_with_other_values_of_time_are_segments() -> None:
+    frame = pd.DataFrame(
+        {
+            "origin": ["xian", "xian", "chengdu"],
+            "destination": ["duisburg", "duisburg", "duisburg"],
+            "commodity": ["containers"] * 3,
+            "volume": [100.0, 50.0, 30.0],
+            "unit": ["TEU"] * 3,
+            "year": [2024] * 3,
+            "market": ["china_eu"] * 3,
+            "value_of_time_usd_h": [16.7, 10.0, 16.7],
+            "source": ["test"] * 3,
+        }
+    )
+    markets, problems = table_markets(frame, Demand(table="t.csv", grouping="market"), file="t.csv")
+    assert not problems
+    got = sorted((m.value_of_time_usd_h, m.volume) for m in markets)
+    assert got == [(10.0, 50.0), (16.7, 130.0)]
+    assert {m.id for m in markets} == {"china_eu"}
+
+
+def test_written_segments_need_distinct_values_of_time() -> None:
+    with pytest.raises(ValueError, match="market id"):
+        _scenario([_segment(5.0), _segment(5.0)])
