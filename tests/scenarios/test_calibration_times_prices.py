@@ -30,8 +30,9 @@ BORDER_TO_RUSSIA = Segment("m", "northern", ("kzb",), ("ru",))
 
 
 def _truth() -> Scenario:
-    """One market; waits at the ferry in 2021-2022 (150 h), a Northern rate rise in
-    2022 (800 USD/TEU) and a Northern surcharge from 2023 that is not fitted."""
+    """A container and a bulk market (bulk at 3 times the logit scale); waits at the
+    ferry in 2021-2022 (150 h), a Northern rate rise in 2022 (800 USD/TEU) and a
+    Northern surcharge from 2023 that is not fitted."""
     return Scenario.model_validate(
         {
             "name": "history",
@@ -45,7 +46,16 @@ def _truth() -> Scenario:
                         "destination": "Duisburg",
                         "volume": 10000,
                         "growth": 0.1,
-                    }
+                    },
+                    {
+                        "id": "bulk",
+                        "origin": "Xian",
+                        "destination": "Duisburg",
+                        "volume": 100000,
+                        "unit": "t",
+                        "commodity": "dry_bulk",
+                        "growth": 0.1,
+                    },
                 ]
             },
             "disruptions": [
@@ -74,6 +84,7 @@ def _truth() -> Scenario:
                 "value_of_time_usd_teu_h": 20,
                 "logit_scale_per_usd": 0.0015,
                 "risk_premium_usd_teu": {"middle": 1500},
+                "class_scale": {"dry_bulk": 3.0},
             },
         }
     )
@@ -135,8 +146,9 @@ def test_segment_times_and_prices_by_hand() -> None:
 
 @pytest.mark.slow
 def test_recovers_known_parameters_from_volumes_times_and_prices() -> None:
-    """Constant, scale, the ferry wait and the rate rise are recovered from volumes,
-    times and prices the model made with them; no parameter ends at a bound."""
+    """Constant, scale, bulk's class scale, the ferry wait and the rate rise are
+    recovered from volumes, times and prices the model made with them; no parameter
+    ends at a bound."""
     net = read_network(HERE / "toy")
     truth = _truth()
     runner = ScenarioRunner(net, truth)
@@ -144,9 +156,11 @@ def test_recovers_known_parameters_from_volumes_times_and_prices() -> None:
     cv = result.corridor_volumes
     mid = Target("middle t", "middle", {}, "t")
     north = Target("northern TEU", "northern", {}, "TEU", markets=("m",))
+    bulk = Target("northern bulk t", "northern", {}, "t", markets=("bulk",))
     volumes = (
         Target(mid.name, "middle", target_values(cv, mid, YEARS), "t"),
         Target(north.name, "northern", target_values(cv, north, YEARS), "TEU", markets=("m",)),
+        Target(bulk.name, "northern", target_values(cv, bulk, YEARS), "t", markets=("bulk",)),
     )
     shapes = (
         TimeTarget("to Baku", TO_BAKU, dict.fromkeys(YEARS, (0.0, 0.0)), "d"),
@@ -176,7 +190,11 @@ def test_recovers_known_parameters_from_volumes_times_and_prices() -> None:
     start = truth.model_copy(
         update={
             "behaviour": truth.behaviour.model_copy(
-                update={"logit_scale_per_usd": 0.0005, "risk_premium_usd_teu": {"middle": 0.0}}
+                update={
+                    "logit_scale_per_usd": 0.0005,
+                    "risk_premium_usd_teu": {"middle": 0.0},
+                    "class_scale": {"dry_bulk": 1.0},
+                }
             ),
             "disruptions": [
                 truth.disruptions[0].model_copy(update={"extra_hours": 0.0}),
@@ -190,6 +208,7 @@ def test_recovers_known_parameters_from_volumes_times_and_prices() -> None:
         Parameter("scale", 1e-5, 0.05),
         Parameter("disruption_hours.wait", 0.0, 1_000.0),
         Parameter("disruption.rates", 0.0, 5_000.0),
+        Parameter("class_scale.dry_bulk", 0.5, 100.0),
     )
     fit = calibrate(
         net,
@@ -205,6 +224,7 @@ def test_recovers_known_parameters_from_volumes_times_and_prices() -> None:
     assert fit.parameters["scale"] == pytest.approx(0.0015, rel=1e-3)
     assert fit.parameters["disruption_hours.wait"] == pytest.approx(150.0, rel=1e-3)
     assert fit.parameters["disruption.rates"] == pytest.approx(800.0, rel=1e-3)
+    assert fit.parameters["class_scale.dry_bulk"] == pytest.approx(3.0, rel=1e-3)
     assert fit.at_bound == ()
     assert fit.unidentified == ()
     for kind in ("volume", "time", "price"):

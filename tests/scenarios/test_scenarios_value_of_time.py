@@ -125,3 +125,53 @@ def test_demand_table_rows_with_other_values_of_time_are_segments() -> None:
 def test_written_segments_need_distinct_values_of_time() -> None:
     with pytest.raises(ValueError, match="market id"):
         _scenario([_segment(5.0), _segment(5.0)])
+
+
+def test_class_scale_by_hand(net: Network) -> None:
+    """A class chooses at k times the scale; the constant stays per TEU of containers.
+
+    Containers at k = 2 and 20 USD/TEU-h: utility difference
+    0.001 x (2 x (2,000 + 20 x 20) - 2,000) = 2.8, northern share 1 / (1 + e^-2.8).
+    """
+    sc = _scenario([_segment(20.0)])
+    sc = sc.model_copy(
+        update={"behaviour": sc.behaviour.model_copy(update={"class_scale": {"containers": 2.0}})}
+    )
+    cv = run_scenario(net, sc).corridor_volumes
+    northern = float(cv.loc[cv["corridor"] == "northern", "volume_teu"].sum())
+    assert northern == pytest.approx(10_000.0 / (1.0 + math.exp(-2.8)), rel=1e-9)
+
+
+def test_class_scale_with_a_hard_capacity(net: Network) -> None:
+    """Containers (scale 1) and bulk (scale 1.5) share a full ferry on the middle route.
+
+    The ferry carries no more than its 3,000 TEU-equivalents, and each market's split is
+    the logit, at its own scale, of the costs it faces (shadow price included): the
+    log ratio of its corridor volumes is ``-0.001 k (G_n - G_m)``.
+    """
+    bulk = {**_segment(None, 100_000.0), "id": "bulk", "unit": "t", "commodity": "dry_bulk"}
+    sc = _scenario([_segment(20.0), bulk])
+    beh = sc.behaviour.model_copy(
+        update={
+            "class_scale": {"dry_bulk": 1.5},
+            "capacity_limits": "hard",
+            "risk_premium_usd_teu": {"northern": 6000},
+        }
+    )
+    adjust = [{"target": "link", "link": "m2", "set": {"capacity_teu_yr": 3000}}]
+    sc = Scenario.model_validate(
+        {**sc.model_dump(), "behaviour": beh.model_dump(), "adjustments": adjust}
+    )
+    result = run_scenario(net, sc)
+    b = result.bottlenecks
+    ferry = b[b["element"] == "water:akt+bak"]
+    assert float(ferry["shadow_price_usd_teu"].max()) > 0.0
+    assert float(ferry["volume_teu"].max()) <= 3000.0 * (1 + 1e-6)
+    cv = result.corridor_volumes.set_index(["market", "corridor"])
+    for market, k in (("china_eu", 1.0), ("bulk", 1.5)):
+        n, m = cv.loc[(market, "northern")], cv.loc[(market, "middle")]
+        ratio = math.log(float(n["volume_teu"]) / float(m["volume_teu"]))
+        gap = float(n["cost_usd_teu"]) - float(m["cost_usd_teu"])
+        assert ratio == pytest.approx(-SCALE * k * gap, rel=1e-6)
+    # the constant is paid / k by bulk: 2,650 + 190 h x 20 + 6,000 / 1.5 USD per TEU-eq
+    assert float(cv.loc[("bulk", "northern"), "cost_usd_teu"]) == pytest.approx(10_450.0)

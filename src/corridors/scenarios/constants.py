@@ -19,7 +19,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
+
+from corridors.scenarios.spec import Scenario
 
 SHARE_COLUMNS = ("corridor", "constant_usd_teu", "cost_usd_teu", "volume_teu", "share")
 """Columns of :func:`constant_shares`."""
@@ -30,6 +33,7 @@ def constant_shares(
     constants: Mapping[str, float],
     *,
     years: Sequence[int],
+    market_scale: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Each corridor's constant as a share of its mean generalised cost.
 
@@ -42,11 +46,17 @@ def constant_shares(
         The constants the run used, USD per TEU.
     years : sequence of int
         Years averaged over.
+    market_scale : mapping of market to float, optional
+        Logit scale of a market as a multiple of the scenario's (its cargo class's
+        ``class_scale``): the constant is utility, so such a market pays
+        ``constant / scale`` USD per TEU-equivalent (default 1 for every market).
 
     Returns
     -------
     pandas.DataFrame
-        One row per corridor with a constant: ``constant_usd_teu``, ``cost_usd_teu``
+        One row per corridor with a constant: ``constant_usd_teu`` (the mean paid,
+        USD per TEU-equivalent; the constant itself when every market is at scale 1),
+        ``cost_usd_teu``
         (volume-weighted mean generalised cost without the constant, USD per TEU),
         ``volume_teu`` (the weight: TEU over those years) and ``share`` (constant / cost;
         NaN where no market uses the corridor in those years).
@@ -56,10 +66,20 @@ def constant_shares(
     for corridor, constant in sorted(constants.items()):
         used = cv[(cv["corridor"] == corridor) & (cv["volume_teu"] > 0)]
         weight = float(used["volume_teu"].sum())
+        scales = [(market_scale or {}).get(str(m), 1.0) for m in used["market"]]
+        paid = constant / np.asarray(scales, dtype=np.float64)
         if weight > 0:
-            cost = float((used["volume_teu"] * used["cost_usd_teu"]).sum()) / weight - constant
+            volume = used["volume_teu"].to_numpy(dtype=np.float64)
+            mean_paid = float((volume * paid).sum()) / weight
+            cost = float((used["volume_teu"] * used["cost_usd_teu"]).sum()) / weight - mean_paid
         else:
-            cost = math.nan
-        share = constant / cost if weight > 0 and cost > 0 else math.nan
-        rows.append((corridor, float(constant), cost, weight, share))
+            mean_paid, cost = float(constant), math.nan
+        share = mean_paid / cost if weight > 0 and cost > 0 else math.nan
+        rows.append((corridor, mean_paid, cost, weight, share))
     return pd.DataFrame(rows, columns=list(SHARE_COLUMNS))
+
+
+def market_scales(scenario: Scenario) -> dict[str, float]:
+    """Each market's logit scale as a multiple of the scenario's (``class_scale``)."""
+    scales = scenario.behaviour.class_scale
+    return {m.id: scales.get(m.cargo_class.name, 1.0) for m in scenario.demand.markets}

@@ -396,6 +396,9 @@ class ScenarioRunner:
         all_converged = True
         n_markets = len(sc.demand.markets)
         vots = self.market_values_of_time()
+        class_scale = np.array(
+            [beh.class_scale.get(m.cargo_class.name, 1.0) for m in sc.demand.markets]
+        )
         k = beh.routes_per_corridor
         payload_t = np.array([m.cargo_class.tonnes_per_teu for m in sc.demand.markets])
         od = [(m.id, m.origin, m.destination, m.cargo_class) for m in sc.demand.markets]
@@ -430,6 +433,7 @@ class ScenarioRunner:
                     ports=self._ports,
                     delays=self._element_delays(self._network(year, in_force, closures)),
                     value_of_time=vots,
+                    class_scale=class_scale,
                     warn=warn,
                 )
                 if solved is None:

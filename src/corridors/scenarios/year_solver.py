@@ -16,6 +16,7 @@ and ``assign`` on a corridor network call :func:`solve_year`. No I/O.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -175,6 +176,7 @@ def solve_year(
     ports: frozenset[str] = frozenset(),
     delays: DelaysOf | None = None,
     value_of_time: FloatArray | None = None,
+    class_scale: FloatArray | None = None,
     warn: bool = True,
 ) -> YearEquilibrium | None:
     """The capacity-constrained stochastic equilibrium of one network state.
@@ -202,6 +204,9 @@ def solve_year(
     value_of_time : array (markets,), optional
         Value of time of each market, USD per TEU(-equivalent)-hour (segments of a
         market worth more or less per hour); default the behaviour's, for every market.
+    class_scale : array (markets,), optional
+        Logit scale of each market as a multiple of the behaviour's (its cargo class's
+        ``behaviour.class_scale``); default 1.
     warn : bool
         Log when the equilibrium does not converge.
 
@@ -217,6 +222,7 @@ def solve_year(
     n_markets = len(per_market)
     shape = (n_markets, len(columns))
     usd = np.full(shape, np.inf)
+    extra = np.zeros(shape)  # surcharges of the slow-downs, in usd
     hours = np.zeros(shape)
     options: list[list[RouteOption | None]] = [[None] * len(columns) for _ in per_market]
     e_index: dict[str, int] = {}
@@ -234,6 +240,7 @@ def solve_year(
                 if a.corridor in d.corridors or set(d.links) & set(a.link_ids):
                     h = h * d.time_factor + d.extra_hours
                     u = u + d.extra_usd_teu
+                    extra[i, j] += d.extra_usd_teu
             usd[i, j], hours[i, j] = u, h
             options[i][j] = a
             for key, ecap, eh in a.elements:
@@ -273,13 +280,22 @@ def solve_year(
         else np.asarray(value_of_time, dtype=np.float64)
     )
     scale = beh.logit_scale_per_usd
-    base = usd + vot[:, None] * (hours + buffer) + premium
+    # a market of a class with its own scale k chooses on k x its cost at the one scale:
+    # counted in units of k TEU-equivalents (demand / k, each using k of an element), the
+    # shadow prices stay USD per TEU-equivalent and the element flows are unchanged; the
+    # corridor constants and the surcharges of disruptions (risk premia) are per TEU of
+    # containers at the one scale, so such a class pays them / k
+    k = np.ones(n_markets) if class_scale is None else np.asarray(class_scale, dtype=np.float64)
+    base = k[:, None] * (usd - extra + vot[:, None] * (hours + buffer)) + extra + premium
     ps = _path_size(options, shape)
     base = base - np.log(ps) / scale
+    scaled = elements
+    if elements is not None and bool((k != 1.0).any()):
+        scaled = dataclasses.replace(elements, incidence=elements.incidence * k[None, :, None])
     eq = equilibrium_shares(
         base,
         hours,
-        demand,
+        demand / k,
         np.full(len(columns), np.inf),  # capacities are the elements'
         scale=scale,
         value_of_time=vot,
@@ -288,13 +304,20 @@ def solve_year(
         max_iterations=beh.equilibrium.max_iterations,
         tolerance=beh.equilibrium.tolerance,
         method=beh.equilibrium.method,
-        elements=elements,
+        elements=scaled,
         warn=warn,
         nests=nests,
         nest_scale=beh.nest_scale,
         max_shadow_price=beh.max_shadow_price_usd_teu,
     )
-    ls = logsum(eq.cost, scale=scale, nests=nests, nest_scale=beh.nest_scale)
+    ls = logsum(eq.cost, scale=scale, nests=nests, nest_scale=beh.nest_scale) / k
+    if bool((k != 1.0).any()):  # back to USD and hours per TEU-equivalent
+        eq = dataclasses.replace(
+            eq,
+            cost=eq.cost / k[:, None],
+            hours=hours + (eq.hours - hours) / k[:, None],
+            flows=(demand[:, None] * eq.shares).sum(axis=0),
+        )
     return YearEquilibrium(
         columns,
         tuple(tuple(row) for row in options),

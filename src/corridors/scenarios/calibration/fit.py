@@ -39,7 +39,7 @@ from corridors.scenarios.calibration.result import (
 )
 from corridors.scenarios.calibration.route_targets import PriceTarget, TimeTarget
 from corridors.scenarios.calibration.route_values import route_target_values
-from corridors.scenarios.constants import constant_shares
+from corridors.scenarios.constants import constant_shares, market_scales
 from corridors.scenarios.model import ScenarioRunner
 from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.spec import Behaviour, MeasureCatalogue, Scenario
@@ -269,7 +269,10 @@ def calibrate(
         predicted_t=predicted_t,
         observed_t={y: v for y, v in first.observed.items() if y in covered},
         constant_shares=constant_shares(
-            final[-1].corridor_volumes, beh.risk_premium_usd_teu, years=sorted(fit_set)
+            final[-1].corridor_volumes,
+            beh.risk_premium_usd_teu,
+            years=sorted(fit_set),
+            market_scale=market_scales(fitted_scenario),
         ),
         rmse_log_by_kind=quality.rmse_log_by_kind,
     )

@@ -4,6 +4,8 @@ A parameter is one of
 
 * ``scale``: the logit scale, 1/USD per TEU (searched on its logarithm);
 * ``nest_scale``: the nested logit's nest scale, in (0, 1];
+* ``class_scale.<class>``: the logit scale of a cargo class (``dry_bulk``) as a multiple
+  of ``scale`` (searched on its logarithm);
 * ``value_of_time``: USD per TEU-hour (routes are found again with it);
 * ``asc.<corridor>``: a corridor's constant (risk premium), USD per TEU;
 * ``disruption.<id>``: the surcharge (``extra_usd_teu``) of one of the scenario's
@@ -52,7 +54,7 @@ def default_parameters(scenario: Scenario, corridor: str) -> tuple[Parameter, ..
 
 
 def history_parameters(scenario: Scenario, *, priced: Sequence[str] = ()) -> tuple[Parameter, ...]:
-    """Rail corridors' constants, the logit and nest scales, surcharges and waits.
+    """Rail corridors' constants, the logit, nest and class scales, surcharges and waits.
 
     The constants are those of the Middle and Northern corridors, and of the Southern
     one when a market may use it. The surcharges are those of the scenario's
@@ -75,6 +77,13 @@ def history_parameters(scenario: Scenario, *, priced: Sequence[str] = ()) -> tup
     out.append(Parameter("scale", 1e-5, 0.05))
     if scenario.behaviour.nests:
         out.append(Parameter("nest_scale", 0.05, 1.0))
+    # bulk costs a tenth of a container per TEU-equivalent: its own logit scale
+    chooses = {
+        m.cargo_class.name
+        for m in scenario.demand.markets
+        if m.cargo_class.unit != "TEU" and (m.corridors is None or len(m.corridors) > 1)
+    }
+    out += [Parameter(f"class_scale.{name}", 0.5, 100.0) for name in sorted(chooses)]
     for d in scenario.disruptions:
         if d.closed:
             continue
@@ -127,6 +136,7 @@ def apply_parameters(
     beh = scenario.behaviour
     updates: dict[str, object] = {}
     premia = dict(beh.risk_premium_usd_teu)
+    class_scale = dict(beh.class_scale)
     extra: dict[str, float] = {}
     hours: dict[str, float] = {}
     factors: dict[str, float] = {}
@@ -136,6 +146,8 @@ def apply_parameters(
             updates["logit_scale_per_usd"] = float(v)
         elif head == "nest_scale":
             updates["nest_scale"] = float(v)
+        elif head == "class_scale" and key:
+            class_scale[key] = float(v)
         elif head == "value_of_time":
             updates["value_of_time_usd_teu_h"] = float(v)
         elif head == "asc":
@@ -148,7 +160,8 @@ def apply_parameters(
             factors[name] = float(v)
         else:
             raise ValueError(
-                f"unknown parameter {name!r}; use scale, nest_scale, value_of_time, "
+                f"unknown parameter {name!r}; use scale, nest_scale, class_scale.<class>, "
+                "value_of_time, "
                 "asc.<corridor>, disruption.<id>, disruption_hours.<id> or a network "
                 f"factor ({', '.join(h + '.<id>' for h in NETWORK_HEADS)})"
             )
@@ -165,6 +178,7 @@ def apply_parameters(
         disruptions.append(d.model_copy(update=change) if change else d)
     out = apply_sample(scenario, factors, node_ids=node_ids) if factors else scenario
     updates["risk_premium_usd_teu"] = premia
+    updates["class_scale"] = class_scale
     return out.model_copy(
         update={
             "behaviour": out.behaviour.model_copy(update=updates),
@@ -180,6 +194,8 @@ def current_value(scenario: Scenario, name: str) -> float:
         return scenario.behaviour.logit_scale_per_usd
     if head == "nest_scale":
         return scenario.behaviour.nest_scale
+    if head == "class_scale":
+        return scenario.behaviour.class_scale.get(key, 1.0)
     if head == "value_of_time":
         return scenario.behaviour.value_of_time_usd_teu_h
     if head in NETWORK_HEADS:
@@ -210,5 +226,5 @@ def search_unit(name: str) -> float:
 
 
 def on_log_scale(name: str) -> bool:
-    """Whether a parameter is searched on its logarithm (the logit scale)."""
-    return name == "scale"
+    """Whether a parameter is searched on its logarithm (the logit scales)."""
+    return name == "scale" or name.startswith("class_scale.")

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, field_validator
 
 from corridors.cost.parameters import DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H, CostParameters
-from corridors.network.schema import MAX_USD_TEU
+from corridors.network.schema import COMMODITIES, MAX_USD_TEU
 from corridors.scenarios.spec.common import MAX_SEED, Strict, Year
 
 
@@ -68,6 +68,11 @@ class Behaviour(Strict):
         runner prices routes with :meth:`cost_parameters`.
     logit_scale_per_usd : float
         Logit scale, 1/USD per TEU.
+    class_scale : dict of str to float
+        Logit scale of a cargo class (``dry_bulk``...) as a multiple of
+        ``logit_scale_per_usd`` (1 for a class not listed): bulk costs a tenth of a
+        container per TEU-equivalent, so one scale for both makes bulk choose almost at
+        random. Costs and shadow prices stay in USD per TEU-equivalent.
     risk_premium_usd_teu : dict of str to float
         Risk premium or alternative-specific constant per corridor, USD per TEU.
     reliability_buffer_h : dict of str to float
@@ -118,6 +123,7 @@ class Behaviour(Strict):
         default=DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H, ge=0, le=MAX_USD_TEU
     )
     logit_scale_per_usd: float = Field(default=0.002, gt=0, le=1)
+    class_scale: dict[str, float] = Field(default_factory=dict)
     risk_premium_usd_teu: dict[str, float] = Field(default_factory=dict)
     reliability_buffer_h: dict[str, float] = Field(default_factory=dict)
     reliability: ReliabilitySimulation | None = None
@@ -138,6 +144,17 @@ class Behaviour(Strict):
     def cost_parameters(self) -> CostParameters:
         """The routing cost parameters of this behaviour: per TEU, its value of time."""
         return CostParameters(unit="TEU", value_of_time_usd_h=self.value_of_time_usd_teu_h)
+
+    @field_validator("class_scale")
+    @classmethod
+    def _known_classes(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(COMMODITIES))
+        if unknown:
+            raise ValueError(f"unknown cargo class {unknown}; known: {', '.join(COMMODITIES)}")
+        bad = [k for k, v in value.items() if not 0.0 < v <= 1000.0]
+        if bad:
+            raise ValueError(f"class_scale of {bad} must be in (0, 1000]")
+        return value
 
     @field_validator("nests")
     @classmethod
