@@ -2,9 +2,10 @@
 
 For every year from the base year to the horizon:
 
-1. the network of that year is built: planned links and nodes open (those a measure
-   of the catalogue opens are left to that measure), the measures in force change
-   attributes and add links, the scenario's adjustments apply;
+1. the network of that year is built (:mod:`corridors.scenarios.network_states`):
+   planned links and nodes open (those a measure of the catalogue opens are left to
+   that measure), the measures in force change attributes and add links, the
+   scenario's adjustments apply;
 2. the year is cut into segments by the disruptions active in it (a Caspian winter
    covers a quarter of a year); closures re-route (links, nodes, sea passages,
    corridors removed), slow-downs add time, money and cut capacity on the routes
@@ -46,16 +47,19 @@ from corridors.scenarios.elements import (
     element_tables,
     water_groups,
 )
-from corridors.scenarios.measures import add_links, apply_changes, resolve_measures
+from corridors.scenarios.network_states import (
+    MeasuredNetworks,
+    NetworkStates,
+    measures_key,
+    run_measures,
+)
 from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.route_sets import market_routes
 from corridors.scenarios.spec import (
     Behaviour,
-    Change,
     Disruption,
     Market,
     MeasureCatalogue,
-    NewLink,
     Scenario,
 )
 from corridors.scenarios.tables import ResultTables
@@ -94,6 +98,15 @@ class ScenarioRunner:
         ``reliability_buffer_h``. The runner never simulates: with
         ``behaviour.reliability: simulate`` the study computes the buffers
         (:func:`corridors.studies.reliability.scenario_buffers`) and passes them here.
+    networks : MeasuredNetworks, optional
+        The networks of ``network`` with the measures of this run in force, shared with
+        other runs of the same network and measures (a sweep's samples); built here
+        when not given.
+
+    Raises
+    ------
+    ValueError
+        ``networks`` is of another network or other measures.
     """
 
     def __init__(
@@ -104,23 +117,23 @@ class ScenarioRunner:
         catalogue: MeasureCatalogue | None = None,
         measure_ids: Sequence[str] | None = None,
         reliability: Mapping[str, float] | None = None,
+        networks: MeasuredNetworks | None = None,
     ) -> None:
         self.network = network
         self.scenario = scenario
         self.catalogue = catalogue
-        self.measures = resolve_measures(scenario, catalogue, ids=measure_ids)
-        owned: set[str] = set()
-        for m in catalogue.measures if catalogue else []:
-            owned.update(m.open_links)
-        for m in scenario.new_measures:
-            owned.update(m.open_links)
-        self._measure_links = frozenset(owned)
+        self.measures, measure_links = run_measures(scenario, catalogue, ids=measure_ids)
+        if networks is None:
+            networks = MeasuredNetworks(network, self.measures, measure_links)
+        elif networks.network is not network or networks.key != measures_key(
+            self.measures, measure_links
+        ):
+            raise ValueError("the measured networks given are of another network or measures")
+        self.states = NetworkStates(networks, scenario.adjustments)
         beh = scenario.behaviour
         self._reliability = dict(reliability or {})
         self.params = beh.cost_parameters()
         self._class_params: dict[str, CostParameters] = {}
-        self._nets: dict[tuple[object, ...], Network] = {}
-        self._opens: dict[int, tuple[str, ...]] = {}
         self._alts: dict[tuple[int, int, int], list[RouteOption]] = {}
         self._graphs: dict[tuple[int, str, float, float], ExpandedGraph] = {}
         self._groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
@@ -151,67 +164,10 @@ class ScenarioRunner:
             self._class_params[cls.name] = params
         return params
 
-    # network of a year and state
-    def _base_network(self, year: int, in_force: tuple[str, ...]) -> Network:
-        net = self.network
-        opened = {lk for m in self.measures if m.id in in_force for lk in m.open_links}
-        links = net.links
-        planned = (links["status"] == "planned").to_numpy()
-        held = planned & links["link_id"].isin(self._measure_links - opened).to_numpy()
-        promoted = planned & links["link_id"].isin(opened).to_numpy()
-        if held.any() or promoted.any():
-            lk = links[~held].copy()
-            lk.loc[lk["link_id"].isin(opened), "status"] = "operating"
-            net = net.with_tables(links=lk)
-        net = net.for_year(year)
-        changes: list[Change] = []
-        new_links: list[NewLink] = []
-        for m in self.measures:
-            if m.id in in_force:
-                changes.extend(m.changes)
-                new_links.extend(m.new_links)
-        net = add_links(net, new_links)
-        return apply_changes(net, [*changes, *self.scenario.adjustments])
-
-    def _opened(self, year: int) -> tuple[str, ...]:
-        """Planned links and nodes open by their own date in ``year`` (computed once a year)."""
-        return tuple(
-            sorted(
-                [
-                    *self.network.links.loc[
-                        (self.network.links["status"] == "planned").to_numpy()
-                        & (self.network.links["open_year"].to_numpy(dtype=float) <= year),
-                        "link_id",
-                    ],
-                    *self.network.nodes.loc[
-                        (self.network.nodes["status"] == "planned").to_numpy()
-                        & (self.network.nodes["open_year"].to_numpy(dtype=float) <= year),
-                        "node_id",
-                    ],
-                ]
-            )
-        )
-
     def _network(
         self, year: int, in_force: tuple[str, ...], closures: tuple[Disruption, ...]
     ) -> Network:
-        opens = self._opens.get(year)
-        if opens is None:
-            opens = self._opens[year] = self._opened(year)
-        key = (opens, in_force, tuple(d.id for d in closures))
-        if key not in self._nets:
-            net = self._base_network(year, in_force)
-            if closures:
-                net = net.with_closed(
-                    passages=sorted({p for d in closures for p in d.passages}),
-                    links=sorted({x for d in closures for x in d.links} & set(net.link_index)),
-                    nodes=sorted({net.place(x) for d in closures for x in d.nodes}),
-                    corridors=sorted(
-                        {c for d in closures for c in d.corridors} & set(net.corridor_ids)
-                    ),
-                )
-            self._nets[key] = net
-        return self._nets[key]
+        return self.states.network(year, in_force, closures)
 
     def _alternatives(
         self,
@@ -354,7 +310,7 @@ class ScenarioRunner:
         ]
 
     def _in_force(self, year: int) -> tuple[str, ...]:
-        return tuple(sorted(m.id for m in self.measures if m.open_year <= year))
+        return self.states.in_force(year)
 
     def year_network(self, year: int) -> Network:
         """The network of ``year``: planned elements open by then, the measures in force."""
@@ -499,6 +455,7 @@ def run_scenario(
     measure_ids: Sequence[str] | None = None,
     reliability: Mapping[str, float] | None = None,
     progress: Progress | None = None,
+    networks: MeasuredNetworks | None = None,
 ) -> ScenarioResult:
     """Run a scenario: corridor volumes, link flows and transit times by year.
 
@@ -517,12 +474,20 @@ def run_scenario(
         scenario's.
     progress : callable, optional
         Called with ``(years done, years)``.
+    networks : MeasuredNetworks, optional
+        The networks with the measures in force, shared with other runs (see
+        :class:`ScenarioRunner`).
 
     Returns
     -------
     ScenarioResult
     """
     runner = ScenarioRunner(
-        network, scenario, catalogue=catalogue, measure_ids=measure_ids, reliability=reliability
+        network,
+        scenario,
+        catalogue=catalogue,
+        measure_ids=measure_ids,
+        reliability=reliability,
+        networks=networks,
     )
     return runner.run(progress=progress)

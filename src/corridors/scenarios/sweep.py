@@ -31,8 +31,9 @@ from corridors.errors import CorridorsError
 from corridors.network.model import Network
 from corridors.processes import exit_with_parent
 from corridors.scenarios.model import run_scenario
+from corridors.scenarios.network_states import MeasuredNetworks, measures_key, run_measures
 from corridors.scenarios.result import ScenarioResult
-from corridors.scenarios.spec import MeasureCatalogue, Scenario
+from corridors.scenarios.spec import Measure, MeasureCatalogue, Scenario
 from corridors.scenarios.variables import apply_sample
 
 logger = logging.getLogger(__name__)
@@ -121,16 +122,47 @@ DASK_CONNECT_TIMEOUT_S = 10.0
 """Seconds to wait for a Dask scheduler to answer before giving up."""
 
 
+SHARED_NETWORKS = 2
+"""Measured networks a process keeps for the jobs it runs (a sweep's samples share one)."""
+
+_KEPT: list[MeasuredNetworks] = []
+"""This process's measured networks, latest first (a worker's memo of its inputs, like
+the network it reads once: :func:`job_network`)."""
+
+
+def _measured_networks(
+    net: Network, measures: list[Measure], measure_links: frozenset[str]
+) -> MeasuredNetworks:
+    key = measures_key(measures, measure_links)
+    kept = _KEPT
+    for found in kept:
+        if found.network is net and found.key == key:
+            return found
+    made = MeasuredNetworks(net, measures, measure_links)
+    kept.insert(0, made)
+    del kept[SHARED_NETWORKS:]
+    return made
+
+
 def evaluate(job: Job, sample: Sample) -> tuple[int, ScenarioResult]:
-    """Run one sample of a job; return its index and result (runs in a worker)."""
+    """Run one sample of a job; return its index and result (runs in a worker).
+
+    The samples of a job change adjustments, behaviour and demand, never the measures:
+    the networks of each year with the measures in force
+    (:class:`~corridors.scenarios.network_states.MeasuredNetworks`) are built once per
+    process and network, and shared by its samples.
+    """
     net = job_network(job)
     scenario = apply_sample(job.scenario, sample.values, node_ids=frozenset(net.node_index))
+    measure_ids = list(job.measure_ids) if job.measure_ids else None
+    measures, measure_links = run_measures(scenario, job.catalogue, ids=measure_ids)
     result = run_scenario(
         net,
         scenario,
         catalogue=job.catalogue,
-        measure_ids=list(job.measure_ids) if job.measure_ids else None,
+        measure_ids=measure_ids,
         reliability=job.reliability,
+        networks=_measured_networks(net, measures, measure_links),
     )
     return sample.index, result
 

@@ -1,0 +1,119 @@
+"""Networks of a year shared across runs and years never go stale.
+
+The runner keeps the network of each year and state and everything keyed by it
+(graphs, routes, queues); a sweep's samples share the networks with the measures in
+force. On the toy network (tests/scenarios/toy): the middle route is c1-m1-m2-m3,
+4,650 USD/TEU and 210 h, until the ``shortcut`` measure opens z1 in 2027 (c1-m1-m2-z1,
+4,350 USD/TEU, 205 h); ``border_half`` halves the Kazakh border time from 2025.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corridors.network import Network, read_network
+from corridors.scenarios.io import read_measures
+from corridors.scenarios.model import ScenarioRunner, run_scenario
+from corridors.scenarios.network_states import MeasuredNetworks, run_measures
+from corridors.scenarios.spec import MeasureCatalogue, Scenario
+from corridors.scenarios.sweep import Job, Sample, evaluate
+from corridors.scenarios.variables import apply_sample
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture(scope="module")
+def net() -> Network:
+    return read_network(HERE / "toy")
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> MeasureCatalogue:
+    return read_measures(HERE / "files" / "toy-measures.yaml")
+
+
+def toy(measures: list[str]) -> Scenario:
+    return Scenario.model_validate(
+        {
+            "name": "toy",
+            "base_year": 2024,
+            "horizon": 2028,
+            "measures": measures,
+            "demand": {
+                "markets": [
+                    {"id": "china_eu", "origin": "Xian", "destination": "Duisburg", "volume": 1e4}
+                ]
+            },
+            "behaviour": {
+                "value_of_time_usd_teu_h": 20,
+                "logit_scale_per_usd": 0.001,
+                "capacity_limits": "soft",
+                "vdf": {"alpha": 0.0},
+            },
+        }
+    )
+
+
+def middle(cv: pd.DataFrame, year: int, column: str) -> float:
+    row = cv[(cv["year"] == year) & (cv["corridor"] == "middle")]
+    return float(row[column].iloc[0])
+
+
+def test_a_measure_in_a_later_year_changes_the_route(
+    net: Network, catalogue: MeasureCatalogue
+) -> None:
+    sc = toy(["shortcut", "border_half"])
+    measures, links = run_measures(sc, catalogue)
+    shared = MeasuredNetworks(net, measures, links)
+    # a first run fills the shared networks (with an adjustment of its own) ...
+    slower = apply_sample(sc, {"border_time.KZ": 2.0})
+    first = run_scenario(net, slower, catalogue=catalogue, networks=shared)
+    # ... a second one reads them: the routes still follow the years and the measures
+    cv = run_scenario(net, sc, catalogue=catalogue, networks=shared).corridor_volumes
+    assert middle(cv, 2026, "usd_teu") == pytest.approx(4650.0)
+    assert middle(cv, 2027, "usd_teu") == pytest.approx(4350.0)  # z1 from 2027
+    # 205 h by z1, less the 20 h border_half takes off the Kazakh border from 2025
+    assert middle(cv, 2027, "hours") == pytest.approx(185.0)
+    runner = ScenarioRunner(net, sc, catalogue=catalogue, networks=shared)
+    runner.run()
+    route_2026 = runner.route(2026, "china_eu", "middle")
+    route_2027 = runner.route(2027, "china_eu", "middle")
+    assert route_2026 is not None
+    assert route_2027 is not None
+    assert route_2026.link_ids[-1] == "m3"
+    assert route_2027.link_ids[-1] == "z1"
+    # the Kazakh border time (40 h): halved from 2025 by the measure, doubled by the
+    # sample (border_h x 0.5 then x 2 in 2025: the 2024 time again)
+    hours = {y: middle(cv, y, "hours") for y in (2024, 2025)}
+    slow = {y: middle(first.corridor_volumes, y, "hours") for y in (2024, 2025)}
+    assert hours == pytest.approx({2024: 210.0, 2025: 190.0})
+    assert slow == pytest.approx({2024: 250.0, 2025: 210.0})
+    # each run equals a run that shares nothing
+    for scen, got in ((slower, first.corridor_volumes), (sc, cv)):
+        alone = run_scenario(net, scen, catalogue=catalogue).corridor_volumes
+        pd.testing.assert_frame_equal(got, alone)
+
+
+def test_networks_of_other_measures_are_refused(net: Network, catalogue: MeasureCatalogue) -> None:
+    measures, links = run_measures(toy(["shortcut"]), catalogue)
+    shared = MeasuredNetworks(net, measures, links)
+    with pytest.raises(ValueError, match="another network or measures"):
+        ScenarioRunner(net, toy(["border_half"]), catalogue=catalogue, networks=shared)
+    with pytest.raises(ValueError, match="another network or measures"):
+        ScenarioRunner(read_network(HERE / "toy"), toy(["shortcut"]), catalogue=catalogue,
+                       networks=shared)  # fmt: skip
+
+
+def test_samples_in_one_process_equal_runs_alone(net: Network, catalogue: MeasureCatalogue) -> None:
+    sc = toy(["shortcut", "border_half"])
+    job = Job(scenario=sc, catalogue=catalogue, network=net)
+    for i, values in enumerate(
+        [{"border_time.KZ": 0.5}, {"border_time.KZ": 3.0}, {"value_of_time": 40.0}, {}]
+    ):
+        _, result = evaluate(job, Sample(i, i, values))
+        alone = run_scenario(net, apply_sample(sc, values), catalogue=catalogue)
+        pd.testing.assert_frame_equal(result.corridor_volumes, alone.corridor_volumes)
+        pd.testing.assert_frame_equal(result.link_flows, alone.link_flows)
