@@ -85,8 +85,13 @@ def test_no_element_above_capacity(assigned: CorridorEquilibrium) -> None:
     assert len(el) > 10
     assert (el["utilisation"] <= 1.0 + TOLERANCE).all(), el.sort_values("utilisation").tail(3)
     full = el[el["utilisation"] > 1.0 - TOLERANCE]
-    # a full element under a hard limit carries a shadow price instead of more cargo
-    assert (full["shadow_price_usd_teu"] > 0).all()
+    # a full element under a hard limit carries a shadow price instead of more cargo; of
+    # sections in series with the same trains (Alashankou - Dostyk - Aktogay - Moyinty)
+    # one holds the limit and its price
+    priced = full[full["shadow_price_usd_teu"] > 0]
+    assert len(priced) > 0
+    held = {round(float(v)) for v in priced["volume_teu"]}
+    assert all(round(float(v)) in held for v in full["volume_teu"]), full.to_string()
     links = assigned.links()
     assert (links["utilisation"].dropna() <= 1.0 + TOLERANCE).all()
 
@@ -203,7 +208,7 @@ def test_cli_run_reports_crude_in_tonnes_not_teu(run_cli) -> None:
     code, out, err = run_cli("run", "baseline-2024", "--to", "2024", "--no-store")
     assert code == 0, err
     containers, _, bulk = out.partition("bulk and crude,")  # titles wrap at the table's width
-    assert "containers, TEU a" in containers
+    assert "containers, TEU a year" in " ".join(containers.split())
     assert "tonnes a year" in bulk
     assert "energy" not in containers  # crude is never in the TEU table
     assert "energy" in bulk

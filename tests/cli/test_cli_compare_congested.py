@@ -34,8 +34,13 @@ def test_json_has_free_p50_p90_and_queues_per_leg(run_cli) -> None:
     ferry = next(leg for leg in middle["legs"] if leg["link_id"] == "aktau-alat")
     assert ferry["queue_h"] > 0.0
     assert middle["days_p90"] > middle["days_free"]
-    alat = next(s for s in middle["stops"] if s["node_id"] == "alat")
-    assert alat["shadow_price_usd"] > 0.0  # Alat's container capacity binds in 2024
+    # the train paths from Alashankou (12 a day) bind in 2024: their shadow price is paid
+    # as a wait, price / value of time (16.7 USD per TEU-hour)
+    paths = next(leg for leg in middle["legs"] if leg["link_id"] == "alashankou-dostyk")
+    assert paths["shadow_price_usd"] > 0.0
+    assert paths["rationing_h"] == pytest.approx(paths["shadow_price_usd"] / 16.7, rel=1e-3)
+    assert middle["rationing_h"] >= paths["rationing_h"] - 0.01
+    assert middle["days_p50"] >= middle["days_free"] + middle["rationing_h"] / 24.0 - 0.05
     assert sum(q["queue_h"] for q in middle["queues"]) == pytest.approx(middle["queue_h"], abs=0.01)
 
 

@@ -137,3 +137,26 @@ def test_delay_function_matches_the_simulated_ships(caps: tuple[int, ...], per_d
     load = next(f for f in ferry_loads(model) if f.port == "A")
     assert load.ferry_queue().utilisation(per_day / 24.0) < 0.75
     assert load.wait_h() == pytest.approx(simulated, rel=0.15)
+
+
+def test_storm_backlog_moment_in_closed_form_matches_the_integral() -> None:
+    """``E[((lam D - b)^+)^2]`` over gamma storm lengths: closed form against quadrature."""
+    from scipy import integrate, stats
+
+    line = FerryQueue(
+        ships=3,
+        round_trip_h=40.0,
+        shipment_units=1,
+        deck_units=(2, 2, 2),
+        max_wait_h=48.0,
+        closure_h=96.0,
+        closure_cv=0.5,
+    )
+    storm = stats.gamma(4.0, scale=24.0)  # mean 96 h, cv 0.5
+    for lam, burst in ((0.05, 2.0), (0.2, 6.0), (1.0, 30.0)):
+        expected, _ = integrate.quad(
+            lambda d, lam=lam, burst=burst: max(lam * d - burst, 0.0) ** 2 * storm.pdf(d),
+            burst / lam,
+            np.inf,
+        )
+        assert line._excess_sq(lam, burst) == pytest.approx(expected, rel=1e-6)

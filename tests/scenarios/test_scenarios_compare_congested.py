@@ -21,8 +21,8 @@ from corridors.studies.compare import (
     scenario_year,
 )
 
-LINK = "link:alashankou-dostyk"
-WATER = "water:aktau+alat+kuryk+turkmenbashi"
+LINK = "link:alashankou-dostyk@alashankou"
+WATER = "water:aktau+alat+kuryk"
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,8 @@ def test_free_flow_days_are_todays_compare_in_the_2024_network(state: ScenarioYe
 
 def test_mean_is_free_flow_plus_the_queues_and_quantiles_are_ordered(state: ScenarioYear) -> None:
     for r in congested_routes(state, "Xi'an", "Duisburg"):
-        assert r.mean_h == pytest.approx(r.free_h + sum(q.queue_h for q in r.queues), rel=1e-9)
+        waits = sum(q.queue_h + q.rationing_h for q in r.queues)
+        assert r.mean_h == pytest.approx(r.free_h + waits, rel=1e-9)
         assert r.p50_h <= r.p90_h
         scheduled = sum(s.wait_h for s in r.route.legs)
         assert r.p50_h >= r.free_h - scheduled  # waits are never negative
@@ -68,17 +69,26 @@ def test_one_train_path_wait_by_hand(state: ScenarioYear) -> None:
     assert north.mean_h == pytest.approx(north.free_h + 1.0, rel=1e-12)
     assert north.p50_h == pytest.approx(north.free_h, abs=0.05)
     assert north.p90_h - north.free_h == pytest.approx(-2.0 * math.log(0.2), rel=0.03)
-    # full: the shadow price carries the rationing, per leg too
-    full = with_loads(state, {LINK: ElementLoad(1.0, 800.0, 5.0)})
-    north = by_corridor(congested_routes(full, "Xi'an", "Duisburg"))["northern"]
-    assert north.queues[0].shadow_price_usd == 800.0
+    # full: the shadow price rations it, paid as a wait of price / value of time, listed
+    # per leg and added to the P50 and P90 as a fixed time (800 / 16.7 = 47.9 h)
+    rationing = 800.0 / state.params.vot
+    full = with_loads(state, {LINK: ElementLoad(1.0, 800.0, 5.0, rationing)})
+    north_full = by_corridor(congested_routes(full, "Xi'an", "Duisburg"))["northern"]
+    assert north_full.queues[0].shadow_price_usd == 800.0
+    assert north_full.queues[0].rationing_h == pytest.approx(47.90, abs=0.01)
     leg = next(
         x
-        for x in north.to_dict()["legs"]  # type: ignore[attr-defined]
+        for x in north_full.to_dict()["legs"]  # type: ignore[attr-defined]
         if x["link_id"] == "alashankou-dostyk"
     )
     assert leg["shadow_price_usd"] == 800.0
     assert leg["queue_h"] == pytest.approx(5.0)
+    assert leg["rationing_h"] == pytest.approx(rationing, abs=1e-3)
+    assert north_full.mean_h == pytest.approx(north_full.free_h + 5.0 + rationing, rel=1e-12)
+    five = with_loads(state, {LINK: ElementLoad(1.0, 0.0, 5.0)})
+    north_five = by_corridor(congested_routes(five, "Xi'an", "Duisburg"))["northern"]
+    assert north_full.p50_h - north_five.p50_h == pytest.approx(rationing, rel=1e-9)
+    assert north_full.p90_h - north_five.p90_h == pytest.approx(rationing, rel=1e-9)
 
 
 def test_no_load_no_queue_and_longer_waits_widen_the_spread(state: ScenarioYear) -> None:
@@ -99,10 +109,14 @@ def test_shadow_prices_per_unit(state: ScenarioYear) -> None:
     feu = by_corridor(
         congested_routes(state, "Xi'an", "Duisburg", params=state.cost_parameters(unit="FEU"))
     )["middle"]
-    alat_teu = {q.element: q for q in teu.queues}["node:alat"].shadow_price_usd
-    alat_feu = {q.element: q for q in feu.queues}["node:alat"].shadow_price_usd
-    assert alat_teu > 0.0
-    assert alat_feu == pytest.approx(2.0 * alat_teu)
+    full = next(q.element for q in teu.queues if q.shadow_price_usd > 0.0)
+    at_teu = {q.element: q for q in teu.queues}[full]
+    at_feu = {q.element: q for q in feu.queues}[full]
+    assert at_feu.shadow_price_usd == pytest.approx(2.0 * at_teu.shadow_price_usd)
+    # the wait that rations it is the same for a TEU and an FEU (price and value of time
+    # both per unit)
+    assert at_feu.rationing_h == pytest.approx(at_teu.rationing_h)
+    assert at_teu.rationing_h == pytest.approx(at_teu.shadow_price_usd / state.params.vot)
     assert state.cost_parameters(unit="t").vot == pytest.approx(state.params.vot / 10.0)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -88,20 +90,34 @@ def test_shipments_carry_the_equilibrium_volume_of_each_market_and_corridor(
         )
         simulated += grp["volume"].sum()
     assert simulated + eq.unrouted == pytest.approx(sum(demand.values()), rel=1e-6)
-    # the routes are the equilibrium's corridors: one route per corridor of a flow
+    # the routes are the equilibrium's corridors: one route per corridor of a flow, or
+    # one per Caspian line of its water (each line in proportion to its lift)
+    split = 0
     for routes in eq.routes.values():
-        assert len({r.corridor for r, _ in routes}) == len(routes)
+        by_corridor: dict[str, list[frozenset[str]]] = {}
+        for r, _ in routes:
+            water = frozenset(s.link_id for s in r.legs if s.mode in ("ferry", "sea"))
+            by_corridor.setdefault(r.corridor, []).append(water)
+        for lines in by_corridor.values():
+            assert len(set(lines)) == len(lines)  # distinct lines
+            split += len(lines) > 1
         assert sum(w for _, w in routes) == pytest.approx(1.0)
+    assert split > 0  # the Kazakh-Azerbaijani crossing: Aktau and Kuryk
 
 
 def test_corridors_below_capacity_deliver_their_demand(
     built: tuple[SimulationModel, EquilibriumFlows], runs: list[RunResult]
 ) -> None:
     """Where no simulated element is loaded past 0.95, what is still under way at the
-    end of the year is the pipeline: arrivals over the last mean transit time."""
+    end of the year is the pipeline: arrivals over the last mean transit time. Not on a
+    corridor that crosses the Caspian: the year ends in its storm season, with the
+    backlog of December's storms under way too."""
     model, _ = built
     busy = overloaded_elements(model, threshold=0.95)
-    free = sorted({g.corridor for g in model.generators} - set(busy))
+    stormy = {p for w in model.weather for p in w.ports}
+    lines = {f.line_id for f in model.ferry_lines if {f.port_a, f.port_b} & stormy}
+    seasonal = {g.corridor for g in model.generators if any(s.target in lines for s in g.itinerary)}
+    free = sorted({g.corridor for g in model.generators} - set(busy) - seasonal)
     assert "sea_cape" in free  # 2.98 M TEU, three quarters of the shipments
     for r in runs:
         tt = throughput_table(r).groupby("corridor")[["entered", "arrived", "in_system"]].sum()
@@ -114,44 +130,53 @@ def test_corridors_below_capacity_deliver_their_demand(
             assert tt.loc[corridor, "in_system"] == pytest.approx(pipeline, rel=0.25, abs=5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the equilibrium loads Alashankou-Dostyk (17 trains a day against 12 train "
-    "paths) and the Aktau-Alat rail ferries (all Caspian general cargo on one line "
-    "of a pooled water) beyond what the simulated servers serve (issue 11, engine)",
-)
 def test_every_corridor_delivers_its_demand(
     built: tuple[SimulationModel, EquilibriumFlows], runs: list[RunResult]
 ) -> None:
+    """Throughput equals demand on every corridor: no simulated element is loaded past
+    its capacity, and every shipment that entered before October has arrived: no
+    backlog builds up through the year. The Caspian's storm season (October to
+    February, CASPIAN_STORM_DAYS) leaves a backlog at the year's end that clears in
+    spring (the FerryQueue's seasonal term), so later shipments may still be under way."""
     model, _ = built
     assert overloaded_elements(model, threshold=1.0) == {}
+    corridor_of = np.array([g.corridor for g in model.generators])
     for r in runs:
-        tt = throughput_table(r).groupby("corridor")[["entered", "in_system"]].sum()
-        pct = transit_percentiles(r, by=("corridor",)).set_index("corridor")
-        pipeline = tt["entered"] * pct["mean_h"] / HOURS_PER_YEAR
-        assert (tt["in_system"] <= 1.25 * pipeline + 5).all(), tt.assign(pipeline=pipeline)
+        early = r.ship_created < 273 * 24.0  # before 1 October
+        arrived = np.isfinite(r.ship_arrived) & (r.ship_arrived <= r.horizon_h)
+        for c in sorted(set(corridor_of)):
+            mine = early & (corridor_of[r.ship_gen] == c)
+            assert mine.sum() > 0, c
+            assert arrived[mine].mean() > 0.995, (c, arrived[mine].mean())
 
 
 def test_overloaded_elements_are_the_ones_simulated_past_capacity(
-    built: tuple[SimulationModel, EquilibriumFlows], runs: list[RunResult]
+    built: tuple[SimulationModel, EquilibriumFlows],
 ) -> None:
-    """An element named overloaded builds a queue that grows through the year."""
+    """Half as much again of the equilibrium's cargo: the elements named overloaded
+    build a queue that grows through the year."""
     model, _ = built
-    busy = overloaded_elements(model, threshold=1.0)
+    assert overloaded_elements(model, threshold=1.0) == {}
+    heavy = replace(
+        model, generators=tuple(replace(g, per_day=g.per_day * 1.5) for g in model.generators)
+    )
+    busy = overloaded_elements(heavy, threshold=1.0)
     for corridor, elements in busy.items():
         for element, rho in elements.items():
             assert rho >= 1.0, (corridor, element)
+    # Dostyk's gauge change (0.95 at the equilibrium) serves both land corridors
+    assert {"middle", "northern"} <= set(busy), busy
+    assert "gauge:dostyk" in busy["northern"]
     stuck = dict.fromkeys(busy, 0.0)
     entered = dict.fromkeys(busy, 0.0)
-    for r in runs:
-        tt = throughput_table(r).groupby("corridor")[["entered", "in_system"]].sum()
+    for seed in SEEDS:
+        tt = throughput_table(simulate(heavy, seed=seed))
+        tt = tt.groupby("corridor")[["entered", "in_system"]].sum()
         for c in busy:
             stuck[c] += float(tt.loc[c, "in_system"])
             entered[c] += float(tt.loc[c, "entered"])
-    heavy = [c for c, elements in busy.items() if max(elements.values()) >= 1.2]
-    assert {"middle", "northern"} <= set(heavy), busy
-    for c in ("middle", "northern"):  # a quarter or more of the year's shipments queueing
-        assert stuck[c] > 0.25 * entered[c], (c, stuck[c], entered[c])
+    for c in ("middle", "northern"):  # a tenth or more of the year's shipments queueing
+        assert stuck[c] > 0.1 * entered[c], (c, stuck[c], entered[c])
 
 
 def test_year_outside_the_scenario_is_an_error() -> None:

@@ -243,8 +243,11 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
     # 2025, over a fifth of all the cargo (4.4M TEU-equivalent)
     gained = sum(after.values()) - sum(before.values())
     assert 0.8e6 < gained < 1.1e6, (before, after)
-    # and with sea freight 3,250 USD/TEU dearer the Northern route gains more than the sea
-    assert after["northern"] / before["northern"] > after["sea_cape"] / before["sea_cape"]
+    # the rail routes from China are full at their train paths (12 a day through
+    # Alashankou - Dostyk): the Northern route keeps what it had and the extra cargo goes
+    # by sea, even with sea freight 3,250 USD/TEU dearer
+    assert after["northern"] >= before["northern"] * (1 - 1e-6)
+    assert after["sea_cape"] - before["sea_cape"] > after["northern"] - before["northern"]
 
     # the run is listed and opens from the runs tab by permalink
     open_page(page, f"{dashboard}/?view=runs&run={run_id}")

@@ -17,11 +17,12 @@ def test_report_scenario_writes_a_self_contained_page(run_cli, tmp_path, report_
     assert res.code == 0, res.err
     html = out.read_text()
     drawn = report_content(html)
-    # the map of flows: Alat full in 2025, ringed with its shadow price
-    alat = next(p for p in drawn.features() if p["id"] == "alat")
-    assert alat["utilisation"] == pytest.approx(1.0, abs=1e-3)
-    assert alat["shadow_price_usd_teu"] > 0
-    assert alat["bottleneck"] is True
+    # the map of flows: the train paths from Alashankou full in 2025, ringed with their
+    # shadow price
+    paths = next(p for p in drawn.features() if p["id"] == "alashankou-dostyk")
+    assert paths["utilisation"] == pytest.approx(1.0, abs=1e-3)
+    assert paths["shadow_price_usd_teu"] > 0
+    assert paths["bottleneck"] is True
     # the chart of volumes: one line per corridor, 2024 and 2025
     (chart,) = drawn.charts
     years = {v["year"] for v in chart["data"]["values"]}

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
-from scipy.special import gammainc
+from scipy.special import gammainc, gammaincc
 
 from corridors.cost.mean_waits import QueueElement
 
@@ -112,6 +111,8 @@ def deck_fill(
     decks = [int(k) for k in deck_units]
     if g < 1 or not decks or min(decks) < 1:
         raise ValueError("shipment and deck units must be >= 1")
+    unit = math.gcd(g, *decks)  # the chain in units of the common divisor: the same, smaller
+    g, decks = g // unit, [k // unit for k in decks]
     if arrivals_per_h <= 0.0 or not math.isfinite(arrivals_per_h):
         return DeckFill(0.0, 0.0, 0.0)
     lam = arrivals_per_h
@@ -291,6 +292,7 @@ class FerryQueue:
             return math.inf
         hours = np.array(MONTH_DAYS, dtype=float) * 24.0
         waits = np.zeros(12)
+        excess = self._excess_sq(lam, self.ships * n) if self.closure_h > 0.0 else 0.0
         for m, share in enumerate(self.open_share_by_month):
             spare = share * lift - lam
             if spare <= 0.0:  # the fluid backlog below carries this month
@@ -307,21 +309,28 @@ class FerryQueue:
             waits[m] = fill.wait_h + sailings.wait_h(lam / n) + self._residual(share)
             if self.closure_h > 0.0 and share < 1.0:
                 storms_per_h = (1.0 - share) / self.closure_h
-                excess = self._excess_sq(lam, self.ships * n)
                 waits[m] += storms_per_h * excess / (2.0 * lam * spare)
         backlog = _seasonal_backlog_h(lam, np.array(self.open_share_by_month) * lift, hours)
         return float(waits @ hours / hours.sum()) + backlog
 
     def _excess_sq(self, lam: float, burst: float) -> float:
-        """``E[((lam D - burst)^+)^2]`` over the storm lengths ``D``.
+        r"""``E[((lam D - burst)^+)^2]`` over the storm lengths ``D``.
 
-        ``D`` is gamma of mean ``closure_h`` and coefficient of variation ``closure_cv``.
+        ``D`` is gamma of mean ``closure_h`` and coefficient of variation ``closure_cv``
+        (shape :math:`k = 1 / cv^2`, scale :math:`\theta`); in closed form with
+        :math:`d_0 = burst / lam` and the regularised upper incomplete gamma :math:`Q`,
+        :math:`E[D^j 1\{D > d_0\}] = \theta^j \Gamma(k + j) / \Gamma(k)\,
+        Q(k + j, d_0 / \theta)`.
         """
         if self.closure_cv <= 0.0:
             return max(lam * self.closure_h - burst, 0.0) ** 2
         shape = 1.0 / self.closure_cv**2
-        storm = stats.gamma(shape, scale=self.closure_h / shape)
-        return float(storm.expect(lambda d: max(lam * d - burst, 0.0) ** 2))
+        scale = self.closure_h / shape
+        x0 = burst / lam / scale
+        tail0 = float(gammaincc(shape, x0))
+        tail1 = scale * shape * float(gammaincc(shape + 1.0, x0))
+        tail2 = scale * scale * shape * (shape + 1.0) * float(gammaincc(shape + 2.0, x0))
+        return max(lam * lam * tail2 - 2.0 * lam * burst * tail1 + burst * burst * tail0, 0.0)
 
     def _residual(self, share: float) -> float:
         """Mean wait for the end of the storm an arrival meets, hours."""

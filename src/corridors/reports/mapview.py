@@ -28,6 +28,7 @@ from corridors.reports.geojson import (
     point_feature,
 )
 from corridors.routing import Route
+from corridors.scenarios.elements import element_link
 
 BINDING_USE = 0.9
 """Share of capacity from which an element counts as a bottleneck on a map."""
@@ -186,9 +187,10 @@ def run_flows_geojson(
     """The map of a scenario run in one year: links by volume, elements by utilisation.
 
     Links carrying volume become lines with ``volume_teu`` (TEU a year); a link with a
-    capacity of its own (``link:<id>`` element), or a ferry or sea link between the ports
-    of a shared fleet (``water:<port>+<port>...``), carries that element's
-    ``utilisation``, capacity and ``shadow_price_usd_teu`` (USD per TEU). Every
+    capacity of its own (``link:<id>``, a section ``link:<id>@<from>`` or a ferry line
+    ``water:<id>@<port>``: the busier direction) carries that element's
+    ``utilisation``, capacity and ``shadow_price_usd_teu`` (USD per TEU), as does a
+    ferry or sea link between the ports of a water (``water:<port>+<port>...``). Every
     capacitated node (``node:<id>``: ports, border crossings, ferry terminals) becomes a
     point with the same fields. An element is a ``bottleneck`` at :data:`BINDING_USE` of
     capacity or with a positive shadow price.
@@ -213,6 +215,14 @@ def run_flows_geojson(
         for key, el in worst.items()
         if key.startswith("water:")
     ]
+    on_link: dict[str, dict[str, float | None]] = {}
+    for key, el in worst.items():
+        lid = element_link(key)
+        if lid is None:
+            continue
+        old = on_link.get(lid)
+        if old is None or (el["utilisation"] or 0.0) > (old["utilisation"] or 0.0):
+            on_link[lid] = el
     for lid, a, b, mode, coords in zip(
         links["link_id"],
         links["from_node_id"],
@@ -222,10 +232,10 @@ def run_flows_geojson(
         strict=True,
     ):
         v = float(volume.get(lid, 0.0))
-        el = worst.get(f"link:{lid}")
-        if el is None and mode in ("ferry", "sea"):
-            el = next((e for ports, e in fleets if a in ports and b in ports), None)
-        if v <= 0.0 and el is None:
+        on = on_link.get(str(lid))
+        if on is None and mode in ("ferry", "sea"):
+            on = next((e for ports, e in fleets if a in ports and b in ports), None)
+        if v <= 0.0 and on is None:
             continue
         props: dict[str, Any] = {
             "element": "link",
@@ -236,8 +246,8 @@ def run_flows_geojson(
             "utilisation": None,
             "shadow_price_usd_teu": None,
         }
-        if el is not None:
-            props |= {k: el[k] for k in ("capacity_teu", "utilisation", "shadow_price_usd_teu")}
+        if on is not None:
+            props |= {k: on[k] for k in ("capacity_teu", "utilisation", "shadow_price_usd_teu")}
         props["bottleneck"] = _is_bottleneck(props)
         features.append(line_feature(coords, properties=props, feature_id=str(lid)))
     nodes = network.nodes

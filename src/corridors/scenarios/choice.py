@@ -214,7 +214,7 @@ def equilibrium_shares(
             delay_capacity = np.where(hard, np.inf, elements.capacity)
         if priced.any():
             prices = HardCapacityPrices(
-                np.asarray(elements.incidence, dtype=np.float64)[priced],
+                np.asarray(elements.use, dtype=np.float64)[priced],
                 np.asarray(elements.capacity, dtype=np.float64)[priced],
                 demand,
                 finite,

@@ -1,9 +1,13 @@
 """Capacitated elements of the corridors' routes: capacities by cargo class, shared use.
 
-Every element that can bind (a port, a border crossing, a land line with a tonne
-capacity, the ferries and feeders across one stretch of water) is one element shared by
-all the routes through it. Its capacity is per cargo class: the tonne capacity limits
-all cargo, a TEU capacity containers only (ports and water crossings). The runner hands
+Every element that can bind (a port, a border crossing or gauge change, a train path
+section, a land line with a tonne capacity, a ferry or feeder line) is one element
+shared by all the routes through it (:func:`network_elements`). Its capacity is per
+cargo class: the tonne capacity limits all cargo, a TEU capacity containers only
+(ports and water lines), and where the element has a queue (the servers the simulation
+serves, :mod:`corridors.cost.element_queues`) no class exceeds the queue's capacity,
+counted in container TEU (bulk at the share of a shipment it takes). Sections and
+ferry lines are one element per direction, as the simulation serves them. The runner hands
 the elements of a year segment to :func:`corridors.scenarios.choice.equilibrium_shares`
 as :class:`~corridors.scenarios.supply.SharedElements`, with the queue of each element
 (:mod:`corridors.cost.element_queues`) under ``capacity_limits: all``.
@@ -17,7 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corridors.cost.element_queues import ElementDelays, element_queues
+from corridors.cost.element_delays import KNEE, ElementDelays
+from corridors.cost.element_queues import (
+    bulk_use,
+    capacity_teu_yr,
+    element_queue,
+    element_queues,
+)
 from corridors.network.model import Network
 from corridors.routing import Route
 from corridors.scenarios.spec import Disruption
@@ -42,6 +52,9 @@ class RouteOption:
     link_forward: tuple[bool, ...] = ()
     """Whether each link of ``link_ids`` is used from its ``from_node_id`` to its
     ``to_node_id`` (empty: all of them)."""
+    element_use: tuple[float, ...] = ()
+    """Share of each element's capacity (``elements``) a TEU or TEU-equivalent of the
+    market takes (:func:`element_use`; empty: 1 each)."""
 
 
 MIN_ELEMENT_H = 1.0
@@ -52,7 +65,7 @@ its volume-delay function still bites)."""
 CONTAINERS_KEY = "#teu"
 """Suffix of an element's container-only part (its TEU capacity)."""
 GENERAL_KEY = "#general"
-"""Suffix of a water group's general-cargo part (rail ferries only, not feeders)."""
+"""Suffix of a general-cargo part (rail ferries only, not feeders)."""
 
 
 def _capacities(network: Network, tonnes_per_teu: float) -> tuple[np.ndarray, ...]:
@@ -64,32 +77,6 @@ def _capacities(network: Network, tonnes_per_teu: float) -> tuple[np.ndarray, ..
         nodes["capacity_teu_yr"].to_numpy(dtype=float),
         nodes["capacity_t_yr"].to_numpy(dtype=float) / tonnes_per_teu,
     )
-
-
-@dataclass(frozen=True)
-class ElementTables:
-    """Per-row capacities and ports of one network state, read once for all its routes.
-
-    Attributes
-    ----------
-    link_t, node_teu, node_t : numpy.ndarray of float64
-        Tonne capacity of each link (TEU-equivalents a year), TEU and tonne capacity
-        (TEU-equivalents) of each node; NaN where none.
-    port : numpy.ndarray of bool
-        Whether each node is a port.
-    """
-
-    link_t: np.ndarray
-    node_teu: np.ndarray
-    node_t: np.ndarray
-    port: np.ndarray
-
-
-def element_tables(network: Network, *, tonnes_per_teu: float) -> ElementTables:
-    """The :class:`ElementTables` of ``network`` (tonnes converted with ``tonnes_per_teu``)."""
-    _, link_t, node_teu, node_t = _capacities(network, tonnes_per_teu)
-    port = (network.nodes["kind"] == "port").to_numpy()
-    return ElementTables(link_t, node_teu, node_t, port)
 
 
 def element_capacities(teu: float, t_eq: float) -> dict[str, float]:
@@ -145,24 +132,100 @@ def _applies(cargo_class: str, *, containers: bool) -> bool:
     return cargo_class == "all" or (cargo_class == "containers") == containers
 
 
-def water_groups(
-    network: Network, *, tonnes_per_teu: float
-) -> dict[str, tuple[str, dict[str, float]]]:
-    """Capacitated ferry and sea lines grouped by the water they cross.
+@dataclass(frozen=True)
+class NetworkElement:
+    """A capacitated element of a network state.
 
-    Lines that share a port (Aktau-Alat, Kuryk-Alat, the feeders into Alat) are
-    parallel services across the same water: they form one element whose
-    capacities are those of :func:`water_capacities`.
+    Attributes
+    ----------
+    key : str
+        ``node:<id>``, ``link:<id>`` (table capacity only), ``link:<id>@<from node>``
+        (a train path section, by direction) or ``water:<link id>@<port>`` (a ferry
+        or feeder line from a port).
+    capacities : dict
+        Capacity by cargo class (``all``, ``containers``), container TEU a year
+        (bulk in TEU-equivalents at its :attr:`bulk_use`): the table's capacity,
+        at most the capacity of the element's queue.
+    bulk_use : float
+        Share of the capacity a TEU-equivalent of bulk takes against a container TEU
+        (:func:`~corridors.cost.element_queues.bulk_use`).
+    """
 
-    Returns
-    -------
-    dict of link id to (group name, capacities by cargo class in TEU a year)
+    key: str
+    capacities: dict[str, float]
+    bulk_use: float = 1.0
+
+
+@dataclass(frozen=True)
+class NetworkElements:
+    """The capacitated elements of a network state, by the node or link a route passes.
+
+    Build with :func:`network_elements` (once per network state).
+    """
+
+    nodes: Mapping[str, NetworkElement]
+    links: Mapping[tuple[str, str], NetworkElement]
+    """By ``(link id, from node)``: both directions of a link with a table capacity
+    only share one element."""
+
+    def link(self, link_id: str, from_node: str) -> NetworkElement | None:
+        """The element of a link used from ``from_node`` (``None``: no capacity)."""
+        return self.links.get((link_id, from_node))
+
+    def node(self, node_id: str) -> NetworkElement | None:
+        """The element of a node (``None``: no capacity)."""
+        return self.nodes.get(node_id)
+
+
+def element_link(key: str) -> str | None:
+    """The link id of a link element key (``None`` for a node or a water)."""
+    kind, _, rest = key.partition(":")
+    if kind != "link":
+        return None
+    return rest.partition("#")[0].partition("@")[0]
+
+
+def on_link(key: str, link_id: str, from_node: str, to_node: str) -> bool:
+    """The element ``key`` is link ``link_id`` used from ``from_node`` to ``to_node``.
+
+    An element of both directions (``link:<id>``) is on the link either way; a water
+    (``water:<ports>``) on every ferry or sea link between two of its ports.
+    """
+    kind, _, rest = key.partition(":")
+    base = rest.partition("#")[0]
+    if kind == "water":
+        ports = set(base.split("+"))
+        return from_node in ports and to_node in ports
+    if element_link(key) != link_id:
+        return False
+    _, at, frm = base.partition("@")
+    return not at or frm == from_node
+
+
+def _with_queue(caps: dict[str, float], queue: float) -> dict[str, float]:
+    """Capacities at most the queue's (an element with only a queue: ``all``)."""
+    if not math.isfinite(queue):
+        return caps
+    if not caps:
+        return {"all": queue}
+    return {cls: min(cap, queue) for cls, cap in caps.items()}
+
+
+def _water_groups(network: Network, has_caps: np.ndarray) -> list[list[int]]:
+    """Rows of the ferry and sea lines with a capacity or ships, by the water they cross.
+
+    Lines join when they share a port and link the same two countries (Aktau-Alat,
+    the Aktau-Alat feeders and Kuryk-Alat cross from Kazakhstan to Azerbaijan;
+    Turkmenbashi-Alat is its own crossing): a shipper reaches any of them by rail.
     """
     links = network.links
-    link_teu, link_t, _, _ = _capacities(network, tonnes_per_teu)
-    water = links["mode"].isin(("ferry", "sea")).to_numpy() & (
-        np.isfinite(link_teu) | np.isfinite(link_t)
-    )
+    lined = np.zeros(len(links), dtype=bool)
+    if len(network.vessels):
+        lined = links["link_id"].isin(set(network.vessels["link_id"])).to_numpy()
+    water = links["mode"].isin(("ferry", "sea")).to_numpy() & (has_caps | lined)
+    country = dict(zip(network.nodes["node_id"], network.nodes["country"], strict=True))
+    a_ends = links["from_node_id"].astype(str).to_numpy()
+    b_ends = links["to_node_id"].astype(str).to_numpy()
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -171,24 +234,89 @@ def water_groups(
             x = parent[x]
         return x
 
-    ships = (links["mode"] == "sea").to_numpy() & ~np.isfinite(link_t)
+    def tag(i: int, port: str) -> str:
+        pair = sorted((str(country.get(a_ends[i])), str(country.get(b_ends[i]))))
+        return f"{port}|{pair[0]}|{pair[1]}"
+
     idx = np.flatnonzero(water)
-    a_ends = links["from_node_id"].to_numpy()
-    b_ends = links["to_node_id"].to_numpy()
     for i in idx:
-        parent[find(str(a_ends[i]))] = find(str(b_ends[i]))
+        parent[find(tag(int(i), a_ends[i]))] = find(tag(int(i), b_ends[i]))
     members: dict[str, list[int]] = {}
     for i in idx:
-        members.setdefault(find(str(a_ends[i])), []).append(int(i))
-    out: dict[str, tuple[str, dict[str, float]]] = {}
-    lids = links["link_id"].to_numpy()
-    for rows in members.values():
-        ports = sorted({str(a_ends[r]) for r in rows} | {str(b_ends[r]) for r in rows})
-        name = "water:" + "+".join(ports)
-        caps = water_capacities(link_teu[rows], link_t[rows], container_ships=ships[rows])
+        members.setdefault(find(tag(int(i), a_ends[i])), []).append(int(i))
+    return list(members.values())
+
+
+def network_elements(network: Network, *, tonnes_per_teu: float) -> NetworkElements:
+    """Every capacitated node and link of ``network``, with the capacity of its queue.
+
+    A node or link limits all cargo by its tonne capacity (TEU-equivalents at
+    ``tonnes_per_teu``), a port also containers by its TEU capacity
+    (:func:`element_capacities`); the ferry and feeder lines across one water
+    (:func:`_water_groups`) are one element with the lines' capacities together
+    (:func:`water_capacities`). An element with a queue
+    (:func:`~corridors.cost.element_queues.element_queue`: the servers the simulation
+    serves) has at most its queue's practical capacity, the knee
+    (:data:`~corridors.cost.element_delays.KNEE`) of its capacity
+    (:func:`~corridors.cost.element_queues.capacity_teu_yr`): the simulated servers
+    then run at most at utilisation 0.95, where a year's queue stays finite; a water's
+    general cargo at most that of its rail ferries. A section (train paths) is one
+    element per direction, as the simulation serves it.
+    """
+    link_teu, link_t, node_teu, node_t = _capacities(network, tonnes_per_teu)
+    nodes: dict[str, NetworkElement] = {}
+    port = (network.nodes["kind"] == "port").to_numpy()
+    for j, nid in enumerate(network.nodes["node_id"].astype(str)):
+        caps = element_capacities(float(node_teu[j]) if port[j] else math.nan, float(node_t[j]))
+        queue = element_queue(network, f"node:{nid}")
+        q_cap = math.inf if queue is None else KNEE * capacity_teu_yr(queue)
+        caps = _with_queue(caps, q_cap)
+        if caps:
+            nodes[nid] = NetworkElement(f"node:{nid}", caps, bulk_use(queue, tonnes_per_teu))
+    links: dict[tuple[str, str], NetworkElement] = {}
+    lk = network.links
+    lids = lk["link_id"].astype(str).to_numpy()
+    a_ends = lk["from_node_id"].astype(str).to_numpy()
+    b_ends = lk["to_node_id"].astype(str).to_numpy()
+    has_caps = np.isfinite(link_teu) | np.isfinite(link_t)
+    in_water: set[int] = set()
+    for rows in _water_groups(network, has_caps):
+        in_water.update(rows)
+        ports = "+".join(sorted({a_ends[r] for r in rows} | {b_ends[r] for r in rows}))
+        ships = (lk["mode"].to_numpy()[rows] == "sea") & ~np.isfinite(link_t[rows])
+        caps = water_capacities(link_teu[rows], link_t[rows], container_ships=ships)
+        caps = {c: v for c, v in caps.items() if math.isfinite(v) and v > 0}
+        queue = element_queue(network, f"water:{ports}")
+        if queue is not None:
+            lift = KNEE * capacity_teu_yr(queue)
+            general = element_queue(network, f"water:{ports}#general")
+            caps = {
+                c: min(v, KNEE * capacity_teu_yr(general) if general is not None else 0.0)
+                if c == "general"
+                else min(v, lift)
+                for c, v in (caps or {"all": lift}).items()
+            }
+        if not caps:
+            continue
+        element = NetworkElement(f"water:{ports}", caps, bulk_use(queue, tonnes_per_teu))
         for r in rows:
-            out[str(lids[r])] = (name, caps)
-    return out
+            links[lids[r], a_ends[r]] = links[lids[r], b_ends[r]] = element
+    for i in range(len(lids)):
+        if i in in_water or lk["mode"].iat[i] in ("ferry", "sea"):
+            continue
+        caps = {c: v for c, v in element_capacities(math.nan, float(link_t[i])).items() if v > 0}
+        queue = element_queue(network, f"link:{lids[i]}")
+        if queue is None:
+            if caps:
+                links[lids[i], a_ends[i]] = links[lids[i], b_ends[i]] = NetworkElement(
+                    f"link:{lids[i]}", caps
+                )
+            continue
+        caps = _with_queue(caps, KNEE * capacity_teu_yr(queue))
+        use = bulk_use(queue, tonnes_per_teu)
+        for frm in (a_ends[i], b_ends[i]):
+            links[lids[i], frm] = NetworkElement(f"link:{lids[i]}@{frm}", caps, use)
+    return NetworkElements(nodes, links)
 
 
 def route_elements(
@@ -197,60 +325,71 @@ def route_elements(
     *,
     tonnes_per_teu: float,
     containers: bool = True,
-    groups: Mapping[str, tuple[str, dict[str, float]]] | None = None,
-    tables: ElementTables | None = None,
+    groups: NetworkElements | None = None,
 ) -> tuple[tuple[str, float, float], ...]:
     """Capacitated elements a route uses: ``(key, capacity TEU a year, free hours)``.
 
-    A node or link limits all cargo by its tonne capacity (tonnes converted with
-    ``tonnes_per_teu``; key ``node:<id>``); a port also limits containers by its TEU
-    capacity (key ``node:<id>#teu``), see :func:`element_capacities`; ferry and sea
-    lines count as their water group (:func:`water_groups`, with a ``#general`` part
-    for cargo that cannot ride container feeders). Land borders, terminals and lines
-    keep their tonne capacity only: their TEU figures are per crossing (Dostyk's 760
-    TEU/day of transshipment) while one route per corridor and market sends the
-    market's whole flow through one crossing, which would queue all China-Europe rail
-    at one terminal. Only the parts that apply to the market's cargo (``containers``
-    or general) are returned; elements without a capacity are left out. ``groups``
-    and ``tables`` (:func:`element_tables`), when given, are those of ``network``
-    with the same ``tonnes_per_teu`` (a route set reads them once).
+    The elements of :func:`network_elements` (``groups``, built when not given) of
+    the nodes and links the route passes, in the direction it passes them; a port's
+    TEU capacity is its ``#teu`` part (containers only). Only the parts that apply to
+    the market's cargo (``containers`` or general) are returned.
     """
-    if tables is None:
-        tables = element_tables(network, tonnes_per_teu=tonnes_per_teu)
-    link_t, node_teu, node_t, port = tables.link_t, tables.node_teu, tables.node_t, tables.port
     if groups is None:
-        groups = water_groups(network, tonnes_per_teu=tonnes_per_teu)
+        groups = network_elements(network, tonnes_per_teu=tonnes_per_teu)
     found: dict[str, list[float]] = {}
 
-    def node_caps(j: int) -> dict[str, float]:
-        return element_capacities(float(node_teu[j]) if port[j] else math.nan, float(node_t[j]))
-
-    def visit(caps: Mapping[str, float], key: str, hours: float) -> None:
-        for cls, cap in caps.items():
+    def visit(element: NetworkElement | None, hours: float) -> None:
+        if element is None:
+            return
+        for cls, cap in element.capacities.items():
             if _applies(cls, containers=containers):
-                entry = found.setdefault(key + _suffix(cls), [cap, 0.0])
+                entry = found.setdefault(element.key + _suffix(cls), [cap, 0.0])
                 entry[1] += hours
 
     for step in route.steps:
         if step.link_id is not None:
-            i = network.link_index.get(step.link_id)
-            if i is None:
-                continue
-            group = groups.get(step.link_id)
-            if group is not None:
-                visit(group[1], group[0], step.hours)
-            else:  # a land line: tonnes only
-                caps = element_capacities(math.nan, float(link_t[i]))
-                visit(caps, f"link:{step.link_id}", step.hours)
+            visit(groups.link(step.link_id, str(step.from_node_id)), step.hours)
         elif step.node_id is not None:
-            j = network.node_index.get(step.node_id)
-            if j is not None:
-                visit(node_caps(j), f"node:{step.node_id}", step.hours)
+            visit(groups.node(step.node_id), step.hours)
     for nid in route.node_ids:  # capacitated nodes passed without a stop
-        j = network.node_index.get(nid)
-        if j is not None:
-            visit(node_caps(j), f"node:{nid}", 0.0)
+        visit(groups.node(nid), 0.0)
     return tuple((k, cap, max(h, MIN_ELEMENT_H)) for k, (cap, h) in found.items())
+
+
+def link_elements(
+    route: Route, groups: NetworkElements, keys: Sequence[str]
+) -> tuple[tuple[str, str], ...]:
+    """``(link id, element key)`` of the route's legs that are elements ``keys``."""
+    out: list[tuple[str, str]] = []
+    for leg in route.legs:
+        el = groups.link(str(leg.link_id), str(leg.from_node_id))
+        if el is not None:
+            out.extend((str(leg.link_id), k) for k in keys if k.partition("#")[0] == el.key)
+    return tuple(out)
+
+
+def element_use(
+    route: Route, groups: NetworkElements, keys: Sequence[str], *, containers: bool
+) -> tuple[float, ...]:
+    """Share of capacity a TEU (equivalent) of the market takes at each element ``keys``.
+
+    1 for containers; for bulk the element's :attr:`NetworkElement.bulk_use`.
+    """
+    if containers:
+        return (1.0,) * len(keys)
+    use: dict[str, float] = {}
+    for step in route.steps:
+        if step.link_id is not None:
+            el = groups.link(step.link_id, str(step.from_node_id))
+        else:
+            el = groups.node(str(step.node_id)) if step.node_id is not None else None
+        if el is not None:
+            use[el.key] = el.bulk_use
+    for nid in route.node_ids:
+        el = groups.node(nid)
+        if el is not None:
+            use[el.key] = el.bulk_use
+    return tuple(use.get(k.partition("#")[0], 1.0) for k in keys)
 
 
 def hard_elements(keys: Sequence[str], limits: str, ports: frozenset[str]) -> np.ndarray:
@@ -292,13 +431,27 @@ def shared_elements(
     their water group), and for a corridor-wide slow-down the elements that only
     that corridor's routes use (a border shared with other corridors keeps its
     capacity). ``queues`` (one per element, in the order of ``e_index``; see
-    :func:`element_delays`) replace the volume-delay function below capacity.
+    :func:`element_delays`) replace the volume-delay function below capacity; the
+    capacity factor scales their capacity too. Each route's ``element_use`` is its
+    share of each element's capacity per TEU (the incidence's ``usage``).
     """
     n_e = len(e_cap)
     inc = np.zeros((n_e, *shape))
     for e, i, j in e_use:
         inc[e, i, j] = 1.0
+    usage = inc.copy()
+    first = {c: columns.index(c) for c in dict.fromkeys(columns)}
+    for i, alts in enumerate(per_market):
+        taken: dict[str, int] = {}
+        for a in alts:
+            j = first[a.corridor] + taken.get(a.corridor, 0)
+            taken[a.corridor] = taken.get(a.corridor, 0) + 1
+            for (key, _, _), w in zip(a.elements, a.element_use, strict=False):
+                usage[e_index[key], i, j] = w
     capacity = np.array(e_cap, dtype=float)
+    queue_capacity = (
+        queues.capacity_teu_yr if queues is not None else np.full(n_e, np.inf, dtype=float)
+    )
     keys = tuple(sorted(e_index, key=e_index.__getitem__))
     for d in slows:
         if d.capacity_factor == 1.0:
@@ -317,14 +470,40 @@ def shared_elements(
             others = np.delete(inc, jc, axis=2).any(axis=(1, 2))
             hit |= used_here & ~others
         capacity[hit] *= d.capacity_factor
+        queue_capacity[hit] *= d.capacity_factor
     return SharedElements(
         inc,
         capacity,
         np.array(e_hours, dtype=float),
         keys,
-        hard=hard_elements(keys, hard, ports),
+        hard=hard_elements(keys, hard, ports) & ~redundant_limits(usage, capacity),
         queues=queues,
+        usage=usage,
+        queue_capacity=queue_capacity,
     )
+
+
+def redundant_limits(usage: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Elements whose limit another element already sets.
+
+    The same use by the same routes and no less capacity: e.g. the train path sections
+    of one line in series.
+    Duplicate limits make the shadow prices indeterminate; the first of the tightest
+    keeps the limit (and the price), the others keep their queues.
+    """
+    n_e = len(capacity)
+    out = np.zeros(n_e, dtype=bool)
+    if n_e == 0:
+        return out
+    flat = np.asarray(usage, dtype=np.float64).reshape(n_e, -1)
+    seen: dict[bytes, int] = {}
+    for e in np.argsort(capacity, kind="stable"):
+        key = flat[e].tobytes()
+        if key in seen:
+            out[e] = True
+        else:
+            seen[key] = int(e)
+    return out
 
 
 def element_delays(network: Network, keys: Sequence[str]) -> ElementDelays:

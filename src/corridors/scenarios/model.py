@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from corridors.cost.element_queues import ElementDelays
+from corridors.cost.element_delays import ElementDelays
 from corridors.cost.parameters import CostParameters
 from corridors.demand.classes import CONTAINER_PAYLOAD_T, CargoClass
 from corridors.errors import UnknownPlaceError
@@ -41,11 +41,10 @@ from corridors.network.model import Network
 from corridors.routing import ExpandedGraph, Route, build_graph
 from corridors.scenarios.disruptions import year_segments
 from corridors.scenarios.elements import (
-    ElementTables,
+    NetworkElements,
     RouteOption,
     element_delays,
-    element_tables,
-    water_groups,
+    network_elements,
 )
 from corridors.scenarios.network_states import (
     MeasuredNetworks,
@@ -136,8 +135,11 @@ class ScenarioRunner:
         self._class_params: dict[str, CostParameters] = {}
         self._alts: dict[tuple[int, int, int], list[RouteOption]] = {}
         self._graphs: dict[tuple[int, str, float, float], ExpandedGraph] = {}
-        self._groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
-        self._tables: dict[int, ElementTables] = {}
+        self._groups: dict[int, NetworkElements] = {}
+        self.pair_volumes: dict[int, dict[tuple[int, str], float]] = {}
+        """Volume of each demand row (an O-D pair of a market) on each corridor in each
+        year of the last :meth:`run`, TEU(-equivalents) a year: ``{year: {(row,
+        corridor): volume}}``."""
         self._delays: dict[tuple[int, tuple[str, ...]], ElementDelays] = {}
         nodes = network.nodes
         self._ports = frozenset(nodes.loc[(nodes["kind"] == "port").to_numpy(), "node_id"])
@@ -190,11 +192,8 @@ class ScenarioRunner:
         tpt = CONTAINER_PAYLOAD_T  # tonnes of a TEU-equivalent (tonne capacities)
         groups = self._groups.get(id(net))
         if groups is None:
-            groups = water_groups(net, tonnes_per_teu=tpt)
+            groups = network_elements(net, tonnes_per_teu=tpt)
             self._groups[id(net)] = groups
-        tables = self._tables.get(id(net))
-        if tables is None:
-            tables = self._tables[id(net)] = element_tables(net, tonnes_per_teu=tpt)
         try:
             alts = market_routes(
                 net,
@@ -207,7 +206,6 @@ class ScenarioRunner:
                 containers=m.containers,
                 graph=graph,
                 groups=groups,
-                tables=tables,
             )
         except UnknownPlaceError:
             if not closures:  # the scenario's places were checked against the network
@@ -423,6 +421,7 @@ class ScenarioRunner:
                         for way in zip(a.link_ids, ways, strict=True):
                             links_acc[way] = links_acc.get(way, 0.0) + v
                         tt_items.append((c, float(eq.hours[i, j]), v))
+            self.pair_volumes[year] = vol
             tables.add_year(
                 year,
                 [m.id for m in sc.demand.markets],

@@ -10,17 +10,18 @@ it passes (:func:`corridors.scenarios.elements.route_elements`). No I/O.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from corridors.errors import UnreachableError
 from corridors.network.model import Network
 from corridors.routing import CostParameters, ExpandedGraph, compare
 from corridors.scenarios.elements import (
-    ElementTables,
+    NetworkElements,
     RouteOption,
-    element_tables,
+    element_use,
+    link_elements,
+    network_elements,
     route_elements,
-    water_groups,
 )
 
 logger = logging.getLogger(__name__)
@@ -39,8 +40,7 @@ def market_routes(
     routes_per_corridor: int = 1,
     containers: bool = True,
     graph: ExpandedGraph | None = None,
-    groups: Mapping[str, tuple[str, dict[str, float]]] | None = None,
-    tables: ElementTables | None = None,
+    groups: NetworkElements | None = None,
 ) -> list[RouteOption]:
     """The route options of one market: ``routes_per_corridor`` per corridor, cheapest first.
 
@@ -63,10 +63,8 @@ def market_routes(
     graph : ExpandedGraph, optional
         The graph of ``network`` and ``params`` when already built.
     groups : mapping, optional
-        Water groups of ``network`` (:func:`~corridors.scenarios.elements.water_groups`).
-    tables : ElementTables, optional
-        Capacities and ports of ``network``
-        (:func:`~corridors.scenarios.elements.element_tables`).
+        Capacitated elements of ``network``
+        (:func:`~corridors.scenarios.elements.network_elements`; built when not given).
 
     Returns
     -------
@@ -88,9 +86,7 @@ def market_routes(
         logger.info("no route from %s to %s", origin, destination)
         return []
     if groups is None:
-        groups = water_groups(network, tonnes_per_teu=tonnes_per_teu)
-    if tables is None:
-        tables = element_tables(network, tonnes_per_teu=tonnes_per_teu)
+        groups = network_elements(network, tonnes_per_teu=tonnes_per_teu)
     out = []
     link_from = network.links["from_node_id"].to_numpy()
     for r in routes:
@@ -100,21 +96,15 @@ def market_routes(
             tonnes_per_teu=tonnes_per_teu,
             containers=containers,
             groups=groups,
-            tables=tables,
         )
         keys = [k for k, _, _ in elems]
-        by_link = tuple(
-            (lid, key)
-            for lid in r.link_ids
-            for base in (groups.get(lid, (f"link:{lid}", {}))[0],)
-            for key in keys
-            if key.partition("#")[0] == base
-        )
+        by_link = link_elements(r, groups, keys)
         km = tuple(float(s.km) for s in r.legs)
         forward = tuple(
             str(s.from_node_id) == str(link_from[network.link_index[str(s.link_id)]])
             for s in r.legs
         )
+        use = element_use(r, groups, keys, containers=containers)
         out.append(
             RouteOption(
                 r.corridor,
@@ -126,6 +116,7 @@ def market_routes(
                 link_km=km,
                 route=r,
                 link_forward=forward,
+                element_use=use,
             )
         )
     return out

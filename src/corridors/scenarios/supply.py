@@ -5,17 +5,22 @@ across one stretch of water) is one row of :class:`SharedElements`: which market
 route on which corridor uses it, its capacity (TEU a year), its free time, whether
 its capacity is a hard limit (a shadow price at capacity) and its delay below capacity:
 the queue of :mod:`corridors.cost.element_queues`, or the BPR volume-delay function
-of the older ``soft``/``ports`` settings. Pure numpy; no I/O.
+of the older ``soft``/``ports`` settings; and the wait at an element in a run's result:
+its queue plus, at capacity, the rationing wait of its shadow price
+(:func:`element_waits`). No I/O.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
-from corridors.cost.element_queues import ElementDelays
+from corridors.cost.element_delays import ElementDelays
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -48,8 +53,17 @@ class SharedElements:
     queues : ElementDelays, optional
         Queueing delay of each element below capacity
         (:class:`corridors.cost.element_queues.ElementDelays`, evaluated at the
-        utilisation ``v_e / C_e``): replaces the volume-delay function of every
+        utilisation of its queue): replaces the volume-delay function of every
         element. ``None`` (the default): the volume-delay function.
+    usage : array (elements, markets, corridors), optional
+        Share of the element's capacity one TEU (equivalent) of the market on the
+        corridor takes: 1 for containers, the share of a shipment for bulk
+        (:func:`corridors.cost.element_queues.bulk_use`). Empty (the default): the
+        incidence. Flows, capacities and shadow prices count in it; delays follow
+        the incidence.
+    queue_capacity : array (elements,), optional
+        Capacity of each element's queue, TEU a year (after slow-downs): its
+        utilisation is its flow over it. Empty (the default): ``capacity``.
 
     Raises
     ------
@@ -63,6 +77,8 @@ class SharedElements:
     keys: tuple[str, ...] = ()
     hard: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     queues: ElementDelays | None = None
+    usage: FloatArray = field(default_factory=lambda: np.zeros(0))
+    queue_capacity: FloatArray = field(default_factory=lambda: np.zeros(0))
 
     def __post_init__(self) -> None:
         n = np.shape(self.capacity)[0] if np.ndim(self.capacity) else 1
@@ -71,6 +87,13 @@ class SharedElements:
             raise ValueError(f"hard must be empty or have one flag per element ({n}), got {size}")
         if self.queues is not None and len(self.queues.queues) != n:
             raise ValueError(f"queues must have one queue per element ({n})")
+        if np.size(self.usage) not in (0, np.size(self.incidence)):
+            raise ValueError("usage must be empty or shaped as the incidence")
+
+    @property
+    def use(self) -> FloatArray:
+        """Share of each element's capacity a TEU of each market and corridor takes."""
+        return self.incidence if np.size(self.usage) == 0 else self.usage
 
     @property
     def hard_mask(self) -> BoolArray:
@@ -80,17 +103,119 @@ class SharedElements:
             return np.zeros(n, dtype=bool)
         return np.asarray(self.hard, dtype=bool).reshape(n)
 
+    def in_units(self, units: FloatArray) -> SharedElements:
+        """The elements for markets counted in ``units`` TEU(-equivalents) each.
+
+        A market counted in units of ``k`` uses ``k`` times as much of every element
+        (its incidence and usage scaled by ``k``), so flows and shadow prices stay per
+        TEU(-equivalent).
+        """
+        k = np.asarray(units, dtype=np.float64)[None, :, None]
+        usage = self.usage * k if np.size(self.usage) else self.usage
+        return dataclasses.replace(self, incidence=self.incidence * k, usage=usage)
+
     def flows(self, demand: FloatArray, shares: FloatArray) -> FloatArray:
-        """Volume through each element, TEU a year."""
-        return np.asarray(
-            np.einsum("emc,m,mc->e", self.incidence, demand, shares), dtype=np.float64
-        )
+        """Volume through each element, TEU a year (counted in :attr:`use`)."""
+        return np.asarray(np.einsum("emc,m,mc->e", self.use, demand, shares), dtype=np.float64)
 
     def queue_h(self, flows: FloatArray) -> FloatArray:
         """Queueing delay at each element at ``flows`` (TEU a year), hours (0 without queues)."""
         if self.queues is None:
             return np.zeros(np.shape(flows))
-        cap = np.asarray(self.capacity, dtype=np.float64)
+        cap = np.asarray(
+            self.capacity if np.size(self.queue_capacity) == 0 else self.queue_capacity,
+            dtype=np.float64,
+        )
         ok = np.isfinite(cap) & (cap > 0)
         rho = np.where(ok, flows / np.where(ok, cap, 1.0), 0.0)
         return self.queues.wait_h(rho)
+
+
+def rationing_wait_h(shadow_price_usd_teu: float, value_of_time_usd_teu_h: float) -> float:
+    """The wait that rations a full element, hours: its shadow price over the value of time.
+
+    At capacity the equilibrium keeps an element's flow within its capacity by a shadow
+    price (USD per TEU). Shippers pay that rationing mostly by waiting for a slot (the
+    queue of a deterministic bottleneck: Khorgos up to 42 days in 2020-21, Brest and
+    Małaszewicze days to weeks): the wait whose time cost equals the price, at the value
+    of time of the cargo. ``docs/model.md`` ("Waiting at a binding element").
+
+    Parameters
+    ----------
+    shadow_price_usd_teu : float
+        Shadow price, USD per TEU (0 when not full).
+    value_of_time_usd_teu_h : float
+        Value of time of the cargo, USD per TEU-hour (> 0).
+    """
+    if not value_of_time_usd_teu_h > 0:
+        raise ValueError(f"value of time must be > 0, got {value_of_time_usd_teu_h!r}")
+    return max(float(shadow_price_usd_teu), 0.0) / value_of_time_usd_teu_h
+
+
+@dataclass(frozen=True, slots=True)
+class ElementWait:
+    """The congested wait at one element in a year of a run, hours.
+
+    Attributes
+    ----------
+    queue_h : float
+        Mean wait in its queue below capacity (the largest over its cargo parts).
+    rationing_h : float
+        Wait that rations it at capacity (:func:`rationing_wait_h` of the shadow prices
+        of its parts that apply to the cargo).
+    shadow_price_usd_teu : float
+        Those shadow prices together, USD per TEU.
+    utilisation : float
+        Flow over capacity (the fullest part).
+    """
+
+    queue_h: float
+    rationing_h: float
+    shadow_price_usd_teu: float
+    utilisation: float
+
+    @property
+    def total_h(self) -> float:
+        """Queue and rationing wait, hours."""
+        return self.queue_h + self.rationing_h
+
+
+def element_waits(
+    bottlenecks: pd.DataFrame,
+    year: int,
+    *,
+    value_of_time_usd_teu_h: float,
+    containers: bool = True,
+) -> dict[str, ElementWait]:
+    """The congested wait at each element of a run's ``bottlenecks`` in ``year``.
+
+    The one rule of the congested times (compare's P50/P90, the legs' ``queue_h`` and
+    ``rationing_h``, the calibration's segment times): an element's wait is its queue
+    below capacity plus, where it is full, :func:`rationing_wait_h` of the shadow prices
+    of its parts the cargo pays (``containers``: the element and its ``#teu`` part;
+    general cargo: the element and its ``#general`` part).
+    """
+    out: dict[str, ElementWait] = {}
+    if bottlenecks.empty:
+        return out
+    rows = bottlenecks[bottlenecks["year"] == year]
+    queue = rows["queue_h"] if "queue_h" in rows.columns else pd.Series(0.0, index=rows.index)
+    mine = ("all", "containers") if containers else ("all", "general")
+    acc: dict[str, list[float]] = {}
+    for key, cargo, util, price, wait in zip(
+        rows["element"],
+        rows["cargo"],
+        rows["utilisation"],
+        rows["shadow_price_usd_teu"],
+        queue,
+        strict=True,
+    ):
+        entry = acc.setdefault(str(key).partition("#")[0], [0.0, 0.0, 0.0])
+        w = float(wait)
+        entry[0] = max(entry[0], w if math.isfinite(w) else 0.0)
+        if cargo in mine:
+            entry[1] += float(price)
+        entry[2] = max(entry[2], float(util))
+    for key, (wait, price, util) in acc.items():
+        out[key] = ElementWait(wait, rationing_wait_h(price, value_of_time_usd_teu_h), price, util)
+    return out

@@ -24,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from corridors.cost.element_queues import ElementDelays
+from corridors.cost.element_delays import ElementDelays
 from corridors.cost.logit import logsum, path_size
 from corridors.network.model import Network
 from corridors.scenarios.choice import Equilibrium, equilibrium_shares
@@ -291,7 +291,7 @@ def solve_year(
     base = base - np.log(ps) / scale
     scaled = elements
     if elements is not None and bool((k != 1.0).any()):
-        scaled = dataclasses.replace(elements, incidence=elements.incidence * k[None, :, None])
+        scaled = elements.in_units(k)
     eq = equilibrium_shares(
         base,
         hours,

@@ -66,7 +66,8 @@ class StationLoad:
         come straight from their (Poisson) origin or through a place with no queue
         (random delays mix the order); behind a station with a queue, its departure
         variability (Whitt's linking equation of the queueing network analyzer,
-        :func:`departure_scv`); the rate-weighted mean where streams merge.
+        :func:`departure_scv`), split with the share ``p`` of its departures that come
+        here (``p cd^2 + 1 - p``); the rate-weighted mean where streams merge.
     spaced : bool
         A fixed one-server train path all of whose trains come from one train path at
         least as far apart: the trains stay spaced, so nobody waits (the delay
@@ -201,7 +202,11 @@ def _arrival_cv(
     spaced = True
     for source, lam in feed.items():
         up = loads.get(source) if source is not None else None
-        scv += lam / total * (1.0 if up is None else departure_scv(up))
+        if up is None:
+            scv += lam / total
+        else:  # the share p of the station's departures that come here (QNA splitting)
+            p = min(lam / up.arrivals_per_day, 1.0) if up.arrivals_per_day > 0 else 1.0
+            scv += lam / total * (p * departure_scv(up) + 1.0 - p)
         spaced = spaced and up is not None and _paths_stay_spaced(up, load)
     return math.sqrt(scv), spaced
 

@@ -12,7 +12,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from corridors.cost.element_queues import KNOTS_KM_H
+from corridors.cost.element_queues import (
+    CASPIAN_BBOX,
+    FERRY_MAX_WAIT_H,
+    GROUP_WAGONS,
+    KNOTS_KM_H,
+    SECTION_PATHS_PER_DAY,
+    SHIPMENT_TEU,
+    STORM_MEAN_H,
+    TEU_PER_WAGON,
+    TRAIN_WAGONS,
+    WAGON_T,
+)
 from corridors.routing import Route
 from corridors.simulation.model import ArrivalProcess, Closure, Departure, WeatherArea
 from corridors.simulation.weather import CASPIAN_STORM_DAYS
@@ -27,10 +38,6 @@ __all__ = [
     "RouteChoice",
     "RouteShares",
 ]
-
-CASPIAN_BBOX = (46.5, 36.5, 55.0, 47.5)
-"""(lon min, lat min, lon max, lat max) of the Caspian Sea: ferry lines with both
-ports inside close together in Caspian storms by default."""
 
 RouteShares = Mapping[tuple[str, str], Sequence[tuple[Route, float]]]
 """Routes of each (origin, destination) node-id pair with the share of volume on each."""
@@ -154,12 +161,12 @@ class BuildOptions:
     days: float = 365.0
     warmup_days: float = 0.0
     corridors: tuple[str, ...] | None = None
-    teu_per_train: float = 100.0
-    wagons_per_train: int = 50
+    teu_per_train: float = SHIPMENT_TEU
+    wagons_per_train: int = TRAIN_WAGONS
     block_train_share: float = 1.0
-    wagons_per_group: int = 25
-    tonnes_per_wagon: float = 60.0
-    teu_per_wagon: float = 2.0
+    wagons_per_group: int = GROUP_WAGONS
+    tonnes_per_wagon: float = WAGON_T
+    teu_per_wagon: float = TEU_PER_WAGON
     tonnes_per_teu: float = 10.0
     tonnes_per_truck: float = 20.0
     block_train_arrivals: ArrivalProcess = "poisson"
@@ -167,13 +174,13 @@ class BuildOptions:
     truck_arrivals: ArrivalProcess = "poisson"
     border_cv: float = 0.8
     handling_cv: float = 0.5
-    section_paths_per_day: float = 24.0
+    section_paths_per_day: float = SECTION_PATHS_PER_DAY
     ferry_departure: Departure = "when_full"
-    ferry_max_wait_h: float = 48.0
+    ferry_max_wait_h: float = FERRY_MAX_WAIT_H
     ferry_empty_wait_h: float = 6.0
     ferry_berths: int = 1
     storm_days_per_month: tuple[float, ...] = CASPIAN_STORM_DAYS
-    storm_mean_h: float = 96.0
+    storm_mean_h: float = STORM_MEAN_H
     weather: tuple[WeatherArea, ...] | None = None
     closures: tuple[Closure, ...] = ()
     year: int | None = None

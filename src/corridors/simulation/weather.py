@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from corridors.cost.element_queues import CASPIAN_STORM_DAYS, STORM_CV
+from corridors.cost.ferry_queue import MONTH_DAYS
+
 __all__ = [
     "CASPIAN_STORM_DAYS",
     "DAYS_IN_MONTH",
@@ -27,34 +30,8 @@ __all__ = [
     "storm_closures",
 ]
 
-DAYS_IN_MONTH: tuple[int, ...] = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+DAYS_IN_MONTH: tuple[int, ...] = MONTH_DAYS
 """Days in each month of a non-leap simulated year."""
-
-CASPIAN_STORM_DAYS: tuple[float, ...] = (
-    10.0,
-    8.0,
-    5.0,
-    3.0,
-    1.5,
-    1.0,
-    1.0,
-    1.0,
-    2.0,
-    4.0,
-    8.0,
-    10.0,
-)
-"""Default storm (port-closure) days per month on the Caspian, January ... December.
-
-Assumption built on corridor-facts.md ("Caspian weather"): January 10 days as the
-published "~10 storm days in a January (U)"; November + December 18 days, i.e. ~30%
-of those two months against "Kuryk closed ~50% of Nov-Dec in a bad year (U)" (an
-ordinary year taken as ~60% of the bad one); February 8 for the storms that halted
-ASCO in February 2023 and 2025; calm summers (1 day a month, no source). 54.5 storm
-days a year; with events of 3-5 days (``storm_mean_h`` = 96 h) that overlap now and
-then, ~51 closed days a year on average. For a bad year pass e.g. 12, 10, 6, 3, 1.5,
-1, 1, 1, 2, 6, 15, 15.5. Set your own per study.
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +61,7 @@ class WeatherArea:
     ports: tuple[str, ...]
     storm_days_per_month: tuple[float, ...]
     mean_event_h: float = 72.0
-    event_cv: float = 0.5
+    event_cv: float = STORM_CV
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,10 @@ For a scenario and a year this study
 The free-flow time is today's ``compare`` answer: running, handling, border clearance and
 the mean wait for scheduled departures. The P50 and P90 draw the scheduled waits (uniform
 on the headway) and the queues. An element at capacity has a shadow price in the
-equilibrium (reported per unit): its queue is finite there (the equilibrium continues it
-along its tangent above the knee), the rest of the rationing is the price. An element
-with no queue data (no servers in the tables) has no wait.
+equilibrium (reported per unit): shippers pay it as a wait for a slot, the rationing wait
+(:func:`corridors.scenarios.supply.rationing_wait_h`: the price over the value of time),
+added to the P50 and P90 and listed per leg as ``rationing_h``. An element with no queue
+data (no servers in the tables) has no queue below capacity.
 
 The state of a scenario-year (networks, graphs, equilibrium) is built once and kept by
 :class:`~corridors.studies.scenario_year.CongestedCompare` (per scenario and year), so that
@@ -33,15 +34,15 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping
 
-from corridors.cost.element_queues import KNEE
+from corridors.cost.element_delays import KNEE
+from corridors.cost.element_queues import AnyQueue, FerryLines
 from corridors.cost.parameters import CostParameters
-from corridors.cost.queueing import QueueElement, WaitDistribution
+from corridors.cost.queueing import FerryQueue, WaitDistribution
 from corridors.cost.route_time import RoutePart, route_time_quantiles
 from corridors.errors import CorridorsError, UnreachableError
 from corridors.routing import Route, compare
-from corridors.scenarios.elements import route_elements
+from corridors.scenarios.elements import NetworkElements, link_elements, route_elements
 from corridors.studies.congested_route import CongestedRoute, ElementQueue
 from corridors.studies.scenario_year import (
     CongestedCompare,
@@ -65,27 +66,28 @@ __all__ = [
 ]
 
 
-def _where(
-    key: str, route: Route, groups: Mapping[str, tuple[str, dict[str, float]]]
-) -> tuple[str | None, str | None]:
-    """Node or link of the route where an equilibrium element is (a water group: its leg)."""
+def _where(key: str, route: Route, groups: NetworkElements) -> tuple[str | None, str | None]:
+    """Node or link of the route where an equilibrium element is (a water: its leg)."""
     kind, _, ident = key.partition(":")
     if kind == "node":
         return ident, None
-    if kind == "link":
-        return None, ident
-    leg = next((lid for lid in route.link_ids if groups.get(lid, ("",))[0] == key), None)
-    return None, leg
+    return None, next((lid for lid, k in link_elements(route, groups, (key,))), None)
 
 
-def _element_wait(queue: QueueElement | None, load: ElementLoad) -> WaitDistribution | None:
+def _element_wait(queue: AnyQueue | None, load: ElementLoad) -> WaitDistribution | None:
     """The wait at an element: the equilibrium's mean, the shape of its queue.
 
     The queue's distribution at the element's utilisation (at most the knee, where the
     equilibrium continues the delay along its tangent), scaled to the mean the
-    equilibrium gave the element (:class:`~corridors.cost.element_queues.ElementDelays`).
+    equilibrium gave the element (:class:`~corridors.cost.element_delays.ElementDelays`).
+    A ferry line's wait (deck filling, sailings, storms) is taken as exponential with
+    the equilibrium's mean.
     """
-    if queue is None or queue.servers is None or not load.queue_h > 0.0:
+    if queue is None or not load.queue_h > 0.0:
+        return None
+    if isinstance(queue, FerryQueue | FerryLines):
+        return WaitDistribution(p_queue=1.0, queue_mean_h=load.queue_h)
+    if queue.servers is None:
         return None
     rate = min(load.utilisation, KNEE) * queue.capacity_per_h
     if not (math.isfinite(rate) and rate > 0.0):
@@ -114,11 +116,13 @@ def _route_part(
     """The route's fixed time and waits in one part of the year, and its queues.
 
     Scheduled departures wait uniformly on their headway; each equilibrium element the
-    route passes waits as :func:`_element_wait`. Shadow prices (USD per TEU in the
-    equilibrium) are given per unit (``teu_per_unit``).
+    route passes waits as :func:`_element_wait`, and a full element adds its rationing
+    wait (:func:`~corridors.scenarios.supply.rationing_wait_h`: its shadow price over
+    the value of time, a fixed time). Shadow prices (USD per TEU in the equilibrium) are
+    given per unit (``teu_per_unit``).
     """
     network = state.parts[part][1]
-    groups = state.water_groups(part)
+    groups = state.elements(part)
     scheduled = [s.wait_h for s in route.legs if s.wait_h > 0.0]
     waits: list[WaitDistribution] = [WaitDistribution(headway_h=2.0 * w) for w in scheduled]
     queues: list[ElementQueue] = []
@@ -139,15 +143,21 @@ def _route_part(
         queues.append(
             ElementQueue(
                 base,
-                "capacity" if queue is None else queue.kind,
+                "capacity"
+                if queue is None
+                else "ferry"
+                if isinstance(queue, FerryQueue | FerryLines)
+                else queue.kind,
                 node,
                 link,
                 load.utilisation,
                 0.0 if wait is None else load.queue_h,
                 load.shadow_price_usd_teu * teu_per_unit,
+                load.rationing_h,
             )
         )
-    fixed = route.hours - sum(scheduled)
+    rationing = sum(q.rationing_h for q in queues)
+    fixed = route.hours - sum(scheduled) + rationing
     return RoutePart(fixed, tuple(waits)), tuple(queues)
 
 

@@ -37,6 +37,9 @@ class ElementQueue:
         included (they are in the free-flow time).
     shadow_price_usd : float
         Shadow price of the element in the equilibrium, USD per unit (0 when not full).
+    rationing_h : float
+        Wait that rations the element at capacity, hours (its shadow price over the
+        value of time; 0 when not full).
     """
 
     element: str
@@ -46,6 +49,7 @@ class ElementQueue:
     utilisation: float
     queue_h: float
     shadow_price_usd: float = 0.0
+    rationing_h: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict."""
@@ -58,6 +62,7 @@ class ElementQueue:
         out["queue_h"] = round(self.queue_h, 3)
         if self.shadow_price_usd:
             out["shadow_price_usd"] = round(self.shadow_price_usd, 2)
+            out["rationing_h"] = round(self.rationing_h, 3)
         return out
 
 
@@ -95,7 +100,8 @@ class CongestedRoute:
     def to_dict(self) -> dict[str, object]:
         """The route's dict (:meth:`Route.to_dict`) with the congested times.
 
-        Adds ``days_free``, ``days_p50``, ``days_p90``, the queue of each leg and stop and
+        Adds ``days_free``, ``days_p50``, ``days_p90``, the queue of each leg and stop
+        (``queue_h``; at a full element its ``shadow_price_usd`` and ``rationing_h``) and
         the list of ``queues``.
         """
         data = self.route.to_dict()
@@ -116,12 +122,14 @@ class CongestedRoute:
                 price = sum(q.shadow_price_usd for q in found)
                 if price:
                     item["shadow_price_usd"] = round(price, 2)
+                    item["rationing_h"] = round(float(sum(q.rationing_h for q in found)), 3)
         data |= {
             "days_free": _days(self.free_h),
             "days_p50": _days(self.p50_h),
             "days_p90": _days(self.p90_h),
             "days_mean": _days(self.mean_h),
             "queue_h": round(float(sum(q.queue_h for q in self.queues)), 3),
+            "rationing_h": round(float(sum(q.rationing_h for q in self.queues)), 3),
             "open_share": round(self.open_share, 4),
             "queues": [q.to_dict() for q in self.queues],
         }

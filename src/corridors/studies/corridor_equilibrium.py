@@ -29,7 +29,7 @@ from corridors.demand import read_demand
 from corridors.demand.classes import cargo_class
 from corridors.errors import Problem, ScenarioError
 from corridors.network.model import Network
-from corridors.scenarios.elements import water_groups
+from corridors.scenarios.elements import on_link
 from corridors.scenarios.io import (
     load_inputs,
     network_names,
@@ -186,7 +186,6 @@ class CorridorEquilibrium:
                 min(old[1], float(cap)),
                 max(old[2], float(price)),
             )
-        groups = water_groups(self.network, tonnes_per_teu=cargo_class("containers").tonnes_per_teu)
         volume = {
             lid: (float(ab), float(ba))
             for lid, ab, ba in zip(
@@ -200,10 +199,11 @@ class CorridorEquilibrium:
             for v, start, end in zip(volume.get(lid, (0.0, 0.0)), (a, b), (b, a), strict=True):
                 if v <= 0.0:
                     continue
-                own = f"link:{lid}"
-                key = own if own in by_key else (groups[lid][0] if lid in groups else "")
+                keys = [k for k in by_key if on_link(k, str(lid), str(start), str(end))]
+                own = next((k for k in keys if k.startswith("link:")), None)
+                key = own or (keys[0] if keys else "")
                 use, cap, price = by_key.get(key, (math.nan, math.nan, 0.0))
-                if key == own:
+                if own is not None:
                     use = v / cap if cap > 0 else math.inf
                 rows.append(
                     {
@@ -213,7 +213,7 @@ class CorridorEquilibrium:
                         "mode": mode,
                         "volume_teu_equivalent": v,
                         "element": key or None,
-                        "capacity_teu_equivalent": cap if key == own else math.nan,
+                        "capacity_teu_equivalent": cap if own is not None else math.nan,
                         "utilisation": use,
                         "shadow_price_usd_teu": price,
                     }

@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from corridors.cost.element_queues import element_queue
+from corridors.cost.element_queues import AnyQueue, element_queue
 from corridors.cost.parameters import CostParameters
-from corridors.cost.queueing import QueueElement
 from corridors.demand.classes import CONTAINER_PAYLOAD_T
 from corridors.errors import Problem, ScenarioError
 from corridors.network.model import Network
 from corridors.routing import ExpandedGraph, build_graph
-from corridors.scenarios.elements import water_groups
+from corridors.scenarios.elements import NetworkElements, network_elements
 from corridors.scenarios.io import ScenarioInputs, load_inputs
 from corridors.scenarios.model import ScenarioRunner
 from corridors.scenarios.result import ScenarioResult
+from corridors.scenarios.supply import element_waits
 from corridors.studies.congested_route import CongestedRoute
 from corridors.studies.scenario import scenario_run
 
@@ -70,9 +70,9 @@ class ScenarioYear:
     params: CostParameters
     loads: dict[str, ElementLoad] = field(default_factory=dict)
     _graphs: dict[tuple[int, CostParameters], ExpandedGraph] = field(default_factory=dict)
-    _groups: dict[int, dict[str, tuple[str, dict[str, float]]]] = field(default_factory=dict)
+    _groups: dict[int, NetworkElements] = field(default_factory=dict)
     _answers: dict[tuple[object, ...], list[CongestedRoute]] = field(default_factory=dict)
-    _queues: dict[tuple[int, str], QueueElement | None] = field(default_factory=dict)
+    _queues: dict[tuple[int, str], AnyQueue | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def cost_parameters(
@@ -105,7 +105,7 @@ class ScenarioYear:
                 self._answers[key] = hit
         return list(hit)
 
-    def queue(self, part: int, element: str) -> QueueElement | None:
+    def queue(self, part: int, element: str) -> AnyQueue | None:
         """The queue of an equilibrium element in a part of the year (looked up once)."""
         key = (part, element)
         with self._lock:
@@ -116,12 +116,12 @@ class ScenarioYear:
             self._queues[key] = found
         return found
 
-    def water_groups(self, part: int) -> dict[str, tuple[str, dict[str, float]]]:
-        """The ferry and sea lines of a part of the year by the water they cross (once)."""
+    def elements(self, part: int) -> NetworkElements:
+        """The capacitated elements of a part of the year (built once)."""
         with self._lock:
             hit = self._groups.get(part)
         if hit is None:
-            hit = water_groups(self.parts[part][1], tonnes_per_teu=self.tonnes_per_teu)
+            hit = network_elements(self.parts[part][1], tonnes_per_teu=self.tonnes_per_teu)
             with self._lock:
                 self._groups[part] = hit
         return hit
@@ -147,34 +147,29 @@ class ElementLoad:
     utilisation : float
         Flow over capacity.
     shadow_price_usd_teu : float
-        Shadow price, USD per TEU (0 when not full).
+        Shadow price a container pays there, USD per TEU (0 when not full).
     queue_h : float
         Mean queueing delay the equilibrium gave it, hours.
+    rationing_h : float
+        Wait that rations it at capacity, hours
+        (:func:`~corridors.scenarios.supply.rationing_wait_h`).
     """
 
     utilisation: float
     shadow_price_usd_teu: float
     queue_h: float
+    rationing_h: float = 0.0
 
 
-def _element_loads(bottlenecks: pd.DataFrame, year: int) -> dict[str, ElementLoad]:
-    """Each equilibrium element's load (the fullest of its cargo classes, by base key)."""
-    out: dict[str, ElementLoad] = {}
-    if bottlenecks.empty:
-        return out
-    rows = bottlenecks[bottlenecks["year"] == year]
-    queue = rows["queue_h"] if "queue_h" in rows.columns else pd.Series(0.0, index=rows.index)
-    for key, util, price, wait in zip(
-        rows["element"], rows["utilisation"], rows["shadow_price_usd_teu"], queue, strict=True
-    ):
-        base = str(key).partition("#")[0]
-        old = out.get(base, ElementLoad(0.0, 0.0, 0.0))
-        out[base] = ElementLoad(
-            max(old.utilisation, float(util)),
-            max(old.shadow_price_usd_teu, float(price)),
-            max(old.queue_h, float(wait)),
-        )
-    return out
+def _element_loads(
+    bottlenecks: pd.DataFrame, year: int, *, value_of_time_usd_teu_h: float
+) -> dict[str, ElementLoad]:
+    """Each element's load and wait (:func:`corridors.scenarios.supply.element_waits`)."""
+    waits = element_waits(bottlenecks, year, value_of_time_usd_teu_h=value_of_time_usd_teu_h)
+    return {
+        key: ElementLoad(w.utilisation, w.shadow_price_usd_teu, w.queue_h, w.rationing_h)
+        for key, w in waits.items()
+    }
 
 
 def scenario_year(inputs: ScenarioInputs, year: int | None = None) -> ScenarioYear:
@@ -200,7 +195,7 @@ def scenario_year(inputs: ScenarioInputs, year: int | None = None) -> ScenarioYe
         result=result,
         tonnes_per_teu=CONTAINER_PAYLOAD_T,
         params=runner.params,
-        loads=_element_loads(result.bottlenecks, y),
+        loads=_element_loads(result.bottlenecks, y, value_of_time_usd_teu_h=runner.params.vot),
     )
 
 

@@ -2,13 +2,13 @@
 
 ``corridors simulate --scenario NAME --year Y`` simulates what the scenario equilibrium
 (:class:`corridors.scenarios.model.ScenarioRunner`, the same run as ``corridors run``)
-finds in that year: each market's volume on each corridor, in the market's own unit
+finds in that year: each O-D pair's volume on each corridor
+(:attr:`~corridors.scenarios.model.ScenarioRunner.pair_volumes`: a market read from a
+demand table has several pairs, each with its own split), in the market's own unit
 (containers in TEU, dry bulk in tonnes), on the least-cost route of that corridor (the
 route the equilibrium prices, :func:`corridors.routing.compare` with the runner's cost
 parameters) on the network of that year (planned links open, measures in force, no
-closures). A market read from a demand table has several O-D pairs and the result
-reports its volume per market: it is spread over the pairs in proportion to their
-demand. Crude (liquid bulk) is the energy layer's flow and is not simulated.
+closures). Crude (liquid bulk) is the energy layer's flow and is not simulated.
 
 The study does not choose routes of its own: the simulation shows the queues the
 equilibrium's flows meet, and where the equilibrium loads an element beyond what the
@@ -29,17 +29,24 @@ Example
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
+from corridors.cost.ferry_lines import line_queue, water_lines
+from corridors.cost.parameters import CostParameters
+from corridors.cost.shipments import TRAIN_WAGONS
+from corridors.demand.classes import CONTAINER_PAYLOAD_T
 from corridors.errors import Problem, ScenarioError, UnreachableError
 from corridors.network.model import Network
 from corridors.routing import Route, build_graph, compare
+from corridors.routing.graph import ExpandedGraph
+from corridors.scenarios.elements import network_elements
 from corridors.scenarios.model import ScenarioRunner
 from corridors.scenarios.result import ScenarioResult
-from corridors.scenarios.spec import Market, MeasureCatalogue, Scenario
+from corridors.scenarios.spec import MeasureCatalogue, Scenario
 from corridors.simulation.loads import ferry_loads, station_loads
 from corridors.simulation.model import SimulationModel
 from corridors.simulation.options import FlowKey
@@ -84,9 +91,8 @@ class EquilibriumFlows:
     result : ScenarioResult
         The scenario run up to ``year``.
     unrouted : float
-        Volume a year (TEU and tonnes together) of the O-D pairs of a market with no
-        route on a corridor the market uses (the market's volume is spread over its
-        pairs by demand; such a pair had no share there): not simulated.
+        Volume a year (TEU and tonnes together) of O-D pairs on a corridor where the
+        router finds no route of that corridor: not simulated.
     """
 
     year: int
@@ -157,56 +163,55 @@ def equilibrium_flows(
     result = runner.run()
     net = runner.year_network(year)
     graph = build_graph(net, runner.params)
+    lines = _WaterLines(net, runner.params, graph, sc_tonnes=CONTAINER_PAYLOAD_T)
     cv = result.corridor_volumes
     cv = cv[cv["year"] == year]
-    pairs: dict[str, list[Market]] = {}  # a demand table's market: several O-D pairs
-    for m in scenario.demand.markets:
-        pairs.setdefault(m.id, []).append(m)
+    hours = {
+        (str(mk), str(c)): float(h)
+        for mk, c, h in zip(cv["market"], cv["corridor"], cv["hours"], strict=True)
+    }
     rows: list[dict[str, object]] = []
     unrouted = 0.0
     flows: dict[FlowKey, float] = {}
     by_flow: dict[FlowKey, list[tuple[Route, float]]] = {}
-    for market_id, corridor, teu, tonnes, hours in zip(
-        cv["market"], cv["corridor"], cv["volume_teu"], cv["volume_t"], cv["hours"], strict=True
-    ):
-        members = pairs[str(market_id)]
-        cls = members[0].cargo_class
+    markets = scenario.demand.markets
+    for (i, corridor), teu in sorted(runner.pair_volumes.get(year, {}).items()):
+        m = markets[i]
+        cls = m.cargo_class
         if cls.name == "liquid_bulk":  # crude: the energy layer's flows, not trains
             continue
-        containers = members[0].containers
+        containers = m.containers
         unit = "TEU" if containers else "t"
-        total = float(teu if containers else tonnes)
-        weight = sum(m.volume for m in members)
-        for m in members:
-            volume = total * m.volume / weight if weight > 0 else 0.0
-            if not volume > 0:
-                continue
-            o, d = net.place(m.origin), net.place(m.destination)
-            try:
-                found = compare(
-                    net, o, d, params=runner.params, corridors=(str(corridor),), graph=graph
-                )
-            except UnreachableError:
-                found = []
-            route = next((r for r in found if r.corridor == corridor), None)
-            key: FlowKey = (o, d, "containers" if containers else cls.name, unit)
-            if route is None:  # the pair has no route on this corridor (its share was 0)
-                unrouted += volume
-                continue
-            flows[key] = flows.get(key, 0.0) + volume
-            by_flow.setdefault(key, []).append((route, volume))
+        volume = float(cls.native(teu))
+        if not volume > 0:
+            continue
+        o, d = net.place(m.origin), net.place(m.destination)
+        try:
+            found = compare(net, o, d, params=runner.params, corridors=(corridor,), graph=graph)
+        except UnreachableError:
+            found = []
+        route = next((r for r in found if r.corridor == corridor), None)
+        key: FlowKey = (o, d, "containers" if containers else cls.name, unit)
+        if route is None:  # no route found where the equilibrium had one
+            unrouted += volume
+            continue
+        for line_route, share in lines.split(route, o, d, containers=containers):
+            part = volume * share
+            flows[key] = flows.get(key, 0.0) + part
+            by_flow.setdefault(key, []).append((line_route, part))
             rows.append(
                 {
                     "market": m.id,
-                    "corridor": str(corridor),
+                    "corridor": corridor,
                     "origin": o,
                     "destination": d,
                     "commodity": key[2],
                     "unit": unit,
-                    "volume": volume,
-                    "hours": float(hours),
+                    "volume": part,
+                    "hours": hours.get((m.id, corridor), math.nan),
                 }
             )
+
     shares = {
         key: [(route, volume / flows[key]) for route, volume in options]
         for key, options in by_flow.items()
@@ -222,6 +227,81 @@ def equilibrium_flows(
             unrouted,
         )
     return EquilibriumFlows(year, net, flows, shares, volumes, result, unrouted)
+
+
+class _WaterLines:
+    """Splits a route across the parallel ferry lines of the water it crosses.
+
+    The equilibrium loads the lines across one water as one element
+    (:class:`~corridors.cost.ferry_lines.FerryLines`, each line in proportion to its
+    lift); a shipment takes the line of a route forced through it (the other lines of
+    the water closed), in the same proportion. Containers take any line, general cargo
+    the rail ferries. A line no route of the corridor reaches leaves its share on the
+    route given.
+    """
+
+    def __init__(
+        self, net: Network, params: CostParameters, graph: ExpandedGraph, *, sc_tonnes: float
+    ) -> None:
+        self.net = net
+        self.params = params
+        self.graph = graph
+        self.elements = network_elements(net, tonnes_per_teu=sc_tonnes)
+        self._graphs: dict[tuple[str, ...], tuple[Network, ExpandedGraph]] = {}
+
+    def _closed(self, links: tuple[str, ...]) -> tuple[Network, ExpandedGraph]:
+        hit = self._graphs.get(links)
+        if hit is None:
+            net = self.net.with_closed(links=links)
+            hit = self._graphs[links] = (net, build_graph(net, self.params))
+        return hit
+
+    def split(
+        self, route: Route, origin: str, destination: str, *, containers: bool
+    ) -> list[tuple[Route, float]]:
+        """The routes through each line of the route's water and the share on each."""
+        for leg in route.legs:
+            el = self.elements.link(str(leg.link_id), str(leg.from_node_id))
+            if el is None or not el.key.startswith("water:"):
+                continue
+            ports = el.key.removeprefix("water:")
+            ids = water_lines(self.net, set(ports.split("+")))
+            queues = [line_queue(self.net, lid) for lid in ids]
+            usable = [
+                (lid, q)
+                for lid, q in zip(ids, queues, strict=True)
+                if q is not None and (containers or q.shipment_units == TRAIN_WAGONS)
+            ]
+            if len(usable) < 2:
+                return [(route, 1.0)]
+            lift = {lid: q.capacity_per_h(0.0) for lid, q in usable}
+            total = sum(lift.values())
+            out: list[tuple[Route, float]] = []
+            kept = 0.0
+            for lid, _ in usable:
+                share = lift[lid] / total
+                if lid == leg.link_id:
+                    kept += share
+                    continue
+                net, graph = self._closed(tuple(x for x, _ in usable if x != lid))
+                try:
+                    found = compare(
+                        net,
+                        origin,
+                        destination,
+                        params=self.params,
+                        corridors=(route.corridor,),
+                        graph=graph,
+                    )
+                except UnreachableError:
+                    found = []
+                other = next((r for r in found if lid in r.link_ids), None)
+                if other is None:
+                    kept += share
+                else:
+                    out.append((other, share))
+            return [(route, kept), *out] if kept > 0 else out
+        return [(route, 1.0)]
 
 
 def overloaded_elements(

@@ -25,7 +25,15 @@ from corridors.studies.compare import (
 )
 from corridors.web.errors import ParameterError, parameter_error
 
-CONGESTED_FIELDS = ("days_free", "days_p50", "days_p90", "days_mean", "queue_h", "open_share")
+CONGESTED_FIELDS = (
+    "days_free",
+    "days_p50",
+    "days_p90",
+    "days_mean",
+    "queue_h",
+    "rationing_h",
+    "open_share",
+)
 """Fields a congested route adds to the route of the page."""
 
 
@@ -74,8 +82,9 @@ def add_congestion(page_route: dict[str, Any], congested: CongestedRoute) -> dic
     """The page's route (``route_json``) with the congested times and queues added.
 
     ``days_free``, ``days_p50``, ``days_p90`` (days; ``null`` where an element is over
-    capacity), ``queue_h`` and ``shadow_price_usd`` on each leg and stop, the list of
-    ``queues`` and the queue hours in ``time_by_cause_h``.
+    capacity), ``queue_h`` and, at a full element, ``shadow_price_usd`` and
+    ``rationing_h`` on each leg and stop, the list of ``queues`` and the queue and
+    rationing hours in ``time_by_cause_h``.
     """
     data = congested.to_dict()
     for key in ("legs", "stops"):
@@ -83,7 +92,11 @@ def add_congestion(page_route: dict[str, Any], congested: CongestedRoute) -> dic
             page_item["queue_h"] = item["queue_h"]
             if "shadow_price_usd" in item:
                 page_item["shadow_price_usd"] = item["shadow_price_usd"]
+                page_item["rationing_h"] = item["rationing_h"]
     page_route |= {k: data[k] for k in CONGESTED_FIELDS}
     page_route["queues"] = data["queues"]
-    page_route["time_by_cause_h"] = {**page_route["time_by_cause_h"], "queue": data["queue_h"]}
+    causes = {**page_route["time_by_cause_h"], "queue": data["queue_h"]}
+    if data["rationing_h"]:
+        causes["rationing"] = data["rationing_h"]
+    page_route["time_by_cause_h"] = causes
     return page_route

@@ -198,6 +198,7 @@ def calibrate(
             routes=runner.route,
             bottlenecks=result.bottlenecks,
             disruptions=sc.disruptions,
+            vot=sc.behaviour.cost_parameters().vot,
         )
         return out
 

@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from corridors.cost.parameters import money_columns
+from corridors.cost.parameters import DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H, money_columns
 from corridors.routing import Route, Step
 from corridors.scenarios.calibration.route_targets import PriceTarget, Segment, TimeTarget
 from corridors.scenarios.disruptions import year_segments
+from corridors.scenarios.elements import on_link
 from corridors.scenarios.spec import Disruption
+from corridors.scenarios.supply import element_waits
 
 RouteLookup = Callable[[int, str, str], Route | None]
 """``(year, market id, corridor) -> route`` (``None``: the market has no such route)."""
@@ -68,12 +70,11 @@ def _queue_hours(steps: Sequence[Step], queues: Mapping[str, float]) -> float:
         if _is_stop(s):
             keys.add(f"node:{s.node_id}")
         else:
-            keys.add(f"link:{s.link_id}")
-            for key in queues:
-                if key.startswith("water:"):
-                    ports = set(key.removeprefix("water:").split("+"))
-                    if s.from_node_id in ports and s.to_node_id in ports:
-                        keys.add(key)
+            keys.update(
+                k
+                for k in queues
+                if on_link(k, str(s.link_id), str(s.from_node_id), str(s.to_node_id))
+            )
     return sum(queues.get(k, 0.0) for k in keys)
 
 
@@ -135,8 +136,13 @@ def route_target_values(
     routes: RouteLookup,
     bottlenecks: pd.DataFrame,
     disruptions: Sequence[Disruption],
+    vot: float = DEFAULT_VALUE_OF_TIME_USD_PER_TEU_H,
 ) -> dict[tuple[str, int], float]:
     """Modelled value of each time and price target in each of its years.
+
+    A segment's time counts each element's congested wait
+    (:func:`~corridors.scenarios.supply.element_waits`: its queue, and at capacity the
+    rationing wait of its shadow price at the value of time ``vot``, USD per TEU-hour).
 
     Returns
     -------
@@ -146,7 +152,10 @@ def route_target_values(
     """
     out: dict[tuple[str, int], float] = {}
     for y in years:
-        queues = year_queues(bottlenecks, y)
+        queues = {
+            k: w.total_h
+            for k, w in element_waits(bottlenecks, y, value_of_time_usd_teu_h=vot).items()
+        }
 
         def hours(seg: Segment, y: int = y, queues: Mapping[str, float] = queues) -> float:
             route = routes(y, seg.market, seg.corridor)

@@ -189,7 +189,7 @@ function drawRouteDetail() {
     encoding: {
       y: { field: "corridor", type: "nominal", sort: null, title: null },
       x: { field: "days", type: "quantitative", stack: "zero", title: "days" },
-      color: { field: "cause", type: "nominal", scale: { domain: ["moving", "border", "transfer", "waiting", "queue"], range: ["#4e79a7", "#e15759", "#f28e2b", "#76b7b2", "#9c755f"] } },
+      color: { field: "cause", type: "nominal", scale: { domain: ["moving", "border", "transfer", "waiting", "queue", "rationing"], range: ["#4e79a7", "#e15759", "#f28e2b", "#76b7b2", "#9c755f", "#b07aa1"] } },
       tooltip: [{ field: "corridor" }, { field: "cause" }, { field: "days", format: ",.1f" }],
     },
   });

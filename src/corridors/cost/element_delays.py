@@ -1,0 +1,151 @@
+r"""The queueing delay of each equilibrium element at its flow, with a finite tail: hours.
+
+The equilibrium (:mod:`corridors.scenarios.choice`) loads each element with a flow in
+container TEU a year (bulk counted at the share of a shipment it takes,
+:func:`~corridors.cost.element_queues.bulk_use`). The element's queue
+(:mod:`corridors.cost.element_queues`) serves shipments of
+:data:`~corridors.cost.element_queues.SHIPMENT_TEU` TEU, so its utilisation is
+
+.. math::
+
+    \rho_e = v_e / Q_e, \qquad Q_e = \mu_e \cdot 8760 \cdot \text{SHIPMENT\_TEU},
+
+with :math:`\mu_e` the shipments an hour it serves. Below the knee :math:`\rho_k`
+(default :data:`KNEE`) the wait is the queue's own; above it the tangent at the knee
+(a ferry line's wait, not smooth in its storms and deck filling, is held at its value at
+the knee), finite at capacity, where the equilibrium's hard limit and shadow price take
+over. No I/O.
+
+Example
+-------
+>>> import numpy as np
+>>> from corridors.cost.element_delays import ElementDelays
+>>> from corridors.cost.element_queues import station_queue
+>>> lane = station_queue("border", servers=1, service_h=2.0, service_cv=1.0)
+>>> delays = ElementDelays((lane, None))
+>>> [round(float(w), 6) for w in delays.wait_h(np.array([0.5, 0.9]))]  # M/M/1, no queue
+[2.0, 0.0]
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from corridors.cost.element_queues import AnyQueue, capacity_teu_yr, shipments_per_h
+from corridors.cost.ferry_lines import FerryLines
+from corridors.cost.ferry_queue import FerryQueue
+
+__all__ = ["FERRY_GRID", "KNEE", "ElementDelays"]
+
+FloatArray = npt.NDArray[np.float64]
+
+KNEE = 0.95
+"""Utilisation above which an element's wait continues along its tangent (finite at
+capacity); the capacity itself is a hard limit."""
+
+FERRY_GRID = 1e-3
+"""Utilisation step at which a ferry line's wait is evaluated (and remembered)."""
+
+
+@dataclass(frozen=True)
+class ElementDelays:
+    """Queueing delay of each element at a utilisation of its queue, hours.
+
+    ``wait_h(rho)`` is ``q.wait_h(rho x shipments an hour)`` for ``rho <= knee`` and
+    the tangent at the knee above it, so it stays finite at and above capacity;
+    elements without a queue (``None``) wait 0. A ferry line
+    (:class:`~corridors.cost.ferry_queue.FerryQueue`) is evaluated at utilisations
+    on a grid of utilisations :data:`FERRY_GRID` apart, remembered, and interpolated
+    linearly between (its deck filling and storms make it costly to evaluate).
+
+    Parameters
+    ----------
+    queues : tuple of QueueElement, FerryQueue or None
+        One per element.
+    knee : float
+        Utilisation in (0, 1) where the tangent takes over.
+    """
+
+    queues: tuple[AnyQueue | None, ...]
+    knee: float = KNEE
+    _at_knee: FloatArray = field(init=False, repr=False)
+    _slope: FloatArray = field(init=False, repr=False)
+    _live: npt.NDArray[np.int64] = field(init=False, repr=False)
+    _capacity: FloatArray = field(init=False, repr=False)
+    _memo: dict[tuple[int, int], float] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.knee < 1.0:
+            raise ValueError(f"knee must be in (0, 1), got {self.knee!r}")
+        object.__setattr__(self, "_memo", {})
+        live = [
+            e
+            for e, q in enumerate(self.queues)
+            if q is not None and np.isfinite(shipments_per_h(q)) and shipments_per_h(q) > 0
+        ]
+        at = np.zeros(len(self.queues))
+        slope = np.zeros(len(self.queues))
+        for e in live:
+            at[e] = self._exact(e, self.knee)
+            if isinstance(self.queues[e], FerryQueue | FerryLines):
+                slope[e] = 0.0  # a ferry line's wait is held at its knee value above it
+            else:
+                step = min(1e-4, self.knee / 2)
+                slope[e] = (self._exact(e, self.knee + step) - self._exact(e, self.knee - step)) / (
+                    2 * step
+                )
+        cap = np.array(
+            [np.inf if q is None else capacity_teu_yr(q) for q in self.queues], dtype=np.float64
+        )
+        cap[np.setdiff1d(np.arange(len(self.queues)), np.array(live, dtype=np.int64))] = np.inf
+        object.__setattr__(self, "_at_knee", at)
+        object.__setattr__(self, "_slope", slope)
+        object.__setattr__(self, "_live", np.array(live, dtype=np.int64))
+        object.__setattr__(self, "_capacity", cap)
+
+    def _exact(self, e: int, rho: float) -> float:
+        q = self.queues[e]
+        assert q is not None
+        rate = shipments_per_h(q)
+        if isinstance(q, FerryQueue | FerryLines):
+            x = rho / FERRY_GRID
+            lo = math.floor(x)
+            return (lo + 1 - x) * self._grid(e, lo, rate) + (x - lo) * self._grid(e, lo + 1, rate)
+        return q.wait_h(rho * rate) - q.wait_h(0.0)
+
+    def _grid(self, e: int, step: int, rate: float) -> float:
+        """A ferry element's wait at utilisation ``step x FERRY_GRID`` (remembered)."""
+        hit = self._memo.get((e, step))
+        if hit is None:
+            q = self.queues[e]
+            assert q is not None
+            hit = self._memo[e, step] = q.wait_h(step * FERRY_GRID * rate)
+        return hit
+
+    @property
+    def any(self) -> bool:
+        """At least one element has a queue."""
+        return bool(self._live.size)
+
+    @property
+    def capacity_teu_yr(self) -> FloatArray:
+        """Capacity of each element's queue, container TEU a year (inf: no queue)."""
+        return self._capacity.copy()
+
+    def wait_h(self, rho: FloatArray) -> FloatArray:
+        """Mean wait at each element at utilisations ``rho`` of its queue, hours."""
+        rho = np.asarray(rho, dtype=np.float64)
+        out = np.zeros(rho.shape)
+        for e in self._live:
+            r = float(rho[e])
+            if not r > 0.0:
+                continue
+            if r <= self.knee:
+                out[e] = self._exact(int(e), r)
+            else:
+                out[e] = self._at_knee[e] + self._slope[e] * (r - self.knee)
+        return out
