@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path as FilePath
 
+import numpy as np
+import pytest
+
+from corridors.datasets import eurasia_path
+from corridors.network import read_network
+from corridors.routing import CostParameters, build_graph
+from corridors.routing.graph import ExpandedGraph
 from corridors.routing.paths import Path, SearchGraph, penalised_paths, shortest_path
+from corridors.routing.routes import _paths, od_mask
 
 
 def _parallel() -> dict[str, object]:
@@ -130,3 +138,39 @@ def test_narrowed_and_reweighted_equal_a_new_build() -> None:
         assert one == SearchGraph.build(tail=tail, head=head, weight=weight, n_vertices=n).path(
             0, n - 1
         )
+
+
+def _pair_by_itself(graph: ExpandedGraph, o: str, d: str, corridor: str) -> tuple[int, ...] | None:
+    """The pair's least-cost path searched alone over :func:`od_mask` (the definition)."""
+    path = shortest_path(
+        tail=graph.tail,
+        head=graph.head,
+        weight=graph.cost,
+        n_vertices=graph.n_vertices,
+        source=graph.source(o),
+        target=graph.sink(d),
+        usable=od_mask(graph, o, d, corridor),
+    )
+    return None if path is None else path.arcs
+
+
+@pytest.mark.parametrize("year", [2024, 2035])
+def test_one_search_per_origin_finds_each_pairs_path(year: int, mini_path: FilePath) -> None:
+    # compare keeps the search from an origin for every destination: on the shipped
+    # network (and the mini one) each pair's path is the one its own search finds
+    rng = np.random.default_rng(year)
+    for net in (read_network(eurasia_path()), read_network(mini_path)):
+        graph = build_graph(net, CostParameters(year=year))
+        places = list(graph.network.node_index)
+        origins = rng.choice(len(places), size=min(8, len(places)), replace=False)
+        for i in origins:
+            o = places[int(i)]
+            for j in rng.choice(len(places), size=min(25, len(places)), replace=False):
+                d = places[int(j)]
+                if d == o:
+                    continue
+                for corridor in net.corridor_ids:
+                    found = _paths(graph, o, d, corridor, 1)
+                    got = found[0].arcs if found else None
+                    assert got == _pair_by_itself(graph, o, d, corridor), (o, d, corridor)
+        assert graph.origin_trees  # the searches were kept

@@ -36,7 +36,7 @@ import pandas as pd
 
 from corridors.cost.parameters import CostParameters, money_columns
 from corridors.network.model import Network
-from corridors.routing.paths import SearchGraph
+from corridors.routing.paths import PathTree, SearchGraph
 
 if TYPE_CHECKING:
     from corridors.routing.route import ArcSteps
@@ -203,6 +203,15 @@ class ExpandedGraph:
 
     @cached_property
     def _search_graphs(self) -> dict[str | None, SearchGraph]:
+        return {}
+
+    @cached_property
+    def origin_trees(self) -> dict[tuple[str | None, str], PathTree]:
+        """Least-cost paths from an origin on a corridor, by ``(corridor, origin id)``.
+
+        Filled by :func:`corridors.routing.routes.compare` (one search per origin and
+        corridor serves every destination).
+        """
         return {}
 
     @cached_property

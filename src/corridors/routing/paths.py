@@ -207,17 +207,48 @@ class SearchGraph:
 
     def path(self, source: int, target: int) -> Path | None:
         """Least-weight path from ``source`` to ``target`` (``None``: not reachable)."""
+        return self.tree(source).path(target)
+
+    def tree(self, source: int) -> PathTree:
+        """The least-weight paths from ``source`` to every vertex (one Dijkstra)."""
         n = self.n_vertices
         mat = csr_matrix((self.weight[self.arcs], self.indices, self.indptr), shape=(n, n))
         dist, pred = dijkstra(mat, directed=True, indices=source, return_predecessors=True)
-        if not np.isfinite(dist[target]):
+        return PathTree(self, source, dist, pred)
+
+
+@dataclass(frozen=True)
+class PathTree:
+    """The least-weight paths from one vertex of a :class:`SearchGraph` to all others.
+
+    Attributes
+    ----------
+    graph : SearchGraph
+        The graph searched.
+    source : int
+        The vertex the paths start from.
+    dist : numpy.ndarray of float64
+        Weight of the least-weight path to each vertex (``inf``: not reachable).
+    pred : numpy.ndarray of int32
+        Vertex before each one on its path (scipy's predecessor array).
+    """
+
+    graph: SearchGraph
+    source: int
+    dist: FloatArray
+    pred: npt.NDArray[np.int32]
+
+    def path(self, target: int) -> Path | None:
+        """The least-weight path to ``target`` (``None``: not reachable)."""
+        if not np.isfinite(self.dist[target]):
             return None
         vertices = [target]
-        while vertices[-1] != source:
-            vertices.append(int(pred[vertices[-1]]))
+        while vertices[-1] != self.source:
+            vertices.append(int(self.pred[vertices[-1]]))
         walk = np.array(vertices[::-1], dtype=np.int64)
-        arcs = self.arcs[np.searchsorted(self.keys, walk[:-1] * n + walk[1:])]
-        return Path(arcs=tuple(int(a) for a in arcs), weight=float(dist[target]))
+        g = self.graph
+        arcs = g.arcs[np.searchsorted(g.keys, walk[:-1] * g.n_vertices + walk[1:])]
+        return Path(arcs=tuple(int(a) for a in arcs), weight=float(self.dist[target]))
 
 
 def shortest_path(

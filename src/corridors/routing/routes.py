@@ -131,12 +131,19 @@ def od_mask(graph: ExpandedGraph, o: str, d: str, corridor: str | None) -> BoolA
 
 def od_barred(graph: ExpandedGraph, o: str, d: str) -> BoolArray:
     """Arcs no route from ``o`` to ``d`` may use: through ``d``, or back into ``o``."""
-    net = graph.network
-    n_o, n_d = net.node_index[o], net.node_index[d]
+    return np.asarray(_through(graph, d) | _back_into(graph, o), dtype=bool)
+
+
+def _through(graph: ExpandedGraph, d: str) -> BoolArray:
+    """The arcs passing through place ``d`` (through and transfer arcs at it)."""
     inside = (graph.kind == THROUGH) | (graph.kind == TRANSFER)
-    barred = inside & (graph.arc_node == n_d)
-    barred |= (graph.kind == LINK) & (graph.vertex_node[graph.head] == n_o)
-    return np.asarray(barred, dtype=bool)
+    return np.asarray(inside & (graph.arc_node == graph.network.node_index[d]), dtype=bool)
+
+
+def _back_into(graph: ExpandedGraph, o: str) -> BoolArray:
+    """The link arcs coming into place ``o``."""
+    into = graph.vertex_node[graph.head] == graph.network.node_index[o]
+    return np.asarray((graph.kind == LINK) & into, dtype=bool)
 
 
 class _Search(TypedDict):
@@ -172,16 +179,26 @@ def _paths(graph: ExpandedGraph, o: str, d: str, corridor: str | None, k: int) -
 
     Searches the corridor's :meth:`~corridors.routing.graph.ExpandedGraph.search_graph`
     without the arcs the pair may not use: the same paths as a search over
-    :func:`od_mask`, without reducing the graph again for every pair.
+    :func:`od_mask`, without reducing the graph again for every pair. For one path, the
+    search from ``o`` (without the arcs back into it) is kept on the graph and serves
+    every destination: its path to ``d`` is the pair's when it does not pass through
+    ``d`` (it is then a least-cost path of the pair's graph, which has fewer arcs);
+    otherwise the pair is searched on its own.
     """
     index = graph.network.node_index
     if o not in index or d not in index:
         return []
-    search = graph.search_graph(corridor).without(od_barred(graph, o, d))
     source, target = graph.source(o), graph.sink(d)
     if k == 1:
-        path = search.path(source, target)
+        tree = graph.origin_trees.get((corridor, o))
+        if tree is None:
+            tree = graph.search_graph(corridor).without(_back_into(graph, o)).tree(source)
+            graph.origin_trees[corridor, o] = tree
+        path = tree.path(target)
+        if path is not None and _through(graph, d)[list(path.arcs)].any():
+            path = graph.search_graph(corridor).without(od_barred(graph, o, d)).path(source, target)
         return [] if path is None else [path]
+    search = graph.search_graph(corridor).without(od_barred(graph, o, d))
     return search.penalised_paths(source, target, k=k)
 
 
