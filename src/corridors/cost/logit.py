@@ -32,11 +32,8 @@ of a route ``r`` that shares arcs with the other routes of its O-D pair::
 with ``l_a`` the arc's length (or free cost), ``L_r`` the route's and ``n_a`` the
 number of routes of the pair using arc ``a``.
 
-Everything is numpy over the last axis: the log-sum-exp and softmax of
-``scipy.special`` (:func:`scipy.special.logsumexp`, :func:`scipy.special.softmax`), for
-real arrays written out here with scipy's own steps (the same results, bit for bit, as a
-test checks) because the equilibrium calls them thousands of times per run on small
-arrays, where scipy's array-API dispatch cost more than the arithmetic; no I/O.
+Everything is numpy over the last axis (``scipy.special.logsumexp`` and ``softmax``);
+no I/O.
 """
 
 from __future__ import annotations
@@ -47,38 +44,11 @@ from typing import Any, NamedTuple
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
+from scipy.special import logsumexp, softmax
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 Nests = NDArray[np.integer[Any]] | Sequence[int] | None
-
-
-def logsumexp(a: ArrayLike, axis: int) -> FloatArray:
-    """``log(sum(exp(a)))`` over ``axis`` of a real array, as :func:`scipy.special.logsumexp`.
-
-    scipy's steps (version 1.17): the largest terms are taken out of the sum, the rest
-    shifted by the largest and summed, ``log1p`` of the sum over their count plus the
-    log of that count plus the largest; where that is not finite (all ``-inf``, an
-    ``inf``), the log of the plain sum.
-    """
-    x = np.asarray(a, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        plain = np.log(np.sum(np.exp(x), axis=axis, keepdims=True))
-        top = np.max(x, axis=axis, keepdims=True)
-        is_top = x == top
-        count = np.sum(is_top, axis=axis, keepdims=True, dtype=np.float64)
-        rest = np.sum(np.exp(np.where(is_top, -np.inf, x) - top), axis=axis, keepdims=True)
-        rest = np.where(rest == 0, rest, rest / count)
-        out = np.log1p(rest) + np.log(count) + top
-    out = np.where(np.isfinite(out), out, plain)
-    return np.asarray(np.squeeze(out, axis=axis), dtype=np.float64)
-
-
-def softmax(x: ArrayLike, axis: int) -> FloatArray:
-    """``exp(x) / sum(exp(x))`` over ``axis``, as :func:`scipy.special.softmax`."""
-    arr = np.asarray(x, dtype=np.float64)
-    shifted = np.exp(arr - np.max(arr, axis=axis, keepdims=True))
-    return np.asarray(shifted / np.sum(shifted, axis=axis, keepdims=True), dtype=np.float64)
 
 
 class Choice(NamedTuple):
