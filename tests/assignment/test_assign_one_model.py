@@ -268,6 +268,6 @@ def test_assign_reports_the_demand_no_route_carries(
         str(tmp_path / "flows.csv"),
     )
     assert code == 0, err
-    assert "unserved demand, a year (no route; not in the volumes above):" in out
+    assert "unserved demand, a year (no route, or no room; not in the volumes above):" in out
     assert "  russia Alpha - Foxtrot: 100 TEU (closed: foxtrot_shut)" in out
     assert "  bulk Foxtrot - Echo: 3,000 t (closed: foxtrot_shut)" in out

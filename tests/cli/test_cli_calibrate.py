@@ -25,6 +25,9 @@ behaviour:
   value_of_time_usd_teu_h: 20
   logit_scale_per_usd: 0.001
   risk_premium_usd_teu: {{middle: 1000}}
+  # the toy's Middle Corridor holds ~200 kt a year, below the TITR targets; soft limits
+  # (delays, no hard capacity) let the fit reach them, as this test is about the printout
+  capacity_limits: soft
 """
 
 

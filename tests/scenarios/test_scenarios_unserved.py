@@ -140,7 +140,7 @@ def test_the_run_report_lists_the_unserved_demand(result: ScenarioResult) -> Non
     from corridors.reports.run_report import result_report
 
     html = result_report(read_network(HERE / "toy"), result, info={"scenario_name": "u"})
-    section = html[html.index("Unserved demand in 2026 (no route)") :]
+    section = html[html.index("Unserved demand in 2026 (no route, or no room)") :]
     assert "Xian" in section
     assert "Aktau" in section
     assert "no route" in section

@@ -267,7 +267,7 @@ def _assign_model(
         )
     unserved = res.unserved()
     if len(unserved):
-        out.print("unserved demand, a year (no route; not in the volumes above):")
+        out.print("unserved demand, a year (no route, or no room; not in the volumes above):")
         for _, row in unserved.iterrows():
             out.print(
                 f"  {row['market']} {row['origin']} - {row['destination']}: "

@@ -167,7 +167,9 @@ def volume_table(cv: pd.DataFrame, values: str = "volume_teu") -> pd.DataFrame:
 
 
 def unserved_view(unserved: pd.DataFrame) -> tuple[str, pd.DataFrame] | None:
-    """The demand no route carried, as printed: its last year, one row per O-D pair.
+    """The demand no route (or no room at a full element) carried, as printed.
+
+    Its last year, one row per O-D pair.
 
     Returns
     -------
@@ -189,7 +191,8 @@ def unserved_view(unserved: pd.DataFrame) -> tuple[str, pd.DataFrame] | None:
     )
     span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
     title = (
-        f"unserved demand in {years[-1]}, a year (no route; left out of the volumes; "
+        f"unserved demand in {years[-1]}, a year (no route, or no room at a full element; "
+        "left out of the volumes; "
         f"unserved in {span})"
     )
     return title, view.reset_index(drop=True)

@@ -185,7 +185,9 @@ def run_report(
                 "Reason": rows["reason"],
             }
         )
-        sections.append(Section(f"Unserved demand in {last} (no route)", table=Table(frame)))
+        sections.append(
+            Section(f"Unserved demand in {last} (no route, or no room)", table=Table(frame))
+        )
     if len(rankings):
         sections.append(_rankings(rankings))
     return render_report(

@@ -308,7 +308,8 @@ def equilibrium_shares(
             keys = elements.keys if elements is not None else ()
             names = [keys[e] if e < len(keys) else str(e) for e in over]
             logger.warning(
-                "hard capacity exceeded with the shadow price at its cap (%.0f USD/TEU): %s",
+                "hard capacity exceeded with the shadow price at its cap (%.0f USD/TEU), the "
+                "excess is rationed and reported unserved: %s",
                 max_shadow_price,
                 ", ".join(names),
             )

@@ -393,6 +393,9 @@ class ScenarioRunner:
                 if solved is None:
                     continue
                 eq = solved.equilibrium
+                for i, lost, keys in solved.rationed():  # full whatever the price
+                    why = (i, "capacity: " + ", ".join(keys))
+                    unserved[why] = unserved.get(why, 0.0) + fraction * lost
                 max_iter = max(max_iter, eq.iterations)
                 max_gap = max(max_gap, eq.gap)
                 all_converged &= eq.converged

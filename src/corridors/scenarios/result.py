@@ -96,7 +96,9 @@ class ScenarioResult:
         ``volume`` (in that unit a year) and ``volume_teu`` (TEU-equivalents a year),
         weighed by the share of the year it had no route, and the ``reason``
         (``closed: <disruption ids>`` when the closures active then cut every route the
-        market has without them, else ``no route``). Served plus unserved is the
+        market has without them, ``capacity: <elements>`` for what a full element could
+        not pass whatever the price (:mod:`corridors.scenarios.rationing`), else
+        ``no route``). Served plus unserved is the
         demand: ``corridor_volumes`` plus ``unserved`` add up to ``markets``.
     bottlenecks : pandas.DataFrame
         Every capacitated element (``node:<id>``, ``link:<id>``, ``water:<ports>``)

@@ -29,6 +29,7 @@ from corridors.cost.logit import logsum, path_size
 from corridors.network.model import Network
 from corridors.scenarios.choice import Equilibrium, equilibrium_shares
 from corridors.scenarios.elements import RouteOption, element_delays, shared_elements
+from corridors.scenarios.rationing import ration
 from corridors.scenarios.spec import Behaviour, Disruption
 from corridors.scenarios.supply import SharedElements
 
@@ -92,6 +93,29 @@ class YearEquilibrium:
         out: dict[str, float] = {}
         for c, v in zip(self.columns, flows, strict=True):
             out[c] = out.get(c, 0.0) + float(v)
+        return out
+
+    def rationed(self) -> list[tuple[int, float, tuple[str, ...]]]:
+        """``(market, volume, elements)`` of the demand a full element could not pass.
+
+        Volume in TEU a year: the market's demand times the share its routes lost to
+        :func:`corridors.scenarios.rationing.ration`; the elements are those above
+        capacity at the price cap that the market's routes pass.
+        """
+        eq = self.equilibrium
+        if not eq.over_capacity:
+            return []
+        out = []
+        for i, row in enumerate(self.options):
+            lost = float(self.demand[i] * (1.0 - eq.shares[i].sum()))
+            if not any(o is not None for o in row) or lost <= 1e-9 * max(self.demand[i], 1.0):
+                continue
+            keys = tuple(
+                self.elements.keys[e]
+                for e in eq.over_capacity
+                if bool((self.elements.use[e][i] > 0.0).any())
+            )
+            out.append((i, lost, keys))
         return out
 
     def element_table(self) -> list[tuple[str, float, float, float, float]]:
@@ -317,6 +341,16 @@ def solve_year(
             cost=eq.cost / k[:, None],
             hours=hours + (eq.hours - hours) / k[:, None],
             flows=(demand[:, None] * eq.shares).sum(axis=0),
+        )
+    if eq.over_capacity and elements is not None:  # no price relieves them: ration
+        shares = ration(elements, demand, eq.shares, eq.over_capacity)
+        served = elements.flows(demand, shares)
+        eq = dataclasses.replace(
+            eq,
+            shares=shares,
+            flows=(demand[:, None] * shares).sum(axis=0),
+            element_flows=served,
+            queue_h=elements.queue_h(served),
         )
     return YearEquilibrium(
         columns,
