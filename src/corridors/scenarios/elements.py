@@ -21,17 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corridors.cost.element_delays import KNEE, ElementDelays
+from corridors.cost.element_delays import KNEE
 from corridors.cost.element_queues import (
     bulk_use,
     capacity_teu_yr,
     element_queue,
-    element_queues,
 )
 from corridors.network.model import Network
 from corridors.routing import Route
-from corridors.scenarios.spec import Disruption
-from corridors.scenarios.supply import SharedElements
 
 
 @dataclass(frozen=True)
@@ -390,125 +387,3 @@ def element_use(
         if el is not None:
             use[el.key] = el.bulk_use
     return tuple(use.get(k.partition("#")[0], 1.0) for k in keys)
-
-
-def hard_elements(keys: Sequence[str], limits: str, ports: frozenset[str]) -> np.ndarray:
-    """Which elements are hard limits under ``Behaviour.capacity_limits``.
-
-    ``all`` and ``hard``: all; ``ports``: ports (nodes in ``ports``) and water
-    crossings (ferries and feeders, ``water:...``); ``soft``: none.
-    """
-    if limits in ("all", "hard"):
-        return np.ones(len(keys), dtype=bool)
-    if limits == "soft":
-        return np.zeros(len(keys), dtype=bool)
-    out = []
-    for key in keys:
-        kind, _, rest = key.partition(":")
-        out.append(kind == "water" or (kind == "node" and rest.partition("#")[0] in ports))
-    return np.array(out, dtype=bool)
-
-
-def shared_elements(
-    e_index: Mapping[str, int],
-    e_cap: Sequence[float],
-    e_hours: Sequence[float],
-    e_use: Sequence[tuple[int, int, int]],
-    shape: tuple[int, int],
-    *,
-    slows: Sequence[Disruption],
-    per_market: Sequence[Sequence[RouteOption]],
-    columns: Sequence[str],
-    hard: str = "soft",
-    ports: frozenset[str] = frozenset(),
-    queues: ElementDelays | None = None,
-) -> SharedElements:
-    """Incidence, capacity and free time of the elements of a year segment.
-
-    ``columns`` is the corridor of each route column of ``shape``.
-
-    A slow-down's ``capacity_factor`` scales the elements of the links it names (and
-    their water group), and for a corridor-wide slow-down the elements that only
-    that corridor's routes use (a border shared with other corridors keeps its
-    capacity). ``queues`` (one per element, in the order of ``e_index``; see
-    :func:`element_delays`) replace the volume-delay function below capacity; the
-    capacity factor scales their capacity too. Each route's ``element_use`` is its
-    share of each element's capacity per TEU (the incidence's ``usage``).
-    """
-    n_e = len(e_cap)
-    inc = np.zeros((n_e, *shape))
-    for e, i, j in e_use:
-        inc[e, i, j] = 1.0
-    usage = inc.copy()
-    first = {c: columns.index(c) for c in dict.fromkeys(columns)}
-    for i, alts in enumerate(per_market):
-        taken: dict[str, int] = {}
-        for a in alts:
-            j = first[a.corridor] + taken.get(a.corridor, 0)
-            taken[a.corridor] = taken.get(a.corridor, 0) + 1
-            for (key, _, _), w in zip(a.elements, a.element_use, strict=False):
-                usage[e_index[key], i, j] = w
-    capacity = np.array(e_cap, dtype=float)
-    queue_capacity = (
-        queues.capacity_teu_yr if queues is not None else np.full(n_e, np.inf, dtype=float)
-    )
-    keys = tuple(sorted(e_index, key=e_index.__getitem__))
-    for d in slows:
-        if d.capacity_factor == 1.0:
-            continue
-        hit = np.zeros(n_e, dtype=bool)
-        for alts in per_market:
-            for a in alts:
-                for lid, key in a.link_elements:
-                    if lid in d.links:
-                        hit[e_index[key]] = True
-        for c in d.corridors:
-            jc = [j for j, x in enumerate(columns) if x == c]
-            if not jc:
-                continue
-            used_here = inc[:, :, jc].any(axis=(1, 2))
-            others = np.delete(inc, jc, axis=2).any(axis=(1, 2))
-            hit |= used_here & ~others
-        capacity[hit] *= d.capacity_factor
-        queue_capacity[hit] *= d.capacity_factor
-    return SharedElements(
-        inc,
-        capacity,
-        np.array(e_hours, dtype=float),
-        keys,
-        hard=hard_elements(keys, hard, ports) & ~redundant_limits(usage, capacity),
-        queues=queues,
-        usage=usage,
-        queue_capacity=queue_capacity,
-    )
-
-
-def redundant_limits(usage: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """Elements whose limit another element already sets.
-
-    The same use by the same routes and no less capacity: e.g. the train path sections
-    of one line in series.
-    Duplicate limits make the shadow prices indeterminate; the first of the tightest
-    keeps the limit (and the price), the others keep their queues.
-    """
-    n_e = len(capacity)
-    out = np.zeros(n_e, dtype=bool)
-    if n_e == 0:
-        return out
-    flat = np.asarray(usage, dtype=np.float64).reshape(n_e, -1)
-    seen: dict[bytes, int] = {}
-    for e in np.argsort(capacity, kind="stable"):
-        key = flat[e].tobytes()
-        if key in seen:
-            out[e] = True
-        else:
-            seen[key] = int(e)
-    return out
-
-
-def element_delays(network: Network, keys: Sequence[str]) -> ElementDelays:
-    """Queueing delays of the elements ``keys`` of ``network``.
-
-    See :mod:`corridors.cost.element_queues`.
-    """
-    return ElementDelays(element_queues(network, keys))

@@ -43,7 +43,6 @@ from corridors.scenarios.disruptions import year_segments
 from corridors.scenarios.elements import (
     NetworkElements,
     RouteOption,
-    element_delays,
     network_elements,
 )
 from corridors.scenarios.network_states import (
@@ -62,6 +61,7 @@ from corridors.scenarios.spec import (
     Scenario,
 )
 from corridors.scenarios.tables import ResultTables
+from corridors.scenarios.year_elements import element_delays
 from corridors.scenarios.year_solver import solve_year
 
 logger = logging.getLogger(__name__)

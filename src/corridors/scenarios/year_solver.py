@@ -28,10 +28,11 @@ from corridors.cost.element_delays import ElementDelays
 from corridors.cost.logit import logsum, path_size
 from corridors.network.model import Network
 from corridors.scenarios.choice import Equilibrium, equilibrium_shares
-from corridors.scenarios.elements import RouteOption, element_delays, shared_elements
+from corridors.scenarios.elements import RouteOption
 from corridors.scenarios.rationing import ration
 from corridors.scenarios.spec import Behaviour, Disruption
 from corridors.scenarios.supply import SharedElements
+from corridors.scenarios.year_elements import element_delays, shared_elements
 
 __all__ = ["YearEquilibrium", "nest_index", "solve_year"]
 
@@ -224,7 +225,7 @@ def solve_year(
         Port node ids (``capacity_limits: ports``).
     delays : callable, optional
         Queue delays of the element keys (a cache); default
-        :func:`~corridors.scenarios.elements.element_delays` of ``network``.
+        :func:`~corridors.scenarios.year_elements.element_delays` of ``network``.
     value_of_time : array (markets,), optional
         Value of time of each market, USD per TEU(-equivalent)-hour (segments of a
         market worth more or less per hour); default the behaviour's, for every market.
