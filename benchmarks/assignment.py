@@ -40,6 +40,7 @@ import pandas as pd
 
 from corridors.assignment.equilibrium import assign_equilibrium, relative_gap
 from corridors.assignment.paths import all_or_nothing, available_backends
+from corridors.assignment.tntp import tntp_graph
 from corridors.tntp import TntpNetwork, read_tntp
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,7 +59,7 @@ CASES = (("Chicago-Sketch", 1e-4), ("Chicago-Sketch", 1e-5), ("SiouxFalls", 1e-6
 
 def standard_gap(net: TntpNetwork, flow: np.ndarray) -> float:
     """Relative gap of ``flow`` as our engine defines it (costs and paths at ``flow``)."""
-    graph = net.graph()
+    graph = tntp_graph(net)
     cost = graph.arc_cost(flow)
     aon = all_or_nothing(graph, cost, net.demand)
     has = net.demand > 0
@@ -66,7 +67,7 @@ def standard_gap(net: TntpNetwork, flow: np.ndarray) -> float:
 
 
 def run_ours(net: TntpNetwork, gap: float) -> tuple[float, int, float, np.ndarray]:
-    graph = net.graph()
+    graph = tntp_graph(net)
     started = time.perf_counter()
     res = assign_equilibrium(
         graph, net.demand, algorithm="bfw", gap=gap, max_iter=5000, keep_routes=False

@@ -9,7 +9,7 @@ import pytest
 
 from corridors.assignment.equilibrium import assign_equilibrium
 from corridors.assignment.errors import AssignmentInputError
-from corridors.assignment.tntp import format_flow, read_flow, read_tntp
+from corridors.assignment.tntp import format_flow, read_flow, read_tntp, tntp_graph
 from corridors.errors import ProblemsError
 
 NET = """<NUMBER OF ZONES> 2
@@ -54,7 +54,7 @@ def test_reads_a_small_folder_with_generalised_cost(tmp_path: Path) -> None:
     np.testing.assert_array_equal(net.demand, [[0.0, 120.0], [10.0, 0.0]])
     # fixed terms: 0.5 * toll + 0.1 * length, not scaled by the BPR term
     np.testing.assert_allclose(net.fixed_cost(), [3.0, 1.0, 2.0, 2.0])
-    g = net.graph()
+    g = tntp_graph(net)
     res = assign_equilibrium(g, net.demand, gap=1e-10, max_iter=500)
     assert res.converged
     t = res.time
@@ -106,7 +106,7 @@ def test_zone_below_first_thru_node_is_not_passed_through(tmp_path: Path) -> Non
     # route 1 -> 3 as cost skims via node 3 (a through node, not a zone): use arc flows
     from corridors.assignment.paths import all_or_nothing
 
-    g_b, g_f = blocked.graph(), free.graph()
+    g_b, g_f = tntp_graph(blocked), tntp_graph(free)
     cost = g_b.free_time
     demand = np.array([[0.0, 0.0], [0.0, 0.0]])
     full_b = all_or_nothing(g_b, cost, demand, full=True, keep_trees=True)

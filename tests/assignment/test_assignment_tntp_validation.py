@@ -10,7 +10,7 @@ import pytest
 from corridors.assignment.equilibrium import assign_equilibrium
 from corridors.assignment.paths import all_or_nothing
 from corridors.assignment.results import AssignmentResult
-from corridors.assignment.tntp import TntpNetwork, read_best_flow, read_tntp
+from corridors.assignment.tntp import TntpNetwork, read_best_flow, read_tntp, tntp_graph
 
 # Published optimal objectives (folder READMEs). SiouxFalls' 42.31335287107440 is in
 # thousands of vehicle-hours: the file's times are in 0.01 h, so the Beckmann objective
@@ -26,7 +26,7 @@ CHICAGO_OBJECTIVE = 17313018.7387477
 def sioux(tntp_dir: Path) -> tuple[TntpNetwork, AssignmentResult]:
     net = read_tntp(tntp_dir / "SiouxFalls")
     res = assign_equilibrium(
-        net.graph(), net.demand, algorithm="bfw", gap=1e-6, max_iter=5000, keep_routes=False
+        tntp_graph(net), net.demand, algorithm="bfw", gap=1e-6, max_iter=5000, keep_routes=False
     )
     return net, res
 
@@ -35,13 +35,13 @@ def sioux(tntp_dir: Path) -> tuple[TntpNetwork, AssignmentResult]:
 def chicago(tntp_dir: Path) -> tuple[TntpNetwork, AssignmentResult]:
     net = read_tntp(tntp_dir / "Chicago-Sketch")
     res = assign_equilibrium(
-        net.graph(), net.demand, algorithm="bfw", gap=1e-5, max_iter=2000, keep_routes=False
+        tntp_graph(net), net.demand, algorithm="bfw", gap=1e-5, max_iter=2000, keep_routes=False
     )
     return net, res
 
 
 def _standard_gap(net: TntpNetwork, flow: np.ndarray) -> float:
-    g = net.graph()
+    g = tntp_graph(net)
     cost = g.arc_cost(flow)
     demand = net.demand.copy()
     np.fill_diagonal(demand, 0.0)
@@ -114,7 +114,7 @@ def test_first_thru_node_split_gives_the_same_chicago_costs(tntp_dir: Path) -> N
     # Chicago zone has one connector each way, so blocking zones changes no path.
     a = read_tntp(tntp_dir / "Chicago-Sketch")
     b = read_tntp(tntp_dir / "Chicago-Sketch", first_thru_node=388)
-    ga, gb = a.graph(), b.graph()
+    ga, gb = tntp_graph(a), tntp_graph(b)
     assert gb.n_vertices == ga.n_vertices + a.n_zones
     cost = ga.fixed_cost + ga.free_time
     demand = a.demand.copy()
@@ -127,7 +127,7 @@ def test_first_thru_node_split_gives_the_same_chicago_costs(tntp_dir: Path) -> N
 
 def test_backends_agree_on_sioux_falls(tntp_dir: Path) -> None:
     net = read_tntp(tntp_dir / "SiouxFalls")
-    g = net.graph()
+    g = tntp_graph(net)
     cost = g.arc_cost(np.full(g.n_arcs, 3000.0))
     a = all_or_nothing(g, cost, net.demand, backend="numba", full=True)
     b = all_or_nothing(g, cost, net.demand, backend="scipy", full=True)

@@ -22,6 +22,7 @@ import pandas as pd
 from corridors.assignment.corridor import CorridorAssignment, assign_corridors
 from corridors.assignment.equilibrium import Algorithm, assign_equilibrium
 from corridors.assignment.results import AssignmentResult
+from corridors.assignment.tntp import tntp_graph
 from corridors.cost.parameters import CostParameters
 from corridors.demand import read_demand
 from corridors.network.model import Network
@@ -68,7 +69,7 @@ def assign_tntp(
     """
     net = read_tntp(folder)
     result = assign_equilibrium(
-        net.graph(),
+        tntp_graph(net),
         net.demand,
         algorithm=algorithm,
         gap=gap,

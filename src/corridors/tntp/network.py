@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-
-if TYPE_CHECKING:
-    from corridors.assignment.graph import AssignmentGraph
-
 
 FloatArray = NDArray[np.float64]
 
@@ -57,9 +52,3 @@ class TntpNetwork:
             + self.distance_factor * self.links["length"].to_numpy(dtype=np.float64),
             dtype=np.float64,
         )
-
-    def graph(self) -> AssignmentGraph:
-        """The assignment graph (:func:`corridors.assignment.tntp.tntp_graph`)."""
-        from corridors.assignment.tntp import tntp_graph  # noqa: PLC0415 - engine, on demand
-
-        return tntp_graph(self)
