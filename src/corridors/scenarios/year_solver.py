@@ -68,7 +68,10 @@ class YearEquilibrium:
         Money cost of each route, USD per TEU (after slow-downs).
     equilibrium : Equilibrium
         Shares, costs (shadow prices included), congested hours, element flows,
-        shadow prices, queue hours, iterations and gap.
+        shadow prices, queue hours, iterations and gap. Where elements stayed above
+        capacity at the price cap (``over_capacity``) the shares and flows are those
+        after rationing (:func:`corridors.scenarios.rationing.ration`): a market's
+        shares then sum to less than one and :meth:`rationed` lists what it lost.
     elements : SharedElements
         The elements (keys, capacities after slow-downs, incidence).
     logsum : array (markets,)
