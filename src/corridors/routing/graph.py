@@ -32,10 +32,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from corridors.cost.parameters import CostParameters, money_columns
 from corridors.network.model import Network
+from corridors.routing.capacity_groups import capacity_groups
+from corridors.routing.element_costs import border_clearance, link_times
 from corridors.routing.paths import PathTree, SearchGraph
 
 if TYPE_CHECKING:
@@ -46,7 +47,6 @@ FloatArray = npt.NDArray[np.float64]
 
 LINK, THROUGH, TRANSFER, ORIGIN, DESTINATION = 0, 1, 2, 3, 4
 ARC_KINDS = ("link", "through", "transfer", "origin", "destination")
-HOURS_PER_WEEK = 168.0
 EPSILON_USD = 1e-6
 """Added to every arc's cost so that ties prefer fewer arcs and no arc weighs zero."""
 
@@ -223,59 +223,6 @@ class ExpandedGraph:
         return {}
 
 
-def _capacity(frame: pd.DataFrame, params: CostParameters) -> FloatArray:
-    teu = frame["capacity_teu_yr"].to_numpy(dtype=float)
-    tonnes = frame["capacity_t_yr"].to_numpy(dtype=float)
-    if params.unit != "t":  # TEU or FEU
-        return np.where(np.isnan(teu), tonnes / params.tonnes_per_teu, teu) / params.teu_per_unit
-    return np.where(np.isnan(tonnes), teu * params.tonnes_per_teu, tonnes)
-
-
-def border_clearance(
-    nodes: pd.DataFrame, per_unit: str
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Inbound and outbound clearance of each node: hours and USD per unit.
-
-    Parameters
-    ----------
-    nodes : pandas.DataFrame
-        Node table.
-    per_unit : {"teu", "t"}
-        Which money columns to use.
-
-    Returns
-    -------
-    tuple of numpy.ndarray
-        Inbound hours, inbound USD, outbound hours, outbound USD; blank outbound
-        values take the inbound ones.
-    """
-    entry_h = nodes["border_h"].to_numpy(dtype=float)
-    entry_usd = nodes[f"border_usd_{per_unit}"].to_numpy(dtype=float)
-    exit_h = nodes["border_exit_h"].to_numpy(dtype=float)
-    exit_usd = nodes[f"border_exit_usd_{per_unit}"].to_numpy(dtype=float)
-    exit_h = np.where(np.isnan(exit_h), entry_h, exit_h)
-    exit_usd = np.where(np.isnan(exit_usd), entry_usd, exit_usd)
-    return entry_h, entry_usd, exit_h, exit_usd
-
-
-def link_times(links: pd.DataFrame) -> tuple[FloatArray, FloatArray]:
-    """Moving time and expected scheduled wait of each link, hours.
-
-    Moving time is ``time_h`` where given, else ``km / free_speed``. The expected wait
-    for a scheduled service is half its headway (``headway_h``, or one week divided by
-    ``sailings_per_week``), assuming cargo arrives at random.
-    """
-    km = links["km"].to_numpy(dtype=float)
-    fixed = links["time_h"].to_numpy(dtype=float)
-    speed = links["free_speed"].to_numpy(dtype=float)
-    travel = np.where(np.isnan(fixed), km / speed, fixed)
-    headway = links["headway_h"].to_numpy(dtype=float)
-    sailings = links["sailings_per_week"].to_numpy(dtype=float)
-    headway = np.where(np.isnan(headway), HOURS_PER_WEEK / sailings, headway)
-    wait = np.where(np.isnan(headway), 0.0, headway / 2.0)
-    return travel, wait
-
-
 def build_graph(network: Network, params: CostParameters | None = None) -> ExpandedGraph:
     """Build the expanded graph of a network for one unit and set of cost parameters.
 
@@ -406,35 +353,9 @@ def build_graph(network: Network, params: CostParameters | None = None) -> Expan
     usd[n_link_arcs:] = node_usd
     cost = usd + params.vot * hours + params.carbon_price_usd_t * kg / 1000.0 + EPSILON_USD
 
-    # capacity groups: one per capacitated node; per link direction (shared if single track)
-    group = np.full(t_arr.size, -1, dtype=np.int64)
-    capacities: list[float] = []
-    labels: list[str] = []
-    node_cap = _capacity(nodes, params)
-    node_ids_all = nodes["node_id"].to_numpy()
-    for capped in np.flatnonzero(~np.isnan(node_cap)):
-        group[node_arr == capped] = len(capacities)
-        capacities.append(float(node_cap[capped]))
-        labels.append(f"node:{node_ids_all[capped]}")
-    link_cap = _capacity(links, params)
-    tracks = links["tracks"].to_numpy(dtype=float)
-    link_ids = links["link_id"].to_numpy()
-    node_ids = nodes["node_id"].to_numpy()
-    for a in np.flatnonzero(is_link):
-        i = int(link_arr[a])
-        if np.isnan(link_cap[i]):
-            continue
-        if tracks[i] == 1:
-            label = f"link:{link_ids[i]}"
-        else:
-            su, sv = a_dir_group[a].split("->")
-            label = f"link:{link_ids[i]}:{node_ids[int(su)]}->{node_ids[int(sv)]}"
-        if labels and labels[-1] == label:
-            group[a] = len(capacities) - 1
-            continue
-        group[a] = len(capacities)
-        capacities.append(float(link_cap[i]))
-        labels.append(label)
+    group, capacities, labels = capacity_groups(
+        nodes, links, params, arc_link=link_arr, arc_node=node_arr, arc_direction=a_dir_group
+    )
 
     return ExpandedGraph(
         network=net,
@@ -452,7 +373,7 @@ def build_graph(network: Network, params: CostParameters | None = None) -> Expan
         arc_link=link_arr,
         arc_node=node_arr,
         capacity_group=group,
-        group_capacity=np.asarray(capacities, dtype=float),
+        group_capacity=capacities,
         group_label=labels,
         source_vertex=np.arange(n_nodes, dtype=np.int64),
         sink_vertex=np.arange(n_nodes, 2 * n_nodes, dtype=np.int64),
