@@ -4,8 +4,9 @@ Layers: :mod:`~corridors.simulation.model` (a plain, picklable description of wh
 to simulate), :mod:`~corridors.simulation.build` (from a network, a demand and the
 routes a study chose: :mod:`~corridors.simulation.options`,
 :mod:`~corridors.simulation.resources`, :mod:`~corridors.simulation.shipments`),
-:mod:`~corridors.simulation.loads` (offered load and capacity of each station, by
-hand), :mod:`~corridors.simulation.engine` (one replication),
+:mod:`~corridors.simulation.station_load` and
+:mod:`~corridors.simulation.ferry_load` (offered load and capacity of each station and
+ferry line, by hand), :mod:`~corridors.simulation.engine` (one replication),
 :mod:`~corridors.simulation.weather`, :mod:`~corridors.simulation.results` (tables),
 :mod:`~corridors.simulation.replications` (parallel replications and confidence
 intervals), :mod:`~corridors.simulation.reliability` (the reliability term of the
@@ -33,7 +34,6 @@ from corridors.simulation.build import (
     yard_slot_problems,
 )
 from corridors.simulation.engine import simulate
-from corridors.simulation.loads import StationLoad, queue_element, station_loads
 from corridors.simulation.model import (
     UNLIMITED,
     Closure,
@@ -68,6 +68,7 @@ from corridors.simulation.results import (
     timeline_table,
     transit_percentiles,
 )
+from corridors.simulation.station_load import StationLoad, queue_element, station_loads
 
 __all__ = [
     "UNLIMITED",

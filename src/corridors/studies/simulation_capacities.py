@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from corridors.routing.graph import ExpandedGraph
-from corridors.simulation.loads import station_loads
 from corridors.simulation.model import HOURS_PER_YEAR, SimulationModel
+from corridors.simulation.station_load import station_loads
 
 __all__ = ["ElementCapacity", "element_capacities", "with_element_groups"]
 

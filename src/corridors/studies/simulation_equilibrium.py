@@ -47,9 +47,10 @@ from corridors.scenarios.elements import network_elements
 from corridors.scenarios.model import ScenarioRunner
 from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.spec import MeasureCatalogue, Scenario
-from corridors.simulation.loads import ferry_loads, station_loads
+from corridors.simulation.ferry_load import ferry_loads
 from corridors.simulation.model import SimulationModel
 from corridors.simulation.options import FlowKey
+from corridors.simulation.station_load import station_loads
 from corridors.studies.reliability import scenario_buffers
 
 __all__ = ["EquilibriumFlows", "equilibrium_flows", "overloaded_elements"]
@@ -310,7 +311,7 @@ def overloaded_elements(
     """The simulated elements each corridor's shipments meet at or above ``threshold``.
 
     Utilisation of a station is its offered load over its servers' capacity
-    (:func:`~corridors.simulation.loads.station_loads`); of a ferry line from a port,
+    (:func:`~corridors.simulation.station_load.station_loads`); of a ferry line from a port,
     its shipments over what its fleet lifts in the year
     (:meth:`~corridors.cost.queueing.FerryQueue.utilisation`).
 

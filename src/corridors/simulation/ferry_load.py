@@ -1,0 +1,193 @@
+"""Offered load of each ferry and feeder line from each of its ports, by hand.
+
+The decks a day the shipments offered at a port fill, set against the decks the line's
+fleet lifts a day while its ports are open, and the line's delay function
+(:class:`~corridors.cost.queueing.FerryQueue`: the deck-filling wait for a ship).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from corridors.cost.queueing import FerryQueue
+from corridors.simulation.model import FerryLine, SimulationModel, line_unit
+from corridors.simulation.offered import closed_hours, offered_per_day
+from corridors.simulation.weather import DAYS_IN_MONTH, expected_closed_hours
+
+
+@dataclass(frozen=True, slots=True)
+class FerryLoad:
+    """The offered load of one ferry or feeder line from one port, over the horizon.
+
+    A shipment takes a share of a ship's deck (its wagons, TEU or trucks over the
+    ship's capacity in that unit); a ship lifts one deck a round trip
+    (``2 x sailing + loading + unloading``, loaded one way and back empty as the
+    simulated ships do with no return cargo), while its ports are open.
+
+    Attributes
+    ----------
+    line : FerryLine
+        The line.
+    port : str
+        Port where the cargo boards.
+    arrivals_per_day : float
+        Shipments a day offered at ``port``.
+    decks_per_day : float
+        Ship decks a day they fill.
+    lift_per_day : float
+        Decks a day the fleet can lift from ``port`` (each ship's round trips a day
+        times the ports' open share).
+    round_trip_h : float
+        Mean round trip of the line's ships, hours.
+    shipments_per_deck : float
+        Shipments a full ship takes (mean).
+    open_share : float
+        Share of the horizon both ports are open.
+    closure_h, closure_cv : float
+        Mean length and coefficient of variation of a closure of the line's ports
+        (the storms of their weather area), hours.
+    ships : int
+        Ships of the line that carry the units offered at ``port`` (0: all).
+    shipment_units : int
+        Units (wagons, TEU or trucks) of a shipment offered at ``port`` (rate-weighted
+        mean, rounded; 0: none offered).
+    deck_units : tuple of int
+        Units each of those ships takes.
+    open_share_by_month : tuple of float
+        Share of each month both ports and the line are open (storms month by month,
+        planned closures spread over the year); empty: ``open_share`` every month.
+    """
+
+    line: FerryLine
+    port: str
+    arrivals_per_day: float
+    decks_per_day: float
+    lift_per_day: float
+    round_trip_h: float
+    shipments_per_deck: float
+    open_share: float
+    closure_h: float = 0.0
+    closure_cv: float = 0.0
+    ships: int = 0
+    shipment_units: int = 0
+    deck_units: tuple[int, ...] = ()
+    open_share_by_month: tuple[float, ...] = ()
+
+    @property
+    def utilisation(self) -> float:
+        """Decks offered over decks the fleet can lift."""
+        return self.decks_per_day / self.lift_per_day if self.lift_per_day > 0 else math.inf
+
+    def ferry_queue(self) -> FerryQueue:
+        """The delay function of the line from ``port`` (a ``FerryQueue``).
+
+        The ships carrying the units offered, their mean round trip, the shipments'
+        and decks' units (without any offered, whole shipments of
+        ``shipments_per_deck`` a deck), the line's maximum wait, the open share of
+        each month and the storms of its weather area.
+        """
+        if self.shipment_units > 0 and self.deck_units:
+            units, decks = self.shipment_units, self.deck_units
+        else:
+            units, decks = 1, (max(round(self.shipments_per_deck), 1),)
+        return FerryQueue(
+            ships=self.ships or len(self.line.ships),
+            round_trip_h=self.round_trip_h,
+            shipment_units=units,
+            deck_units=decks,
+            max_wait_h=self.line.max_wait_h,
+            open_share_by_month=self.open_share_by_month or (self.open_share,) * 12,
+            closure_h=self.closure_h,
+            closure_cv=self.closure_cv,
+        )
+
+    def wait_h(self, arrivals_per_h: float | None = None) -> float:
+        """Mean wait of a shipment for a ship, hours (:meth:`ferry_queue`).
+
+        ``arrivals_per_h`` (shipments an hour) defaults to the offered load.
+        """
+        lam = self.arrivals_per_day / 24.0 if arrivals_per_h is None else arrivals_per_h
+        return self.ferry_queue().wait_h(lam)
+
+
+def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
+    """The offered load of every ferry line from each of its ports (in the model's order)."""
+    offered: dict[tuple[str, str], list[float]] = {}  # shipments, decks a day
+    units: dict[tuple[str, str], set[int]] = {}  # units boarded (0 wagons, 1 TEU, 2 trucks)
+    size: dict[tuple[str, str], dict[int, float]] = {}  # shipments a day by unit, x units
+    lines = {f.line_id: f for f in model.ferry_lines}
+    for g in model.generators:
+        per_day = offered_per_day(g, horizon_h=model.horizon_h)
+        for step in g.itinerary:
+            line = lines.get(step.target) if step.kind == "ferry" else None
+            if line is None or step.from_node is None:
+                continue
+            unit = line_unit(line, g)
+            caps = [s.capacity(unit) for s in line.ships if unit is not None and s.capacity(unit)]
+            if not caps:
+                continue
+            deck = g.units(unit) / (sum(caps) / len(caps))  # type: ignore[arg-type]
+            acc = offered.setdefault((line.line_id, step.from_node), [0.0, 0.0])
+            units.setdefault((line.line_id, step.from_node), set()).add(int(unit))  # type: ignore[arg-type]
+            acc[0] += per_day
+            acc[1] += per_day * deck
+            by_unit = size.setdefault((line.line_id, step.from_node), {})
+            by_unit[int(unit)] = by_unit.get(int(unit), 0.0) + per_day  # type: ignore[arg-type]
+            by_unit[10 + int(unit)] = by_unit.get(10 + int(unit), 0.0) + per_day * g.units(unit)  # type: ignore[arg-type]
+    closed = closed_hours(model)
+    out: list[FerryLoad] = []
+    for f in model.ferry_lines:
+        shut = max(closed.get(f.port_a, 0.0), closed.get(f.port_b, 0.0)) + closed.get(
+            f.line_id, 0.0
+        )
+        share = max(1.0 - shut / model.horizon_h, 1e-6)
+        storms = [w for w in model.weather if f.port_a in w.ports or f.port_b in w.ports]
+        event_h = storms[0].mean_event_h if storms else 0.0
+        event_cv = storms[0].event_cv if storms else 0.0
+        planned = (
+            shut - sum(expected_closed_hours(w, horizon_h=model.horizon_h) for w in storms[:1])
+        ) / model.horizon_h
+        monthly = tuple(
+            max(
+                1.0
+                - (storms[0].storm_days_per_month[m] if storms else 0.0) / DAYS_IN_MONTH[m]
+                - max(planned, 0.0),
+                1e-6,
+            )
+            for m in range(12)
+        )
+        for port in (f.port_a, f.port_b):
+            n, decks = offered.get((f.line_id, port), [0.0, 0.0])
+            used = units.get((f.line_id, port), set())
+            fleet = [x for x in f.ships if any(x.capacity(u) > 0 for u in used)] or list(f.ships)
+            trips = [2.0 * f.sail_h + x.load_h + x.unload_h for x in fleet]
+            by_unit = size.get((f.line_id, port), {})
+            main = max(
+                (u for u in (0, 1, 2) if by_unit.get(u, 0.0) > 0),
+                key=by_unit.__getitem__,
+                default=None,
+            )
+            out.append(
+                FerryLoad(
+                    f,
+                    port,
+                    n,
+                    decks,
+                    lift_per_day=sum(24.0 / t for t in trips if t > 0) * share,
+                    round_trip_h=sum(trips) / len(trips),
+                    shipments_per_deck=n / decks if decks > 0 else 1.0,
+                    open_share=share,
+                    closure_h=event_h,
+                    closure_cv=event_cv,
+                    ships=len(fleet),
+                    open_share_by_month=monthly,
+                    shipment_units=0
+                    if main is None
+                    else max(round(by_unit[10 + main] / by_unit[main]), 1),
+                    deck_units=()
+                    if main is None
+                    else tuple(x.capacity(main) for x in fleet if x.capacity(main) > 0),
+                )
+            )
+    return out

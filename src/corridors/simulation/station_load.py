@@ -1,0 +1,226 @@
+"""Offered load of each station of a model: arrivals, capacity and utilisation, by hand.
+
+What the shipment generators send through each station (block trains, wagon groups, trucks
+an hour, and their tonnes), set against the station's capacity (servers over mean service
+time, less the hours its closures take), and the arrival variability that flows downstream
+from station to station (Whitt's queueing network analyzer). The station's queueing delay
+function (:func:`queue_element`, :mod:`corridors.cost.queueing`) is made from it.
+
+Example
+-------
+>>> from corridors.simulation import Distribution, ShipmentGenerator, SimulationModel
+>>> from corridors.simulation import Station, Step
+>>> from corridors.simulation.station_load import station_loads
+>>> path = Station("section:a-b:a", "section", 1, Distribution.fixed(2.0), link_id="a-b")
+>>> g = ShipmentGenerator("g", "a", "b", (Step.station(path.station_id),), per_day=6.0)
+>>> row = station_loads(SimulationModel(stations=(path,), generators=(g,)))[0]
+>>> row.capacity_per_day, row.arrivals_per_day, row.utilisation
+(12.0, 6.0, 0.5)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from corridors.cost.element_queues import station_queue
+from corridors.cost.queueing import QueueElement
+from corridors.simulation.model import ShipmentGenerator, SimulationModel, Station
+from corridors.simulation.offered import closed_hours, offered_per_day
+
+
+@dataclass(frozen=True, slots=True)
+class StationLoad:
+    """The offered load of one station over the model's horizon.
+
+    Attributes
+    ----------
+    station : Station
+        The station.
+    arrivals_per_day : float
+        Shipments a day the generators send through it.
+    tonnes_per_day : float
+        Their tonnes a day.
+    service_h, service_cv : float
+        Mean and coefficient of variation of the service time of a shipment, hours
+        (over the mix of shipments when the service is per wagon or TEU).
+    open_share : float
+        Share of the horizon the station is open (planned closures and storms).
+    arrival_cv : float
+        Coefficient of variation of the time between arrivals: 1 for shipments that
+        come straight from their (Poisson) origin or through a place with no queue
+        (random delays mix the order); behind a station with a queue, its departure
+        variability (Whitt's linking equation of the queueing network analyzer,
+        :func:`departure_scv`), split with the share ``p`` of its departures that come
+        here (``p cd^2 + 1 - p``); the rate-weighted mean where streams merge.
+    spaced : bool
+        A fixed one-server train path all of whose trains come from one train path at
+        least as far apart: the trains stay spaced, so nobody waits (the delay
+        function is then evaluated with no variability at all).
+    """
+
+    station: Station
+    arrivals_per_day: float
+    tonnes_per_day: float
+    service_h: float
+    service_cv: float
+    open_share: float
+    arrival_cv: float = 1.0
+    spaced: bool = False
+
+    @property
+    def capacity_per_day(self) -> float:
+        """Shipments a day it can serve (servers x 24 / mean service x open share; inf: none)."""
+        if self.station.unlimited or self.service_h <= 0.0:
+            return math.inf
+        return self.station.servers * 24.0 / self.service_h * self.open_share
+
+    @property
+    def utilisation(self) -> float:
+        """Arrivals over capacity (0 for a station with no limit)."""
+        return self.arrivals_per_day / self.capacity_per_day
+
+    @property
+    def tonnes_per_shipment(self) -> float:
+        """Mean tonnes of the shipments it serves (nan when none)."""
+        if self.arrivals_per_day <= 0.0:
+            return math.nan
+        return self.tonnes_per_day / self.arrivals_per_day
+
+
+def _service_per_shipment(station: Station, g: ShipmentGenerator) -> float:
+    if station.per == "wagon":
+        return float(max(g.wagons, 1))
+    if station.per == "teu":
+        return max(g.teu, 1.0)
+    return 1.0
+
+
+def station_loads(model: SimulationModel) -> list[StationLoad]:
+    """The offered load of every station of ``model`` (in the model's order).
+
+    Arrivals are the generators' mean rates (``per_day``; explicit ``times`` spread over
+    the horizon). Closures of the station, its node or its link and the expected storm
+    hours of a weather area over its node reduce the open share.
+    """
+    rate: dict[str, float] = {}
+    feeds: dict[str, dict[str | None, float]] = {}  # station -> upstream station -> rate
+    tonnes: dict[str, float] = {}
+    moment1: dict[str, float] = {}
+    moment2: dict[str, float] = {}
+    specs = {s.station_id: s for s in model.stations}
+    for g in model.generators:
+        per_day = offered_per_day(g, horizon_h=model.horizon_h)
+        upstream: str | None = None  # the station just before (None: origin, ferry)
+        for step in g.itinerary:
+            st = specs.get(step.target) if step.kind == "station" else None
+            if st is None:
+                if step.kind == "ferry":
+                    upstream = None
+                continue
+            sid = st.station_id
+            source = upstream if upstream in specs and not specs[upstream].unlimited else None
+            feed = feeds.setdefault(sid, {})
+            feed[source] = feed.get(source, 0.0) + per_day
+            upstream = sid
+            scale = _service_per_shipment(st, g)
+            mean = st.service.mean_h * scale
+            rate[sid] = rate.get(sid, 0.0) + per_day
+            tonnes[sid] = tonnes.get(sid, 0.0) + per_day * g.tonnes
+            moment1[sid] = moment1.get(sid, 0.0) + per_day * mean
+            moment2[sid] = moment2.get(sid, 0.0) + per_day * (
+                mean * mean + st.service.variance * scale * scale
+            )
+    closed = closed_hours(model)
+    out: dict[str, StationLoad] = {}
+    for st in model.stations:
+        sid = st.station_id
+        lam = rate.get(sid, 0.0)
+        if lam > 0.0:
+            mean = moment1[sid] / lam
+            var = max(moment2[sid] / lam - mean * mean, 0.0)
+        else:
+            mean, var = st.service.mean_h, st.service.variance
+        cv = math.sqrt(var) / mean if mean > 0 else 0.0
+        shut = sum(closed.get(t, 0.0) for t in {sid, st.node_id, st.link_id} if t)
+        share = max(1.0 - shut / model.horizon_h, 1e-6)
+        out[sid] = StationLoad(st, lam, tonnes.get(sid, 0.0), mean, cv, share)
+    for _ in range(len(out)):  # arrival variability flows downstream; stop when settled
+        changed = False
+        for sid, load in out.items():
+            ca, spaced = _arrival_cv(load, feeds.get(sid, {}), out)
+            if abs(ca - load.arrival_cv) > 1e-9 or spaced != load.spaced:
+                out[sid] = replace(load, arrival_cv=ca, spaced=spaced)
+                changed = True
+        if not changed:
+            break
+    return list(out.values())
+
+
+def departure_scv(load: StationLoad) -> float:
+    """Squared coefficient of variation of the time between departures of a station.
+
+    Whitt's linking equation (QNA, 1983) for ``c`` servers at utilisation ``rho``:
+    ``cd^2 = 1 + (1 - rho^2) (ca^2 - 1) + rho^2 (cs^2 - 1) / sqrt(c)``; a station with
+    no limit, or whose trains never wait (``spaced``), passes its arrivals on unchanged.
+    """
+    ca2 = load.arrival_cv**2
+    if load.station.unlimited or load.spaced:
+        return ca2
+    rho = min(load.utilisation, 1.0)
+    cs2 = load.service_cv**2
+    return max(
+        1.0
+        + (1.0 - rho * rho) * (ca2 - 1.0)
+        + rho * rho * (cs2 - 1.0) / math.sqrt(load.station.servers),
+        0.0,
+    )
+
+
+def _arrival_cv(
+    load: StationLoad, feed: dict[str | None, float], loads: dict[str, StationLoad]
+) -> tuple[float, bool]:
+    total = sum(feed.values())
+    if total <= 0.0:
+        return 1.0, False
+    scv = 0.0
+    spaced = True
+    for source, lam in feed.items():
+        up = loads.get(source) if source is not None else None
+        if up is None:
+            scv += lam / total
+        else:  # the share p of the station's departures that come here (QNA splitting)
+            p = min(lam / up.arrivals_per_day, 1.0) if up.arrivals_per_day > 0 else 1.0
+            scv += lam / total * (p * departure_scv(up) + 1.0 - p)
+        spaced = spaced and up is not None and _paths_stay_spaced(up, load)
+    return math.sqrt(scv), spaced
+
+
+def _paths_stay_spaced(up: StationLoad, load: StationLoad) -> bool:
+    """Behind one train path at least as long, a fixed one-server path never queues."""
+    a, b = up.station, load.station
+    return (
+        a.servers == 1
+        and b.servers == 1
+        and up.service_cv == 0.0
+        and load.service_cv == 0.0
+        and up.service_h >= load.service_h - 1e-12
+    )
+
+
+def queue_element(load: StationLoad) -> QueueElement:
+    """The queueing delay function (:class:`~corridors.cost.queueing.QueueElement`) of a station.
+
+    Same servers, mean and variability of the service time and open share as the
+    simulation draws; the arrival variability of the load (Poisson from the origin,
+    smoothed behind a queue).
+    """
+    st = load.station
+    return station_queue(
+        st.kind,
+        servers=None if st.unlimited else st.servers,
+        service_h=load.service_h,
+        service_cv=0.0 if load.spaced else load.service_cv,
+        arrival_cv=0.0 if load.spaced else load.arrival_cv,
+        open_share=load.open_share,
+    )

@@ -1,0 +1,50 @@
+"""Offered loads by hand (simulation/station_load.py, ferry_load.py), against hand sums."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import math
+
+import pytest
+
+from corridors.simulation import Distribution, ShipmentGenerator, SimulationModel, Station, Step
+from corridors.simulation.station_load import StationLoad, departure_scv, station_loads
+
+
+def test_station_load_example_runs() -> None:
+    module = importlib.import_module("corridors.simulation.station_load")
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+def test_the_old_module_still_gives_the_same_functions() -> None:
+    loads = importlib.import_module("corridors.simulation.loads")
+    ferry = importlib.import_module("corridors.simulation.ferry_load")
+    assert loads.station_loads is station_loads
+    assert loads.departure_scv is departure_scv
+    assert loads.ferry_loads is ferry.ferry_loads
+
+
+def test_departure_variability_by_whitts_linking_equation() -> None:
+    # 2 servers, fixed 2 h service: 24 a day; 12 a day arrive (rho 0.5), Poisson (ca 1)
+    station = Station("s", "section", 2, Distribution.fixed(2.0))
+    load = StationLoad(station, 12.0, 0.0, 2.0, 0.0, 1.0)
+    assert load.utilisation == pytest.approx(0.5)
+    # Whitt: cd^2 = 1 + (1 - rho^2)(ca^2 - 1) + rho^2 (cs^2 - 1) / sqrt(c), here 1 - 0.25 / sqrt 2
+    assert departure_scv(load) == pytest.approx(1.0 - 0.25 / math.sqrt(2.0))
+
+
+def test_arrival_variability_flows_downstream_and_trains_stay_spaced() -> None:
+    a = Station("path:a", "section", 1, Distribution.fixed(2.0), link_id="a-b")
+    b = Station("path:b", "section", 1, Distribution.fixed(1.0), link_id="b-c")
+    g = ShipmentGenerator(
+        "g", "a", "c", (Step.station(a.station_id), Step.station(b.station_id)), per_day=6.0
+    )
+    first, second = station_loads(SimulationModel(stations=(a, b), generators=(g,)))
+    assert (first.arrival_cv, first.spaced) == (1.0, False)
+    # behind a: cd^2 = 1 + 0.75 (1 - 1) + 0.25 (0 - 1) = 0.75, all of it comes to b
+    assert second.arrival_cv == pytest.approx(math.sqrt(0.75))
+    assert second.spaced  # a 2 h path feeds a 1 h path: the trains never wait
+    assert second.capacity_per_day == pytest.approx(24.0)
