@@ -1,0 +1,177 @@
+"""The route options of each market in each network state of a run, found once.
+
+A run asks for a market's routes in every year and part of a year; years whose
+network is the same object (:mod:`corridors.scenarios.network_states`) share them.
+:class:`RouteOptions` keeps the routes found (:func:`~corridors.scenarios.route_sets.
+market_routes`), the routing graph of each network and cost parameters, and the
+capacitated elements of each network, and says why a market without a route has none.
+No I/O.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+import numpy as np
+
+from corridors.cost.parameters import CostParameters
+from corridors.demand.classes import CONTAINER_PAYLOAD_T, CargoClass
+from corridors.errors import UnknownPlaceError
+from corridors.network.model import Network
+from corridors.routing import ExpandedGraph, build_graph
+from corridors.scenarios.elements import NetworkElements, RouteOption, network_elements
+from corridors.scenarios.network_states import NetworkStates
+from corridors.scenarios.route_sets import market_routes
+from corridors.scenarios.spec import Disruption, Market
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["RouteOptions"]
+
+
+class RouteOptions:
+    """Each market's route options per network state, cached for the life of a run.
+
+    Parameters
+    ----------
+    states : NetworkStates
+        The networks of the run's years and states.
+    markets : sequence of Market
+        The scenario's markets (indexed by position).
+    params : CostParameters
+        The behaviour's cost parameters (per TEU).
+    """
+
+    def __init__(
+        self, states: NetworkStates, markets: tuple[Market, ...], params: CostParameters
+    ) -> None:
+        self.states = states
+        self.markets = markets
+        self.params = params
+        self._class_params: dict[str, CostParameters] = {}
+        self._alts: dict[tuple[int, int, int], list[RouteOption]] = {}
+        self._graphs: dict[tuple[int, str, float, float], ExpandedGraph] = {}
+        self._groups: dict[int, NetworkElements] = {}
+
+    def class_parameters(self, cls: CargoClass) -> CostParameters:
+        """Routing parameters of a cargo class: per TEU, or per tonne at its payload.
+
+        A class counted in tonnes pays the per-tonne money of the network tables and
+        the value of time per TEU over its tonnes per TEU-equivalent (the class
+        table's payload).
+        """
+        if cls.unit == "TEU":
+            return self.params
+        params = self._class_params.get(cls.name)
+        if params is None:
+            vot = self.params.vot / cls.tonnes_per_teu
+            params = self.params.model_copy(
+                update={
+                    "unit": "t",
+                    "value_of_time_usd_h": vot,
+                    "tonnes_per_teu": cls.tonnes_per_teu,
+                }
+            )
+            self._class_params[cls.name] = params
+        return params
+
+    def market_parameters(self, market: Market) -> CostParameters:
+        """The cost parameters a market's routes are found with.
+
+        Its unit (TEU, or tonnes for a class counted in tonnes) and its value of time
+        (its own, else the behaviour's).
+        """
+        params = self.class_parameters(market.cargo_class)
+        if market.value_of_time_usd_h is None:
+            return params
+        return params.model_copy(update={"value_of_time_usd_h": market.value_of_time_usd_h})
+
+    def values_of_time(self) -> np.ndarray:
+        """Value of time of each market, USD per TEU(-equivalent)-hour, in market order.
+
+        A class counted in tonnes converts at its cargo class's tonnes per TEU-equivalent.
+        """
+        return np.array([self.market_parameters(m).vot_per_teu for m in self.markets])
+
+    def graph(self, net: Network, params: CostParameters) -> ExpandedGraph:
+        """The routing graph of a network state priced with ``params`` (built once)."""
+        key = (id(net), params.unit, params.vot, params.tonnes_per_teu)
+        graph = self._graphs.get(key)
+        if graph is None:
+            graph = self._graphs[key] = build_graph(net, params)
+        return graph
+
+    def elements(self, net: Network) -> NetworkElements:
+        """The capacitated elements of a network state (found once)."""
+        groups = self._groups.get(id(net))
+        if groups is None:
+            groups = self._groups[id(net)] = network_elements(
+                net, tonnes_per_teu=CONTAINER_PAYLOAD_T
+            )
+        return groups
+
+    def options(
+        self,
+        year: int,
+        in_force: tuple[str, ...],
+        closures: tuple[Disruption, ...],
+        market_index: int,
+        routes_per_corridor: int,
+    ) -> list[RouteOption]:
+        """The route options of a market in a year's state (empty: no route).
+
+        Prices are per unit of the market's class: a class counted in tonnes pays the
+        per-tonne money of the network tables times its tonnes per TEU-equivalent,
+        per TEU-equivalent.
+        """
+        net = self.states.network(year, in_force, closures)
+        key = (id(net), market_index, routes_per_corridor)
+        if key in self._alts:
+            return self._alts[key]
+        m = self.markets[market_index]
+        cls = m.cargo_class
+        params = self.market_parameters(m)
+        try:
+            alts = market_routes(
+                net,
+                m.origin,
+                m.destination,
+                params=params,
+                tonnes_per_teu=CONTAINER_PAYLOAD_T,  # tonnes of a TEU-eq (tonne capacities)
+                corridors=m.corridors or None,
+                routes_per_corridor=routes_per_corridor,
+                containers=m.containers,
+                graph=self.graph(net, params),
+                groups=self.elements(net),
+            )
+        except UnknownPlaceError:
+            if not closures:  # the scenario's places were checked against the network
+                raise
+            alts = []  # an end of the market is closed
+        if cls.unit != "TEU":
+            alts = [dataclasses.replace(a, usd=a.usd * cls.tonnes_per_teu) for a in alts]
+        if not alts:
+            logger.info("market %s has no route in %d (reported as unserved)", m.id, year)
+        self._alts[key] = alts
+        return alts
+
+    def unserved_reason(
+        self,
+        year: int,
+        in_force: tuple[str, ...],
+        closures: tuple[Disruption, ...],
+        market_index: int,
+        routes_per_corridor: int,
+    ) -> str:
+        """Why a market has no route: the closures that cut it, else ``no route``.
+
+        Each closure active that alone leaves the market without a route is named
+        (all of them when only their combination does); ``no route`` when the market
+        has none even without closures.
+        """
+        k = routes_per_corridor
+        if not closures or not self.options(year, in_force, (), market_index, k):
+            return "no route"
+        alone = [d.id for d in closures if not self.options(year, in_force, (d,), market_index, k)]
+        return "closed: " + ", ".join(alone or [d.id for d in closures])
