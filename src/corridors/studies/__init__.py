@@ -5,7 +5,9 @@ simulation, flows, the scenario runner) in order, and returns tables for the com
 line, the web app or a report to present. Engines never call each other; a study does.
 
 * :mod:`~corridors.studies.assign`: equilibrium assignment of an O-D table on a network.
-* :mod:`~corridors.studies.scenario`: a scenario run, sweep or forecast, stored.
+* :mod:`~corridors.studies.scenario`: a scenario run, sweep or forecast, stored
+  (:mod:`~corridors.studies.scenario_run`, :mod:`~corridors.studies.sweep`,
+  :mod:`~corridors.studies.forecast`).
 * :mod:`~corridors.studies.calibrate`: fit of the behavioural parameters.
 * :mod:`~corridors.studies.reliability`: reliability buffers from a short simulation.
 * :mod:`~corridors.studies.energy`: energy flows and outages.

@@ -2,7 +2,7 @@
 
 The demand table's rows become the markets of a scenario (its value of time, logit,
 nests, constants, capacity limits, measures and disruptions in force), and the
-scenario's year solver (:func:`corridors.studies.scenario.scenario_run`, the
+scenario's year solver (:func:`corridors.studies.scenario_run.scenario_run`, the
 capacity-constrained stochastic equilibrium of :mod:`corridors.scenarios.model`) splits
 them over the corridors for one year. So ``corridors assign DATA demand-2024.csv`` and
 ``corridors run baseline-2024`` give the same 2024 corridor volumes; link flows are the
@@ -38,7 +38,7 @@ from corridors.scenarios.io import (
 from corridors.scenarios.parsing import SourceMap
 from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.spec import Behaviour, Demand, Market, MeasureCatalogue, Scenario
-from corridors.studies.scenario import scenario_run
+from corridors.studies.scenario_run import scenario_run
 
 __all__ = ["DEFAULT_SCENARIO", "CorridorEquilibrium", "assign_corridor_equilibrium"]
 
