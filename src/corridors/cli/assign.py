@@ -6,30 +6,16 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from corridors import atomic
 from corridors.assignment.equilibrium import ALGORITHMS, Algorithm
-from corridors.assignment.errors import NotConvergedError
-from corridors.cli.common import finite, quiet, table_format, write_table
+from corridors.cli.assign_corridor import assign_corridor_model
+from corridors.cli.assign_links import assign_link_model, assign_tntp_folder
+from corridors.cli.common import finite, table_format
 
 LINK_GAP = 1e-4
 """Default relative gap of the TNTP and link-model assignments."""
 LINK_MAX_ITER = 500
 """Default iteration limit of the TNTP and link-model assignments."""
-
-
-def _progress(console: Console, max_iter: int) -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("iteration {task.completed:.0f}/{task.total:.0f}"),
-        TextColumn("gap {task.fields[gap]}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-        disable=quiet(),
-    )
 
 
 def _check_algorithm(value: str) -> Algorithm:
@@ -144,7 +130,7 @@ def register(app: typer.Typer) -> None:
                 raise typer.BadParameter("give either --tntp or NETWORK DEMAND, not both")
             if report is not None:
                 raise typer.BadParameter("--report needs a corridor NETWORK and DEMAND")
-            _assign_tntp(
+            assign_tntp_folder(
                 console,
                 tntp,
                 alg,
@@ -167,7 +153,7 @@ def register(app: typer.Typer) -> None:
                         "algorithm to choose)"
                     )
                     raise typer.BadParameter(msg, param_hint=f"'{name}'")
-            _assign_model(
+            assign_corridor_model(
                 network,
                 demand,
                 output,
@@ -183,7 +169,7 @@ def register(app: typer.Typer) -> None:
         if scenario is not None:
             msg = "--scenario belongs to the corridor model, not to --link-model"
             raise typer.BadParameter(msg, param_hint="'--scenario'")
-        _assign_network(
+        assign_link_model(
             console,
             network,
             demand,
@@ -197,223 +183,4 @@ def register(app: typer.Typer) -> None:
             threshold=threshold,
             report=report,
             allow_unconverged=allow_unconverged,
-        )
-
-
-def _assign_model(
-    network: Path,
-    demand: Path,
-    output: Path,
-    *,
-    scenario: str | None,
-    year: int | None,
-    threshold: float,
-    report: Path | None,
-    allow_unconverged: bool,
-    tolerance: float | None = None,
-    max_iterations: int | None = None,
-) -> None:
-    from corridors.cli.common import load_network  # noqa: PLC0415
-    from corridors.studies.corridor_equilibrium import (  # noqa: PLC0415
-        assign_corridor_equilibrium,
-    )
-
-    net = load_network(network)
-    res = assign_corridor_equilibrium(
-        net,
-        demand,
-        network_path=network,
-        scenario=scenario,
-        year=year,
-        threshold=threshold,
-        tolerance=tolerance,
-        max_iterations=max_iterations,
-    )
-    if not (res.converged or allow_unconverged):
-        raise NotConvergedError(iterations=res.iterations, gap=res.gap, target=res.tolerance)
-    html = None
-    if report is not None:
-        from corridors.reports.run_report import result_report  # noqa: PLC0415
-
-        html = result_report(
-            net,
-            res.result,
-            info={
-                "scenario_name": f"{demand.name} with {res.scenario}",
-                "kind": f"assign {res.year}",
-                "run_id": "",
-                "seed": "-",
-            },
-        )
-    write_table(res.links(), output, network=net)
-    if report is not None and html is not None:
-        atomic.write_text(report, html)
-    out = Console()
-    state = "converged" if res.converged else "NOT converged"
-    out.print(
-        f"{demand.name} at equilibrium in {res.year} with the behaviour of {res.scenario} "
-        f"({len(res.markets)} markets): {state}, {res.iterations} iterations, gap "
-        f"{res.gap:.1e}; wrote {output}" + (f" and {report}" if report is not None else ""),
-        highlight=False,
-        markup=False,
-        soft_wrap=True,
-    )
-    out.print("volume a year by corridor:", highlight=False)
-    for _, row in res.corridor_volumes().iterrows():
-        out.print(
-            f"  {row['corridor']} {row['commodity']}: {row['volume']:,.0f} {row['unit']}",
-            highlight=False,
-            markup=False,
-        )
-    unserved = res.unserved()
-    if len(unserved):
-        out.print("unserved demand, a year (no route, or no room; not in the volumes above):")
-        for _, row in unserved.iterrows():
-            out.print(
-                f"  {row['market']} {row['origin']} - {row['destination']}: "
-                f"{row['volume']:,.0f} {row['unit']} ({row['reason']})",
-                highlight=False,
-                markup=False,
-                soft_wrap=True,
-            )
-    worst = res.bottlenecks()
-    if worst.empty:
-        out.print(f"no element above {threshold:.0%} of capacity", highlight=False)
-        return
-    out.print(f"above {threshold:.0%} of capacity:", highlight=False)
-    for _, row in worst.iterrows():
-        out.print(
-            f"  {row['element']} ({row['cargo']}): {row['volume_teu']:,.0f} / "
-            f"{row['capacity_teu']:,.0f} TEU-eq/yr (utilisation {row['utilisation']:.2f}, "
-            f"shadow price {row['shadow_price_usd_teu']:,.0f} USD/TEU)",
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
-        )
-
-
-def _assign_tntp(
-    console: Console,
-    folder: Path,
-    algorithm: Algorithm,
-    gap: float,
-    max_iter: int,
-    output: Path,
-    allow_unconverged: bool,
-) -> None:
-    from corridors.studies.assign import assign_tntp  # noqa: PLC0415
-
-    with _progress(console, max_iter) as progress:
-        task = progress.add_task(f"{folder.name} {algorithm}", total=max_iter, gap="-")
-
-        def tick(iteration: int, value: float) -> None:
-            progress.update(task, completed=iteration, gap=f"{value:.2e}")
-
-        study = assign_tntp(folder, algorithm=algorithm, gap=gap, max_iter=max_iter, callback=tick)
-        result = study.result
-        if result.converged:  # a full bar at the iteration it converged on
-            progress.update(task, total=result.iterations, completed=result.iterations)
-        else:
-            progress.update(task, completed=result.iterations)
-    if not (result.converged or allow_unconverged):
-        raise NotConvergedError(iterations=result.iterations, gap=result.gap, target=gap)
-    write_table(study.links, output)
-    state = "converged" if result.converged else "NOT converged"
-    console.print(
-        f"{state}: {result.iterations} iterations, relative gap {result.gap:.3e}, "
-        f"Beckmann objective {result.objective:.10g}; wrote {output}",
-        highlight=False,
-    )
-
-
-def _assign_network(
-    console: Console,
-    network: Path,
-    demand: Path,
-    algorithm: Algorithm,
-    gap: float,
-    max_iter: int,
-    output: Path,
-    *,
-    unit: str,
-    vot: float | None,
-    year: int | None,
-    threshold: float,
-    report: Path | None = None,
-    allow_unconverged: bool = False,
-) -> None:
-    from corridors.cli.common import cost_parameters, load_network  # noqa: PLC0415
-    from corridors.studies.assign import assign_corridor_demand  # noqa: PLC0415
-
-    net = load_network(network)
-    params = cost_parameters(unit=unit, vot=vot, carbon_price=0.0, year=year, close=None)
-    with _progress(console, max_iter) as progress:
-        task = progress.add_task(f"assign {algorithm}", total=max_iter, gap="-")
-
-        def tick(iteration: int, value: float) -> None:
-            progress.update(task, completed=iteration, gap=f"{value:.2e}")
-
-        res = assign_corridor_demand(
-            net,
-            demand,
-            params=params,
-            algorithm=algorithm,
-            gap=gap,
-            max_iter=max_iter,
-            threshold=threshold,
-            callback=tick,
-        )
-        done = res.result.iterations
-        if res.result.converged:  # a full bar at the iteration it converged on
-            progress.update(task, total=done, completed=done)
-        else:
-            progress.update(task, completed=done)
-    if not (res.result.converged or allow_unconverged):
-        raise NotConvergedError(iterations=res.result.iterations, gap=res.result.gap, target=gap)
-    html = None
-    if report is not None:
-        from corridors.reports.assignment_map import assignment_report  # noqa: PLC0415
-
-        html = assignment_report(
-            res,
-            title=f"Assignment of {demand.name} on {network.name}",
-            inputs=f"{network} {demand} --algorithm {algorithm} --gap {gap:g} --unit {unit}",
-            target_gap=gap,
-        )
-    write_table(res.links(), output, network=net)
-    if report is not None and html is not None:
-        atomic.write_text(report, html)
-    out = Console()
-    r = res.result
-    out.print(
-        f"{'converged' if r.converged else 'NOT converged'}: {r.iterations} iterations, "
-        f"relative gap {r.gap:.3e}; wrote {output}"
-        + (f" and {report}" if report is not None else ""),
-        highlight=False,
-    )
-    out.print(
-        "classes: "
-        + ", ".join(
-            f"{n} ({v:.3g} USD/{res.unit}-h)"
-            for n, v in zip(res.class_names, res.class_vot, strict=True)
-        ),
-        highlight=False,
-        markup=False,
-    )
-    worst = res.bottlenecks()
-    if worst.empty:
-        out.print(f"no node or link above {threshold:.0%} of capacity", highlight=False)
-        return
-    out.print(f"above {threshold:.0%} of capacity:", highlight=False)
-    for _, row in worst.iterrows():
-        split = ""
-        if len(res.class_names) > 1:
-            split = "; " + ", ".join(f"{n} {row[f'flow[{n}]']:,.0f}" for n in res.class_names)
-        out.print(
-            f"  {row['label']}: {row['flow']:,.0f} / {row['capacity']:,.0f} "
-            f"{res.unit}/yr (v/c {row['volume_capacity']:.2f}, delay "
-            f"{row['delay_h']:.1f} h{split})",
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
         )
