@@ -44,8 +44,10 @@ def test_run_map_colours_links_nodes_and_fleets_and_marks_bottlenecks(mini) -> N
         [
             ("node:xb", "all", 1000.0, 1000.0, 250.0),  # the border, full: 250 USD/TEU
             ("node:xb", "containers", 400.0, 1000.0, 0.0),
-            ("link:l2", "all", 1000.0, 2000.0, 0.0),  # half used
-            ("water:xc+xd", "all", 800.0, 1000.0, 0.0),  # the ferry fleet of Charlie-Delta
+            ("link:l2@xb", "all", 1000.0, 2000.0, 0.0),  # half used
+            ("link:l2@xc", "all", 200.0, 2000.0, 0.0),  # the other direction
+            ("water:xc+xd@xd", "all", 300.0, 1000.0, 0.0),  # the ferries of Charlie-Delta
+            ("water:xc+xd@xc", "all", 800.0, 1000.0, 0.0),  # ... the busier direction
         ]
     )
     geo = run_flows_geojson(mini, flows, b, year=2030)

@@ -15,11 +15,12 @@ import pytest
 
 from corridors.errors import ScenarioError
 from corridors.network import Network, read_network
-from corridors.scenarios.elements import element_capacities, water_capacities
+from corridors.scenarios.elements import element_capacities
 from corridors.scenarios.io import load_inputs
 from corridors.scenarios.model import run_scenario
 from corridors.scenarios.spec import Change, Scenario
 from corridors.scenarios.store import ResultsStore, RunRecord
+from corridors.scenarios.water_elements import water_capacities
 
 HERE = Path(__file__).parent
 N_COST, M_COST = 8450.0, 8850.0
@@ -114,7 +115,7 @@ def test_hard_limit_caps_the_ferry_with_the_hand_computed_price(
     price = N_COST - M_COST - math.log(0.1 / 0.9) / SCALE
     b = r.bottlenecks
     ferry = b[b["shadow_price_usd_teu"] > 0]
-    assert list(ferry["element"]) == ["water:akt+bak"]
+    assert list(ferry["element"]) == ["water:akt+bak@akt"]
     assert float(ferry["shadow_price_usd_teu"].iloc[0]) == pytest.approx(price, abs=0.5)
     assert float(ferry["utilisation"].iloc[0]) == pytest.approx(1.0, rel=1e-6)
     # shippers face the price: the middle cost includes it
@@ -124,7 +125,7 @@ def test_hard_limit_caps_the_ferry_with_the_hand_computed_price(
         run_id = store.write_run(RunRecord("toy", "h", "text", seed=1), r)
         stored = store.table("bottlenecks", run_id)
     assert float(stored["shadow_price_usd_teu"].max()) == pytest.approx(price, abs=0.5)
-    assert r.busiest()["element"].tolist() == ["water:akt+bak"]
+    assert r.busiest()["element"].tolist() == ["water:akt+bak@akt"]
     # soft limits (alpha 0): no cap, no price
     soft_beh = sc.behaviour.model_copy(update={"capacity_limits": "soft"})
     soft = run_scenario(net, sc.model_copy(update={"behaviour": soft_beh}))

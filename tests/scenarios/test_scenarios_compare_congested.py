@@ -22,7 +22,7 @@ from corridors.studies.compare import (
 )
 
 LINK = "link:alashankou-dostyk@alashankou"
-WATER = "water:aktau+alat+kuryk"
+WATER = "water:aktau+alat+kuryk@aktau+kuryk"
 
 
 @pytest.fixture(scope="module")

@@ -79,7 +79,7 @@ def test_k_routes_with_path_size_by_hand(net2030: Network) -> None:
     assert flows["middle"] == pytest.approx(10_000 * (e["z1"] + e["m3"]) / total, rel=1e-9)
     # the ferry carries both middle routes
     (key, flow, cap, price, _) = y.element_table()[0]
-    assert (key, cap, price) == ("water:akt+bak", 20_000.0, 0.0)
+    assert (key, cap, price) == ("water:akt+bak@akt", 20_000.0, 0.0)
     assert flow == pytest.approx(flows["middle"])
 
 

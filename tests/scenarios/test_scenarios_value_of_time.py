@@ -164,7 +164,7 @@ def test_class_scale_with_a_hard_capacity(net: Network) -> None:
     )
     result = run_scenario(net, sc)
     b = result.bottlenecks
-    ferry = b[b["element"] == "water:akt+bak"]
+    ferry = b[b["element"] == "water:akt+bak@akt"]
     assert float(ferry["shadow_price_usd_teu"].max()) > 0.0
     assert float(ferry["volume_teu"].max()) <= 3000.0 * (1 + 1e-6)
     cv = result.corridor_volumes.set_index(["market", "corridor"])

@@ -76,8 +76,15 @@ def test_capacities_are_the_simulated_servers_at_the_knee(eurasia: Network) -> N
     # the Kazakh-Azerbaijani crossing: Aktau and Kuryk rail ferries and the feeders
     water = els.link("kuryk-alat", "kuryk")
     assert water is not None
-    assert water is els.link("aktau-alat-feeder", "alat")
-    assert water.key == "water:aktau+alat+kuryk"
+    assert water is els.link("aktau-alat-feeder", "aktau")
+    assert water.key == "water:aktau+alat+kuryk@aktau+kuryk"
+    # the other direction is its own element with the same capacity (a ship carries its
+    # deck each way)
+    back = els.link("aktau-alat-feeder", "alat")
+    assert back is not None
+    assert back is els.link("kuryk-alat", "alat")
+    assert back.key == "water:aktau+alat+kuryk@alat"
+    assert back.capacities == water.capacities
     lift = capacity_teu_yr(element_queue(eurasia, water.key))  # type: ignore[arg-type]
     rail = capacity_teu_yr(element_queue(eurasia, water.key + "#general"))  # type: ignore[arg-type]
     assert water.capacities["all"] <= KNEE * lift + 1e-6
@@ -85,15 +92,22 @@ def test_capacities_are_the_simulated_servers_at_the_knee(eurasia: Network) -> N
     assert water.bulk_use == pytest.approx(1 / 3)
     turkmen = els.link("turkmenbashi-alat", "turkmenbashi")
     assert turkmen is not None
-    assert turkmen.key == "water:alat+turkmenbashi"
-    # a pipeline keeps its table capacity, both directions one element
+    assert turkmen.key == "water:alat+turkmenbashi@turkmenbashi"
+    # a pipeline keeps its table capacity, per direction
     pipe = els.link("sangachal-ceyhan", "sangachal")
     assert pipe is not None
-    assert pipe.key == "link:sangachal-ceyhan"
+    assert pipe.key == "link:sangachal-ceyhan@sangachal"
     assert on_link(west.key, "alashankou-dostyk", "alashankou", "dostyk")
     assert not on_link(west.key, "alashankou-dostyk", "dostyk", "alashankou")
-    assert on_link(pipe.key, "sangachal-ceyhan", "ceyhan", "sangachal")
+    assert on_link(pipe.key, "sangachal-ceyhan", "sangachal", "ceyhan")
+    assert not on_link(pipe.key, "sangachal-ceyhan", "ceyhan", "sangachal")
     assert on_link(water.key, "kuryk-alat", "kuryk", "alat")
+    assert on_link(water.key, "aktau-alat-feeder", "aktau", "alat")
+    assert not on_link(water.key, "kuryk-alat", "alat", "kuryk")
+    assert on_link(back.key, "kuryk-alat", "alat", "kuryk")
+    # keys of both directions, as older stores hold them, match either way
+    assert on_link("water:aktau+alat+kuryk", "kuryk-alat", "alat", "kuryk")
+    assert on_link("link:sangachal-ceyhan", "sangachal-ceyhan", "ceyhan", "sangachal")
 
 
 def test_no_simulated_server_beyond_the_knee_in_the_2024_equilibrium() -> None:

@@ -23,6 +23,7 @@ from corridors.studies.simulation_equilibrium import (
     equilibrium_flows,
     overloaded_elements,
 )
+from corridors.studies.water_split import container_ferry_share
 
 SEEDS = (21, 22)  # chosen before looking at the results
 
@@ -230,3 +231,19 @@ def test_module_example_runs() -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_containers_fill_what_general_cargo_leaves_on_the_water() -> None:
+    """The simulation splits a water's containers so that its lines are equally full, as
+    the equilibrium's capacity of the water takes them (general cargo on rail ferries)."""
+    # ferries lift 100, feeders 50 (TEU of deck a year); 60 of general cargo, 30 boxes:
+    # (60 + x) / 100 = (30 - x) / 50 -> x = (30 x 100 - 60 x 50) / 150 = 0
+    assert container_ferry_share(60.0, 30.0, ferries=100.0, feeders=50.0) == 0.0
+    # no general cargo: containers in proportion to lift
+    assert container_ferry_share(0.0, 30.0, ferries=100.0, feeders=50.0) == pytest.approx(2 / 3)
+    # 30 general, 60 boxes: x = (6000 - 1500) / 150 = 30 of 60 -> 0.5; both lines at 0.6
+    share = container_ferry_share(30.0, 60.0, ferries=100.0, feeders=50.0)
+    assert share == pytest.approx(0.5)
+    assert (30.0 + 60.0 * share) / 100.0 == pytest.approx(60.0 * (1 - share) / 50.0)
+    # much general cargo: every box on the feeders
+    assert container_ferry_share(90.0, 10.0, ferries=100.0, feeders=50.0) == 0.0

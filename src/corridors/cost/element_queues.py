@@ -33,9 +33,12 @@ counts an element's capacity in container TEU (:func:`capacity_teu_yr`: shipment
 year x :data:`SHIPMENT_TEU`) and a TEU-equivalent of bulk at the share of a shipment it
 takes (:func:`bulk_use`).
 
-Element keys: ``node:<id>``; ``link:<id>@<from node>`` (a section, by direction) or
-``link:<id>`` (a link with a table capacity only, both directions); ``water:<ports>``
-(the lines between the ports ``a+b+c``, both directions). A node with no servers and a link
+Element keys: ``node:<id>``; ``link:<id>@<from node>`` (a section or a link with a
+table capacity, by direction); ``water:<ports>@<side>`` (the lines between the ports
+``a+b+c``, from the ports ``side`` of one country: a ship lifts its deck each way, so
+each direction has the lines' whole capacity, as each port side has its queue in the
+simulation). A key without ``@`` (both directions, older stores) has the same queue.
+A node with no servers and a link
 with no train paths have no queue (a pure delay): a capacity there is a hard limit with
 no delay below it. No I/O.
 

@@ -29,6 +29,7 @@ from corridors.reports.geojson import (
 )
 from corridors.routing import Route
 from corridors.scenarios.elements import element_link
+from corridors.scenarios.water_elements import water_ports
 
 BINDING_USE = 0.9
 """Share of capacity from which an element counts as a bottleneck on a map."""
@@ -187,12 +188,12 @@ def run_flows_geojson(
     """The map of a scenario run in one year: links by volume, elements by utilisation.
 
     Links carrying volume become lines with ``volume_teu`` (TEU a year); a link with a
-    capacity of its own (``link:<id>``, a section ``link:<id>@<from>`` or a ferry line
-    ``water:<id>@<port>``: the busier direction) carries that element's
-    ``utilisation``, capacity and ``shadow_price_usd_teu`` (USD per TEU), as does a
-    ferry or sea link between the ports of a water (``water:<port>+<port>...``). Every
-    capacitated node (``node:<id>``: ports, border crossings, ferry terminals) becomes a
-    point with the same fields. An element is a ``bottleneck`` at :data:`BINDING_USE` of
+    capacity of its own (a line or section ``link:<id>@<from>``: the busier direction)
+    carries that element's ``utilisation``, capacity and ``shadow_price_usd_teu`` (USD
+    per TEU), as does a ferry or sea link between the ports of a water
+    (``water:<port>+<port>...@<side>``: the busier direction). Every capacitated node
+    (``node:<id>``: ports, border crossings, ferry terminals) becomes a point with the
+    same fields. An element is a ``bottleneck`` at :data:`BINDING_USE` of
     capacity or with a positive shadow price.
 
     Parameters
@@ -210,11 +211,10 @@ def run_flows_geojson(
     links = network.links
     names = dict(zip(network.nodes["node_id"], network.nodes["name"], strict=True))
     features = []
-    fleets = [
-        (set(key.partition(":")[2].split("+")), el)
-        for key, el in worst.items()
-        if key.startswith("water:")
-    ]
+    fleets = sorted(
+        ((water_ports(key)[0], el) for key, el in worst.items() if key.startswith("water:")),
+        key=lambda f: -(f[1]["utilisation"] or 0.0),
+    )
     on_link: dict[str, dict[str, float | None]] = {}
     for key, el in worst.items():
         lid = element_link(key)

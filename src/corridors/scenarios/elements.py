@@ -6,8 +6,11 @@ shared by all the routes through it (:func:`network_elements`). Its capacity is 
 cargo class: the tonne capacity limits all cargo, a TEU capacity containers only
 (ports and water lines), and where the element has a queue (the servers the simulation
 serves, :mod:`corridors.cost.element_queues`) no class exceeds the queue's capacity,
-counted in container TEU (bulk at the share of a shipment it takes). Sections and
-ferry lines are one element per direction, as the simulation serves them. The runner hands
+counted in container TEU (bulk at the share of a shipment it takes). Every link
+element is one element per direction, as the simulation serves it: a section's train
+paths, a line's capacity (``link.csv`` gives it per direction, e.g. BTK's 5 Mt a year)
+and the ships across a water, which carry their decks each way on a round trip. The
+runner hands
 the elements of a year segment to :func:`corridors.scenarios.choice.equilibrium_shares`
 as :class:`~corridors.scenarios.supply.SharedElements`, with the queue of each element
 (:mod:`corridors.cost.element_queues`) under ``capacity_limits: all``.
@@ -29,6 +32,12 @@ from corridors.cost.element_queues import (
 )
 from corridors.network.model import Network
 from corridors.routing import Route
+from corridors.scenarios.water_elements import (
+    water_capacities,
+    water_groups,
+    water_ports,
+    water_sides,
+)
 
 
 @dataclass(frozen=True)
@@ -91,36 +100,6 @@ def element_capacities(teu: float, t_eq: float) -> dict[str, float]:
     return out
 
 
-def water_capacities(
-    teu: np.ndarray, t_eq: np.ndarray, *, container_ships: np.ndarray | None = None
-) -> dict[str, float]:
-    """Capacities of parallel ferry and feeder services across one water, by class.
-
-    A rail ferry carries any cargo up to its tonnes (TEU-equivalents; a ferry with
-    only a TEU capacity is taken to carry that many TEU-equivalents) and containers
-    up to its TEU capacity. A container ship (``container_ships``: a sea line with a
-    TEU capacity and no tonne capacity, e.g. the Caspian feeders) carries
-    containers only. So all cargo fits in the ferries' tonnes plus the ships' TEU,
-    containers in everyone's TEU, and general cargo in the ferries' tonnes only.
-    """
-    ships = (
-        np.zeros(len(teu), dtype=bool) if container_ships is None else np.asarray(container_ships)
-    )
-    has_teu = np.isfinite(teu)
-    ferry_t = np.where(np.isfinite(t_eq), t_eq, np.where(has_teu, teu, 0.0))
-    ferry_t = np.where(ships, 0.0, ferry_t)
-    ship_teu = np.where(ships & has_teu, teu, 0.0)
-    everything = float(ferry_t.sum() + ship_teu.sum())
-    boxes = float(np.where(has_teu, teu, ferry_t).sum())
-    general = float(ferry_t.sum())
-    out = {"all": everything}
-    if boxes < everything:
-        out["containers"] = boxes
-    if general < everything:
-        out["general"] = general
-    return out
-
-
 def _suffix(cargo_class: str) -> str:
     return {"all": "", "containers": CONTAINERS_KEY, "general": GENERAL_KEY}[cargo_class]
 
@@ -136,9 +115,10 @@ class NetworkElement:
     Attributes
     ----------
     key : str
-        ``node:<id>``, ``link:<id>`` (table capacity only), ``link:<id>@<from node>``
-        (a train path section, by direction) or ``water:<link id>@<port>`` (a ferry
-        or feeder line from a port).
+        ``node:<id>``, ``link:<id>@<from node>`` (a section or a line with a table
+        capacity, in the direction leaving ``from node``) or ``water:<ports>@<side>``
+        (the ferry and feeder lines between the ``+``-joined ``ports`` of one water,
+        from the ports of one ``side``: ``water:aktau+alat+kuryk@aktau+kuryk``).
     capacities : dict
         Capacity by cargo class (``all``, ``containers``), container TEU a year
         (bulk in TEU-equivalents at its :attr:`bulk_use`): the table's capacity,
@@ -162,8 +142,7 @@ class NetworkElements:
 
     nodes: Mapping[str, NetworkElement]
     links: Mapping[tuple[str, str], NetworkElement]
-    """By ``(link id, from node)``: both directions of a link with a table capacity
-    only share one element."""
+    """By ``(link id, from node)``: one element per direction of every link."""
 
     def link(self, link_id: str, from_node: str) -> NetworkElement | None:
         """The element of a link used from ``from_node`` (``None``: no capacity)."""
@@ -185,14 +164,16 @@ def element_link(key: str) -> str | None:
 def on_link(key: str, link_id: str, from_node: str, to_node: str) -> bool:
     """The element ``key`` is link ``link_id`` used from ``from_node`` to ``to_node``.
 
-    An element of both directions (``link:<id>``) is on the link either way; a water
-    (``water:<ports>``) on every ferry or sea link between two of its ports.
+    A section or a line (``link:<id>@<from node>``) is on the link in its direction; a
+    water (``water:<ports>@<side>``) on every ferry or sea link from a port of its side
+    to another of its ports. Keys of both directions (``link:<id>``, ``water:<ports>``,
+    in stores written before the lines were split by direction) match either way.
     """
     kind, _, rest = key.partition(":")
     base = rest.partition("#")[0]
     if kind == "water":
-        ports = set(base.split("+"))
-        return from_node in ports and to_node in ports
+        ports, side = water_ports(key)
+        return from_node in side and to_node in ports
     if element_link(key) != link_id:
         return False
     _, at, frm = base.partition("@")
@@ -208,57 +189,21 @@ def _with_queue(caps: dict[str, float], queue: float) -> dict[str, float]:
     return {cls: min(cap, queue) for cls, cap in caps.items()}
 
 
-def _water_groups(network: Network, has_caps: np.ndarray) -> list[list[int]]:
-    """Rows of the ferry and sea lines with a capacity or ships, by the water they cross.
-
-    Lines join when they share a port and link the same two countries (Aktau-Alat,
-    the Aktau-Alat feeders and Kuryk-Alat cross from Kazakhstan to Azerbaijan;
-    Turkmenbashi-Alat is its own crossing): a shipper reaches any of them by rail.
-    """
-    links = network.links
-    lined = np.zeros(len(links), dtype=bool)
-    if len(network.vessels):
-        lined = links["link_id"].isin(set(network.vessels["link_id"])).to_numpy()
-    water = links["mode"].isin(("ferry", "sea")).to_numpy() & (has_caps | lined)
-    country = dict(zip(network.nodes["node_id"], network.nodes["country"], strict=True))
-    a_ends = links["from_node_id"].astype(str).to_numpy()
-    b_ends = links["to_node_id"].astype(str).to_numpy()
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def tag(i: int, port: str) -> str:
-        pair = sorted((str(country.get(a_ends[i])), str(country.get(b_ends[i]))))
-        return f"{port}|{pair[0]}|{pair[1]}"
-
-    idx = np.flatnonzero(water)
-    for i in idx:
-        parent[find(tag(int(i), a_ends[i]))] = find(tag(int(i), b_ends[i]))
-    members: dict[str, list[int]] = {}
-    for i in idx:
-        members.setdefault(find(tag(int(i), a_ends[i])), []).append(int(i))
-    return list(members.values())
-
-
 def network_elements(network: Network, *, tonnes_per_teu: float) -> NetworkElements:
     """Every capacitated node and link of ``network``, with the capacity of its queue.
 
     A node or link limits all cargo by its tonne capacity (TEU-equivalents at
     ``tonnes_per_teu``), a port also containers by its TEU capacity
     (:func:`element_capacities`); the ferry and feeder lines across one water
-    (:func:`_water_groups`) are one element with the lines' capacities together
-    (:func:`water_capacities`). An element with a queue
+    (:mod:`corridors.scenarios.water_elements`) are one element a direction with the
+    lines' capacities together. An element with a queue
     (:func:`~corridors.cost.element_queues.element_queue`: the servers the simulation
     serves) has at most its queue's practical capacity, the knee
     (:data:`~corridors.cost.element_delays.KNEE`) of its capacity
     (:func:`~corridors.cost.element_queues.capacity_teu_yr`): the simulated servers
     then run at most at utilisation 0.95, where a year's queue stays finite; a water's
-    general cargo at most that of its rail ferries. A section (train paths) is one
-    element per direction, as the simulation serves it.
+    general cargo at most that of its rail ferries. Every link element is one element
+    per direction, as the simulation serves it.
     """
     link_teu, link_t, node_teu, node_t = _capacities(network, tonnes_per_teu)
     nodes: dict[str, NetworkElement] = {}
@@ -277,7 +222,7 @@ def network_elements(network: Network, *, tonnes_per_teu: float) -> NetworkEleme
     b_ends = lk["to_node_id"].astype(str).to_numpy()
     has_caps = np.isfinite(link_teu) | np.isfinite(link_t)
     in_water: set[int] = set()
-    for rows in _water_groups(network, has_caps):
+    for rows in water_groups(network, has_caps):
         in_water.update(rows)
         ports = "+".join(sorted({a_ends[r] for r in rows} | {b_ends[r] for r in rows}))
         ships = (lk["mode"].to_numpy()[rows] == "sea") & ~np.isfinite(link_t[rows])
@@ -295,21 +240,23 @@ def network_elements(network: Network, *, tonnes_per_teu: float) -> NetworkEleme
             }
         if not caps:
             continue
-        element = NetworkElement(f"water:{ports}", caps, bulk_use(queue, tonnes_per_teu))
+        use = bulk_use(queue, tonnes_per_teu)
+        sides = water_sides(network, rows)
+        by_side = {
+            side: NetworkElement(f"water:{ports}@{side}", caps, use) for side in sides.values()
+        }
         for r in rows:
-            links[lids[r], a_ends[r]] = links[lids[r], b_ends[r]] = element
+            for frm in (a_ends[r], b_ends[r]):
+                links[lids[r], frm] = by_side[sides[frm]]
     for i in range(len(lids)):
         if i in in_water or lk["mode"].iat[i] in ("ferry", "sea"):
             continue
         caps = {c: v for c, v in element_capacities(math.nan, float(link_t[i])).items() if v > 0}
         queue = element_queue(network, f"link:{lids[i]}")
-        if queue is None:
-            if caps:
-                links[lids[i], a_ends[i]] = links[lids[i], b_ends[i]] = NetworkElement(
-                    f"link:{lids[i]}", caps
-                )
+        if queue is not None:
+            caps = _with_queue(caps, KNEE * capacity_teu_yr(queue))
+        if not caps:
             continue
-        caps = _with_queue(caps, KNEE * capacity_teu_yr(queue))
         use = bulk_use(queue, tonnes_per_teu)
         for frm in (a_ends[i], b_ends[i]):
             links[lids[i], frm] = NetworkElement(f"link:{lids[i]}@{frm}", caps, use)

@@ -101,14 +101,14 @@ class ScenarioResult:
         ``no route``). Served plus unserved is the
         demand: ``corridor_volumes`` plus ``unserved`` add up to ``markets``.
     bottlenecks : pandas.DataFrame
-        Every capacitated element (``node:<id>``, ``link:<id>``, ``water:<ports>``)
-        by year and cargo class it limits (``all``, ``containers``, ``general``):
-        volume and capacity (TEU or TEU-equivalents a year), utilisation and the
-        shadow price shippers meet there under hard capacity limits (USD per TEU;
-        0 when the element is not full or limits are soft) and the mean queueing
-        delay at the element (``queue_h``, hours; 0 where its queue is unknown or
-        under the older ``soft``/``hard``/``ports`` limits), weighed over the
-        year's segments.
+        Every capacitated element (``node:<id>``, ``link:<id>@<from>``,
+        ``water:<ports>@<side>``) by year and cargo class it limits (``all``,
+        ``containers``, ``general``): volume and capacity (TEU or TEU-equivalents a
+        year), utilisation and the shadow price shippers meet there under hard
+        capacity limits (USD per TEU; 0 when the element is not full or limits are
+        soft) and the mean queueing delay at the element (``queue_h``, hours; 0
+        where its queue is unknown or under the older ``soft``/``hard``/``ports``
+        limits), weighed over the year's segments.
     """
 
     corridor_volumes: pd.DataFrame

@@ -44,7 +44,7 @@ class SharedElements:
     hours : array (elements,)
         Free time through the element, hours (the ``t0`` of its volume-delay function).
     keys : tuple of str
-        Element names (``node:dostyk``, ``link:...``, ``water:aktau+alat+kuryk``).
+        Element names (``node:dostyk``, ``link:...``, ``water:aktau+alat+kuryk@alat``).
     hard : array of bool (elements,)
         True where the capacity is a hard limit: the element has no volume-delay but
         a shadow price (USD/TEU) that keeps its flow within capacity (see

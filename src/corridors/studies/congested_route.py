@@ -24,7 +24,8 @@ class ElementQueue:
     Attributes
     ----------
     element : str
-        The equilibrium's element (``node:<id>``, ``link:<id>``, ``water:<ports>``).
+        The equilibrium's element (``node:<id>``, ``link:<id>@<from>``,
+        ``water:<ports>@<side>``).
     kind : str
         Its queue: ``border``, ``gauge``, ``port``, ``terminal``, ``section``, ``ferry``,
         or ``capacity`` when it has no queue data (a hard limit with no delay below it).

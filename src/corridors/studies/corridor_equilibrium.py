@@ -162,11 +162,11 @@ class CorridorEquilibrium:
             ``to_node_id`` (the direction of the flow), ``mode``,
             ``volume_teu_equivalent`` (TEU and tonnes / tonnes per TEU of every class
             in that direction), ``element`` (the capacitated element the link belongs
-            to: ``link:<id>``, or ``water:<ports>`` for the ferries and feeders across
-            one water), ``capacity_teu_equivalent`` (a link's own capacity, per
-            direction as ``link.csv`` declares it), ``utilisation`` (the direction's
-            volume over the link's own capacity; for a water crossing the element's
-            utilisation, all its lines and both directions) and
+            to in that direction: ``link:<id>@<from node>``, or ``water:<ports>@<side>``
+            for the ferries and feeders across one water), ``capacity_teu_equivalent``
+            (a link's own capacity, per direction as ``link.csv`` declares it),
+            ``utilisation`` (the direction's volume over the link's own capacity; for a
+            water crossing the element's utilisation, all its lines in that direction) and
             ``shadow_price_usd_teu`` (the element's). Links without flow are left out.
         """
         lf = self.result.link_flows

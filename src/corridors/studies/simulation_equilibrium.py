@@ -35,15 +35,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from corridors.cost.ferry_lines import line_queue, water_lines
-from corridors.cost.parameters import CostParameters
-from corridors.cost.shipments import TRAIN_WAGONS
 from corridors.demand.classes import CONTAINER_PAYLOAD_T
 from corridors.errors import Problem, ScenarioError, UnreachableError
 from corridors.network.model import Network
 from corridors.routing import Route, build_graph, compare
-from corridors.routing.graph import ExpandedGraph
-from corridors.scenarios.elements import network_elements
 from corridors.scenarios.model import ScenarioRunner
 from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.spec import MeasureCatalogue, Scenario
@@ -52,8 +47,13 @@ from corridors.simulation.model import SimulationModel
 from corridors.simulation.options import FlowKey
 from corridors.simulation.station_load import station_loads
 from corridors.studies.reliability import scenario_buffers
+from corridors.studies.water_split import WaterLines
 
-__all__ = ["EquilibriumFlows", "equilibrium_flows", "overloaded_elements"]
+__all__ = [
+    "EquilibriumFlows",
+    "equilibrium_flows",
+    "overloaded_elements",
+]
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,9 @@ def equilibrium_flows(
     result = runner.run()
     net = runner.year_network(year)
     graph = build_graph(net, runner.params)
-    lines = _WaterLines(net, runner.params, graph, sc_tonnes=CONTAINER_PAYLOAD_T)
+    lines = WaterLines(
+        net, runner.params, graph, sc_tonnes=CONTAINER_PAYLOAD_T, loads=(result.bottlenecks, year)
+    )
     cv = result.corridor_volumes
     cv = cv[cv["year"] == year]
     hours = {
@@ -228,81 +230,6 @@ def equilibrium_flows(
             unrouted,
         )
     return EquilibriumFlows(year, net, flows, shares, volumes, result, unrouted)
-
-
-class _WaterLines:
-    """Splits a route across the parallel ferry lines of the water it crosses.
-
-    The equilibrium loads the lines across one water as one element
-    (:class:`~corridors.cost.ferry_lines.FerryLines`, each line in proportion to its
-    lift); a shipment takes the line of a route forced through it (the other lines of
-    the water closed), in the same proportion. Containers take any line, general cargo
-    the rail ferries. A line no route of the corridor reaches leaves its share on the
-    route given.
-    """
-
-    def __init__(
-        self, net: Network, params: CostParameters, graph: ExpandedGraph, *, sc_tonnes: float
-    ) -> None:
-        self.net = net
-        self.params = params
-        self.graph = graph
-        self.elements = network_elements(net, tonnes_per_teu=sc_tonnes)
-        self._graphs: dict[tuple[str, ...], tuple[Network, ExpandedGraph]] = {}
-
-    def _closed(self, links: tuple[str, ...]) -> tuple[Network, ExpandedGraph]:
-        hit = self._graphs.get(links)
-        if hit is None:
-            net = self.net.with_closed(links=links)
-            hit = self._graphs[links] = (net, build_graph(net, self.params))
-        return hit
-
-    def split(
-        self, route: Route, origin: str, destination: str, *, containers: bool
-    ) -> list[tuple[Route, float]]:
-        """The routes through each line of the route's water and the share on each."""
-        for leg in route.legs:
-            el = self.elements.link(str(leg.link_id), str(leg.from_node_id))
-            if el is None or not el.key.startswith("water:"):
-                continue
-            ports = el.key.removeprefix("water:")
-            ids = water_lines(self.net, set(ports.split("+")))
-            queues = [line_queue(self.net, lid) for lid in ids]
-            usable = [
-                (lid, q)
-                for lid, q in zip(ids, queues, strict=True)
-                if q is not None and (containers or q.shipment_units == TRAIN_WAGONS)
-            ]
-            if len(usable) < 2:
-                return [(route, 1.0)]
-            lift = {lid: q.capacity_per_h(0.0) for lid, q in usable}
-            total = sum(lift.values())
-            out: list[tuple[Route, float]] = []
-            kept = 0.0
-            for lid, _ in usable:
-                share = lift[lid] / total
-                if lid == leg.link_id:
-                    kept += share
-                    continue
-                net, graph = self._closed(tuple(x for x, _ in usable if x != lid))
-                try:
-                    found = compare(
-                        net,
-                        origin,
-                        destination,
-                        params=self.params,
-                        corridors=(route.corridor,),
-                        graph=graph,
-                    )
-                except UnreachableError:
-                    found = []
-                other = next((r for r in found if lid in r.link_ids), None)
-                if other is None:
-                    kept += share
-                else:
-                    out.append((other, share))
-            return [(route, kept), *out] if kept > 0 else out
-        return [(route, 1.0)]
 
 
 def overloaded_elements(
