@@ -143,7 +143,9 @@ def rationing_wait_h(shadow_price_usd_teu: float, value_of_time_usd_teu_h: float
     Parameters
     ----------
     shadow_price_usd_teu : float
-        Shadow price, USD per TEU (0 when not full).
+        Shadow price the served cargo pays, USD per TEU (0 when not full, and at an
+        element rationed at the price cap: a quota holds it,
+        :mod:`corridors.scenarios.rationing`).
     value_of_time_usd_teu_h : float
         Value of time of the cargo, USD per TEU-hour (> 0).
     """

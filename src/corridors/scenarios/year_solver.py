@@ -29,7 +29,7 @@ from corridors.cost.logit import logsum, path_size
 from corridors.network.model import Network
 from corridors.scenarios.choice import Equilibrium, equilibrium_shares
 from corridors.scenarios.elements import RouteOption
-from corridors.scenarios.rationing import ration
+from corridors.scenarios.rationing import rationed_equilibrium
 from corridors.scenarios.spec import Behaviour, Disruption
 from corridors.scenarios.supply import SharedElements
 from corridors.scenarios.year_elements import element_delays, shared_elements
@@ -70,8 +70,9 @@ class YearEquilibrium:
         Shares, costs (shadow prices included), congested hours, element flows,
         shadow prices, queue hours, iterations and gap. Where elements stayed above
         capacity at the price cap (``over_capacity``) the shares and flows are those
-        after rationing (:func:`corridors.scenarios.rationing.ration`): a market's
-        shares then sum to less than one and :meth:`rationed` lists what it lost.
+        after rationing (:func:`corridors.scenarios.rationing.rationed_equilibrium`):
+        a market's shares then sum to less than one, :meth:`rationed` lists what it
+        lost and the rationed element's shadow price is 0 (a quota holds it).
     elements : SharedElements
         The elements (keys, capacities after slow-downs, incidence).
     logsum : array (markets,)
@@ -346,16 +347,8 @@ def solve_year(
             hours=hours + (eq.hours - hours) / k[:, None],
             flows=(demand[:, None] * eq.shares).sum(axis=0),
         )
-    if eq.over_capacity and elements is not None:  # no price relieves them: ration
-        shares = ration(elements, demand, eq.shares, eq.over_capacity)
-        served = elements.flows(demand, shares)
-        eq = dataclasses.replace(
-            eq,
-            shares=shares,
-            flows=(demand[:, None] * shares).sum(axis=0),
-            element_flows=served,
-            queue_h=elements.queue_h(served),
-        )
+    if elements is not None:  # elements no price relieves: rationed
+        eq = rationed_equilibrium(eq, elements, demand)
     return YearEquilibrium(
         columns,
         tuple(tuple(row) for row in options),

@@ -21,7 +21,9 @@ the mean wait for scheduled departures. The P50 and P90 draw the scheduled waits
 on the headway) and the queues. An element at capacity has a shadow price in the
 equilibrium (reported per unit): shippers pay it as a wait for a slot, the rationing wait
 (:func:`corridors.scenarios.supply.rationing_wait_h`: the price over the value of time),
-added to the P50 and P90 and listed per leg as ``rationing_h``. An element with no queue
+added to the P50 and P90 and listed per leg as ``rationing_h`` (0 at an element rationed
+at the price cap, :mod:`corridors.scenarios.rationing`: the cargo refused does not queue,
+the cargo served waits the queue at capacity). An element with no queue
 data (no servers in the tables) has no queue below capacity.
 
 The state of a scenario-year (networks, graphs, equilibrium) is built once and kept by
