@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from corridors.cost.element_queues import station_queue
 from corridors.network import Network, read_network
-from corridors.scenarios.io import read_measures
+from corridors.scenarios.io import load_inputs, read_measures
 from corridors.scenarios.model import ScenarioRunner, run_scenario
 from corridors.scenarios.network_states import MeasuredNetworks, run_measures
 from corridors.scenarios.spec import MeasureCatalogue, Scenario
 from corridors.scenarios.sweep import Job, Sample, evaluate
 from corridors.scenarios.variables import apply_sample
+from corridors.studies.reliability import scenario_buffers
 
 HERE = Path(__file__).parent
 
@@ -117,3 +120,43 @@ def test_samples_in_one_process_equal_runs_alone(net: Network, catalogue: Measur
         alone = run_scenario(net, apply_sample(sc, values), catalogue=catalogue)
         pd.testing.assert_frame_equal(result.corridor_volumes, alone.corridor_volumes)
         pd.testing.assert_frame_equal(result.link_flows, alone.link_flows)
+
+
+def test_equal_queues_share_their_delays(net: Network) -> None:
+    """Queue delays are made once per set of equal queues and kept for later runs.
+
+    Two lanes of 2 and 3 servers at the same utilisation (of their own capacity) wait
+    differently (M/M/c), so each set of queues has its own delays.
+    """
+    shared = MeasuredNetworks(net, [], frozenset())
+    lane = station_queue("border", servers=2, service_h=3.0)
+    delays = shared.queue_delays((lane, None))
+    again = shared.queue_delays((station_queue("border", servers=2, service_h=3.0), None))
+    other = shared.queue_delays((station_queue("border", servers=3, service_h=3.0), None))
+    assert again is delays
+    assert other is not delays
+    # two M/M/c lanes at the same utilisation: the slower one serves fewer an hour
+    rho = np.array([0.8, 0.0])
+    assert float(delays.wait_h(rho)[0]) != float(other.wait_h(rho)[0])
+
+
+@pytest.mark.slow
+def test_forecast_samples_sharing_queue_delays_equal_runs_alone() -> None:
+    """The shipped baseline's samples (ferry queues shared) equal each run made alone."""
+    inputs = load_inputs("baseline-2024")
+    sc = inputs.scenario.until(2025)
+    reliability = scenario_buffers(inputs.network, sc)
+    job = Job(
+        scenario=sc, catalogue=inputs.catalogue, network=inputs.network, reliability=reliability
+    )
+    samples = [{"border_time.KZ": 0.7}, {"sailings.middle": 0.8}, {"value_of_time": 30.0}]
+    for i, values in enumerate(samples):
+        _, result = evaluate(job, Sample(i, i, values))
+        alone = run_scenario(
+            inputs.network,
+            apply_sample(sc, values),
+            catalogue=inputs.catalogue,
+            reliability=reliability,
+        )
+        pd.testing.assert_frame_equal(result.corridor_volumes, alone.corridor_volumes)
+        pd.testing.assert_frame_equal(result.bottlenecks, alone.bottlenecks)

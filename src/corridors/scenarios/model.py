@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from corridors.cost.element_delays import ElementDelays
+from corridors.cost.element_queues import element_queues
 from corridors.cost.parameters import CostParameters
 from corridors.network.model import Network
 from corridors.routing import Route
@@ -57,7 +58,6 @@ from corridors.scenarios.spec import (
     Scenario,
 )
 from corridors.scenarios.tables import ResultTables
-from corridors.scenarios.year_elements import element_delays
 from corridors.scenarios.year_solver import solve_year
 from corridors.scenarios.year_totals import YearTotals
 
@@ -165,8 +165,9 @@ class ScenarioRunner:
     def _element_delays(self, net: Network) -> Callable[[tuple[str, ...]], ElementDelays]:
         def delays(keys: tuple[str, ...]) -> ElementDelays:
             key = (id(net), keys)
-            if key not in self._delays:
-                self._delays[key] = element_delays(net, keys)
+            if key not in self._delays:  # equal queues share their delays across runs
+                queues = element_queues(net, keys)
+                self._delays[key] = self.states.measured.queue_delays(queues)
             return self._delays[key]
 
         return delays

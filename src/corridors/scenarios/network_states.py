@@ -13,13 +13,17 @@ For a year, the network is built in three layers:
 
 Each layer caches its networks: a year whose planned openings and measures are those of
 an earlier year gets the same network object, so that routes, graphs and queues keyed by
-the network are reused. No I/O.
+the network are reused. The runs sharing a :class:`MeasuredNetworks` also share the
+queue delays of equal queues (:meth:`MeasuredNetworks.queue_delays`: a ferry line's
+waits, costly to evaluate, are remembered across a forecast's samples). No I/O.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from corridors.cost.element_delays import ElementDelays
+from corridors.cost.element_queues import AnyQueue
 from corridors.network.model import Network
 from corridors.scenarios.measures import add_links, apply_changes, resolve_measures
 from corridors.scenarios.spec import (
@@ -84,6 +88,19 @@ class MeasuredNetworks:
         self.key = measures_key(self.measures, measure_links)
         self._opens: dict[int, tuple[str, ...]] = {}
         self._nets: dict[tuple[tuple[str, ...], tuple[str, ...]], Network] = {}
+        self._delays: dict[tuple[AnyQueue | None, ...], ElementDelays] = {}
+
+    def queue_delays(self, queues: tuple[AnyQueue | None, ...]) -> ElementDelays:
+        """The queueing delays of ``queues`` (one per element), made once for equal queues.
+
+        The queues are values (frozen dataclasses): runs whose elements have the same
+        servers get the same :class:`~corridors.cost.element_delays.ElementDelays`, with
+        the ferry waits it has already evaluated.
+        """
+        found = self._delays.get(queues)
+        if found is None:
+            found = self._delays[queues] = ElementDelays(queues)
+        return found
 
     def in_force(self, year: int) -> tuple[str, ...]:
         """Ids of the measures in force in ``year``, sorted."""
