@@ -77,3 +77,18 @@ def test_unknown_closure_suggests(mini_path):
     net = read_network(mini_path)
     with pytest.raises(NetworkError, match="did you mean 'suez'"):
         net.with_closed(passages=["suze"])
+
+
+def test_rows_read_once_equal_the_tables(mini_path):
+    """``node_row``/``link_row`` give each row's values as the table holds them."""
+    net = read_network(mini_path)
+    for table, row_of in ((net.nodes, net.node_row), (net.links, net.link_row)):
+        for i in range(len(table)):
+            row = row_of(i)
+            assert list(row) == [str(c) for c in table.columns]
+            for column, value in table.iloc[i].items():
+                got = row[str(column)]
+                assert got == value or (pd.isna(got) and pd.isna(value)), (i, column)
+    first = net.nodes["node_id"].iloc[0]
+    assert net.node_row(net.node_index[first])["node_id"] == first
+    assert net.for_year(2030).link_row(0) is not net.link_row(0)  # a new network reads anew

@@ -55,8 +55,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-import pandas as pd
-
 from corridors.cost.ferry_lines import (
     CASPIAN_BBOX,
     CASPIAN_STORM_DAYS,
@@ -275,17 +273,13 @@ def element_queue(network: Network, key: str) -> AnyQueue | None:
     name = rest.partition("#")[0].partition("@")[0]
     if kind == "node":
         j = network.node_index.get(name)
-        return None if j is None else _node_queue(_row(network.nodes, j))
+        return None if j is None else _node_queue(network.node_row(j))
     if kind == "link":
         i = network.link_index.get(name)
-        return None if i is None else _link_queue(_row(network.links, i))
+        return None if i is None else _link_queue(network.link_row(i))
     if kind == "water":
         return water_queue(network, name, wagons_only=rest.endswith("#general"))
     return None
-
-
-def _row(table: pd.DataFrame, i: int) -> dict[str, object]:
-    return {str(k): v for k, v in table.iloc[i].items()}
 
 
 def element_queues(network: Network, keys: Sequence[str]) -> tuple[AnyQueue | None, ...]:

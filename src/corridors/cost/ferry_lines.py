@@ -32,8 +32,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import pandas as pd
-
 from corridors.cost.ferry_queue import MONTH_DAYS, FerryQueue
 from corridors.cost.shipments import SHIPMENT_TEU, TRAIN_WAGONS, table_number
 from corridors.network.model import Network
@@ -172,7 +170,7 @@ def line_queue(network: Network, link_id: str) -> FerryQueue | None:
     ships = vessels[vessels["link_id"] == link_id]
     if not len(ships):
         return None
-    link = _row(network.links, i)
+    link = network.link_row(i)
     wagons = ships["capacity_wagons"].map(table_number).fillna(0.0).to_numpy()
     teu = ships["capacity_teu"].map(table_number).fillna(0.0).to_numpy()
     if (wagons > 0).any():
@@ -191,7 +189,7 @@ def line_queue(network: Network, link_id: str) -> FerryQueue | None:
     )[carry]
     trip = float((2.0 * sail + handle).mean())
     ends = [network.node_index.get(str(link.get(c))) for c in ("from_node_id", "to_node_id")]
-    caspian = all(j is not None and _in_caspian(_row(network.nodes, j)) for j in ends)
+    caspian = all(j is not None and _in_caspian(network.node_row(j)) for j in ends)
     shares = (
         tuple(1.0 - d / m for d, m in zip(CASPIAN_STORM_DAYS, MONTH_DAYS, strict=True))
         if caspian
@@ -238,7 +236,3 @@ def water_queue(
     if not found:
         return None
     return found[0] if len(found) == 1 else FerryLines(tuple(found))
-
-
-def _row(table: pd.DataFrame, i: int) -> dict[str, object]:
-    return {str(k): v for k, v in table.iloc[i].items()}

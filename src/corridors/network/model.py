@@ -33,6 +33,13 @@ def _normalise(text: str) -> str:
     return re.sub(r"[^0-9a-z\u0080-\uffff]+", "", ascii_only.lower())
 
 
+def _records(table: pd.DataFrame) -> tuple[dict[str, object], ...]:
+    """Each row of ``table`` as a dict (read once: a pandas row lookup is slow)."""
+    columns = [str(c) for c in table.columns]
+    values = [table[c].tolist() for c in table.columns]
+    return tuple(dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True))
+
+
 @dataclass(frozen=True)
 class Network:
     """A multimodal corridor network.
@@ -76,6 +83,22 @@ class Network:
     def link_index(self) -> dict[str, int]:
         """Link id to row position."""
         return {lid: i for i, lid in enumerate(self.links["link_id"])}
+
+    def node_row(self, i: int) -> Mapping[str, object]:
+        """The node at row position ``i``: column to value (the tables read once)."""
+        return self._node_rows[i]
+
+    def link_row(self, i: int) -> Mapping[str, object]:
+        """The link at row position ``i``: column to value (the tables read once)."""
+        return self._link_rows[i]
+
+    @cached_property
+    def _node_rows(self) -> tuple[dict[str, object], ...]:
+        return _records(self.nodes)
+
+    @cached_property
+    def _link_rows(self) -> tuple[dict[str, object], ...]:
+        return _records(self.links)
 
     @cached_property
     def _place_names(self) -> dict[str, str]:
