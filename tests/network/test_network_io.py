@@ -92,3 +92,12 @@ def test_rows_read_once_equal_the_tables(mini_path):
     first = net.nodes["node_id"].iloc[0]
     assert net.node_row(net.node_index[first])["node_id"] == first
     assert net.for_year(2030).link_row(0) is not net.link_row(0)  # a new network reads anew
+
+
+def test_operating_network_is_made_once(mini_path):
+    """``operating()`` keeps only operating elements, and a network makes it once."""
+    net = read_network(mini_path)
+    live = net.operating()
+    assert live is net.operating()
+    assert set(live.nodes["status"]) <= {"operating"}
+    assert set(live.links["status"]) <= {"operating"}

@@ -225,7 +225,11 @@ class Network:
         return self._with(nodes=active(self.nodes), links=active(self.links))
 
     def operating(self) -> Network:
-        """Only what operates today: planned and closed elements removed."""
+        """Only what operates today: planned and closed elements removed (made once)."""
+        return self._operating
+
+    @cached_property
+    def _operating(self) -> Network:
         nodes = self.nodes[self.nodes["status"] == "operating"]
         return self._with(nodes=nodes, links=self.links[self.links["status"] == "operating"])
 
