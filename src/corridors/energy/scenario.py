@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from corridors.datasets import eurasia_path
 from corridors.energy.io import EnergyTables
-from corridors.energy.model import Change, Contract
+from corridors.energy.problem import Change, Contract
 from corridors.energy.schema import FLOW_UNIT
 from corridors.energy.units import UNIT_BY_SYMBOL, UnitError, convert
 from corridors.errors import Problem, ScenarioError, did_you_mean
@@ -224,7 +224,7 @@ def read_energy_scenario(
     -------
     (EnergyScenario, changes, contracts)
         The file's content, and its changes and contracts ready for
-        :func:`corridors.energy.model.build_problem` (volumes in flow units a year).
+        :func:`corridors.energy.problem.build_problem` (volumes in flow units a year).
 
     Raises
     ------

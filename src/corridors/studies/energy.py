@@ -1,7 +1,7 @@
 """Energy studies: where a carrier flows, at what cost, what binds (``corridors energy``).
 
 A study reads the energy tables and a scenario, builds the flow problem
-(:mod:`corridors.energy.model`), solves it with the flow engine (:mod:`corridors.flows`)
+(:mod:`corridors.energy.problem`), solves it with the flow engine (:mod:`corridors.flows`)
 and returns rows ready to print, write as JSON or CSV, or draw.
 """
 
@@ -13,16 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from corridors.datasets import eurasia_path
+from corridors.energy.flow_rows import CommodityFlow, ElementFlow, summarise
 from corridors.energy.io import EnergyTables, read_energy_tables
-from corridors.energy.model import (
-    MARKET,
-    Change,
-    CommodityFlow,
-    Contract,
-    ElementFlow,
-    build_problem,
-    summarise,
-)
+from corridors.energy.problem import MARKET, Change, Contract, build_problem
 from corridors.energy.scenario import read_energy_scenario, resolve_energy_scenario
 from corridors.energy.schema import CARRIER_VALUE, CARRIERS, FLOW_UNIT
 from corridors.energy.units import convert, grade, parse_quantity
