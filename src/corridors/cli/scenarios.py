@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -52,6 +53,23 @@ __all__ = [
 ]
 
 
+# Options of run, sweep and forecast (declared once, used as type annotations).
+ScenarioArg = Annotated[str, typer.Argument(help=SCENARIO_HELP)]
+ScenarioNetworkOpt = Annotated[Path | None, typer.Option("--network", "-n", help="Network folder.")]
+MeasuresOpt = Annotated[Path | None, typer.Option("--measures", help="Measures catalogue.")]
+StoreOpt = Annotated[Path, typer.Option("--store", help=STORE_HELP)]
+DEFAULT_STORE_PATH = Path(DEFAULT_STORE)
+SeedOpt = Annotated[
+    int | None,
+    typer.Option("--seed", min=0, max=MAX_SEED, help="Base seed (default: scenario's)."),
+]
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Local processes (all cores).")
+]
+SequentialOpt = Annotated[bool, typer.Option("--sequential", help="Run one by one here.")]
+DaskOpt = Annotated[str | None, typer.Option("--dask", help="Dask scheduler, tcp://HOST:8786.")]
+
+
 @contextmanager
 def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
     console = Console(stderr=True)
@@ -88,10 +106,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command("run")
     def run_cmd(
-        scenario: str = typer.Argument(..., help=SCENARIO_HELP),
-        network: Path | None = typer.Option(None, "--network", "-n", help="Network folder."),
-        measures: Path | None = typer.Option(None, "--measures", help="Measures catalogue."),
-        store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
+        scenario: ScenarioArg,
+        network: ScenarioNetworkOpt = None,
+        measures: MeasuresOpt = None,
+        store: StoreOpt = DEFAULT_STORE_PATH,
         no_store: bool = typer.Option(False, "--no-store", help="Do not store the run."),
         no_appraisal: bool = typer.Option(
             False, "--no-appraisal", help="Skip the ranking of the measures."
@@ -177,24 +195,20 @@ def register(app: typer.Typer) -> None:
 
     @app.command("sweep")
     def sweep_cmd(
-        scenario: str = typer.Argument(..., help=SCENARIO_HELP),
+        scenario: ScenarioArg,
         vary: list[str] = typer.Option(
             ...,
             "--vary",
             help=("VARIABLE=LOW..HIGH, repeatable; variables: " + ", ".join(VARIABLE_PATTERNS)),
         ),
         samples: int = typer.Option(100, "--samples", min=1, help="Runs to make."),
-        seed: int | None = typer.Option(
-            None, "--seed", min=0, max=MAX_SEED, help="Base seed (default: scenario's)."
-        ),
-        workers: int | None = typer.Option(
-            None, "--workers", min=1, help="Local processes (all cores)."
-        ),
-        sequential: bool = typer.Option(False, "--sequential", help="Run one by one here."),
-        dask: str | None = typer.Option(None, "--dask", help="Dask scheduler, tcp://HOST:8786."),
-        network: Path | None = typer.Option(None, "--network", "-n", help="Network folder."),
-        measures: Path | None = typer.Option(None, "--measures", help="Measures catalogue."),
-        store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
+        seed: SeedOpt = None,
+        workers: WorkersOpt = None,
+        sequential: SequentialOpt = False,
+        dask: DaskOpt = None,
+        network: ScenarioNetworkOpt = None,
+        measures: MeasuresOpt = None,
+        store: StoreOpt = DEFAULT_STORE_PATH,
         output: Path | None = typer.Option(
             None, "--output", "-o", help="Write volumes by sample to this CSV file."
         ),
@@ -240,24 +254,20 @@ def register(app: typer.Typer) -> None:
 
     @app.command("forecast")
     def forecast_cmd(
-        scenario: str = typer.Argument(..., help=SCENARIO_HELP),
+        scenario: ScenarioArg,
         to: int = typer.Option(
             2035, "--to", min=MIN_YEAR, max=MAX_YEAR, help="Last year of the forecast."
         ),
         samples: int = typer.Option(
             100, "--samples", min=1, help="Monte Carlo draws of the uncertain inputs."
         ),
-        seed: int | None = typer.Option(
-            None, "--seed", min=0, max=MAX_SEED, help="Base seed (default: scenario's)."
-        ),
-        workers: int | None = typer.Option(
-            None, "--workers", min=1, help="Local processes (all cores)."
-        ),
-        sequential: bool = typer.Option(False, "--sequential", help="Run one by one here."),
-        dask: str | None = typer.Option(None, "--dask", help="Dask scheduler, tcp://HOST:8786."),
-        network: Path | None = typer.Option(None, "--network", "-n", help="Network folder."),
-        measures: Path | None = typer.Option(None, "--measures", help="Measures catalogue."),
-        store: Path = typer.Option(Path(DEFAULT_STORE), "--store", help=STORE_HELP),
+        seed: SeedOpt = None,
+        workers: WorkersOpt = None,
+        sequential: SequentialOpt = False,
+        dask: DaskOpt = None,
+        network: ScenarioNetworkOpt = None,
+        measures: MeasuresOpt = None,
+        store: StoreOpt = DEFAULT_STORE_PATH,
         output: Path | None = typer.Option(
             None, "--output", "-o", help="Write the bands to this CSV file."
         ),
