@@ -48,3 +48,23 @@ def test_arrival_variability_flows_downstream_and_trains_stay_spaced() -> None:
     assert second.arrival_cv == pytest.approx(math.sqrt(0.75))
     assert second.spaced  # a 2 h path feeds a 1 h path: the trains never wait
     assert second.capacity_per_day == pytest.approx(24.0)
+
+
+def test_a_busier_queue_downstream_sees_the_arrivals_variability() -> None:
+    # a: one fixed 2 h path (12 a day), 6 a day of Poisson trains: rho 0.5; b: a fixed
+    # 3 h path (8 a day): rho 0.75, busier than a
+    a = Station("path:a", "section", 1, Distribution.fixed(2.0), link_id="a-b")
+    b = Station("path:b", "section", 1, Distribution.fixed(3.0), link_id="b-c")
+    g = ShipmentGenerator(
+        "g", "a", "c", (Step.station(a.station_id), Step.station(b.station_id)), per_day=6.0
+    )
+    first, second = station_loads(SimulationModel(stations=(a, b), generators=(g,)))
+    assert second.utilisation == pytest.approx(0.75)
+    # the service term 0.25 (0 - 1) weighed by ((1 - 0.75) / (1 - 0.5))^2 = 0.25:
+    # cd^2 = 1 - 0.0625 (the plain linking equation: 0.75)
+    assert departure_scv(first) == pytest.approx(0.75)
+    assert departure_scv(first, seen_at=0.75) == pytest.approx(0.9375)
+    assert second.arrival_cv == pytest.approx(math.sqrt(0.9375))
+    assert not second.spaced
+    # a queue less busy than a sees the plain equation
+    assert departure_scv(first, seen_at=0.25) == pytest.approx(0.75)

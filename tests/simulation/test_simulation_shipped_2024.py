@@ -33,14 +33,6 @@ from corridors.studies.simulate import simulation_model
 MARKETS = ("china_eu", "china_caucasus_tr", "kz_caucasus", "central_asia_tr", "central_asia_eu")
 SEEDS = (11, 12, 13, 14)  # chosen before looking at the results
 
-NOT_YET_RECALIBRATED = frozenset({"section:dostyk-aktogay:aktogay"})
-"""Stations whose delay function misses the simulated wait by more than 20 % at
-utilisation <= 0.9, still to be recalibrated from the simulation (issue 11). The train
-paths eastbound from Aktogay to Dostyk (utilisation 0.89, 2 h a path) are fed at their
-own headway by the paths from Moyinty plus ~4 % other trains: an extra train starts a
-queue that lasts the busy period of the regular stream. Simulated 6.6 h, the QNA delay
-function (arrival scv 0.36) 3.0 h."""
-
 pytestmark = pytest.mark.slow
 
 
@@ -105,8 +97,6 @@ def test_queue_delay_functions_match_the_simulated_waits(
     for load in station_loads(model):
         sid = load.station.station_id
         if load.station.unlimited or load.arrivals_per_day <= 0.0:
-            continue
-        if sid in NOT_YET_RECALIBRATED:
             continue
         arrivals = np.mean([t.loc[sid, "arrivals"] for t in tables])
         sim_wait = float(np.mean([t.loc[sid, "mean_wait_h"] for t in tables]))
