@@ -13,7 +13,8 @@ node with a service time         ``gauge`` (a border or junction: the gauge chan
 ``handling_h``) and servers      ``berths`` (tracks, cranes), else enough to pass
                                  ``trains_per_day`` (``ceil(trains a day x service /
                                  24)``); service gamma, cv 0.5 (the simulation's
-                                 handling)
+                                 handling); a Caspian port open outside its storm
+                                 days (:func:`port_open_share`)
 rail link with trains a day      ``section``, one per direction: one train path every
 or one track                     ``24 / trains_per_day`` hours (``SECTION_PATHS_PER_DAY``
                                  on a single track with no figure), fixed (cv 0)
@@ -33,7 +34,10 @@ counts an element's capacity in container TEU (:func:`capacity_teu_yr`: shipment
 year x :data:`SHIPMENT_TEU`) and a TEU-equivalent of bulk at the share of a shipment it
 takes (:func:`bulk_use`).
 
-Element keys: ``node:<id>``; ``link:<id>@<from node>`` (a section or a link with a
+Element keys: ``node:<id>`` (the node's servers, and its table capacity, for the stops
+they serve: :func:`serves`); ``node:<id>@throughput`` (the table capacity of a node
+whose servers do not serve every stop, e.g. Aktau's crude tankers: no queue);
+``link:<id>@<from node>`` (a section or a link with a
 table capacity, by direction); ``water:<ports>@<side>`` (the lines between the ports
 ``a+b+c``, from the ports ``side`` of one country: a ship lifts its deck each way, so
 each direction has the lines' whole capacity, as each port side has its queue in the
@@ -53,7 +57,7 @@ Example
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from corridors.cost.ferry_lines import (
     CASPIAN_BBOX,
@@ -64,6 +68,7 @@ from corridors.cost.ferry_lines import (
     STORM_MEAN_H,
     FerryLines,
     line_queue,
+    port_open_share,
     sailing_h,
     water_queue,
 )
@@ -105,9 +110,12 @@ __all__ = [
     "ferry_queue",
     "line_queue",
     "node_servers",
+    "node_service",
     "sailing_h",
+    "serves",
     "shipments_per_h",
     "station_queue",
+    "stop_station",
 ]
 
 AnyQueue = QueueElement | FerryQueue | FerryLines
@@ -238,18 +246,83 @@ def bulk_use(queue: AnyQueue | None, tonnes_per_teu: float) -> float:
     return tonnes_per_teu / (GROUP_WAGONS * WAGON_T) * SHIPMENT_TEU
 
 
-def _node_queue(row: Mapping[str, object]) -> QueueElement | None:
+def node_service(row: Mapping[str, object]) -> tuple[str, float] | None:
+    """The station kind and service time of a node's servers (``None``: no service time).
+
+    ``service_h`` when given, else ``handling_h``: a port's berths (``port``), a border's
+    or junction's gauge change (``transshipment``), else a terminal; a border with no
+    handling but a ``service_h`` clears trains at its lanes (``border``).
+    """
     kind = str(row.get("kind") or "")
+    handling = table_number(row.get("handling_h"))
     service = table_number(row.get("service_h"))
     if not service > 0:
-        service = table_number(row.get("handling_h"))
+        service = handling
     if not service > 0:
         return None
+    if kind == "port":
+        return "port", service
+    if kind == "border" and not handling > 0:
+        return "border", service
+    if kind in ("border", "junction"):
+        return "transshipment", service
+    return "terminal", service
+
+
+def stop_station(kind: str, modes: Collection[str | None], *, lined: bool) -> str:
+    """The station a route's stop at a node is served at, as the simulation names it.
+
+    Parameters
+    ----------
+    kind : str
+        The stop's kind (:class:`corridors.routing.Step`): ``border``, ``transfer`` or
+        ``terminal``.
+    modes : collection of str
+        Modes of the legs before and after the stop.
+    lined : bool
+        A sea leg of the stop is a line with ships (``vessel.csv``: a feeder; without
+        ships a sea leg is a tanker or a deep-sea service, not a ferry berth's).
+
+    Returns
+    -------
+    str
+        ``border``; ``port`` for a transfer to or from a ferry or a sea line with ships;
+        ``transshipment`` for a transfer between rail legs (a gauge change); else
+        ``terminal`` (a tanker or pipeline transfer, an origin or destination).
+    """
+    if kind == "border":
+        return "border"
+    if kind == "transfer" and ("ferry" in modes or ("sea" in modes and lined)):
+        return "port"
+    if kind == "transfer" and set(modes) == {"rail"}:
+        return "transshipment"
+    return "terminal"
+
+
+def serves(servers: str, stop: str) -> bool:
+    """A node's servers of kind ``servers`` (:func:`node_service`) serve a ``stop``.
+
+    A port's berths serve only the trains boarding or leaving its ferry and feeder
+    lines (never the crude its oil terminal loads on tankers), a border's lanes only
+    its clearances; gauge-change tracks and terminal cranes every transfer and
+    terminal stop at the node. A border stop is never served by a gauge change.
+    """
+    if servers in ("port", "border"):
+        return stop == servers
+    return stop != "border"
+
+
+def _node_queue(row: Mapping[str, object]) -> QueueElement | None:
+    found = node_service(row)
+    if found is None:
+        return None
+    station, service = found
     servers = node_servers(row.get("berths"), row.get("trains_per_day"), service)
     if servers is None:
         return None
-    station = {"port": "port", "border": "transshipment", "junction": "transshipment"}
-    return station_queue(station.get(kind, "terminal"), servers=servers, service_h=service)
+    return station_queue(
+        station, servers=servers, service_h=service, open_share=port_open_share(row)
+    )
 
 
 def _link_queue(row: Mapping[str, object]) -> QueueElement | None:
@@ -272,6 +345,8 @@ def element_queue(network: Network, key: str) -> AnyQueue | None:
     kind, _, rest = key.partition(":")
     name = rest.partition("#")[0].partition("@")[0]
     if kind == "node":
+        if "@" in rest.partition("#")[0]:  # a port's throughput: its table capacity only
+            return None
         j = network.node_index.get(name)
         return None if j is None else _node_queue(network.node_row(j))
     if kind == "link":

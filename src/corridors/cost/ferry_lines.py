@@ -45,6 +45,7 @@ __all__ = [
     "STORM_MEAN_H",
     "FerryLines",
     "line_queue",
+    "port_open_share",
     "sailing_h",
     "water_lines",
     "water_queue",
@@ -151,6 +152,17 @@ def _in_caspian(row: Mapping[str, object]) -> bool:
     lon0, lat0, lon1, lat1 = CASPIAN_BBOX
     x, y = table_number(row.get("x_coord")), table_number(row.get("y_coord"))
     return lon0 <= x <= lon1 and lat0 <= y <= lat1
+
+
+def port_open_share(row: Mapping[str, object]) -> float:
+    """Share of the year a port is open: a Caspian port closes :data:`CASPIAN_STORM_DAYS`.
+
+    As the simulation's weather closes the ports of its Caspian lines (and the stations
+    there) in storms; 1 elsewhere.
+    """
+    if str(row.get("kind") or "") != "port" or not _in_caspian(row):
+        return 1.0
+    return 1.0 - sum(CASPIAN_STORM_DAYS) / sum(MONTH_DAYS)
 
 
 def line_queue(network: Network, link_id: str) -> FerryQueue | None:

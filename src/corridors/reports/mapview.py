@@ -255,10 +255,15 @@ def run_flows_geojson(
         str(n): (float(x), float(y))
         for n, x, y in zip(nodes["node_id"], nodes["x_coord"], nodes["y_coord"], strict=True)
     }
+    at_node: dict[str, dict[str, float | None]] = {}
     for element, el in worst.items():
-        kind, _, nid = element.partition(":")
-        if kind != "node" or nid not in xy:
-            continue
+        kind, _, rest = element.partition(":")
+        nid = rest.partition("@")[0]  # its servers, or its throughput (``@throughput``)
+        old = at_node.get(nid)
+        fuller = old is None or (el["utilisation"] or 0.0) > (old["utilisation"] or 0.0)
+        if kind == "node" and nid in xy and fuller:
+            at_node[nid] = el
+    for nid, el in at_node.items():
         props = {"element": "node", "id": nid, "name": names.get(nid, nid), **el}
         props["bottleneck"] = _is_bottleneck(props)
         features.append(point_feature(*xy[nid], properties=props, feature_id=nid))

@@ -20,18 +20,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from corridors.cost.element_delays import KNEE
 from corridors.cost.element_queues import (
     bulk_use,
     capacity_teu_yr,
     element_queue,
+    node_service,
 )
 from corridors.network.model import Network
 from corridors.routing import Route
+from corridors.scenarios.node_elements import lined_links, mixed_nodes, node_stops
 from corridors.scenarios.water_elements import (
     water_capacities,
     water_groups,
@@ -141,8 +144,19 @@ class NetworkElements:
     """
 
     nodes: Mapping[str, NetworkElement]
+    """By node: its servers (and table capacity) for the stops they serve; a node
+    without servers: its table capacity for every route through it."""
     links: Mapping[tuple[str, str], NetworkElement]
     """By ``(link id, from node)``: one element per direction of every link."""
+    servers: Mapping[str, str] = field(default_factory=dict)
+    """Kind of the servers of each node with a queue
+    (:func:`~corridors.cost.element_queues.node_service`)."""
+    throughput: Mapping[str, NetworkElement] = field(default_factory=dict)
+    """By node: the table capacity (``node:<id>@throughput``) of a node whose servers do
+    not serve every stop a route can make there (Aktau's crude tankers): every route
+    through the node counts against it."""
+    lined: frozenset[str] = frozenset()
+    """Ferry and sea links with ships (``vessel.csv``): a transfer to them is a port's."""
 
     def link(self, link_id: str, from_node: str) -> NetworkElement | None:
         """The element of a link used from ``from_node`` (``None``: no capacity)."""
@@ -207,14 +221,23 @@ def network_elements(network: Network, *, tonnes_per_teu: float) -> NetworkEleme
     """
     link_teu, link_t, node_teu, node_t = _capacities(network, tonnes_per_teu)
     nodes: dict[str, NetworkElement] = {}
+    servers: dict[str, str] = {}
+    throughput: dict[str, NetworkElement] = {}
+    lined = lined_links(network)
     port = (network.nodes["kind"] == "port").to_numpy()
+    mixed = mixed_nodes(network, lined)
     for j, nid in enumerate(network.nodes["node_id"].astype(str)):
-        caps = element_capacities(float(node_teu[j]) if port[j] else math.nan, float(node_t[j]))
+        table = element_capacities(float(node_teu[j]) if port[j] else math.nan, float(node_t[j]))
         queue = element_queue(network, f"node:{nid}")
         q_cap = math.inf if queue is None else KNEE * capacity_teu_yr(queue)
-        caps = _with_queue(caps, q_cap)
+        caps = _with_queue(table, q_cap)
         if caps:
             nodes[nid] = NetworkElement(f"node:{nid}", caps, bulk_use(queue, tonnes_per_teu))
+        service = None if queue is None else node_service(_row(network.nodes, j))
+        if service is not None:
+            servers[nid] = service[0]
+            if "all" in table and nid in mixed:  # its tonnes; containers use its servers
+                throughput[nid] = NetworkElement(f"node:{nid}@throughput", {"all": table["all"]})
     links: dict[tuple[str, str], NetworkElement] = {}
     lk = network.links
     lids = lk["link_id"].astype(str).to_numpy()
@@ -248,8 +271,9 @@ def network_elements(network: Network, *, tonnes_per_teu: float) -> NetworkEleme
         for r in rows:
             for frm in (a_ends[r], b_ends[r]):
                 links[lids[r], frm] = by_side[sides[frm]]
+    modes = lk["mode"].astype(str).to_numpy()
     for i in range(len(lids)):
-        if i in in_water or lk["mode"].iat[i] in ("ferry", "sea"):
+        if i in in_water or modes[i] in ("ferry", "sea"):
             continue
         caps = {c: v for c, v in element_capacities(math.nan, float(link_t[i])).items() if v > 0}
         queue = element_queue(network, f"link:{lids[i]}")
@@ -260,7 +284,11 @@ def network_elements(network: Network, *, tonnes_per_teu: float) -> NetworkEleme
         use = bulk_use(queue, tonnes_per_teu)
         for frm in (a_ends[i], b_ends[i]):
             links[lids[i], frm] = NetworkElement(f"link:{lids[i]}@{frm}", caps, use)
-    return NetworkElements(nodes, links)
+    return NetworkElements(nodes, links, servers, throughput, lined)
+
+
+def _row(table: pd.DataFrame, i: int) -> dict[str, object]:
+    return {str(k): v for k, v in table.iloc[i].items()}
 
 
 def route_elements(
@@ -293,10 +321,8 @@ def route_elements(
     for step in route.steps:
         if step.link_id is not None:
             visit(groups.link(step.link_id, str(step.from_node_id)), step.hours)
-        elif step.node_id is not None:
-            visit(groups.node(step.node_id), step.hours)
-    for nid in route.node_ids:  # capacitated nodes passed without a stop
-        visit(groups.node(nid), 0.0)
+    for element, hours in node_stops(route, groups):
+        visit(element, hours)
     return tuple((k, cap, max(h, MIN_ELEMENT_H)) for k, (cap, h) in found.items())
 
 
@@ -323,14 +349,9 @@ def element_use(
         return (1.0,) * len(keys)
     use: dict[str, float] = {}
     for step in route.steps:
-        if step.link_id is not None:
-            el = groups.link(step.link_id, str(step.from_node_id))
-        else:
-            el = groups.node(str(step.node_id)) if step.node_id is not None else None
+        el = groups.link(step.link_id, str(step.from_node_id)) if step.link_id else None
         if el is not None:
             use[el.key] = el.bulk_use
-    for nid in route.node_ids:
-        el = groups.node(nid)
-        if el is not None:
-            use[el.key] = el.bulk_use
+    for el, _ in node_stops(route, groups):
+        use[el.key] = el.bulk_use
     return tuple(use.get(k.partition("#")[0], 1.0) for k in keys)

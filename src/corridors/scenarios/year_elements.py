@@ -37,7 +37,8 @@ def hard_elements(keys: Sequence[str], limits: str, ports: frozenset[str]) -> np
     out = []
     for key in keys:
         kind, _, rest = key.partition(":")
-        out.append(kind == "water" or (kind == "node" and rest.partition("#")[0] in ports))
+        node = rest.partition("#")[0].partition("@")[0]
+        out.append(kind == "water" or (kind == "node" and node in ports))
     return np.array(out, dtype=bool)
 
 

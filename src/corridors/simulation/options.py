@@ -155,7 +155,8 @@ class BuildOptions:
         Handling time at a port where a ship is boarded or left, hours. Default 8 h
         (ferry handling 6-8 h, SEANEWS-2021 in corridor-facts.md): the node's
         ``handling_h`` may include the wait for ferry space, which the simulation
-        produces itself. ``None``: the node's ``handling_h``.
+        produces itself. ``None``: the node's ``handling_h``. A node's ``service_h``
+        (the service time of its berths) comes first.
     """
 
     days: float = 365.0

@@ -28,18 +28,29 @@ unlimited), or that ``BuildOptions.yard_slots`` names, gets a
 
 Station capacity: ``berths`` of the node (inspection lanes, cranes) when given, else
 enough servers to process the node's ``trains_per_day`` (servers = ceil(trains per
-day x mean time / 24)), else no limit (a random delay with no queue).
+day x mean time / 24)), else no limit (a random delay with no queue). A node's servers
+serve only the stops of their kind (:func:`corridors.cost.element_queues.serves`, as the
+equilibrium counts them), with the node's ``service_h`` when given: a port's berths the
+trains boarding or leaving a ferry or a feeder, not the crude loaded on a tanker (a
+station with no limit); a border with lanes (``service_h``, no handling) its clearances,
+a queue even with ``border_time="sojourn"``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
-from corridors.cost.element_queues import node_servers, sailing_h
+from corridors.cost.element_queues import (
+    node_servers,
+    node_service,
+    sailing_h,
+    serves,
+    stop_station,
+)
 from corridors.network.model import Network
 from corridors.routing import Route
 from corridors.routing import Step as RouteStep
@@ -265,37 +276,57 @@ class ResourceBuilder:
             if st.kind == "link":
                 steps.extend(self._link_steps(st))
                 continue
-            node = str(st.node_id)
-            h = float(st.hours)
-            if st.kind == "border":
-                sid = self._node_station(
-                    "border",
-                    "border",
-                    node,
-                    h,
-                    Distribution.lognormal(h, self.opt.border_cv),
-                    servers=UNLIMITED if self.opt.border_time == "sojourn" else None,
-                )
-            elif st.kind == "transfer":
-                prev = next(
-                    (rs[j].mode for j in range(i - 1, -1, -1) if rs[j].kind == "link"), None
-                )
-                nxt = next(
-                    (rs[j].mode for j in range(i + 1, len(rs)) if rs[j].kind == "link"), None
-                )
-                modes = {prev, nxt}
-                if modes & {"ferry", "sea"}:
-                    if self.opt.port_handling_h is not None:
-                        h = self.opt.port_handling_h
-                    sid = self._node_station("port", "port", node, h, self._handling(h))
-                elif modes == {"rail"}:
-                    sid = self._node_station("gauge", "transshipment", node, h, self._handling(h))
-                else:
-                    sid = self._node_station("terminal", "terminal", node, h, self._handling(h))
-            else:
-                sid = self._node_station("terminal", "terminal", node, h, self._handling(h))
-            steps.append(Step.station(sid))
+            steps.append(Step.station(self._stop_station(rs, i)))
         return tuple(steps)
+
+    def _stop_station(self, rs: Sequence[RouteStep], i: int) -> str:
+        """The station of the stop ``rs[i]``.
+
+        A border clears trains (lanes where the node declares them with ``service_h``,
+        :func:`~corridors.cost.element_queues.node_service`); a transfer to or from a
+        ferry or sea leg is the port's; between rail legs a gauge change; else a
+        terminal. A node's servers serve only the stops of their kind
+        (:func:`~corridors.cost.element_queues.serves` of the stop's
+        :func:`~corridors.cost.element_queues.stop_station`, as the equilibrium counts
+        them), with the node's ``service_h`` when given: at a port with berths the
+        crude loaded on a tanker (a sea leg without ships) passes a terminal station
+        with no limit.
+        """
+        st = rs[i]
+        node = str(st.node_id)
+        h = float(st.hours)
+        near = [
+            next((rs[j] for j in range(i - 1, -1, -1) if rs[j].kind == "link"), None),
+            next((rs[j] for j in range(i + 1, len(rs)) if rs[j].kind == "link"), None),
+        ]
+        modes = {s.mode for s in near if s is not None}
+        stop = stop_station(
+            st.kind,
+            modes,
+            lined=any(s is not None and str(s.link_id) in self.vessels for s in near),
+        )
+        service = node_service(self.node(node))
+        own = service is not None and serves(service[0], stop)
+        servers = None if own or service is None else UNLIMITED
+        declared = own and _num(self.node(node).get("service_h")) > 0
+        if declared and service is not None:
+            h = service[1]  # the node's own service time (service_h)
+        if st.kind == "border":
+            lanes = own and service is not None and service[0] == "border"
+            if not lanes:
+                servers = UNLIMITED if self.opt.border_time == "sojourn" else None
+            dist = Distribution.lognormal(h, self.opt.border_cv)
+            return self._node_station("border", "border", node, h, dist, servers=servers)
+        if st.kind == "transfer" and modes & {"ferry", "sea"}:
+            if self.opt.port_handling_h is not None and not declared:
+                h = self.opt.port_handling_h
+            prefix = "port" if stop == "port" or servers is None else "terminal"
+            kind: StationKind = "port" if prefix == "port" else "terminal"
+            return self._node_station(prefix, kind, node, h, self._handling(h), servers=servers)
+        dist = self._handling(h)
+        if stop == "transshipment":
+            return self._node_station("gauge", "transshipment", node, h, dist, servers=servers)
+        return self._node_station("terminal", "terminal", node, h, dist, servers=servers)
 
     def _link_steps(self, st: RouteStep) -> list[Step]:
         link_id = str(st.link_id)

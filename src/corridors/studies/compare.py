@@ -71,8 +71,8 @@ __all__ = [
 def _where(key: str, route: Route, groups: NetworkElements) -> tuple[str | None, str | None]:
     """Node or link of the route where an equilibrium element is (a water: its leg)."""
     kind, _, ident = key.partition(":")
-    if kind == "node":
-        return ident, None
+    if kind == "node":  # its servers or its throughput (``node:<id>@throughput``)
+        return ident.partition("@")[0], None
     return None, next((lid for lid, k in link_elements(route, groups, (key,))), None)
 
 

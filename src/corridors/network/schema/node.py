@@ -180,6 +180,19 @@ NODE = Table(
             description="Berths (ports) or inspection lanes (borders) working in parallel.",
         ),
         Field(
+            "service_h",
+            "float",
+            unit="h",
+            minimum=0,
+            exclusive_minimum=True,
+            maximum=HOURS_PER_YEAR,
+            description="Time one train or wagon group holds a server of the node (a "
+            "gauge-change track, a ferry berth, an inspection lane), without the wait "
+            "for a free server: the equilibrium and the simulation queue for the servers "
+            "(berths, else enough for trains_per_day) on top. Blank: handling_h; a border "
+            "without handling then has no servers.",
+        ),
+        Field(
             "yard_slots",
             "int",
             minimum=0,

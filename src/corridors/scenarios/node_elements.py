@@ -1,0 +1,87 @@
+"""The nodes a route uses as elements: their servers at the stops they serve.
+
+A node's servers (:func:`~corridors.cost.element_queues.node_service`) serve only the
+stops of their kind (:func:`~corridors.cost.element_queues.serves` of the stop's
+:func:`~corridors.cost.element_queues.stop_station`, as the simulation serves them): a
+port's berths its ferry and feeder cargo, not the crude its oil terminal loads on
+tankers. A node where a route can stop without its servers (:func:`mixed_nodes`) has
+its table capacity as an element of its own, ``node:<id>@throughput``. No I/O.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from corridors.cost.element_queues import serves, stop_station
+from corridors.network.model import Network
+from corridors.routing import Route
+
+if TYPE_CHECKING:
+    from corridors.scenarios.elements import NetworkElement, NetworkElements
+
+__all__ = ["lined_links", "mixed_nodes", "node_stops"]
+
+
+def lined_links(network: Network) -> frozenset[str]:
+    """Ferry and sea links with ships in ``vessel.csv``."""
+    if not len(network.vessels):
+        return frozenset()
+    return frozenset(str(x) for x in network.vessels["link_id"])
+
+
+def mixed_nodes(network: Network, lined: frozenset[str]) -> set[str]:
+    """Nodes where a route can stop without their servers.
+
+    The ends of a link that is neither rail nor a line with ships (a crude tanker, a
+    pipeline, a road).
+    """
+    lk = network.links
+    other = ~(lk["mode"].eq("rail") | lk["link_id"].astype(str).isin(lined)).to_numpy()
+    ends = set(lk["from_node_id"].astype(str).to_numpy()[other])
+    return ends | set(lk["to_node_id"].astype(str).to_numpy()[other])
+
+
+def node_stops(route: Route, groups: NetworkElements) -> list[tuple[NetworkElement, float]]:
+    """The node elements a route uses and its hours at each (0 when it passes).
+
+    A node with servers counts the route at its element (``node:<id>``) only at a stop
+    its servers serve (:func:`~corridors.cost.element_queues.serves` of the stop's
+    :func:`~corridors.cost.element_queues.stop_station`, as the simulation serves it),
+    and at its throughput (``node:<id>@throughput``) wherever the route passes it; a
+    node without servers at every stop and pass.
+    """
+    out: list[tuple[NetworkElement, float]] = []
+    steps = route.steps
+    legs = [i for i, s in enumerate(steps) if s.link_id is not None]
+    for i, step in enumerate(steps):
+        if step.link_id is not None or step.node_id is None:
+            continue
+        nid = str(step.node_id)
+        own = groups.nodes.get(nid)
+        kind = groups.servers.get(nid)
+        if kind is not None:
+            near = [
+                steps[j]
+                for j in (
+                    max((j for j in legs if j < i), default=-1),
+                    min((j for j in legs if j > i), default=-1),
+                )
+                if j >= 0
+            ]
+            stop = stop_station(
+                step.kind,
+                {s.mode for s in near},
+                lined=any(str(s.link_id) in groups.lined for s in near),
+            )
+            if not serves(kind, stop):
+                own = None
+        if own is not None:
+            out.append((own, step.hours))
+        if nid in groups.throughput:
+            out.append((groups.throughput[nid], step.hours))
+    for nid in route.node_ids:  # capacitated nodes passed without a stop
+        own = None if nid in groups.servers else groups.nodes.get(nid)
+        for el in (own, groups.throughput.get(nid)):
+            if el is not None:
+                out.append((el, 0.0))
+    return out
