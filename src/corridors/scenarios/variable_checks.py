@@ -53,44 +53,22 @@ VARIABLE_HEADS = (
 
 def check_variable(variable: str, *, where: str, line: int | None = None) -> list[Problem]:
     """Problems with a variable name (unknown head, missing or extra parts)."""
+
+    def problem(message: str, hint: str | None) -> list[Problem]:
+        return [Problem(where, line, "variable", variable, message, hint)]
+
     parts = variable.split(".")
     head = parts[0]
     if head not in VARIABLE_HEADS:
-        return [
-            Problem(
-                where,
-                line,
-                "variable",
-                variable,
-                "unknown variable",
-                did_you_mean(head, VARIABLE_HEADS) or "known: " + ", ".join(VARIABLE_PATTERNS),
-            )
-        ]
+        known = did_you_mean(head, VARIABLE_HEADS) or "known: " + ", ".join(VARIABLE_PATTERNS)
+        return problem("unknown variable", known)
     want = {"border_time": (1, 2), "value_of_time": (1, 1), "logit_scale": (1, 1), "demand": (3, 3)}
     lo, hi = want.get(head, (2, 2))
     if not lo <= len(parts) <= hi:
         forms = [p for p in VARIABLE_PATTERNS if p.split(".")[0] == head]
-        return [
-            Problem(
-                where,
-                line,
-                "variable",
-                variable,
-                "malformed variable",
-                "expected " + " or ".join(forms),
-            )
-        ]
+        return problem("malformed variable", "expected " + " or ".join(forms))
     if head == "demand" and parts[2] not in ("growth", "scale"):
-        return [
-            Problem(
-                where,
-                line,
-                "variable",
-                variable,
-                "unknown demand variable",
-                did_you_mean(parts[2], ("growth", "scale")),
-            )
-        ]
+        return problem("unknown demand variable", did_you_mean(parts[2], ("growth", "scale")))
     return []
 
 
