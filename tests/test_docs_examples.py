@@ -52,3 +52,20 @@ def test_readme_comparison_table_matches_the_model():
         for r in routes
     ]
     assert rows == expected, 'README table is stale: rerun `corridors compare "Xi\'an" Duisburg`'
+
+
+def test_model_page_scenario_yaml_is_a_valid_demand_part():
+    """The ```yaml block of docs/model.md is what a scenario's ``demand:`` accepts."""
+    import re
+
+    import yaml
+
+    from corridors.scenarios.spec.demand import Demand
+
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```yaml\n(.*?)^```", text, re.M | re.S)
+    assert len(blocks) == 1
+    demand = Demand.model_validate(yaml.safe_load(blocks[0])["demand"])
+    assert demand.grouping == "country"
+    assert [m.id for m in demand.table_markets] == ["china_eu_sea"]
+    assert demand.table_markets[0].share == 0.1
