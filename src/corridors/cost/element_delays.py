@@ -77,16 +77,23 @@ class ElementDelays:
     _live: npt.NDArray[np.int64] = field(init=False, repr=False)
     _capacity: FloatArray = field(init=False, repr=False)
     _memo: dict[tuple[int, int], float] = field(init=False, repr=False)
+    _rate: list[float] = field(init=False, repr=False)
+    _idle: list[float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not 0.0 < self.knee < 1.0:
             raise ValueError(f"knee must be in (0, 1), got {self.knee!r}")
         object.__setattr__(self, "_memo", {})
-        live = [
-            e
-            for e, q in enumerate(self.queues)
-            if q is not None and np.isfinite(shipments_per_h(q)) and shipments_per_h(q) > 0
-        ]
+        # each queue's service rate and its wait with no traffic, found once
+        rate = [math.nan if q is None else shipments_per_h(q) for q in self.queues]
+        live = [e for e, r in enumerate(rate) if math.isfinite(r) and r > 0]
+        idle = [0.0] * len(self.queues)
+        for e in live:
+            q = self.queues[e]
+            if q is not None and not isinstance(q, FerryQueue | FerryLines):
+                idle[e] = q.wait_h(0.0)
+        object.__setattr__(self, "_rate", rate)
+        object.__setattr__(self, "_idle", idle)
         at = np.zeros(len(self.queues))
         slope = np.zeros(len(self.queues))
         for e in live:
@@ -110,12 +117,12 @@ class ElementDelays:
     def _exact(self, e: int, rho: float) -> float:
         q = self.queues[e]
         assert q is not None
-        rate = shipments_per_h(q)
+        rate = self._rate[e]
         if isinstance(q, FerryQueue | FerryLines):
             x = rho / FERRY_GRID
             lo = math.floor(x)
             return (lo + 1 - x) * self._grid(e, lo, rate) + (x - lo) * self._grid(e, lo + 1, rate)
-        return q.wait_h(rho * rate) - q.wait_h(0.0)
+        return q.wait_h(rho * rate) - self._idle[e]
 
     def _grid(self, e: int, step: int, rate: float) -> float:
         """A ferry element's wait at utilisation ``step x FERRY_GRID`` (remembered)."""
