@@ -101,3 +101,19 @@ def test_operating_network_is_made_once(mini_path):
     assert live is net.operating()
     assert set(live.nodes["status"]) <= {"operating"}
     assert set(live.links["status"]) <= {"operating"}
+
+
+def test_a_derived_value_is_made_once_per_network(mini_path):
+    """``derived`` keeps what ``make`` returned for a key; a variant makes its own."""
+    net = read_network(mini_path)
+    made: list[int] = []
+
+    def make() -> int:
+        made.append(len(made))
+        return len(made)
+
+    assert net.derived(("count", 1), make) == 1
+    assert net.derived(("count", 1), make) == 1
+    assert net.derived(("count", 2), make) == 2
+    assert net.for_year(2030).derived(("count", 1), make) == 3
+    assert made == [0, 1, 2]

@@ -239,8 +239,15 @@ def water_queue(
     """The lines with ships between the ports ``ports`` (``a+b+c``) as one queue.
 
     One line: its :class:`FerryQueue`; several: :class:`FerryLines`; ``wagons_only``:
-    the rail ferries only (what general cargo can board). ``None``: no ships.
+    the rail ferries only (what general cargo can board). ``None``: no ships. Made once
+    per network (:meth:`~corridors.network.model.Network.derived`).
     """
+    return network.derived(
+        ("water_queue", ports, wagons_only), lambda: _water_queue(network, ports, wagons_only)
+    )
+
+
+def _water_queue(network: Network, ports: str, wagons_only: bool) -> FerryQueue | FerryLines | None:
     queues = [line_queue(network, lid) for lid in water_lines(network, set(ports.split("+")))]
     found = [
         q for q in queues if q is not None and (not wagons_only or q.shipment_units == TRAIN_WAGONS)

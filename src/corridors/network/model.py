@@ -10,10 +10,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from corridors.network.closures import Closures
+
+
+T = TypeVar("T")
 
 
 def _normalise(text: str) -> str:
@@ -72,6 +75,21 @@ class Network:
     config: Mapping[str, object] = field(default_factory=dict)
     name: str = "network"
     column_order: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A value derived from this network's tables, made by ``make()`` once per key.
+
+        The network is immutable (its variants are new networks), so what an engine
+        derives from it (a ferry line's queue) stays valid; ``key`` names the value and
+        its arguments, e.g. ``("water_queue", ports, wagons_only)``.
+        """
+        if key not in self._derived:
+            self._derived[key] = make()
+        return cast("T", self._derived[key])
+
+    @cached_property
+    def _derived(self) -> dict[Hashable, object]:
+        return {}
 
     # -- lookups -------------------------------------------------------------------------
     @cached_property
