@@ -13,6 +13,7 @@ import corridors.cost.element_queues as element_queues
 import corridors.cost.ferry_lines as ferry_lines
 from corridors.cost.element_delays import ElementDelays
 from corridors.cost.element_queues import (
+    AnyQueue,
     FerryLines,
     bulk_use,
     capacity_teu_yr,
@@ -172,3 +173,26 @@ def test_a_ferry_line_delay_in_the_equilibrium_is_its_ferry_queue() -> None:
     at = float(delays.wait_h(np.array([1.0]))[0])
     assert math.isfinite(at)
     assert at >= float(delays.wait_h(np.array([0.95]))[0])
+
+
+def test_delays_of_one_ferry_line_share_its_evaluated_waits() -> None:
+    """Delays given one ``ferry_waits`` evaluate a line's wait at a grid step once.
+
+    The line sits at different places in the two sets of elements; its waits, read
+    through either, equal those of delays that share nothing.
+    """
+    line = FerryQueue(
+        ships=3, round_trip_h=40.0, shipment_units=25, deck_units=(50, 50, 50), max_wait_h=48.0
+    )
+    lane = station_queue("border", servers=2, service_h=3.0)
+    shared: dict[AnyQueue, dict[int, float]] = {}
+    first = ElementDelays((line, lane), ferry_waits=shared)
+    grid = dict(shared[line])  # the knee's grid steps, evaluated when made
+    second = ElementDelays((lane, None, line), ferry_waits=shared)
+    assert shared[line] == grid  # nothing evaluated again
+    alone = ElementDelays((line,))
+    for rho in (0.2, 0.5, 0.8):
+        want = float(alone.wait_h(np.array([rho]))[0])
+        assert float(first.wait_h(np.array([rho, 0.0]))[0]) == want
+        assert float(second.wait_h(np.array([0.0, 0.0, rho]))[2]) == want
+    assert len(shared) == 1  # the lane has no grid

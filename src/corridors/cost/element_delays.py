@@ -68,22 +68,32 @@ class ElementDelays:
         One per element.
     knee : float
         Utilisation in (0, 1) where the tangent takes over.
+    ferry_waits : dict, optional
+        The ferry waits already evaluated, by line and grid step (shared with other
+        delays of the same lines; filled here).
     """
 
     queues: tuple[AnyQueue | None, ...]
     knee: float = KNEE
+    ferry_waits: dict[AnyQueue, dict[int, float]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     _at_knee: FloatArray = field(init=False, repr=False)
     _slope: FloatArray = field(init=False, repr=False)
     _live: npt.NDArray[np.int64] = field(init=False, repr=False)
     _capacity: FloatArray = field(init=False, repr=False)
-    _memo: dict[tuple[int, int], float] = field(init=False, repr=False)
+    _memo: list[dict[int, float]] = field(init=False, repr=False)
     _rate: list[float] = field(init=False, repr=False)
     _idle: list[float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not 0.0 < self.knee < 1.0:
             raise ValueError(f"knee must be in (0, 1), got {self.knee!r}")
-        object.__setattr__(self, "_memo", {})
+        memo = [
+            self.ferry_waits.setdefault(q, {}) if isinstance(q, FerryQueue | FerryLines) else {}
+            for q in self.queues
+        ]
+        object.__setattr__(self, "_memo", memo)
         # each queue's service rate and its wait with no traffic, found once
         rate = [math.nan if q is None else shipments_per_h(q) for q in self.queues]
         live = [e for e, r in enumerate(rate) if math.isfinite(r) and r > 0]
@@ -126,11 +136,12 @@ class ElementDelays:
 
     def _grid(self, e: int, step: int, rate: float) -> float:
         """A ferry element's wait at utilisation ``step x FERRY_GRID`` (remembered)."""
-        hit = self._memo.get((e, step))
+        memo = self._memo[e]
+        hit = memo.get(step)
         if hit is None:
             q = self.queues[e]
             assert q is not None
-            hit = self._memo[e, step] = q.wait_h(step * FERRY_GRID * rate)
+            hit = memo[step] = q.wait_h(step * FERRY_GRID * rate)
         return hit
 
     @property

@@ -89,17 +89,19 @@ class MeasuredNetworks:
         self._opens: dict[int, tuple[str, ...]] = {}
         self._nets: dict[tuple[tuple[str, ...], tuple[str, ...]], Network] = {}
         self._delays: dict[tuple[AnyQueue | None, ...], ElementDelays] = {}
+        self._ferry_waits: dict[AnyQueue, dict[int, float]] = {}
 
     def queue_delays(self, queues: tuple[AnyQueue | None, ...]) -> ElementDelays:
         """The queueing delays of ``queues`` (one per element), made once for equal queues.
 
         The queues are values (frozen dataclasses): runs whose elements have the same
-        servers get the same :class:`~corridors.cost.element_delays.ElementDelays`, with
-        the ferry waits it has already evaluated.
+        servers get the same :class:`~corridors.cost.element_delays.ElementDelays`, and
+        all the delays made here share the ferry waits already evaluated, by line.
         """
         found = self._delays.get(queues)
         if found is None:
-            found = self._delays[queues] = ElementDelays(queues)
+            found = ElementDelays(queues, ferry_waits=self._ferry_waits)
+            self._delays[queues] = found
         return found
 
     def in_force(self, year: int) -> tuple[str, ...]:
