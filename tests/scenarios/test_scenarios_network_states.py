@@ -17,6 +17,7 @@ import pytest
 
 from corridors.cost.element_queues import station_queue
 from corridors.network import Network, read_network
+from corridors.scenarios import network_states
 from corridors.scenarios.io import load_inputs, read_measures
 from corridors.scenarios.model import ScenarioRunner, run_scenario
 from corridors.scenarios.network_states import MeasuredNetworks, run_measures
@@ -160,3 +161,14 @@ def test_forecast_samples_sharing_queue_delays_equal_runs_alone() -> None:
         )
         pd.testing.assert_frame_equal(result.corridor_volumes, alone.corridor_volumes)
         pd.testing.assert_frame_equal(result.bottlenecks, alone.bottlenecks)
+
+
+def test_the_oldest_queue_delays_make_room(net: Network, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ``KEPT_QUEUES`` sets of queues the oldest is dropped (made again if asked)."""
+    monkeypatch.setattr(network_states, "KEPT_QUEUES", 2)
+    shared = MeasuredNetworks(net, [], frozenset())
+    lanes = [(station_queue("border", servers=n, service_h=3.0),) for n in (1, 2, 3)]
+    first, second = shared.queue_delays(lanes[0]), shared.queue_delays(lanes[1])
+    shared.queue_delays(lanes[2])  # drops the first
+    assert shared.queue_delays(lanes[1]) is second
+    assert shared.queue_delays(lanes[0]) is not first

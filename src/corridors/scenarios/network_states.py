@@ -37,6 +37,9 @@ from corridors.scenarios.spec import (
 
 __all__ = ["MeasuredNetworks", "NetworkStates", "measures_key", "run_measures"]
 
+KEPT_QUEUES = 64
+"""Sets of element queues (and ferry lines) whose delays a :class:`MeasuredNetworks` keeps."""
+
 
 def run_measures(
     scenario: Scenario, catalogue: MeasureCatalogue | None, *, ids: Sequence[str] | None = None
@@ -96,10 +99,16 @@ class MeasuredNetworks:
 
         The queues are values (frozen dataclasses): runs whose elements have the same
         servers get the same :class:`~corridors.cost.element_delays.ElementDelays`, and
-        all the delays made here share the ferry waits already evaluated, by line.
+        all the delays made here share the ferry waits already evaluated, by line. At
+        most :data:`KEPT_QUEUES` sets of queues and ferry lines are kept, the oldest
+        dropped first (a sweep varying sailings makes new ones every sample).
         """
         found = self._delays.get(queues)
         if found is None:
+            while len(self._delays) >= KEPT_QUEUES:  # the oldest out
+                del self._delays[next(iter(self._delays))]
+            while len(self._ferry_waits) >= KEPT_QUEUES:
+                del self._ferry_waits[next(iter(self._ferry_waits))]
             found = ElementDelays(queues, ferry_waits=self._ferry_waits)
             self._delays[queues] = found
         return found
