@@ -68,7 +68,7 @@ def test_volumes_are_the_tables_in_each_class_own_unit(assigned: CorridorEquilib
     total = frame.groupby(["commodity", "unit"])["volume"].sum()
     # baseline-2024 offers all the rail containers and a tenth of the sea containers
     containers = by_market["china_eu"] + 0.1 * by_market["china_eu_sea"]
-    containers += by_market["china_caucasus_tr"]
+    containers += by_market["china_caucasus_tr"] + by_market["china_ru_by"]
     assert total["containers", "TEU"] == pytest.approx(containers, rel=1e-9)
     bulk = by_market[["central_asia_tr", "central_asia_eu", "kz_caucasus"]].sum()
     assert total["dry_bulk", "t"] == pytest.approx(bulk, rel=1e-9)

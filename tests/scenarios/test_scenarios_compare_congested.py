@@ -10,7 +10,7 @@ import pytest
 from corridors.datasets import eurasia_path
 from corridors.network import read_network
 from corridors.routing import compare
-from corridors.scenarios.io import load_inputs
+from corridors.scenarios.io import ScenarioInputs, load_inputs
 from corridors.scenarios.supply import element_waits
 from corridors.studies.compare import (
     CongestedCompare,
@@ -138,14 +138,17 @@ def test_cache_keeps_a_scenario_year(state: ScenarioYear) -> None:
     assert all(math.isfinite(r.p90_h) for r in a)
 
 
-def test_a_rationed_element_adds_its_queue_not_the_price_cap() -> None:
-    """zangezur-open 2032: Alashankou - Dostyk is rationed at the price cap (captive cargo
-    to Moscow, Minsk, Alat and Tbilisi exceeds it). The served cargo pays no rationing
+def test_a_rationed_element_adds_its_queue_not_the_price_cap(
+    rationed_zangezur: ScenarioInputs,
+) -> None:
+    """zangezur-open 2032 with 8 train paths at Dostyk and one route a corridor
+    (``rationed_zangezur``): Alashankou - Dostyk is rationed at the price cap (captive
+    cargo to Moscow, Minsk, Alat and Tbilisi exceeds it). The served cargo pays no rationing
     price, so compare's legs through it carry its queue at capacity and no rationing wait
     (before: the cap's 50,000 / 16.7 = 2,994 h, P50 about 146 days Xi'an - Duisburg by the
     Northern corridor); the wait is the one the calibration's segment times take
     (``element_waits`` of the run's bottlenecks: queue plus rationing wait)."""
-    st = scenario_year(load_inputs("zangezur-open"), 2032)
+    st = scenario_year(rationed_zangezur, 2032)
     wait = element_waits(st.result.bottlenecks, 2032, value_of_time_usd_teu_h=st.params.vot)[LINK]
     assert wait.utilisation == pytest.approx(1.0, abs=1e-6)
     assert (wait.shadow_price_usd_teu, wait.rationing_h) == (0.0, 0.0)

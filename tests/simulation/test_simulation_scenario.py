@@ -91,17 +91,16 @@ def test_shipments_carry_the_equilibrium_volume_of_each_market_and_corridor(
         )
         simulated += grp["volume"].sum()
     assert simulated + eq.unrouted == pytest.approx(sum(demand.values()), rel=1e-6)
-    # the routes are the equilibrium's corridors: one route per corridor of a flow, or
-    # one per Caspian line of its water (each line in proportion to its lift)
+    # the routes are the equilibrium's routes (two per corridor in the 2024 scenarios),
+    # each split over the Caspian lines of its water (each line in proportion to its lift)
     split = 0
     for routes in eq.routes.values():
-        by_corridor: dict[str, list[frozenset[str]]] = {}
+        by_corridor: dict[str, list[tuple[str, ...]]] = {}
         for r, _ in routes:
-            water = frozenset(s.link_id for s in r.legs if s.mode in ("ferry", "sea"))
-            by_corridor.setdefault(r.corridor, []).append(water)
-        for lines in by_corridor.values():
-            assert len(set(lines)) == len(lines)  # distinct lines
-            split += len(lines) > 1
+            by_corridor.setdefault(r.corridor, []).append(r.link_ids)
+        for ways in by_corridor.values():
+            assert len(set(ways)) == len(ways)  # distinct routes
+            split += len(ways) > 1
         assert sum(w for _, w in routes) == pytest.approx(1.0)
     assert split > 0  # the Kazakh-Azerbaijani crossing: Aktau and Kuryk
 

@@ -43,6 +43,7 @@ def test_growth_and_a_disruption_go_into_the_yaml(client: TestClient, baseline: 
     growth = {m["id"]: m.get("growth") for m in data["demand"]["table_markets"]}
     assert growth == {
         "china_eu": 0.1,  # the form's
+        "china_ru_by": 0.03,
         "china_eu_sea": 0.03,  # the rest as in the file
         "china_caucasus_tr": 0.08,
         "central_asia_tr": 0.05,
@@ -77,7 +78,7 @@ def test_a_bad_growth_rate_gets_the_files_message_on_its_field(client: TestClien
     form = _problems(
         client.post(FORM, json={"yaml": baseline["yaml"], "growth": {"kz_caucasus": 3.0}})
     )
-    assert [p["field"] for p in form] == ["demand.table_markets[5].growth"]
+    assert [p["field"] for p in form] == ["demand.table_markets[6].growth"]
     # the same message as the YAML itself gets from the check
     text = baseline["yaml"].replace("growth: 0.06", "growth: 3.0")
     check = client.post("/api/scenarios/baseline-2024/check", json={"yaml": text})

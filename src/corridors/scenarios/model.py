@@ -132,6 +132,9 @@ class ScenarioRunner:
         self.options = RouteOptions(self.states, tuple(scenario.demand.markets), self.params)
         """Each market's route options per network state (found once)."""
         self.pair_volumes: dict[int, dict[tuple[int, str], float]] = {}
+        self.route_volumes: dict[int, dict[tuple[int, str], list[tuple[Route | None, float]]]] = {}
+        """Volume (TEU a year) of each route the equilibrium used, by year, market index and
+        corridor (``None``: a route found without its steps)."""
         """Volume of each demand row (an O-D pair of a market) on each corridor in each
         year of the last :meth:`run`, TEU(-equivalents) a year: ``{year: {(row,
         corridor): volume}}``."""
@@ -276,6 +279,9 @@ class ScenarioRunner:
                 all_converged &= eq.converged
                 totals.add(fraction, solved)
             self.pair_volumes[year] = totals.volumes
+            self.route_volumes[year] = {
+                key: [(r, v) for r, v in used.values()] for key, used in totals.routes.items()
+            }
             totals.write(tables, year, markets=od, demand=demand)
             if progress is not None:
                 progress(done + 1, len(years))

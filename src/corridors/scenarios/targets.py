@@ -61,7 +61,10 @@ orient.tm 2022-06).
 FIT_YEARS = (2021, 2022, 2023)
 """Years fitted by default; later years of a target are out-of-sample checks."""
 
-CHINA_EU_MARKET = "china_eu"
+CHINA_EU_MARKETS = ("china_eu", "china_eu_sea")
+"""The China-EU markets whose cargo the 1520 mm transit counts: the rail-type containers
+and the sea slice (never ``china_ru_by``, China-Russia/Belarus traffic that does not
+cross to the EU)."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def default_targets() -> tuple[Target, ...]:
             "northern",
             dict(UTLC_TRANSIT_TEU),
             "TEU",
-            markets=(CHINA_EU_MARKET,),
+            markets=CHINA_EU_MARKETS,
             source="UTLC ERA via index1520, Upply",
         ),
         Target(

@@ -312,10 +312,11 @@ def solve_year(
     # a market of a class with its own scale k chooses on k x its cost at the one scale:
     # counted in units of k TEU-equivalents (demand / k, each using k of an element), the
     # shadow prices stay USD per TEU-equivalent and the element flows are unchanged; the
-    # corridor constants and the surcharges of disruptions (risk premia) are per TEU of
-    # containers at the one scale, so such a class pays them / k
+    # surcharges of disruptions (freight-rate spikes, risk premia) are money, paid in full
+    # per TEU-equivalent; the corridor constants are utility per TEU of containers at the
+    # one scale, so such a class pays them / k
     k = np.ones(n_markets) if class_scale is None else np.asarray(class_scale, dtype=np.float64)
-    base = k[:, None] * (usd - extra + vot[:, None] * (hours + buffer)) + extra + premium
+    base = k[:, None] * (usd + vot[:, None] * (hours + buffer)) + premium
     ps = _path_size(options, shape)
     base = base - np.log(ps) / scale
     scaled = elements

@@ -10,6 +10,7 @@ the run's :class:`~corridors.scenarios.tables.ResultTables`. No I/O.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -27,10 +28,14 @@ class YearTotals:
     ----------
     volumes : dict of (market index, corridor) to float
         Volume of each market on each corridor, TEU a year.
+    routes : dict of (market index, corridor) to dict
+        Volume of each route of a market on a corridor, TEU a year, by the route's links:
+        ``{links: [route, volume]}`` (the routes the equilibrium used, for the simulation).
     """
 
     def __init__(self, n_markets: int) -> None:
         self.volumes: dict[tuple[int, str], float] = {}
+        self.routes: dict[tuple[int, str], dict[tuple[str, ...], list[Any]]] = {}
         self._weighted: dict[tuple[int, str], np.ndarray] = {}  # cost, hours, usd, weight
         self._links: dict[tuple[str, bool], float] = {}  # (link, forward): volume
         self._times: list[tuple[str, float, float]] = []
@@ -61,6 +66,8 @@ class YearTotals:
                 share = eq.shares[i, j]
                 v = fraction * demand[i] * share
                 self.volumes[i, c] = self.volumes.get((i, c), 0.0) + v
+                used = self.routes.setdefault((i, c), {}).setdefault(a.link_ids, [a.route, 0.0])
+                used[1] += v
                 w = self._weighted.setdefault((i, c), np.zeros(4))
                 w += fraction * np.array(
                     [

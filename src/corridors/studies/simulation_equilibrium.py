@@ -176,7 +176,7 @@ def equilibrium_flows(
     rows: list[dict[str, object]] = []
     unrouted = 0.0
     flows: dict[FlowKey, float] = {}
-    by_flow: dict[FlowKey, list[tuple[Route, float]]] = {}
+    by_flow: dict[FlowKey, dict[tuple[str, ...], tuple[Route, float]]] = {}
     markets = scenario.demand.markets
     for (i, corridor), teu in sorted(runner.pair_volumes.get(year, {}).items()):
         m = markets[i]
@@ -189,19 +189,31 @@ def equilibrium_flows(
         if not volume > 0:
             continue
         o, d = net.place(m.origin), net.place(m.destination)
-        try:
-            found = compare(net, o, d, params=runner.params, corridors=(corridor,), graph=graph)
-        except UnreachableError:
-            found = []
-        route = next((r for r in found if r.corridor == corridor), None)
         key: FlowKey = (o, d, "containers" if containers else cls.name, unit)
-        if route is None:  # no route found where the equilibrium had one
+        # the routes the equilibrium used on the corridor, each with its volume
+        used = list(runner.route_volumes.get(year, {}).get((i, corridor), []))
+        if not used or any(r is None for r, _ in used):
+            try:
+                found = compare(net, o, d, params=runner.params, corridors=(corridor,), graph=graph)
+            except UnreachableError:
+                found = []
+            first = next((r for r in found if r.corridor == corridor), None)
+            used = [] if first is None else [(first, teu)]
+        if not used:  # no route found where the equilibrium had one
             unrouted += volume
             continue
-        for line_route, share in lines.split(route, o, d, containers=containers):
-            part = volume * share
+        parts = [
+            (line_route, volume * (v / teu) * share)
+            for route, v in used
+            if route is not None
+            for line_route, share in lines.split(route, o, d, containers=containers)
+        ]
+        for line_route, part in parts:
             flows[key] = flows.get(key, 0.0) + part
-            by_flow.setdefault(key, []).append((line_route, part))
+            # one entry per route of a flow, whichever markets share it
+            ways = by_flow.setdefault(key, {})
+            links = line_route.link_ids
+            ways[links] = (line_route, ways[links][1] + part if links in ways else part)
             rows.append(
                 {
                     "market": m.id,
@@ -216,7 +228,7 @@ def equilibrium_flows(
             )
 
     shares = {
-        key: [(route, volume / flows[key]) for route, volume in options]
+        key: [(route, volume / flows[key]) for route, volume in options.values()]
         for key, options in by_flow.items()
         if flows[key] > 0
     }
