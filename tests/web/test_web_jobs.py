@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from typing import Any
 
@@ -27,6 +28,13 @@ def failing_task(*, calls: WorkerCalls) -> dict[str, Any]:
 
 def crashing_task(*, calls: WorkerCalls) -> dict[str, Any]:
     raise ZeroDivisionError("division by zero")
+
+
+def deaf_task(*, seconds: float, calls: WorkerCalls) -> dict[str, Any]:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a worker stuck where SIGTERM is ignored
+    calls.progress(0, 1)
+    time.sleep(seconds)
+    return {"slept": seconds}
 
 
 def sleeping_task(*, seconds: float, calls: WorkerCalls) -> dict[str, Any]:
@@ -83,6 +91,20 @@ def test_cancelling_a_running_job_stops_its_process(queue):
     assert not process.is_alive()
     # a finished job stays as it is
     assert queue.cancel(job.job_id).state == JobState.CANCELLED
+
+
+def test_cancelling_stops_a_worker_that_ignores_sigterm(queue):
+    """A worker deaf to SIGTERM is killed once the grace period (5 s) is over."""
+    job = queue.submit("test", "deaf", deaf_task, seconds=60)
+    deadline = time.monotonic() + 30
+    while job.done == 0 and job.total == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the worker has set its signal handler and reported
+    assert job.state == JobState.RUNNING
+    process = job.process
+    assert process is not None
+    queue.cancel(job.job_id)
+    assert job.state == JobState.CANCELLED
+    assert not process.is_alive()
 
 
 def test_jobs_wait_for_a_free_worker(queue):

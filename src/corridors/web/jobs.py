@@ -216,6 +216,9 @@ class JobQueue:
         if process is not None and process.is_alive():
             process.terminate()
             process.join(timeout=5)
+            if process.is_alive():  # deaf to SIGTERM, or slow on a loaded machine
+                process.kill()
+                process.join(timeout=5)
         logger.info("cancelled job %s", job_id)
         return job
 
