@@ -208,6 +208,7 @@ async function suggest(input, list, hint) {
   if (q.length < 2) return;
   try {
     const hits = await api("/api/places?" + new URLSearchParams({ q, limit: 12 }));
+    if (input.value.trim() !== q) return; // a later keystroke's answer is the one to show
     list.innerHTML = hits.map((h) => `<option value="${esc(h.name)}">${esc(h.matched !== h.name ? h.matched + " → " : "")}${esc(h.name)} (${esc(h.country)}, ${esc(h.kind)})</option>`).join("");
     const first = hits[0];
     hint.textContent = first && first.matched !== first.name
