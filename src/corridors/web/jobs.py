@@ -218,7 +218,8 @@ class JobQueue:
             process.join(timeout=5)
             if process.is_alive():  # deaf to SIGTERM, or slow on a loaded machine
                 process.kill()
-                process.join(timeout=5)
+                # SIGKILL cannot be ignored; the fork server may be slow to report the exit
+                process.join(timeout=30)
         logger.info("cancelled job %s", job_id)
         return job
 
