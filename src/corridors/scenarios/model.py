@@ -132,12 +132,12 @@ class ScenarioRunner:
         self.options = RouteOptions(self.states, tuple(scenario.demand.markets), self.params)
         """Each market's route options per network state (found once)."""
         self.pair_volumes: dict[int, dict[tuple[int, str], float]] = {}
-        self.route_volumes: dict[int, dict[tuple[int, str], list[tuple[Route | None, float]]]] = {}
-        """Volume (TEU a year) of each route the equilibrium used, by year, market index and
-        corridor (``None``: a route found without its steps)."""
         """Volume of each demand row (an O-D pair of a market) on each corridor in each
         year of the last :meth:`run`, TEU(-equivalents) a year: ``{year: {(row,
         corridor): volume}}``."""
+        self.route_volumes: dict[int, dict[tuple[int, str], list[tuple[Route | None, float]]]] = {}
+        """Volume (TEU a year) of each route the equilibrium used, by year, market index and
+        corridor (``None``: a route found without its steps)."""
         self._delays: dict[tuple[int, tuple[str, ...]], ElementDelays] = {}
         nodes = network.nodes
         self._ports = frozenset(nodes.loc[(nodes["kind"] == "port").to_numpy(), "node_id"])

@@ -251,7 +251,6 @@ def solve_year(
     n_markets = len(per_market)
     shape = (n_markets, len(columns))
     usd = np.full(shape, np.inf)
-    extra = np.zeros(shape)  # surcharges of the slow-downs, in usd
     hours = np.zeros(shape)
     options: list[list[RouteOption | None]] = [[None] * len(columns) for _ in per_market]
     e_index: dict[str, int] = {}
@@ -269,7 +268,6 @@ def solve_year(
                 if a.corridor in d.corridors or set(d.links) & set(a.link_ids):
                     h = h * d.time_factor + d.extra_hours
                     u = u + d.extra_usd_teu
-                    extra[i, j] += d.extra_usd_teu
             usd[i, j], hours[i, j] = u, h
             options[i][j] = a
             for key, ecap, eh in a.elements:
