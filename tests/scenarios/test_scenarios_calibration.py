@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,26 @@ def test_recovers_known_parameters() -> None:
     assert fit.r2_log == pytest.approx(1.0, abs=1e-6)
     for y, t in observed.items():
         assert fit.predicted_t[y] == pytest.approx(t, rel=1e-6)
+
+
+def test_no_start_evaluates_the_scenario_as_it_is() -> None:
+    """``starts=0``: no search; the parameters are the scenario's and the modelled tonnes
+    those of a plain run, so a shipped fit's table can be shown again as shipped. At
+    the true values the errors are zero and both parameters are identified."""
+    net = read_network(HERE / "toy")
+    truth = _history(horizon=2023)
+    runner = ScenarioRunner(net, truth)
+    observed = corridor_tonnes(runner, truth.behaviour, "middle", [2021, 2022, 2023])
+    off = {2021: 1.1 * observed[2021], 2022: observed[2022], 2023: observed[2023]}
+    fit = calibrate(net, truth, off, corridor="middle", starts=0)
+    assert fit.risk_premium_usd_teu == pytest.approx(1500.0, rel=1e-12)
+    assert fit.logit_scale_per_usd == pytest.approx(0.0015, rel=1e-12)  # via its log
+    for y, t in observed.items():
+        assert fit.predicted_t[y] == pytest.approx(t, rel=1e-9)
+    # the one year off by 10 % is the only error: RMSE(log) = sqrt(log(1.1)^2 / 3)
+    assert fit.rmse_log == pytest.approx(abs(math.log(1.1)) / math.sqrt(3.0), rel=1e-6)
+    assert fit.at_bound == ()
+    assert fit.unidentified == ()
     # the middle route by hand: 4,650 USD (links 500 + 1,000 + 1,500 + 1,500, borders 100 + 50)
     # and 210 h (10 + 52 + 24 ferry + 74 moving, 40 + 10 at borders) at 20 USD/h: 8,850 USD/TEU
     # (the ferry's 20k TEU a year is far from binding); the constant is 1,500 / 8,850 of it

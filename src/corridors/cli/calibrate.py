@@ -44,7 +44,12 @@ def register(app: typer.Typer) -> None:
             "--titr-only",
             help=("Fit only the target corridor's constant and the logit scale to TITR cargo."),
         ),
-        starts: int = typer.Option(4, "--starts", min=1, help="Local searches to start."),
+        starts: int = typer.Option(
+            4,
+            "--starts",
+            min=0,
+            help="Local searches to start; 0: no search, the scenario's values evaluated.",
+        ),
     ) -> None:
         """Fit the corridor choice to volumes, transit times and prices 2021-2023."""
         inputs = load_inputs(scenario, network_path=network, measures_path=measures)

@@ -60,7 +60,7 @@ def calibrate_scenario(
         price targets (:func:`default_time_targets`, :func:`default_price_targets`) of
         the scenario's markets, with :func:`history_parameters`.
     starts : int
-        Local searches to start.
+        Local searches to start (0: none, the scenario's values evaluated).
     store : Path, optional
         Results store the fitted run (with its fit table and errors in ``info``) is
         written to; opened only once the fit is done.

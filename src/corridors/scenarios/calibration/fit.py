@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import least_squares
+from scipy.optimize import approx_fprime, least_squares
 
 from corridors.demand.classes import CONTAINER_PAYLOAD_T
 from corridors.network.model import Network
@@ -108,7 +108,8 @@ def calibrate(
         covers, up to 2023 for the shipped series); other covered years are
         out-of-sample checks.
     starts : int
-        Starting points of the local search (the best of a coarse design first).
+        Starting points of the local search (the best of a coarse design first); 0:
+        no search, the scenario's own values evaluated (fit table, errors, bounds).
     design : int, optional
         Random points of the coarse design (default: 12 per parameter).
     reliability : mapping of corridor to hours, optional
@@ -213,35 +214,21 @@ def calibrate(
             "no modelled value (the market has no route on the corridor, or the route "
             f"misses the segment's ends) for {', '.join(missing)}"
         )
-    # a coarse random design first: the split saturates (all or nothing) far from the
-    # optimum, where a local method stalls; then local searches from the best points
-    rng = np.random.default_rng(scenario.seed)
-    n_design = 12 * len(params) if design is None else design
-    points = [x0, *[lo + (hi - lo) * rng.random(len(params)) for _ in range(n_design)]]
-    scored = sorted(((float((residuals(x) ** 2).sum()), i) for i, x in enumerate(points)))
-    best = None
-    for _, i in scored[: max(1, starts)]:
-        fit = least_squares(
-            residuals,
-            x0=points[i],
-            bounds=(lo, hi),
-            xtol=1e-12,
-            ftol=1e-12,
-            gtol=1e-12,
-            max_nfev=400,
+    if starts == 0:  # the scenario's own values, evaluated and not searched
+        x_best = x0
+        jac = np.atleast_2d(approx_fprime(x0, residuals))
+        success, message = True, "evaluated at the scenario's values (no search)"
+    else:
+        x_best, jac, success, message = _search(
+            residuals, x0, lo, hi, starts=starts, design=design, seed=scenario.seed
         )
-        if best is None or fit.cost < best.cost:
-            best = fit
-    assert best is not None
-    values = from_x(best.x)
+    values = from_x(x_best)
     fitted_params = dict(zip(names, values, strict=True))
     pred = modelled(values, last=True)
     frame = fit_table(rows, pred)
     quality = fit_quality(frame)
     over = frame[frame["ceiling"] & frame["in_sample"] & (frame["error_pct"] > 0.5)]
-    at_bound, unidentified = bounds_and_identification(
-        names, best.x, lo, hi, np.asarray(best.jac, dtype=float)
-    )
+    at_bound, unidentified = bounds_and_identification(names, x_best, lo, hi, jac)
     fitted_scenario = apply_parameters(scenario, names, values, node_ids=node_ids)
     beh = fitted_scenario.behaviour
     logger.info("calibrated %s: %s", corridor, fitted_params)
@@ -263,9 +250,9 @@ def calibrate(
         r2_log=quality.r2_log,
         r2_log_by_target=quality.r2_log_by_target,
         rmse_log_holdout=quality.rmse_log_holdout,
-        success=bool(best.success),
+        success=success,
         converged=converged[0],
-        message=str(best.message),
+        message=message,
         scenario=fitted_scenario,
         predicted_t=predicted_t,
         observed_t={y: v for y, v in first.observed.items() if y in covered},
@@ -277,3 +264,37 @@ def calibrate(
         ),
         rmse_log_by_kind=quality.rmse_log_by_kind,
     )
+
+
+def _search(
+    residuals: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    x0: NDArray[np.float64],
+    lo: NDArray[np.float64],
+    hi: NDArray[np.float64],
+    *,
+    starts: int,
+    design: int | None,
+    seed: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], bool, str]:
+    """The best of ``starts`` local searches: its point, Jacobian, success and message."""
+    # a coarse random design first: the split saturates (all or nothing) far from the
+    # optimum, where a local method stalls; then local searches from the best points
+    rng = np.random.default_rng(seed)
+    n_design = 12 * len(x0) if design is None else design
+    points = [x0, *[lo + (hi - lo) * rng.random(len(x0)) for _ in range(n_design)]]
+    scored = sorted(((float((residuals(x) ** 2).sum()), i) for i, x in enumerate(points)))
+    best = None
+    for _, i in scored[: max(1, starts)]:
+        fit = least_squares(
+            residuals,
+            x0=points[i],
+            bounds=(lo, hi),
+            xtol=1e-12,
+            ftol=1e-12,
+            gtol=1e-12,
+            max_nfev=400,
+        )
+        if best is None or fit.cost < best.cost:
+            best = fit
+    assert best is not None
+    return best.x, np.asarray(best.jac, dtype=float), bool(best.success), str(best.message)
