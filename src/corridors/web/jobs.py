@@ -170,6 +170,9 @@ class JobQueue:
         self._keep = keep
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+        # Only one thread at a time may wait for a worker's exit: two threads calling
+        # waitpid on one process race, and the loser sees a dead worker as alive.
+        self._reaping = threading.Lock()
         self._stop = threading.Event()
         self._context = multiprocessing.get_context("spawn")
         self._thread = threading.Thread(target=self._loop, name="corridors-jobs", daemon=True)
@@ -213,13 +216,13 @@ class JobQueue:
                 return job
             process = job.process
             self._finish(job, JobState.CANCELLED)
-        if process is not None and process.is_alive():
-            process.terminate()
-            process.join(timeout=5)
-            if process.is_alive():  # deaf to SIGTERM, or slow on a loaded machine
-                process.kill()
-                # SIGKILL cannot be ignored; the fork server may be slow to report the exit
-                process.join(timeout=30)
+        if process is not None:
+            process.terminate()  # a signal only: harmless if the worker has gone
+            with self._reaping:
+                process.join(timeout=5)
+                if process.is_alive():  # deaf to SIGTERM, or slow on a loaded machine
+                    process.kill()  # cannot be ignored
+                    process.join(timeout=30)
         logger.info("cancelled job %s", job_id)
         return job
 
@@ -267,7 +270,8 @@ class JobQueue:
                     name=f"corridors-job-{job.job_id}",
                     daemon=True,
                 )
-                process.start()
+                with self._reaping:  # start() collects other ended workers (waitpid)
+                    process.start()
                 child.close()
                 job.process, job.conn = process, parent
                 job.state = JobState.RUNNING
@@ -301,8 +305,8 @@ class JobQueue:
         process = job.process
         with self._lock:
             self._finish(job, JobState.FAILED, error=error)
-        if process is not None and process.is_alive():
-            process.terminate()
+        if process is not None:
+            process.terminate()  # a signal only: harmless if the worker has gone
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -335,13 +339,15 @@ class JobQueue:
                 job.conn.close()
                 job.conn = None
             if job.process is not None:
-                job.process.join(timeout=5)
+                with self._reaping:  # collect it if it has gone; never block the loop
+                    job.process.join(timeout=0)
 
     def _ended(self, job: Job) -> None:
         """The worker closed its pipe without saying done or failed: it died."""
         process = job.process
         if process is not None:
-            process.join(timeout=5)
+            with self._reaping:
+                process.join(timeout=5)
         with self._lock:
             if job.state not in FINISHED:
                 code = process.exitcode if process is not None else None
