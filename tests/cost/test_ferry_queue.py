@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from corridors.cost.queueing import FerryQueue, QueueElement, deck_fill
@@ -51,6 +52,108 @@ def test_split_shipments_wait_for_the_ship_of_their_last_wagon() -> None:
     f = deck_fill(lam, shipment_units=25, deck_units=[54], max_wait_h=math.inf)
     assert f.wait_h == pytest.approx(84.0 / 54.0 / lam, rel=1e-9)
     assert f.shipments_per_sailing == pytest.approx(54.0 / 25.0)
+
+
+def test_a_mix_of_one_size_is_that_size() -> None:
+    # the same chain: a mix listing one size (and a size with no arrivals) is the size
+    for w in (0.0, 20.0, 48.0, math.inf):
+        for decks in ([50], [54, 54, 56], [100, 40]):
+            one = deck_fill(0.1, shipment_units=27, deck_units=decks, max_wait_h=w)
+            mix = deck_fill(
+                0.1, shipment_units=[(27, 2.5), (50, 0.0)], deck_units=decks, max_wait_h=w
+            )
+            assert mix == one
+
+
+def test_groups_and_trains_on_a_deck_of_two_groups_by_hand() -> None:
+    """Groups of 25 wagons (share p) and trains of 50 (q) on 50-wagon decks, by hand.
+
+    In units of 25: a fresh ship (state 0) waits for a second shipment after a group
+    (area p P / lambda, P = 1 - e^{-lambda W} the chance one comes within the maximum
+    wait, 1 + p P shipments); a train after a group is split and leaves 1 unit
+    (probability p P q). A ship starting with that unit takes the next shipment within
+    W (area P / lambda, P shipments) and keeps 1 unit if it is a train (q P). The
+    stationary ratio r = pi_1 / pi_0 = p q P / (1 - q P); the mean wait is
+    P (p + r) / lambda / (1 + p P + r P): 1 / (2 lambda) at any p > 0 without a
+    maximum wait, though trains alone never wait (each fills a deck).
+    """
+    lam = 0.09
+    for p in (0.05, 0.3, 0.93):
+        q = 1.0 - p
+        for w in (12.0, 48.0, math.inf):
+            big_p = 1.0 - math.exp(-lam * w)
+            r = p * q * big_p / (1.0 - q * big_p)
+            f = deck_fill(lam, shipment_units=[(25, p), (50, q)], deck_units=[50], max_wait_h=w)
+            assert f.wait_h == pytest.approx(
+                big_p * (p + r) / lam / (1.0 + p * big_p + r * big_p), rel=1e-12
+            )
+            assert f.shipments_per_sailing == pytest.approx(
+                (1.0 + p * big_p + r * big_p) / (1.0 + r), rel=1e-12
+            )
+        assert deck_fill(
+            lam, shipment_units=[(25, p), (50, q)], deck_units=[50], max_wait_h=math.inf
+        ).wait_h == pytest.approx(1.0 / (2.0 * lam), rel=1e-12)
+    alone = deck_fill(lam, shipment_units=50, deck_units=[50], max_wait_h=math.inf)
+    assert alone.wait_h == 0.0
+    # the mean size (27 wagons) is not the mix: every ship then ends on a split group,
+    # about (n + 1) / (2 lambda) with n = 50 / 27, near three times 1 / (2 lambda)
+    mean = deck_fill(lam, shipment_units=27, deck_units=[50], max_wait_h=math.inf)
+    assert mean.wait_h > 2.5 / (2.0 * lam)
+
+
+def _fill_by_monte_carlo(
+    lam: float, mix: list[tuple[int, float]], decks: list[int], w: float, n: int, seed: int
+) -> npt.NDArray[np.float64]:
+    """Waits of ``n`` shipments filling ships in turn, the process drawn as stated."""
+    rng = np.random.default_rng(seed)
+    t = np.cumsum(rng.exponential(1.0 / lam, n))
+    sizes = rng.choice([g for g, _ in mix], n, p=[p for _, p in mix])
+    wait = np.full(n, np.nan)
+    i, left, owner, sail, ship = 0, 0, -1, 0.0, 0
+    while i < n:
+        deck = decks[ship % len(decks)]
+        ship += 1
+        aboard: list[int] = []
+        clock = None
+        fill = 0
+        if left:  # the rest of a split shipment boards at once, and starts the clock
+            aboard, fill, clock = [owner], min(left, deck), sail
+            left -= fill
+        while fill < deck and not left:
+            if clock is not None and t[i] > clock + w:
+                sail = clock + w
+                break
+            clock = t[i] if clock is None else clock
+            room = deck - fill
+            fill += min(sizes[i], room)
+            if sizes[i] > room:
+                left, owner = int(sizes[i] - room), i
+            else:
+                aboard.append(i)
+            sail = t[i]
+            i += 1
+            if i == n:
+                break
+        for s in aboard:
+            wait[s] = sail - t[s]
+    return wait
+
+
+def test_a_three_size_mix_on_unequal_ships_matches_the_process_drawn_at_random() -> None:
+    """Sizes 25, 27 and 50 on ships of 54 and 56 in turn, a 48 h maximum wait.
+
+    200,000 shipments, one seed; the waits of successive shipments are correlated, so
+    the tolerance (2 %, about 0.3 h) is four standard errors of the mean of 100 batch
+    means (the batches' spread over sqrt(100)).
+    """
+    lam, mix, decks, w = 0.08, [(25, 0.6), (27, 0.3), (50, 0.1)], [54, 56], 48.0
+    waits = _fill_by_monte_carlo(lam, mix, decks, w, 200_000, seed=5)[1000:-1000]
+    batches = waits[: len(waits) // 100 * 100].reshape(100, -1)
+    batches = np.array([np.nanmean(b) for b in batches])
+    se = float(np.std(batches, ddof=1) / math.sqrt(len(batches)))
+    f = deck_fill(lam, shipment_units=mix, deck_units=decks, max_wait_h=w)
+    assert 4.0 * se < 0.02 * f.wait_h
+    assert f.wait_h == pytest.approx(float(np.nanmean(waits)), rel=0.02)
 
 
 def test_without_storms_the_line_is_the_fill_plus_the_queue_of_sailings() -> None:

@@ -57,6 +57,9 @@ class FerryLoad:
     open_share_by_month : tuple of float
         Share of each month both ports and the line are open (storms month by month,
         planned closures spread over the year); empty: ``open_share`` every month.
+    shipment_mix : tuple of (int, float)
+        Sizes of the shipments offered at ``port`` (units) with the shipments a day of
+        each: the size mix of the deck filling (a mix is not its mean size).
     """
 
     line: FerryLine
@@ -73,6 +76,7 @@ class FerryLoad:
     shipment_units: int = 0
     deck_units: tuple[int, ...] = ()
     open_share_by_month: tuple[float, ...] = ()
+    shipment_mix: tuple[tuple[int, float], ...] = ()
 
     @property
     def utilisation(self) -> float:
@@ -83,7 +87,7 @@ class FerryLoad:
         """The delay function of the line from ``port`` (a ``FerryQueue``).
 
         The ships carrying the units offered, their mean round trip, the shipments'
-        and decks' units (without any offered, whole shipments of
+        size mix and decks' units (without any offered, whole shipments of
         ``shipments_per_deck`` a deck), the line's maximum wait, the open share of
         each month and the storms of its weather area.
         """
@@ -100,6 +104,7 @@ class FerryLoad:
             open_share_by_month=self.open_share_by_month or (self.open_share,) * 12,
             closure_h=self.closure_h,
             closure_cv=self.closure_cv,
+            shipment_mix=self.shipment_mix if self.deck_units else (),
         )
 
     def wait_h(self, arrivals_per_h: float | None = None) -> float:
@@ -116,6 +121,7 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
     offered: dict[tuple[str, str], list[float]] = {}  # shipments, decks a day
     units: dict[tuple[str, str], set[int]] = {}  # units boarded (0 wagons, 1 TEU, 2 trucks)
     size: dict[tuple[str, str], dict[int, float]] = {}  # shipments a day by unit, x units
+    mixes: dict[tuple[str, str, int], dict[int, float]] = {}  # shipments a day by size
     lines = {f.line_id: f for f in model.ferry_lines}
     for g in model.generators:
         per_day = offered_per_day(g, horizon_h=model.horizon_h)
@@ -135,6 +141,8 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
             by_unit = size.setdefault((line.line_id, step.from_node), {})
             by_unit[int(unit)] = by_unit.get(int(unit), 0.0) + per_day  # type: ignore[arg-type]
             by_unit[10 + int(unit)] = by_unit.get(10 + int(unit), 0.0) + per_day * g.units(unit)  # type: ignore[arg-type]
+            mix = mixes.setdefault((line.line_id, step.from_node, int(unit)), {})  # type: ignore[arg-type]
+            mix[g.units(unit)] = mix.get(g.units(unit), 0.0) + per_day  # type: ignore[arg-type]
     closed = closed_hours(model)
     out: list[FerryLoad] = []
     for f in model.ferry_lines:
@@ -182,6 +190,9 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
                     closure_cv=event_cv,
                     ships=len(fleet),
                     open_share_by_month=monthly,
+                    shipment_mix=()
+                    if main is None
+                    else tuple(sorted(mixes[f.line_id, port, main].items())),
                     shipment_units=0
                     if main is None
                     else max(round(by_unit[10 + main] / by_unit[main]), 1),
