@@ -45,7 +45,7 @@ def test_fixed_point_by_hand() -> None:
     exact = brentq(lambda s: s - 1.0 / (1.0 + math.exp(s - 2.0)), 0.0, 1.0, xtol=1e-14)
     assert exact == pytest.approx(0.7733, abs=5e-4)  # by hand: 3 fixed-point steps from 0.75
     # classic 1/k MSA converges slowly (gap ~ 1/k), hence its looser tolerance
-    for method, tol in (("sra", 1e-10), ("msa", 1e-5)):
+    for method, tol in (("anderson", 1e-10), ("sra", 1e-10), ("msa", 1e-5)):
         eq = equilibrium_shares(
             np.array([[1000.0, 1200.0]]),
             np.array([[10.0, 10.0]]),
@@ -95,6 +95,39 @@ def test_fixed_point_by_hand() -> None:
         vdf=bpr,
     )
     assert sra.iterations < msa.iterations
+
+
+def test_anderson_converges_where_the_cost_is_steep() -> None:
+    """The market of the test above with a steep delay: cost_A = 1000 + 2000 s_A.
+
+    The fixed point solves s = 1 / (1 + exp(-0.01 (200 - 2000 s))); the loading's slope
+    there is about -2.9, so a full step overshoots: averaging needs short steps, Anderson
+    finds the same point in fewer iterations.
+    """
+    exact = brentq(
+        lambda s: s - 1.0 / (1.0 + math.exp(-0.01 * (200.0 - 2000.0 * s))), 0.0, 1.0, xtol=1e-15
+    )
+    assert exact == pytest.approx(0.1769, abs=1e-4)
+    found = {}
+    for method in ("anderson", "sra"):
+        found[method] = equilibrium_shares(
+            np.array([[1000.0, 1200.0]]),
+            np.array([[10.0, 10.0]]),
+            np.array([100.0]),
+            np.array([100.0, np.inf]),
+            scale=0.01,
+            value_of_time=200.0,  # 200 USD/h x 10 h x (v / 100 TEU): 2000 USD at capacity
+            alpha=1.0,
+            beta=1.0,
+            max_iterations=20_000,
+            tolerance=1e-10,
+            method=method,
+            vdf=bpr,
+        )
+        assert found[method].converged, method
+        # residual 1e-10 and a slope of -2.9: within 1e-10 / (1 + 2.9) of the fixed point
+        assert found[method].shares[0] == pytest.approx([exact, 1.0 - exact], abs=1e-10)
+    assert found["anderson"].iterations < found["sra"].iterations
 
 
 def test_fixed_point_two_markets_share_capacity() -> None:

@@ -11,12 +11,18 @@ volume-delay function on each corridor's bottleneck capacity ``C[c]`` (TEU a yea
 ``g[m, c] = g0[m, c] + vot * t0[m, c] * (vdf(v[c], C[c]) / t0 - 1)``,
 ``v[c] = sum_m d[m] * s[m, c]``,
 
-and the shares are found as a fixed point by the method of successive averages (MSA):
-``s <- s + (logit(g(s)) - s) / beta_k``. Classic MSA takes ``beta_k = k + 1``; the
-default self-regulated averaging (SRA; Liu, Ban and Lu 2009, "A self-regulated
-averaging method for the stochastic user equilibrium") grows ``beta`` by 1 when the gap
-grew and by only 0.05 when it shrank, which keeps steps long while they help and
-converges in tens instead of thousands of iterations. Pure numpy; no I/O.
+and the shares are found as the fixed point ``s = logit(g(s))`` by averaging,
+``s <- s + (logit(g(s)) - s) / beta_k``: classic MSA takes ``beta_k = k + 1``;
+self-regulated averaging (SRA; Liu, Ban and Lu 2009, "A self-regulated averaging method
+for the stochastic user equilibrium") grows ``beta`` by 1 when the gap grew and by only
+0.05 when it shrank. Where the costs are steep (queues near their knee, ferry waits)
+averaging must take short steps and then crawls at ``1/k``; the default, ``anderson``,
+takes SRA's steps until no share would move by more than ``ANDERSON_FROM_GAP`` and
+then Anderson acceleration's points (Walker and Ni 2011), which solve the linearised
+fixed point in the few directions that oscillate. SRA's path chooses the equilibrium
+(the split can have several: ferry waits fall as decks fill faster), so both end at
+the same point to the tolerance. Every rule stops when no share would move by more
+than the tolerance. Pure numpy; no I/O.
 
 The choice is the one logit of :mod:`corridors.cost.logit` (multinomial, or nested
 with a nest scale), the delay the BPR of :mod:`corridors.cost.delay` and the steps
@@ -37,7 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from corridors.cost.averaging import Averaging
+from corridors.cost.averaging import Anderson, Averaging
 from corridors.cost.delay import bpr
 from corridors.cost.logit import Nests, check_nests, choose
 from corridors.scenarios.shadow_prices import PRICE_INEXACT, HardCapacityPrices
@@ -49,6 +55,11 @@ logger = logging.getLogger(__name__)
 
 FloatArray = NDArray[np.float64]
 
+ANDERSON_FROM_GAP = 1e-3
+"""``method="anderson"``: SRA steps until no share would move by more than this, then
+Anderson's points (until it stalls): SRA's path chooses which equilibrium (the corridor
+split can have several: ferry waits fall as decks fill faster), Anderson only removes
+the slow end of its convergence."""
 
 VDF = Callable[..., FloatArray]
 BoolArray = NDArray[np.bool_]
@@ -73,7 +84,7 @@ class Equilibrium:
     element_flows : array (elements,)
         Volume through each shared element, TEU a year (empty without elements).
     iterations : int
-        MSA iterations made.
+        Iterations made.
     gap : float
         Largest share change asked by the last iteration (0 at the fixed point).
     converged : bool
@@ -103,6 +114,19 @@ class Equilibrium:
     queue_h: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
+def _on_simplex(shares: FloatArray, target: FloatArray) -> FloatArray:
+    """``shares`` with negative entries set to 0, each row rescaled to ``target``'s sum."""
+    if bool((shares >= 0.0).all()):
+        return shares
+    kept = np.maximum(shares, 0.0)
+    total = kept.sum(axis=1, keepdims=True)
+    want = target.sum(axis=1, keepdims=True)
+    return np.asarray(
+        np.where(total > 0.0, kept * (want / np.where(total > 0.0, total, 1.0)), target),
+        dtype=np.float64,
+    )
+
+
 def equilibrium_shares(
     base_cost: FloatArray,
     hours: FloatArray,
@@ -115,7 +139,7 @@ def equilibrium_shares(
     beta: float = 4.0,
     max_iterations: int = 200,
     tolerance: float = 1e-6,
-    method: str = "sra",
+    method: str = "anderson",
     vdf: VDF | None = None,
     elements: SharedElements | None = None,
     warn: bool = True,
@@ -124,7 +148,7 @@ def equilibrium_shares(
     max_shadow_price: float = 50_000.0,
     price_method: str = "newton",
 ) -> Equilibrium:
-    """Corridor shares at the fixed point of logit choice and congestion (MSA).
+    """Corridor shares at the fixed point of logit choice and congestion.
 
     Parameters
     ----------
@@ -145,12 +169,16 @@ def equilibrium_shares(
     alpha, beta : float
         BPR parameters.
     max_iterations : int
-        MSA iterations at most.
+        Iterations at most.
     tolerance : float
         Stop when no share would move by more than this. Hard capacities are met to
         ``tolerance`` times the total demand (TEU a year).
-    method : {"sra", "msa"}
-        Step sizes: self-regulated averaging (default) or classic ``1/k``.
+    method : {"anderson", "sra", "msa"}
+        Steps towards the logit of the costs by self-regulated averaging or classic
+        ``1/k`` (:mod:`corridors.cost.averaging`); ``anderson`` (default) takes SRA's
+        steps until the gap is below ``ANDERSON_FROM_GAP``, then Anderson
+        acceleration's points (kept on the simplex: a negative share set to 0 and the
+        market's shares rescaled) until it stalls, then SRA's steps again.
     vdf : callable, optional
         Volume-delay function (default: :func:`corridors.cost.delay.bpr`).
     elements : SharedElements, optional
@@ -259,23 +287,28 @@ def equilibrium_shares(
         constrained = delays.any
     else:
         constrained = bool(np.isfinite(delay_capacity).any()) and alpha > 0
-    averaging = Averaging(method)
+    accelerate = Anderson() if method == "anderson" else None
+    averaging = Averaging("sra" if method == "anderson" else method)
     x = np.zeros(int(priced.sum()))
     prices_ok = True
     if constrained:
+        previous = np.inf
         for k in range(1, max_iterations + 1):
             cost, _, _ = costs(shares)
             if prices is None:
                 target = choice(cost)
             else:
-                previous = averaging.previous
                 loose = PRICE_INEXACT * previous if previous < np.inf else 0.0
                 target, x, prices_ok = prices.target(cost, x, loose=loose)
             gap = float(np.abs(target - shares).max(initial=0.0))
             logger.debug("corridor split iteration %d: gap %.2e", k, gap)
             if gap < tolerance:
                 break
-            shares = shares + (target - shares) * averaging.step(gap)
+            previous = gap
+            if accelerate is not None and gap < ANDERSON_FROM_GAP and not accelerate.stalled:
+                shares = _on_simplex(accelerate.next(shares, target), target)
+            else:
+                shares = shares + (target - shares) * averaging.step(gap)
     elif prices is not None:
         # fixed costs: the priced logit is the equilibrium itself
         k = 1

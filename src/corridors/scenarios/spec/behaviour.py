@@ -19,12 +19,16 @@ class VolumeDelay(Strict):
 
 
 class Equilibrium(Strict):
-    """Settings of the method of successive averages on corridor shares.
+    """Settings of the fixed-point iteration on corridor shares.
 
-    ``method`` is ``sra`` (self-regulated step sizes, default) or ``msa`` (``1/k``).
+    ``method`` is ``anderson`` (self-regulated averaging, then Anderson acceleration
+    near the fixed point: the same equilibrium as ``sra`` in fewer iterations; default),
+    ``sra`` (self-regulated averaging) or ``msa`` (``1/k`` averaging); see
+    :func:`corridors.scenarios.choice.equilibrium_shares`. Each stops when no share
+    would move by more than ``tolerance``.
     """
 
-    method: Literal["sra", "msa"] = "sra"
+    method: Literal["anderson", "sra", "msa"] = "anderson"
     max_iterations: int = Field(default=3000, ge=1, le=100_000)
     tolerance: float = Field(default=1e-7, gt=0)
 
