@@ -237,3 +237,33 @@ def test_a_constant_the_fit_does_not_depend_on_is_not_identified() -> None:
     assert fit.unidentified == ("asc.southern",)
     assert fit.at_bound == ()
     assert fit.parameters["asc.middle"] == pytest.approx(1500.0, rel=1e-3)
+
+
+@pytest.mark.slow  # two fits
+def test_a_limit_on_the_constants_share_holds_the_constant_near_it() -> None:
+    """``max_constant_share`` keeps a constant near its share of the corridor's cost.
+
+    The truth has a Middle constant of 1,500 USD/TEU, 1,500 / 8,850 = 17 % of the Middle
+    route's cost. With a limit of 25 % the fit recovers it exactly; with a limit of 10 %
+    the constant stays within 1 % of 885 USD/TEU and within the limit (the penalty starts
+    at 99 % of it), and the volumes are no longer matched exactly.
+    """
+    net = read_network(HERE / "toy")
+    truth = _history(horizon=2023)
+    runner = ScenarioRunner(net, truth)
+    observed = corridor_tonnes(runner, truth.behaviour, "middle", [2021, 2022, 2023])
+    start = truth.model_copy(
+        update={
+            "behaviour": truth.behaviour.model_copy(
+                update={"risk_premium_usd_teu": {"middle": 0.0}}
+            )
+        }
+    )
+    loose = calibrate(net, start, observed, corridor="middle", max_constant_share=0.25)
+    assert loose.risk_premium_usd_teu == pytest.approx(1500.0, rel=1e-3)
+    assert loose.rmse_log < 1e-6
+    tight = calibrate(net, start, observed, corridor="middle", max_constant_share=0.1)
+    share = float(tight.constant_shares.set_index("corridor").loc["middle", "share"])
+    assert 0.098 <= share <= 0.1
+    assert tight.risk_premium_usd_teu == pytest.approx(885.0, rel=0.01)
+    assert tight.rmse_log > 0.01

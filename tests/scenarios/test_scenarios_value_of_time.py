@@ -206,3 +206,49 @@ def test_a_class_pays_surcharges_in_full(net: Network) -> None:
     total = northern + float(cv.loc[("bulk", "middle"), "volume_teu"])
     assert northern / total == pytest.approx(1.0 / (1.0 + math.exp(-1.15)), rel=1e-9)
     assert float(cv.loc[("bulk", "northern"), "cost_usd_teu"]) == pytest.approx(8083.3333333)
+
+
+def test_a_risk_premium_is_paid_in_proportion_to_the_cargos_value(net: Network) -> None:
+    """A premium on the cargo's value (``extra_usd_basis: value``) scales with the value of time.
+
+    A Northern premium of 1,200 USD per TEU of containers at the behaviour's 20 USD/TEU-h.
+    Dry bulk at 0.5 USD/t-h is 5 USD per TEU-equivalent-hour (10 t a TEU-equivalent) and
+    pays 1,200 x 5 / 20 = 300 USD per TEU-eq: at k = 1.5 its Northern route costs
+    2,650 + 190 x 5 + 300 + 2,000 / 1.5 = 5,233.33 and its Middle one 4,650 + 210 x 5 =
+    5,700, a Northern share of 1 / (1 + e^-0.7). Containers at 40 USD/TEU-h pay
+    1,200 x 40 / 20 = 2,400: 2,650 + 190 x 40 + 2,400 + 2,000 = 14,650 against
+    4,650 + 210 x 40 = 13,050, a Northern share of 1 / (1 + e^1.6).
+    """
+    bulk = {
+        **_segment(0.5, 100_000.0),
+        "id": "bulk",
+        "unit": "t",
+        "commodity": "dry_bulk",
+    }
+    sc = _scenario([bulk, _segment(40.0)])
+    sc = Scenario.model_validate(
+        {
+            **sc.model_dump(),
+            "behaviour": {**sc.behaviour.model_dump(), "class_scale": {"dry_bulk": 1.5}},
+            "disruptions": [
+                {
+                    "id": "sanctions",
+                    "corridors": ["northern"],
+                    "start": "2024-01-01",
+                    "extra_usd_teu": 1200.0,
+                    "extra_usd_basis": "value",
+                }
+            ],
+        }
+    )
+    cv = run_scenario(net, sc).corridor_volumes.set_index(["market", "corridor"])
+
+    def northern_share(market: str) -> float:
+        north = float(cv.loc[(market, "northern"), "volume_teu"])
+        return north / (north + float(cv.loc[(market, "middle"), "volume_teu"]))
+
+    assert northern_share("bulk") == pytest.approx(1.0 / (1.0 + math.exp(-0.7)), rel=1e-9)
+    assert float(cv.loc[("bulk", "northern"), "cost_usd_teu"]) == pytest.approx(5233.3333333)
+    assert northern_share("china_eu") == pytest.approx(1.0 / (1.0 + math.exp(1.6)), rel=1e-9)
+    # charged per TEU in full (the default basis) the bulk would pay 1,200, not 300
+    assert float(cv.loc[("china_eu", "northern"), "cost_usd_teu"]) == pytest.approx(14_650.0)

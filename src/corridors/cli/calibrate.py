@@ -50,13 +50,23 @@ def register(app: typer.Typer) -> None:
             min=0,
             help="Local searches to start; 0: no search, the scenario's values evaluated.",
         ),
+        max_constant_share: float = typer.Option(
+            0.25,
+            "--max-constant-share",
+            min=0.0,
+            help="Keep each corridor constant within this share of its corridor's cost; 0: none.",
+        ),
     ) -> None:
         """Fit the corridor choice to volumes, transit times and prices 2021-2023."""
         inputs = load_inputs(scenario, network_path=network, measures_path=measures)
         sc = inputs.scenario
         with Console(stderr=True).status("calibrating (a few hundred runs of the history)"):
             study = calibrate_scenario(
-                inputs, titr_only=titr_only, starts=starts, store=None if no_store else store
+                inputs,
+                titr_only=titr_only,
+                starts=starts,
+                store=None if no_store else store,
+                max_constant_share=max_constant_share or None,
             )
         fit = study.fit
         console = Console()

@@ -258,6 +258,15 @@ def solve_year(
     e_hours: list[float] = []
     e_use: list[tuple[int, int, int]] = []
     start = dict(zip(sorted(set(columns)), first, strict=True))
+    reference_vot = beh.cost_parameters().vot
+    vot = (
+        np.full(n_markets, reference_vot)
+        if value_of_time is None
+        else np.asarray(value_of_time, dtype=np.float64)
+    )
+    # a risk premium (extra_usd_basis "value") is paid in proportion to the cargo's value,
+    # measured by its value of time against that of the behaviour's TEU of containers
+    value_share = vot / reference_vot
     for i, alts in enumerate(per_market):
         taken: dict[str, int] = {}
         for a in alts:
@@ -267,7 +276,8 @@ def solve_year(
             for d in slows:
                 if a.corridor in d.corridors or set(d.links) & set(a.link_ids):
                     h = h * d.time_factor + d.extra_hours
-                    u = u + d.extra_usd_teu
+                    paid = value_share[i] if d.extra_usd_basis == "value" else 1.0
+                    u = u + d.extra_usd_teu * paid
             usd[i, j], hours[i, j] = u, h
             options[i][j] = a
             for key, ecap, eh in a.elements:
@@ -301,11 +311,6 @@ def solve_year(
     nests = nest_index(columns, beh.nests) if beh.nests else None
     buffer = np.array([buffer_of.get(c, 0.0) for c in columns])
     premium = np.array([beh.risk_premium_usd_teu.get(c, 0.0) for c in columns])
-    vot = (
-        np.full(n_markets, beh.cost_parameters().vot)
-        if value_of_time is None
-        else np.asarray(value_of_time, dtype=np.float64)
-    )
     scale = beh.logit_scale_per_usd
     # a market of a class with its own scale k chooses on k x its cost at the one scale:
     # counted in units of k TEU-equivalents (demand / k, each using k of an element), the

@@ -47,6 +47,7 @@ def calibrate_scenario(
     titr_only: bool = False,
     starts: int = 4,
     store: Path | None = None,
+    max_constant_share: float | None = 0.25,
 ) -> CalibrationStudy:
     """Fit the scenario's behaviour to the observed history; store the fitted run.
 
@@ -64,6 +65,10 @@ def calibrate_scenario(
     store : Path, optional
         Results store the fitted run (with its fit table and errors in ``info``) is
         written to; opened only once the fit is done.
+    max_constant_share : float, optional
+        Keep each corridor constant within this share of its corridor's mean generalised
+        cost (a soft bound, :func:`~corridors.scenarios.calibration.fit.calibrate`;
+        ``None``: no limit). Issue 11 asks for 0.25.
 
     Returns
     -------
@@ -92,6 +97,7 @@ def calibrate_scenario(
             parameters=history_parameters(sc, priced=priced),
             starts=starts,
             reliability=buffers,
+            max_constant_share=max_constant_share,
         )
     if store is None:
         return CalibrationStudy(fit, None)

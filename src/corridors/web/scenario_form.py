@@ -10,7 +10,7 @@ field); the answer is the new text and the parsed scenario, which rebuild both v
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from fastapi import APIRouter, Request
@@ -44,6 +44,10 @@ class DisruptionForm(BaseModel):
     time_factor: float = Field(default=1.0, description="Travel time multiplied by this.")
     extra_hours: float = Field(default=0.0, description="Hours added, hours.")
     extra_usd_teu: float = Field(default=0.0, description="USD added per TEU.")
+    extra_usd_basis: Literal["teu", "value"] = Field(
+        default="teu",
+        description="Paid per TEU in full (teu), or in proportion to the cargo's value (value).",
+    )
     capacity_factor: float = Field(default=1.0, description="Capacity multiplied by this.")
     source: str = Field(default="", max_length=2000)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -34,6 +35,14 @@ class Disruption(Strict):
         Hours added to routes through it.
     extra_usd_teu : float
         USD per TEU added to routes through it (surcharges, insurance).
+    extra_usd_basis : {"teu", "value"}
+        What ``extra_usd_teu`` is charged on. ``teu`` (a freight-rate surcharge): every
+        TEU or TEU-equivalent pays it in full. ``value`` (a risk premium: insurance,
+        payment and compliance costs, which scale with what the cargo is worth): it is
+        the premium of a TEU of containers at the behaviour's value of time, and a market
+        pays it in proportion to its own value of time per TEU(-equivalent), the value
+        of its cargo's measure (dry bulk at 2.2 USD per TEU-equivalent-hour pays
+        2.2 / 16.7 = 13 % of it).
     capacity_factor : float
         Multiplies the capacity of routes through it.
     """
@@ -51,6 +60,7 @@ class Disruption(Strict):
     time_factor: float = Field(default=1.0, gt=0, le=100)
     extra_hours: float = Field(default=0.0, ge=0, le=HOURS_PER_YEAR)
     extra_usd_teu: float = 0.0
+    extra_usd_basis: Literal["teu", "value"] = "teu"
     capacity_factor: float = Field(default=1.0, gt=0, le=100)
     source: str = ""
 

@@ -296,6 +296,7 @@ function disruptionCard(d, i) {
     <div class="row">${field(p("start"), "From", `<input type="date" data-key="start" value="${v("start")}">`)}
     ${field(p("end"), "To (excluded)", `<input type="date" data-key="end" value="${v("end")}">`)}</div>
     <div class="row">${field(p("extra_usd_teu"), "+USD/TEU", `<input type="number" step="50" data-key="extra_usd_teu" value="${d.extra_usd_teu ?? 0}">`)}
+    ${field(p("extra_usd_basis"), "paid", `<select data-key="extra_usd_basis" title="per TEU in full (freight rates), or in proportion to the cargo's value (risk premia)">${[["teu", "per TEU"], ["value", "by value"]].map(([k, label]) => `<option value="${k}"${(d.extra_usd_basis || "teu") === k ? " selected" : ""}>${label}</option>`).join("")}</select>`)}
     ${field(p("time_factor"), "time ×", `<input type="number" step="0.1" data-key="time_factor" value="${d.time_factor ?? 1}">`)}
     ${field(p("extra_hours"), "+hours", `<input type="number" step="1" data-key="extra_hours" value="${d.extra_hours ?? 0}">`)}</div>
     <button type="button" class="remove-disruption">Remove</button></details>`;
@@ -385,7 +386,7 @@ function addDisruption() {
   let n = list.length + 1;
   while (used.has(`disruption_${n}`)) n += 1;
   const year = state.scenario.base_year;
-  list.push({ id: `disruption_${n}`, name: "New disruption", corridors: [], passages: [], nodes: [], links: [], start: `${year}-01-01`, end: null, closed: false, extra_usd_teu: 0, time_factor: 1, extra_hours: 0 });
+  list.push({ id: `disruption_${n}`, name: "New disruption", corridors: [], passages: [], nodes: [], links: [], start: `${year}-01-01`, end: null, closed: false, extra_usd_teu: 0, extra_usd_basis: "teu", time_factor: 1, extra_hours: 0 });
   state.openCards.add(list.length - 1);
   drawForm({ ...state.scenario, disruptions: list });
   return submitForm();
