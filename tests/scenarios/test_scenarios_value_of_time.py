@@ -177,16 +177,11 @@ def test_class_scale_with_a_hard_capacity(net: Network) -> None:
     assert float(cv.loc[("bulk", "northern"), "cost_usd_teu"]) == pytest.approx(10_450.0)
 
 
-def test_a_class_pays_surcharges_in_full(net: Network) -> None:
-    """A surcharge of a disruption is money: bulk pays it per TEU-equivalent in full.
-
-    Bulk at k = 1.5, 10,000 TEU-eq; a Northern surcharge of 300 USD/TEU on top of the
-    2,000 constant (paid / k). Per TEU-eq the Northern route costs 2,650 + 190 x 20 + 300
-    + 2,000 / 1.5 = 8,083.33, the Middle one 4,650 + 210 x 20 = 8,850: the Northern share
-    is 1 / (1 + exp(0.001 x 1.5 x (8,083.33 - 8,850))) = 1 / (1 + e^-1.15).
-    """
-    bulk = {**_segment(None, 100_000.0), "id": "bulk", "unit": "t", "commodity": "dry_bulk"}
-    sc = _scenario([bulk])
+def _bulk_at_k_with_sanctions(
+    net: Network, markets: list[dict[str, object]], *, extra_usd_teu: float, basis: str = "teu"
+) -> pd.DataFrame:
+    """Corridor volumes by market and corridor: bulk at k = 1.5, a Northern surcharge."""
+    sc = _scenario(markets)
     sc = Scenario.model_validate(
         {
             **sc.model_dump(),
@@ -196,12 +191,25 @@ def test_a_class_pays_surcharges_in_full(net: Network) -> None:
                     "id": "sanctions",
                     "corridors": ["northern"],
                     "start": "2024-01-01",
-                    "extra_usd_teu": 300.0,
+                    "extra_usd_teu": extra_usd_teu,
+                    "extra_usd_basis": basis,
                 }
             ],
         }
     )
-    cv = run_scenario(net, sc).corridor_volumes.set_index(["market", "corridor"])
+    return run_scenario(net, sc).corridor_volumes.set_index(["market", "corridor"])
+
+
+def test_a_class_pays_surcharges_in_full(net: Network) -> None:
+    """A surcharge of a disruption is money: bulk pays it per TEU-equivalent in full.
+
+    Bulk at k = 1.5, 10,000 TEU-eq; a Northern surcharge of 300 USD/TEU on top of the
+    2,000 constant (paid / k). Per TEU-eq the Northern route costs 2,650 + 190 x 20 + 300
+    + 2,000 / 1.5 = 8,083.33, the Middle one 4,650 + 210 x 20 = 8,850: the Northern share
+    is 1 / (1 + exp(0.001 x 1.5 x (8,083.33 - 8,850))) = 1 / (1 + e^-1.15).
+    """
+    bulk = {**_segment(None, 100_000.0), "id": "bulk", "unit": "t", "commodity": "dry_bulk"}
+    cv = _bulk_at_k_with_sanctions(net, [bulk], extra_usd_teu=300.0)
     northern = float(cv.loc[("bulk", "northern"), "volume_teu"])
     total = northern + float(cv.loc[("bulk", "middle"), "volume_teu"])
     assert northern / total == pytest.approx(1.0 / (1.0 + math.exp(-1.15)), rel=1e-9)
@@ -225,23 +233,7 @@ def test_a_risk_premium_is_paid_in_proportion_to_the_cargos_value(net: Network) 
         "unit": "t",
         "commodity": "dry_bulk",
     }
-    sc = _scenario([bulk, _segment(40.0)])
-    sc = Scenario.model_validate(
-        {
-            **sc.model_dump(),
-            "behaviour": {**sc.behaviour.model_dump(), "class_scale": {"dry_bulk": 1.5}},
-            "disruptions": [
-                {
-                    "id": "sanctions",
-                    "corridors": ["northern"],
-                    "start": "2024-01-01",
-                    "extra_usd_teu": 1200.0,
-                    "extra_usd_basis": "value",
-                }
-            ],
-        }
-    )
-    cv = run_scenario(net, sc).corridor_volumes.set_index(["market", "corridor"])
+    cv = _bulk_at_k_with_sanctions(net, [bulk, _segment(40.0)], extra_usd_teu=1200.0, basis="value")
 
     def northern_share(market: str) -> float:
         north = float(cv.loc[(market, "northern"), "volume_teu"])
