@@ -69,6 +69,14 @@ def test_anderson_stalls_when_the_residual_stops_falling() -> None:
         x = acc.next(x, x + 1.0)
         assert acc.held == k + 1
     assert acc.stalled
+    # the caller averages for `patience` iterations, then the acceleration starts afresh
+    acc.rest()
+    assert acc.stalled
+    acc.rest()
+    assert not acc.stalled
+    assert acc.held == 0
+    y = acc.next(np.array([5.0]), np.array([6.0]))
+    assert y == pytest.approx([6.0])  # no history: the plain loading
 
 
 def test_bad_anderson_settings_are_refused() -> None:

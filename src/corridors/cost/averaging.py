@@ -112,8 +112,8 @@ class Anderson:
     shares that sum to one keep summing to one, but may turn slightly negative (the
     caller projects). When the largest residual has not reached a new low for
     ``patience`` iterations the acceleration has :attr:`stalled` (far from a fixed point
-    the linearisation the history holds misleads it) and the caller goes back to
-    averaging.
+    the linearisation the history holds misleads it): the caller goes back to averaging
+    and tells it so (:meth:`rest`); after ``patience`` such iterations it starts afresh.
 
     Parameters
     ----------
@@ -149,6 +149,7 @@ class Anderson:
         self._y: list[NDArray[np.float64]] = []
         self.best = math.inf
         self._since_best = 0
+        self._resting = 0
 
     @property
     def held(self) -> int:
@@ -159,6 +160,18 @@ class Anderson:
     def stalled(self) -> bool:
         """The largest residual has not reached a new low for ``patience`` iterations."""
         return self._since_best >= self.patience
+
+    def rest(self) -> None:
+        """Count an iteration the caller made without it (after it stalled).
+
+        After ``patience`` of them the history is cleared and the acceleration starts
+        afresh from the caller's next point.
+        """
+        self._resting += 1
+        if self._resting >= self.patience:
+            self._f.clear()
+            self._y.clear()
+            self.best, self._since_best, self._resting = math.inf, 0, 0
 
     def next(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
         """Next point from the point ``x`` and its loading ``y = F(x)`` (any shape)."""

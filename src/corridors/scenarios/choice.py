@@ -57,7 +57,8 @@ FloatArray = NDArray[np.float64]
 
 ANDERSON_FROM_GAP = 1e-3
 """``method="anderson"``: SRA steps until no share would move by more than this, then
-Anderson's points (until it stalls): SRA's path chooses which equilibrium (the corridor
+Anderson's points (when it stalls, SRA's steps for a while and Anderson afresh): SRA's
+path chooses which equilibrium (the corridor
 split can have several: ferry waits fall as decks fill faster), Anderson only removes
 the slow end of its convergence."""
 
@@ -178,7 +179,8 @@ def equilibrium_shares(
         ``1/k`` (:mod:`corridors.cost.averaging`); ``anderson`` (default) takes SRA's
         steps until the gap is below ``ANDERSON_FROM_GAP``, then Anderson
         acceleration's points (kept on the simplex: a negative share set to 0 and the
-        market's shares rescaled) until it stalls, then SRA's steps again.
+        market's shares rescaled); when it stalls, SRA's steps for as many iterations
+        as its patience, then Anderson afresh.
     vdf : callable, optional
         Volume-delay function (default: :func:`corridors.cost.delay.bpr`).
     elements : SharedElements, optional
@@ -307,8 +309,10 @@ def equilibrium_shares(
             previous = gap
             if accelerate is not None and gap < ANDERSON_FROM_GAP and not accelerate.stalled:
                 shares = _on_simplex(accelerate.next(shares, target), target)
-            else:
-                shares = shares + (target - shares) * averaging.step(gap)
+                continue
+            shares = shares + (target - shares) * averaging.step(gap)
+            if accelerate is not None and accelerate.stalled:
+                accelerate.rest()
     elif prices is not None:
         # fixed costs: the priced logit is the equilibrium itself
         k = 1
