@@ -120,18 +120,6 @@ def test_queue_delay_functions_match_the_simulated_waits(
     assert len(busy) >= 2, checked
 
 
-FERRY_NOT_YET_RECALIBRATED = frozenset({"ferry:aktau-alat@aktau"})
-"""Lines whose delay function disagrees with the simulation by more than 20 % at the
-2024 baseline of the refit (issue 11): the Aktau rail ferries at utilisation 0.50, 15.9 h
-from the FerryQueue against 20.9 h simulated. The deck filling now takes the mix of
-sizes that arrive (2.06 groups of 25 wagons and 0.15 trains of 50 a day; their mean, 27
-wagons, gave 25.6 h: every ship ending on a split group) and matches the simulated ships
-when ships are always at the port; what is left is the ships' absence from Aktau (they
-sail empty after 6 h without cargo and wait at Alat: a ship takes cargo at Aktau only
-~60-70 % of the time), which the queue of sailings does not have. To be recalibrated
-from the simulation."""
-
-
 def test_ferry_delay_functions_match_the_simulated_waits(
     model: SimulationModel, runs: list[RunResult]
 ) -> None:
@@ -149,10 +137,6 @@ def test_ferry_delay_functions_match_the_simulated_waits(
             continue
         sim_wait = float(np.mean([t.loc[rid, "mean_wait_h"] for t in tables]))
         checked.append((rid, round(sim_wait, 1), round(line.wait_h(rate), 1)))
-        if rid in FERRY_NOT_YET_RECALIBRATED:
-            # listed while it disagrees; the test says when it no longer does
-            assert line.wait_h(rate) != pytest.approx(sim_wait, rel=0.2), checked
-            continue
         assert line.wait_h(rate) == pytest.approx(sim_wait, rel=0.2), checked
     # the rail ferries from Kuryk and Aktau and the Aktau container feeder are among them
     lines = {c[0].partition("@")[0].removeprefix("ferry:") for c in checked}

@@ -236,6 +236,10 @@ class FerryQueue:
     take ``ships`` sailings at once; what is left, :math:`(\lambda D - c n)^+`
     shipments, clears at the spare rate :math:`r = o\,c n / T - \lambda`, which adds
     :math:`\nu E[((\lambda D - c n)^+)^2] / (2 \lambda r)` (``nu`` storms an hour).
+    Only the share ``reopen_share`` of the ships is in port at reopening; the backlog
+    beyond their ``s c n`` sailings, and what arrives meanwhile, waits ``return_h``
+    (``R``) for the rest, which adds :math:`\nu \int_0^R E[(\lambda (D + t) - s c
+    n)^+]\,dt / \lambda`.
     A month with more cargo than its open ships lift carries its backlog into the
     next (a fluid queue over the year). The months are weighed by their days.
 
@@ -263,6 +267,12 @@ class FerryQueue:
         Sizes of the shipments that arrive, units, with each size's share of the
         arrivals (empty: all of ``shipment_units``); arrivals and lift count shipments
         of the mix (:func:`deck_fill`).
+    reopen_share : float
+        Share of the ships at the port, or on their way to it, when a storm ends (1:
+        all; the simulated ships of a two-port line are about half on each side).
+    return_h : float
+        Hours the other ships need to reach the port after a storm (the one-way
+        sailing), hours; the backlog they leave waits that long (:meth:`_late_area`).
 
     Example
     -------
@@ -282,6 +292,8 @@ class FerryQueue:
     closure_h: float = 0.0
     closure_cv: float = 0.0
     shipment_mix: tuple[tuple[int, float], ...] = ()
+    reopen_share: float = 1.0
+    return_h: float = 0.0
 
     def __post_init__(self) -> None:
         if self.ships < 1 or not self.round_trip_h > 0:
@@ -290,6 +302,8 @@ class FerryQueue:
             0.0 < o <= 1.0 for o in self.open_share_by_month
         ):
             raise ValueError("open_share_by_month: 12 shares in (0, 1]")
+        if not (0.0 < self.reopen_share <= 1.0 and 0.0 <= self.return_h < math.inf):
+            raise ValueError("reopen_share in (0, 1] and return_h >= 0 h")
 
     @property
     def mean_units(self) -> float:
@@ -344,7 +358,10 @@ class FerryQueue:
             return math.inf
         hours = np.array(MONTH_DAYS, dtype=float) * 24.0
         waits = np.zeros(12)
-        excess = self._excess_sq(lam, self.ships * n) if self.closure_h > 0.0 else 0.0
+        burst = self.ships * n
+        at_port = self.reopen_share * burst  # sailings the ships in port take at once
+        late = self._late_area(lam, at_port) if self.closure_h > 0.0 else 0.0
+        excess = self._excess_sq(lam, burst) if self.closure_h > 0.0 else 0.0
         for m, share in enumerate(self.open_share_by_month):
             spare = share * lift - lam
             if spare <= 0.0:  # the fluid backlog below carries this month
@@ -361,7 +378,7 @@ class FerryQueue:
             waits[m] = fill.wait_h + sailings.wait_h(lam / n) + self._residual(share)
             if self.closure_h > 0.0 and share < 1.0:
                 storms_per_h = (1.0 - share) / self.closure_h
-                waits[m] += storms_per_h * excess / (2.0 * lam * spare)
+                waits[m] += storms_per_h * (late + excess / (2.0 * spare)) / lam
         backlog = _seasonal_backlog_h(lam, np.array(self.open_share_by_month) * lift, hours)
         return float(waits @ hours / hours.sum()) + backlog
 
@@ -378,11 +395,41 @@ class FerryQueue:
             return max(lam * self.closure_h - burst, 0.0) ** 2
         shape = 1.0 / self.closure_cv**2
         scale = self.closure_h / shape
-        x0 = burst / lam / scale
+        x0 = max(burst, 0.0) / lam / scale  # burst <= 0: the whole distribution
         tail0 = float(gammaincc(shape, x0))
         tail1 = scale * shape * float(gammaincc(shape + 1.0, x0))
         tail2 = scale * scale * shape * (shape + 1.0) * float(gammaincc(shape + 2.0, x0))
         return max(lam * lam * tail2 - 2.0 * lam * burst * tail1 + burst * burst * tail0, 0.0)
+
+    def _late_area(self, lam: float, at_port: float) -> float:
+        r"""Shipment-hours a storm leaves waiting for the ships still away, mean.
+
+        At reopening the ships in port take ``at_port`` shipments; the rest of the
+        backlog :math:`\lambda D` and what arrives meanwhile wait ``return_h`` for the
+        ships that were across the sea:
+        :math:`\int_0^{R} E[(\lambda (D + t) - b)^+]\,dt` (``R = return_h``,
+        ``b = at_port``), by 32-point Gauss-Legendre over ``t`` with the closed-form
+        :math:`E[(\lambda D - c)^+]` of :meth:`_excess_sq`'s moments. 0 when every
+        ship is in port (``return_h = 0``).
+        """
+        big_r = self.return_h
+        if big_r <= 0.0 or self.reopen_share >= 1.0:
+            return 0.0
+        if self.closure_cv <= 0.0:  # one storm length: the area of a clipped ramp
+            start = lam * self.closure_h - at_port  # backlog beyond the ships in port
+            end = start + lam * big_r
+            if end <= 0.0:
+                return 0.0
+            return (start + end) / 2.0 * big_r if start >= 0.0 else end * end / (2.0 * lam)
+        nodes, weights = np.polynomial.legendre.leggauss(32)
+        t = (nodes + 1.0) * big_r / 2.0
+        c = at_port - lam * t  # what the ships in port lift beyond the arrivals since
+        shape = 1.0 / self.closure_cv**2
+        scale = self.closure_h / shape
+        x0 = np.maximum(c, 0.0) / lam / scale
+        tail1 = scale * shape * gammaincc(shape + 1.0, x0)
+        over = np.maximum(lam * tail1 - c * gammaincc(shape, x0), 0.0)
+        return float(weights @ over) * big_r / 2.0
 
     def _residual(self, share: float) -> float:
         """Mean wait for the end of the storm an arrival meets, hours."""

@@ -89,7 +89,8 @@ class FerryLoad:
         The ships carrying the units offered, their mean round trip, the shipments'
         size mix and decks' units (without any offered, whole shipments of
         ``shipments_per_deck`` a deck), the line's maximum wait, the open share of
-        each month and the storms of its weather area.
+        each month and the storms of its weather area; when a storm ends, half the
+        ships are on the other side of the sea, a sailing away.
         """
         if self.shipment_units > 0 and self.deck_units:
             units, decks = self.shipment_units, self.deck_units
@@ -105,6 +106,8 @@ class FerryLoad:
             closure_h=self.closure_h,
             closure_cv=self.closure_cv,
             shipment_mix=self.shipment_mix if self.deck_units else (),
+            reopen_share=0.5,  # the ships are spread over the line's two ports
+            return_h=self.line.sail_h,
         )
 
     def wait_h(self, arrivals_per_h: float | None = None) -> float:
