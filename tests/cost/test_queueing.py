@@ -8,6 +8,8 @@ from types import ModuleType
 
 import pytest
 
+import corridors.cost.deck_fill as deck_fill_module
+import corridors.cost.ferry_absence as ferry_absence
 import corridors.cost.ferry_queue as ferry_queue
 import corridors.cost.mean_waits as mean_waits
 import corridors.cost.queueing as queueing
@@ -112,7 +114,10 @@ def test_wait_curve_is_increasing_to_the_limit() -> None:
     assert curve[-1] == math.inf  # 0.72 > 3 / 4.25 = 0.706 an hour
 
 
-@pytest.mark.parametrize("module", [queueing, mean_waits, wait_distribution, ferry_queue])
+@pytest.mark.parametrize(
+    "module",
+    [queueing, mean_waits, wait_distribution, ferry_queue, deck_fill_module, ferry_absence],
+)
 def test_module_example_runs(module: ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0

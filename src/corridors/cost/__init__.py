@@ -6,7 +6,9 @@
   change, port, ferry line, single-track section) below its capacity, infinite at it:
   :mod:`~corridors.cost.mean_waits` (Erlang C, G/G/c, Kingman, ``QueueElement``),
   :mod:`~corridors.cost.wait_distribution` (quantiles of the wait) and
-  :mod:`~corridors.cost.ferry_queue` (``FerryQueue``, the deck-filling chain).
+  :mod:`~corridors.cost.ferry_queue` (``FerryQueue``), with
+  :mod:`~corridors.cost.deck_fill` (the deck-filling chain) and
+  :mod:`~corridors.cost.ferry_absence` (the ships' absence from a port).
 * :mod:`~corridors.cost.logit`: multinomial and nested logit, path size, logsum.
 * :mod:`~corridors.cost.averaging`: MSA and SRA step rules of the averaging loops.
 """

@@ -1,222 +1,34 @@
 r"""A ferry or feeder line whose ships sail when full: the wait of a shipment, hours.
 
-The wait to fill the deck (:func:`deck_fill`, a Markov chain on the units left over from a
-split shipment, shipments of one size or of a mix of sizes), the queue of sailings for the
+The wait to fill the deck (:func:`~corridors.cost.deck_fill.deck_fill`, re-exported here:
+a Markov chain on the units left over from a split shipment, shipments of one size or of a
+mix of sizes), the queue of sailings for the
 ships (a G/G/c :class:`~corridors.cost.mean_waits.QueueElement` over sailings), and the
 storms month by month with the backlog they leave (:class:`FerryQueue`).
 
 Example
 -------
->>> from corridors.cost.ferry_queue import deck_fill
->>> f = deck_fill(0.5, shipment_units=1, deck_units=[10], max_wait_h=float("inf"))
->>> round(f.wait_h, 9), f.shipments_per_sailing  # (10 - 1) / (2 x 0.5)
-(9.0, 10.0)
+>>> from corridors.cost.ferry_queue import FerryQueue
+>>> line = FerryQueue(ships=3, round_trip_h=40.0, shipment_units=1, deck_units=(2, 2, 2),
+...                   max_wait_h=48.0)
+>>> round(line.utilisation(0.05), 3)  # 0.05 / (3 ships x 1.91 a sailing / 40 h)
+0.349
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import gammainc, gammaincc
+from scipy.special import gammaincc
 
+from corridors.cost.deck_fill import DeckFill, deck_fill
+from corridors.cost.ferry_absence import ship_absence
 from corridors.cost.mean_waits import QueueElement
 
 __all__ = ["MONTH_DAYS", "DeckFill", "FerryQueue", "deck_fill"]
-
-
-@dataclass(frozen=True, slots=True)
-class DeckFill:
-    """How shipments fill the decks of ships that sail when full or after a maximum wait.
-
-    Attributes
-    ----------
-    wait_h : float
-        Mean wait of a shipment for its deck to fill (for the ship carrying its last
-        unit to sail), hours.
-    shipments_per_sailing : float
-        Mean shipments that board per sailing (a split shipment counts on the ship
-        its first units board).
-    full_share : float
-        Share of sailings that leave full (the rest leave at the maximum wait).
-    """
-
-    wait_h: float
-    shipments_per_sailing: float
-    full_share: float
-
-
-def deck_fill(
-    arrivals_per_h: float,
-    *,
-    shipment_units: int | Sequence[tuple[int, float]],
-    deck_units: Sequence[int],
-    max_wait_h: float,
-) -> DeckFill:
-    r"""Wait for a deck to fill: ships that sail when full, or ``max_wait_h`` after loading began.
-
-    Shipments arrive at random (Poisson, ``arrivals_per_h``), each of ``g`` units
-    (wagons, TEU, trucks) drawn from the size mix ``shipment_units`` (one size, or
-    sizes with their shares of the arrivals: ``p_g``), and board the ship taking
-    cargo in order; a shipment that does not fit whole is split, its first units on
-    this ship, the rest on the next, and it has left when its last unit sails. A ship
-    of ``K`` units sails when full, or ``max_wait_h`` after its first unit boarded (the
-    units left from a split shipment board at once). The ships take cargo in turn
-    (``deck_units``: each ship's capacity, taken in equal shares).
-
-    The state of a ship when it starts taking cargo is the ``l`` units left over from
-    the previous one (a Markov chain on ``0 <= l < max g``). With :math:`S_k = l +
-    g_1 + ... + g_k` the units aboard after ``k`` more shipments, ``J = min{k: S_k >=
-    K}`` the shipments that fill it (the next state is :math:`S_J - K`), found by a
-    small dynamic programme over the units aboard, and ``N ~ Poisson(lambda W)``
-    arrivals in the maximum wait ``W`` (independent of the sizes), the waiting time of
-    the shipments aboard adds up to
-
-    .. math::
-
-        A_l = \frac{1}{\lambda} \sum_{k \ge 0} (k+1)\, P(J > k)\, P(N \ge k+1)
-        \quad (l > 0), \qquad
-        A_0 = \frac{1}{\lambda} \sum_{k \ge 1} k\, P(J > k)\, P(N \ge k),
-
-    (the clock of a fresh ship starts with its first shipment) over
-    :math:`\sum_{k \ge 0} P(J > k) P(N \ge k + [l > 0])` new shipments; the ship leaves
-    full in state :math:`S_J - K` with probability :math:`P(J = k, S_k - K = l')
-    P(N \ge k - [l = 0])`, else at the maximum wait in state 0. The mean wait is the
-    ratio of the stationary means (renewal reward). With one size ``g`` and whole
-    shipments per deck (``K = n g``) it is the batch-service queue with a time-out, and
-    without a maximum wait it is ``(n - 1) / (2 lambda)``; with split shipments a
-    shipment waits for the shipments that fill the ship carrying its last unit, about
-    ``(n + 1) / (2 lambda)`` (``n = K / g``), one interval between arrivals more. A mix
-    is not its mean size: groups of 25 and 50 wagons on 50-wagon decks with no maximum
-    wait wait ``1 / (2 lambda)`` at any share of 25s (the 50s are split as soon as one
-    25 comes), 50s alone 0.
-
-    Parameters
-    ----------
-    arrivals_per_h : float
-        Shipments an hour (of all sizes).
-    shipment_units : int or sequence of (int, float)
-        Units of one shipment (>= 1), or each size's units and its share of the
-        arrivals (shares >= 0, normalised).
-    deck_units : sequence of int
-        Units each ship of the line takes (>= 1 each).
-    max_wait_h : float
-        Longest a ship waits after its first unit boarded, hours (``inf``: until full).
-
-    Returns
-    -------
-    DeckFill
-
-    Example
-    -------
-    >>> from corridors.cost.ferry_queue import deck_fill
-    >>> f = deck_fill(0.5, shipment_units=1, deck_units=[10], max_wait_h=math.inf)
-    >>> round(f.wait_h, 9), f.shipments_per_sailing  # (10 - 1) / (2 x 0.5)
-    (9.0, 10.0)
-    >>> mixed = deck_fill(0.5, shipment_units=[(25, 0.9), (50, 0.1)], deck_units=[50],
-    ...                   max_wait_h=math.inf)
-    >>> round(mixed.wait_h, 9)  # 1 / (2 x 0.5)
-    1.0
-    """
-    sizes, shares = _size_mix(shipment_units)
-    decks = [int(k) for k in deck_units]
-    if not decks or min(decks) < 1:
-        raise ValueError("shipment and deck units must be >= 1")
-    unit = math.gcd(*sizes, *decks)  # the chain in units of the common divisor: the same, smaller
-    sizes, decks = [g // unit for g in sizes], [k // unit for k in decks]
-    if arrivals_per_h <= 0.0 or not math.isfinite(arrivals_per_h):
-        return DeckFill(0.0, 0.0, 0.0)
-    lam = arrivals_per_h
-    mean_arrivals = lam * max_wait_h
-    steps = max(math.ceil(k / min(sizes)) for k in decks) + 1
-    # at_least[k] = P(N >= k), k = 0..steps
-    at_least = np.ones(steps + 1)
-    if math.isfinite(mean_arrivals):
-        at_least[1:] = gammainc(np.arange(1, steps + 1), mean_arrivals)
-    gmax = max(sizes)
-    states = max(gmax, *decks)
-    fresh = np.arange(states) == 0
-    move = np.zeros((states, states))
-    area = np.zeros(states)
-    count = np.zeros(states)
-    full = np.zeros(states)
-    for k_units, ships in Counter(decks).items():
-        share = ships / len(decks)
-        over = np.arange(states) >= k_units  # the leftover alone fills the ship
-        rows = np.flatnonzero(over)
-        move[rows, rows - k_units] += share
-        full[rows] += share
-        # aboard[l, s]: P(s units aboard and not yet full) after k more shipments
-        live = np.flatnonzero(~over)
-        aboard = np.zeros((len(live), k_units))
-        aboard[np.arange(len(live)), live] = 1.0
-        step = np.zeros((k_units, k_units + gmax))
-        for g, p in zip(sizes, shares, strict=True):
-            step[np.arange(k_units), np.arange(k_units) + g] += p
-        lag = fresh[live].astype(int)  # a fresh ship's clock starts with its first shipment
-        a = np.zeros(len(live))
-        n = np.zeros(len(live))
-        f = np.zeros(len(live))
-        to = np.zeros((len(live), states))
-        for k in range(steps):
-            not_full = aboard.sum(axis=1)  # P(J > k)
-            if not not_full.any():
-                break
-            reach = at_least[np.minimum(k + 1 - lag, steps)]  # the (k+1)-th comes in time
-            a += (k + 1 - lag) * not_full * reach
-            n += not_full * reach
-            nxt = aboard @ step
-            filled = nxt[:, k_units:] * reach[:, None]  # full, by units left over
-            to[:, :gmax] += filled
-            f += filled.sum(axis=1)
-            aboard = nxt[:, :k_units]
-        area[live] += share * a / lam
-        count[live] += share * n
-        full[live] += share * f
-        move[live] += share * to
-        move[live, 0] += share * (1.0 - f)
-    stationary = _stationary(move)
-    shipments = float(stationary @ count)
-    return DeckFill(
-        wait_h=float(stationary @ area) / shipments if shipments > 0 else 0.0,
-        shipments_per_sailing=shipments,
-        full_share=float(stationary @ full),
-    )
-
-
-def _size_mix(shipment_units: int | Sequence[tuple[int, float]]) -> tuple[list[int], list[float]]:
-    """The sizes (units) and their shares of the arrivals (normalised, shares > 0 only)."""
-    mix = [(shipment_units, 1.0)] if isinstance(shipment_units, int) else list(shipment_units)
-    kept = [(int(g), float(p)) for g, p in mix if p > 0.0]
-    total = sum(p for _, p in kept)
-    if not kept or min(g for g, _ in kept) < 1 or not math.isfinite(total):
-        raise ValueError("shipment and deck units must be >= 1, with shares > 0")
-    return [g for g, _ in kept], [p / total for _, p in kept]
-
-
-def _stationary(move: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Stationary distribution of the chain ``move`` over the states reached from state 0."""
-    reached = np.zeros(len(move), dtype=bool)
-    frontier = [0]
-    reached[0] = True
-    while frontier:
-        nxt = np.flatnonzero((move[frontier] > 0).any(axis=0) & ~reached)
-        reached[nxt] = True
-        frontier = nxt.tolist()
-    idx = np.flatnonzero(reached)
-    sub = move[np.ix_(idx, idx)]
-    system = np.vstack([sub.T - np.eye(len(idx)), np.ones(len(idx))])
-    rhs = np.zeros(len(idx) + 1)
-    rhs[-1] = 1.0
-    pi_sub = np.linalg.lstsq(system, rhs, rcond=None)[0]
-    out = np.zeros(len(move))
-    out[idx] = np.clip(pi_sub, 0.0, None)
-    result: npt.NDArray[np.float64] = out / out.sum()
-    return result
 
 
 MONTH_DAYS: tuple[int, ...] = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -240,6 +52,10 @@ class FerryQueue:
     beyond their ``s c n`` sailings, and what arrives meanwhile, waits ``return_h``
     (``R``) for the rest, which adds :math:`\nu \int_0^R E[(\lambda (D + t) - s c
     n)^+]\,dt / \lambda`.
+    With ``empty_wait_h`` the ships leave the port empty when no cargo comes and the
+    cargo that finds no ship waits for the next (:mod:`corridors.cost.ferry_absence`);
+    with ``fills_in_storms`` a shipment arriving in a storm waits for the later of the
+    storm's end and its deck filled (:meth:`_residual`).
     A month with more cargo than its open ships lift carries its backlog into the
     next (a fluid queue over the year). The months are weighed by their days.
 
@@ -273,6 +89,16 @@ class FerryQueue:
     return_h : float
         Hours the other ships need to reach the port after a storm (the one-way
         sailing), hours; the backlog they leave waits that long (:meth:`_late_area`).
+    empty_wait_h : float or None
+        Longest an empty ship waits at the port for its first unit before it sails
+        back empty, hours: the cargo that finds no ship waits for the next
+        (:func:`~corridors.cost.ferry_absence.ship_absence`, with ``return_h`` the
+        one-way sailing); the larger of this wait and the queue of sailings counts
+        (both are the wait for a ship). None: not modelled, the queue of sailings alone.
+    fills_in_storms : bool
+        The ship in port keeps taking cargo in a storm: a shipment that arrives in a
+        storm waits for the later of the storm's end and its deck filled, not both
+        (:meth:`_residual`).
 
     Example
     -------
@@ -294,6 +120,8 @@ class FerryQueue:
     shipment_mix: tuple[tuple[int, float], ...] = ()
     reopen_share: float = 1.0
     return_h: float = 0.0
+    empty_wait_h: float | None = None
+    fills_in_storms: bool = False
 
     def __post_init__(self) -> None:
         if self.ships < 1 or not self.round_trip_h > 0:
@@ -304,6 +132,10 @@ class FerryQueue:
             raise ValueError("open_share_by_month: 12 shares in (0, 1]")
         if not (0.0 < self.reopen_share <= 1.0 and 0.0 <= self.return_h < math.inf):
             raise ValueError("reopen_share in (0, 1] and return_h >= 0 h")
+        if self.empty_wait_h is not None and not (
+            0.0 <= self.empty_wait_h < math.inf and self.return_h > 0.0
+        ):
+            raise ValueError("empty_wait_h >= 0 h needs the one-way sailing return_h > 0 h")
 
     @property
     def mean_units(self) -> float:
@@ -361,11 +193,22 @@ class FerryQueue:
         burst = self.ships * n
         at_port = self.reopen_share * burst  # sailings the ships in port take at once
         late = self._late_area(lam, at_port) if self.closure_h > 0.0 else 0.0
+        absent = 0.0
+        if self.empty_wait_h is not None:
+            absent = ship_absence(
+                lam,
+                ships=self.ships,
+                shipments_per_sailing=n,
+                sail_h=self.return_h,
+                handling_h=max(self.round_trip_h - 2.0 * self.return_h, 0.0),
+                empty_wait_h=self.empty_wait_h,
+            ).wait_h
+        overlap_h = fill.wait_h if self.fills_in_storms else 0.0
         excess = self._excess_sq(lam, burst) if self.closure_h > 0.0 else 0.0
         for m, share in enumerate(self.open_share_by_month):
             spare = share * lift - lam
             if spare <= 0.0:  # the fluid backlog below carries this month
-                waits[m] = fill.wait_h + self._residual(share)
+                waits[m] = fill.wait_h + absent + self._residual(share, overlap_h)
                 continue
             sailings = QueueElement(
                 "ferry",
@@ -375,7 +218,8 @@ class FerryQueue:
                 arrival_cv=1.0 / math.sqrt(n),
                 open_share=share,
             )
-            waits[m] = fill.wait_h + sailings.wait_h(lam / n) + self._residual(share)
+            ship_h = max(sailings.wait_h(lam / n), absent)
+            waits[m] = fill.wait_h + ship_h + self._residual(share, overlap_h)
             if self.closure_h > 0.0 and share < 1.0:
                 storms_per_h = (1.0 - share) / self.closure_h
                 waits[m] += storms_per_h * (late + excess / (2.0 * spare)) / lam
@@ -431,9 +275,27 @@ class FerryQueue:
         over = np.maximum(lam * tail1 - c * gammaincc(shape, x0), 0.0)
         return float(weights @ over) * big_r / 2.0
 
-    def _residual(self, share: float) -> float:
-        """Mean wait for the end of the storm an arrival meets, hours."""
-        return (1.0 - share) * self.closure_h * (1.0 + self.closure_cv**2) / 2.0
+    def _residual(self, share: float, fill_h: float = 0.0) -> float:
+        r"""Mean wait for the end of the storm an arrival meets, hours.
+
+        The residual storm :math:`R` has mean :math:`E[D^2] / (2 E[D])`, met a share
+        ``1 - share`` of the time. When the deck fills in the storm (``fill_h > 0``, the
+        deck-filling wait :math:`F` taken as exponential of mean ``fill_h``) the shipment
+        waits :math:`\max(R, F)`: less :math:`E[\min(R, F)] = f (1 - L_R(1/f))`, with
+        :math:`L_R(x) = (1 - L_D(x)) / (x E[D])` the Laplace transform of the residual
+        and :math:`L_D(x) = (1 + x \theta)^{-k}` that of the gamma storm (``D`` fixed:
+        :math:`e^{-x D}`).
+        """
+        residual = self.closure_h * (1.0 + self.closure_cv**2) / 2.0
+        if fill_h > 0.0 and self.closure_h > 0.0:
+            x = 1.0 / fill_h
+            if self.closure_cv > 0.0:
+                shape = 1.0 / self.closure_cv**2
+                storm_lt = (1.0 + x * self.closure_h / shape) ** -shape
+            else:
+                storm_lt = math.exp(-x * self.closure_h)
+            residual -= fill_h * (1.0 - (1.0 - storm_lt) / (x * self.closure_h))
+        return (1.0 - share) * residual
 
 
 def _seasonal_backlog_h(

@@ -31,8 +31,10 @@ sailings for the ships, and the storms month by month.
 The ideas live in their own modules, re-exported here: the mean waits
 (:mod:`corridors.cost.mean_waits`: Erlang C, G/G/c, Kingman, scheduled services,
 :class:`QueueElement`), the wait as a distribution with its quantiles
-(:mod:`corridors.cost.wait_distribution`) and the ferry queue with its deck-filling chain
-(:mod:`corridors.cost.ferry_queue`).
+(:mod:`corridors.cost.wait_distribution`) and the ferry queue
+(:mod:`corridors.cost.ferry_queue`) with its deck-filling chain
+(:mod:`corridors.cost.deck_fill`) and the ships' absence from a port
+(:mod:`corridors.cost.ferry_absence`).
 
 The simulation (:mod:`corridors.simulation`) draws the same servers and service times;
 where the two disagree, the parameters here are recalibrated from the simulation, never the

@@ -90,7 +90,9 @@ class FerryLoad:
         size mix and decks' units (without any offered, whole shipments of
         ``shipments_per_deck`` a deck), the line's maximum wait, the open share of
         each month and the storms of its weather area; when a storm ends, half the
-        ships are on the other side of the sea, a sailing away.
+        ships are on the other side of the sea, a sailing away; the ship in port keeps
+        taking cargo in a storm, and an empty ship sails back after the line's
+        ``empty_wait_h`` (the cargo that finds no ship waits for the next).
         """
         if self.shipment_units > 0 and self.deck_units:
             units, decks = self.shipment_units, self.deck_units
@@ -108,7 +110,16 @@ class FerryLoad:
             shipment_mix=self.shipment_mix if self.deck_units else (),
             reopen_share=0.5,  # the ships are spread over the line's two ports
             return_h=self.line.sail_h,
+            empty_wait_h=self._empty_wait_h(),
+            fills_in_storms=True,
         )
+
+    def _empty_wait_h(self) -> float | None:
+        """How long an empty ship of a line that sails when full waits, hours (None: n/a)."""
+        line = self.line
+        if line.departure != "when_full" or line.sail_h <= 0.0:
+            return None
+        return line.max_wait_h if line.empty_wait_h is None else line.empty_wait_h
 
     def wait_h(self, arrivals_per_h: float | None = None) -> float:
         """Mean wait of a shipment for a ship, hours (:meth:`ferry_queue`).
