@@ -1,7 +1,7 @@
 """The corridor model end to end: a scenario run, a Monte Carlo forecast and a calibration.
 
 Usage: python benchmarks/model.py [--to 2035] [--samples 100] [--workers N] [--skip-calibration]
-       [--skip-forecast] [--routes-per-corridor K]
+       [--skip-forecast] [--routes-per-corridor K] [--method anderson|sra|msa]
 
 Times, through the public study functions the command line calls,
 
@@ -69,11 +69,23 @@ def main() -> None:
         default=None,
         help="Run (and forecast) with this many routes per corridor (default: the scenario's).",
     )
+    ap.add_argument(
+        "--method",
+        choices=("anderson", "sra", "msa"),
+        default=None,
+        help="Corridor split's iteration (default: the scenario's; sra: before Anderson).",
+    )
     args = ap.parse_args()
     load_before = os.getloadavg()
     rows: list[tuple[str, float, float, float | None, str, str]] = []
 
     inputs = load_inputs(args.scenario)
+    if args.method is not None:
+        sc = inputs.scenario
+        eq = sc.behaviour.equilibrium.model_copy(update={"method": args.method})
+        beh = sc.behaviour.model_copy(update={"equilibrium": eq})
+        loaded = replace(inputs.loaded, scenario=sc.model_copy(update={"behaviour": beh}))
+        inputs = replace(inputs, loaded=loaded)
     if args.routes_per_corridor is not None:
         sc = inputs.scenario
         beh = sc.behaviour.model_copy(update={"routes_per_corridor": args.routes_per_corridor})
@@ -89,6 +101,7 @@ def main() -> None:
     years = f"{inputs.scenario.base_year}-{args.to}"
     k = inputs.scenario.behaviour.routes_per_corridor
     years += f", {k} route{'s' if k > 1 else ''} per corridor"
+    years += f", {inputs.scenario.behaviour.equilibrium.method}"
     rows.append(
         (
             f"run {args.scenario} {years}",
