@@ -62,9 +62,7 @@ from collections.abc import Collection, Mapping, Sequence
 from corridors.cost.ferry_lines import (
     CASPIAN_BBOX,
     CASPIAN_STORM_DAYS,
-    FERRY_EMPTY_WAIT_H,
     FERRY_MAX_WAIT_H,
-    FERRY_REOPEN_SHARE,
     KNOTS_KM_H,
     STORM_CV,
     STORM_MEAN_H,
@@ -91,9 +89,7 @@ from corridors.network.model import Network
 __all__ = [
     "CASPIAN_BBOX",
     "CASPIAN_STORM_DAYS",
-    "FERRY_EMPTY_WAIT_H",
     "FERRY_MAX_WAIT_H",
-    "FERRY_REOPEN_SHARE",
     "GROUP_WAGONS",
     "HOURS_PER_YEAR",
     "KNOTS_KM_H",
