@@ -10,6 +10,7 @@ import pytest
 from scipy.optimize import brentq
 
 import corridors.scenarios.choice as choice
+import corridors.scenarios.shadow_prices as shadow_prices
 from corridors.cost.delay import bpr
 from corridors.cost.logit import logit_shares, logsum
 from corridors.scenarios.choice import SharedElements, equilibrium_shares
@@ -329,3 +330,21 @@ def test_shared_elements_and_equilibrium_defaults() -> None:
         _priced(np.array([[1000.0, 1200.0]]), np.array([10.0]), el, max_shadow_price=0.0)
     with pytest.raises(ValueError, match="price_method"):
         _priced(np.array([[1000.0, 1200.0]]), np.array([10.0]), el, price_method="simplex")
+
+
+def test_a_stalled_newton_price_solve_is_finished_by_lbfgsb(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the Newton steps cannot move (here: none allowed), L-BFGS-B from where they
+    stopped solves the prices: the same 369.46 USD as by hand, converged (in forecasts,
+    prices stuck at the cap on elements below capacity stalled Newton)."""
+    monkeypatch.setattr(shadow_prices, "PRICE_NEWTON_ITERATIONS", 0)
+    eq = _priced(
+        np.array([[1000.0, 1200.0]]),
+        np.array([100.0]),
+        _hard([[[1.0, 0.0]]], [30.0]),
+        price_method="newton",
+    )
+    assert eq.shadow_prices[0] == pytest.approx(200.0 - math.log(3.0 / 7.0) / SCALE, abs=1e-3)
+    assert eq.element_flows[0] == pytest.approx(30.0, abs=1e-4)
+    assert eq.converged

@@ -208,8 +208,12 @@ class HardCapacityPrices:
                 break
         size = float(np.abs(x - np.minimum(np.maximum(x - grad, 0.0), x_max)).max())
         if size > tol:
+            # Newton stalls where a price sits at a bound its flow no longer responds
+            # to (a price at the cap on an element now below capacity: a flat Hessian,
+            # huge steps that no halving brings back into the box); L-BFGS-B, from here
             logger.debug("shadow prices: Newton stopped with a flow residual of %.2e", size)
-        return x, parts[0], size <= tol
+            return self._lbfgsb(u, x, tol)
+        return x, parts[0], True
 
     def _lbfgsb(
         self, u: FloatArray, x0: FloatArray, tol: float
