@@ -276,8 +276,7 @@ def solve_year(
             for d in slows:
                 if a.corridor in d.corridors or set(d.links) & set(a.link_ids):
                     h = h * d.time_factor + d.extra_hours
-                    paid = value_share[i] if d.extra_usd_basis == "value" else 1.0
-                    u = u + d.extra_usd_teu * paid
+                    u = u + d.surcharge_usd_teu(value_share[i])
             usd[i, j], hours[i, j] = u, h
             options[i][j] = a
             for key, ecap, eh in a.elements:

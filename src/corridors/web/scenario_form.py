@@ -10,7 +10,7 @@ field); the answer is the new text and the parsed scenario, which rebuild both v
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import yaml
 from fastapi import APIRouter, Request
@@ -18,6 +18,7 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field
 
 from corridors.errors import CorridorsError
+from corridors.scenarios.spec.disruptions import SurchargeBasis
 from corridors.web.errors import ParameterError, parameter_error
 from corridors.web.runs import shipped_scenario_path
 from corridors.web.scenarios import scenario_inputs
@@ -44,7 +45,7 @@ class DisruptionForm(BaseModel):
     time_factor: float = Field(default=1.0, description="Travel time multiplied by this.")
     extra_hours: float = Field(default=0.0, description="Hours added, hours.")
     extra_usd_teu: float = Field(default=0.0, description="USD added per TEU.")
-    extra_usd_basis: Literal["teu", "value"] = Field(
+    extra_usd_basis: SurchargeBasis = Field(
         default="teu",
         description="Paid per TEU in full (teu), or in proportion to the cargo's value (value).",
     )

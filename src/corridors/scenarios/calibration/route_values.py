@@ -125,7 +125,7 @@ def segment_price(
     for fraction, active in year_segments(disruptions, year):
         for d in active:
             if d.id in target.surcharges and not d.closed:
-                usd += fraction * d.extra_usd_teu
+                usd += fraction * d.surcharge_usd_teu()  # a TEU at the reference value
     return factor * usd
 
 

@@ -10,6 +10,9 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from corridors.network.schema import HOURS_PER_YEAR, SEA_PASSAGES
 from corridors.scenarios.spec.common import Strict
 
+SurchargeBasis = Literal["teu", "value"]
+"""What a disruption's ``extra_usd_teu`` is charged on (:attr:`Disruption.extra_usd_basis`)."""
+
 
 class Disruption(Strict):
     """A link, node, sea passage or whole corridor closed or slowed for a period.
@@ -60,9 +63,17 @@ class Disruption(Strict):
     time_factor: float = Field(default=1.0, gt=0, le=100)
     extra_hours: float = Field(default=0.0, ge=0, le=HOURS_PER_YEAR)
     extra_usd_teu: float = 0.0
-    extra_usd_basis: Literal["teu", "value"] = "teu"
+    extra_usd_basis: SurchargeBasis = "teu"
     capacity_factor: float = Field(default=1.0, gt=0, le=100)
     source: str = ""
+
+    def surcharge_usd_teu(self, value_share: float = 1.0) -> float:
+        """USD per TEU(-equivalent) a market pays of ``extra_usd_teu``.
+
+        ``value_share`` is the market's value of time over the behaviour's (1: a TEU of
+        containers at the behaviour's value of time); it counts only on the ``value`` basis.
+        """
+        return self.extra_usd_teu * (value_share if self.extra_usd_basis == "value" else 1.0)
 
     @field_validator("passages")
     @classmethod
