@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 from scipy.optimize import approx_fprime, least_squares
 
@@ -188,6 +189,15 @@ def calibrate(
     converged = [True]
     final: list[ScenarioResult] = []
 
+    def shares_of_constants(cv: pd.DataFrame, sc: Scenario) -> pd.DataFrame:
+        """Each constant of ``sc`` as a share of its corridor's cost over the fitted years."""
+        return constant_shares(
+            cv,
+            sc.behaviour.risk_premium_usd_teu,
+            years=sorted(fit_set),
+            market_scale=market_scales(sc),
+        )
+
     def runner_for(sc: Scenario, values: Sequence[float]) -> ScenarioRunner:
         # one runner (routes) per value of the parameters that change the network
         key = tuple(v for v, r in zip(values, rebuild, strict=True) if r)
@@ -207,12 +217,7 @@ def calibrate(
             final.append(result)
         if max_constant_share is not None:
             aim = AIM * max_constant_share
-            shares = constant_shares(
-                cv,
-                sc.behaviour.risk_premium_usd_teu,
-                years=sorted(fit_set),
-                market_scale=market_scales(sc),
-            )["share"]
+            shares = shares_of_constants(cv, sc)["share"]
             excess[:] = [
                 CONSTANT_PENALTY * math.log(abs(v) / aim)
                 if math.isfinite(v) and abs(v) > aim
@@ -263,7 +268,6 @@ def calibrate(
     over = frame[frame["ceiling"] & frame["in_sample"] & (frame["error_pct"] > 0.5)]
     at_bound, unidentified = bounds_and_identification(names, x_best, lo, hi, jac)
     fitted_scenario = apply_parameters(scenario, names, values, node_ids=node_ids)
-    beh = fitted_scenario.behaviour
     logger.info("calibrated %s: %s", corridor, fitted_params)
     first = targets[0]
     predicted_t = {
@@ -289,12 +293,7 @@ def calibrate(
         scenario=fitted_scenario,
         predicted_t=predicted_t,
         observed_t={y: v for y, v in first.observed.items() if y in covered},
-        constant_shares=constant_shares(
-            final[-1].corridor_volumes,
-            beh.risk_premium_usd_teu,
-            years=sorted(fit_set),
-            market_scale=market_scales(fitted_scenario),
-        ),
+        constant_shares=shares_of_constants(final[-1].corridor_volumes, fitted_scenario),
         rmse_log_by_kind=quality.rmse_log_by_kind,
     )
 
