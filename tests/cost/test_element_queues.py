@@ -97,9 +97,12 @@ def test_shipped_elements_as_queues(eurasia: Network) -> None:
     single = element_queue(eurasia, "link:tbilisi-akhalkalaki@tbilisi")
     assert isinstance(single, QueueElement)
     assert single.service_h == pytest.approx(1.0)
-    # Alat: no servers in the tables -> a hard limit with no queue; a cargo part of an
-    # element has no queue of its own (its cargo waits in the element's queue once)
-    assert element_queue(eurasia, "node:alat") is None
+    # Alat: 2 rail-ferry + 2 Ro-Ro berths (PORT-BAKU-BERTHS), 7 h a train
+    # (SEANEWS-2021), open outside the Caspian storms; a cargo part of an element has no
+    # queue of its own (its cargo waits in the element's queue once)
+    alat = element_queue(eurasia, "node:alat")
+    assert isinstance(alat, QueueElement)
+    assert (alat.kind, alat.servers, alat.service_h) == ("port", 4, 7.0)
     assert queues_of(eurasia, ["node:dostyk", "node:dostyk#teu"])[1] is None
     # the crossing from Kazakhstan: the rail ferries from Aktau and Kuryk and the feeders
     water = element_queue(eurasia, "water:aktau+alat+kuryk")

@@ -62,8 +62,8 @@ def test_node_service_and_the_stops_it_serves_by_hand() -> None:
 
 
 def test_shipped_ports_and_borders_queue(eurasia: Network) -> None:
-    # Alat given 3 berths (EST, three lines call) of 7 h a train (SEANEWS-2021); its
-    # table has none yet (SOURCES.md)
+    # Alat given 3 berths of 7 h a train (SEANEWS-2021) by a scenario change (the table
+    # has 4, PORT-BAKU-BERTHS)
     given = apply_changes(eurasia, [Change(node="alat", set={"berths": 3, "service_h": 7})])
     alat = element_queue(given, "node:alat")
     assert isinstance(alat, QueueElement)
@@ -88,7 +88,7 @@ def test_shipped_ports_and_borders_queue(eurasia: Network) -> None:
 
 
 def test_crude_through_aktau_never_takes_a_ferry_berth(eurasia: Network) -> None:
-    # Aktau given two ferry berths of 7 h (its table has none yet, SOURCES.md)
+    # Aktau given two ferry berths of 7 h (the table has none: 7 by the capacity rule)
     eurasia = apply_changes(eurasia, [Change(node="aktau", set={"berths": 2, "service_h": 7})])
     groups = network_elements(eurasia, tonnes_per_teu=10.0)
     crude = route(eurasia, "Tengiz", "Ceyhan", "energy")

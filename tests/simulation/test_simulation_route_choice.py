@@ -123,9 +123,13 @@ def test_feedback_moves_cargo_off_an_overloaded_ferry(mini: Network) -> None:
     # 9,125 wagons = 18,250 TEU a year at most) limits the middle route, which is 7.8 h
     # cheaper at VOT 100. 20,000 TEU = 10,000 wagons a year overload it; the BPR delay
     # alone (a few hours at v/c ~ 1) keeps most cargo there, the simulated waits do not.
+    # nor on Bravo's gauge change (its 1,000 TEU a year would give it a server, the
+    # capacity rule of corridors.cost.element_queues.node_servers)
     links = mini.links.copy()
     links["capacity_teu_yr"] = np.nan
-    net = mini.with_tables(links=links)
+    nodes = mini.nodes.copy()
+    nodes["capacity_teu_yr"] = np.nan
+    net = mini.with_tables(links=links, nodes=nodes)
     params = CostParameters(unit="TEU", value_of_time_usd_h=VOT)
     demand = _demand([("xa", "xe", "containers", 20000.0, "TEU")])
     base = BuildOptions(route_choice="equilibrium", teu_per_train=10.0, wagons_per_train=5)

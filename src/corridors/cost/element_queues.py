@@ -12,9 +12,12 @@ node with a service time         ``gauge`` (a border or junction: the gauge chan
 (``service_h``, else             transshipment), ``port`` or ``terminal``: servers =
 ``handling_h``) and servers      ``berths`` (tracks, cranes), else enough to pass
                                  ``trains_per_day`` (``ceil(trains a day x service /
-                                 24)``); service gamma, cv 0.5 (the simulation's
+                                 24)``), else enough for the table capacity (the
+                                 capacity rule, :data:`CAPACITY_SERVERS_RULE`);
+                                 service gamma, cv 0.5 (the simulation's
                                  handling); a Caspian port open outside its storm
-                                 days (:func:`port_open_share`)
+                                 days (:func:`port_open_share`); a port without
+                                 ships (:func:`node_lined`) serves at its cranes
 rail link with trains a day      ``section``, one per direction: one train path every
 or one track                     ``24 / trains_per_day`` hours (``SECTION_PATHS_PER_DAY``
                                  on a single track with no figure), fixed (cv 0)
@@ -42,9 +45,14 @@ table capacity, by direction); ``water:<ports>@<side>`` (the lines between the p
 ``a+b+c``, from the ports ``side`` of one country: a ship lifts its deck each way, so
 each direction has the lines' whole capacity, as each port side has its queue in the
 simulation). A key without ``@`` (both directions, older stores) has the same queue.
-A node with no servers and a link
-with no train paths have no queue (a pure delay): a capacity there is a hard limit with
-no delay below it. No I/O.
+The capacity rule gives a node with a service time and a table capacity but neither
+``berths`` nor ``trains_per_day`` ``ceil(shipments a year x service_h / (8,760 h x open
+share))`` servers, the shipments the more of its TEU capacity in block trains of
+:data:`SHIPMENT_TEU` TEU and its tonne capacity in wagon groups of :data:`GROUP_WAGONS`
+x :data:`WAGON_T` t (:func:`node_servers`): the stated capacity is where its queue
+binds. A node with no servers and a link with no train paths have no queue (a pure
+delay): a capacity there is a hard limit with no delay below it; in the shipped data
+only the pipelines (a continuous flow with no servers). No I/O.
 
 Example
 -------
@@ -74,6 +82,13 @@ from corridors.cost.ferry_lines import (
 )
 from corridors.cost.ferry_queue import FerryQueue
 from corridors.cost.mean_waits import ElementKind, QueueElement
+from corridors.cost.node_servers import (
+    CAPACITY_SERVERS_RULE,
+    node_lined,
+    node_row_servers,
+    node_servers,
+    node_service,
+)
 from corridors.cost.shipments import (
     GROUP_WAGONS,
     HOURS_PER_YEAR,
@@ -87,6 +102,7 @@ from corridors.cost.shipments import (
 from corridors.network.model import Network
 
 __all__ = [
+    "CAPACITY_SERVERS_RULE",
     "CASPIAN_BBOX",
     "CASPIAN_STORM_DAYS",
     "FERRY_MAX_WAIT_H",
@@ -109,6 +125,8 @@ __all__ = [
     "element_queues",
     "ferry_queue",
     "line_queue",
+    "node_lined",
+    "node_row_servers",
     "node_servers",
     "node_service",
     "sailing_h",
@@ -131,33 +149,6 @@ STATION_QUEUE_KIND: dict[str, ElementKind] = {
     "other": "terminal",
 }
 """Queue kind of each simulation station kind (and node kind)."""
-
-
-def node_servers(berths: object, trains_per_day: object, mean_h: float) -> int | None:
-    """Servers of a node: its berths or lanes, else enough for its trains a day.
-
-    Parameters
-    ----------
-    berths : number or blank
-        Tracks, cranes, berths or lanes of the node (table ``berths`` or ``lanes``).
-    trains_per_day : number or blank
-        Trains a day the node passes (table ``trains_per_day``).
-    mean_h : float
-        Mean service time of one train, hours.
-
-    Returns
-    -------
-    int or None
-        ``berths`` when given, else ``ceil(trains a day x mean_h / 24)`` (at least 1),
-        else ``None`` (no limit: a pure delay).
-    """
-    b = table_number(berths)
-    if b > 0:
-        return int(b)
-    tpd = table_number(trains_per_day)
-    if tpd > 0 and mean_h > 0:
-        return max(1, math.ceil(tpd * mean_h / 24.0 - 1e-9))
-    return None
 
 
 def station_queue(
@@ -246,29 +237,6 @@ def bulk_use(queue: AnyQueue | None, tonnes_per_teu: float) -> float:
     return tonnes_per_teu / (GROUP_WAGONS * WAGON_T) * SHIPMENT_TEU
 
 
-def node_service(row: Mapping[str, object]) -> tuple[str, float] | None:
-    """The station kind and service time of a node's servers (``None``: no service time).
-
-    ``service_h`` when given, else ``handling_h``: a port's berths (``port``), a border's
-    or junction's gauge change (``transshipment``), else a terminal; a border with no
-    handling but a ``service_h`` clears trains at its lanes (``border``).
-    """
-    kind = str(row.get("kind") or "")
-    handling = table_number(row.get("handling_h"))
-    service = table_number(row.get("service_h"))
-    if not service > 0:
-        service = handling
-    if not service > 0:
-        return None
-    if kind == "port":
-        return "port", service
-    if kind == "border" and not handling > 0:
-        return "border", service
-    if kind in ("border", "junction"):
-        return "transshipment", service
-    return "terminal", service
-
-
 def stop_station(kind: str, modes: Collection[str | None], *, lined: bool) -> str:
     """The station a route's stop at a node is served at, as the simulation names it.
 
@@ -312,12 +280,12 @@ def serves(servers: str, stop: str) -> bool:
     return stop != "border"
 
 
-def _node_queue(row: Mapping[str, object]) -> QueueElement | None:
-    found = node_service(row)
+def _node_queue(row: Mapping[str, object], *, lined: bool) -> QueueElement | None:
+    found = node_service(row, lined=lined)
     if found is None:
         return None
     station, service = found
-    servers = node_servers(row.get("berths"), row.get("trains_per_day"), service)
+    servers = node_row_servers(row, service)
     if servers is None:
         return None
     return station_queue(
@@ -348,7 +316,9 @@ def element_queue(network: Network, key: str) -> AnyQueue | None:
         if "@" in rest.partition("#")[0]:  # a port's throughput: its table capacity only
             return None
         j = network.node_index.get(name)
-        return None if j is None else _node_queue(network.node_row(j))
+        if j is None:
+            return None
+        return _node_queue(network.node_row(j), lined=node_lined(network, name))
     if kind == "link":
         i = network.link_index.get(name)
         return None if i is None else _link_queue(network.link_row(i))

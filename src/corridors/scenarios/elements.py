@@ -30,6 +30,8 @@ from corridors.cost.element_queues import (
     bulk_use,
     capacity_teu_yr,
     element_queue,
+    line_queue,
+    node_lined,
     node_service,
 )
 from corridors.network.model import Network
@@ -64,6 +66,11 @@ class RouteOption:
     element_use: tuple[float, ...] = ()
     """Share of each element's capacity (``elements``) a TEU or TEU-equivalent of the
     market takes (:func:`element_use`; empty: 1 each)."""
+    element_share: tuple[float, ...] = ()
+    """Share of the route's cargo that passes each element (``elements``): 1, but at
+    the berths of a water side with several ports, where the cargo boards or leaves
+    the lines of each port in proportion to their lift (:func:`element_share`; empty:
+    1 each)."""
 
 
 MIN_ELEMENT_H = 1.0
@@ -157,6 +164,11 @@ class NetworkElements:
     through the node counts against it."""
     lined: frozenset[str] = frozenset()
     """Ferry and sea links with ships (``vessel.csv``): a transfer to them is a port's."""
+    port_shares: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    """By port with berths on a water side of several ports with berths (Aktau and
+    Kuryk): the side's ports and the share of the cargo each one's berths serve, the
+    lift of its lines over the water's (as the simulation splits the crossing over the
+    lines, :class:`~corridors.cost.ferry_lines.FerryLines`)."""
 
     def link(self, link_id: str, from_node: str) -> NetworkElement | None:
         """The element of a link used from ``from_node`` (``None``: no capacity)."""
@@ -233,7 +245,11 @@ def network_elements(network: Network, *, tonnes_per_teu: float) -> NetworkEleme
         caps = _with_queue(table, q_cap)
         if caps:
             nodes[nid] = NetworkElement(f"node:{nid}", caps, bulk_use(queue, tonnes_per_teu))
-        service = None if queue is None else node_service(_row(network.nodes, j))
+        service = (
+            None
+            if queue is None
+            else node_service(_row(network.nodes, j), lined=node_lined(network, nid))
+        )
         if service is not None:
             servers[nid] = service[0]
             if "all" in table and nid in mixed:  # its tonnes; containers use its servers
@@ -245,8 +261,10 @@ def network_elements(network: Network, *, tonnes_per_teu: float) -> NetworkEleme
     b_ends = lk["to_node_id"].astype(str).to_numpy()
     has_caps = np.isfinite(link_teu) | np.isfinite(link_t)
     in_water: set[int] = set()
+    port_shares: dict[str, tuple[tuple[str, float], ...]] = {}
     for rows in water_groups(network, has_caps):
         in_water.update(rows)
+        port_shares.update(_port_shares(network, rows, servers))
         ports = "+".join(sorted({a_ends[r] for r in rows} | {b_ends[r] for r in rows}))
         ships = (lk["mode"].to_numpy()[rows] == "sea") & ~np.isfinite(link_t[rows])
         caps = water_capacities(link_teu[rows], link_t[rows], container_ships=ships)
@@ -284,7 +302,37 @@ def network_elements(network: Network, *, tonnes_per_teu: float) -> NetworkEleme
         use = bulk_use(queue, tonnes_per_teu)
         for frm in (a_ends[i], b_ends[i]):
             links[lids[i], frm] = NetworkElement(f"link:{lids[i]}@{frm}", caps, use)
-    return NetworkElements(nodes, links, servers, throughput, lined)
+    return NetworkElements(nodes, links, servers, throughput, lined, port_shares)
+
+
+def _port_shares(
+    network: Network, rows: Sequence[int], servers: Mapping[str, str]
+) -> dict[str, tuple[tuple[str, float], ...]]:
+    """The berths' share of a water side's cargo at each of its ports.
+
+    See :attr:`NetworkElements.port_shares`: the lift of the lines calling there over
+    the lift of all the water's lines.
+    """
+    lk = network.links
+    ids = lk["link_id"].astype(str).to_numpy()
+    a_ends = lk["from_node_id"].astype(str).to_numpy()
+    b_ends = lk["to_node_id"].astype(str).to_numpy()
+    lift: dict[str, float] = {}
+    for r in rows:
+        queue = line_queue(network, str(ids[r]))
+        if queue is None:
+            continue
+        for port in (str(a_ends[r]), str(b_ends[r])):
+            lift[port] = lift.get(port, 0.0) + queue.capacity_per_h(0.0)
+    out: dict[str, tuple[tuple[str, float], ...]] = {}
+    for side in set(water_sides(network, rows).values()):
+        ports = side.split("+")
+        total = sum(lift.get(p, 0.0) for p in ports)
+        if len(ports) < 2 or not total > 0 or any(servers.get(p) != "port" for p in ports):
+            continue
+        shares = tuple((p, lift.get(p, 0.0) / total) for p in ports)
+        out.update(dict.fromkeys(ports, shares))
+    return out
 
 
 def _row(table: pd.DataFrame, i: int) -> dict[str, object]:
@@ -321,7 +369,7 @@ def route_elements(
     for step in route.steps:
         if step.link_id is not None:
             visit(groups.link(step.link_id, str(step.from_node_id)), step.hours)
-    for element, hours in node_stops(route, groups):
+    for element, hours, _share in node_stops(route, groups):
         visit(element, hours)
     return tuple((k, cap, max(h, MIN_ELEMENT_H)) for k, (cap, h) in found.items())
 
@@ -352,6 +400,16 @@ def element_use(
         el = groups.link(step.link_id, str(step.from_node_id)) if step.link_id else None
         if el is not None:
             use[el.key] = el.bulk_use
-    for el, _ in node_stops(route, groups):
+    for el, _, _ in node_stops(route, groups):
         use[el.key] = el.bulk_use
     return tuple(use.get(k.partition("#")[0], 1.0) for k in keys)
+
+
+def element_share(route: Route, groups: NetworkElements, keys: Sequence[str]) -> tuple[float, ...]:
+    """Share of the route's cargo that passes each element ``keys``.
+
+    A cargo part counts as its element: 1, but at the berths of a water side with
+    several ports (:attr:`NetworkElements.port_shares`).
+    """
+    share = {el.key: s for el, _, s in node_stops(route, groups)}
+    return tuple(share.get(k.partition("#")[0], 1.0) for k in keys)

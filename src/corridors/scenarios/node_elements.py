@@ -41,16 +41,20 @@ def mixed_nodes(network: Network, lined: frozenset[str]) -> set[str]:
     return ends | set(lk["to_node_id"].astype(str).to_numpy()[other])
 
 
-def node_stops(route: Route, groups: NetworkElements) -> list[tuple[NetworkElement, float]]:
-    """The node elements a route uses and its hours at each (0 when it passes).
+def node_stops(route: Route, groups: NetworkElements) -> list[tuple[NetworkElement, float, float]]:
+    """The node elements a route uses, its hours at each and the share of its cargo there.
+
+    The hours are 0 where the route passes without a stop.
 
     A node with servers counts the route at its element (``node:<id>``) only at a stop
     its servers serve (:func:`~corridors.cost.element_queues.serves` of the stop's
     :func:`~corridors.cost.element_queues.stop_station`, as the simulation serves it),
     and at its throughput (``node:<id>@throughput``) wherever the route passes it; a
-    node without servers at every stop and pass.
+    node without servers at every stop and pass (share 1). A port stop on a water side
+    of several ports with berths counts at the berths of each of the side's ports with
+    the share of the cargo they serve (``groups.port_shares``: Aktau's and Kuryk's).
     """
-    out: list[tuple[NetworkElement, float]] = []
+    out: list[tuple[NetworkElement, float, float]] = []
     steps = route.steps
     legs = [i for i, s in enumerate(steps) if s.link_id is not None]
     for i, step in enumerate(steps):
@@ -75,13 +79,19 @@ def node_stops(route: Route, groups: NetworkElements) -> list[tuple[NetworkEleme
             )
             if not serves(kind, stop):
                 own = None
+            elif stop == "port" and nid in groups.port_shares:
+                for port, share in groups.port_shares[nid]:
+                    berths = groups.nodes.get(port)
+                    if berths is not None and share > 0.0:
+                        out.append((berths, step.hours, share))
+                own = None
         if own is not None:
-            out.append((own, step.hours))
+            out.append((own, step.hours, 1.0))
         if nid in groups.throughput:
-            out.append((groups.throughput[nid], step.hours))
+            out.append((groups.throughput[nid], step.hours, 1.0))
     for nid in route.node_ids:  # capacitated nodes passed without a stop
         own = None if nid in groups.servers else groups.nodes.get(nid)
         for el in (own, groups.throughput.get(nid)):
             if el is not None:
-                out.append((el, 0.0))
+                out.append((el, 0.0, 1.0))
     return out

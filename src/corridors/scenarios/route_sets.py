@@ -18,6 +18,7 @@ from corridors.routing import CostParameters, ExpandedGraph, compare
 from corridors.scenarios.elements import (
     NetworkElements,
     RouteOption,
+    element_share,
     element_use,
     link_elements,
     network_elements,
@@ -117,6 +118,7 @@ def market_routes(
                 route=r,
                 link_forward=forward,
                 element_use=use,
+                element_share=element_share(r, groups, keys),
             )
         )
     return out

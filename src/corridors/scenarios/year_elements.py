@@ -66,7 +66,9 @@ def shared_elements(
     capacity). ``queues`` (one per element, in the order of ``e_index``; see
     :func:`element_delays`) replace the volume-delay function below capacity; the
     capacity factor scales their capacity too. Each route's ``element_use`` is its
-    share of each element's capacity per TEU (the incidence's ``usage``).
+    share of each element's capacity per TEU (the incidence's ``usage``), its
+    ``element_share`` the share of its cargo that passes each element (the incidence
+    itself: 1 but at the berths of a water side with several ports).
     """
     n_e = len(e_cap)
     inc = np.zeros((n_e, *shape))
@@ -81,6 +83,9 @@ def shared_elements(
             taken[a.corridor] = taken.get(a.corridor, 0) + 1
             for (key, _, _), w in zip(a.elements, a.element_use, strict=False):
                 usage[e_index[key], i, j] = w
+            for (key, _, _), share in zip(a.elements, a.element_share, strict=False):
+                inc[e_index[key], i, j] = share  # the cargo that passes the element
+                usage[e_index[key], i, j] *= share
     capacity = np.array(e_cap, dtype=float)
     queue_capacity = (
         queues.capacity_teu_yr if queues is not None else np.full(n_e, np.inf, dtype=float)

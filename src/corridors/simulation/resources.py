@@ -45,7 +45,8 @@ from typing import Any
 import pandas as pd
 
 from corridors.cost.element_queues import (
-    node_servers,
+    node_lined,
+    node_row_servers,
     node_service,
     sailing_h,
     serves,
@@ -91,7 +92,7 @@ def _hours(value: object) -> float:
 
 def _servers(node: Mapping[str, object], mean_h: float) -> int:
     """Servers of a node station (:func:`corridors.cost.element_queues.node_servers`)."""
-    n = node_servers(node.get("berths"), node.get("trains_per_day"), mean_h)
+    n = node_row_servers(node, mean_h)
     return UNLIMITED if n is None else n
 
 
@@ -305,7 +306,7 @@ class ResourceBuilder:
             modes,
             lined=any(s is not None and str(s.link_id) in self.vessels for s in near),
         )
-        service = node_service(self.node(node))
+        service = node_service(self.node(node), lined=node_lined(self.net, node))
         own = service is not None and serves(service[0], stop)
         servers = None if own or service is None else UNLIMITED
         declared = own and _num(self.node(node).get("service_h")) > 0

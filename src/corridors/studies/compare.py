@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import replace
 
 from corridors.cost.element_delays import KNEE
 from corridors.cost.element_queues import AnyQueue, FerryLines
@@ -44,7 +45,12 @@ from corridors.cost.queueing import FerryQueue, WaitDistribution
 from corridors.cost.route_time import RoutePart, route_time_quantiles
 from corridors.errors import CorridorsError, UnreachableError
 from corridors.routing import Route, compare
-from corridors.scenarios.elements import NetworkElements, link_elements, route_elements
+from corridors.scenarios.elements import (
+    NetworkElements,
+    element_share,
+    link_elements,
+    route_elements,
+)
 from corridors.studies.congested_route import CongestedRoute, ElementQueue
 from corridors.studies.scenario_year import (
     CongestedCompare,
@@ -129,9 +135,18 @@ def _route_part(
     waits: list[WaitDistribution] = [WaitDistribution(headway_h=2.0 * w) for w in scheduled]
     queues: list[ElementQueue] = []
     seen: set[str] = set()
-    for key, _cap, _h in route_elements(
-        route, network, tonnes_per_teu=state.tonnes_per_teu, containers=unit != "t", groups=groups
-    ):
+    keys = [
+        k
+        for k, _cap, _h in route_elements(
+            route,
+            network,
+            tonnes_per_teu=state.tonnes_per_teu,
+            containers=unit != "t",
+            groups=groups,
+        )
+    ]
+    shares = dict(zip(keys, element_share(route, groups, keys), strict=True))
+    for key in keys:
         base = key.partition("#")[0]
         load = state.loads.get(base)
         if base in seen or load is None:
@@ -139,6 +154,9 @@ def _route_part(
         seen.add(base)
         queue = state.queue(part, base)
         wait = _element_wait(queue, load)
+        share = shares[key]
+        if wait is not None and share < 1.0:  # a port of the side the cargo may not pass
+            wait = replace(wait, p_queue=wait.p_queue * share, p_closure=wait.p_closure * share)
         if wait is not None:
             waits.append(wait)
         node, link = _where(base, route, groups)
@@ -153,7 +171,7 @@ def _route_part(
                 node,
                 link,
                 load.utilisation,
-                0.0 if wait is None else load.queue_h,
+                0.0 if wait is None else load.queue_h * share,
                 load.shadow_price_usd_teu * teu_per_unit,
                 load.rationing_h,
             )

@@ -151,7 +151,9 @@ NODE = Table(
             minimum=1,
             exclusive_minimum=False,
             maximum=MAX_TEU_YR,
-            description="Throughput capacity in TEU a year (blank: not binding).",
+            description="Throughput capacity in TEU a year (blank: not binding); with a "
+            "service time but no berths or trains_per_day it also gives the node its "
+            "servers (see berths).",
         ),
         Field(
             "capacity_t_yr",
@@ -160,7 +162,9 @@ NODE = Table(
             minimum=1,
             exclusive_minimum=False,
             maximum=MAX_T_YR,
-            description="Throughput capacity in tonnes a year (blank: not binding).",
+            description="Throughput capacity in tonnes a year (blank: not binding); with a "
+            "service time but no berths or trains_per_day it also gives the node its "
+            "servers (see berths).",
         ),
         Field(
             "trains_per_day",
@@ -177,7 +181,12 @@ NODE = Table(
             minimum=0,
             exclusive_minimum=True,
             maximum=1000,
-            description="Berths (ports) or inspection lanes (borders) working in parallel.",
+            description="Berths (ports), gauge-change tracks or inspection lanes (borders) "
+            "working in parallel: the node's servers. Blank: enough for trains_per_day "
+            "(ceil(trains a day x service_h / 24)), else enough for the table capacity "
+            "(ceil(shipments a year x service_h / (8,760 h x open share)), the shipments "
+            "the more of capacity_teu_yr in 100-TEU trains and capacity_t_yr in 1,500 t "
+            "wagon groups), so the stated capacity is where the queue binds; else none.",
         ),
         Field(
             "service_h",
@@ -189,8 +198,9 @@ NODE = Table(
             description="Time one train or wagon group holds a server of the node (a "
             "gauge-change track, a ferry berth, an inspection lane), without the wait "
             "for a free server: the equilibrium and the simulation queue for the servers "
-            "(berths, else enough for trains_per_day) on top. Blank: handling_h; a border "
-            "without handling then has no servers.",
+            "(berths, else enough for trains_per_day, else for the table capacity) on top. "
+            "Blank: handling_h; a border without handling then has no servers. Where "
+            "handling_h included a wait, it is this time only: the queue adds the wait.",
         ),
         Field(
             "yard_slots",
