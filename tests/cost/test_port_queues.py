@@ -38,7 +38,9 @@ def eurasia() -> Network:
 
 
 def route(net: Network, origin: str, destination: str, corridor: str) -> Route:
-    return next(r for r in compare(net, origin, destination) if r.corridor == corridor)
+    """The route of ``corridor`` among the corridors' routes."""
+    found = {r.corridor: r for r in compare(net, origin, destination)}
+    return found[corridor]
 
 
 def test_capacity_rule_by_hand() -> None:
@@ -151,16 +153,16 @@ def test_kazakh_ports_share_the_crossing_as_the_simulation_splits_it(eurasia: Ne
 
 
 def test_the_simulation_serves_the_new_servers(eurasia: Network) -> None:
+    """The simulation's port stations have the equilibrium's servers and service times."""
     builder = ResourceBuilder(eurasia, BuildOptions())
-    builder.itinerary(route(eurasia, "Xi'an", "Baku", "middle"))
-    builder.itinerary(route(eurasia, "Xi'an", "Duisburg", "middle"))
-    stations = builder.stations
-    checked = []
-    for node in ("aktau", "alat", "poti"):
-        queue = element_queue(eurasia, f"node:{node}")
-        assert isinstance(queue, QueueElement)
-        st = stations[f"port:{node}"]
-        assert st.servers == queue.servers, node
-        assert st.service.mean_h == pytest.approx(queue.service_h), node
-        checked.append(node)
-    assert checked == ["aktau", "alat", "poti"]
+    for destination in ("Baku", "Duisburg"):
+        builder.itinerary(route(eurasia, "Xi'an", destination, "middle"))
+    queues = {n: element_queue(eurasia, f"node:{n}") for n in ("aktau", "alat", "poti")}
+    got = {
+        n: (builder.stations[f"port:{n}"].servers, builder.stations[f"port:{n}"].service.mean_h)
+        for n in queues
+    }
+    assert got == {
+        n: (q.servers, q.service_h) for n, q in queues.items() if isinstance(q, QueueElement)
+    }
+    assert got == {"aktau": (7, 7.0), "alat": (4, 7.0), "poti": (11, 24.0)}
