@@ -79,6 +79,23 @@ def test_anderson_stalls_when_the_residual_stops_falling() -> None:
     assert y == pytest.approx([6.0])  # no history: the plain loading
 
 
+def test_anderson_rests_after_the_caller_undid_its_point() -> None:
+    # F(x) = 2 - x: the residual falls, so the acceleration has not stalled; the caller
+    # undoes its point (it threw the iteration away): it rests `patience` iterations,
+    # then starts afresh with no history
+    acc = Anderson(memory=3, patience=2)
+    acc.next(np.array([5.0]), np.array([-3.0]))
+    acc.next(np.array([0.0]), np.array([2.0]))
+    assert not acc.stalled
+    acc.reject()
+    assert acc.stalled
+    acc.rest()
+    assert acc.stalled
+    acc.rest()
+    assert not acc.stalled
+    assert acc.held == 0
+
+
 def test_bad_anderson_settings_are_refused() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         Anderson(memory=0)

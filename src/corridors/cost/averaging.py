@@ -173,6 +173,11 @@ class Anderson:
             self._y.clear()
             self.best, self._since_best, self._resting = math.inf, 0, 0
 
+    def reject(self) -> None:
+        """The caller undid the last point: stall now (the caller averages and rests)."""
+        self._since_best = self.patience
+        self._resting = 0
+
     def next(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
         """Next point from the point ``x`` and its loading ``y = F(x)`` (any shape)."""
         f = (y - x).ravel()

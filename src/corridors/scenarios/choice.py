@@ -19,7 +19,9 @@ for the stochastic user equilibrium") grows ``beta`` by 1 when the gap grew and 
 averaging must take short steps and then crawls at ``1/k``; the default, ``anderson``,
 takes SRA's steps until no share would move by more than ``ANDERSON_FROM_GAP`` and
 then Anderson acceleration's points (Walker and Ni 2011), which solve the linearised
-fixed point in the few directions that oscillate. SRA's path chooses the equilibrium
+fixed point in the few directions that oscillate; a point of Anderson's that throws the
+split away (its gap ``ANDERSON_THROW`` times the gap it left) is undone, and from then
+on any of its points that raises the gap. SRA's path chooses the equilibrium
 (the split can have several: ferry waits fall as decks fill faster), so both end at
 the same point to the tolerance. Every rule stops when no share would move by more
 than the tolerance. Pure numpy; no I/O.
@@ -61,6 +63,13 @@ Anderson's points (when it stalls, SRA's steps for a while and Anderson afresh):
 path chooses which equilibrium (the corridor
 split can have several: ferry waits fall as decks fill faster), Anderson only removes
 the slow end of its convergence."""
+
+ANDERSON_THROW = 10.0
+"""``method="anderson"``: a point of the acceleration whose gap is more than this many
+times the gap of the point it left has thrown the split away (its linearisation
+misled it): it is undone and averaging goes on from the point before it as after a
+stall (``ANDERSON_PATIENCE`` steps, then Anderson afresh); from then on in this solve
+any point of the acceleration that raises the gap is undone the same way."""
 
 VDF = Callable[..., FloatArray]
 BoolArray = NDArray[np.bool_]
@@ -180,7 +189,10 @@ def equilibrium_shares(
         steps until the gap is below ``ANDERSON_FROM_GAP``, then Anderson
         acceleration's points (kept on the simplex: a negative share set to 0 and the
         market's shares rescaled); when it stalls, SRA's steps for as many iterations
-        as its patience, then Anderson afresh.
+        as its patience, then Anderson afresh. A point of Anderson's whose gap exceeds
+        ``ANDERSON_THROW`` times the gap of the point it left is undone (SRA's steps
+        from that point as after a stall), and from then on in this solve any of its
+        points that raises the gap.
     vdf : callable, optional
         Volume-delay function (default: :func:`corridors.cost.delay.bpr`).
     elements : SharedElements, optional
@@ -295,6 +307,8 @@ def equilibrium_shares(
     prices_ok = True
     if constrained:
         previous = np.inf
+        guard = ANDERSON_THROW
+        before: tuple[FloatArray, FloatArray, float] | None = None
         for k in range(1, max_iterations + 1):
             cost, _, _ = costs(shares)
             if prices is None:
@@ -306,8 +320,18 @@ def equilibrium_shares(
             logger.debug("corridor split iteration %d: gap %.2e", k, gap)
             if gap < tolerance:
                 break
+            if before is not None and accelerate is not None and gap > guard * before[2]:
+                # Anderson's point threw the split away: back to the point before it,
+                # averaging from there as after a stall, and from now on no point of
+                # the acceleration may raise the gap
+                logger.debug("corridor split iteration %d: Anderson's point undone", k)
+                shares, target, gap = before
+                accelerate.reject()
+                guard = 1.0
+            before = None
             previous = gap
             if accelerate is not None and gap < ANDERSON_FROM_GAP and not accelerate.stalled:
+                before = (shares, target, gap)
                 shares = _on_simplex(accelerate.next(shares, target), target)
                 continue
             shares = shares + (target - shares) * averaging.step(gap)
