@@ -8,8 +8,21 @@ import math
 
 import pytest
 
-from corridors.simulation import Distribution, ShipmentGenerator, SimulationModel, Station, Step
-from corridors.simulation.station_load import StationLoad, departure_scv, station_loads
+from corridors.simulation import (
+    UNLIMITED,
+    Distribution,
+    ShipmentGenerator,
+    SimulationModel,
+    Station,
+    Step,
+)
+from corridors.simulation.station_load import (
+    StationLoad,
+    departure_scv,
+    kept_share,
+    relaxation_h,
+    station_loads,
+)
 
 
 def test_station_load_example_runs() -> None:
@@ -68,3 +81,44 @@ def test_a_busier_queue_downstream_sees_the_arrivals_variability() -> None:
     assert not second.spaced
     # a queue less busy than a sees the plain equation
     assert departure_scv(first, seen_at=0.25) == pytest.approx(0.75)
+
+
+def _two_paths_with_a_border(
+    first_h: float, second_h: float, border: Distribution
+) -> tuple[StationLoad, StationLoad]:
+    # Poisson trains, 6 a day, through path a, a border with no limit, then path b
+    a = Station("path:a", "section", 1, Distribution.fixed(first_h), link_id="a-b")
+    check = Station("border:b", "border", UNLIMITED, border, node_id="b")
+    b = Station("path:b", "section", 1, Distribution.fixed(second_h), link_id="b-c")
+    steps = tuple(Step.station(s.station_id) for s in (a, check, b))
+    g = ShipmentGenerator("g", "a", "c", steps, per_day=6.0)
+    first, _, second = station_loads(SimulationModel(stations=(a, check, b), generators=(g,)))
+    return first, second
+
+
+def test_random_delays_between_queues_give_back_part_of_the_poisson_variability() -> None:
+    # a: fixed 2 h path, rho 0.5; b: fixed 3 h path, rho 0.75; between them a border
+    # check of 10 h, cv 0.5 (sd 5 h). a's departures as b sees them: cd^2 0.9375 (the
+    # test above); b's relaxation time 2 x 0.75 x (1 + 0) x 3 h / (1 - 0.75)^2 = 72 h;
+    # trains 5 sqrt(2) h apart trade places: b keeps 72 / (72 + 5 sqrt 2) of the deviation
+    first, second = _two_paths_with_a_border(2.0, 3.0, Distribution.gamma(10.0, 0.5))
+    assert (first.utilisation, second.utilisation) == (pytest.approx(0.5), pytest.approx(0.75))
+    assert relaxation_h(second) == pytest.approx(72.0)
+    kept = 72.0 / (72.0 + 5.0 * math.sqrt(2.0))
+    assert kept_share(second, spread_h=5.0) == pytest.approx(kept)
+    assert second.arrival_cv**2 == pytest.approx(1.0 - kept * 0.0625)
+    assert not second.spaced
+    # a fixed check shuffles nothing: b sees a's departures as if it came straight after
+    _, fixed = _two_paths_with_a_border(2.0, 3.0, Distribution.fixed(10.0))
+    assert fixed.arrival_cv**2 == pytest.approx(0.9375)
+    assert kept_share(second, spread_h=0.0) == 1.0
+
+
+def test_a_random_delay_breaks_the_spacing_of_train_paths() -> None:
+    # a 2 h path feeds a 1 h path: spaced, unless a random check between moves the trains
+    _, spaced = _two_paths_with_a_border(2.0, 1.0, Distribution.fixed(10.0))
+    assert spaced.spaced
+    assert spaced.arrival_cv == pytest.approx(math.sqrt(0.75))
+    _, shuffled = _two_paths_with_a_border(2.0, 1.0, Distribution.gamma(10.0, 0.5))
+    assert not shuffled.spaced
+    assert 0.75 < shuffled.arrival_cv**2 < 1.0

@@ -212,3 +212,21 @@ def test_timetabled_ferry_sails_on_schedule() -> None:
     np.testing.assert_allclose(tl.loc[tl["arrive_h"] < 6.0, "wait_h"], [5.5, 3.5, 1.5])
     sail = sailings_table(r)
     assert set(((sail["decided_h"] - 6.0) % 24.0).round(9)) == {0.0}
+
+
+def test_resource_table_after_a_warm_up() -> None:
+    # fixed 4 h service; trains at 0, 1, 10, 20, 21 h: waits 0, 3, 0, 0, 3 h
+    st = Station("s", "section", 1, Distribution.fixed(4.0))
+    times = (0.0, 1.0, 10.0, 20.0, 21.0)
+    g = ShipmentGenerator("g", "o", "d", (Step.station("s"),), arrivals="times", times_h=times)
+    r = simulate(SimulationModel(stations=(st,), generators=(g,), horizon_h=100.0), seed=0)
+    whole = resource_table(r).set_index("resource").loc["s"]
+    assert (whole["arrivals"], whole["mean_wait_h"]) == (5, pytest.approx(1.2))
+    assert whole["utilisation"] == pytest.approx(20.0 / 100.0)
+    # from 10 h on: the trains of 10, 20 and 21 h over the last 90 h
+    later = resource_table(r, since_h=10.0).set_index("resource").loc["s"]
+    assert (later["arrivals"], later["mean_wait_h"]) == (3, pytest.approx(1.0))
+    assert later["utilisation"] == pytest.approx(12.0 / 90.0)
+    assert later["mean_queue"] == pytest.approx(3.0 / 90.0)
+    with pytest.raises(ValueError, match="since_h"):
+        resource_table(r, since_h=100.0)

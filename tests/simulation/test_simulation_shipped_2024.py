@@ -43,11 +43,12 @@ SEEDS = (11, 12, 13, 14)  # chosen before looking at the results
 
 pytestmark = pytest.mark.slow
 
-WIDER = {"section:aktogay-moyinty:moyinty": 0.3}
-"""Known gap, wider tolerance: the eastbound Moyinty -> Aktogay paths (utilisation
-0.86) take trains that left the Caspian ports together after a storm; the arrival
-variability of the delay function (``station_load.departure_scv``) has no storm gating
-yet: 8.0 h simulated against 6.3 h (7.6 h before the ports had berths)."""
+WARMUP_H = 30 * 24.0
+"""The network fills first: a station sees its full rate once the longest trip to it
+has reached it (the first trains from Europe reach the eastbound Moyinty and Dostyk
+paths after 5-8 days). Over the whole year the eastbound Moyinty paths saw a rate 2.5 %
+below the offered one (utilisation 0.862 against 0.885), 20 % less wait from the delay
+function at that utilisation, while their queue ran at the full rate."""
 
 
 @pytest.fixture(scope="module")
@@ -104,9 +105,10 @@ def test_queue_delay_functions_match_the_simulated_waits(
     """Each station's mean wait and its delay function agree within 20 % at rho <= 0.9.
 
     The delay function is evaluated at the simulated arrival rate; waits under 0.1 h
-    (six minutes on trips of weeks) are compared in absolute terms.
+    (six minutes on trips of weeks) are compared in absolute terms. Both after the
+    warm-up (:data:`WARMUP_H`).
     """
-    tables = [resource_table(r).set_index("resource") for r in runs]
+    tables = [resource_table(r, since_h=WARMUP_H).set_index("resource") for r in runs]
     checked = []
     for load in station_loads(model):
         sid = load.station.station_id
@@ -117,13 +119,12 @@ def test_queue_delay_functions_match_the_simulated_waits(
         arrivals = np.mean([t.loc[sid, "arrivals"] for t in tables])
         sim_wait = float(np.mean([t.loc[sid, "mean_wait_h"] for t in tables]))
         element = queue_element(load)
-        rate = arrivals / model.horizon_h
+        rate = arrivals / (model.horizon_h - WARMUP_H)
         if element.utilisation(rate) > 0.9:
             continue
         predicted = element.wait_h(rate)
         checked.append((sid, round(sim_wait, 2), round(predicted, 2)))
-        rel = WIDER.get(sid, 0.2)
-        assert predicted == pytest.approx(sim_wait, rel=rel, abs=0.1), sid
+        assert predicted == pytest.approx(sim_wait, rel=0.2, abs=0.1), sid
     # the busy single-track sections into Kazakhstan are among the elements checked (two
     # since China-EU counts only the cargo that can reach the EU, issue 11's markets)
     busy = [c for c in checked if c[1] > 2.0]

@@ -32,7 +32,7 @@ def _queue_area(arr: np.ndarray, start: np.ndarray, grid: np.ndarray) -> np.ndar
     return out
 
 
-def resource_table(r: RunResult) -> pd.DataFrame:
+def resource_table(r: RunResult, *, since_h: float = 0.0) -> pd.DataFrame:
     """Waiting, queue, utilisation and throughput of every resource over the run.
 
     Columns: ``resource``, ``kind``, ``node_id``, ``link_id``, ``servers`` (servers
@@ -42,12 +42,24 @@ def resource_table(r: RunResult) -> pd.DataFrame:
     waiting), ``max_queue``, ``utilisation`` (busy server time / (servers x
     horizon); stations only; for a port yard ``yard:<node>``, whose ``servers`` are
     its slots and whose waits are the blocking before the port, the mean slots in
-    use / slots), ``closed_h`` (storms and planned closures).
+    use / slots), ``closed_h`` (storms and planned closures; these two over the whole
+    run).
+
+    ``since_h``: count only the visits that arrive from then on, hours, and average over
+    the rest of the run (a warm-up deleted: the first trains take days to reach a station
+    far from their origins, so over the whole run it sees fewer trains than it serves
+    once the network is full).
     """
+    if not 0.0 <= since_h < r.horizon_h:
+        raise ValueError(f"since_h must be in [0, horizon {r.horizon_h} h), got {since_h}")
     _, arr, start, end, res = visits_within_horizon(r)
+    if since_h > 0.0:
+        later = arr >= since_h
+        arr, start, end, res = arr[later], start[later], end[later], res[later]
     h = r.horizon_h
+    span = h - since_h
     n_res = len(r.res_ids)
-    grid = np.array([0.0, h])
+    grid = np.array([since_h, h])
     rows = []
     order = np.argsort(res, kind="stable")
     bounds = np.searchsorted(res[order], np.arange(n_res + 1))
@@ -56,7 +68,8 @@ def resource_table(r: RunResult) -> pd.DataFrame:
         a, s, e = arr[idx], start[idx], end[idx]
         waits = (s - a)[np.isfinite(s)]
         mean_q = max(
-            0.0, float(np.diff(_queue_area(a, np.where(np.isfinite(s), s, np.inf), grid))[0]) / h
+            0.0,
+            float(np.diff(_queue_area(a, np.where(np.isfinite(s), s, np.inf), grid))[0]) / span,
         )
         # max queue: walk the +1/-1 changes
         ev_t = np.concatenate((a, s[np.isfinite(s)]))
@@ -70,7 +83,7 @@ def resource_table(r: RunResult) -> pd.DataFrame:
             util = float(r.res_slot_h[i]) / (servers * h) if len(r.res_slot_h) > i else np.nan
         elif kind not in ("ferry", "link") and servers > 0:
             busy = np.clip(np.where(np.isfinite(e), e, h), None, h) - s
-            util = float(np.nansum(busy)) / (servers * h)
+            util = float(np.nansum(busy)) / (servers * span)
         rows.append(
             {
                 "resource": r.res_ids[i],
