@@ -7,9 +7,11 @@ import math
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from scipy.special import logsumexp
 
 from corridors.cost.logit import (
     check_nests,
+    choose,
     grouped_shares,
     logit_shares,
     logsum,
@@ -98,3 +100,33 @@ def test_path_size_by_hand() -> None:
     incidence = sp.csr_matrix(np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))
     ps = path_size(incidence, np.array([0, 0, 1]), np.array([1.0, 1.0, 2.0]))
     np.testing.assert_allclose(ps, [0.75, 5.0 / 6.0, 1.0], rtol=1e-12)
+
+
+def test_logsum_and_shares_equal_scipy_logsumexp_with_gaps_and_empty_nests() -> None:
+    """The logit reads its logsums off ``log_softmax``: the same as ``logsumexp`` to
+    rounding, with unavailable alternatives, a nest empty in some rows and a row with
+    nothing available, at a sharp nest scale and money costs in the thousands."""
+    rng = np.random.default_rng(7)
+    nests = np.array([0, 0, 0, 1, 1, 2, 2, 2, 3])
+    cost = rng.uniform(1_000.0, 6_000.0, (50, nests.size))
+    cost[rng.random(cost.shape) < 0.3] = np.inf
+    cost[0] = np.inf  # nothing available
+    cost[1, 3:5] = np.inf  # nest 1 empty in this row
+    for scale, lam in ((0.01, 1.0), (0.01, 0.5), (0.0004, 0.053), (0.1, 0.053)):
+        got = choose(cost, scale=scale, nests=nests, nest_scale=lam)
+        u = np.where(np.isfinite(cost), -scale * cost, -np.inf)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            iv = np.stack(
+                [logsumexp(np.where(nests == n, u / lam, -np.inf), axis=-1) for n in range(4)],
+                axis=-1,
+            )
+            total = logsumexp(lam * iv, axis=-1)
+            want_shares = np.exp(lam * iv[:, nests] - total[:, None]) * np.exp(
+                u / lam - iv[:, nests]
+            )
+        want_shares = np.where(np.isfinite(u), want_shares, 0.0)
+        want_shares[0] = 0.0
+        assert got.logsum[0] == np.inf
+        np.testing.assert_allclose(got.logsum[1:], -total[1:] / scale, rtol=1e-13)
+        np.testing.assert_allclose(got.shares, want_shares, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(got.shares[1:].sum(axis=1), 1.0, rtol=1e-13)

@@ -348,3 +348,33 @@ def test_a_stalled_newton_price_solve_is_finished_by_lbfgsb(
     assert eq.shadow_prices[0] == pytest.approx(200.0 - math.log(3.0 / 7.0) / SCALE, abs=1e-3)
     assert eq.element_flows[0] == pytest.approx(30.0, abs=1e-4)
     assert eq.converged
+
+
+def test_two_hard_elements_in_series_are_priced_in_few_trials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two elements on corridor 1 only (30 and 45 TEU): the smaller binds at the price of
+    the one-element case (369.46 USD by hand), the other is free. Their Hessian is
+    singular (only the sum of the prices moves the flows), so the Newton step along
+    their difference is orders of magnitude too long; the line search cuts it by the
+    parabola's minimum (down to 1/100 a trial) instead of halving it some 35 times."""
+    trials = 0
+    evaluate = shadow_prices.HardCapacityPrices._evaluate
+
+    def counted(self: shadow_prices.HardCapacityPrices, u: np.ndarray, x: np.ndarray) -> object:
+        nonlocal trials
+        trials += 1
+        return evaluate(self, u, x)
+
+    monkeypatch.setattr(shadow_prices.HardCapacityPrices, "_evaluate", counted)
+    eq = _priced(
+        np.array([[1000.0, 1200.0]]),
+        np.array([100.0]),
+        _hard([[[1.0, 0.0]], [[1.0, 0.0]]], [30.0, 45.0]),
+        price_method="newton",
+    )
+    assert eq.converged
+    assert eq.shadow_prices[0] == pytest.approx(200.0 - math.log(3.0 / 7.0) / SCALE, abs=1e-3)
+    assert eq.shadow_prices[1] == pytest.approx(0.0, abs=1e-3)
+    assert eq.element_flows.tolist() == pytest.approx([30.0, 30.0], abs=1e-4)
+    assert trials <= 30, trials  # 26; 40 when halving

@@ -69,7 +69,9 @@ ANDERSON_THROW = 10.0
 times the gap of the point it left has thrown the split away (its linearisation
 misled it): it is undone and averaging goes on from the point before it as after a
 stall (``ANDERSON_PATIENCE`` steps, then Anderson afresh); from then on in this solve
-any point of the acceleration that raises the gap is undone the same way."""
+any point of the acceleration that raises the gap is undone the same way, but for its
+first point after a restart (the plain loading, a full step), undone only when it
+throws the split."""
 
 VDF = Callable[..., FloatArray]
 BoolArray = NDArray[np.bool_]
@@ -308,7 +310,7 @@ def equilibrium_shares(
     if constrained:
         previous = np.inf
         guard = ANDERSON_THROW
-        before: tuple[FloatArray, FloatArray, float] | None = None
+        before: tuple[FloatArray, FloatArray, float, float] | None = None
         for k in range(1, max_iterations + 1):
             cost, _, _ = costs(shares)
             if prices is None:
@@ -320,19 +322,22 @@ def equilibrium_shares(
             logger.debug("corridor split iteration %d: gap %.2e", k, gap)
             if gap < tolerance:
                 break
-            if before is not None and accelerate is not None and gap > guard * before[2]:
+            if before is not None and accelerate is not None and gap > before[3] * before[2]:
                 # Anderson's point threw the split away: back to the point before it,
                 # averaging from there as after a stall, and from now on no point of
                 # the acceleration may raise the gap
                 logger.debug("corridor split iteration %d: Anderson's point undone", k)
-                shares, target, gap = before
+                shares, target, gap, _ = before
                 accelerate.reject()
                 guard = 1.0
             before = None
             previous = gap
             if accelerate is not None and gap < ANDERSON_FROM_GAP and not accelerate.stalled:
-                before = (shares, target, gap)
-                shares = _on_simplex(accelerate.next(shares, target), target)
+                point = accelerate.next(shares, target)
+                # its first point after a (re)start is the plain loading, a full step:
+                # undone only when it throws the split away
+                before = (shares, target, gap, guard if accelerate.held > 1 else ANDERSON_THROW)
+                shares = _on_simplex(point, target)
                 continue
             shares = shares + (target - shares) * averaging.step(gap)
             if accelerate is not None and accelerate.stalled:

@@ -34,7 +34,9 @@ PRICE_INEXACT = 0.01
 PRICE_NEWTON_ITERATIONS = 60
 """Shadow prices: projected Newton iterations at most per solve."""
 PRICE_LINE_SEARCH = 40
-"""Shadow prices: step halvings at most per Newton iteration."""
+"""Shadow prices: step shortenings at most per Newton iteration."""
+PRICE_SHRINK_MIN = 0.01
+"""Shadow prices: smallest factor by which one line-search trial shortens the step."""
 PRICE_ARMIJO = 1e-4
 """Shadow prices: sufficient-decrease constant of the line search."""
 PRICE_ACTIVE_WIDTH = 1e-3
@@ -195,12 +197,20 @@ class HardCapacityPrices:
                 for _ in range(PRICE_LINE_SEARCH):
                     x_new = np.minimum(np.maximum(x + step * direction, 0.0), x_max)
                     slope = float(grad @ (x_new - x))
+                    shrink = 0.5
                     if slope < 0:
                         v_new, g_new, p_new = self._evaluate(u, x_new)
                         if v_new <= value + PRICE_ARMIJO * slope + roundoff:
                             moved = True
                             break
-                    step *= 0.5
+                        # the minimum of the parabola through the value, the slope and
+                        # the value found (Nocedal and Wright 2006, sec. 3.5): a step far
+                        # too long (a flat direction of the Hessian, e.g. two elements
+                        # in series) is cut by up to 100 at once, not halved 30 times
+                        curve = v_new - value - slope
+                        if curve > 0:
+                            shrink = min(max(-slope / (2.0 * curve), PRICE_SHRINK_MIN), 0.5)
+                    step *= shrink
                 if moved:
                     x, value, grad, parts = x_new, v_new, g_new, p_new
                     break
