@@ -59,6 +59,17 @@ def test_anderson_first_step_is_the_loading_and_memory_is_bounded() -> None:
     assert acc.held == 2  # the current residual and one before it
 
 
+def _rests_then_starts_afresh(acc: Anderson) -> None:
+    """A stalled acceleration (patience 2): the caller averages for 2 iterations, then
+    it starts afresh with no history."""
+    assert acc.stalled
+    acc.rest()
+    assert acc.stalled
+    acc.rest()
+    assert not acc.stalled
+    assert acc.held == 0
+
+
 def test_anderson_stalls_when_the_residual_stops_falling() -> None:
     # F(x) = x + 1 has no fixed point: the residual stays 1; after `patience` iterations
     # without a new low the acceleration has stalled (the caller goes back to averaging)
@@ -68,13 +79,7 @@ def test_anderson_stalls_when_the_residual_stops_falling() -> None:
         assert not acc.stalled
         x = acc.next(x, x + 1.0)
         assert acc.held == k + 1
-    assert acc.stalled
-    # the caller averages for `patience` iterations, then the acceleration starts afresh
-    acc.rest()
-    assert acc.stalled
-    acc.rest()
-    assert not acc.stalled
-    assert acc.held == 0
+    _rests_then_starts_afresh(acc)
     y = acc.next(np.array([5.0]), np.array([6.0]))
     assert y == pytest.approx([6.0])  # no history: the plain loading
 
@@ -88,12 +93,7 @@ def test_anderson_rests_after_the_caller_undid_its_point() -> None:
     acc.next(np.array([0.0]), np.array([2.0]))
     assert not acc.stalled
     acc.reject()
-    assert acc.stalled
-    acc.rest()
-    assert acc.stalled
-    acc.rest()
-    assert not acc.stalled
-    assert acc.held == 0
+    _rests_then_starts_afresh(acc)
 
 
 def test_bad_anderson_settings_are_refused() -> None:
