@@ -39,7 +39,9 @@ from corridors.network.model import Network
 __all__ = [
     "CASPIAN_BBOX",
     "CASPIAN_STORM_DAYS",
+    "FERRY_EMPTY_WAIT_H",
     "FERRY_MAX_WAIT_H",
+    "FERRY_REOPEN_SHARE",
     "KNOTS_KM_H",
     "STORM_CV",
     "STORM_MEAN_H",
@@ -56,6 +58,14 @@ KNOTS_KM_H = 1.852
 
 FERRY_MAX_WAIT_H = 48.0
 """Longest a ship waits at berth after its first unit boarded, hours."""
+
+FERRY_EMPTY_WAIT_H = 6.0
+"""Longest an empty ship of a line that sails when full waits at berth for its first
+unit before it sails back empty, hours (the simulation's operating rule)."""
+
+FERRY_REOPEN_SHARE = 0.5
+"""Share of a line's ships at one port when a storm ends: the ships are spread over the
+line's two ports; the rest are a sailing away."""
 
 STORM_MEAN_H = 96.0
 """Mean length of a Caspian storm closure, hours: ASCO halts ~3-5 days per storm event
@@ -171,9 +181,13 @@ def line_queue(network: Network, link_id: str) -> FerryQueue | None:
     The ships that carry rail wagons (else the TEU ships: a container feeder) take
     block trains of :data:`TRAIN_WAGONS` wagons (a feeder: :data:`SHIPMENT_TEU` TEU);
     a round trip is ``2 x sailing + loading + unloading``; ships sail when full or
-    :data:`FERRY_MAX_WAIT_H` after loading began; a line with both ports in the
-    Caspian closes :data:`CASPIAN_STORM_DAYS` a month in storms of
-    :data:`STORM_MEAN_H` hours, as the simulation's weather.
+    :data:`FERRY_MAX_WAIT_H` after loading began, and an empty ship sails back after
+    :data:`FERRY_EMPTY_WAIT_H` (the cargo that finds no ship waits for the next); a
+    line with both ports in the Caspian closes :data:`CASPIAN_STORM_DAYS` a month in
+    storms of :data:`STORM_MEAN_H` hours, as the simulation's weather, and when a
+    storm ends :data:`FERRY_REOPEN_SHARE` of the ships are at the port, the rest a
+    sailing away. The same operating rules as the simulation's lines
+    (:class:`corridors.simulation.ferry_load.FerryLoad`).
     """
     i = network.link_index.get(link_id)
     vessels = network.vessels
@@ -216,6 +230,10 @@ def line_queue(network: Network, link_id: str) -> FerryQueue | None:
         open_share_by_month=shares,
         closure_h=STORM_MEAN_H if caspian else 0.0,
         closure_cv=STORM_CV if caspian else 0.0,
+        reopen_share=FERRY_REOPEN_SHARE,
+        return_h=sail,
+        empty_wait_h=FERRY_EMPTY_WAIT_H,
+        fills_in_storms=True,
     )
 
 

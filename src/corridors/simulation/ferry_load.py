@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from corridors.cost.element_queues import FERRY_REOPEN_SHARE
 from corridors.cost.queueing import FerryQueue
 from corridors.simulation.model import FerryLine, SimulationModel, line_unit
 from corridors.simulation.offered import closed_hours, offered_per_day
@@ -108,7 +109,7 @@ class FerryLoad:
             closure_h=self.closure_h,
             closure_cv=self.closure_cv,
             shipment_mix=self.shipment_mix if self.deck_units else (),
-            reopen_share=0.5,  # the ships are spread over the line's two ports
+            reopen_share=FERRY_REOPEN_SHARE,
             return_h=self.line.sail_h,
             empty_wait_h=self._empty_wait_h(),
             fills_in_storms=True,

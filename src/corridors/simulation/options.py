@@ -14,6 +14,7 @@ from typing import Literal
 
 from corridors.cost.element_queues import (
     CASPIAN_BBOX,
+    FERRY_EMPTY_WAIT_H,
     FERRY_MAX_WAIT_H,
     GROUP_WAGONS,
     KNOTS_KM_H,
@@ -178,7 +179,7 @@ class BuildOptions:
     section_paths_per_day: float = SECTION_PATHS_PER_DAY
     ferry_departure: Departure = "when_full"
     ferry_max_wait_h: float = FERRY_MAX_WAIT_H
-    ferry_empty_wait_h: float = 6.0
+    ferry_empty_wait_h: float = FERRY_EMPTY_WAIT_H
     ferry_berths: int = 1
     storm_days_per_month: tuple[float, ...] = CASPIAN_STORM_DAYS
     storm_mean_h: float = STORM_MEAN_H
