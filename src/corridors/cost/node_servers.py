@@ -140,10 +140,15 @@ def node_service(row: Mapping[str, object], *, lined: bool = True) -> tuple[str,
 
 def node_lined(network: Network, node_id: str) -> bool:
     """The node is a port of a ferry or sea link with ships (``vessel.csv``)."""
+    return node_id in network.derived("lined_ports", lambda: _lined_ports(network))
+
+
+def _lined_ports(network: Network) -> frozenset[str]:
+    """The ends of the ferry and sea links with ships (``vessel.csv``)."""
     vessels = network.vessels
     if not len(vessels):
-        return False
+        return frozenset()
     lk = network.links
-    lined = lk["link_id"].astype(str).isin(set(vessels["link_id"].astype(str)))
-    ends = lk["from_node_id"].astype(str).eq(node_id) | lk["to_node_id"].astype(str).eq(node_id)
-    return bool((lined & ends).any())
+    lined = lk["link_id"].astype(str).isin(set(vessels["link_id"].astype(str))).to_numpy()
+    ends = lk["from_node_id"].astype(str).to_numpy()[lined]
+    return frozenset(ends) | frozenset(lk["to_node_id"].astype(str).to_numpy()[lined])
