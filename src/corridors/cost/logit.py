@@ -118,14 +118,18 @@ def _utilities(cost: ArrayLike, scale: float) -> tuple[FloatArray, NDArray[np.bo
     return np.asarray(u, dtype=np.float64), np.asarray(some, dtype=bool)
 
 
-def _total(x: FloatArray, log_shares: FloatArray) -> FloatArray:
-    """``log sum_k exp(x_k)`` over the last axis, read off ``log_softmax(x)``.
+def _total(x: FloatArray, log_shares: FloatArray, *, axis: int = -1) -> FloatArray:
+    """``log sum_k exp(x_k)`` over ``axis``, read off ``log_softmax(x)``.
 
     ``log_softmax(x)_k = x_k - log sum_j exp(x_j)`` at every ``k``; at the largest ``x_k``
     the difference is exact (scipy's ``log_softmax`` subtracts that maximum first), so
-    this is ``logsumexp(x)`` to rounding at a quarter of its cost.
+    this is ``logsumexp(x)`` to rounding at a quarter of its cost; ``-inf`` where every
+    ``x_k`` is ``-inf`` (an empty nest, whose ``log_softmax`` is nan).
     """
-    return np.asarray(x.max(axis=-1) - log_shares.max(axis=-1), dtype=np.float64)
+    top = x.max(axis=axis)
+    with np.errstate(invalid="ignore"):
+        total = top - np.fmax.reduce(log_shares, axis=axis)
+    return np.asarray(np.where(np.isfinite(top), total, -np.inf), dtype=np.float64)
 
 
 def _multinomial(cost: ArrayLike, scale: float) -> Choice:
@@ -170,11 +174,7 @@ def nested_logit(
     inside = np.where(member > 0, (u / lam)[..., :, None], -np.inf)  # (..., n, nests)
     with np.errstate(divide="ignore", invalid="ignore"):  # an empty nest: nan
         log_within = log_softmax(inside, axis=-2)
-    top_inside = inside.max(axis=-2)
-    # (..., nests); -inf for an empty nest (``logsumexp`` over the nest, see _total)
-    iv = np.where(
-        np.isfinite(top_inside), top_inside - np.fmax.reduce(log_within, axis=-2), -np.inf
-    )
+    iv = _total(inside, log_within, axis=-2)  # (..., nests); -inf for an empty nest
     has = np.isfinite(iv) & some  # a row with nothing available has no nest
     safe_iv = np.where(has, iv, 0.0)
     conditional = np.where(has[..., nests], np.exp(u / lam - safe_iv[..., nests]), 0.0)
