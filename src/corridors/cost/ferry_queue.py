@@ -21,18 +21,14 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from scipy.special import gammaincc
 
 from corridors.cost.deck_fill import DeckFill, deck_fill
 from corridors.cost.ferry_absence import ship_absence
 from corridors.cost.mean_waits import QueueElement
+from corridors.cost.storm_backlog import MONTH_DAYS, backlog_moments, seasonal_backlog_h
 
 __all__ = ["MONTH_DAYS", "DeckFill", "FerryQueue", "deck_fill"]
-
-
-MONTH_DAYS: tuple[int, ...] = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-"""Days of each month of a (non-leap) year."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,27 +219,12 @@ class FerryQueue:
             if self.closure_h > 0.0 and share < 1.0:
                 storms_per_h = (1.0 - share) / self.closure_h
                 waits[m] += storms_per_h * (late + excess / (2.0 * spare)) / lam
-        backlog = _seasonal_backlog_h(lam, np.array(self.open_share_by_month) * lift, hours)
+        backlog = seasonal_backlog_h(lam, np.array(self.open_share_by_month) * lift, hours)
         return float(waits @ hours / hours.sum()) + backlog
 
     def _excess_sq(self, lam: float, burst: float) -> float:
-        r"""``E[((lam D - burst)^+)^2]`` over the storm lengths ``D``.
-
-        ``D`` is gamma of mean ``closure_h`` and coefficient of variation ``closure_cv``
-        (shape :math:`k = 1 / cv^2`, scale :math:`\theta`); in closed form with
-        :math:`d_0 = burst / lam` and the regularised upper incomplete gamma :math:`Q`,
-        :math:`E[D^j 1\{D > d_0\}] = \theta^j \Gamma(k + j) / \Gamma(k)\,
-        Q(k + j, d_0 / \theta)`.
-        """
-        if self.closure_cv <= 0.0:
-            return max(lam * self.closure_h - burst, 0.0) ** 2
-        shape = 1.0 / self.closure_cv**2
-        scale = self.closure_h / shape
-        x0 = max(burst, 0.0) / lam / scale  # burst <= 0: the whole distribution
-        tail0 = float(gammaincc(shape, x0))
-        tail1 = scale * shape * float(gammaincc(shape + 1.0, x0))
-        tail2 = scale * scale * shape * (shape + 1.0) * float(gammaincc(shape + 2.0, x0))
-        return max(lam * lam * tail2 - 2.0 * lam * burst * tail1 + burst * burst * tail0, 0.0)
+        """``E[((lam D - burst)^+)^2]`` over the storm lengths ``D`` (:func:`backlog_moments`)."""
+        return backlog_moments(lam, burst, closure_h=self.closure_h, closure_cv=self.closure_cv)[1]
 
     def _late_area(self, lam: float, at_port: float) -> float:
         r"""Shipment-hours a storm leaves waiting for the ships still away, mean.
@@ -296,30 +277,3 @@ class FerryQueue:
                 storm_lt = math.exp(-x * self.closure_h)
             residual -= fill_h * (1.0 - (1.0 - storm_lt) / (x * self.closure_h))
         return (1.0 - share) * residual
-
-
-def _seasonal_backlog_h(
-    lam: float, lift: npt.NDArray[np.float64], hours: npt.NDArray[np.float64]
-) -> float:
-    """Mean wait from months whose cargo exceeds what the open ships lift, hours.
-
-    The fluid queue over the periodic year (arrivals ``lam``, service ``lift`` per
-    month): the backlog built in the short months is cleared in the next; the mean
-    wait is its area over the cargo of the year. 0 when no month is short.
-    """
-    if (lift > lam).all():
-        return 0.0
-    queue = 0.0
-    area = 0.0
-    for _ in range(3):  # the second pass starts from the periodic state
-        area = 0.0
-        for mu, h in zip(lift, hours, strict=True):
-            drift = lam - mu
-            end = max(queue + drift * h, 0.0)
-            if drift >= 0.0:
-                area += (queue + end) / 2.0 * h
-            else:  # falls to ``end`` (or to 0 after ``t_empty``)
-                t_empty = min(queue / -drift, h)
-                area += (queue + queue + drift * t_empty) / 2.0 * t_empty
-            queue = end
-    return float(area / (lam * hours.sum()))
