@@ -41,11 +41,15 @@ class DeckFill:
         its first units board).
     full_share : float
         Share of sailings that leave full (the rest leave at the maximum wait).
+    ship_h : float
+        Mean hours a ship takes cargo, from its first unit aboard to sailing (full or
+        at the maximum wait), per sailing: the ship's own time in the deck filling.
     """
 
     wait_h: float
     shipments_per_sailing: float
     full_share: float
+    ship_h: float = 0.0
 
 
 def deck_fill(
@@ -183,6 +187,7 @@ def deck_fill(
         wait_h=float(stationary @ area) / shipments if shipments > 0 else 0.0,
         shipments_per_sailing=shipments,
         full_share=float(stationary @ full),
+        ship_h=max(shipments - float(stationary[0]), 0.0) / lam,
     )
 
 

@@ -133,6 +133,7 @@ __all__ = [
     "node_row_servers",
     "node_servers",
     "node_service",
+    "return_use",
     "sailing_h",
     "serves",
     "shipments_per_h",
@@ -213,6 +214,18 @@ def shipments_per_h(queue: AnyQueue) -> float:
     if isinstance(queue, FerryQueue | FerryLines):
         return queue.capacity_per_h(0.0)
     return queue.capacity_per_h
+
+
+def return_use(queue: AnyQueue) -> float:
+    """Share of a round trip a deck-load of cargo the other way takes on a ferry element.
+
+    :attr:`~corridors.cost.ferry_queue.FerryQueue.return_use` of a line (the lines'
+    together, :attr:`~corridors.cost.ferry_lines.FerryLines.return_use`); 0 for a
+    station, whose directions do not share servers.
+    """
+    if isinstance(queue, FerryQueue | FerryLines):
+        return queue.return_use
+    return 0.0
 
 
 def capacity_teu_yr(queue: AnyQueue) -> float:

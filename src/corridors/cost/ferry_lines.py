@@ -12,7 +12,9 @@ what it lifts, so all run at one utilisation:
 
 with :math:`\mu_l` the shipments an hour line ``l`` lifts with full decks. The
 simulation splits a flow across the same lines in the same proportion
-(:mod:`corridors.studies.simulation_equilibrium`). No I/O.
+(:mod:`corridors.studies.simulation_equilibrium`). Cargo both ways shares the ships'
+time: a deck-load back adds :func:`return_cargo_h` to a round trip, a share
+:attr:`FerryLines.return_use` of it (:attr:`FerryQueue.return_use`). No I/O.
 
 Example
 -------
@@ -39,6 +41,7 @@ from corridors.network.model import Network
 __all__ = [
     "CASPIAN_BBOX",
     "CASPIAN_STORM_DAYS",
+    "FERRY_BERTH_WAITS",
     "FERRY_EMPTY_WAIT_H",
     "FERRY_MAX_WAIT_H",
     "FERRY_REOPEN_SHARE",
@@ -48,6 +51,7 @@ __all__ = [
     "FerryLines",
     "line_queue",
     "port_open_share",
+    "return_cargo_h",
     "sailing_h",
     "water_lines",
     "water_queue",
@@ -62,6 +66,14 @@ FERRY_MAX_WAIT_H = 48.0
 FERRY_EMPTY_WAIT_H = 6.0
 """Longest an empty ship of a line that sails when full waits at berth for its first
 unit before it sails back empty, hours (the simulation's operating rule)."""
+
+FERRY_BERTH_WAITS = 2.0
+"""Unloadings of another ship a ship loaded both ways waits for at the berths, per round
+trip: at each port it unloads, another ship that came in meanwhile unloads, then it
+loads (one berth a port and line, as the simulation's lines). Measured on the
+simulation at saturation with cargo both ways: 2 to 6 ships of 50 wagons, 3.5 h to load
+and to unload, 4.5 to 22 h sailings, the round trip 7.0 to 7.1 h longer than its
+sailings, loadings and unloadings (``tests/cost/test_ferry_two_way.py``)."""
 
 FERRY_REOPEN_SHARE = 0.5
 """Share of a line's ships at one port when a storm ends: the ships are spread over the
@@ -122,6 +134,25 @@ class FerryLines:
             raise ValueError("ferry lines need at least one line")
 
     @property
+    def return_use(self) -> float:
+        r"""Share of a round trip a deck-load of cargo the other way takes, over the lines.
+
+        Each line takes the same share of both directions' cargo (its lift), so the
+        ship-hours of the lines together are those of :math:`S + \bar k S'` sailings with
+        :math:`\bar k = \sum_l c_l k_l / \sum_l c_l` (``c_l`` ships, ``k_l`` each line's
+        :attr:`FerryQueue.return_use`).
+        """
+        ships = sum(line.ships for line in self.lines)
+        return sum(line.ships * line.return_use for line in self.lines) / ships
+
+    def joint_arrivals(self, arrivals_per_h: float, back_per_h: float) -> float:
+        """Shipments an hour that load the ships as this side's and the cargo back do.
+
+        As :meth:`FerryQueue.joint_arrivals`, with :attr:`return_use`.
+        """
+        return arrivals_per_h + self.return_use * max(back_per_h, 0.0)
+
+    @property
     def shares(self) -> tuple[float, ...]:
         """Share of the cargo each line takes: its lift over the lines' lift."""
         lift = [line.capacity_per_h(0.0) for line in self.lines]
@@ -141,6 +172,19 @@ class FerryLines:
             s * line.wait_h(arrivals_per_h * s)
             for line, s in zip(self.lines, self.shares, strict=True)
         )
+
+
+def return_cargo_h(load_h: float, unload_h: float) -> float:
+    """Ship-hours a deck-load of cargo the other way adds to a ship's round trip, hours.
+
+    Its loading and unloading, and :data:`FERRY_BERTH_WAITS` unloadings of other ships
+    at the berths (a ship that comes back empty neither loads nor unloads there, nor
+    waits for the berth):
+
+    >>> return_cargo_h(3.5, 3.5)  # 3.5 + 3.5 + 2 x 3.5
+    14.0
+    """
+    return load_h + unload_h + FERRY_BERTH_WAITS * unload_h
 
 
 def sailing_h(time_h: object, km: object, speeds_kn: Sequence[float]) -> float:
@@ -180,7 +224,8 @@ def line_queue(network: Network, link_id: str) -> FerryQueue | None:
 
     The ships that carry rail wagons (else the TEU ships: a container feeder) take
     block trains of :data:`TRAIN_WAGONS` wagons (a feeder: :data:`SHIPMENT_TEU` TEU);
-    a round trip is ``2 x sailing + loading + unloading``; ships sail when full or
+    a round trip is ``2 x sailing + loading + unloading``, and a deck-load back adds
+    :func:`return_cargo_h` (the capacity of the two directions is joint); ships sail when full or
     :data:`FERRY_MAX_WAIT_H` after loading began, and an empty ship sails back after
     :data:`FERRY_EMPTY_WAIT_H` (the cargo that finds no ship waits for the next); a
     line with both ports in the Caspian closes :data:`CASPIAN_STORM_DAYS` a month in
@@ -209,11 +254,10 @@ def line_queue(network: Network, link_id: str) -> FerryQueue | None:
         return None
     speeds = [s for s in ships["speed_kn"].map(table_number) if s > 0]
     sail = sailing_h(link.get("time_h"), link.get("length"), speeds)
-    handle = (
-        ships["load_h"].map(table_number).fillna(0.0)
-        + ships["unload_h"].map(table_number).fillna(0.0)
-    )[carry]
-    trip = float((2.0 * sail + handle).mean())
+    load = ships["load_h"].map(table_number).fillna(0.0)[carry]
+    unload = ships["unload_h"].map(table_number).fillna(0.0)[carry]
+    trip = float((2.0 * sail + load + unload).mean())
+    back = sum(return_cargo_h(a, b) for a, b in zip(load, unload, strict=True)) / len(load)
     ends = [network.node_index.get(str(link.get(c))) for c in ("from_node_id", "to_node_id")]
     caspian = all(j is not None and _in_caspian(network.node_row(j)) for j in ends)
     shares = (
@@ -234,6 +278,7 @@ def line_queue(network: Network, link_id: str) -> FerryQueue | None:
         return_h=sail,
         empty_wait_h=FERRY_EMPTY_WAIT_H,
         fills_in_storms=True,
+        return_cargo_h=min(back, 0.999 * trip),
     )
 
 

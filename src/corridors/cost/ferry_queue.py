@@ -95,6 +95,12 @@ class FerryQueue:
         The ship in port keeps taking cargo in a storm: a shipment that arrives in a
         storm waits for the later of the storm's end and its deck filled, not both
         (:meth:`_residual`).
+    return_cargo_h : float
+        Ship-hours a deck-load of cargo the other way adds to a ship's round trip: its
+        loading and unloading, and the waits for the berth at the two ports, hours
+        (:func:`~corridors.cost.ferry_lines.return_cargo_h`; 0: not modelled). The
+        line's capacity is then a joint constraint over its two directions
+        (:attr:`return_use`, :meth:`joint_arrivals`).
 
     Example
     -------
@@ -118,6 +124,7 @@ class FerryQueue:
     return_h: float = 0.0
     empty_wait_h: float | None = None
     fills_in_storms: bool = False
+    return_cargo_h: float = 0.0
 
     def __post_init__(self) -> None:
         if self.ships < 1 or not self.round_trip_h > 0:
@@ -132,6 +139,31 @@ class FerryQueue:
             0.0 <= self.empty_wait_h < math.inf and self.return_h > 0.0
         ):
             raise ValueError("empty_wait_h >= 0 h needs the one-way sailing return_h > 0 h")
+        if not 0.0 <= self.return_cargo_h < self.round_trip_h:
+            raise ValueError("return_cargo_h in [0 h, round_trip_h)")
+
+    @property
+    def return_use(self) -> float:
+        r"""Share of a round trip a deck-load of cargo the other way takes, :math:`k`.
+
+        The ships' time is shared by the two directions: with :math:`S` sailings an hour
+        from this port and :math:`S'` loaded sailings back (:math:`S' \le S`), the fleet
+        is busy :math:`S\,T + S'\,h'` ship-hours an hour (:math:`T` the round trip,
+        :math:`h'` = ``return_cargo_h``; the empty legs back are in :math:`T`), so this
+        direction's utilisation is that of :math:`S + k S'` sailings,
+        :math:`k = h' / T`. 0 without return cargo (today's one-way function).
+        """
+        return self.return_cargo_h / self.round_trip_h
+
+    def joint_arrivals(self, arrivals_per_h: float, back_per_h: float) -> float:
+        """Shipments an hour that load the ships as this port's and the cargo back do.
+
+        ``back_per_h`` is the cargo the other way in this port's shipments (deck-loads
+        back x this port's shipments a deck): ``arrivals_per_h + k x back_per_h``
+        (:attr:`return_use`). The line's wait and utilisation at the joint load are
+        :meth:`wait_h` and :meth:`utilisation` of it.
+        """
+        return arrivals_per_h + self.return_use * max(back_per_h, 0.0)
 
     @property
     def mean_units(self) -> float:
@@ -161,7 +193,7 @@ class FerryQueue:
         Sailings carry fewer shipments when they leave at the maximum wait.
         """
         n = (
-            max(self.fill(arrivals_per_h).shipments_per_sailing, 1.0)
+            self._per_sailing(self.fill(arrivals_per_h))
             if arrivals_per_h > 0
             else (sum(self.deck_units) / len(self.deck_units) / self.mean_units)
         )
@@ -180,7 +212,7 @@ class FerryQueue:
         if lam <= 0.0:
             return 0.0
         fill = self.fill(lam)
-        n = max(fill.shipments_per_sailing, 1.0)
+        n = self._per_sailing(fill)
         lift = self.ships * n / self.round_trip_h  # shipments an hour with the ports open
         if lam >= lift * self.open_share:
             return math.inf
@@ -221,6 +253,16 @@ class FerryQueue:
                 waits[m] += storms_per_h * (late + excess / (2.0 * spare)) / lam
         backlog = seasonal_backlog_h(lam, np.array(self.open_share_by_month) * lift, hours)
         return float(waits @ hours / hours.sum()) + backlog
+
+    def _per_sailing(self, fill: DeckFill) -> float:
+        """Shipments a sailing takes (:func:`deck_fill`): at least one where they fit a deck.
+
+        A shipment larger than a deck is not clamped: a block train of 50 wagons on
+        ships of 36 (Lake Van) takes 50 / 36 sailings, 0.72 of a train a sailing.
+        """
+        if self.mean_units <= min(self.deck_units):
+            return max(fill.shipments_per_sailing, 1.0)
+        return max(fill.shipments_per_sailing, 1e-9)
 
     def _excess_sq(self, lam: float, burst: float) -> float:
         """``E[((lam D - burst)^+)^2]`` over the storm lengths ``D`` (:func:`backlog_moments`)."""

@@ -15,13 +15,19 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from corridors.cost.element_delays import ElementDelays
-from corridors.cost.element_queues import element_queues
+from corridors.cost.element_queues import element_queues, return_use
 from corridors.network.model import Network
 from corridors.scenarios.elements import RouteOption
 from corridors.scenarios.spec import Disruption
 from corridors.scenarios.supply import SharedElements
 
-__all__ = ["element_delays", "hard_elements", "redundant_limits", "shared_elements"]
+__all__ = [
+    "element_delays",
+    "hard_elements",
+    "redundant_limits",
+    "return_cargo",
+    "shared_elements",
+]
 
 
 def hard_elements(keys: Sequence[str], limits: str, ports: frozenset[str]) -> np.ndarray:
@@ -68,7 +74,10 @@ def shared_elements(
     capacity factor scales their capacity too. Each route's ``element_use`` is its
     share of each element's capacity per TEU (the incidence's ``usage``), its
     ``element_share`` the share of its cargo that passes each element (the incidence
-    itself: 1 but at the berths of a water side with several ports).
+    itself: 1 but at the berths of a water side with several ports). A water's two
+    directions share its ships (:func:`return_cargo`): a route across it also uses
+    the other direction's element, at the share :math:`k` of a round trip its cargo
+    takes there (no delay there: its incidence is 0).
     """
     n_e = len(e_cap)
     inc = np.zeros((n_e, *shape))
@@ -86,6 +95,10 @@ def shared_elements(
             for (key, _, _), share in zip(a.elements, a.element_share, strict=False):
                 inc[e_index[key], i, j] = share  # the cargo that passes the element
                 usage[e_index[key], i, j] *= share
+    if queues is not None:
+        own = usage.copy()
+        for e, back, k in return_cargo(e_index, queues):
+            usage[back] += k * own[e]
     capacity = np.array(e_cap, dtype=float)
     queue_capacity = (
         queues.capacity_teu_yr if queues is not None else np.full(n_e, np.inf, dtype=float)
@@ -119,6 +132,41 @@ def shared_elements(
         usage=usage,
         queue_capacity=queue_capacity,
     )
+
+
+def return_cargo(e_index: Mapping[str, int], queues: ElementDelays) -> list[tuple[int, int, float]]:
+    r"""The cargo one direction of a water puts on the other's ships' time.
+
+    ``(e, back, k)``: the flow through water element ``e`` (``water:<ports>@<side>``,
+    or a cargo part of it) loads the element of the same water and part from another
+    side, ``back``, at :math:`k` per TEU: the share of a round trip a deck-load of
+    cargo the other way takes (:func:`~corridors.cost.element_queues.return_use` of the
+    water's ships). A direction's element then holds the joint constraint of the
+    ships' time, :math:`v + k\,v' \le C`, with :math:`C` its one-way capacity
+    (cargo one way only: as before), and its queue waits at that joint
+    utilisation. Without the other direction's element (no route crosses that way)
+    there is nothing to add.
+    """
+    k_of: dict[str, float] = {}
+    for key, e in e_index.items():
+        q = queues.queues[e]
+        if key.startswith("water:") and q is not None:
+            k_of[key.partition("@")[0]] = return_use(q)
+    out: list[tuple[int, int, float]] = []
+    for key, e in e_index.items():
+        if not key.startswith("water:"):
+            continue
+        water, _, rest = key.partition("@")
+        side, hash_, part = rest.partition("#")
+        k = k_of.get(water, 0.0)
+        if not k > 0.0:
+            continue
+        for other, back in e_index.items():
+            o_water, _, o_rest = other.partition("@")
+            o_side, o_hash, o_part = o_rest.partition("#")
+            if o_water == water and o_side != side and (o_hash, o_part) == (hash_, part):
+                out.append((e, back, k))
+    return out
 
 
 def redundant_limits(usage: np.ndarray, capacity: np.ndarray) -> np.ndarray:

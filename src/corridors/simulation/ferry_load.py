@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from corridors.cost.element_queues import FERRY_REOPEN_SHARE
+from corridors.cost.ferry_lines import return_cargo_h
 from corridors.cost.queueing import FerryQueue
 from corridors.simulation.model import FerryLine, SimulationModel, line_unit
 from corridors.simulation.offered import closed_hours, offered_per_day
@@ -24,7 +25,11 @@ class FerryLoad:
     A shipment takes a share of a ship's deck (its wagons, TEU or trucks over the
     ship's capacity in that unit); a ship lifts one deck a round trip
     (``2 x sailing + loading + unloading``, loaded one way and back empty as the
-    simulated ships do with no return cargo), while its ports are open.
+    simulated ships do with no return cargo), while its ports are open. Cargo the
+    other way shares the ships' time: each deck-load of it adds
+    :func:`~corridors.cost.ferry_lines.return_cargo_h` to a round trip, and the
+    line's utilisation and wait from ``port`` are those of the joint load
+    (:meth:`joint_per_h`).
 
     Attributes
     ----------
@@ -61,6 +66,12 @@ class FerryLoad:
     shipment_mix : tuple of (int, float)
         Sizes of the shipments offered at ``port`` (units) with the shipments a day of
         each: the size mix of the deck filling (a mix is not its mean size).
+    back_decks_per_day : float
+        Ship decks a day the shipments offered at the line's other port fill (the
+        cargo the other way).
+    return_cargo_h : float
+        Ship-hours a deck-load of that cargo adds to a round trip of the ships, mean
+        (:func:`~corridors.cost.ferry_lines.return_cargo_h`), hours.
     """
 
     line: FerryLine
@@ -78,11 +89,27 @@ class FerryLoad:
     deck_units: tuple[int, ...] = ()
     open_share_by_month: tuple[float, ...] = ()
     shipment_mix: tuple[tuple[int, float], ...] = ()
+    back_decks_per_day: float = 0.0
+    return_cargo_h: float = 0.0
 
     @property
     def utilisation(self) -> float:
-        """Decks offered over decks the fleet can lift."""
-        return self.decks_per_day / self.lift_per_day if self.lift_per_day > 0 else math.inf
+        """Decks offered, and the cargo back's share of the ships, over decks the fleet lifts."""
+        if not self.lift_per_day > 0:
+            return math.inf
+        back = self.ferry_queue().return_use * self.back_decks_per_day
+        return (self.decks_per_day + back) / self.lift_per_day
+
+    def joint_per_h(self, arrivals_per_h: float | None = None) -> float:
+        """Shipments an hour that load the ships as this port's and the cargo back do.
+
+        :meth:`~corridors.cost.ferry_queue.FerryQueue.joint_arrivals` of
+        ``arrivals_per_h`` (default the offered load) and the cargo back in this port's
+        shipments (its decks x :attr:`shipments_per_deck`).
+        """
+        lam = self.arrivals_per_day / 24.0 if arrivals_per_h is None else arrivals_per_h
+        back = self.back_decks_per_day / 24.0 * self.shipments_per_deck
+        return self.ferry_queue().joint_arrivals(lam, back)
 
     def ferry_queue(self) -> FerryQueue:
         """The delay function of the line from ``port`` (a ``FerryQueue``).
@@ -113,6 +140,7 @@ class FerryLoad:
             return_h=self.line.sail_h,
             empty_wait_h=self._empty_wait_h(),
             fills_in_storms=True,
+            return_cargo_h=min(self.return_cargo_h, 0.999 * self.round_trip_h),
         )
 
     def _empty_wait_h(self) -> float | None:
@@ -125,10 +153,10 @@ class FerryLoad:
     def wait_h(self, arrivals_per_h: float | None = None) -> float:
         """Mean wait of a shipment for a ship, hours (:meth:`ferry_queue`).
 
-        ``arrivals_per_h`` (shipments an hour) defaults to the offered load.
+        ``arrivals_per_h`` (shipments an hour) defaults to the offered load; the
+        wait is the line's at the joint load with the cargo back (:meth:`joint_per_h`).
         """
-        lam = self.arrivals_per_day / 24.0 if arrivals_per_h is None else arrivals_per_h
-        return self.ferry_queue().wait_h(lam)
+        return self.ferry_queue().wait_h(self.joint_per_h(arrivals_per_h))
 
 
 def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
@@ -180,7 +208,7 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
             )
             for m in range(12)
         )
-        for port in (f.port_a, f.port_b):
+        for port, other in ((f.port_a, f.port_b), (f.port_b, f.port_a)):
             n, decks = offered.get((f.line_id, port), [0.0, 0.0])
             used = units.get((f.line_id, port), set())
             fleet = [x for x in f.ships if any(x.capacity(u) > 0 for u in used)] or list(f.ships)
@@ -214,6 +242,9 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
                     deck_units=()
                     if main is None
                     else tuple(x.capacity(main) for x in fleet if x.capacity(main) > 0),
+                    back_decks_per_day=offered.get((f.line_id, other), [0.0, 0.0])[1],
+                    return_cargo_h=sum(return_cargo_h(x.load_h, x.unload_h) for x in fleet)
+                    / len(fleet),
                 )
             )
     return out

@@ -251,8 +251,9 @@ def overloaded_elements(
 
     Utilisation of a station is its offered load over its servers' capacity
     (:func:`~corridors.simulation.station_load.station_loads`); of a ferry line from a port,
-    its shipments over what its fleet lifts in the year
-    (:meth:`~corridors.cost.queueing.FerryQueue.utilisation`).
+    its shipments and the ships' time the cargo back takes (:meth:`FerryLoad.joint_per_h
+    <corridors.simulation.ferry_load.FerryLoad.joint_per_h>`) over what its fleet lifts
+    in the year (:meth:`~corridors.cost.queueing.FerryQueue.utilisation`).
 
     Returns
     -------
@@ -266,7 +267,7 @@ def overloaded_elements(
     for f in ferry_loads(model):
         if f.arrivals_per_day <= 0.0:
             continue
-        rho = f.ferry_queue().utilisation(f.arrivals_per_day / 24.0)
+        rho = f.ferry_queue().utilisation(f.joint_per_h())
         if rho >= threshold:
             busy[(f.line.line_id, f.port)] = (f"{f.line.line_id}@{f.port}", rho)
     out: dict[str, dict[str, float]] = {}
