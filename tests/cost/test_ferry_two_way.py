@@ -120,43 +120,19 @@ def test_the_cargo_back_loads_the_other_directions_element() -> None:
     delays = ElementDelays((line, line, None))
     assert return_cargo(keys, delays) == [(0, 1, 0.875), (1, 0, 0.875)]
     per_market = [
-        [
-            RouteOption(
-                "c", 0.0, 10.0, (), elements=(("water:a+b@a", 50.0, 5.0), ("node:a", 90.0, 1.0))
-            )
-        ],
-        [
-            RouteOption(
-                "c", 0.0, 10.0, (), elements=(("water:a+b@b", 50.0, 5.0), ("node:a", 90.0, 1.0))
-            )
-        ],
+        [RouteOption("c", 0.0, 10.0, (), elements=((w, 50.0, 5.0), ("node:a", 90.0, 1.0)))]
+        for w in ("water:a+b@a", "water:a+b@b")
     ]
+    use = [(0, 0, 0), (2, 0, 0), (1, 1, 0), (2, 1, 0)]
+    args = (keys, [50.0, 50.0, 90.0], [5.0, 5.0, 1.0], use, (2, 1))
     elements = shared_elements(
-        keys,
-        [50.0, 50.0, 90.0],
-        [5.0, 5.0, 1.0],
-        [(0, 0, 0), (2, 0, 0), (1, 1, 0), (2, 1, 0)],
-        (2, 1),
-        slows=(),
-        per_market=per_market,
-        columns=["c"],
-        hard="all",
-        queues=delays,
+        *args, slows=(), per_market=per_market, columns=["c"], hard="all", queues=delays
     )
     flows = elements.flows(np.array([100.0, 40.0]), np.ones((2, 1)))
     assert flows == pytest.approx([100.0 + 0.875 * 40.0, 40.0 + 0.875 * 100.0, 140.0])
     assert elements.incidence[:, :, 0].tolist() == [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
     # without queues (the older capacity settings) the directions stay apart
-    apart = shared_elements(
-        keys,
-        [50.0, 50.0, 90.0],
-        [5.0, 5.0, 1.0],
-        [(0, 0, 0), (2, 0, 0), (1, 1, 0), (2, 1, 0)],
-        (2, 1),
-        slows=(),
-        per_market=per_market,
-        columns=["c"],
-    )
+    apart = shared_elements(*args, slows=(), per_market=per_market, columns=["c"])
     assert apart.flows(np.array([100.0, 40.0]), np.ones((2, 1))) == pytest.approx([100, 40, 140])
 
 
