@@ -185,8 +185,10 @@ def test_train_paths_move_volume_while_they_bind(eurasia: Network) -> None:
     land = [r[3] for r in rows]
     # the added paths fill up (above) with cargo that moves over from the Khorgos-Altynkol
     # route: beyond Kazakhstan every land corridor is full in 2024 (Alat's container
-    # terminal, Malaszewicze, the Lake Van ferry), so the land corridors gain nothing
-    assert all(b >= a - 1.0 for a, b in itertools.pairwise(land))
+    # terminal, Malaszewicze, the Lake Van ferry), so the land corridors gain nothing; the
+    # Lake Van ferry is full jointly (v + k v', issue 11), so the mix of its two
+    # directions, and the Southern corridor's TEU, move by a few TEU with the prices
+    assert all(b >= a - 10.0 for a, b in itertools.pairwise(land))
     assert land[-1] - land[0] < 1000.0
     # at 18 paths a day the paths are free and Alat's 100k TEU container terminal binds
     assert rows[3][2] == 0.0

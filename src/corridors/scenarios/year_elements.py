@@ -137,15 +137,18 @@ def shared_elements(
 def return_cargo(e_index: Mapping[str, int], queues: ElementDelays) -> list[tuple[int, int, float]]:
     r"""The cargo one direction of a water puts on the other's ships' time.
 
-    ``(e, back, k)``: the flow through water element ``e`` (``water:<ports>@<side>``,
-    or a cargo part of it) loads the element of the same water and part from another
-    side, ``back``, at :math:`k` per TEU: the share of a round trip a deck-load of
+    ``(e, back, k)``: the flow through water element ``e`` (``water:<ports>@<side>``)
+    loads the element of the same water from another side, ``back``, at :math:`k` per
+    TEU: the share of a round trip a deck-load of
     cargo the other way takes (:func:`~corridors.cost.element_queues.return_use` of the
     water's ships). A direction's element then holds the joint constraint of the
     ships' time, :math:`v + k\,v' \le C`, with :math:`C` its one-way capacity
     (cargo one way only: as before), and its queue waits at that joint
     utilisation. Without the other direction's element (no route crosses that way)
-    there is nothing to add.
+    there is nothing to add. A cargo part (``#general``: the rail ferries only,
+    ``#teu``) keeps a one-way limit: the ships' time is the water's whole fleet's (with
+    the parts coupled too, a storm segment whose captive cargo overfills the Caspian
+    rail ferries no longer converged).
     """
     k_of: dict[str, float] = {}
     for key, e in e_index.items():
@@ -159,7 +162,7 @@ def return_cargo(e_index: Mapping[str, int], queues: ElementDelays) -> list[tupl
         water, _, rest = key.partition("@")
         side, hash_, part = rest.partition("#")
         k = k_of.get(water, 0.0)
-        if not k > 0.0:
+        if not k > 0.0 or hash_:
             continue
         for other, back in e_index.items():
             o_water, _, o_rest = other.partition("@")
