@@ -8,7 +8,9 @@ is full (complementary slackness): the capacity-constrained stochastic equilibri
 Transportation Research B 29(2)). For fixed congested costs the prices maximise the
 concave dual ``sum_m d_m LS_m(G + A^T mu) - sum_e mu_e C_e``, whose gradient is the
 element's flow minus its capacity; it is solved by a projected Newton method with the
-exact Hessian (or scipy's L-BFGS-B). The logit and logsum are
+exact Hessian in a trust region (:func:`trust_step`: Levenberg-Marquardt where the
+Hessian is singular, e.g. two hard elements in series on the same routes), or scipy's
+L-BFGS-B. The logit and logsum are
 :mod:`corridors.cost.logit`'s. Pure numpy; no I/O.
 """
 
@@ -20,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
-from corridors.cost.logit import IntArray, choose, membership
+from corridors.cost.logit import IntArray, choose, membership, nest_layout
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +36,15 @@ PRICE_INEXACT = 0.01
 PRICE_NEWTON_ITERATIONS = 60
 """Shadow prices: projected Newton iterations at most per solve."""
 PRICE_LINE_SEARCH = 40
-"""Shadow prices: step shortenings at most per Newton iteration."""
+"""Shadow prices: trust-radius cuts at most per Newton iteration."""
 PRICE_SHRINK_MIN = 0.01
-"""Shadow prices: smallest factor by which one line-search trial shortens the step."""
+"""Shadow prices: smallest factor by which one rejected trial cuts the trust radius."""
+PRICE_TRUST_RADIUS = 4.0
+"""Shadow prices: trust radius at the start of a solve, utility units (a price step of
+``4 / scale`` USD on a route changes its odds by ``e^4``)."""
+PRICE_TRUST_GROWTH = 4.0
+"""Shadow prices: factor by which the trust radius grows after a step the model predicted
+well (a flat direction: a price far from the range where its flow responds)."""
 PRICE_ARMIJO = 1e-4
 """Shadow prices: sufficient-decrease constant of the line search."""
 PRICE_ACTIVE_WIDTH = 1e-3
@@ -88,6 +96,7 @@ class HardCapacityPrices:
         self.lam = nest_scale
         self.nested = nests is not None and nest_scale != 1.0
         self.member = membership(nests) if nests is not None else np.zeros((0, 0))
+        self.layout = nest_layout(nests) if nests is not None else None
         self.x_max = max_price * scale
         self.tol = max(PRICE_TOLERANCE * tolerance, 1e-13)
         self.slack = self.tol * self.total
@@ -134,7 +143,7 @@ class HardCapacityPrices:
             scale=1.0,
             nests=self.nests if self.nested else None,
             nest_scale=self.lam,
-            member=self.member if self.nested else None,
+            layout=self.layout,
         )
         shares, cond, nest_shares, ls = choice
         value = (float(x @ self.cap) - float(self.d @ ls)) / self.total
@@ -147,12 +156,14 @@ class HardCapacityPrices:
         hess = (self.b * (d[:, None] * shares).ravel()) @ self.b.T
         if self.lam != 1.0:
             hess /= self.lam
-        through = (self.a * shares).sum(axis=-1)  # (hard, markets)
+        through = np.einsum("emc,mc->em", self.a, shares)  # (hard, markets)
         hess -= (through * d) @ through.T
-        if self.nested:
-            for n in range(self.member.shape[1]):
-                inside = (self.a * (cond * self.member[:, n])).sum(axis=-1)
-                hess += (1.0 - 1.0 / self.lam) * ((inside * (d * nest_shares[:, n])) @ inside.T)
+        if self.nested:  # every nest at once: (hard, markets x nests)
+            inside = ((self.a * cond).reshape(-1, cond.shape[-1]) @ self.member).reshape(
+                self.a.shape[0], -1
+            )
+            weight = (d[:, None] * nest_shares).ravel()
+            hess += (1.0 - 1.0 / self.lam) * ((inside * weight) @ inside.T)
         return np.asarray(hess / self.total, dtype=np.float64)
 
     def solve(
@@ -171,50 +182,48 @@ class HardCapacityPrices:
             return self._lbfgsb(u, x, tol)
         value, grad, parts = self._evaluate(u, x)
         x_max = self.x_max
-        n_hard = x.size
+        radius = PRICE_TRUST_RADIUS
         for _ in range(PRICE_NEWTON_ITERATIONS):
             size = float(np.abs(x - np.minimum(np.maximum(x - grad, 0.0), x_max)).max())
             if size <= tol:
                 return x, parts[0], True
             width = min(PRICE_ACTIVE_WIDTH, size)
             active = ((x <= width) & (grad > 0)) | ((x >= x_max - width) & (grad < 0))
+            free = np.flatnonzero(~active)
             hess = self._hessian(parts)
-            diag = hess.diagonal().copy()
-            ridge = 1e-12 * max(1.0, float(diag.max()))
-            scaled_gradient = -grad / (diag + ridge)
-            hess.flat[:: n_hard + 1] += ridge
-            if not active.any():
-                newton = -np.linalg.solve(hess, grad)
-            else:
-                newton = scaled_gradient.copy()
-                free = np.flatnonzero(~active)
-                if free.size:
-                    newton[free] = -np.linalg.solve(hess[np.ix_(free, free)], grad[free])
+            h_free = hess[np.ix_(free, free)]
+            bound = np.zeros(x.size)  # a price at its bound steps onto it
+            if active.any():
+                diag = hess.diagonal()[active]
+                bound[active] = -grad[active] / (diag + 1e-12 * max(1.0, float(diag.max())))
             roundoff = 1e-13 * (1.0 + abs(value))
-            for direction in (newton, scaled_gradient):
-                step = 1.0
-                moved = False
-                for _ in range(PRICE_LINE_SEARCH):
-                    x_new = np.minimum(np.maximum(x + step * direction, 0.0), x_max)
-                    slope = float(grad @ (x_new - x))
-                    shrink = 0.5
-                    if slope < 0:
-                        v_new, g_new, p_new = self._evaluate(u, x_new)
-                        if v_new <= value + PRICE_ARMIJO * slope + roundoff:
-                            moved = True
-                            break
-                        # the minimum of the parabola through the value, the slope and
-                        # the value found (Nocedal and Wright 2006, sec. 3.5): a step far
-                        # too long (a flat direction of the Hessian, e.g. two elements
-                        # in series) is cut by up to 100 at once, not halved 30 times
-                        curve = v_new - value - slope
-                        if curve > 0:
-                            shrink = min(max(-slope / (2.0 * curve), PRICE_SHRINK_MIN), 0.5)
-                    step *= shrink
-                if moved:
-                    x, value, grad, parts = x_new, v_new, g_new, p_new
+            moved = False
+            for _ in range(PRICE_LINE_SEARCH):
+                direction = bound.copy()
+                direction[free] = trust_step(h_free, grad[free], radius)
+                x_new = np.minimum(np.maximum(x + direction, 0.0), x_max)
+                step = x_new - x
+                length = float(np.linalg.norm(step[free]))
+                slope = float(grad @ step)
+                cut = 0.5
+                if slope < 0:
+                    v_new, g_new, p_new = self._evaluate(u, x_new)
+                    if v_new <= value + PRICE_ARMIJO * slope + roundoff:
+                        model = slope + 0.5 * float(step @ hess @ step)
+                        if length >= 0.9 * radius and v_new - value <= 0.75 * model:
+                            radius *= PRICE_TRUST_GROWTH  # the model held to the boundary
+                        x, value, grad, parts = x_new, v_new, g_new, p_new
+                        moved = True
+                        break
+                    # the minimum of the parabola through the value, the slope and the
+                    # value found (Nocedal and Wright 2006, sec. 3.5), at most 1/100
+                    curve = v_new - value - slope
+                    if curve > 0:
+                        cut = min(max(-slope / (2.0 * curve), PRICE_SHRINK_MIN), 0.5)
+                radius = cut * (length if length > 0 else radius)
+                if radius < 1e-12:
                     break
-            else:
+            if not moved:
                 break
         size = float(np.abs(x - np.minimum(np.maximum(x - grad, 0.0), x_max)).max())
         if size > tol:
@@ -244,3 +253,57 @@ class HardCapacityPrices:
         _, grad, parts = self._evaluate(u, x)
         size = float(np.abs(x - np.clip(x - grad, 0.0, self.x_max)).max())
         return x, parts[0], size <= tol
+
+
+def trust_step(hess: FloatArray, grad: FloatArray, radius: float) -> FloatArray:
+    """The step of the quadratic model ``g.s + s.H.s / 2`` within a ball of ``radius``.
+
+    Newton's step ``-H^-1 g`` when it is finite and no longer than ``radius``; otherwise
+    ``-(H + mu I)^-1 g`` with the ``mu > 0`` that makes it ``radius`` long (Levenberg-
+    Marquardt; Moré and Sorensen 1983; Nocedal and Wright 2006, sec. 4.3), on the
+    eigenvectors of ``H`` (symmetric, positive semi-definite). Where ``H`` is singular
+    (two hard elements in series on the same routes: their prices can trade against each
+    other; an element whose routes carry no cargo at its price: its flow does not
+    respond) the step is Newton's on the rest and the gradient's component there,
+    scaled: no direction of zero curvature makes it long.
+
+    Parameters
+    ----------
+    hess : array (n, n)
+        Hessian of the objective.
+    grad : array (n,)
+        Its gradient.
+    radius : float
+        Longest step (Euclidean norm, > 0).
+
+    Returns
+    -------
+    array (n,)
+    """
+    n = grad.size
+    if n == 0 or not bool(grad.any()):
+        return np.zeros(n)
+    top = max(1.0, float(np.abs(hess.diagonal()).max()))
+    try:
+        newton = -np.linalg.solve(hess + 1e-12 * top * np.eye(n), grad)
+    except np.linalg.LinAlgError:
+        newton = np.full(n, np.inf)
+    if bool(np.isfinite(newton).all()) and float(np.linalg.norm(newton)) <= radius:
+        return np.asarray(newton, dtype=np.float64)
+    curvature, vectors = np.linalg.eigh(hess)
+    curvature = np.maximum(curvature, 0.0)
+    along = vectors.T @ grad
+    # the smallest mu with a step no longer than radius lies at or above the bound each
+    # eigenvector sets alone, |g_i| / radius - lambda_i; from there Newton's method on
+    # 1/|s(mu)| - 1/radius (concave in mu) rises to it without overshooting
+    mu = max(0.0, float((np.abs(along) / radius - curvature).max()))
+    comps = np.zeros(n)
+    for _ in range(40):
+        denom = curvature + mu
+        np.divide(along, denom, out=comps, where=denom > 0)
+        length = float(np.linalg.norm(comps))
+        if length <= radius * 1.01 or length == 0.0:
+            break
+        slope = float(np.sum(np.divide(comps**2, denom, where=denom > 0, out=np.zeros(n))))
+        mu += (length / radius - 1.0) * length**2 / slope
+    return np.asarray(-(vectors @ comps), dtype=np.float64)
