@@ -15,13 +15,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corridors.cost.element_queues import station_queue
+from corridors.cost.element_queues import element_queues, station_queue
+from corridors.demand.classes import CONTAINER_PAYLOAD_T
 from corridors.network import Network, read_network
 from corridors.scenarios import network_states
+from corridors.scenarios.elements import network_elements
 from corridors.scenarios.io import load_inputs, read_measures
 from corridors.scenarios.model import ScenarioRunner, run_scenario
-from corridors.scenarios.network_states import MeasuredNetworks, run_measures
-from corridors.scenarios.spec import MeasureCatalogue, Scenario
+from corridors.scenarios.network_states import MeasuredNetworks, NetworkStates, run_measures
+from corridors.scenarios.spec import Disruption, MeasureCatalogue, Scenario
 from corridors.scenarios.sweep import Job, Sample, evaluate
 from corridors.scenarios.variables import apply_sample
 from corridors.studies.reliability import scenario_buffers
@@ -172,3 +174,62 @@ def test_the_oldest_queue_delays_make_room(net: Network, monkeypatch: pytest.Mon
     shared.queue_delays(lanes[2])  # drops the first
     assert shared.queue_delays(lanes[1]) is second
     assert shared.queue_delays(lanes[0]) is not first
+
+
+def _scaled(network: Network, factor: float) -> Network:
+    """``network`` with every column of :data:`COST_COLUMNS` it has times ``factor``."""
+    tables = {}
+    for name, original in (("nodes", network.nodes), ("links", network.links)):
+        table = original.copy()
+        for col in network_states.COST_COLUMNS & set(table.columns):
+            table[col] = table[col] * factor
+        tables[name] = table
+    return network.with_tables(**tables)
+
+
+def test_the_elements_and_queues_read_no_cost_column() -> None:
+    """The shipped network's capacitated elements and their queues are the same with its
+    border times and charges, tariffs and speeds scaled: the states of a forecast's
+    samples of ``border_time`` share them (``NetworkStates.structure``)."""
+    network = load_inputs("baseline-2024").network.for_year(2030)
+    other = _scaled(network, 1.7)
+    assert not other.nodes["border_h"].equals(network.nodes["border_h"])
+    elements = network_elements(network, tonnes_per_teu=CONTAINER_PAYLOAD_T)
+    assert network_elements(other, tonnes_per_teu=CONTAINER_PAYLOAD_T) == elements
+    keys = tuple(
+        e.key
+        for e in (*elements.nodes.values(), *elements.links.values(), *elements.throughput.values())
+    )
+    assert any(k.startswith("water:") for k in keys)
+    assert element_queues(other, keys) == element_queues(network, keys)
+
+
+def test_states_priced_apart_share_one_structure(net: Network, catalogue: MeasureCatalogue) -> None:
+    sc = toy(["shortcut", "border_half"])
+    measures, links = run_measures(sc, catalogue)
+    shared = MeasuredNetworks(net, measures, links)
+    in_force = shared.in_force(2027)
+
+    def structure(values: dict[str, float], closures: tuple[Disruption, ...] = ()) -> object:
+        states = NetworkStates(
+            shared, apply_sample(sc, values, node_ids=frozenset(net.node_index)).adjustments
+        )
+        return states.structure(2027, in_force, closures)
+
+    base = structure({})
+    assert structure({"border_time.KZ": 2.0, "tariff.middle": 0.5, "speed.middle": 1.2}) == base
+    assert structure({"capacity.m2": 0.5}) != base
+    assert structure({"handling_time.m2": 2.0}) != base  # a queue's service time
+    closed = Disruption.model_validate(
+        {"id": "a", "start": "2027-01-01", "end": "2027-12-31", "links": ["m3"]}
+    )
+    same = closed.model_copy(update={"id": "b"})
+    assert structure({}, (closed,)) == structure({}, (same,)) != base
+    # the runs of two samples find the elements of a state once
+    first = ScenarioRunner(
+        net, apply_sample(sc, {"border_time.KZ": 0.5}), catalogue=catalogue, networks=shared
+    )
+    second = ScenarioRunner(
+        net, apply_sample(sc, {"border_time.KZ": 3.0}), catalogue=catalogue, networks=shared
+    )
+    assert first.options.elements(2027, in_force, ()) is second.options.elements(2027, in_force, ())

@@ -165,11 +165,18 @@ class ScenarioRunner:
         """Value of time of each market, USD per TEU(-equivalent)-hour, in market order."""
         return self.options.values_of_time()
 
-    def _element_delays(self, net: Network) -> Callable[[tuple[str, ...]], ElementDelays]:
+    def _element_delays(
+        self, year: int, in_force: tuple[str, ...], closures: tuple[Disruption, ...]
+    ) -> Callable[[tuple[str, ...]], ElementDelays]:
+        net = self.states.network(year, in_force, closures)
+        structure = self.states.structure(year, in_force, closures)
+
         def delays(keys: tuple[str, ...]) -> ElementDelays:
             key = (id(net), keys)
             if key not in self._delays:  # equal queues share their delays across runs
-                queues = element_queues(net, keys)
+                queues = self.states.measured.shared(  # and states priced apart
+                    ("queues", structure, keys), lambda: element_queues(net, keys)
+                )
                 self._delays[key] = self.states.measured.queue_delays(queues)
             return self._delays[key]
 
@@ -266,7 +273,7 @@ class ScenarioRunner:
                     slows=slows,
                     buffers=buffers,
                     ports=self._ports,
-                    delays=self._element_delays(self.states.network(year, in_force, closures)),
+                    delays=self._element_delays(year, in_force, closures),
                     value_of_time=vots,
                     class_scale=class_scale,
                     warn=warn,

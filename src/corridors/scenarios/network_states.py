@@ -15,12 +15,17 @@ Each layer caches its networks: a year whose planned openings and measures are t
 an earlier year gets the same network object, so that routes, graphs and queues keyed by
 the network are reused. The runs sharing a :class:`MeasuredNetworks` also share the
 queue delays of equal queues (:meth:`MeasuredNetworks.queue_delays`: a ferry line's
-waits, costly to evaluate, are remembered across a forecast's samples). No I/O.
+waits, costly to evaluate, are remembered across a forecast's samples), and what is
+derived from the capacities and servers of network states that differ only in the
+columns that price a route (:data:`COST_COLUMNS`: a forecast's border times and
+charges, tariffs and speeds): their capacitated elements and queues
+(:meth:`NetworkStates.structure`, :meth:`MeasuredNetworks.shared`). No I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from typing import TypeVar, cast
 
 from corridors.cost.element_delays import ElementDelays
 from corridors.cost.element_queues import AnyQueue
@@ -39,6 +44,27 @@ __all__ = ["MeasuredNetworks", "NetworkStates", "measures_key", "run_measures"]
 
 KEPT_QUEUES = 64
 """Sets of element queues (and ferry lines) whose delays a :class:`MeasuredNetworks` keeps."""
+
+KEPT_SHARED = 64
+"""Values a :class:`MeasuredNetworks` keeps for the network states that share them."""
+
+COST_COLUMNS = frozenset(
+    {
+        "border_h",
+        "border_usd_teu",
+        "border_usd_t",
+        "tariff_usd_teu",
+        "tariff_usd_t",
+        "free_speed",
+    }
+)
+"""Columns of the node and link tables that price a route (hours and money) and that no
+capacitated element or queue reads (:func:`corridors.scenarios.elements.network_elements`,
+:func:`corridors.cost.element_queues.element_queues`; a test checks both against
+scaled columns): adjustments of these alone leave a network state's elements as
+they were."""
+
+T = TypeVar("T")
 
 
 def run_measures(
@@ -93,6 +119,20 @@ class MeasuredNetworks:
         self._nets: dict[tuple[tuple[str, ...], tuple[str, ...]], Network] = {}
         self._delays: dict[tuple[AnyQueue | None, ...], ElementDelays] = {}
         self._ferry_waits: dict[AnyQueue, dict[int, float]] = {}
+        self._shared: dict[Hashable, object] = {}
+
+    def shared(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A value of the runs sharing these networks, made by ``make()`` once per ``key``.
+
+        ``key`` names the value and what it depends on (e.g. ``("elements",
+        NetworkStates.structure(...))``). At most :data:`KEPT_SHARED` values are kept, the
+        oldest dropped first (a sweep varying capacities makes new ones every sample).
+        """
+        if key not in self._shared:
+            while len(self._shared) >= KEPT_SHARED:  # the oldest out
+                del self._shared[next(iter(self._shared))]
+            self._shared[key] = make()
+        return cast("T", self._shared[key])
 
     def queue_delays(self, queues: tuple[AnyQueue | None, ...]) -> ElementDelays:
         """The queueing delays of ``queues`` (one per element), made once for equal queues.
@@ -187,10 +227,31 @@ class NetworkStates:
         self.adjustments = tuple(adjustments)
         self._adjusted: dict[int, Network] = {}
         self._nets: dict[tuple[object, ...], Network] = {}
+        self._structural = tuple(
+            c.model_dump_json()
+            for c in self.adjustments
+            if not {*c.set, *c.scale, *c.add} <= COST_COLUMNS
+        )
 
     def in_force(self, year: int) -> tuple[str, ...]:
         """Ids of the measures in force in ``year``, sorted."""
         return self.measured.in_force(year)
+
+    def structure(
+        self, year: int, in_force: tuple[str, ...], closures: tuple[Disruption, ...] = ()
+    ) -> tuple[object, ...]:
+        """A key equal for network states that differ only in :data:`COST_COLUMNS`.
+
+        The network with the measures in force (shared by the runs of ``measured``), the
+        scenario's adjustments of other columns and what the closures close: states with
+        the same key have the same capacitated elements and queues, whatever their border
+        times, charges, tariffs and speeds (a forecast's samples of ``border_time``).
+        """
+        closed = tuple(
+            tuple(sorted({x for d in closures for x in getattr(d, what)}))
+            for what in ("passages", "links", "nodes", "corridors")
+        )
+        return (id(self.measured.network_of(year, in_force)), closed, self._structural)
 
     def network(
         self, year: int, in_force: tuple[str, ...], closures: tuple[Disruption, ...] = ()

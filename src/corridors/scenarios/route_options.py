@@ -102,12 +102,22 @@ class RouteOptions:
             graph = self._graphs[key] = build_graph(net, params)
         return graph
 
-    def elements(self, net: Network) -> NetworkElements:
-        """The capacitated elements of a network state (found once)."""
+    def elements(
+        self, year: int, in_force: tuple[str, ...], closures: tuple[Disruption, ...]
+    ) -> NetworkElements:
+        """The capacitated elements of a network state.
+
+        Found once for the states of every run sharing the measured networks that
+        differ only in the columns that price a route
+        (:meth:`~corridors.scenarios.network_states.NetworkStates.structure`: a
+        forecast's samples of border times).
+        """
+        net = self.states.network(year, in_force, closures)
         groups = self._groups.get(id(net))
         if groups is None:
-            groups = self._groups[id(net)] = network_elements(
-                net, tonnes_per_teu=CONTAINER_PAYLOAD_T
+            key = ("elements", self.states.structure(year, in_force, closures))
+            groups = self._groups[id(net)] = self.states.measured.shared(
+                key, lambda: network_elements(net, tonnes_per_teu=CONTAINER_PAYLOAD_T)
             )
         return groups
 
@@ -143,7 +153,7 @@ class RouteOptions:
                 routes_per_corridor=routes_per_corridor,
                 containers=m.containers,
                 graph=self.graph(net, params),
-                groups=self.elements(net),
+                groups=self.elements(year, in_force, closures),
             )
         except UnknownPlaceError:
             if not closures:  # the scenario's places were checked against the network
