@@ -15,7 +15,7 @@ import pytest
 
 from corridors.cost.delay import bpr
 from corridors.scenarios import shadow_prices
-from corridors.scenarios.choice import equilibrium_shares
+from corridors.scenarios.choice import Equilibrium, equilibrium_shares
 from corridors.scenarios.shadow_prices import HardCapacityPrices, trust_step
 from corridors.scenarios.supply import SharedElements
 
@@ -60,6 +60,20 @@ def _series(capacity: tuple[float, float]) -> SharedElements:
     return SharedElements(inc, np.array(capacity), np.zeros(2), ("e0", "e1"), np.ones(2, bool))
 
 
+def _solve_series(base: np.ndarray, capacity: tuple[float, float]) -> Equilibrium:
+    return equilibrium_shares(
+        base,
+        np.zeros_like(base),
+        np.array([100.0]),
+        np.full(2, np.inf),
+        scale=SCALE,
+        value_of_time=10.0,
+        elements=_series(capacity),
+        vdf=bpr,
+        tolerance=1e-9,
+    )
+
+
 def _count_evaluations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls = [0]
     evaluate = HardCapacityPrices._evaluate
@@ -85,18 +99,7 @@ def test_two_elements_in_series_price_the_cost_difference(
     share is e^-30, so the curvature in both prices is ~1e-13 until they approach it.
     """
     calls = _count_evaluations(monkeypatch)
-    base = np.array([[1000.0, 1000.0 + cost_difference]])
-    eq = equilibrium_shares(
-        base,
-        np.zeros_like(base),
-        np.array([100.0]),
-        np.full(2, np.inf),
-        scale=SCALE,
-        value_of_time=10.0,
-        elements=_series((50.0, 50.0)),
-        vdf=bpr,
-        tolerance=1e-9,
-    )
+    eq = _solve_series(np.array([[1000.0, 1000.0 + cost_difference]]), (50.0, 50.0))
     assert eq.converged
     assert eq.shares[0, 0] == pytest.approx(0.5, abs=1e-8)
     assert eq.element_flows.tolist() == pytest.approx([50.0, 50.0], abs=1e-6)
@@ -107,18 +110,7 @@ def test_two_elements_in_series_price_the_cost_difference(
 
 def test_in_series_only_the_tighter_element_is_priced() -> None:
     # 30 and 40 TEU: the 30 binds (share 0.3), the 40 is free
-    base = np.array([[1000.0, 1200.0]])
-    eq = equilibrium_shares(
-        base,
-        np.zeros_like(base),
-        np.array([100.0]),
-        np.full(2, np.inf),
-        scale=SCALE,
-        value_of_time=10.0,
-        elements=_series((30.0, 40.0)),
-        vdf=bpr,
-        tolerance=1e-9,
-    )
+    eq = _solve_series(np.array([[1000.0, 1200.0]]), (30.0, 40.0))
     assert eq.converged
     assert eq.shadow_prices[0] == pytest.approx(200.0 - math.log(3.0 / 7.0) / SCALE, abs=1e-3)
     assert eq.shadow_prices[1] == 0.0
