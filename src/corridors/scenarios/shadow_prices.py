@@ -150,18 +150,20 @@ class HardCapacityPrices:
         grad = (self.cap - self.b @ (self.d[:, None] * shares).ravel()) / self.total
         return value, grad, (shares, cond, nest_shares)
 
-    def _hessian(self, parts: tuple[FloatArray, FloatArray, FloatArray]) -> FloatArray:
+    def _hessian(
+        self, parts: tuple[FloatArray, FloatArray, FloatArray], rows: IntArray
+    ) -> FloatArray:
+        """The Hessian's rows and columns ``rows`` (hard elements)."""
         shares, cond, nest_shares = parts
         d = self.d
-        hess = (self.b * (d[:, None] * shares).ravel()) @ self.b.T
+        a, b = self.a[rows], self.b[rows]
+        hess = (b * (d[:, None] * shares).ravel()) @ b.T
         if self.lam != 1.0:
             hess /= self.lam
-        through = np.einsum("emc,mc->em", self.a, shares)  # (hard, markets)
+        through = np.einsum("emc,mc->em", a, shares)  # (hard, markets)
         hess -= (through * d) @ through.T
         if self.nested:  # every nest at once: (hard, markets x nests)
-            inside = ((self.a * cond).reshape(-1, cond.shape[-1]) @ self.member).reshape(
-                self.a.shape[0], -1
-            )
+            inside = ((a * cond).reshape(-1, cond.shape[-1]) @ self.member).reshape(a.shape[0], -1)
             weight = (d[:, None] * nest_shares).ravel()
             hess += (1.0 - 1.0 / self.lam) * ((inside * weight) @ inside.T)
         return np.asarray(hess / self.total, dtype=np.float64)
@@ -189,13 +191,20 @@ class HardCapacityPrices:
                 return x, parts[0], True
             width = min(PRICE_ACTIVE_WIDTH, size)
             active = ((x <= width) & (grad > 0)) | ((x >= x_max - width) & (grad < 0))
-            free = np.flatnonzero(~active)
-            hess = self._hessian(parts)
-            h_free = hess[np.ix_(free, free)]
-            bound = np.zeros(x.size)  # a price at its bound steps onto it
-            if active.any():
-                diag = hess.diagonal()[active]
-                bound[active] = -grad[active] / (diag + 1e-12 * max(1.0, float(diag.max())))
+            # the Hessian of the prices that can move: the free ones, and those near a
+            # bound that step onto it (a price at its bound stays there)
+            moving = np.flatnonzero(~active | ((x > 0.0) & (x < x_max)))
+            hess = self._hessian(parts, moving)
+            free_in = np.flatnonzero(~active[moving])
+            free = moving[free_in]
+            h_free = hess[np.ix_(free_in, free_in)]
+            bound = np.zeros(x.size)  # a price near its bound steps onto it
+            onto = np.flatnonzero(active[moving])
+            if onto.size:
+                diag = hess.diagonal()[onto]
+                bound[moving[onto]] = -grad[moving[onto]] / (
+                    diag + 1e-12 * max(1.0, float(diag.max()))
+                )
             roundoff = 1e-13 * (1.0 + abs(value))
             moved = False
             for _ in range(PRICE_LINE_SEARCH):
@@ -209,7 +218,8 @@ class HardCapacityPrices:
                 if slope < 0:
                     v_new, g_new, p_new = self._evaluate(u, x_new)
                     if v_new <= value + PRICE_ARMIJO * slope + roundoff:
-                        model = slope + 0.5 * float(step @ hess @ step)
+                        moved_by = step[moving]
+                        model = slope + 0.5 * float(moved_by @ hess @ moved_by)
                         if length >= 0.9 * radius and v_new - value <= 0.75 * model:
                             radius *= PRICE_TRUST_GROWTH  # the model held to the boundary
                         x, value, grad, parts = x_new, v_new, g_new, p_new
