@@ -12,12 +12,10 @@ import math
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+
+from corridors.cost.logit import FloatArray, IntArray
 
 nb: Any = importlib.import_module("numba")
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
 
 
 def _nested_py(  # noqa: PLR0917
