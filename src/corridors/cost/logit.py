@@ -32,20 +32,20 @@ of a route ``r`` that shares arcs with the other routes of its O-D pair::
 with ``l_a`` the arc's length (or free cost), ``L_r`` the route's and ``n_a`` the
 number of routes of the pair using arc ``a``.
 
-Everything works over the last axis. The nested logit is compiled (numba, row by
-row, :mod:`corridors.cost._logit_kernel`, imported on its first call): at each level
-the exponentials relative to the largest term, so the logsum is ``logsumexp`` to
-rounding. It is called in every step of the shadow-price solve on small arrays
-(markets x routes), where numpy's or scipy's calls cost more than the arithmetic
-(about 15 against 48 us with numpy ``reduceat``, 150 us with ``log_softmax``, a
-nested choice on the shipped corridor split); no I/O.
+Everything is numpy over the last axis, one ``log_softmax`` per level (the shares
+are its exponential, the logsum its maximum subtracted from the largest utility:
+``logsumexp`` to rounding): :func:`log_softmax`, the arithmetic of
+``scipy.special.log_softmax`` without its array-API dispatch, which costs more than
+the arithmetic on the small arrays of a corridor split (called in every step of the
+shadow-price solve). The equilibrium of some shipped scenario-years is reached or not
+by the last bits of these numbers (the caspian-storm-winter 2024 storm quarter):
+an arithmetic other than this one (exponentials summed nest by nest, or compiled)
+changes them; no I/O.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -111,65 +111,49 @@ def membership(nests: IntArray) -> FloatArray:
     return np.asarray(nests[:, None] == np.arange(n_nests), dtype=np.float64)
 
 
-class NestLayout(NamedTuple):
-    """The alternatives of a nested logit grouped nest by nest (made once per nesting).
-
-    Attributes
-    ----------
-    of : array of int (n,)
-        Nest index of each alternative (the validated ``nests``).
-    order : array of int (n,)
-        The alternatives sorted by nest (stable), so that each nest is a run.
-    back : array of int (n,)
-        The inverse permutation of ``order``.
-    starts : array of int (nests with members,)
-        Where each nest with members starts in ``order``.
-    counts : array of int (nests with members,)
-        Its number of alternatives.
-    filled : array of int (nests with members,)
-        Its nest index.
-    n_nests : int
-        Number of nests (``max(of) + 1``; a nest index without members is empty).
-    """
-
-    of: IntArray
-    order: IntArray
-    back: IntArray
-    starts: IntArray
-    counts: IntArray
-    filled: IntArray
-    n_nests: int
-
-
-def nest_layout(nests: IntArray) -> NestLayout:
-    """:class:`NestLayout` of validated nest indices (:func:`check_nests`)."""
-    of = np.asarray(nests, dtype=np.intp)
-    n_nests = int(of.max()) + 1 if of.size else 0
-    order = np.argsort(of, kind="stable").astype(np.intp)
-    back = np.empty_like(order)
-    back[order] = np.arange(order.size, dtype=np.intp)
-    sizes = np.bincount(of, minlength=n_nests).astype(np.intp)
-    filled = np.flatnonzero(sizes).astype(np.intp)
-    counts = sizes[filled]
-    starts = (np.cumsum(counts) - counts).astype(np.intp)
-    return NestLayout(of, order, back, starts, counts, filled, n_nests)
-
-
 def _utilities(cost: ArrayLike, scale: float) -> tuple[FloatArray, NDArray[np.bool_]]:
     """Utilities ``-scale * cost`` (``-inf`` where unavailable) and rows with a choice."""
-    u = -scale * np.asarray(cost, dtype=np.float64)
-    u = np.where(u < np.inf, u, -np.inf)  # an infinite or NaN cost: unavailable
-    return u, np.asarray((u > -np.inf).any(axis=-1, keepdims=True), dtype=bool)
+    c = np.asarray(cost, dtype=np.float64)
+    finite = np.isfinite(c)
+    some = finite.any(axis=-1, keepdims=True)
+    # a row with nothing available gets zero utilities (masked out afterwards)
+    u = np.where(finite, -scale * np.where(finite, c, 0.0), np.where(some, -np.inf, 0.0))
+    return np.asarray(u, dtype=np.float64), np.asarray(some, dtype=bool)
+
+
+def log_softmax(x: FloatArray, *, axis: int) -> FloatArray:
+    """``x - log sum exp(x)`` over ``axis``: ``scipy.special.log_softmax``'s arithmetic.
+
+    The largest ``x`` (0 where it is not finite) is subtracted before the exponentials;
+    a slice of ``-inf`` gives nan (its sum is 0).
+    """
+    top = x.max(axis=axis, keepdims=True)
+    top[~np.isfinite(top)] = 0.0
+    tmp = x - top
+    with np.errstate(divide="ignore"):
+        out = np.log(np.exp(tmp).sum(axis=axis, keepdims=True))
+    return np.asarray(tmp - out, dtype=np.float64)
+
+
+def _total(x: FloatArray, log_shares: FloatArray, *, axis: int = -1) -> FloatArray:
+    """``log sum_k exp(x_k)`` over ``axis``, read off ``log_softmax(x)``.
+
+    ``log_softmax(x)_k = x_k - log sum_j exp(x_j)`` at every ``k``; at the largest ``x_k``
+    the difference is exact (scipy's ``log_softmax`` subtracts that maximum first), so
+    this is ``logsumexp(x)`` to rounding at a quarter of its cost; ``-inf`` where every
+    ``x_k`` is ``-inf`` (an empty nest, whose ``log_softmax`` is nan).
+    """
+    top = x.max(axis=axis)
+    with np.errstate(invalid="ignore"):
+        total = top - np.fmax.reduce(log_shares, axis=axis)
+    return np.asarray(np.where(np.isfinite(top), total, -np.inf), dtype=np.float64)
 
 
 def _multinomial(cost: ArrayLike, scale: float) -> Choice:
     u, some = _utilities(cost, scale)
-    top = u.max(axis=-1, keepdims=True)
-    top = np.where(some, top, 0.0)
-    e = np.exp(u - top)
-    total = np.where(some, e.sum(axis=-1, keepdims=True), 1.0)
-    shares = e / total
-    ls = np.where(some[..., 0], -(top + np.log(total))[..., 0] / scale, np.inf)
+    log_shares = log_softmax(u, axis=-1)
+    shares = np.where(some, np.exp(log_shares), 0.0)
+    ls = np.where(some[..., 0], -_total(u, log_shares) / scale, np.inf)
     return Choice(shares, shares, shares, np.asarray(ls, dtype=np.float64))
 
 
@@ -179,14 +163,9 @@ def nested_logit(
     scale: float,
     nests: IntArray,
     nest_scale: float,
-    layout: NestLayout | None = None,
+    member: FloatArray | None = None,
 ) -> Choice:
     """Nested logit over the last axis, with its conditional and nest shares.
-
-    Compiled (numba, :mod:`corridors.cost._logit_kernel`), row by row: each level is an
-    exponential relative to its largest term, so the logsums are ``logsumexp`` to
-    rounding, without overflow. It is called in every step of the shadow-price solve on
-    small arrays (markets x routes), where numpy's calls cost more than the arithmetic.
 
     Parameters
     ----------
@@ -198,49 +177,38 @@ def nested_logit(
         Validated nest index of each alternative (:func:`check_nests`).
     nest_scale : float
         Nest scale ``lam`` in (0, 1].
-    layout : NestLayout, optional
-        :func:`nest_layout` of ``nests``, when the caller keeps it.
+    member : array (n, nests), optional
+        :func:`membership` of ``nests``, when the caller keeps it.
 
     Returns
     -------
     Choice
     """
-    nl = nest_layout(nests) if layout is None else layout
-    c = np.asarray(cost, dtype=np.float64)
-    shape = c.shape
-    rows = np.ascontiguousarray(c.reshape(-1, shape[-1]))
-    shares = np.empty(rows.shape)
-    conditional = np.empty(rows.shape)
-    nest_shares = np.empty((rows.shape[0], nl.n_nests))
-    total = np.empty(rows.shape[0])
-    _kernel()(
-        rows,
-        float(scale),
-        float(nest_scale),
-        nl.of,
-        nl.order,
-        nl.starts,
-        nl.counts,
-        nl.filled,
-        shares,
-        conditional,
-        nest_shares,
-        total,
-    )
-    ls = np.where(total > -np.inf, -total / scale, np.inf).reshape(shape[:-1])
+    lam = float(nest_scale)
+    if member is None:
+        member = membership(nests)
+    u, some = _utilities(cost, scale)
+    inside = np.where(member > 0, (u / lam)[..., :, None], -np.inf)  # (..., n, nests)
+    with np.errstate(divide="ignore", invalid="ignore"):  # an empty nest: nan
+        log_within = log_softmax(inside, axis=-2)
+    iv = _total(inside, log_within, axis=-2)  # (..., nests); -inf for an empty nest
+    has = np.isfinite(iv) & some  # a row with nothing available has no nest
+    safe_iv = np.where(has, iv, 0.0)
+    conditional = np.where(has[..., nests], np.exp(u / lam - safe_iv[..., nests]), 0.0)
+    top = np.where(has, lam * safe_iv, -np.inf)
+    any_nest = has.any(axis=-1, keepdims=True)
+    top = np.where(any_nest, top, 0.0)
+    log_nest = log_softmax(top, axis=-1)
+    nest_shares = np.where(any_nest, np.exp(log_nest), 0.0)
+    total = _total(top, log_nest)
+    ls = np.where(some[..., 0], -np.where(some[..., 0], total, 0.0) / scale, np.inf)
+    shares = nest_shares[..., nests] * conditional
     return Choice(
-        shares.reshape(shape),
-        conditional.reshape(shape),
-        nest_shares.reshape((*shape[:-1], nl.n_nests)),
+        np.asarray(shares, dtype=np.float64),
+        np.asarray(conditional, dtype=np.float64),
+        np.asarray(nest_shares, dtype=np.float64),
         np.asarray(ls, dtype=np.float64),
     )
-
-
-@functools.lru_cache(maxsize=1)
-def _kernel() -> Callable[..., None]:
-    """The compiled nested logit (numba imported and the kernel loaded on first use)."""
-    kernel: Callable[..., None] = importlib.import_module("corridors.cost._logit_kernel").nested
-    return kernel
 
 
 def choose(
@@ -249,11 +217,11 @@ def choose(
     scale: float,
     nests: IntArray | None = None,
     nest_scale: float = 1.0,
-    layout: NestLayout | None = None,
+    member: FloatArray | None = None,
 ) -> Choice:
     """Shares and logsum of the validated nested logit (multinomial when ``lam`` is 1)."""
     if nests is not None and nest_scale != 1.0:
-        return nested_logit(cost, scale=scale, nests=nests, nest_scale=nest_scale, layout=layout)
+        return nested_logit(cost, scale=scale, nests=nests, nest_scale=nest_scale, member=member)
     return _multinomial(cost, scale)
 
 
