@@ -12,10 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from corridors.cli.app import build_app
+from corridors.cost.element_queues import TEU_PER_WAGON, capacity_teu_yr, line_queue
 from corridors.errors import ScenarioError, UnknownNameError
 from corridors.scenarios.io import load_inputs
 from corridors.simulation import RunResult, SimulationModel, simulate
 from corridors.simulation.model import HOURS_PER_YEAR
+from corridors.simulation.resource_stats import sailings_table
 from corridors.simulation.results import throughput_table, transit_percentiles
 from corridors.studies.simulate import scenario_simulation_model
 from corridors.studies.simulation_equilibrium import (
@@ -169,12 +171,22 @@ def test_overloaded_elements_are_the_ones_simulated_past_capacity(
     assert "gauge:dostyk" in busy["northern"]
     stuck = dict.fromkeys(busy, 0.0)
     entered = dict.fromkeys(busy, 0.0)
+    # the Lake Van ferry, full both ways: the ships lift what their joint ship-hours give
+    # (issue 11), each way ``capacity / (1 + k)``, not the one-way capacity
+    van = line_queue(load_inputs("baseline-2024").network, "van-tatvan")
+    assert van is not None
+    assert "ferry:van-tatvan@van" in busy["southern"]
+    both_ways = capacity_teu_yr(van) / (1.0 + van.return_use)
     for seed in SEEDS:
-        tt = throughput_table(simulate(heavy, seed=seed))
-        tt = tt.groupby("corridor")[["entered", "in_system"]].sum()
+        run = simulate(heavy, seed=seed)
+        tt = throughput_table(run).groupby("corridor")[["entered", "in_system"]].sum()
         for c in busy:
             stuck[c] += float(tt.loc[c, "in_system"])
             entered[c] += float(tt.loc[c, "entered"])
+        sailings = sailings_table(run)
+        lifted = sailings[sailings["line"] == "ferry:van-tatvan"].groupby("from_port")["units"]
+        for port, wagons in lifted.sum().items():  # 36 wagons of 2 TEU a deck
+            assert wagons * TEU_PER_WAGON == pytest.approx(both_ways, rel=0.1), (port, seed)
     for c in ("middle", "northern"):  # a tenth or more of the year's shipments queueing
         assert stuck[c] > 0.1 * entered[c], (c, stuck[c], entered[c])
 
