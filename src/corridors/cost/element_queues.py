@@ -164,11 +164,19 @@ def station_queue(
     service_cv: float | None = None,
     arrival_cv: float = 1.0,
     open_share: float = 1.0,
+    storm_months: tuple[float, ...] = (),
+    closure_h: float = 0.0,
+    closure_cv: float = 0.0,
+    storm_share: float = 1.0,
 ) -> QueueElement:
     """The queue of a station of kind ``kind`` (simulation station kind or node kind).
 
     ``servers`` ``None`` is no limit (no queue); ``service_cv`` ``None`` the kind's
-    default (:data:`corridors.cost.queueing.DEFAULT_SERVICE_CV`).
+    default (:data:`corridors.cost.queueing.DEFAULT_SERVICE_CV`); ``storm_months``
+    (with storms of ``closure_h`` hours, cv ``closure_cv``) the open share of each
+    month of a port closed by storms, whose berths then have the storms' backlog of
+    the ``storm_share`` of the arrivals that come by land
+    (:class:`~corridors.cost.mean_waits.QueueElement`).
     """
     return QueueElement(
         STATION_QUEUE_KIND.get(kind, "terminal"),
@@ -177,6 +185,10 @@ def station_queue(
         service_cv=service_cv,
         arrival_cv=arrival_cv,
         open_share=open_share,
+        storm_months=storm_months,
+        closure_h=closure_h if storm_months else 0.0,
+        closure_cv=closure_cv if storm_months else 0.0,
+        storm_share=storm_share,
     )
 
 
@@ -306,7 +318,10 @@ def _node_queue(row: Mapping[str, object], *, lined: bool) -> QueueElement | Non
     if servers is None:
         return None
     return station_queue(
-        station, servers=servers, service_h=service, open_share=port_open_share(row)
+        station,
+        servers=servers,
+        service_h=service,
+        open_share=port_open_share(row),
     )
 
 

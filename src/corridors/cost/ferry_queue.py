@@ -26,7 +26,12 @@ from scipy.special import gammaincc
 from corridors.cost.deck_fill import DeckFill, deck_fill
 from corridors.cost.ferry_absence import ship_absence
 from corridors.cost.mean_waits import QueueElement
-from corridors.cost.storm_backlog import MONTH_DAYS, backlog_moments, seasonal_backlog_h
+from corridors.cost.storm_backlog import (
+    MONTH_DAYS,
+    backlog_moments,
+    reopening_wait_h,
+    seasonal_backlog_h,
+)
 
 __all__ = ["MONTH_DAYS", "DeckFill", "FerryQueue", "deck_fill"]
 
@@ -250,7 +255,13 @@ class FerryQueue:
             waits[m] = fill.wait_h + ship_h + self._residual(share, overlap_h)
             if self.closure_h > 0.0 and share < 1.0:
                 storms_per_h = (1.0 - share) / self.closure_h
-                waits[m] += storms_per_h * (late + excess / (2.0 * spare)) / lam
+                waits[m] += storms_per_h * late / lam + reopening_wait_h(
+                    lam,
+                    backlog_sq=excess,
+                    open_share=share,
+                    spare_per_h=spare,
+                    closure_h=self.closure_h,
+                )
         backlog = seasonal_backlog_h(lam, np.array(self.open_share_by_month) * lift, hours)
         return float(waits @ hours / hours.sum()) + backlog
 

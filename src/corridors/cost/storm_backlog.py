@@ -5,9 +5,13 @@ coefficient of variation ``closure_cv``); the shipments that arrive meanwhile,
 :math:`\lambda D`, are there when it ends. The servers take ``burst`` of them at once
 (a port's berths, the ships in port); the rest, :math:`X = (\lambda D - b)^+`, queue
 and clear at the spare rate. :func:`backlog_moments` gives the mean and the mean
-square of :math:`X` in closed form; :func:`seasonal_backlog_h` the fluid queue of
-the months whose cargo exceeds what their open days serve. The ferry and feeder lines
-(:class:`~corridors.cost.ferry_queue.FerryQueue`) take both from here. No I/O.
+square of :math:`X` in closed form, :func:`reopening_wait_h` the mean wait it adds in
+a month (the later storms of the month interrupt its clearing) and
+:func:`seasonal_backlog_h` the fluid queue of the months whose cargo exceeds what
+their open days serve. The ferry and feeder lines
+(:class:`~corridors.cost.ferry_queue.FerryQueue`) and a Caspian port's berths
+(:class:`~corridors.cost.mean_waits.QueueElement` with ``storm_months``) take them
+from here. No I/O.
 
 Example
 -------
@@ -18,11 +22,19 @@ Example
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 from scipy.special import gammaincc
 
-__all__ = ["MONTH_DAYS", "backlog_moments", "seasonal_backlog_h"]
+__all__ = [
+    "MONTH_DAYS",
+    "backlog_moments",
+    "merged_closures",
+    "reopening_wait_h",
+    "seasonal_backlog_h",
+]
 
 MONTH_DAYS: tuple[int, ...] = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 """Days of each month of a (non-leap) year."""
@@ -67,6 +79,87 @@ def backlog_moments(
     first = max(lam * tail1 - burst * tail0, 0.0)
     second = max(lam * lam * tail2 - 2.0 * lam * burst * tail1 + burst * burst * tail0, 0.0)
     return first, second
+
+
+def merged_closures(
+    storm_share: float, *, closure_h: float, closure_cv: float
+) -> tuple[float, float, float]:
+    r"""The closures of storms that overlap: open share, mean length (hours) and its cv.
+
+    Storms start at random, :math:`\nu` an hour, each :math:`D` hours long (mean
+    ``closure_h``, coefficient of variation ``closure_cv``), with :math:`\rho = \nu
+    E[D]` the storm days' share of the time (``storm_share``, e.g. 10 storm days of a
+    31-day January). A storm that starts while another blows lengthens the closure:
+    the closures are the busy periods of an :math:`M/G/\infty` queue of storms,
+    :math:`\nu e^{-\rho}` of them an hour, :math:`E[D] (e^\rho - 1) / \rho` hours long
+    on average, open a share :math:`e^{-\rho}` of the time (Takacs), and more
+    variable than one storm: coefficient of variation :math:`\sqrt{cv^2 + \rho / 4}`,
+    fitted to the closures the simulation draws
+    (:func:`corridors.simulation.weather.storm_closures`, 400 years of the Caspian
+    storms: :math:`E[L^2] / E[L]` 153 h simulated and 151 h so in January, 154 and 147
+    in February, 146 and 134 in March, 123 and 129 in April, 111 and 123 in June; the
+    counts and means as the formula).
+
+    Returns
+    -------
+    tuple of float
+        The open share :math:`e^{-\rho}`, the mean closure, hours, and its coefficient
+        of variation.
+    """
+    if storm_share <= 0.0:
+        return 1.0, closure_h, closure_cv
+    return (
+        math.exp(-storm_share),
+        closure_h * math.expm1(storm_share) / storm_share,
+        math.sqrt(closure_cv**2 + storm_share / 4.0),
+    )
+
+
+def reopening_wait_h(
+    lam: float,
+    *,
+    backlog_sq: float,
+    backlog: float = 0.0,
+    step: float = 0.0,
+    open_share: float,
+    spare_per_h: float,
+    closure_h: float,
+) -> float:
+    r"""Mean wait the backlog of the storms adds in a month, hours a shipment.
+
+    Storms start at :math:`\nu = (1 - o) / E[D]` an hour in a month open a share
+    :math:`o` of the time; each leaves the backlog :math:`X` beyond what the servers
+    take at once (:func:`backlog_moments`), which clears at the month's spare rate
+    :math:`r = o \mu - \lambda` (the month's later storms interrupt it, so the rate is
+    the open share's):
+
+    .. math::
+
+        \frac{\nu}{\lambda} \, \frac{E[X^2] + s\,E[X]}{2 r},
+
+    the area of a queue falling from :math:`X` at rate :math:`r` (:math:`E[X^2] /
+    (2 r)`), and :math:`s\,E[X] / (2 r)` more where the backlog leaves in steps
+    (``step`` :math:`s`: a server's next start comes a service later, not at once).
+
+    Parameters
+    ----------
+    lam : float
+        Arrivals, shipments an hour (> 0).
+    backlog_sq, backlog : float
+        :math:`E[X^2]` and :math:`E[X]`, shipments squared and shipments.
+    step : float
+        The steps' term :math:`s`, shipments (0: a fluid backlog).
+    open_share : float
+        Share of the month the element is open.
+    spare_per_h : float
+        :math:`r`, shipments an hour (> 0).
+    closure_h : float
+        Mean storm length, hours.
+    """
+    if open_share >= 1.0 or closure_h <= 0.0:
+        return 0.0
+    storms_per_h = (1.0 - open_share) / closure_h
+    return storms_per_h * (backlog_sq + step * backlog) / (2.0 * spare_per_h) / lam
 
 
 def seasonal_backlog_h(

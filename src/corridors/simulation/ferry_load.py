@@ -14,8 +14,7 @@ from corridors.cost.element_queues import FERRY_REOPEN_SHARE
 from corridors.cost.ferry_lines import return_cargo_h
 from corridors.cost.queueing import FerryQueue
 from corridors.simulation.model import FerryLine, SimulationModel, line_unit
-from corridors.simulation.offered import closed_hours, offered_per_day
-from corridors.simulation.weather import DAYS_IN_MONTH, expected_closed_hours
+from corridors.simulation.offered import closed_hours, offered_per_day, storm_season
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,21 +192,7 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
             f.line_id, 0.0
         )
         share = max(1.0 - shut / model.horizon_h, 1e-6)
-        storms = [w for w in model.weather if f.port_a in w.ports or f.port_b in w.ports]
-        event_h = storms[0].mean_event_h if storms else 0.0
-        event_cv = storms[0].event_cv if storms else 0.0
-        planned = (
-            shut - sum(expected_closed_hours(w, horizon_h=model.horizon_h) for w in storms[:1])
-        ) / model.horizon_h
-        monthly = tuple(
-            max(
-                1.0
-                - (storms[0].storm_days_per_month[m] if storms else 0.0) / DAYS_IN_MONTH[m]
-                - max(planned, 0.0),
-                1e-6,
-            )
-            for m in range(12)
-        )
+        monthly, event_h, event_cv = storm_season(model, (f.port_a, f.port_b), shut_h=shut)
         for port, other in ((f.port_a, f.port_b), (f.port_b, f.port_a)):
             n, decks = offered.get((f.line_id, port), [0.0, 0.0])
             used = units.get((f.line_id, port), set())

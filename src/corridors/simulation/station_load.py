@@ -23,10 +23,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from corridors.cost.arrival_variability import departure_scv as cost_departure_scv
+from corridors.cost.arrival_variability import fed_scv
+from corridors.cost.arrival_variability import kept_share as cost_kept_share
+from corridors.cost.arrival_variability import relaxation_h as cost_relaxation_h
 from corridors.cost.element_queues import station_queue
 from corridors.cost.queueing import QueueElement
 from corridors.simulation.model import ShipmentGenerator, SimulationModel, Station
-from corridors.simulation.offered import closed_hours, offered_per_day
+from corridors.simulation.offered import closed_hours, offered_per_day, storm_season
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,13 @@ class StationLoad:
         A fixed one-server train path all of whose trains come from one train path at
         least as far apart with no random delay between: the trains stay spaced, so
         nobody waits (the delay function is then evaluated with no variability at all).
+    storm_months : tuple of float
+        At a port closed by a weather area's storms, the open share of each month
+        (:func:`~corridors.simulation.offered.storm_season`); empty elsewhere.
+    closure_h, closure_cv : float
+        The storms' mean length, hours, and coefficient of variation (0 without).
+    landside_per_day : float
+        The arrivals that do not come straight off a ferry (they pile up in a storm).
     """
 
     station: Station
@@ -68,6 +79,10 @@ class StationLoad:
     open_share: float
     arrival_cv: float = 1.0
     spaced: bool = False
+    storm_months: tuple[float, ...] = ()
+    closure_h: float = 0.0
+    closure_cv: float = 0.0
+    landside_per_day: float = 0.0
 
     @property
     def capacity_per_day(self) -> float:
@@ -110,18 +125,23 @@ def station_loads(model: SimulationModel) -> list[StationLoad]:
     tonnes: dict[str, float] = {}
     moment1: dict[str, float] = {}
     moment2: dict[str, float] = {}
+    landside: dict[str, float] = {}
     specs = {s.station_id: s for s in model.stations}
     for g in model.generators:
         per_day = offered_per_day(g, horizon_h=model.horizon_h)
         upstream: str | None = None  # the last station with a queue (None: origin, ferry)
         spread = 0.0  # variance of the random delays since then, h^2
+        off_ferry = False  # the shipment comes straight off a ferry
         for step in g.itinerary:
             st = specs.get(step.target) if step.kind == "station" else None
             if st is None:
                 if step.kind == "ferry":
-                    upstream, spread = None, 0.0
+                    upstream, spread, off_ferry = None, 0.0, True
                 continue
             sid = st.station_id
+            if not off_ferry:
+                landside[sid] = landside.get(sid, 0.0) + per_day
+            off_ferry = False
             feed = feeds.setdefault(sid, {}).setdefault(upstream, [0.0, 0.0])
             feed[0] += per_day
             feed[1] += per_day * spread
@@ -150,7 +170,21 @@ def station_loads(model: SimulationModel) -> list[StationLoad]:
         cv = math.sqrt(var) / mean if mean > 0 else 0.0
         shut = sum(closed.get(t, 0.0) for t in {sid, st.node_id, st.link_id} if t)
         share = max(1.0 - shut / model.horizon_h, 1e-6)
-        out[sid] = StationLoad(st, lam, tonnes.get(sid, 0.0), mean, cv, share)
+        months, storm_h, storm_cv = storm_season(
+            model, (st.node_id,) if st.node_id else (), shut_h=shut
+        )
+        out[sid] = StationLoad(
+            st,
+            lam,
+            tonnes.get(sid, 0.0),
+            mean,
+            cv,
+            share,
+            storm_months=months if storm_h > 0.0 else (),
+            closure_h=storm_h,
+            closure_cv=storm_cv,
+            landside_per_day=landside.get(sid, 0.0),
+        )
     for _ in range(len(out)):  # arrival variability flows downstream; stop when settled
         changed = False
         for sid, load in out.items():
@@ -166,79 +200,51 @@ def station_loads(model: SimulationModel) -> list[StationLoad]:
 def departure_scv(load: StationLoad, *, seen_at: float | None = None) -> float:
     """Squared coefficient of variation of the time between departures of a station.
 
-    Whitt's linking equation (QNA, 1983) for ``c`` servers at utilisation ``rho``:
-    ``cd^2 = 1 + (1 - rho^2) (ca^2 - 1) + rho^2 (cs^2 - 1) / sqrt(c)``, i.e.
-    ``ca^2 + rho^2 ((cs^2 - 1) / sqrt(c) + 1 - ca^2)``; a station with no limit, or
-    whose trains never wait (``spaced``), passes its arrivals on unchanged.
-
-    ``seen_at``: the utilisation of the queue downstream that sees the departures.
-    Departures look like services within a busy period and like the arrivals over
-    longer spans (in the long run every arrival leaves); a queue busier than this
-    station averages over spans longer than its busy periods and sees the arrivals'
-    variability more. The service term is weighed by ``min(1, ((1 - seen_at) / (1 -
-    rho))^2)``, the ratio of the two queues' relaxation times (Whitt's variability
-    functions, 1995). Recalibrated from the simulation: behind the Moyinty -> Aktogay
-    paths (utilisation 0.84, Poisson arrivals) the eastbound Aktogay -> Dostyk paths
-    (0.92) waited 6.6-8.0 h against 3.0-3.5 h from the plain equation (``cd^2`` 0.30)
-    and ~7 h with the weight (``cd^2`` 0.82; shipped 2024,
-    ``tests/simulation/test_simulation_shipped_2024.py``).
+    :func:`corridors.cost.arrival_variability.departure_scv` of the station's
+    arrivals, utilisation, service and servers; a station with no limit, or whose
+    trains never wait (``spaced``), passes its arrivals on unchanged. ``seen_at``: the
+    utilisation of the queue downstream that sees the departures.
     """
     ca2 = load.arrival_cv**2
     if load.station.unlimited or load.spaced:
         return ca2
-    rho = min(load.utilisation, 1.0)
-    cs2 = load.service_cv**2
-    weight = 1.0
-    if seen_at is not None and rho < 1.0:
-        weight = min(1.0, ((1.0 - min(seen_at, 1.0)) / (1.0 - rho)) ** 2)
-    return max(
-        ca2 + rho * rho * ((cs2 - 1.0) / math.sqrt(load.station.servers) + 1.0 - ca2) * weight,
-        0.0,
+    return float(
+        cost_departure_scv(
+            ca2,
+            rho=load.utilisation,
+            service_scv=load.service_cv**2,
+            servers=load.station.servers,
+            seen_at=seen_at,
+        )
     )
 
 
 def relaxation_h(load: StationLoad) -> float:
     """Relaxation time of a station's queue, hours (``inf`` at or above capacity).
 
-    The time over which the queue averages its arrivals: ``2 sigma^2 / delta^2``, the
-    inverse spectral gap of the reflected Brownian motion that approximates the queue
-    (variance ``sigma^2 = lambda (1 + cs^2)`` of the work arriving at Poisson arrivals,
-    drift ``delta = c mu (1 - rho)``): ``2 rho (1 + cs^2) E[S] / (c (1 - rho)^2)``; 0 for
-    a station with no limit.
+    :func:`corridors.cost.arrival_variability.relaxation_h` of the station; 0 for a
+    station with no limit.
     """
-    if load.station.unlimited or load.service_h <= 0.0:
+    if load.station.unlimited:
         return 0.0
-    rho = load.utilisation
-    if rho >= 1.0:
-        return math.inf
-    servers = load.station.servers
-    return 2.0 * rho * (1.0 + load.service_cv**2) * load.service_h / (servers * (1.0 - rho) ** 2)
+    return float(
+        cost_relaxation_h(
+            rho=load.utilisation,
+            service_h=load.service_h,
+            service_cv=load.service_cv,
+            servers=load.station.servers,
+        )
+    )
 
 
 def kept_share(load: StationLoad, *, spread_h: float) -> float:
     """Share of an upstream queue's departure variability a station sees behind delays.
 
-    Random delays (border checks, terminals with no limit) of standard deviation
-    ``spread_h`` hours move each train by its own amount: trains ``sqrt(2) spread_h``
-    apart trade places, so the spacing a queue upstream gave them survives only over
-    spans longer than that. The station averages its arrivals over its
-    :func:`relaxation_h` ``T`` and keeps ``T / (T + sqrt(2) spread_h)`` of the upstream
-    departures' deviation from Poisson: 1 with no random delay, towards 0 (Poisson)
-    when the delays are long against ``T``.
-
-    Recalibrated from the simulation (shipped 2024 network and demand, 3 runs of 4 years
-    less 60 days of warm-up): the eastbound Dostyk -> Alashankou paths (utilisation
-    0.886), behind the Moyinty and Aktogay paths and the Dostyk gauge change with the
-    Dostyk border's 78 h check (cv 0.8) between, waited 6.1 h; the previous rule, Poisson
-    behind any random delay, gave 7.7 h, this one 6.4 h (the Dostyk gauge change: 0.54 h
-    simulated, 0.65 then, 0.58 now).
+    :func:`corridors.cost.arrival_variability.kept_share` over the station's
+    :func:`relaxation_h`: 1 with no random delay (``spread_h`` 0, hours), towards 0
+    (Poisson) when the delays are long against it.
     """
-    if spread_h <= 0.0:
-        return 1.0
-    relax = relaxation_h(load)
-    if math.isinf(relax):
-        return 1.0
-    return relax / (relax + math.sqrt(2.0) * spread_h)
+    return float(cost_kept_share(relaxation_h(load), spread_h=spread_h))
 
 
 def _arrival_cv(
@@ -257,8 +263,8 @@ def _arrival_cv(
             p = min(lam / up.arrivals_per_day, 1.0) if up.arrivals_per_day > 0 else 1.0
             cd2 = departure_scv(up, seen_at=load.utilisation)
             spread_h = math.sqrt(spread / lam) if lam > 0.0 else 0.0
-            cd2 = 1.0 + kept_share(load, spread_h=spread_h) * (cd2 - 1.0)
-            scv += lam / total * (p * cd2 + 1.0 - p)
+            kept = kept_share(load, spread_h=spread_h)
+            scv += lam / total * float(fed_scv(cd2, kept=kept, share=p))
             spaced = spaced and spread == 0.0
         spaced = spaced and up is not None and _paths_stay_spaced(up, load)
     return math.sqrt(scv), spaced
@@ -281,7 +287,8 @@ def queue_element(load: StationLoad) -> QueueElement:
 
     Same servers, mean and variability of the service time and open share as the
     simulation draws; the arrival variability of the load (Poisson from the origin,
-    smoothed behind a queue).
+    smoothed behind a queue); at a port closed by storms the storms' backlog at its
+    berths, month by month.
     """
     st = load.station
     return station_queue(
@@ -291,4 +298,10 @@ def queue_element(load: StationLoad) -> QueueElement:
         service_cv=0.0 if load.spaced else load.service_cv,
         arrival_cv=0.0 if load.spaced else load.arrival_cv,
         open_share=load.open_share,
+        storm_months=load.storm_months,
+        closure_h=load.closure_h,
+        closure_cv=load.closure_cv,
+        storm_share=load.landside_per_day / load.arrivals_per_day
+        if load.arrivals_per_day > 0.0
+        else 1.0,
     )
