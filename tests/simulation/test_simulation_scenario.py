@@ -15,11 +15,7 @@ from corridors.cli.app import build_app
 from corridors.cost.element_queues import TEU_PER_WAGON, capacity_teu_yr, line_queue
 from corridors.errors import ScenarioError, UnknownNameError
 from corridors.scenarios.io import load_inputs
-from corridors.simulation import (
-    RunResult,
-    SimulationModel,
-    simulate,
-)
+from corridors.simulation import RunResult, SimulationModel, simulate
 from corridors.simulation.model import HOURS_PER_YEAR
 from corridors.simulation.resource_stats import sailings_table
 from corridors.simulation.results import throughput_table, transit_percentiles
