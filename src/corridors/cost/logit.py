@@ -149,6 +149,24 @@ def _total(x: FloatArray, log_shares: FloatArray, *, axis: int = -1) -> FloatArr
     return np.asarray(np.where(np.isfinite(top), total, -np.inf), dtype=np.float64)
 
 
+def _inclusive_values(v: FloatArray, member: FloatArray) -> FloatArray:
+    """``IV_n = log sum_{k in n} exp(v_k)`` of each nest (``-inf`` where it has nothing).
+
+    Over the (..., n, nests) array of ``v`` with ``-inf`` outside each nest: its largest
+    ``v`` plus the log of the sum of the exponentials relative to it. The same numbers,
+    bit for bit, as :func:`_total` of :func:`log_softmax` over that array (``top -
+    (top - m - log s)`` at the largest term is ``m + log s`` exactly; the same sum,
+    reduced the same way), without its other passes over the array.
+    """
+    inside = np.where(member > 0, v[..., :, None], -np.inf)
+    top = inside.max(axis=-2)
+    finite = np.isfinite(top)
+    top = np.where(finite, top, 0.0)
+    with np.errstate(divide="ignore"):
+        total = np.log(np.exp(inside - top[..., None, :]).sum(axis=-2))
+    return np.asarray(np.where(finite, top + total, -np.inf), dtype=np.float64)
+
+
 def _multinomial(cost: ArrayLike, scale: float) -> Choice:
     u, some = _utilities(cost, scale)
     log_shares = log_softmax(u, axis=-1)
@@ -188,19 +206,20 @@ def nested_logit(
     if member is None:
         member = membership(nests)
     u, some = _utilities(cost, scale)
-    inside = np.where(member > 0, (u / lam)[..., :, None], -np.inf)  # (..., n, nests)
-    with np.errstate(divide="ignore", invalid="ignore"):  # an empty nest: nan
-        log_within = log_softmax(inside, axis=-2)
-    iv = _total(inside, log_within, axis=-2)  # (..., nests); -inf for an empty nest
+    iv = _inclusive_values(u / lam, member)  # (..., nests); -inf for an empty nest
     has = np.isfinite(iv) & some  # a row with nothing available has no nest
     safe_iv = np.where(has, iv, 0.0)
     conditional = np.where(has[..., nests], np.exp(u / lam - safe_iv[..., nests]), 0.0)
     top = np.where(has, lam * safe_iv, -np.inf)
     any_nest = has.any(axis=-1, keepdims=True)
-    top = np.where(any_nest, top, 0.0)
-    log_nest = log_softmax(top, axis=-1)
-    nest_shares = np.where(any_nest, np.exp(log_nest), 0.0)
-    total = _total(top, log_nest)
+    top = np.where(any_nest, top, 0.0)  # every row has a finite largest term
+    # log_softmax and _total of ``top`` at once: the largest term m, log s of the sum
+    # of the exponentials relative to it, log P(n) = (top - m) - log s, total m + log s
+    m = top.max(axis=-1, keepdims=True)
+    relative = top - m
+    log_s = np.log(np.exp(relative).sum(axis=-1, keepdims=True))
+    nest_shares = np.where(any_nest, np.exp(relative - log_s), 0.0)
+    total = (m + log_s)[..., 0]
     ls = np.where(some[..., 0], -np.where(some[..., 0], total, 0.0) / scale, np.inf)
     shares = nest_shares[..., nests] * conditional
     return Choice(
