@@ -32,10 +32,9 @@ of a route ``r`` that shares arcs with the other routes of its O-D pair::
 with ``l_a`` the arc's length (or free cost), ``L_r`` the route's and ``n_a`` the
 number of routes of the pair using arc ``a``.
 
-Everything is numpy over the last axis, one ``log_softmax`` per level (the shares
-are its exponential, the logsum its maximum subtracted from the largest utility:
-``logsumexp`` to rounding): :func:`log_softmax`, the arithmetic of
-``scipy.special.log_softmax`` without its array-API dispatch, which costs more than
+Everything is numpy over the last axis, one log-sum-exp per level (:func:`_log_sum_exp`:
+the shares are ``exp`` of the log shares, the logsum is the total): the arithmetic
+of ``scipy.special.log_softmax`` without its array-API dispatch, which costs more than
 the arithmetic on the small arrays of a corridor split (called in every step of the
 shadow-price solve). The equilibrium of some shipped scenario-years is reached or not
 by the last bits of these numbers (the caspian-storm-winter 2024 storm quarter):
@@ -121,57 +120,34 @@ def _utilities(cost: ArrayLike, scale: float) -> tuple[FloatArray, NDArray[np.bo
     return np.asarray(u, dtype=np.float64), np.asarray(some, dtype=bool)
 
 
-def log_softmax(x: FloatArray, *, axis: int) -> FloatArray:
-    """``x - log sum exp(x)`` over ``axis``: ``scipy.special.log_softmax``'s arithmetic.
+def _log_sum_exp(x: FloatArray, *, axis: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """``log sum_k exp(x_k)`` over ``axis``, with the pieces of the log shares.
 
-    The largest ``x`` (0 where it is not finite) is subtracted before the exponentials;
-    a slice of ``-inf`` gives nan (its sum is 0).
+    The largest ``x`` (``m``, 0 where it is not finite, as ``scipy.special.log_softmax``
+    takes it) is subtracted before the exponentials: returns ``x - m``, ``log s`` with
+    ``s`` the sum of their exponentials (both keeping ``axis``), and the total ``m + log
+    s`` without ``axis``, ``-inf`` where every ``x_k`` is ``-inf`` (an empty nest). The
+    log shares are ``(x - m) - log s``: ``log_softmax``'s arithmetic, bit for bit.
     """
     top = x.max(axis=axis, keepdims=True)
-    top[~np.isfinite(top)] = 0.0
-    tmp = x - top
+    empty = ~np.isfinite(top)
+    some_empty = bool(empty.any())
+    if some_empty:
+        top[empty] = 0.0
+    relative = x - top
     with np.errstate(divide="ignore"):
-        out = np.log(np.exp(tmp).sum(axis=axis, keepdims=True))
-    return np.asarray(tmp - out, dtype=np.float64)
-
-
-def _total(x: FloatArray, log_shares: FloatArray, *, axis: int = -1) -> FloatArray:
-    """``log sum_k exp(x_k)`` over ``axis``, read off ``log_softmax(x)``.
-
-    ``log_softmax(x)_k = x_k - log sum_j exp(x_j)`` at every ``k``; at the largest ``x_k``
-    the difference is exact (scipy's ``log_softmax`` subtracts that maximum first), so
-    this is ``logsumexp(x)`` to rounding at a quarter of its cost; ``-inf`` where every
-    ``x_k`` is ``-inf`` (an empty nest, whose ``log_softmax`` is nan).
-    """
-    top = x.max(axis=axis)
-    with np.errstate(invalid="ignore"):
-        total = top - np.fmax.reduce(log_shares, axis=axis)
-    return np.asarray(np.where(np.isfinite(top), total, -np.inf), dtype=np.float64)
-
-
-def _inclusive_values(v: FloatArray, member: FloatArray) -> FloatArray:
-    """``IV_n = log sum_{k in n} exp(v_k)`` of each nest (``-inf`` where it has nothing).
-
-    Over the (..., n, nests) array of ``v`` with ``-inf`` outside each nest: its largest
-    ``v`` plus the log of the sum of the exponentials relative to it. The same numbers,
-    bit for bit, as :func:`_total` of :func:`log_softmax` over that array (``top -
-    (top - m - log s)`` at the largest term is ``m + log s`` exactly; the same sum,
-    reduced the same way), without its other passes over the array.
-    """
-    inside = np.where(member > 0, v[..., :, None], -np.inf)
-    top = inside.max(axis=-2)
-    finite = np.isfinite(top)
-    top = np.where(finite, top, 0.0)
-    with np.errstate(divide="ignore"):
-        total = np.log(np.exp(inside - top[..., None, :]).sum(axis=-2))
-    return np.asarray(np.where(finite, top + total, -np.inf), dtype=np.float64)
+        log_s = np.log(np.exp(relative).sum(axis=axis, keepdims=True))
+    total = top + log_s
+    if some_empty:
+        total[empty] = -np.inf
+    return relative, log_s, np.squeeze(total, axis=axis)
 
 
 def _multinomial(cost: ArrayLike, scale: float) -> Choice:
     u, some = _utilities(cost, scale)
-    log_shares = log_softmax(u, axis=-1)
-    shares = np.where(some, np.exp(log_shares), 0.0)
-    ls = np.where(some[..., 0], -_total(u, log_shares) / scale, np.inf)
+    relative, log_s, total = _log_sum_exp(u, axis=-1)
+    shares = np.where(some, np.exp(relative - log_s), 0.0)
+    ls = np.where(some[..., 0], -total / scale, np.inf)
     return Choice(shares, shares, shares, np.asarray(ls, dtype=np.float64))
 
 
@@ -206,20 +182,16 @@ def nested_logit(
     if member is None:
         member = membership(nests)
     u, some = _utilities(cost, scale)
-    iv = _inclusive_values(u / lam, member)  # (..., nests); -inf for an empty nest
+    inside = np.where(member > 0, (u / lam)[..., :, None], -np.inf)  # (..., n, nests)
+    iv = _log_sum_exp(inside, axis=-2)[2]  # (..., nests); -inf for an empty nest
     has = np.isfinite(iv) & some  # a row with nothing available has no nest
     safe_iv = np.where(has, iv, 0.0)
     conditional = np.where(has[..., nests], np.exp(u / lam - safe_iv[..., nests]), 0.0)
     top = np.where(has, lam * safe_iv, -np.inf)
     any_nest = has.any(axis=-1, keepdims=True)
     top = np.where(any_nest, top, 0.0)  # every row has a finite largest term
-    # log_softmax and _total of ``top`` at once: the largest term m, log s of the sum
-    # of the exponentials relative to it, log P(n) = (top - m) - log s, total m + log s
-    m = top.max(axis=-1, keepdims=True)
-    relative = top - m
-    log_s = np.log(np.exp(relative).sum(axis=-1, keepdims=True))
+    relative, log_s, total = _log_sum_exp(top, axis=-1)
     nest_shares = np.where(any_nest, np.exp(relative - log_s), 0.0)
-    total = (m + log_s)[..., 0]
     ls = np.where(some[..., 0], -np.where(some[..., 0], total, 0.0) / scale, np.inf)
     shares = nest_shares[..., nests] * conditional
     return Choice(
