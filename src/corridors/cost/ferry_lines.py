@@ -145,13 +145,6 @@ class FerryLines:
         ships = sum(line.ships for line in self.lines)
         return sum(line.ships * line.return_use for line in self.lines) / ships
 
-    def joint_arrivals(self, arrivals_per_h: float, back_per_h: float) -> float:
-        """Shipments an hour that load the ships as this side's and the cargo back do.
-
-        As :meth:`FerryQueue.joint_arrivals`, with :attr:`return_use`.
-        """
-        return arrivals_per_h + self.return_use * max(back_per_h, 0.0)
-
     @property
     def shares(self) -> tuple[float, ...]:
         """Share of the cargo each line takes: its lift over the lines' lift."""

@@ -139,9 +139,10 @@ def return_cargo(e_index: Mapping[str, int], queues: ElementDelays) -> list[tupl
 
     ``(e, back, k)``: the flow through water element ``e`` (``water:<ports>@<side>``)
     loads the element of the same water from another side, ``back``, at :math:`k` per
-    TEU: the share of a round trip a deck-load of
-    cargo the other way takes (:func:`~corridors.cost.element_queues.return_use` of the
-    water's ships). A direction's element then holds the joint constraint of the
+    TEU: the share of a round trip a deck-load of cargo the other way takes
+    (:func:`~corridors.cost.element_queues.return_use` of ``e``'s ships: the water's
+    whole fleet, the same from either side). A direction's element then holds the
+    joint constraint of the
     ships' time, :math:`v + k\,v' \le C`, with :math:`C` its one-way capacity
     (cargo one way only: as before), and its queue waits at that joint
     utilisation. Without the other direction's element (no route crosses that way)
@@ -150,25 +151,20 @@ def return_cargo(e_index: Mapping[str, int], queues: ElementDelays) -> list[tupl
     the parts coupled too, a storm segment whose captive cargo overfills the Caspian
     rail ferries no longer converged).
     """
-    k_of: dict[str, float] = {}
+    sides: dict[str, list[tuple[str, int]]] = {}
     for key, e in e_index.items():
-        q = queues.queues[e]
-        if key.startswith("water:") and q is not None:
-            k_of[key.partition("@")[0]] = return_use(q)
+        water, _, side = key.partition("@")
+        if water.startswith("water:") and "#" not in side:
+            sides.setdefault(water, []).append((side, e))
     out: list[tuple[int, int, float]] = []
     for key, e in e_index.items():
-        if not key.startswith("water:"):
+        water, _, side = key.partition("@")
+        q = queues.queues[e]
+        if q is None or water not in sides or "#" in side:
             continue
-        water, _, rest = key.partition("@")
-        side, hash_, part = rest.partition("#")
-        k = k_of.get(water, 0.0)
-        if not k > 0.0 or hash_:
-            continue
-        for other, back in e_index.items():
-            o_water, _, o_rest = other.partition("@")
-            o_side, o_hash, o_part = o_rest.partition("#")
-            if o_water == water and o_side != side and (o_hash, o_part) == (hash_, part):
-                out.append((e, back, k))
+        k = return_use(q)
+        if k > 0.0:
+            out.extend((e, back, k) for o_side, back in sides[water] if o_side != side)
     return out
 
 

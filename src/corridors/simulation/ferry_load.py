@@ -96,8 +96,8 @@ class FerryLoad:
         """Decks offered, and the cargo back's share of the ships, over decks the fleet lifts."""
         if not self.lift_per_day > 0:
             return math.inf
-        back = self.ferry_queue().return_use * self.back_decks_per_day
-        return (self.decks_per_day + back) / self.lift_per_day
+        joint = self.ferry_queue().joint_arrivals(self.decks_per_day, self.back_decks_per_day)
+        return joint / self.lift_per_day
 
     def joint_per_h(self, arrivals_per_h: float | None = None) -> float:
         """Shipments an hour that load the ships as this port's and the cargo back do.
