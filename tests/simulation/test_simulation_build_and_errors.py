@@ -137,9 +137,12 @@ def test_build_follows_the_real_legs_of_the_route(mini: Network) -> None:
     model = build_model(mini, d, options=BuildOptions(corridors=("middle",)))
     stations = {s.station_id: s for s in model.stations}
     # xb is a border with a gauge change (1435/1520), xc/xd ports, l2 single track
-    assert {"border:xb", "gauge:xb", "port:xc", "port:xd", "section:l2:xb"} <= set(stations)
+    assert {"border:xb@entry", "gauge:xb", "port:xc", "port:xd", "section:l2:xb"} <= set(stations)
     assert stations["section:l2:xb"].service == Distribution.fixed(1.0)  # 24 paths a day
-    assert stations["border:xb"].service.mean_h == 10.0  # node border_h
+    # a clearance per direction, as the routes pay it: into KZ the node's border_h (10 h),
+    # out of it its border_exit_h (3 h; one station for both gave the eastbound 10 h)
+    assert stations["border:xb@entry"].service.mean_h == 10.0
+    assert stations["border:xb@exit"].service.mean_h == 3.0
     (line,) = model.ferry_lines
     assert (line.line_id, line.port_a, line.port_b, line.sail_h) == ("ferry:l3", "xc", "xd", 18.0)
     assert [s.ship_id for s in line.ships] == ["v1"]
@@ -152,7 +155,7 @@ def test_build_follows_the_real_legs_of_the_route(mini: Network) -> None:
     assert [(s.kind, s.target) for s in west.itinerary] == [
         ("station", "terminal:xa"),
         ("delay", "l1"),
-        ("station", "border:xb"),
+        ("station", "border:xb@entry"),
         ("station", "gauge:xb"),
         ("station", "section:l2:xb"),
         ("delay", "l2"),
@@ -166,10 +169,11 @@ def test_build_follows_the_real_legs_of_the_route(mini: Network) -> None:
     assert east.kind == "wagon_group"
     assert east.tonnes == 25 * 60
     assert east.per_day == pytest.approx(150_000 / 1500 / 365)
+    assert ("station", "border:xb@exit") in [(s.kind, s.target) for s in east.itinerary]
     run = simulate(model, seed=2)
     tl = timeline_table(run)
     first = tl[tl["shipment"] == 0]
-    assert first["resource"].tolist()[:3] == ["terminal:xa", "l1", "border:xb"]
+    assert first["resource"].tolist()[:3] == ["terminal:xa", "l1", "border:xb@entry"]
     # link l1 (300 km at 50 km/h) takes its 6 h, without queue
     l1 = tl[tl["resource"] == "l1"]
     np.testing.assert_allclose(l1["service_h"].dropna(), 6.0)

@@ -6,12 +6,15 @@ route's steps become resources:
 ========================================  ===============================================
 route step                                simulation resource
 ========================================  ===============================================
-``border`` at a node                      border station ``border:<node>``: lognormal
-                                          time of mean ``border_h`` (node table; the
+``border`` at a node                      border station ``border:<node>@entry`` or
+                                          ``@exit`` (one per direction): lognormal
+                                          time of mean ``border_h`` inbound or
+                                          ``border_exit_h`` outbound (node table; the
                                           CAREC CPMM averages, queue included) and
                                           coefficient of variation ``border_cv``; no
                                           server limit (``border_time="sojourn"``) or
-                                          inspection lanes (``"service"``)
+                                          servers (``"service"``); a node with
+                                          inspection lanes: ``border:<node>``, both ways
 ``transfer`` between two rail links       gauge-change station ``gauge:<node>``
 ``transfer`` to or from a ferry/sea link  port station ``port:<node>`` (cranes, yard)
 other ``transfer``, ``terminal``          terminal station ``terminal:<node>``
@@ -135,13 +138,15 @@ class ResourceBuilder:
         dist: Distribution,
         *,
         servers: int | None = None,
+        direction: str | None = None,
     ) -> str:
-        sid = f"{prefix}:{node_id}"
+        sid = f"{prefix}:{node_id}" if direction is None else f"{prefix}:{node_id}@{direction}"
         if sid not in self.stations:
             node = self.node(node_id)
             n = _servers(node, mean_h) if servers is None else servers
+            what = kind if direction is None else f"{kind}, {direction}"
             self.stations[sid] = Station(
-                sid, kind, n, dist, name=f"{node['name']} ({kind})", node_id=node_id
+                sid, kind, n, dist, name=f"{node['name']} ({what})", node_id=node_id
             )
         return sid
 
@@ -314,10 +319,19 @@ class ResourceBuilder:
             h = service[1]  # the node's own service time (service_h)
         if st.kind == "border":
             lanes = own and service is not None and service[0] == "border"
+            direction = None  # the node's lanes clear both ways (its one element)
             if not lanes:
                 servers = UNLIMITED if self.opt.border_time == "sojourn" else None
+                # a clearance per direction, as the routes pay it: outbound
+                # (``border_exit_h``) before the link that leaves the node's country,
+                # inbound (``border_h``) after the link into it
+                nxt = rs[i + 1] if i + 1 < len(rs) else None
+                leaving = nxt is not None and nxt.kind == "link" and str(nxt.from_node_id) == node
+                direction = "exit" if leaving else "entry"
             dist = Distribution.lognormal(h, self.opt.border_cv)
-            return self._node_station("border", "border", node, h, dist, servers=servers)
+            return self._node_station(
+                "border", "border", node, h, dist, servers=servers, direction=direction
+            )
         if st.kind == "transfer" and modes & {"ferry", "sea"}:
             if self.opt.port_handling_h is not None and not declared:
                 h = self.opt.port_handling_h
