@@ -9,6 +9,7 @@ force. On the toy network (tests/scenarios/toy): the middle route is c1-m1-m2-m3
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +20,11 @@ from corridors.cost.element_queues import element_queues, station_queue
 from corridors.demand.classes import CONTAINER_PAYLOAD_T
 from corridors.network import Network, read_network
 from corridors.scenarios import network_states
-from corridors.scenarios.elements import network_elements
+from corridors.scenarios.elements import RouteOption, network_elements
 from corridors.scenarios.io import load_inputs, read_measures
 from corridors.scenarios.model import ScenarioRunner, run_scenario
 from corridors.scenarios.network_states import MeasuredNetworks, NetworkStates, run_measures
+from corridors.scenarios.route_sets import market_routes
 from corridors.scenarios.spec import Disruption, MeasureCatalogue, Scenario
 from corridors.scenarios.sweep import Job, Sample, evaluate
 from corridors.scenarios.variables import apply_sample
@@ -233,3 +235,63 @@ def test_states_priced_apart_share_one_structure(net: Network, catalogue: Measur
         net, apply_sample(sc, {"border_time.KZ": 3.0}), catalogue=catalogue, networks=shared
     )
     assert first.options.elements(2027, in_force, ()) is second.options.elements(2027, in_force, ())
+
+
+def test_route_options_take_the_anatomy_of_routes_found_before() -> None:
+    """A sample's route over the legs and stops of a route another sample found takes
+    its elements, capacities and shares from it (``RouteAnatomy``), and its own hours:
+    the shipped baseline in 2030 with the Middle Corridor's speeds x0.8 and x1.25,
+    sharing the measured networks, gives the options each finds on its own."""
+    inputs = load_inputs("baseline-2024")
+    sc = inputs.scenario
+    shared = MeasuredNetworks(inputs.network, *run_measures(sc, inputs.catalogue))
+    node_ids = frozenset(inputs.network.node_index)
+    runners = [
+        ScenarioRunner(
+            inputs.network,
+            apply_sample(sc, {"speed.middle": f}, node_ids=node_ids),
+            catalogue=inputs.catalogue,
+            networks=shared,
+        )
+        for f in (0.8, 1.25)
+    ]
+    in_force = runners[0]._in_force(2030)
+    k = sc.behaviour.routes_per_corridor
+    first, second = (r._year_options(2030, in_force, (), k) for r in runners)
+    anatomies = runners[1].options.anatomies(2030, in_force, ())
+    assert anatomies is runners[0].options.anatomies(2030, in_force, ())
+    slower = 0
+    for i, (slow, fast) in enumerate(zip(first, second, strict=True)):
+        assert fast == market_routes_alone(runners[1], i, 2030)  # every field
+        for a, b in zip(slow, fast, strict=False):
+            if a.link_ids == b.link_ids and a.corridor == "middle":
+                assert a.route is not None
+                assert b.route is not None
+                assert a.route.steps != b.route.steps  # a route of its own ...
+                # ... over the same elements, slower on the Middle Corridor's sections
+                assert [e[:2] for e in a.elements] == [e[:2] for e in b.elements]
+                slower += sum(x[2] > y[2] for x, y in zip(a.elements, b.elements, strict=True))
+    assert slower > 0
+
+
+def market_routes_alone(runner: ScenarioRunner, i: int, year: int) -> list[RouteOption]:
+    """A market's route options in ``year`` found with no anatomy shared."""
+    opts = runner.options
+    in_force = runner._in_force(year)
+    net = runner.states.network(year, in_force, ())
+    m = opts.markets[i]
+    params = opts.market_parameters(m)
+    alts = market_routes(
+        net,
+        m.origin,
+        m.destination,
+        params=params,
+        tonnes_per_teu=CONTAINER_PAYLOAD_T,
+        corridors=m.corridors or None,
+        routes_per_corridor=runner.scenario.behaviour.routes_per_corridor,
+        containers=m.containers,
+        graph=opts.graph(net, params),
+        groups=opts.elements(year, in_force, ()),
+    )
+    tonnes = m.cargo_class.tonnes_per_teu if m.cargo_class.unit != "TEU" else 1.0
+    return [dataclasses.replace(a, usd=a.usd * tonnes) if tonnes != 1.0 else a for a in alts]

@@ -35,8 +35,13 @@ from corridors.cost.element_queues import (
     node_service,
 )
 from corridors.network.model import Network
-from corridors.routing import Route
-from corridors.scenarios.node_elements import lined_links, mixed_nodes, node_stops
+from corridors.routing import Route, Step
+from corridors.scenarios.node_elements import (
+    lined_links,
+    mixed_nodes,
+    node_stop_steps,
+    node_stops,
+)
 from corridors.scenarios.water_elements import (
     water_capacities,
     water_groups,
@@ -352,26 +357,52 @@ def route_elements(
     The elements of :func:`network_elements` (``groups``, built when not given) of
     the nodes and links the route passes, in the direction it passes them; a port's
     TEU capacity is its ``#teu`` part (containers only). Only the parts that apply to
-    the market's cargo (``containers`` or general) are returned.
+    the market's cargo (``containers`` or general) are returned. The free hours are
+    those of the route's steps at the element (:func:`element_steps`), at least
+    :data:`MIN_ELEMENT_H`.
     """
     if groups is None:
         groups = network_elements(network, tonnes_per_teu=tonnes_per_teu)
-    found: dict[str, list[float]] = {}
+    return tuple(
+        (key, cap, max(steps_hours(route.steps, at), MIN_ELEMENT_H))
+        for key, cap, at in element_steps(route, groups, containers=containers)
+    )
 
-    def visit(element: NetworkElement | None, hours: float) -> None:
+
+def element_steps(
+    route: Route, groups: NetworkElements, *, containers: bool = True
+) -> tuple[tuple[str, float, tuple[int, ...]], ...]:
+    """Capacitated elements a route uses and the steps it spends there.
+
+    ``(key, capacity TEU a year, steps)`` for each element of :func:`route_elements`,
+    in its order: ``steps`` are the indices in ``route.steps`` of the legs and stops
+    whose hours are the route's free hours at the element, in the order they add up
+    (-1: a node passed without a stop, no hours). Everything here but the hours is the
+    same for every route over the same steps (whatever their hours and money).
+    """
+    found: dict[str, tuple[float, list[int]]] = {}
+
+    def visit(element: NetworkElement | None, step: int) -> None:
         if element is None:
             return
         for cls, cap in element.capacities.items():
             if _applies(cls, containers=containers):
-                entry = found.setdefault(element.key + _suffix(cls), [cap, 0.0])
-                entry[1] += hours
+                found.setdefault(element.key + _suffix(cls), (cap, []))[1].append(step)
 
-    for step in route.steps:
+    for i, step in enumerate(route.steps):
         if step.link_id is not None:
-            visit(groups.link(step.link_id, str(step.from_node_id)), step.hours)
-    for element, hours, _share in node_stops(route, groups):
-        visit(element, hours)
-    return tuple((k, cap, max(h, MIN_ELEMENT_H)) for k, (cap, h) in found.items())
+            visit(groups.link(step.link_id, str(step.from_node_id)), i)
+    for element, i, _share in node_stop_steps(route, groups):
+        visit(element, i)
+    return tuple((key, cap, tuple(at)) for key, (cap, at) in found.items())
+
+
+def steps_hours(steps: Sequence[Step], at: Sequence[int]) -> float:
+    """Hours of the steps ``at`` (indices; -1 adds nothing), added in that order."""
+    hours = 0.0
+    for i in at:
+        hours += steps[i].hours if i >= 0 else 0.0
+    return hours
 
 
 def link_elements(

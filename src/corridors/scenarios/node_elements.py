@@ -19,7 +19,7 @@ from corridors.routing import Route
 if TYPE_CHECKING:
     from corridors.scenarios.elements import NetworkElement, NetworkElements
 
-__all__ = ["lined_links", "mixed_nodes", "node_stops"]
+__all__ = ["lined_links", "mixed_nodes", "node_stop_steps", "node_stops"]
 
 
 def lined_links(network: Network) -> frozenset[str]:
@@ -44,7 +44,23 @@ def mixed_nodes(network: Network, lined: frozenset[str]) -> set[str]:
 def node_stops(route: Route, groups: NetworkElements) -> list[tuple[NetworkElement, float, float]]:
     """The node elements a route uses, its hours at each and the share of its cargo there.
 
-    The hours are 0 where the route passes without a stop.
+    The hours are 0 where the route passes without a stop; the elements and shares are
+    those of :func:`node_stop_steps`.
+    """
+    steps = route.steps
+    return [
+        (el, steps[i].hours if i >= 0 else 0.0, share)
+        for el, i, share in node_stop_steps(route, groups)
+    ]
+
+
+def node_stop_steps(
+    route: Route, groups: NetworkElements
+) -> list[tuple[NetworkElement, int, float]]:
+    """The node elements a route uses, the step it stops there and the share of its cargo.
+
+    The step is the index in ``route.steps`` of the stop whose hours the route spends at
+    the element, -1 where the route passes without a stop.
 
     A node with servers counts the route at its element (``node:<id>``) only at a stop
     its servers serve (:func:`~corridors.cost.element_queues.serves` of the stop's
@@ -54,7 +70,7 @@ def node_stops(route: Route, groups: NetworkElements) -> list[tuple[NetworkEleme
     of several ports with berths counts at the berths of each of the side's ports with
     the share of the cargo they serve (``groups.port_shares``: Aktau's and Kuryk's).
     """
-    out: list[tuple[NetworkElement, float, float]] = []
+    out: list[tuple[NetworkElement, int, float]] = []
     steps = route.steps
     legs = [i for i, s in enumerate(steps) if s.link_id is not None]
     for i, step in enumerate(steps):
@@ -83,15 +99,15 @@ def node_stops(route: Route, groups: NetworkElements) -> list[tuple[NetworkEleme
                 for port, share in groups.port_shares[nid]:
                     berths = groups.nodes.get(port)
                     if berths is not None and share > 0.0:
-                        out.append((berths, step.hours, share))
+                        out.append((berths, i, share))
                 own = None
         if own is not None:
-            out.append((own, step.hours, 1.0))
+            out.append((own, i, 1.0))
         if nid in groups.throughput:
-            out.append((groups.throughput[nid], step.hours, 1.0))
+            out.append((groups.throughput[nid], i, 1.0))
     for nid in route.node_ids:  # capacitated nodes passed without a stop
         own = None if nid in groups.servers else groups.nodes.get(nid)
         for el in (own, groups.throughput.get(nid)):
             if el is not None:
-                out.append((el, 0.0, 1.0))
+                out.append((el, -1, 1.0))
     return out

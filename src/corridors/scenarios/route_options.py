@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Hashable
 
 import numpy as np
 
@@ -22,7 +23,7 @@ from corridors.network.model import Network
 from corridors.routing import ExpandedGraph, build_graph
 from corridors.scenarios.elements import NetworkElements, RouteOption, network_elements
 from corridors.scenarios.network_states import NetworkStates
-from corridors.scenarios.route_sets import market_routes
+from corridors.scenarios.route_sets import RouteAnatomy, market_routes
 from corridors.scenarios.spec import Disruption, Market
 
 logger = logging.getLogger(__name__)
@@ -121,6 +122,20 @@ class RouteOptions:
             )
         return groups
 
+    def anatomies(
+        self, year: int, in_force: tuple[str, ...], closures: tuple[Disruption, ...]
+    ) -> dict[Hashable, RouteAnatomy]:
+        """The anatomies of the routes found on a network state's capacitated elements.
+
+        Shared, as :meth:`elements`, by the states of every run sharing the measured
+        networks that differ only in the columns that price a route: a forecast's
+        samples find their own routes, but a route over the same legs and stops as one
+        found before takes its elements, their capacities and shares from it
+        (:class:`~corridors.scenarios.route_sets.RouteAnatomy`).
+        """
+        key = ("route anatomies", self.states.structure(year, in_force, closures))
+        return self.states.measured.shared(key, dict)
+
     def options(
         self,
         year: int,
@@ -154,6 +169,7 @@ class RouteOptions:
                 containers=m.containers,
                 graph=self.graph(net, params),
                 groups=self.elements(year, in_force, closures),
+                anatomies=self.anatomies(year, in_force, closures),
             )
         except UnknownPlaceError:
             if not closures:  # the scenario's places were checked against the network

@@ -10,24 +10,28 @@ it passes (:func:`corridors.scenarios.elements.route_elements`). No I/O.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Hashable, MutableMapping, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
 
 from corridors.errors import UnreachableError
 from corridors.network.model import Network
-from corridors.routing import CostParameters, ExpandedGraph, compare
+from corridors.routing import CostParameters, ExpandedGraph, Route, compare
 from corridors.scenarios.elements import (
+    MIN_ELEMENT_H,
     NetworkElements,
     RouteOption,
     element_share,
+    element_steps,
     element_use,
     link_elements,
     network_elements,
-    route_elements,
+    steps_hours,
 )
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["market_routes"]
+__all__ = ["RouteAnatomy", "market_routes", "route_anatomy"]
 
 
 def market_routes(
@@ -42,6 +46,7 @@ def market_routes(
     containers: bool = True,
     graph: ExpandedGraph | None = None,
     groups: NetworkElements | None = None,
+    anatomies: MutableMapping[Hashable, RouteAnatomy] | None = None,
 ) -> list[RouteOption]:
     """The route options of one market: ``routes_per_corridor`` per corridor, cheapest first.
 
@@ -66,6 +71,10 @@ def market_routes(
     groups : mapping, optional
         Capacitated elements of ``network``
         (:func:`~corridors.scenarios.elements.network_elements`; built when not given).
+    anatomies : mutable mapping, optional
+        The anatomies of routes already found on ``groups``, by their steps (filled
+        here): route options over the same legs and stops share theirs
+        (:class:`RouteAnatomy`) whatever their costs.
 
     Returns
     -------
@@ -88,37 +97,81 @@ def market_routes(
         return []
     if groups is None:
         groups = network_elements(network, tonnes_per_teu=tonnes_per_teu)
+    if anatomies is None:
+        anatomies = {}
     out = []
-    link_from = network.links["from_node_id"].to_numpy()
     for r in routes:
-        elems = route_elements(
-            r,
-            network,
-            tonnes_per_teu=tonnes_per_teu,
-            containers=containers,
-            groups=groups,
-        )
-        keys = [k for k, _, _ in elems]
-        by_link = link_elements(r, groups, keys)
-        km = tuple(float(s.km) for s in r.legs)
-        forward = tuple(
-            str(s.from_node_id) == str(link_from[network.link_index[str(s.link_id)]])
-            for s in r.legs
-        )
-        use = element_use(r, groups, keys, containers=containers)
-        out.append(
-            RouteOption(
-                r.corridor,
-                r.usd,
-                r.hours,
-                r.link_ids,
-                elems,
-                by_link,
-                link_km=km,
-                route=r,
-                link_forward=forward,
-                element_use=use,
-                element_share=element_share(r, groups, keys),
+        key = (containers, tuple(map(_STEP_PARTS, r.steps)))
+        anatomy = anatomies.get(key)
+        if anatomy is None:
+            anatomy = anatomies[key] = route_anatomy(
+                r, network, groups=groups, containers=containers
             )
-        )
+        out.append(anatomy.option(r))
     return out
+
+
+_STEP_PARTS = attrgetter("kind", "node_id", "link_id", "from_node_id", "to_node_id", "mode", "km")
+"""What of a step its route's anatomy depends on (not its hours, money or emissions)."""
+
+
+@dataclass(frozen=True)
+class RouteAnatomy:
+    """What a route option takes from its steps but their hours, money and emissions.
+
+    The same for every route over the same legs and stops of one network state's
+    capacitated elements (:func:`~corridors.scenarios.elements.network_elements`):
+    the routes of a forecast's samples that change only border times, charges,
+    tariffs, speeds and the value of time share it (:func:`market_routes`'
+    ``anatomies``).
+    """
+
+    link_ids: tuple[str, ...]
+    elements: tuple[tuple[str, float, tuple[int, ...]], ...]
+    """``(key, capacity, steps)``: :func:`~corridors.scenarios.elements.element_steps`."""
+    link_elements: tuple[tuple[str, str], ...]
+    link_km: tuple[float, ...]
+    link_forward: tuple[bool, ...]
+    element_use: tuple[float, ...]
+    element_share: tuple[float, ...]
+
+    def option(self, route: Route) -> RouteOption:
+        """The route option of ``route`` (a route over these steps)."""
+        steps = route.steps
+        return RouteOption(
+            route.corridor,
+            route.usd,
+            route.hours,
+            self.link_ids,
+            tuple(
+                (key, cap, max(steps_hours(steps, at), MIN_ELEMENT_H))
+                for key, cap, at in self.elements
+            ),
+            self.link_elements,
+            link_km=self.link_km,
+            route=route,
+            link_forward=self.link_forward,
+            element_use=self.element_use,
+            element_share=self.element_share,
+        )
+
+
+def route_anatomy(
+    route: Route, network: Network, *, groups: NetworkElements, containers: bool
+) -> RouteAnatomy:
+    """The anatomy of a route over the capacitated elements ``groups`` of ``network``."""
+    elements = element_steps(route, groups, containers=containers)
+    keys = [k for k, _, _ in elements]
+    link_from = network.links["from_node_id"].to_numpy()
+    legs = route.legs
+    return RouteAnatomy(
+        route.link_ids,
+        elements,
+        link_elements(route, groups, keys),
+        tuple(float(s.km) for s in legs),
+        tuple(
+            str(s.from_node_id) == str(link_from[network.link_index[str(s.link_id)]]) for s in legs
+        ),
+        element_use(route, groups, keys, containers=containers),
+        element_share(route, groups, keys),
+    )
