@@ -83,6 +83,25 @@ def test_k_routes_with_path_size_by_hand(net2030: Network) -> None:
     assert flow == pytest.approx(flows["middle"])
 
 
+def test_path_sizes_made_once_per_route_set(net2030: Network) -> None:
+    """A ``path_sizes`` cache gives the shares made without it and is filled once per
+    route set: the hand case above solved twice, then with the routes in another order."""
+    routes = _routes(net2030, 3)
+    demand = np.array([10_000.0])
+    alone = solve_year([routes], demand, _behaviour(3))  # type: ignore[list-item]
+    known: dict[object, np.ndarray] = {}
+    for _ in range(2):
+        y = solve_year([routes], demand, _behaviour(3), path_sizes=known)  # type: ignore[list-item]
+        assert y is not None
+        assert alone is not None
+        np.testing.assert_array_equal(y.equilibrium.shares, alone.equilibrium.shares)
+        assert len(known) == 1
+    (ps,) = known.values()
+    assert ps[0, 0] == pytest.approx(3550 / 7000 / 2 + 3450 / 7000)  # the z1 route, by hand
+    solve_year([routes[::-1]], demand, _behaviour(3), path_sizes=known)  # type: ignore[list-item]
+    assert len(known) == 2
+
+
 def test_one_route_per_corridor_is_the_least_cost_route(net2030: Network) -> None:
     routes = _routes(net2030, 1)
     assert [r.link_ids for r in routes] == [("c1", "n1", "n2"), ("c1", "m1", "m2", "z1")]  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -329,7 +330,7 @@ class FerryQueue:
             if end <= 0.0:
                 return 0.0
             return (start + end) / 2.0 * big_r if start >= 0.0 else end * end / (2.0 * lam)
-        nodes, weights = np.polynomial.legendre.leggauss(32)
+        nodes, weights = _gauss_legendre(32)
         t = (nodes + 1.0) * big_r / 2.0
         c = at_port - lam * t  # what the ships in port lift beyond the arrivals since
         shape = 1.0 / self.closure_cv**2
@@ -360,3 +361,12 @@ class FerryQueue:
                 storm_lt = math.exp(-x * self.closure_h)
             residual -= fill_h * (1.0 - (1.0 - storm_lt) / (x * self.closure_h))
         return (1.0 - share) * residual
+
+
+@functools.cache
+def _gauss_legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights of ``n`` points on [-1, 1] (made once; read-only)."""
+    nodes, weights = np.polynomial.legendre.leggauss(n)
+    nodes.setflags(write=False)
+    weights.setflags(write=False)
+    return nodes, weights

@@ -242,13 +242,14 @@ class PathTree:
         """The least-weight path to ``target`` (``None``: not reachable)."""
         if not np.isfinite(self.dist[target]):
             return None
+        pred = self.pred.tolist()
         vertices = [target]
         while vertices[-1] != self.source:
-            vertices.append(int(self.pred[vertices[-1]]))
+            vertices.append(pred[vertices[-1]])
         walk = np.array(vertices[::-1], dtype=np.int64)
         g = self.graph
         arcs = g.arcs[np.searchsorted(g.keys, walk[:-1] * g.n_vertices + walk[1:])]
-        return Path(arcs=tuple(int(a) for a in arcs), weight=float(self.dist[target]))
+        return Path(arcs=tuple(arcs.tolist()), weight=float(self.dist[target]))
 
 
 def shortest_path(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
+
 from corridors.routing.graph import DESTINATION, LINK, ORIGIN, THROUGH, TRANSFER, ExpandedGraph
 from corridors.routing.paths import Path
 
@@ -275,7 +277,7 @@ def route_from_path(graph: ExpandedGraph, path: Path, *, corridor: str | None = 
         transfers += part.transfers
         origin = part.origin or origin
         destination = part.destination or destination
-    arcs = list(path.arcs)
+    arcs = np.asarray(path.arcs, dtype=np.intp)
     hours = float(graph.hours[arcs].sum())
     usd = float(graph.usd[arcs].sum())
     kg = float(graph.kg_co2e[arcs].sum())

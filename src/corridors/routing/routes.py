@@ -107,13 +107,16 @@ def compare(
         seen: set[tuple[str, ...]] = set()
         for path in paths:
             route = route_from_path(graph, path)
-            if route.corridor != corridor and corridor not in route.corridor.split("+"):
-                logger.info("%s route from %s to %s uses no %s link", corridor, o, d, corridor)
+            if route.corridor != corridor:
+                if corridor not in route.corridor.split("+"):
+                    logger.info("%s route from %s to %s uses no %s link", corridor, o, d, corridor)
+                    continue
+                route = dataclasses.replace(route, corridor=corridor)
+            links = route.link_ids
+            if links in seen:  # the same links through other layers of a place
                 continue
-            if route.link_ids in seen:  # the same links through other layers of a place
-                continue
-            seen.add(route.link_ids)
-            routes.append(dataclasses.replace(route, corridor=corridor))
+            seen.add(links)
+            routes.append(route)
     if not routes:
         raise UnreachableError(_unreachable(network, o, d, params, graph))
     routes.sort(key=lambda r: r.generalised_cost_usd)

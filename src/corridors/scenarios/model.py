@@ -31,7 +31,7 @@ No I/O: the caller reads the network, scenario and catalogue.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 
 import numpy as np
 
@@ -252,6 +252,9 @@ class ScenarioRunner:
         )
         k = beh.routes_per_corridor
         od = [(m.id, m.origin, m.destination, m.cargo_class) for m in sc.demand.markets]
+        path_sizes: dict[Hashable, np.ndarray] = self.states.measured.shared(
+            ("path sizes",), dict
+        )  # the runs sharing the networks often find the same routes
         for done, year in enumerate(years):
             in_force = self._in_force(year)
             demand = np.array([_market_volume(sc, i, year) for i in range(n_markets)])
@@ -277,6 +280,7 @@ class ScenarioRunner:
                     value_of_time=vots,
                     class_scale=class_scale,
                     warn=warn,
+                    path_sizes=path_sizes,
                 )
                 if solved is None:
                     continue

@@ -17,7 +17,7 @@ and ``assign`` on a corridor network call :func:`solve_year`. No I/O.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +39,8 @@ __all__ = ["YearEquilibrium", "nest_index", "solve_year"]
 FloatArray = NDArray[np.float64]
 DelaysOf = Callable[[tuple[str, ...]], ElementDelays]
 """Queue delays of the elements named (cached by the caller)."""
+KEPT_PATH_SIZES = 1024
+"""Route sets whose path sizes a ``path_sizes`` cache keeps (:func:`solve_year`)."""
 
 
 def nest_index(corridors: Sequence[str], nests: Mapping[str, Sequence[str]]) -> np.ndarray:
@@ -152,9 +154,33 @@ def _columns(per_market: Sequence[Sequence[RouteOption]]) -> tuple[tuple[str, ..
 
 
 def _path_size(
+    options: Sequence[Sequence[RouteOption | None]],
+    shape: tuple[int, int],
+    known: MutableMapping[Hashable, FloatArray] | None = None,
+) -> FloatArray:
+    """Path size of each route among its market's routes of the same corridor (1 alone).
+
+    ``known``: path sizes made before, by the corridors, links and lengths of every
+    market's routes (filled here; at most :data:`KEPT_PATH_SIZES`, the oldest dropped).
+    """
+    if known is None:
+        return _path_size_of(options, shape)
+    key = tuple(
+        tuple(None if a is None else (a.corridor, a.link_ids, a.link_km) for a in row)
+        for row in options
+    )
+    found = known.get(key)
+    if found is None:
+        while len(known) >= KEPT_PATH_SIZES:
+            del known[next(iter(known))]
+        found = known[key] = _path_size_of(options, shape)
+        found.setflags(write=False)
+    return found
+
+
+def _path_size_of(
     options: Sequence[Sequence[RouteOption | None]], shape: tuple[int, int]
 ) -> FloatArray:
-    """Path size of each route among its market's routes of the same corridor (1 alone)."""
     ps = np.ones(shape)
     if all(
         len({a.corridor for a in row if a is not None}) == sum(a is not None for a in row)
@@ -207,6 +233,7 @@ def solve_year(
     value_of_time: FloatArray | None = None,
     class_scale: FloatArray | None = None,
     warn: bool = True,
+    path_sizes: MutableMapping[Hashable, FloatArray] | None = None,
 ) -> YearEquilibrium | None:
     """The capacity-constrained stochastic equilibrium of one network state.
 
@@ -238,6 +265,9 @@ def solve_year(
         ``behaviour.class_scale``); default 1.
     warn : bool
         Log when the equilibrium does not converge.
+    path_sizes : mutable mapping, optional
+        Path sizes of route sets already solved (a cache shared by the runs of a
+        forecast, whose samples often find the same routes).
 
     Returns
     -------
@@ -319,7 +349,7 @@ def solve_year(
     # one scale, so such a class pays them / k
     k = np.ones(n_markets) if class_scale is None else np.asarray(class_scale, dtype=np.float64)
     base = k[:, None] * (usd + vot[:, None] * (hours + buffer)) + premium
-    ps = _path_size(options, shape)
+    ps = _path_size(options, shape, path_sizes)
     base = base - np.log(ps) / scale
     scaled = elements
     if elements is not None and bool((k != 1.0).any()):
