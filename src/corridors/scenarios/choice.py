@@ -307,6 +307,15 @@ def equilibrium_shares(
     averaging = Averaging("sra" if method == "anderson" else method)
     x = np.zeros(int(priced.sum()))
     prices_ok = True
+    # the price solve's flow residual is a share of the total demand, but a wait moves
+    # with its element's flow over its own capacity: held to the smallest capacity
+    # priced, an inexact price no longer jitters the wait of a small element full at
+    # its knee by more than the share gap asks (which kept averaging from converging,
+    # and grew SRA's divisor until its steps crawled)
+    inexact = PRICE_INEXACT
+    if prices is not None:
+        smallest = float(prices.cap[prices.cap > 0.0].min(initial=np.inf))
+        inexact *= min(1.0, smallest / prices.total)
     if constrained:
         previous = np.inf
         guard = ANDERSON_THROW
@@ -316,7 +325,7 @@ def equilibrium_shares(
             if prices is None:
                 target = choice(cost)
             else:
-                loose = PRICE_INEXACT * previous if previous < np.inf else 0.0
+                loose = inexact * previous if previous < np.inf else 0.0
                 target, x, prices_ok = prices.target(cost, x, loose=loose)
             gap = float(np.abs(target - shares).max(initial=0.0))
             logger.debug("corridor split iteration %d: gap %.2e", k, gap)
