@@ -29,6 +29,7 @@ Example
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ import numpy.typing as npt
 from corridors.cost.element_queues import AnyQueue, capacity_teu_yr, shipments_per_h
 from corridors.cost.ferry_lines import FerryLines
 from corridors.cost.ferry_queue import FerryQueue
+from corridors.cost.mean_waits import QueueElement
 
 __all__ = ["FERRY_GRID", "KNEE", "ElementDelays"]
 
@@ -49,6 +51,17 @@ capacity); the capacity itself is a hard limit."""
 
 FERRY_GRID = 1e-3
 """Utilisation step at which a ferry line's wait is evaluated (and remembered)."""
+
+SHARES = 10
+"""Steps of the share of arrivals by land at which stormy berths' wait is evaluated
+(with :data:`FERRY_GRID` in utilisation; remembered, interpolated linearly between)."""
+
+
+def _gridded(q: AnyQueue | None) -> bool:
+    """A ferry line, or berths closed by storms month by month: evaluated on a grid."""
+    if isinstance(q, FerryQueue | FerryLines):
+        return True
+    return isinstance(q, QueueElement) and bool(q.storm_months) and q.closure_h > 0.0
 
 
 @dataclass(frozen=True)
@@ -85,22 +98,27 @@ class ElementDelays:
     _memo: list[dict[int, float]] = field(init=False, repr=False)
     _rate: list[float] = field(init=False, repr=False)
     _idle: list[float] = field(init=False, repr=False)
+    _stormy: tuple[int, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not 0.0 < self.knee < 1.0:
             raise ValueError(f"knee must be in (0, 1), got {self.knee!r}")
         memo = [
-            self.ferry_waits.setdefault(q, {}) if isinstance(q, FerryQueue | FerryLines) else {}
+            self.ferry_waits.setdefault(q, {}) if q is not None and _gridded(q) else {}
             for q in self.queues
         ]
         object.__setattr__(self, "_memo", memo)
+        stormy = tuple(
+            e for e, q in enumerate(self.queues) if isinstance(q, QueueElement) and _gridded(q)
+        )
+        object.__setattr__(self, "_stormy", stormy)
         # each queue's service rate and its wait with no traffic, found once
         rate = [math.nan if q is None else shipments_per_h(q) for q in self.queues]
         live = [e for e, r in enumerate(rate) if math.isfinite(r) and r > 0]
         idle = [0.0] * len(self.queues)
         for e in live:
             q = self.queues[e]
-            if q is not None and not isinstance(q, FerryQueue | FerryLines):
+            if q is not None and not _gridded(q):
                 idle[e] = q.wait_h(0.0)
         object.__setattr__(self, "_rate", rate)
         object.__setattr__(self, "_idle", idle)
@@ -108,8 +126,8 @@ class ElementDelays:
         slope = np.zeros(len(self.queues))
         for e in live:
             at[e] = self._exact(e, self.knee)
-            if isinstance(self.queues[e], FerryQueue | FerryLines):
-                slope[e] = 0.0  # a ferry line's wait is held at its knee value above it
+            if _gridded(self.queues[e]):
+                slope[e] = 0.0  # a ferry line's or stormy berths' wait is held above the knee
             else:
                 step = min(1e-4, self.knee / 2)
                 slope[e] = (self._exact(e, self.knee + step) - self._exact(e, self.knee - step)) / (
@@ -124,24 +142,39 @@ class ElementDelays:
         object.__setattr__(self, "_live", np.array(live, dtype=np.int64))
         object.__setattr__(self, "_capacity", cap)
 
-    def _exact(self, e: int, rho: float) -> float:
+    def _exact(self, e: int, rho: float, landside: float | None = None) -> float:
         q = self.queues[e]
         assert q is not None
         rate = self._rate[e]
-        if isinstance(q, FerryQueue | FerryLines):
-            x = rho / FERRY_GRID
-            lo = math.floor(x)
-            return (lo + 1 - x) * self._grid(e, lo, rate) + (x - lo) * self._grid(e, lo + 1, rate)
+        if isinstance(q, QueueElement) and _gridded(q):  # stormy berths: rho and landside
+            y = (q.storm_share if landside is None else min(max(landside, 0.0), 1.0)) * SHARES
+            j = min(math.floor(y), SHARES - 1)
+            return (j + 1 - y) * self._on_grid(e, rho, rate, j) + (y - j) * self._on_grid(
+                e, rho, rate, j + 1
+            )
+        if _gridded(q):
+            return self._on_grid(e, rho, rate, -1)
         return q.wait_h(rho * rate) - self._idle[e]
 
-    def _grid(self, e: int, step: int, rate: float) -> float:
-        """A ferry element's wait at utilisation ``step x FERRY_GRID`` (remembered)."""
+    def _on_grid(self, e: int, rho: float, rate: float, j: int) -> float:
+        x = rho / FERRY_GRID
+        lo = math.floor(x)
+        return (lo + 1 - x) * self._grid(e, lo, rate, j) + (x - lo) * self._grid(e, lo + 1, rate, j)
+
+    def _grid(self, e: int, step: int, rate: float, j: int = -1) -> float:
+        """A gridded element's wait at utilisation ``step x FERRY_GRID`` (remembered).
+
+        ``j`` >= 0: stormy berths with ``j / SHARES`` of their arrivals by land.
+        """
         memo = self._memo[e]
-        hit = memo.get(step)
+        key = step if j < 0 else step * (SHARES + 1) + j
+        hit = memo.get(key)
         if hit is None:
             q = self.queues[e]
             assert q is not None
-            hit = memo[step] = q.wait_h(step * FERRY_GRID * rate)
+            if j >= 0 and isinstance(q, QueueElement):
+                q = dataclasses.replace(q, storm_share=j / SHARES)
+            hit = memo[key] = q.wait_h(step * FERRY_GRID * rate)
         return hit
 
     @property
@@ -154,16 +187,28 @@ class ElementDelays:
         """Capacity of each element's queue, container TEU a year (inf: no queue)."""
         return self._capacity.copy()
 
-    def wait_h(self, rho: FloatArray) -> FloatArray:
-        """Mean wait at each element at utilisations ``rho`` of its queue, hours."""
+    def wait_h(self, rho: FloatArray, landside: FloatArray | None = None) -> FloatArray:
+        """Mean wait at each element at utilisations ``rho`` of its queue, hours.
+
+        ``landside``: share of each element's arrivals that come by land (they pile up
+        in a storm at a Caspian port's berths); default each queue's ``storm_share``.
+        """
         rho = np.asarray(rho, dtype=np.float64)
         out = np.zeros(rho.shape)
         for e in self._live:
             r = float(rho[e])
             if not r > 0.0:
                 continue
+            share = None if landside is None else float(landside[e])
             if r <= self.knee:
-                out[e] = self._exact(int(e), r)
+                out[e] = self._exact(int(e), r, share)
+            elif share is not None and int(e) in self._stormy:
+                out[e] = self._exact(int(e), self.knee, share)  # held, as a ferry line's
             else:
                 out[e] = self._at_knee[e] + self._slope[e] * (r - self.knee)
         return out
+
+    @property
+    def stormy(self) -> tuple[int, ...]:
+        """Elements whose wait depends on the share of their arrivals by land."""
+        return self._stormy

@@ -82,7 +82,7 @@ from corridors.cost.ferry_lines import (
     sailing_h,
     water_queue,
 )
-from corridors.cost.ferry_queue import FerryQueue
+from corridors.cost.ferry_queue import MONTH_DAYS, FerryQueue
 from corridors.cost.mean_waits import ElementKind, QueueElement
 from corridors.cost.node_servers import (
     CAPACITY_SERVERS_RULE,
@@ -133,6 +133,7 @@ __all__ = [
     "node_row_servers",
     "node_servers",
     "node_service",
+    "port_storm_months",
     "return_use",
     "sailing_h",
     "serves",
@@ -317,12 +318,29 @@ def _node_queue(row: Mapping[str, object], *, lined: bool) -> QueueElement | Non
     servers = node_row_servers(row, service)
     if servers is None:
         return None
+    open_share = port_open_share(row)
+    stormy = station == "port" and open_share < 1.0
     return station_queue(
         station,
         servers=servers,
         service_h=service,
-        open_share=port_open_share(row),
+        open_share=open_share,
+        storm_months=port_storm_months() if stormy else (),
+        closure_h=STORM_MEAN_H,
+        closure_cv=STORM_CV,
     )
+
+
+def port_storm_months() -> tuple[float, ...]:
+    """Open share of each month of a Caspian port's berths (:data:`CASPIAN_STORM_DAYS`).
+
+    The simulation's weather closes the port in storms of :data:`STORM_MEAN_H` hours;
+    its berths then wait month by month with the backlog each storm leaves of the
+    trains that came by land (:class:`~corridors.cost.mean_waits.QueueElement` with
+    ``storm_months``; the wait for the storm's end is the ferry lines'). Their mean
+    over the days of the year is :func:`port_open_share`.
+    """
+    return tuple(1.0 - d / m for d, m in zip(CASPIAN_STORM_DAYS, MONTH_DAYS, strict=True))
 
 
 def _link_queue(row: Mapping[str, object]) -> QueueElement | None:

@@ -53,6 +53,12 @@ ElementKind = Literal["border", "gauge", "port", "ferry", "section", "terminal"]
 ELEMENT_KINDS: tuple[str, ...] = ("border", "gauge", "port", "ferry", "section", "terminal")
 """Kinds of element a queueing delay is defined for."""
 
+MONTH_KNEE = 0.95
+"""A port closed by storms month by month (``QueueElement.storm_months``): utilisation of
+a month's open days above which its queue continues along its tangent and its storms'
+backlog clears at the spare rate of the knee (finite and growing with the flow, as the
+equilibrium's delays above :data:`corridors.cost.element_delays.KNEE`)."""
+
 DEFAULT_SERVICE_CV: dict[str, float] = {
     "border": 0.8,
     "gauge": 0.5,
@@ -284,18 +290,37 @@ class QueueElement:
         hours = np.array(MONTH_DAYS, dtype=np.float64) * 24.0
         waits = np.zeros(12)
         for m, share in enumerate(self.storm_months):
-            spare = share * rate - lam
-            if spare <= 0.0:  # the seasonal backlog below carries this month
-                continue
-            waits[m] = gg_c_wait_h(
-                lam,
-                servers=self.servers,
+            waits[m] = self._month_queue_h(lam, share)
+        lift = np.array(self.storm_months, dtype=np.float64) * rate
+        return float(waits @ hours / hours.sum()) + seasonal_backlog_h(lam, lift, hours)
+
+    def _month_queue_h(self, lam: float, share: float) -> float:
+        """The queue of a month open a share ``share`` of its time, hours.
+
+        Up to :data:`MONTH_KNEE` of the month's capacity the G/G/c queue; above it the
+        tangent at the knee (a month whose open days cannot serve its cargo is carried
+        by the seasonal backlog too): the wait grows with the flow, finite, where it
+        was infinite at the month's capacity and 0 beyond it.
+        """
+        servers = self.servers
+        assert servers is not None
+        rate = share * servers / self.service_h
+        knee = MONTH_KNEE * rate
+
+        def queue(x: float) -> float:
+            return gg_c_wait_h(
+                x,
+                servers=servers,
                 service_h=self.service_h / share,
                 service_cv=self.cv,
                 arrival_cv=self.arrival_cv,
             )
-        lift = np.array(self.storm_months, dtype=np.float64) * rate
-        return float(waits @ hours / hours.sum()) + seasonal_backlog_h(lam, lift, hours)
+
+        if lam <= knee:
+            return queue(lam)
+        step = 1e-4 * rate
+        slope = (queue(knee + step) - queue(knee - step)) / (2.0 * step)
+        return queue(knee) + slope * (lam - knee)
 
     def storm_backlog_h(self, lam: float, *, landside_per_h: float) -> float:
         r"""The storms' backlog at the servers, hours a shipment (see ``storm_months``).
@@ -305,8 +330,9 @@ class QueueElement:
         :math:`c` of the :math:`B` shipments that arrived in it, and the backlog
         :math:`X = (B - c)^+` clears at the month's spare rate (storms that overlap
         make one longer closure, :func:`~corridors.cost.storm_backlog.merged_closures`)
-        (:func:`~corridors.cost.storm_backlog.reopening_wait_h`, month by month where
-        the month's open days serve more than its cargo, weighted by days). The
+        (:func:`~corridors.cost.storm_backlog.reopening_wait_h`, month by month,
+        weighted by days; a month busier than :data:`MONTH_KNEE` of its open days
+        clears at the knee's spare rate). The
         :math:`k`-th shipment of the backlog starts with the :math:`(k + a_c)`-th
         service to end, :math:`a_c = (1 - c_s^2)(c - 1) / 2` on average (the servers
         all started at the reopening: their first services end together when fixed,
@@ -328,8 +354,9 @@ class QueueElement:
         step = 2.0 + (1.0 - self.cv**2) * (c - 1)
         total = 0.0
         for share, days in zip(self.storm_months, MONTH_DAYS, strict=True):
-            spare = share * rate - lam
-            if spare > 0.0 and share < 1.0:
+            # cleared at the month's spare rate, at least what is spare at its knee
+            spare = max(share * rate - lam, (1.0 - MONTH_KNEE) * share * rate)
+            if share < 1.0:
                 open_share, closure_h, closure_cv = merged_closures(
                     1.0 - share, closure_h=self.closure_h, closure_cv=self.closure_cv
                 )

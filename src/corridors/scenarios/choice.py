@@ -275,7 +275,7 @@ def equilibrium_shares(
         if elements is not None:
             ev = elements.flows(demand, shares)
             if elements.queues is not None:
-                delay = elements.queue_h(ev)
+                delay = elements.queue_h(ev, elements.landside_share(demand, shares))
             else:
                 delay = fn(elements.hours, ev, delay_capacity, alpha=alpha, beta=beta) - (
                     elements.hours
@@ -388,5 +388,9 @@ def equilibrium_shares(
                 max_shadow_price,
                 ", ".join(names),
             )
-    queue_h = elements.queue_h(ev) if elements is not None else np.zeros(0)
+    queue_h = (
+        elements.queue_h(ev, elements.landside_share(demand, shares))
+        if elements is not None
+        else np.zeros(0)
+    )
     return Equilibrium(shares, cost, congested, flows, k, gap, converged, ev, shadow, over, queue_h)

@@ -64,6 +64,12 @@ class SharedElements:
     queue_capacity : array (elements,), optional
         Capacity of each element's queue, TEU a year (after slow-downs): its
         utilisation is its flow over it. Empty (the default): ``capacity``.
+    landside : array (elements, markets, corridors), optional
+        1 where the route comes to the element by land (it boards a ferry or feeder
+        line at a Caspian port: its trains pile up at the berths in a storm), 0 where
+        it comes off a ship; only the elements whose wait depends on it
+        (:attr:`~corridors.cost.element_delays.ElementDelays.stormy`). Empty (the
+        default): every route comes by land.
 
     Raises
     ------
@@ -79,6 +85,7 @@ class SharedElements:
     queues: ElementDelays | None = None
     usage: FloatArray = field(default_factory=lambda: np.zeros(0))
     queue_capacity: FloatArray = field(default_factory=lambda: np.zeros(0))
+    landside: FloatArray = field(default_factory=lambda: np.zeros(0))
 
     def __post_init__(self) -> None:
         n = np.shape(self.capacity)[0] if np.ndim(self.capacity) else 1
@@ -89,6 +96,8 @@ class SharedElements:
             raise ValueError(f"queues must have one queue per element ({n})")
         if np.size(self.usage) not in (0, np.size(self.incidence)):
             raise ValueError("usage must be empty or shaped as the incidence")
+        if np.size(self.landside) not in (0, np.size(self.incidence)):
+            raise ValueError("landside must be empty or shaped as the incidence")
 
     @property
     def use(self) -> FloatArray:
@@ -118,8 +127,24 @@ class SharedElements:
         """Volume through each element, TEU a year (counted in :attr:`use`)."""
         return np.asarray(np.einsum("emc,m,mc->e", self.use, demand, shares), dtype=np.float64)
 
-    def queue_h(self, flows: FloatArray) -> FloatArray:
-        """Queueing delay at each element at ``flows`` (TEU a year), hours (0 without queues)."""
+    def landside_share(self, demand: FloatArray, shares: FloatArray) -> FloatArray | None:
+        """Share of each element's flow that comes by land (``None``: all of it)."""
+        if np.size(self.landside) == 0:
+            return None
+        use = self.use
+        land = np.einsum("emc,emc,m,mc->e", self.landside, use, demand, shares)
+        total = np.einsum("emc,m,mc->e", use, demand, shares)
+        return np.asarray(
+            np.where(total > 0.0, land / np.where(total > 0.0, total, 1.0), 1.0),
+            dtype=np.float64,
+        )
+
+    def queue_h(self, flows: FloatArray, landside: FloatArray | None = None) -> FloatArray:
+        """Queueing delay at each element at ``flows`` (TEU a year), hours (0 without queues).
+
+        ``landside``: the share of each element's flow that comes by land
+        (:meth:`landside_share`; default all).
+        """
         if self.queues is None:
             return np.zeros(np.shape(flows))
         cap = np.asarray(
@@ -128,7 +153,7 @@ class SharedElements:
         )
         ok = np.isfinite(cap) & (cap > 0)
         rho = np.where(ok, flows / np.where(ok, cap, 1.0), 0.0)
-        return self.queues.wait_h(rho)
+        return self.queues.wait_h(rho, landside)
 
 
 def rationing_wait_h(shadow_price_usd_teu: float, value_of_time_usd_teu_h: float) -> float:

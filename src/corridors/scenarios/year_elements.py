@@ -84,12 +84,19 @@ def shared_elements(
     for e, i, j in e_use:
         inc[e, i, j] = 1.0
     usage = inc.copy()
+    stormy = set(queues.stormy) if queues is not None else set()
+    landside = np.zeros(inc.shape if stormy else 0)
     first = {c: columns.index(c) for c in dict.fromkeys(columns)}
     for i, alts in enumerate(per_market):
         taken: dict[str, int] = {}
         for a in alts:
             j = first[a.corridor] + taken.get(a.corridor, 0)
             taken[a.corridor] = taken.get(a.corridor, 0) + 1
+            if stormy:
+                boards = _boarding_ports(a)
+                for key, _, _ in a.elements:
+                    if e_index[key] in stormy:
+                        landside[e_index[key], i, j] = float(key.partition(":")[2] in boards)
             for (key, _, _), w in zip(a.elements, a.element_use, strict=False):
                 usage[e_index[key], i, j] = w
             for (key, _, _), share in zip(a.elements, a.element_share, strict=False):
@@ -131,7 +138,22 @@ def shared_elements(
         queues=queues,
         usage=usage,
         queue_capacity=queue_capacity,
+        landside=landside,
     )
+
+
+def _boarding_ports(route: RouteOption) -> set[str]:
+    """The ports where a route boards a ferry or feeder line: it comes to them by land.
+
+    A water element ``water:<ports>@<side>`` is the lines from the ports of ``side``:
+    the route boards at one of them (and leaves the ships at the other side's).
+    """
+    return {
+        port
+        for key, _, _ in route.elements
+        if key.startswith("water:") and "#" not in key
+        for port in key.partition("@")[2].split("+")
+    }
 
 
 def return_cargo(e_index: Mapping[str, int], queues: ElementDelays) -> list[tuple[int, int, float]]:
