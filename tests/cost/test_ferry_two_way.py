@@ -186,19 +186,23 @@ def _simulated(model: SimulationModel) -> dict[str, float]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("ships", "sail_h", "ab", "ba"),
-    [(6, 22.0, 3.2, 2.4), (5, 20.0, 2.8, 2.0)],
+@pytest.mark.xfail(
+    strict=True,
+    reason="the wait both ways is not yet the simulated one: 6.0 h from the function at "
+    "the joint load against 13.1 h simulated from A (-54 %). Measured cause: the ships "
+    "shuttle, an empty ship sails at once when cargo waits across, so no ship takes "
+    "cargo at A 77 % of the time (43 % with none back) and B's deck filling holds the "
+    "ships behind it. A shuttle term (closed network of the ships around the two ports' "
+    "turns) fitted these toys (10.8 h here) but not the shipped lines: on baseline-2024's "
+    "2024 loads (seeds 21-28) it put 2 of 6 Caspian directions within 20 % against 3 of 6 "
+    "at the joint load (Aktau rail ferries 24.4 against 21.4 h, simulated 18.4), jumped "
+    "as the cargo back vanished and doubled the equilibrium's CPU; not adopted "
+    "(docs/model.md)",
 )
-def test_waits_both_ways_against_the_simulated_ships(
-    ships: int, sail_h: float, ab: float, ba: float
-) -> None:
-    """Six ships, 22 h sailings, 3.2 groups a day from A and 2.4 from B, no storms (joint
-    utilisation 0.68 and 0.58): 13.1 and 11.0 h simulated, 10.8 and 11.1 h from the
-    function (6.0 and 6.3 h before the ships shuttled in it); and a case chosen before
-    looking at either, 5 ships of 20 h, 2.8 and 2.0 groups a day (0.67, 0.56): 14.2 and
-    12.0 h simulated, 12.7 and 13.3 h."""
-    model = _toy(ships, sail_h, ab, ba)
+def test_waits_both_ways_against_the_simulated_ships() -> None:
+    """Six ships, 22 h sailings, 3.2 groups a day from A and 2.4 from B, no storms:
+    joint utilisation 0.7 and 0.6."""
+    model = _toy(6, 22.0, 3.2, 2.4)
     simulated = _simulated(model)
     for load in ferry_loads(model):
         assert load.back_decks_per_day > 0.0
@@ -209,7 +213,3 @@ def test_waits_both_ways_against_the_simulated_ships(
             load.wait_h(),
             simulated,
         )
-        # the ships' shuttling, not the joint load, makes the difference: the
-        # one-way function at the joint load waits a third to a half less
-        joint = load.ferry_queue().wait_h(load.joint_per_h())
-        assert joint < 0.8 * simulated[load.port]

@@ -26,7 +26,6 @@ from scipy.special import gammaincc
 
 from corridors.cost.deck_fill import DeckFill, deck_fill
 from corridors.cost.ferry_absence import ship_absence
-from corridors.cost.ferry_shuttle import shuttle_absence
 from corridors.cost.mean_waits import QueueElement
 from corridors.cost.storm_backlog import (
     MONTH_DAYS,
@@ -107,8 +106,7 @@ class FerryQueue:
         loading and unloading, and the waits for the berth at the two ports, hours
         (:func:`~corridors.cost.ferry_lines.return_cargo_h`; 0: not modelled). The
         line's capacity is then a joint constraint over its two directions
-        (:attr:`return_use`, :meth:`joint_arrivals`), and with the cargo back given
-        the ships shuttle between the ports (:meth:`wait_h`'s ``back_per_h``).
+        (:attr:`return_use`, :meth:`joint_arrivals`).
 
     Example
     -------
@@ -211,23 +209,12 @@ class FerryQueue:
         """Arrivals over what the fleet lifts over the year."""
         return arrivals_per_h / self.capacity_per_h(arrivals_per_h)
 
-    def wait_h(self, arrivals_per_h: float, *, back_per_h: float = 0.0) -> float:
+    def wait_h(self, arrivals_per_h: float) -> float:
         """Mean wait of a shipment for a ship at ``arrivals_per_h`` shipments an hour, hours.
 
         ``inf`` when the fleet cannot lift the year's cargo (utilisation >= 1).
-
-        Without ``back_per_h`` (the cargo the other way in this port's shipments, as
-        :meth:`joint_arrivals` takes it) ``arrivals_per_h`` is the load of the ships,
-        the joint one where there is cargo back (the equilibrium's elements), and the
-        line is the one-way function. With it, ``arrivals_per_h`` is this port's own
-        cargo: the queue of sailings, the storms and the capacity see the joint load,
-        the deck fills at this port's own arrivals, and the ships shuttle between two
-        ports that both send cargo (:func:`~corridors.cost.ferry_shuttle.shuttle_absence`
-        stands in for :func:`~corridors.cost.ferry_absence.ship_absence`).
         """
-        own = arrivals_per_h
-        back = max(back_per_h, 0.0) if self.return_cargo_h > 0.0 else 0.0
-        lam = self.joint_arrivals(own, back) if back > 0.0 else own
+        lam = arrivals_per_h
         if lam <= 0.0:
             return 0.0
         fill = self.fill(lam)
@@ -235,30 +222,13 @@ class FerryQueue:
         lift = self.ships * n / self.round_trip_h  # shipments an hour with the ports open
         if lam >= lift * self.open_share:
             return math.inf
-        if back > 0.0 and own > 0.0:
-            fill = self.fill(own)
         hours = np.array(MONTH_DAYS, dtype=float) * 24.0
         waits = np.zeros(12)
         burst = self.ships * n
         at_port = self.reopen_share * burst  # sailings the ships in port take at once
         late = self._late_area(lam, at_port) if self.closure_h > 0.0 else 0.0
         absent = 0.0
-        if self.empty_wait_h is not None and back > 0.0:
-            fill_back = self.fill(back)
-            absent = shuttle_absence(
-                (own, back),
-                ships=self.ships,
-                shipments_per_sailing=(
-                    self._per_sailing(fill) if own > 0.0 else 1.0,
-                    self._per_sailing(fill_back),
-                ),
-                hold_h=(fill.ship_h, fill_back.ship_h),
-                sail_h=self.return_h,
-                handling_h=max(self.round_trip_h - 2.0 * self.return_h, 0.0),
-                return_cargo_h=self.return_cargo_h,
-                empty_wait_h=self.empty_wait_h,
-            ).wait_h
-        elif self.empty_wait_h is not None:
+        if self.empty_wait_h is not None:
             absent = ship_absence(
                 lam,
                 ships=self.ships,

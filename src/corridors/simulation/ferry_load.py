@@ -27,9 +27,8 @@ class FerryLoad:
     simulated ships do with no return cargo), while its ports are open. Cargo the
     other way shares the ships' time: each deck-load of it adds
     :func:`~corridors.cost.ferry_lines.return_cargo_h` to a round trip, and the
-    line's utilisation from ``port`` is that of the joint load (:meth:`joint_per_h`)
-    and its wait that of ships shuttling between two ports that both send cargo
-    (:meth:`wait_h`).
+    line's utilisation and wait from ``port`` are those of the joint load
+    (:meth:`joint_per_h`).
 
     Attributes
     ----------
@@ -108,7 +107,8 @@ class FerryLoad:
         shipments (its decks x :attr:`shipments_per_deck`).
         """
         lam = self.arrivals_per_day / 24.0 if arrivals_per_h is None else arrivals_per_h
-        return self.ferry_queue().joint_arrivals(lam, self.back_per_h)
+        back = self.back_decks_per_day / 24.0 * self.shipments_per_deck
+        return self.ferry_queue().joint_arrivals(lam, back)
 
     def ferry_queue(self) -> FerryQueue:
         """The delay function of the line from ``port`` (a ``FerryQueue``).
@@ -152,21 +152,10 @@ class FerryLoad:
     def wait_h(self, arrivals_per_h: float | None = None) -> float:
         """Mean wait of a shipment for a ship, hours (:meth:`ferry_queue`).
 
-        ``arrivals_per_h`` (shipments an hour) defaults to the offered load; with
-        cargo back (:attr:`back_per_h`) the line's ships take the joint load
-        (:meth:`joint_per_h`) and shuttle between the two ports
-        (:meth:`~corridors.cost.ferry_queue.FerryQueue.wait_h` with ``back_per_h``).
+        ``arrivals_per_h`` (shipments an hour) defaults to the offered load; the
+        wait is the line's at the joint load with the cargo back (:meth:`joint_per_h`).
         """
-        lam = self.arrivals_per_day / 24.0 if arrivals_per_h is None else arrivals_per_h
-        return self.ferry_queue().wait_h(lam, back_per_h=self.back_per_h)
-
-    @property
-    def back_per_h(self) -> float:
-        """The cargo the other way, in this port's shipments an hour.
-
-        Its decks a day x :attr:`shipments_per_deck`, over 24.
-        """
-        return self.back_decks_per_day / 24.0 * self.shipments_per_deck
+        return self.ferry_queue().wait_h(self.joint_per_h(arrivals_per_h))
 
 
 def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
