@@ -99,6 +99,9 @@ class ElementDelays:
     _rate: list[float] = field(init=False, repr=False)
     _idle: list[float] = field(init=False, repr=False)
     _stormy: tuple[int, ...] = field(init=False, repr=False)
+    _kind: tuple[int, ...] = field(init=False, repr=False)
+    """Each element's evaluation: 0 its queue's formula, 1 on the grid, 2 on the grid by
+    utilisation and share of arrivals by land (stormy berths); found once."""
 
     def __post_init__(self) -> None:
         if not 0.0 < self.knee < 1.0:
@@ -112,6 +115,11 @@ class ElementDelays:
             e for e, q in enumerate(self.queues) if isinstance(q, QueueElement) and _gridded(q)
         )
         object.__setattr__(self, "_stormy", stormy)
+        kind = tuple(
+            0 if q is None or not _gridded(q) else 2 if isinstance(q, QueueElement) else 1
+            for q in self.queues
+        )
+        object.__setattr__(self, "_kind", kind)
         # each queue's service rate and its wait with no traffic, found once
         rate = [math.nan if q is None else shipments_per_h(q) for q in self.queues]
         live = [e for e, r in enumerate(rate) if math.isfinite(r) and r > 0]
@@ -146,13 +154,14 @@ class ElementDelays:
         q = self.queues[e]
         assert q is not None
         rate = self._rate[e]
-        if isinstance(q, QueueElement) and _gridded(q):  # stormy berths: rho and landside
+        kind = self._kind[e]
+        if kind == 2 and isinstance(q, QueueElement):  # stormy berths: rho and landside
             y = (q.storm_share if landside is None else min(max(landside, 0.0), 1.0)) * SHARES
             j = min(math.floor(y), SHARES - 1)
             return (j + 1 - y) * self._on_grid(e, rho, rate, j) + (y - j) * self._on_grid(
                 e, rho, rate, j + 1
             )
-        if _gridded(q):
+        if kind:
             return self._on_grid(e, rho, rate, -1)
         return q.wait_h(rho * rate) - self._idle[e]
 
@@ -195,14 +204,16 @@ class ElementDelays:
         """
         rho = np.asarray(rho, dtype=np.float64)
         out = np.zeros(rho.shape)
-        for e in self._live:
-            r = float(rho[e])
+        rhos = rho.tolist()
+        shares = None if landside is None else np.asarray(landside, dtype=np.float64).tolist()
+        for e in self._live.tolist():
+            r = rhos[e]
             if not r > 0.0:
                 continue
-            share = None if landside is None else float(landside[e])
+            share = None if shares is None else shares[e]
             if r <= self.knee:
-                out[e] = self._exact(int(e), r, share)
-            elif share is not None and int(e) in self._stormy:
+                out[e] = self._exact(e, r, share)
+            elif share is not None and self._kind[e] == 2:
                 out[e] = self._exact(int(e), self.knee, share)  # held, as a ferry line's
             else:
                 out[e] = self._at_knee[e] + self._slope[e] * (r - self.knee)

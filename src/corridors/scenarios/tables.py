@@ -55,7 +55,7 @@ class ResultTables:
         *,
         tonnes_per_teu: np.ndarray,
         volumes: Mapping[tuple[int, str], float],
-        weighted: Mapping[tuple[int, str], np.ndarray],
+        weighted: Mapping[tuple[int, str], Sequence[float]],
         logsums: np.ndarray,
         link_volumes: Mapping[tuple[str, bool], float],
         elements: Mapping[str, np.ndarray],
@@ -78,7 +78,7 @@ class ResultTables:
             ``volume_t``).
         volumes : mapping of (market index, corridor) to float
             Volume a year, TEU, weighed by the shares of the year.
-        weighted : mapping of (market index, corridor) to array
+        weighted : mapping of (market index, corridor) to sequence of float
             Share-weighted generalised cost, hours, money cost and the weight.
         logsums : array (markets,)
             Expected generalised cost of each market, USD per TEU.

@@ -36,7 +36,7 @@ class YearTotals:
     def __init__(self, n_markets: int) -> None:
         self.volumes: dict[tuple[int, str], float] = {}
         self.routes: dict[tuple[int, str], dict[tuple[str, ...], list[Any]]] = {}
-        self._weighted: dict[tuple[int, str], np.ndarray] = {}  # cost, hours, usd, weight
+        self._weighted: dict[tuple[int, str], list[float]] = {}  # cost, hours, usd, weight
         self._links: dict[tuple[str, bool], float] = {}  # (link, forward): volume
         self._times: list[tuple[str, float, float]] = []
         self._logsums = np.zeros(n_markets)
@@ -58,29 +58,29 @@ class YearTotals:
             row = self._elements.setdefault(key, np.zeros(4))
             row += fraction * np.array(values)
         self._logsums += fraction * np.where(np.isfinite(solved.logsum), solved.logsum, 0.0)
+        # plain floats: the same arithmetic as numpy's scalars, without their overhead
+        shares, cost, hours = eq.shares.tolist(), eq.cost.tolist(), eq.hours.tolist()
+        usd, volume = np.asarray(solved.usd).tolist(), np.asarray(demand).tolist()
+        links, times = self._links, self._times
         for i, row_options in enumerate(solved.options):
             for j, a in enumerate(row_options):
                 if a is None:
                     continue
                 c = a.corridor
-                share = eq.shares[i, j]
-                v = fraction * demand[i] * share
+                share = shares[i][j]
+                v = fraction * volume[i] * share
                 self.volumes[i, c] = self.volumes.get((i, c), 0.0) + v
                 used = self.routes.setdefault((i, c), {}).setdefault(a.link_ids, [a.route, 0.0])
                 used[1] += v
-                w = self._weighted.setdefault((i, c), np.zeros(4))
-                w += fraction * np.array(
-                    [
-                        eq.cost[i, j] * share,
-                        eq.hours[i, j] * share,
-                        solved.usd[i, j] * share,
-                        share,
-                    ]
-                )
+                w = self._weighted.setdefault((i, c), [0.0, 0.0, 0.0, 0.0])
+                w[0] += fraction * (cost[i][j] * share)
+                w[1] += fraction * (hours[i][j] * share)
+                w[2] += fraction * (usd[i][j] * share)
+                w[3] += fraction * share
                 ways = a.link_forward or (True,) * len(a.link_ids)
                 for way in zip(a.link_ids, ways, strict=True):
-                    self._links[way] = self._links.get(way, 0.0) + v
-                self._times.append((c, float(eq.hours[i, j]), v))
+                    links[way] = links.get(way, 0.0) + v
+                times.append((c, hours[i][j], v))
 
     def write(
         self,
