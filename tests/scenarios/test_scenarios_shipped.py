@@ -131,15 +131,16 @@ def test_closures_move_cargo(runs: dict[str, tuple[ScenarioInputs, object]]) -> 
     strict=True,
     reason="the shipped fit (docs/calibration.md) keeps its constants within 25 % of their "
     "corridors' costs but misses three fitted volumes by more than 20 %: TITR cargo 2021 +53 %, "
-    "2022 -25 %, 1520 mm transit 2021 -21 % (Malaszewicze's 14 trains a day full); RMSE(log) "
-    "of the volumes 0.19 (issue 11)",
+    "2022 -25 %, 1520 mm transit 2021 -21 % (Malaszewicze's 14 trains a day full), and since "
+    "the ferry lines' joint capacity both ways (session 10) exceeds the Iran-Turkiye ceiling of "
+    "2021 by 7 %; RMSE(log) of the volumes 0.19 (issue 11)",
 )
 def test_history_reproduces_the_observed_series(
     runs: dict[str, tuple[ScenarioInputs, object]],
 ) -> None:
     """The shipped history scenario, with the values `corridors calibrate` fitted,
     reproduces TITR cargo and containers and the 1520 mm transit of 2021-2023
-    (RMSE(log) 0.064 in docs/calibration.md; each year within 20 %), keeps the
+    (each year within 20 % and an RMSE(log) under 0.1; docs/calibration.md), keeps the
     Southern corridor under the Iran-Türkiye rail ceiling, and Central Asia - Türkiye
     cargo growing on the Middle Corridor from a route through Russia."""
     inputs, result = runs["calibration-2021-2023"]
