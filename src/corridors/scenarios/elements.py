@@ -36,12 +36,7 @@ from corridors.cost.element_queues import (
 )
 from corridors.network.model import Network
 from corridors.routing import Route, Step
-from corridors.scenarios.node_elements import (
-    lined_links,
-    mixed_nodes,
-    node_stop_steps,
-    node_stops,
-)
+from corridors.scenarios.node_elements import lined_links, mixed_nodes, node_stop_steps
 from corridors.scenarios.water_elements import (
     water_capacities,
     water_groups,
@@ -363,10 +358,7 @@ def route_elements(
     """
     if groups is None:
         groups = network_elements(network, tonnes_per_teu=tonnes_per_teu)
-    return tuple(
-        (key, cap, max(steps_hours(route.steps, at), MIN_ELEMENT_H))
-        for key, cap, at in element_steps(route, groups, containers=containers)
-    )
+    return element_hours(route.steps, element_steps(route, groups, containers=containers))
 
 
 def element_steps(
@@ -397,12 +389,21 @@ def element_steps(
     return tuple((key, cap, tuple(at)) for key, (cap, at) in found.items())
 
 
-def steps_hours(steps: Sequence[Step], at: Sequence[int]) -> float:
-    """Hours of the steps ``at`` (indices; -1 adds nothing), added in that order."""
-    hours = 0.0
-    for i in at:
-        hours += steps[i].hours if i >= 0 else 0.0
-    return hours
+def element_hours(
+    steps: Sequence[Step], elements: Sequence[tuple[str, float, tuple[int, ...]]]
+) -> tuple[tuple[str, float, float], ...]:
+    """``(key, capacity, free hours)`` of the elements of :func:`element_steps`.
+
+    The hours of each element's steps of ``steps`` (-1 adds nothing), added in their
+    order, at least :data:`MIN_ELEMENT_H`.
+    """
+    out = []
+    for key, cap, at in elements:
+        hours = 0.0
+        for i in at:
+            hours += steps[i].hours if i >= 0 else 0.0
+        out.append((key, cap, max(hours, MIN_ELEMENT_H)))
+    return tuple(out)
 
 
 def link_elements(
@@ -431,7 +432,7 @@ def element_use(
         el = groups.link(step.link_id, str(step.from_node_id)) if step.link_id else None
         if el is not None:
             use[el.key] = el.bulk_use
-    for el, _, _ in node_stops(route, groups):
+    for el, _, _ in node_stop_steps(route, groups):
         use[el.key] = el.bulk_use
     return tuple(use.get(k.partition("#")[0], 1.0) for k in keys)
 
@@ -442,5 +443,5 @@ def element_share(route: Route, groups: NetworkElements, keys: Sequence[str]) ->
     A cargo part counts as its element: 1, but at the berths of a water side with
     several ports (:attr:`NetworkElements.port_shares`).
     """
-    share = {el.key: s for el, _, s in node_stops(route, groups)}
+    share = {el.key: s for el, _, s in node_stop_steps(route, groups)}
     return tuple(share.get(k.partition("#")[0], 1.0) for k in keys)

@@ -19,7 +19,7 @@ from corridors.routing import Route
 if TYPE_CHECKING:
     from corridors.scenarios.elements import NetworkElement, NetworkElements
 
-__all__ = ["lined_links", "mixed_nodes", "node_stop_steps", "node_stops"]
+__all__ = ["lined_links", "mixed_nodes", "node_stop_steps"]
 
 
 def lined_links(network: Network) -> frozenset[str]:
@@ -39,19 +39,6 @@ def mixed_nodes(network: Network, lined: frozenset[str]) -> set[str]:
     other = ~(lk["mode"].eq("rail") | lk["link_id"].astype(str).isin(lined)).to_numpy()
     ends = set(lk["from_node_id"].astype(str).to_numpy()[other])
     return ends | set(lk["to_node_id"].astype(str).to_numpy()[other])
-
-
-def node_stops(route: Route, groups: NetworkElements) -> list[tuple[NetworkElement, float, float]]:
-    """The node elements a route uses, its hours at each and the share of its cargo there.
-
-    The hours are 0 where the route passes without a stop; the elements and shares are
-    those of :func:`node_stop_steps`.
-    """
-    steps = route.steps
-    return [
-        (el, steps[i].hours if i >= 0 else 0.0, share)
-        for el, i, share in node_stop_steps(route, groups)
-    ]
 
 
 def node_stop_steps(

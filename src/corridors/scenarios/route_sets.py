@@ -18,15 +18,14 @@ from corridors.errors import UnreachableError
 from corridors.network.model import Network
 from corridors.routing import CostParameters, ExpandedGraph, Route, compare
 from corridors.scenarios.elements import (
-    MIN_ELEMENT_H,
     NetworkElements,
     RouteOption,
+    element_hours,
     element_share,
     element_steps,
     element_use,
     link_elements,
     network_elements,
-    steps_hours,
 )
 
 logger = logging.getLogger(__name__)
@@ -137,16 +136,12 @@ class RouteAnatomy:
 
     def option(self, route: Route) -> RouteOption:
         """The route option of ``route`` (a route over these steps)."""
-        steps = route.steps
         return RouteOption(
             route.corridor,
             route.usd,
             route.hours,
             self.link_ids,
-            tuple(
-                (key, cap, max(steps_hours(steps, at), MIN_ELEMENT_H))
-                for key, cap, at in self.elements
-            ),
+            element_hours(route.steps, self.elements),
             self.link_elements,
             link_km=self.link_km,
             route=route,
