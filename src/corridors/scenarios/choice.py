@@ -275,7 +275,7 @@ def equilibrium_shares(
         if elements is not None:
             ev = elements.flows(demand, shares)
             if elements.queues is not None:
-                delay = elements.queue_h(ev, elements.landside_share(demand, shares))
+                delay = elements.split_queue_h(ev, demand, shares, split_flows=ev)
             else:
                 delay = fn(elements.hours, ev, delay_capacity, alpha=alpha, beta=beta) - (
                     elements.hours
@@ -389,7 +389,7 @@ def equilibrium_shares(
                 ", ".join(names),
             )
     queue_h = (
-        elements.queue_h(ev, elements.landside_share(demand, shares))
+        elements.split_queue_h(ev, demand, shares, split_flows=ev)
         if elements is not None
         else np.zeros(0)
     )

@@ -152,6 +152,6 @@ def rationed_equilibrium(
         shares=shares,
         flows=(demand[:, None] * shares).sum(axis=0),
         element_flows=served,
-        queue_h=elements.queue_h(served, elements.landside_share(demand, shares)),
+        queue_h=elements.split_queue_h(served, demand, shares),
         shadow_prices=prices,
     )

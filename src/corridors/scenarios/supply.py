@@ -127,13 +127,17 @@ class SharedElements:
         """Volume through each element, TEU a year (counted in :attr:`use`)."""
         return np.asarray(np.einsum("emc,m,mc->e", self.use, demand, shares), dtype=np.float64)
 
-    def landside_share(self, demand: FloatArray, shares: FloatArray) -> FloatArray | None:
-        """Share of each element's flow that comes by land (``None``: all of it)."""
+    def landside_share(
+        self, demand: FloatArray, shares: FloatArray, *, split_flows: FloatArray | None = None
+    ) -> FloatArray | None:
+        """Share of each element's flow that comes by land (``None``: all of it).
+
+        ``split_flows``: :meth:`flows` of ``demand`` and ``shares`` when the caller has them.
+        """
         if np.size(self.landside) == 0:
             return None
-        use = self.use
-        land = np.einsum("emc,emc,m,mc->e", self.landside, use, demand, shares)
-        total = np.einsum("emc,m,mc->e", use, demand, shares)
+        land = np.einsum("emc,emc,m,mc->e", self.landside, self.use, demand, shares)
+        total = self.flows(demand, shares) if split_flows is None else split_flows
         return np.asarray(
             np.where(total > 0.0, land / np.where(total > 0.0, total, 1.0), 1.0),
             dtype=np.float64,
@@ -154,6 +158,23 @@ class SharedElements:
         ok = np.isfinite(cap) & (cap > 0)
         rho = np.where(ok, flows / np.where(ok, cap, 1.0), 0.0)
         return self.queues.wait_h(rho, landside)
+
+    def split_queue_h(
+        self,
+        flows: FloatArray,
+        demand: FloatArray,
+        shares: FloatArray,
+        *,
+        split_flows: FloatArray | None = None,
+    ) -> FloatArray:
+        """:meth:`queue_h` at ``flows`` with the arrivals by land of the split ``shares``.
+
+        ``demand`` (markets,) and ``shares`` (markets, corridors) give
+        :meth:`landside_share` (with ``split_flows``, their :meth:`flows` if known);
+        ``flows`` may be less than theirs (rationed).
+        """
+        landside = self.landside_share(demand, shares, split_flows=split_flows)
+        return self.queue_h(flows, landside)
 
 
 def rationing_wait_h(shadow_price_usd_teu: float, value_of_time_usd_teu_h: float) -> float:
