@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar, cast
 
+from corridors.bounded_cache import made_once, make_room
 from corridors.cost.element_delays import ElementDelays
 from corridors.cost.element_queues import AnyQueue
 from corridors.network.model import Network
@@ -128,11 +129,7 @@ class MeasuredNetworks:
         NetworkStates.structure(...))``). At most :data:`KEPT_SHARED` values are kept, the
         oldest dropped first (a sweep varying capacities makes new ones every sample).
         """
-        if key not in self._shared:
-            while len(self._shared) >= KEPT_SHARED:  # the oldest out
-                del self._shared[next(iter(self._shared))]
-            self._shared[key] = make()
-        return cast("T", self._shared[key])
+        return cast("T", made_once(self._shared, key, make, keep=KEPT_SHARED))
 
     def queue_delays(self, queues: tuple[AnyQueue | None, ...]) -> ElementDelays:
         """The queueing delays of ``queues`` (one per element), made once for equal queues.
@@ -143,15 +140,12 @@ class MeasuredNetworks:
         most :data:`KEPT_QUEUES` sets of queues and ferry lines are kept, the oldest
         dropped first (a sweep varying sailings makes new ones every sample).
         """
-        found = self._delays.get(queues)
-        if found is None:
-            while len(self._delays) >= KEPT_QUEUES:  # the oldest out
-                del self._delays[next(iter(self._delays))]
-            while len(self._ferry_waits) >= KEPT_QUEUES:
-                del self._ferry_waits[next(iter(self._ferry_waits))]
-            found = ElementDelays(queues, ferry_waits=self._ferry_waits)
-            self._delays[queues] = found
-        return found
+
+        def make() -> ElementDelays:
+            make_room(self._ferry_waits, keep=KEPT_QUEUES)
+            return ElementDelays(queues, ferry_waits=self._ferry_waits)
+
+        return made_once(self._delays, queues, make, keep=KEPT_QUEUES)
 
     def in_force(self, year: int) -> tuple[str, ...]:
         """Ids of the measures in force in ``year``, sorted."""

@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from corridors.bounded_cache import made_once
 from corridors.cost.element_delays import ElementDelays
 from corridors.cost.logit import logsum, path_size
 from corridors.network.model import Network
@@ -169,13 +170,13 @@ def _path_size(
         tuple(None if a is None else (a.corridor, a.link_ids, a.link_km) for a in row)
         for row in options
     )
-    found = known.get(key)
-    if found is None:
-        while len(known) >= KEPT_PATH_SIZES:
-            del known[next(iter(known))]
-        found = known[key] = _path_size_of(options, shape)
+
+    def make() -> FloatArray:
+        found = _path_size_of(options, shape)
         found.setflags(write=False)
-    return found
+        return found
+
+    return made_once(known, key, make, keep=KEPT_PATH_SIZES)
 
 
 def _path_size_of(

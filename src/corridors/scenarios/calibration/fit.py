@@ -20,6 +20,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.optimize import approx_fprime, least_squares
 
+from corridors.bounded_cache import made_once
 from corridors.demand.classes import CONTAINER_PAYLOAD_T
 from corridors.network.model import Network
 from corridors.scenarios.calibration.observations import observations, residual_vector
@@ -201,11 +202,12 @@ def calibrate(
     def runner_for(sc: Scenario, values: Sequence[float]) -> ScenarioRunner:
         # one runner (routes) per value of the parameters that change the network
         key = tuple(v for v, r in zip(values, rebuild, strict=True) if r)
-        if key not in runners:
-            if len(runners) >= MAX_RUNNERS:
-                del runners[next(iter(runners))]
-            runners[key] = ScenarioRunner(network, sc, catalogue=catalogue, reliability=reliability)
-        return runners[key]
+        return made_once(
+            runners,
+            key,
+            lambda: ScenarioRunner(network, sc, catalogue=catalogue, reliability=reliability),
+            keep=MAX_RUNNERS,
+        )
 
     def modelled(values: Sequence[float], *, last: bool = False) -> dict[tuple[str, int], float]:
         sc = apply_parameters(scenario, names, values, node_ids=node_ids)
