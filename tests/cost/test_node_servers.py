@@ -17,8 +17,9 @@ from corridors.datasets import eurasia_path
 from corridors.network import Network, read_network
 from corridors.network.schema import NODE
 from corridors.routing import Route, compare
-from corridors.scenarios.elements import network_elements, route_elements
+from corridors.scenarios.elements import network_elements
 from corridors.scenarios.measures import apply_changes
+from corridors.scenarios.route_elements import route_elements
 from corridors.scenarios.spec import Change
 from corridors.simulation import UNLIMITED, BuildOptions
 from corridors.simulation.resources import ResourceBuilder

@@ -25,7 +25,8 @@ from corridors.datasets import eurasia_path
 from corridors.network import Network, read_network
 from corridors.network.schema import NODE
 from corridors.routing import Route, compare
-from corridors.scenarios.elements import element_share, network_elements, route_elements
+from corridors.scenarios.elements import network_elements
+from corridors.scenarios.route_elements import element_share, route_elements
 from corridors.simulation import BuildOptions
 from corridors.simulation.resources import ResourceBuilder
 

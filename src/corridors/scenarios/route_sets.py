@@ -4,7 +4,7 @@ A market (an O-D pair, a cargo class) chooses among routes, each labelled with i
 corridor: the ``k`` least-cost loopless routes of every corridor it may use
 (:func:`corridors.routing.compare` with ``k``; Yen's algorithm on the corridor's links
 and shared links, loopless over places). Each route carries the capacitated elements
-it passes (:func:`corridors.scenarios.elements.route_elements`). No I/O.
+it passes (:func:`corridors.scenarios.route_elements.route_elements`). No I/O.
 """
 
 from __future__ import annotations
@@ -17,15 +17,13 @@ from operator import attrgetter
 from corridors.errors import UnreachableError
 from corridors.network.model import Network
 from corridors.routing import CostParameters, ExpandedGraph, Route, compare
-from corridors.scenarios.elements import (
-    NetworkElements,
-    RouteOption,
+from corridors.scenarios.elements import NetworkElements, RouteOption, network_elements
+from corridors.scenarios.route_elements import (
     element_hours,
     element_share,
     element_steps,
     element_use,
     link_elements,
-    network_elements,
 )
 
 logger = logging.getLogger(__name__)
@@ -127,7 +125,7 @@ class RouteAnatomy:
 
     link_ids: tuple[str, ...]
     elements: tuple[tuple[str, float, tuple[int, ...]], ...]
-    """``(key, capacity, steps)``: :func:`~corridors.scenarios.elements.element_steps`."""
+    """``(key, capacity, steps)``: :func:`~corridors.scenarios.route_elements.element_steps`."""
     link_elements: tuple[tuple[str, str], ...]
     link_km: tuple[float, ...]
     link_forward: tuple[bool, ...]

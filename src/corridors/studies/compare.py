@@ -45,12 +45,8 @@ from corridors.cost.queueing import FerryQueue, WaitDistribution
 from corridors.cost.route_time import RoutePart, route_time_quantiles
 from corridors.errors import CorridorsError, UnreachableError
 from corridors.routing import Route, compare
-from corridors.scenarios.elements import (
-    NetworkElements,
-    element_share,
-    link_elements,
-    route_elements,
-)
+from corridors.scenarios.elements import NetworkElements
+from corridors.scenarios.route_elements import element_share, link_elements, route_elements
 from corridors.studies.congested_route import CongestedRoute, ElementQueue
 from corridors.studies.scenario_year import (
     CongestedCompare,

@@ -107,7 +107,7 @@ class Behaviour(Strict):
         with the split (capacity-constrained logit); hard elements have no
         volume-delay. ``ports``: hard at ports and across water (ferries and
         feeders), soft elsewhere. Land borders and lines limit cargo by their
-        tonne capacity only, in every mode (``scenarios.elements.route_elements``):
+        tonne capacity only, in every mode (``scenarios.route_elements.route_elements``):
         they have parallel crossings
         (Dostyk, Altynkol, Zabaykalsk) that one route per corridor and market
         does not show, so their per-crossing container figures would send a
