@@ -1,4 +1,5 @@
-"""Arrival variability behind the queues upstream, by hand (cost.arrival_variability)."""
+"""Arrival variability behind the queues upstream (cost.arrival_variability), by hand and
+against small simulations of one queue (Lindley's recursion)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ import numpy as np
 import pytest
 
 from corridors.cost.arrival_variability import (
-    ArrivalStreams,
     departure_scv,
-    fed_scv,
     kept_share,
+    queue_span_h,
     relaxation_h,
+    seen_weight,
+    shuffled_scv,
 )
-from corridors.cost.mean_waits import QueueElement, kingman_wait_h
 
 
 def test_the_pieces_by_hand() -> None:
@@ -22,56 +23,101 @@ def test_the_pieces_by_hand() -> None:
     assert float(departure_scv(1.0, rho=0.5, service_scv=0.0, servers=1)) == pytest.approx(0.75)
     many = departure_scv(np.ones(2), rho=np.array([0.5, 0.0]), service_scv=0.0, servers=1)
     assert many.tolist() == pytest.approx([0.75, 1.0])
-    # seen by a busier queue (0.75): the service term weighs ((1 - 0.75) / 0.5)^2 = 1/4
-    assert float(
-        departure_scv(1.0, rho=0.5, service_scv=0.0, servers=1, seen_at=0.75)
-    ) == pytest.approx(1.0 - 0.25 / 4)
+    # a stream of half the flow, arriving with scv 0.2, weight 1: it keeps its own 0.2
+    # when the queue is idle (0.75 of it) and takes half the services when busy:
+    # 0.75 x 0.2 + 0.25 x (1 + 0.5 x (0 - 1)) = 0.275
+    half = departure_scv(0.2, rho=0.5, service_scv=0.0, servers=1, share=0.5)
+    assert float(half) == pytest.approx(0.275)
+    # seen with weight 1/2: rho^2 w = 0.125; 0.875 x 1 + 0.125 x 0 = 0.875
+    seen = departure_scv(1.0, rho=0.5, service_scv=0.0, servers=1, weight=0.5)
+    assert float(seen) == pytest.approx(0.875)
     # relaxation 2 rho (1 + cs^2) E[S] / (c (1 - rho)^2): 2 x 0.25 x 1.25 x 1 / 0.5625
     assert float(relaxation_h(rho=0.25, service_h=1.0, service_cv=0.5, servers=1)) == pytest.approx(
         10.0 / 9.0
     )
-    assert float(kept_share(10.0, spread_h=10.0 / math.sqrt(2.0))) == pytest.approx(0.5)
+    # the weight 1 / (1 + 1.5 t / T): a span of T / 1.5 sees half; none over no span
+    assert float(seen_weight(20.0, relax_h=30.0)) == pytest.approx(0.5)
+    assert float(seen_weight(0.0, relax_h=30.0)) == 1.0
+    assert float(seen_weight(20.0, relax_h=np.inf)) == 1.0  # at capacity: no relaxation
+    # a queue waiting 2 h at rho 0.75 builds it over 2 / 0.25 = 8 h
+    assert float(queue_span_h(2.0, rho=0.75)) == pytest.approx(8.0)
+    assert float(queue_span_h(2.0, rho=1.0)) == math.inf
+    # random delays of sd s keep t / (t + 2 s / sqrt(pi)): half over t = 2 s / sqrt(pi)
+    assert float(kept_share(2.0 * 5.0 / math.sqrt(math.pi), spread_h=5.0)) == pytest.approx(0.5)
     assert float(kept_share(10.0, spread_h=0.0)) == 1.0
-    assert float(fed_scv(0.75, kept=0.5, share=1.0)) == pytest.approx(0.875)
-    assert float(fed_scv(0.75, kept=1.0, share=0.4)) == pytest.approx(0.4 * 0.75 + 0.6)
+    assert float(kept_share(0.0, spread_h=1.0)) == 0.0
+    assert float(shuffled_scv(0.75, kept=0.5)) == pytest.approx(0.875)
 
 
-def _arrays(*queues: QueueElement) -> dict[str, np.ndarray]:
-    return {
-        "capacity_per_h": np.array([q.capacity_per_h for q in queues]),
-        "service_h": np.array([q.service_h for q in queues]),
-        "service_cv": np.array([q.cv for q in queues]),
-        "servers": np.array([float(q.servers or 1) for q in queues]),
-    }
+def _fifo_departures(arrivals: np.ndarray, services: np.ndarray) -> np.ndarray:
+    """Departure times of one FIFO server (Lindley's recursion), hours."""
+    out = np.empty_like(arrivals)
+    last = 0.0
+    for i, (a, s) in enumerate(zip(arrivals.tolist(), services.tolist(), strict=True)):
+        last = max(a, last) + s
+        out[i] = last
+    return out
 
 
-def test_a_yard_behind_a_train_path_sees_regular_arrivals_by_hand() -> None:
-    # a fixed train path every 2 h (0) feeding a yard of 1 h, cv 0.5 (1): 0.25 trains an
-    # hour through both, the path at rho 0.5 and the yard at rho 0.25
-    path = QueueElement("section", servers=1, service_h=2.0, service_cv=0.0)
-    yard = QueueElement("gauge", servers=1, service_h=1.0, service_cv=0.5)
-    rho = np.array([0.5, 0.25])
-    direct = ArrivalStreams(np.array([1]), np.array([0]), np.array([0.0]), np.array([True]))
-    scv, spaced = direct.arrival_scv(rho, **_arrays(path, yard))
-    # the path's departures: ca^2 = 0.75 (seen at 0.25 < 0.5: weight 1), all of them here
-    assert scv.tolist() == pytest.approx([1.0, 0.75])
-    assert not spaced.any()
-    assert kingman_wait_h(0.25, service_h=1.0, service_cv=0.5, arrival_cv=math.sqrt(0.75)) < (
-        kingman_wait_h(0.25, service_h=1.0, service_cv=0.5)
-    )
-    # a random delay between of sd T / sqrt(2) (T = 10/9 h) keeps half: ca^2 = 0.875
-    behind = ArrivalStreams(
-        np.array([1]), np.array([0]), np.array([(10.0 / 9.0) ** 2 / 2.0]), np.array([True])
-    )
-    assert behind.arrival_scv(rho, **_arrays(path, yard))[0][1] == pytest.approx(0.875)
+def _dispersion(times: np.ndarray, span_h: float) -> float:
+    """Index of dispersion of the counts of ``times`` over spans of ``span_h`` hours."""
+    edges = np.arange(1_000.0, float(times[-1]) - 1_000.0, span_h)
+    counts = np.histogram(times, edges)[0]
+    return float(counts.var() / counts.mean())
 
 
-def test_a_train_path_behind_a_longer_one_is_spaced() -> None:
-    first = QueueElement("section", servers=1, service_h=2.0, service_cv=0.0)
-    second = QueueElement("section", servers=1, service_h=1.5, service_cv=0.0)
-    rho = np.array([0.8, 0.6])
-    direct = ArrivalStreams(np.array([1]), np.array([0]), np.array([0.0]), np.array([True]))
-    assert direct.arrival_scv(rho, **_arrays(first, second))[1].tolist() == [False, True]
-    # a random delay between: the trains lose their spacing
-    shuffled = ArrivalStreams(np.array([1]), np.array([0]), np.array([4.0]), np.array([True]))
-    assert shuffled.arrival_scv(rho, **_arrays(first, second))[1].tolist() == [False, False]
+def test_md1_departures_lose_their_regularity_over_the_relaxation_time() -> None:
+    # M/D/1 at rho 0.8, 1 h services, Poisson arrivals: relaxation time 40 h. Over short
+    # spans the departures are as regular as the services (1 - rho^2 = 0.36), over
+    # spans beyond the relaxation time as variable as the arrivals (1)
+    rng = np.random.default_rng(1)
+    arrivals = np.cumsum(rng.exponential(1.0 / 0.8, 300_000))
+    departures = _fifo_departures(arrivals, np.ones(len(arrivals)))
+    relax = float(relaxation_h(rho=0.8, service_h=1.0, service_cv=0.0, servers=1))
+    assert relax == pytest.approx(40.0)
+    for span in (4.0, 12.0, 40.0, 120.0):
+        simulated = _dispersion(departures, span)
+        weight = seen_weight(span, relax_h=relax)
+        ours = float(departure_scv(1.0, rho=0.8, service_scv=0.0, servers=1, weight=weight))
+        assert ours == pytest.approx(simulated, abs=0.11), span
+    # the plain linking equation sees the services' regularity over any span
+    assert _dispersion(departures, 120.0) > 0.9 > 0.36
+
+
+def test_a_regular_stream_through_a_shared_queue_keeps_its_regularity() -> None:
+    # trains every 2.5 h (regular) and as many Poisson trains share one server of 1 h,
+    # gamma cv 0.5 (rho 0.8). The regular trains leave nearly as regular as they came;
+    # splitting the queue's departures at random (QNA: p cd^2 + 1 - p) cannot go below
+    # 1 - p = 0.5 for them
+    rng = np.random.default_rng(2)
+    n = 120_000
+    regular = np.arange(n) * 2.5
+    poisson = np.cumsum(rng.exponential(2.5, n))
+    arrivals = np.concatenate([regular, poisson])
+    is_regular = np.concatenate([np.ones(n, dtype=bool), np.zeros(n, dtype=bool)])
+    order = np.argsort(arrivals, kind="stable")
+    departures = _fifo_departures(arrivals[order], rng.gamma(4.0, 0.25, 2 * n))
+    mine = departures[is_regular[order]]
+    relax = float(relaxation_h(rho=0.8, service_h=1.0, service_cv=0.5, servers=1))
+    for span in (4.0, 12.0, 40.0):
+        simulated = _dispersion(mine, span)
+        weight = seen_weight(span, relax_h=relax)
+        ours = float(
+            departure_scv(0.0, rho=0.8, service_scv=0.25, servers=1, weight=weight, share=0.5)
+        )
+        split = 0.5 * float(departure_scv(0.5, rho=0.8, service_scv=0.25, servers=1)) + 0.5
+        assert ours == pytest.approx(simulated, abs=0.13), span
+        assert split - simulated > 0.35
+    assert _dispersion(mine, 40.0) < 0.1
+
+
+def test_random_delays_shuffle_a_regular_stream_at_the_ends_of_each_span() -> None:
+    # trains every hour, each moved by a normal delay of sd 5 h: over a span much
+    # longer than 5 h the count varies only by the trains crossing its ends, an index
+    # of dispersion 2 x 5 / (sqrt(pi) t): 1 - kept_share
+    rng = np.random.default_rng(3)
+    moved = np.sort(np.arange(400_000) * 1.0 + rng.normal(0.0, 5.0, 400_000))
+    for span in (50.0, 200.0):
+        lost = 1.0 - float(kept_share(span, spread_h=5.0))
+        assert lost == pytest.approx(2.0 * 5.0 / (math.sqrt(math.pi) * span), rel=0.15)
+        assert _dispersion(moved, span) == pytest.approx(lost, rel=0.15)

@@ -21,6 +21,7 @@ from corridors.simulation.station_load import (
     departure_scv,
     kept_share,
     relaxation_h,
+    span_h,
     station_loads,
 )
 
@@ -64,8 +65,8 @@ def test_arrival_variability_flows_downstream_and_trains_stay_spaced() -> None:
 
 
 def test_a_busier_queue_downstream_sees_the_arrivals_variability() -> None:
-    # a: one fixed 2 h path (12 a day), 6 a day of Poisson trains: rho 0.5; b: a fixed
-    # 3 h path (8 a day): rho 0.75, busier than a
+    # a: one fixed 2 h path (12 a day), 6 a day of Poisson trains: rho 0.5, relaxation
+    # time 2 x 0.5 x 2 h / 0.5^2 = 8 h; b: a fixed 3 h path (8 a day): rho 0.75, busier
     a = Station("path:a", "section", 1, Distribution.fixed(2.0), link_id="a-b")
     b = Station("path:b", "section", 1, Distribution.fixed(3.0), link_id="b-c")
     g = ShipmentGenerator(
@@ -73,14 +74,20 @@ def test_a_busier_queue_downstream_sees_the_arrivals_variability() -> None:
     )
     first, second = station_loads(SimulationModel(stations=(a, b), generators=(g,)))
     assert second.utilisation == pytest.approx(0.75)
-    # the service term 0.25 (0 - 1) weighed by ((1 - 0.75) / (1 - 0.5))^2 = 0.25:
-    # cd^2 = 1 - 0.0625 (the plain linking equation: 0.75)
-    assert departure_scv(first) == pytest.approx(0.75)
-    assert departure_scv(first, seen_at=0.75) == pytest.approx(0.9375)
-    assert second.arrival_cv == pytest.approx(math.sqrt(0.9375))
+    assert relaxation_h(first) == pytest.approx(8.0)
+    # b waits (Kingman) 3 x ca^2 / 2 x 3 h = 4.5 ca^2 and builds it over 4.5 ca^2 / 0.25
+    # = 18 ca^2 hours, over which it sees a's service term weighed 1 / (1 + 1.5 x 18
+    # ca^2 / 8): ca^2 = 1 - 0.25 / (1 + 3.375 ca^2)
+    ca2 = 1.0
+    for _ in range(50):
+        ca2 = 1.0 - 0.25 / (1.0 + 3.375 * ca2)
+    assert 0.93 < ca2 < 0.95
+    assert second.arrival_cv**2 == pytest.approx(ca2, abs=1e-6)
+    assert span_h(second) == pytest.approx(18.0 * ca2, rel=1e-5)
+    assert departure_scv(first, span_h=18.0 * ca2) == pytest.approx(ca2, abs=1e-6)
     assert not second.spaced
-    # a queue less busy than a sees the plain equation
-    assert departure_scv(first, seen_at=0.25) == pytest.approx(0.75)
+    # the time between consecutive departures (no span): the plain linking equation
+    assert departure_scv(first) == pytest.approx(0.75)
 
 
 def _two_paths_with_a_border(
@@ -98,19 +105,22 @@ def _two_paths_with_a_border(
 
 def test_random_delays_between_queues_give_back_part_of_the_poisson_variability() -> None:
     # a: fixed 2 h path, rho 0.5; b: fixed 3 h path, rho 0.75; between them a border
-    # check of 10 h, cv 0.5 (sd 5 h). a's departures as b sees them: cd^2 0.9375 (the
-    # test above); b's relaxation time 2 x 0.75 x (1 + 0) x 3 h / (1 - 0.75)^2 = 72 h;
-    # trains 5 sqrt(2) h apart trade places: b keeps 72 / (72 + 5 sqrt 2) of the deviation
+    # check of 10 h, cv 0.5 (sd 5 h). Over b's span t (18 ca^2 hours, the test above)
+    # the trains crossing its ends take 2 x 5 / sqrt(pi) / t of a's regularity away
     first, second = _two_paths_with_a_border(2.0, 3.0, Distribution.gamma(10.0, 0.5))
     assert (first.utilisation, second.utilisation) == (pytest.approx(0.5), pytest.approx(0.75))
-    assert relaxation_h(second) == pytest.approx(72.0)
-    kept = 72.0 / (72.0 + 5.0 * math.sqrt(2.0))
+    t = span_h(second)
+    assert t == pytest.approx(18.0 * second.arrival_cv**2, rel=1e-5)
+    kept = t / (t + 10.0 / math.sqrt(math.pi))
     assert kept_share(second, spread_h=5.0) == pytest.approx(kept)
-    assert second.arrival_cv**2 == pytest.approx(1.0 - kept * 0.0625)
+    assert second.arrival_cv**2 == pytest.approx(
+        1.0 + kept * (departure_scv(first, span_h=t) - 1.0), abs=1e-6
+    )
     assert not second.spaced
     # a fixed check shuffles nothing: b sees a's departures as if it came straight after
     _, fixed = _two_paths_with_a_border(2.0, 3.0, Distribution.fixed(10.0))
-    assert fixed.arrival_cv**2 == pytest.approx(0.9375)
+    assert fixed.arrival_cv**2 == pytest.approx(departure_scv(first, span_h=span_h(fixed)))
+    assert fixed.arrival_cv**2 < second.arrival_cv**2 < 1.0
     assert kept_share(second, spread_h=0.0) == 1.0
 
 

@@ -48,12 +48,6 @@ SEEDS = (11, 12, 13, 14)  # chosen before looking at the results
 pytestmark = pytest.mark.slow
 
 KNOWN_GAPS = {
-    "section:alashankou-dostyk:dostyk": "the eastbound paths out of Dostyk wait 3.8 h "
-    "simulated against 5.8 h from the function (arrival cv 0.88): since the eastbound "
-    "trains clear Dostyk's outbound 6.8 h, not the inbound 78 h that shuffled them, they "
-    "keep the spacing of the Aktogay-Dostyk paths through the gauge change (cv about 0.7 "
-    "by the M/D/1 wait); the function splits the gauge change's departures at random "
-    "between the directions (QNA), which cannot give a cv below 0.71 for half of them",
     "ferry:kuryk-alat@kuryk": "Kuryk's rail ferries wait 32.0 h simulated against 38.4 h "
     "from the function (+20.1 %; +18 % before the border stations per direction drew "
     "other random numbers)",

@@ -24,13 +24,29 @@ import math
 from dataclasses import dataclass, replace
 
 from corridors.cost.arrival_variability import departure_scv as cost_departure_scv
-from corridors.cost.arrival_variability import fed_scv
 from corridors.cost.arrival_variability import kept_share as cost_kept_share
+from corridors.cost.arrival_variability import (
+    queue_span_h,
+    seen_weight,
+    shuffled_scv,
+)
 from corridors.cost.arrival_variability import relaxation_h as cost_relaxation_h
 from corridors.cost.element_queues import station_queue
 from corridors.cost.queueing import QueueElement
 from corridors.simulation.model import ShipmentGenerator, SimulationModel, Station
 from corridors.simulation.offered import closed_hours, offered_per_day, storm_season
+
+SETTLE_ROUNDS = 100
+"""Rounds beyond the stations' count the arrival variability may take to settle (each
+station's span depends on its own arrivals' variability)."""
+
+Chain = tuple[tuple[str, float], ...]
+"""The stations with a queue a stream passed since its origin or a ferry, in order, each
+with the variance of the random delays after it, hours squared."""
+
+Feeds = dict[str, dict[str | None, list[float]]]
+"""Station -> the last station with a queue before it (``None``: an origin or a ferry)
+-> [shipments a day, shipments a day x variance of the random delays between, h^2]."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +67,13 @@ class StationLoad:
     open_share : float
         Share of the horizon the station is open (planned closures and storms).
     arrival_cv : float
-        Coefficient of variation of the time between arrivals: 1 for shipments that
-        come straight from their (Poisson) origin (or off a ferry); behind a station
-        with a queue, its departure variability (Whitt's linking equation of the
-        queueing network analyzer, :func:`departure_scv`), moved back towards Poisson
-        by the random delays of the places with no queue between (:func:`kept_share`),
-        split with the share ``p`` of its departures that come here (``p cd^2 + 1 -
-        p``); the rate-weighted mean where streams merge.
+        Coefficient of variation of the time between arrivals as the station's queue
+        sees them over its span (:func:`span_h`): the rate-weighted mean of its streams'
+        squared cv, each walked from its (Poisson) origin, or a ferry, through the
+        stations with a queue it passed (Whitt's linking equation per stream,
+        :func:`~corridors.cost.arrival_variability.departure_scv`), moved back towards
+        Poisson by the random delays of the places with no queue between
+        (:func:`kept_share`).
     spaced : bool
         A fixed one-server train path all of whose trains come from one train path at
         least as far apart with no random delay between: the trains stay spaced, so
@@ -121,7 +137,9 @@ def station_loads(model: SimulationModel) -> list[StationLoad]:
     """
     rate: dict[str, float] = {}
     # station -> upstream station -> [rate, rate x variance of the random delays between]
-    feeds: dict[str, dict[str | None, list[float]]] = {}
+    feeds: Feeds = {}
+    # station -> the queues its trains passed since their origin or ferry -> rate
+    streams: dict[str, dict[Chain, float]] = {}
     tonnes: dict[str, float] = {}
     moment1: dict[str, float] = {}
     moment2: dict[str, float] = {}
@@ -131,12 +149,13 @@ def station_loads(model: SimulationModel) -> list[StationLoad]:
         per_day = offered_per_day(g, horizon_h=model.horizon_h)
         upstream: str | None = None  # the last station with a queue (None: origin, ferry)
         spread = 0.0  # variance of the random delays since then, h^2
+        chain: Chain = ()  # the queues passed, each with the random delays after it
         off_ferry = False  # the shipment comes straight off a ferry
         for step in g.itinerary:
             st = specs.get(step.target) if step.kind == "station" else None
             if st is None:
                 if step.kind == "ferry":
-                    upstream, spread, off_ferry = None, 0.0, True
+                    upstream, spread, off_ferry, chain = None, 0.0, True, ()
                 continue
             sid = st.station_id
             if not off_ferry:
@@ -145,11 +164,13 @@ def station_loads(model: SimulationModel) -> list[StationLoad]:
             feed = feeds.setdefault(sid, {}).setdefault(upstream, [0.0, 0.0])
             feed[0] += per_day
             feed[1] += per_day * spread
+            here = (*chain[:-1], (chain[-1][0], spread)) if chain else ()
+            streams.setdefault(sid, {})[here] = streams.get(sid, {}).get(here, 0.0) + per_day
             scale = _service_per_shipment(st, g)
             if st.unlimited:  # a random delay: it shuffles the trains, no queue smooths them
                 spread += st.service.variance * scale * scale
             else:
-                upstream, spread = sid, 0.0
+                upstream, spread, chain = sid, 0.0, (*here, (sid, 0.0))
             mean = st.service.mean_h * scale
             rate[sid] = rate.get(sid, 0.0) + per_day
             tonnes[sid] = tonnes.get(sid, 0.0) + per_day * g.tonnes
@@ -185,10 +206,11 @@ def station_loads(model: SimulationModel) -> list[StationLoad]:
             closure_cv=storm_cv,
             landside_per_day=landside.get(sid, 0.0),
         )
-    for _ in range(len(out)):  # arrival variability flows downstream; stop when settled
+    # arrival variability flows downstream (and each station's span sets what it sees)
+    for _ in range(len(out) + SETTLE_ROUNDS):  # stop when settled
         changed = False
         for sid, load in out.items():
-            ca, spaced = _arrival_cv(load, feeds.get(sid, {}), out)
+            ca, spaced = _arrival_cv(load, feeds, streams.get(sid, {}), out)
             if abs(ca - load.arrival_cv) > 1e-9 or spaced != load.spaced:
                 out[sid] = replace(load, arrival_cv=ca, spaced=spaced)
                 changed = True
@@ -197,24 +219,30 @@ def station_loads(model: SimulationModel) -> list[StationLoad]:
     return list(out.values())
 
 
-def departure_scv(load: StationLoad, *, seen_at: float | None = None) -> float:
-    """Squared coefficient of variation of the time between departures of a station.
+def departure_scv(load: StationLoad, *, span_h: float = 0.0, share: float = 1.0) -> float:
+    """Squared cv of the time between departures of a stream through a station.
 
     :func:`corridors.cost.arrival_variability.departure_scv` of the station's
-    arrivals, utilisation, service and servers; a station with no limit, or whose
-    trains never wait (``spaced``), passes its arrivals on unchanged. ``seen_at``: the
-    utilisation of the queue downstream that sees the departures.
+    arrivals, utilisation, service and servers, for the share ``share`` of its flow,
+    as a queue that builds its waits over ``span_h`` hours sees it
+    (:func:`~corridors.cost.arrival_variability.seen_weight`; 0: the time between
+    consecutive departures); a station with no limit, or whose trains never wait
+    (``spaced``), passes its arrivals on unchanged.
     """
-    ca2 = load.arrival_cv**2
+    return _stream_departure(load, load.arrival_cv**2, span_h=span_h, share=share)
+
+
+def _stream_departure(load: StationLoad, scv: float, *, span_h: float, share: float) -> float:
     if load.station.unlimited or load.spaced:
-        return ca2
+        return scv
     return float(
         cost_departure_scv(
-            ca2,
+            scv,
             rho=load.utilisation,
             service_scv=load.service_cv**2,
             servers=load.station.servers,
-            seen_at=seen_at,
+            weight=seen_weight(span_h, relax_h=relaxation_h(load)),
+            share=share,
         )
     )
 
@@ -237,37 +265,68 @@ def relaxation_h(load: StationLoad) -> float:
     )
 
 
+def span_h(load: StationLoad) -> float:
+    """The span over which a station builds its waits, hours (0: no wait, no limit).
+
+    :func:`corridors.cost.arrival_variability.queue_span_h` of its delay function's
+    mean wait (:func:`queue_element`) at its arrivals.
+    """
+    if load.station.unlimited or load.arrivals_per_day <= 0.0:
+        return 0.0
+    wait = queue_element(load).wait_h(load.arrivals_per_day / 24.0)
+    return float(queue_span_h(wait, rho=load.utilisation))
+
+
 def kept_share(load: StationLoad, *, spread_h: float) -> float:
-    """Share of an upstream queue's departure variability a station sees behind delays.
+    """Share of a stream's deviation from Poisson a station sees behind random delays.
 
     :func:`corridors.cost.arrival_variability.kept_share` over the station's
-    :func:`relaxation_h`: 1 with no random delay (``spread_h`` 0, hours), towards 0
+    :func:`span_h`: 1 with no random delay (``spread_h`` 0, hours), towards 0
     (Poisson) when the delays are long against it.
     """
-    return float(cost_kept_share(relaxation_h(load), spread_h=spread_h))
+    return float(cost_kept_share(span_h(load), spread_h=spread_h))
 
 
 def _arrival_cv(
-    load: StationLoad, feed: dict[str | None, list[float]], loads: dict[str, StationLoad]
+    load: StationLoad,
+    feeds: Feeds,
+    streams: dict[Chain, float],
+    loads: dict[str, StationLoad],
 ) -> tuple[float, bool]:
+    feed = feeds.get(load.station.station_id, {})
     total = sum(lam for lam, _ in feed.values())
     if total <= 0.0:
         return 1.0, False
-    scv = 0.0
     spaced = True
-    for source, (lam, spread) in feed.items():
+    for source, (_, spread) in feed.items():
         up = loads.get(source) if source is not None else None
-        if up is None:
-            scv += lam / total
-        else:  # the share p of the station's departures that come here (QNA splitting)
-            p = min(lam / up.arrivals_per_day, 1.0) if up.arrivals_per_day > 0 else 1.0
-            cd2 = departure_scv(up, seen_at=load.utilisation)
-            spread_h = math.sqrt(spread / lam) if lam > 0.0 else 0.0
-            kept = kept_share(load, spread_h=spread_h)
-            scv += lam / total * float(fed_scv(cd2, kept=kept, share=p))
-            spaced = spaced and spread == 0.0
-        spaced = spaced and up is not None and _paths_stay_spaced(up, load)
-    return math.sqrt(scv), spaced
+        spaced = spaced and spread == 0.0 and up is not None and _paths_stay_spaced(up, load)
+    span = span_h(load)
+    scv = 0.0
+    for chain, lam in streams.items():
+        scv += lam / total * _stream_scv(chain, load.station.station_id, span, loads, feeds)
+    return math.sqrt(max(scv, 0.0)), spaced
+
+
+def _stream_scv(
+    chain: Chain, sid: str, span: float, loads: dict[str, StationLoad], feeds: Feeds
+) -> float:
+    """Squared cv of a stream at station ``sid``: from its (Poisson) origin through its queues.
+
+    At each queue the stream's departures (its share of the queue's flow: the trains
+    that go on to the same next queue), then the random delays after it, all over the
+    span ``span`` of the station that sees them.
+    """
+    scv = 1.0
+    for i, (source, spread) in enumerate(chain):
+        up = loads[source]
+        after = chain[i + 1][0] if i + 1 < len(chain) else sid
+        lam = feeds[after][source][0]
+        share = min(lam / up.arrivals_per_day, 1.0) if up.arrivals_per_day > 0.0 else 1.0
+        scv = _stream_departure(up, scv, span_h=span, share=share)
+        if spread > 0.0:
+            scv = float(shuffled_scv(scv, kept=cost_kept_share(span, spread_h=math.sqrt(spread))))
+    return scv
 
 
 def _paths_stay_spaced(up: StationLoad, load: StationLoad) -> bool:
