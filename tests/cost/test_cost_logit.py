@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from scipy.special import logsumexp
 
 from corridors.cost.logit import (
+    NestLayout,
     check_nests,
     choose,
     grouped_shares,
@@ -130,3 +131,32 @@ def test_logsum_and_shares_equal_scipy_logsumexp_with_gaps_and_empty_nests() -> 
         np.testing.assert_allclose(got.logsum[1:], -total[1:] / scale, rtol=1e-13)
         np.testing.assert_allclose(got.shares, want_shares, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(got.shares[1:].sum(axis=1), 1.0, rtol=1e-13)
+
+
+def test_nest_layout_adds_each_nest_as_the_three_axis_sum_does() -> None:
+    """A nest's inclusive value adds its exponentials one after the other: bit for bit the
+    log-sum-exp over a (rows, alternatives, nests) array with -inf outside the nest (the
+    arithmetic the corridor split's equilibria were solved with), with a nest index that
+    has no alternative, unavailable alternatives, an empty nest in a row, rows in two
+    axes; with a single nest, the sum over the alternatives."""
+    rng = np.random.default_rng(3)
+    for given in ([0, 2, 2, 0, 3, 3, 3, 0, 2, 0, 3], [1, 1, 0], [0, 0, 0, 0]):
+        nests = np.array(given, dtype=np.intp)
+        v = rng.normal(0.0, 40.0, (3, 17, nests.size))
+        v[rng.random(v.shape) < 0.3] = -np.inf
+        v[0, 0, nests == nests[0]] = -np.inf  # the first alternative's nest empty in a row
+        layout = NestLayout.of(nests)
+        member = layout.member > 0
+        inside = np.where(member, v[..., :, None], -np.inf)
+        top = inside.max(axis=-2, keepdims=True)
+        top[~np.isfinite(top)] = 0.0
+        with np.errstate(divide="ignore"):
+            want = np.squeeze(top + np.log(np.exp(inside - top).sum(axis=-2, keepdims=True)), -2)
+        want[~np.isfinite(inside.max(axis=-2))] = -np.inf
+        got = layout.log_sums(v)
+        assert got.shape == want.shape
+        assert np.array_equal(got, want)
+        assert np.isneginf(got[0, 0, nests[0]])
+        with np.errstate(divide="ignore"):
+            near = logsumexp(np.where(member.T[None, None], v[..., None, :], -np.inf), axis=-1)
+        np.testing.assert_allclose(got, near, rtol=1e-13)

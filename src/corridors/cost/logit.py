@@ -36,15 +36,18 @@ Everything is numpy over the last axis, one log-sum-exp per level (:func:`_log_s
 the shares are ``exp`` of the log shares, the logsum is the total): the arithmetic
 of ``scipy.special.log_softmax`` without its array-API dispatch, which costs more than
 the arithmetic on the small arrays of a corridor split (called in every step of the
-shadow-price solve). The equilibrium of some shipped scenario-years is reached or not
-by the last bits of these numbers (the caspian-storm-winter 2024 storm quarter):
-an arithmetic other than this one (exponentials summed nest by nest, or compiled)
-changes them; no I/O.
+shadow-price solve). The inclusive values add each nest's exponentials one after the
+other (:meth:`NestLayout.log_sums`, only the nest's own alternatives: the same numbers
+as a sum over a (rows, alternatives, nests) array). The equilibrium of some shipped
+scenario-years is reached or not by the last bits of these numbers (the
+caspian-storm-winter 2024 storm quarter): an arithmetic other than this one
+(exponentials summed pairwise, or compiled) changes them; no I/O.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -110,6 +113,72 @@ def membership(nests: IntArray) -> FloatArray:
     return np.asarray(nests[:, None] == np.arange(n_nests), dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class NestLayout:
+    """The alternatives' nests arranged for the inclusive values (made once per nests).
+
+    Attributes
+    ----------
+    nests : array of int (n,)
+        Nest index of each alternative.
+    member : array (n, nests)
+        :func:`membership` of ``nests``.
+    order : array of int (n,)
+        The alternatives nest by nest (in their order within a nest).
+    starts : array of int
+        Position in ``order`` where each nest with alternatives starts.
+    present : array of int
+        Those nests.
+    """
+
+    nests: IntArray
+    member: FloatArray
+    order: IntArray
+    starts: IntArray
+    present: IntArray
+    _bins: dict[int, IntArray] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, nests: IntArray) -> NestLayout:
+        """The layout of validated ``nests`` (:func:`check_nests`)."""
+        order = np.argsort(nests, kind="stable")
+        ordered = nests[order]
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        return cls(nests, membership(nests), order, starts, ordered[starts])
+
+    def log_sums(self, v: FloatArray) -> FloatArray:
+        """``log sum_{k in n} exp(v_k)`` of each nest ``n`` over the last axis (-inf: empty).
+
+        The largest ``v`` of the nest (0 where none is finite) is subtracted before the
+        exponentials, which are added one after the other in the order of the
+        alternatives (a nest's sum over a (..., alternatives, nests) array does so when
+        there are two nests or more): with one nest, that array's sum (numpy's pairwise
+        one over the alternatives).
+        """
+        k = self.member.shape[1]
+        if k < 2:
+            inside = np.where(self.member > 0, v[..., :, None], -np.inf)
+            return _log_sum_exp(inside, axis=-2)[2]
+        flat = v.reshape(-1, v.shape[-1])
+        rows = flat.shape[0]
+        top = np.full((rows, k), -np.inf)
+        top[:, self.present] = np.maximum.reduceat(flat[:, self.order], self.starts, axis=1)
+        empty = ~np.isfinite(top)
+        some_empty = bool(empty.any())
+        if some_empty:
+            top[empty] = 0.0
+        bins = self._bins.get(rows)
+        if bins is None:
+            bins = self._bins[rows] = ((np.arange(rows) * k)[:, None] + self.nests).ravel()
+        terms = np.exp(flat - top[:, self.nests]).ravel()
+        sums = np.bincount(bins, weights=terms, minlength=rows * k).reshape(rows, k)
+        with np.errstate(divide="ignore"):
+            total = top + np.log(sums)
+        if some_empty:
+            total[empty] = -np.inf
+        return total.reshape(*v.shape[:-1], k)
+
+
 def _utilities(cost: ArrayLike, scale: float) -> tuple[FloatArray, NDArray[np.bool_]]:
     """Utilities ``-scale * cost`` (``-inf`` where unavailable) and rows with a choice."""
     c = np.asarray(cost, dtype=np.float64)
@@ -157,7 +226,7 @@ def nested_logit(
     scale: float,
     nests: IntArray,
     nest_scale: float,
-    member: FloatArray | None = None,
+    layout: NestLayout | None = None,
 ) -> Choice:
     """Nested logit over the last axis, with its conditional and nest shares.
 
@@ -171,22 +240,22 @@ def nested_logit(
         Validated nest index of each alternative (:func:`check_nests`).
     nest_scale : float
         Nest scale ``lam`` in (0, 1].
-    member : array (n, nests), optional
-        :func:`membership` of ``nests``, when the caller keeps it.
+    layout : NestLayout, optional
+        :meth:`NestLayout.of` ``nests``, when the caller keeps it.
 
     Returns
     -------
     Choice
     """
     lam = float(nest_scale)
-    if member is None:
-        member = membership(nests)
+    if layout is None:
+        layout = NestLayout.of(nests)
     u, some = _utilities(cost, scale)
-    inside = np.where(member > 0, (u / lam)[..., :, None], -np.inf)  # (..., n, nests)
-    iv = _log_sum_exp(inside, axis=-2)[2]  # (..., nests); -inf for an empty nest
+    v = u / lam
+    iv = layout.log_sums(v)  # (..., nests); -inf for an empty nest
     has = np.isfinite(iv) & some  # a row with nothing available has no nest
     safe_iv = np.where(has, iv, 0.0)
-    conditional = np.where(has[..., nests], np.exp(u / lam - safe_iv[..., nests]), 0.0)
+    conditional = np.where(has[..., nests], np.exp(v - safe_iv[..., nests]), 0.0)
     top = np.where(has, lam * safe_iv, -np.inf)
     any_nest = has.any(axis=-1, keepdims=True)
     top = np.where(any_nest, top, 0.0)  # every row has a finite largest term
@@ -208,11 +277,11 @@ def choose(
     scale: float,
     nests: IntArray | None = None,
     nest_scale: float = 1.0,
-    member: FloatArray | None = None,
+    layout: NestLayout | None = None,
 ) -> Choice:
     """Shares and logsum of the validated nested logit (multinomial when ``lam`` is 1)."""
     if nests is not None and nest_scale != 1.0:
-        return nested_logit(cost, scale=scale, nests=nests, nest_scale=nest_scale, member=member)
+        return nested_logit(cost, scale=scale, nests=nests, nest_scale=nest_scale, layout=layout)
     return _multinomial(cost, scale)
 
 

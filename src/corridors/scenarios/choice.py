@@ -280,7 +280,7 @@ def equilibrium_shares(
                 delay = fn(elements.hours, ev, delay_capacity, alpha=alpha, beta=beta) - (
                     elements.hours
                 )
-            congested = safe_hours + np.einsum("emc,e->mc", elements.incidence, delay)
+            congested = safe_hours + elements.route_hours(delay)
         else:
             congested = fn(
                 safe_hours,

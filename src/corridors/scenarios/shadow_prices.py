@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
-from corridors.cost.logit import IntArray, choose, membership
+from corridors.cost.logit import IntArray, NestLayout, choose
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,8 @@ class HardCapacityPrices:
         self.nests = nests
         self.lam = nest_scale
         self.nested = nests is not None and nest_scale != 1.0
-        self.member = membership(nests) if nests is not None else np.zeros((0, 0))
+        self.layout = NestLayout.of(nests) if nests is not None else None
+        self.member = self.layout.member if self.layout is not None else np.zeros((0, 0))
         self.x_max = max_price * scale
         self.tol = max(PRICE_TOLERANCE * tolerance, 1e-13)
         self.slack = self.tol * self.total
@@ -142,7 +143,7 @@ class HardCapacityPrices:
             scale=1.0,
             nests=self.nests if self.nested else None,
             nest_scale=self.lam,
-            member=self.member if self.nested else None,
+            layout=self.layout if self.nested else None,
         )
         shares, cond, nest_shares, ls = choice
         value = (float(x @ self.cap) - float(self.d @ ls)) / self.total
