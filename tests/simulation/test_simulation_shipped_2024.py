@@ -17,10 +17,12 @@ import pytest
 
 from corridors.cost.element_delays import ElementDelays
 from corridors.cost.element_queues import element_queue, shipments_per_h
+from corridors.cost.ferry_lines import line_queue
 from corridors.datasets import eurasia_path
 from corridors.demand import read_demand
 from corridors.network import read_network
 from corridors.network.model import Network
+from corridors.scenarios.io import load_inputs
 from corridors.simulation import (
     BuildOptions,
     RunResult,
@@ -33,7 +35,7 @@ from corridors.simulation import (
 )
 from corridors.simulation.loads import ferry_loads
 from corridors.simulation.weather import Closures
-from corridors.studies.simulate import simulation_model
+from corridors.studies.simulate import scenario_simulation_model, simulation_model
 
 MARKETS = (
     "china_eu",
@@ -49,9 +51,10 @@ pytestmark = pytest.mark.slow
 
 KNOWN_GAPS = {
     "ferry:aktau-alat@aktau": "Aktau's rail ferries wait 26.3 h simulated (16.2 h for "
-    "the ship and 10.1 h at the port for the storms' end) against 17.9 h from the "
-    "function (-32 %, 25 years x 4 seeds); the same line alone with its 2024 cargo and "
-    "no port station: 20.3 h against 18.4 h (tests/cost/test_ferry_queue.py)",
+    "the ship and 10.1 h at the port for the storms' end) against 18.6 h from the "
+    "function (-29 %, 25 years x 4 seeds); without storms 6.3 h against 7.3 h, so the "
+    "storms add 20 h simulated and 11 h by the function; the same line alone with its "
+    "2024 cargo: 21.2 h against 19.1 h (tests/cost/test_ferry_queue.py)",
 }
 """Elements whose delay function misses the simulated wait by more than 20 % (checked
 apart, :func:`test_the_known_gaps_close`)."""
@@ -196,13 +199,16 @@ def ferry_waits(run: RunResult, resource: str) -> tuple[int, float, float]:
     return len(rows), ship_h, storm_h
 
 
-def test_ferry_delay_functions_match_the_simulated_waits(
-    ferry_runs: tuple[SimulationModel, list[RunResult]],
-) -> None:
-    """Each ferry and feeder line's mean wait for a ship and its delay function agree
-    within 20 % at utilisation up to 0.9 (deck filling, the queue of sailings, storms),
-    the simulated wait with the storms' end waited for at the port (:func:`ferry_waits`)."""
-    crossing, runs = ferry_runs
+def compare_ferries(
+    crossing: SimulationModel, runs: list[RunResult]
+) -> list[tuple[str, float, float, float]]:
+    """Each ferry line from each port at utilisation up to 0.9: ``(resource, simulated
+    wait, function, storm's end at the port)``, hours, over ``runs``.
+
+    The simulated wait counts the storm's end waited for at the port (:func:`ferry_waits`);
+    the function is the equilibrium's, the line's at the joint load with the cargo back,
+    at the simulated arrivals.
+    """
     checked = []
     for load in ferry_loads(crossing):
         if load.arrivals_per_day <= 0.0:
@@ -214,10 +220,21 @@ def test_ferry_delay_functions_match_the_simulated_waits(
         joint = load.joint_per_h(rate)  # with the ships' time the cargo back takes
         if line.utilisation(joint) > 0.9:
             continue
-        sim_wait = float((ship_h + storm_h) / n)
         wait = load.wait_h(rate)  # the equilibrium's function: the line's at the joint load
         assert wait == line.wait_h(joint)
-        checked.append((rid, round(sim_wait, 1), round(wait, 1), round(storm_h / n, 1)))
+        checked.append((rid, float((ship_h + storm_h) / n), wait, float(storm_h / n)))
+    return checked
+
+
+def test_ferry_delay_functions_match_the_simulated_waits(
+    ferry_runs: tuple[SimulationModel, list[RunResult]], network: Network
+) -> None:
+    """Each ferry and feeder line's mean wait for a ship and its delay function agree
+    within 20 % at utilisation up to 0.9 (deck filling, the queue of sailings, storms),
+    the simulated wait with the storms' end waited for at the port (:func:`ferry_waits`)."""
+    crossing, runs = ferry_runs
+    checked = compare_ferries(crossing, runs)
+    for rid, sim_wait, wait, _ in checked:
         if rid not in KNOWN_GAPS:
             assert wait == pytest.approx(sim_wait, rel=0.2), checked
     # the rail ferries from Kuryk and Aktau and the Aktau container feeder are among them
@@ -228,6 +245,59 @@ def test_ferry_delay_functions_match_the_simulated_waits(
     storms = {c[0]: c[3] for c in checked}
     assert storms["ferry:kuryk-alat@kuryk"] > 5.0, checked
     assert storms["ferry:van-tatvan@van"] == 0.0, checked
+    # every shipment boards from the port's station, so no ship takes cargo in a storm,
+    # in the simulation's line loads as in the equilibrium's lines
+    for load in ferry_loads(crossing):
+        if load.arrivals_per_day > 0.0:
+            assert load.held_at_port, load.port
+            element = line_queue(network, load.line.line_id.removeprefix("ferry:"))
+            assert element is not None
+            assert element.fills_in_storms is load.ferry_queue().fills_in_storms is False
+
+
+BASELINE_YEARS = 10
+"""Years each seed simulates baseline-2024's 2024 shipments that cross a water."""
+
+
+@pytest.fixture(scope="module")
+def baseline_runs() -> tuple[SimulationModel, list[RunResult]]:
+    """baseline-2024's own equilibrium in 2024 (cargo both ways across the Caspian and
+    Lake Van): its shipments that cross a water, :data:`BASELINE_YEARS` years a seed."""
+    inputs = load_inputs("baseline-2024")
+    model, _ = scenario_simulation_model(
+        inputs.network, inputs.scenario, year=2024, catalogue=inputs.catalogue
+    )
+    crossing = dataclasses.replace(
+        model,
+        generators=tuple(
+            g for g in model.generators if any(s.kind == "ferry" for s in g.itinerary)
+        ),
+        horizon_h=BASELINE_YEARS * 8760.0,
+    )
+    return crossing, [simulate(crossing, seed=s) for s in SEEDS]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="with cargo back the function is short (baseline-2024's 2024 loads, 10 years "
+    "x seeds 11-14, simulated against the function, hours): the Aktau rail ferries 41.1 "
+    "against 22.5 (-45 %), from Alat 19.6 against 12.9 (-34 %); Kuryk 74.5 against 46.3 "
+    "(-38 %), from Alat 72.8 against 51.7 (-29 %); the Aktau feeder (0.8 of its lift, "
+    "storms) 780 against 154; within 20 %: the feeder from Alat 58.4 against 48.7, "
+    "Turkmenbashi (no cargo back) 21.5 against 19.1 (docs/model.md)",
+)
+def test_ferry_waits_with_cargo_back_match_the_simulated_waits(
+    baseline_runs: tuple[SimulationModel, list[RunResult]],
+) -> None:
+    """baseline-2024's own ferry loads, with cargo both ways: each line from each port
+    within 20 % at utilisation up to 0.9."""
+    crossing, runs = baseline_runs
+    back = [f for f in ferry_loads(crossing) if f.arrivals_per_day > 0]
+    assert sum(f.back_decks_per_day > 0 for f in back) >= 6
+    checked = compare_ferries(crossing, runs)
+    assert len(checked) >= 6, checked
+    for _, sim_wait, wait, _ in checked:
+        assert wait == pytest.approx(sim_wait, rel=0.2), checked
 
 
 def test_every_port_berth_queue_is_checked(model: SimulationModel) -> None:

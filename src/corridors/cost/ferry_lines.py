@@ -224,8 +224,10 @@ def line_queue(network: Network, link_id: str) -> FerryQueue | None:
     line with both ports in the Caspian closes :data:`CASPIAN_STORM_DAYS` a month in
     storms of :data:`STORM_MEAN_H` hours, as the simulation's weather, and when a
     storm ends :data:`FERRY_REOPEN_SHARE` of the ships are at the port, the rest a
-    sailing away. The same operating rules as the simulation's lines
-    (:class:`corridors.simulation.ferry_load.FerryLoad`).
+    sailing away. The cargo reaches a line by a transfer at its port, whose station a
+    storm closes too: it waits there for the storm's end and none boards the ship in
+    port meanwhile (``fills_in_storms`` off). The same operating rules as the
+    simulation's lines (:class:`corridors.simulation.ferry_load.FerryLoad`).
     """
     i = network.link_index.get(link_id)
     vessels = network.vessels
@@ -270,7 +272,7 @@ def line_queue(network: Network, link_id: str) -> FerryQueue | None:
         reopen_share=FERRY_REOPEN_SHARE,
         return_h=sail,
         empty_wait_h=FERRY_EMPTY_WAIT_H,
-        fills_in_storms=True,
+        fills_in_storms=False,  # the cargo waits out a storm at the port's station
         return_cargo_h=min(back, 0.999 * trip),
     )
 

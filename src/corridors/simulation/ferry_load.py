@@ -68,6 +68,11 @@ class FerryLoad:
     back_decks_per_day : float
         Ship decks a day the shipments offered at the line's other port fill (the
         cargo the other way).
+    held_at_port : bool
+        The shipments reach the line through the port's station (a train transferring
+        to the ferry), which a storm closes too: they wait there for the storm's end
+        and none boards the ship in port meanwhile (the line's ``fills_in_storms`` is
+        off).
     return_cargo_h : float
         Ship-hours a deck-load of that cargo adds to a round trip of the ships, mean
         (:func:`~corridors.cost.ferry_lines.return_cargo_h`), hours.
@@ -90,6 +95,7 @@ class FerryLoad:
     shipment_mix: tuple[tuple[int, float], ...] = ()
     back_decks_per_day: float = 0.0
     return_cargo_h: float = 0.0
+    held_at_port: bool = False
 
     @property
     def utilisation(self) -> float:
@@ -118,7 +124,8 @@ class FerryLoad:
         ``shipments_per_deck`` a deck), the line's maximum wait, the open share of
         each month and the storms of its weather area; when a storm ends, half the
         ships are on the other side of the sea, a sailing away; the ship in port keeps
-        taking cargo in a storm, and an empty ship sails back after the line's
+        taking cargo in a storm unless the cargo is held at the port's station
+        (:attr:`held_at_port`), and an empty ship sails back after the line's
         ``empty_wait_h`` (the cargo that finds no ship waits for the next).
         """
         if self.shipment_units > 0 and self.deck_units:
@@ -138,7 +145,7 @@ class FerryLoad:
             reopen_share=FERRY_REOPEN_SHARE,
             return_h=self.line.sail_h,
             empty_wait_h=self._empty_wait_h(),
-            fills_in_storms=True,
+            fills_in_storms=not self.held_at_port,
             return_cargo_h=min(self.return_cargo_h, 0.999 * self.round_trip_h),
         )
 
@@ -164,13 +171,16 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
     units: dict[tuple[str, str], set[int]] = {}  # units boarded (0 wagons, 1 TEU, 2 trucks)
     size: dict[tuple[str, str], dict[int, float]] = {}  # shipments a day by unit, x units
     mixes: dict[tuple[str, str, int], dict[int, float]] = {}  # shipments a day by size
+    held: set[tuple[str, str]] = set()  # boarding through the port's station
     lines = {f.line_id: f for f in model.ferry_lines}
     for g in model.generators:
         per_day = offered_per_day(g, horizon_h=model.horizon_h)
-        for step in g.itinerary:
+        for i, step in enumerate(g.itinerary):
             line = lines.get(step.target) if step.kind == "ferry" else None
             if line is None or step.from_node is None:
                 continue
+            if i > 0 and g.itinerary[i - 1].target == f"port:{step.from_node}":
+                held.add((line.line_id, step.from_node))
             unit = line_unit(line, g)
             caps = [s.capacity(unit) for s in line.ships if unit is not None and s.capacity(unit)]
             if not caps:
@@ -230,6 +240,7 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
                     back_decks_per_day=offered.get((f.line_id, other), [0.0, 0.0])[1],
                     return_cargo_h=sum(return_cargo_h(x.load_h, x.unload_h) for x in fleet)
                     / len(fleet),
+                    held_at_port=(f.line_id, port) in held,
                 )
             )
     return out
