@@ -177,6 +177,7 @@ def test_overloaded_elements_are_the_ones_simulated_past_capacity(
     assert van is not None
     assert "ferry:van-tatvan@van" in busy["southern"]
     both_ways = capacity_teu_yr(van) / (1.0 + van.return_use)
+    in_step = capacity_teu_yr(van) / (1.0 + 7.0 / 16.0)  # no berth waits: 3.5 + 3.5 h
     for seed in SEEDS:
         run = simulate(heavy, seed=seed)
         tt = throughput_table(run).groupby("corridor")[["entered", "in_system"]].sum()
@@ -186,7 +187,10 @@ def test_overloaded_elements_are_the_ones_simulated_past_capacity(
         sailings = sailings_table(run)
         lifted = sailings[sailings["line"] == "ferry:van-tatvan"].groupby("from_port")["units"]
         for port, wagons in lifted.sum().items():  # 36 wagons of 2 TEU a deck
-            assert wagons * TEU_PER_WAGON == pytest.approx(both_ways, rel=0.1), (port, seed)
+            # the two ships either meet at the berths (each waits for the other's
+            # unloading, FERRY_BERTH_WAITS) or fall into step, one at each port, and
+            # never do: between the two
+            assert 0.9 * both_ways <= wagons * TEU_PER_WAGON <= 1.02 * in_step, (port, seed)
     for c in ("middle", "northern"):  # a tenth or more of the year's shipments queueing
         assert stuck[c] > 0.1 * entered[c], (c, stuck[c], entered[c])
 

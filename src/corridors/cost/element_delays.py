@@ -52,6 +52,10 @@ capacity); the capacity itself is a hard limit."""
 FERRY_GRID = 1e-3
 """Utilisation step at which a ferry line's wait is evaluated (and remembered)."""
 
+FILL_GRID = 1e-2
+"""Utilisation step at which a ferry line's deck-filling wait at its own cargo is
+evaluated (and remembered; it varies slowly, and each point is a deck-filling chain)."""
+
 SHARES = 10
 """Steps of the share of arrivals by land at which stormy berths' wait is evaluated
 (with :data:`FERRY_GRID` in utilisation; remembered, interpolated linearly between)."""
@@ -100,6 +104,7 @@ class ElementDelays:
     _idle: list[float] = field(init=False, repr=False)
     _stormy: tuple[int, ...] = field(init=False, repr=False)
     _kind: tuple[int, ...] = field(init=False, repr=False)
+    _ferries: tuple[int, ...] = field(init=False, repr=False)
     """Each element's evaluation: 0 its queue's formula, 1 on the grid, 2 on the grid by
     utilisation and share of arrivals by land (stormy berths); found once."""
 
@@ -120,6 +125,8 @@ class ElementDelays:
             for q in self.queues
         )
         object.__setattr__(self, "_kind", kind)
+        ferries = tuple(e for e, k in enumerate(kind) if k == 1)
+        object.__setattr__(self, "_ferries", ferries)
         # each queue's service rate and its wait with no traffic, found once
         rate = [math.nan if q is None else shipments_per_h(q) for q in self.queues]
         live = [e for e, r in enumerate(rate) if math.isfinite(r) and r > 0]
@@ -196,12 +203,50 @@ class ElementDelays:
         """Capacity of each element's queue, container TEU a year (inf: no queue)."""
         return self._capacity.copy()
 
-    def wait_h(self, rho: FloatArray, landside: FloatArray | None = None) -> FloatArray:
+    def wait_h(
+        self,
+        rho: FloatArray,
+        landside: FloatArray | None = None,
+        own: FloatArray | None = None,
+    ) -> FloatArray:
         """Mean wait at each element at utilisations ``rho`` of its queue, hours.
 
         ``landside``: share of each element's arrivals that come by land (they pile up
         in a storm at a Caspian port's berths); default each queue's ``storm_share``.
+        ``own``: a ferry line's own cargo from its port, as a utilisation, where
+        ``rho`` is the joint load with the cargo back: its deck fills with its own
+        cargo (:meth:`~corridors.cost.ferry_queue.FerryQueue.wait_h`), both on a grid;
+        default (or ``own >= rho``) all of it.
         """
+        rho = np.asarray(rho, dtype=np.float64)
+        out = self._wait_h(rho, landside)
+        if own is None:
+            return out
+        own = np.asarray(own, dtype=np.float64)
+        for e in self._ferries:
+            r, o = float(rho[e]), float(own[e])
+            if 0.0 <= o < r:
+                top = min(r, self.knee)  # held above the knee, as the wait
+                out[e] += self._fill(e, o * top / r) - self._fill(e, top)
+        return out
+
+    def _fill(self, e: int, rho: float) -> float:
+        """A ferry line's deck-filling wait at utilisation ``rho`` (grid, interpolated)."""
+        x = rho / FILL_GRID
+        lo = math.floor(x)
+        return (lo + 1 - x) * self._fill_grid(e, lo) + (x - lo) * self._fill_grid(e, lo + 1)
+
+    def _fill_grid(self, e: int, step: int) -> float:
+        memo = self._memo[e]
+        key = -1 - step  # beside the waits (steps >= 0) of the same line
+        hit = memo.get(key)
+        if hit is None:
+            q = self.queues[e]
+            assert isinstance(q, FerryQueue | FerryLines)
+            hit = memo[key] = q.fill_wait_h(step * FILL_GRID * self._rate[e])
+        return hit
+
+    def _wait_h(self, rho: FloatArray, landside: FloatArray | None) -> FloatArray:
         rho = np.asarray(rho, dtype=np.float64)
         out = np.zeros(rho.shape)
         rhos = rho.tolist()

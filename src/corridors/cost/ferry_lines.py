@@ -159,10 +159,24 @@ class FerryLines:
             for line, s in zip(self.lines, self.shares, strict=True)
         )
 
-    def wait_h(self, arrivals_per_h: float) -> float:
-        """Mean wait of a shipment for a ship of the line it takes, hours."""
+    def wait_h(self, arrivals_per_h: float, *, own_per_h: float | None = None) -> float:
+        """Mean wait of a shipment for a ship of the line it takes, hours.
+
+        ``own_per_h``: this port's own shipments when ``arrivals_per_h`` is the joint
+        load with the cargo back (:meth:`FerryQueue.wait_h`), in the same shares.
+        """
         return sum(
-            s * line.wait_h(arrivals_per_h * s)
+            s
+            * line.wait_h(
+                arrivals_per_h * s, own_per_h=None if own_per_h is None else own_per_h * s
+            )
+            for line, s in zip(self.lines, self.shares, strict=True)
+        )
+
+    def fill_wait_h(self, arrivals_per_h: float) -> float:
+        """Mean wait for the deck to fill of the line a shipment takes, hours."""
+        return sum(
+            s * line.fill_wait_h(arrivals_per_h * s)
             for line, s in zip(self.lines, self.shares, strict=True)
         )
 

@@ -193,6 +193,14 @@ class FerryQueue:
             max_wait_h=self.max_wait_h,
         )
 
+    def fill_wait_h(self, arrivals_per_h: float) -> float:
+        """Mean wait for the deck to fill at ``arrivals_per_h`` shipments an hour, hours.
+
+        :func:`deck_fill`'s wait, with its limit as the arrivals vanish at 0 (a
+        shipment then waits the maximum wait, or none if it fills a deck).
+        """
+        return self.fill(max(arrivals_per_h, 1e-9)).wait_h
+
     def capacity_per_h(self, arrivals_per_h: float) -> float:
         """Shipments an hour the fleet lifts over the year at ``arrivals_per_h``.
 
@@ -209,11 +217,23 @@ class FerryQueue:
         """Arrivals over what the fleet lifts over the year."""
         return arrivals_per_h / self.capacity_per_h(arrivals_per_h)
 
-    def wait_h(self, arrivals_per_h: float) -> float:
+    def wait_h(self, arrivals_per_h: float, *, own_per_h: float | None = None) -> float:
         """Mean wait of a shipment for a ship at ``arrivals_per_h`` shipments an hour, hours.
 
         ``inf`` when the fleet cannot lift the year's cargo (utilisation >= 1).
+        ``own_per_h``: the shipments an hour offered at this port when
+        ``arrivals_per_h`` is the joint load with the cargo back (:meth:`joint_arrivals`):
+        the ships' time is the joint load's, but the deck fills with the port's own
+        cargo, so the deck-filling wait is taken at it,
+        ``W(joint) - F(joint) + F(own)`` (:meth:`fill_wait_h`); the same as without it
+        when there is no cargo back. None: ``arrivals_per_h`` fill the deck.
         """
+        wait = self._wait_h(arrivals_per_h)
+        if own_per_h is None or not 0.0 < own_per_h < arrivals_per_h or math.isinf(wait):
+            return wait
+        return wait - self.fill_wait_h(arrivals_per_h) + self.fill_wait_h(own_per_h)
+
+    def _wait_h(self, arrivals_per_h: float) -> float:
         lam = arrivals_per_h
         if lam <= 0.0:
             return 0.0

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from numpy.typing import NDArray
 
@@ -119,6 +120,12 @@ class SharedElements:
         it comes off a ship; only the elements whose wait depends on it
         (:attr:`~corridors.cost.element_delays.ElementDelays.stormy`). Empty (the
         default): every route comes by land.
+    return_cargo : tuple of (int, int, float), optional
+        ``(e, back, k)``: water element ``e``'s own cargo loads the element of the
+        other direction ``back`` at ``k`` per TEU (``usage`` holds it,
+        :func:`~corridors.scenarios.year_elements.return_cargo`); each such element's
+        deck then fills with its own cargo only (:meth:`queue_h`). Empty (the
+        default): none.
 
     Raises
     ------
@@ -135,6 +142,7 @@ class SharedElements:
     usage: FloatArray = field(default_factory=lambda: np.zeros(0))
     queue_capacity: FloatArray = field(default_factory=lambda: np.zeros(0))
     landside: FloatArray = field(default_factory=lambda: np.zeros(0))
+    return_cargo: tuple[tuple[int, int, float], ...] = ()
 
     def __post_init__(self) -> None:
         n = np.shape(self.capacity)[0] if np.ndim(self.capacity) else 1
@@ -235,7 +243,32 @@ class SharedElements:
         )
         ok = np.isfinite(cap) & (cap > 0)
         rho = np.where(ok, flows / np.where(ok, cap, 1.0), 0.0)
-        return self.queues.wait_h(rho, landside)
+        if not self.return_cargo:
+            return self.queues.wait_h(rho, landside)
+        own = np.where(ok, self.own_flows(flows) / np.where(ok, cap, 1.0), rho)
+        return self.queues.wait_h(rho, landside, own)
+
+    def own_flows(self, flows: FloatArray) -> FloatArray:
+        r"""Each element's own cargo, TEU a year: its flow less the cargo back it carries.
+
+        The flows of the water elements of :attr:`return_cargo` are joint, their own
+        cargo and ``k`` x the other direction's, :math:`v = (I + K)\,u`; the own cargo
+        :math:`u` solves it (the other elements' flows are their own).
+        """
+        out = np.array(flows, dtype=np.float64)
+        idx, unmix = self._own_solver
+        out[idx] = np.maximum(unmix @ out[idx], 0.0)
+        return out
+
+    @cached_property
+    def _own_solver(self) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        """The water elements of :attr:`return_cargo` and :math:`(I + K)^{-1}` over them."""
+        idx = sorted({i for e, b, _ in self.return_cargo for i in (e, b)})
+        at = {e: i for i, e in enumerate(idx)}
+        joint = np.eye(len(idx))
+        for e, b, k in self.return_cargo:
+            joint[at[b], at[e]] += k
+        return np.array(idx, dtype=np.int64), np.asarray(np.linalg.inv(joint), dtype=np.float64)
 
     def split_queue_h(
         self,

@@ -102,9 +102,10 @@ def shared_elements(
             for (key, _, _), share in zip(a.elements, a.element_share, strict=False):
                 inc[e_index[key], i, j] = share  # the cargo that passes the element
                 usage[e_index[key], i, j] *= share
-    if queues is not None:
+    pairs = return_cargo(e_index, queues) if queues is not None else []
+    if pairs:
         own = usage.copy()
-        for e, back, k in return_cargo(e_index, queues):
+        for e, back, k in pairs:
             usage[back] += k * own[e]
     capacity = np.array(e_cap, dtype=float)
     queue_capacity = (
@@ -139,6 +140,7 @@ def shared_elements(
         usage=usage,
         queue_capacity=queue_capacity,
         landside=landside,
+        return_cargo=tuple(pairs),
     )
 
 

@@ -160,9 +160,11 @@ class FerryLoad:
         """Mean wait of a shipment for a ship, hours (:meth:`ferry_queue`).
 
         ``arrivals_per_h`` (shipments an hour) defaults to the offered load; the
-        wait is the line's at the joint load with the cargo back (:meth:`joint_per_h`).
+        wait is the line's at the joint load with the cargo back (:meth:`joint_per_h`),
+        its deck filled by this port's own shipments.
         """
-        return self.ferry_queue().wait_h(self.joint_per_h(arrivals_per_h))
+        lam = self.arrivals_per_day / 24.0 if arrivals_per_h is None else arrivals_per_h
+        return self.ferry_queue().wait_h(self.joint_per_h(lam), own_per_h=lam)
 
 
 def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
