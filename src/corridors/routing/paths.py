@@ -242,10 +242,10 @@ class PathTree:
         """The least-weight path to ``target`` (``None``: not reachable)."""
         if not np.isfinite(self.dist[target]):
             return None
-        pred = self.pred.tolist()
+        pred = self.pred  # walked back from the target: a path's few vertices, not all
         vertices = [target]
         while vertices[-1] != self.source:
-            vertices.append(pred[vertices[-1]])
+            vertices.append(int(pred[vertices[-1]]))
         walk = np.array(vertices[::-1], dtype=np.int64)
         g = self.graph
         arcs = g.arcs[np.searchsorted(g.keys, walk[:-1] * g.n_vertices + walk[1:])]
