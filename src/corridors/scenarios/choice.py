@@ -270,8 +270,8 @@ def equilibrium_shares(
                 method=price_method,
             )
 
-    def costs(shares: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-        flows = (demand[:, None] * shares).sum(axis=0)
+    def costs(shares: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Generalised cost (``inf``: not available) and congested hours at ``shares``."""
         if elements is not None:
             ev = elements.flows(demand, shares)
             if elements.queues is not None:
@@ -282,6 +282,7 @@ def equilibrium_shares(
                 )
             congested = safe_hours + elements.route_hours(delay)
         else:
+            flows = (demand[:, None] * shares).sum(axis=0)
             congested = fn(
                 safe_hours,
                 np.broadcast_to(flows, safe_hours.shape),
@@ -290,7 +291,7 @@ def equilibrium_shares(
                 beta=beta,
             )
         cost = np.where(finite, base_cost + vot * (congested - safe_hours), np.inf)
-        return cost, np.where(finite, congested, np.inf), flows
+        return cost, congested
 
     def choice(cost: FloatArray) -> FloatArray:
         return choose(cost, scale=scale, nests=nest_of, nest_scale=nest_scale).shares
@@ -321,7 +322,7 @@ def equilibrium_shares(
         guard = ANDERSON_THROW
         before: tuple[FloatArray, FloatArray, float, float] | None = None
         for k in range(1, max_iterations + 1):
-            cost, _, _ = costs(shares)
+            cost, _ = costs(shares)
             if prices is None:
                 target = choice(cost)
             else:
@@ -354,12 +355,14 @@ def equilibrium_shares(
     elif prices is not None:
         # fixed costs: the priced logit is the equilibrium itself
         k = 1
-        cost, _, _ = costs(shares)
+        cost, _ = costs(shares)
         shares, x, prices_ok = prices.target(cost, x)
         gap = 0.0
     else:
         gap = 0.0
-    cost, congested, flows = costs(shares)
+    cost, congested = costs(shares)
+    congested = np.where(finite, congested, np.inf)
+    flows = (demand[:, None] * shares).sum(axis=0)
     converged = gap < tolerance and prices_ok
     if not converged and warn:
         logger.warning(
