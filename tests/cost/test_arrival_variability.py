@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from corridors.cost.arrival_variability import (
+    Streams,
     departure_scv,
     kept_share,
     queue_span_h,
@@ -121,3 +122,53 @@ def test_random_delays_shuffle_a_regular_stream_at_the_ends_of_each_span() -> No
         lost = 1.0 - float(kept_share(span, spread_h=5.0))
         assert lost == pytest.approx(2.0 * 5.0 / (math.sqrt(math.pi) * span), rel=0.15)
         assert _dispersion(moved, span) == pytest.approx(lost, rel=0.15)
+
+
+def test_streams_walk_each_stream_through_its_queues_by_hand() -> None:
+    # queue 0: a fixed 2 h path (rho 0.5); 0.25 trains an hour come from their origin,
+    # half go on to queue 1 (a fixed 3 h path) behind a random delay of sd 5 h, half to
+    # queue 2 straight (a fixed 1 h path)
+    streams = Streams.of([(0, []), (1, [(0, 25.0)]), (2, [(0, 0.0)])])
+    rate = np.array([0.25, 0.125, 0.125])
+    rho = np.array([0.5, 0.375, 0.125])
+    relax = relaxation_h(rho=rho, service_h=np.array([2.0, 3.0, 1.0]), service_cv=0.0, servers=1)
+    span = np.array([0.0, 10.0, 0.0])
+    scv = streams.arrival_scv(
+        rate,
+        rho=rho,
+        service_cv=np.zeros(3),
+        servers=np.ones(3),
+        relax_h=relax,
+        passes=np.zeros(3, dtype=bool),
+        span_h=span,
+    )
+    # queue 1: the stream is half of queue 0's flow, seen over 10 h (relaxation 8 h:
+    # weight 1 / (1 + 1.5 x 10 / 8)), then moved by the delay (kept 10 / (10 + 10 /
+    # sqrt(pi)))
+    weight = 1.0 / (1.0 + 1.5 * 10.0 / 8.0)
+    out = 1.0 - 0.25 * weight + 0.25 * weight * (1.0 - 0.5)
+    kept = 10.0 / (10.0 + 10.0 / math.sqrt(math.pi))
+    assert float(relax[0]) == pytest.approx(8.0)
+    assert scv.tolist() == pytest.approx([1.0, 1.0 + kept * (out - 1.0), 0.875])
+    # queue 2 sees its half over no span: 0.75 x 1 + 0.25 x (1 - 0.5) = 0.875
+    assert streams.flows(rate, 3).tolist() == pytest.approx([0.25, 0.125, 0.125])
+    # a queue that passes its trains on (no limit, or spaced) leaves them as they came
+    passed = streams.arrival_scv(
+        rate,
+        rho=rho,
+        service_cv=np.zeros(3),
+        servers=np.ones(3),
+        relax_h=relax,
+        passes=np.array([True, False, False]),
+        span_h=span,
+    )
+    assert passed.tolist() == pytest.approx([1.0, 1.0, 1.0])
+    # queue 2 (1 h) takes its trains straight from the 2 h path: spaced; queue 1 not
+    # (a random delay between), nor queue 0 (from the origin)
+    spaced = streams.spaced(
+        rate,
+        servers=np.ones(3),
+        service_h=np.array([2.0, 3.0, 1.0]),
+        service_cv=np.zeros(3),
+    )
+    assert spaced.tolist() == [False, False, True]

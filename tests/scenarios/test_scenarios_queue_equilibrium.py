@@ -193,3 +193,36 @@ def test_train_paths_move_volume_while_they_bind(eurasia: Network) -> None:
     # at 18 paths a day the paths are free and Alat's 100k TEU container terminal binds
     assert rows[3][2] == 0.0
     assert rows[3][4] > 0
+
+
+def test_elements_renewed_once_on_the_way_give_their_own_fixed_point() -> None:
+    """The queues' arrival variability is taken once at a coarse split (``renew``): the
+    equilibrium then converges to the fixed point of the renewed queues, as if solved
+    with them from the start (a lane with regular arrivals: M/D/1-like, cv 0.5)."""
+    regular = station_queue("border", servers=1, service_h=10.0, service_cv=1.0, arrival_cv=0.5)
+    calls: list[float] = []
+
+    def renew(shares: np.ndarray) -> SharedElements:
+        calls.append(float(shares[0, 0]))
+        return _one_element(200.0, regular)
+
+    renewed = equilibrium_shares(
+        np.array([(1000.0, 1200.0)]),
+        np.zeros((1, 2)),
+        np.array([100.0]),
+        np.full(2, np.inf),
+        scale=SCALE,
+        value_of_time=VOT,
+        elements=_one_element(200.0, LANE),
+        tolerance=1e-10,
+        max_iterations=5000,
+        renew=renew,
+        renew_gap=1e-2,
+    )
+    direct = _solve(200.0, lane=regular)
+    assert len(calls) == 1
+    assert renewed.converged
+    assert renewed.shares[0, 0] == pytest.approx(direct.shares[0, 0], abs=1e-8)
+    assert renewed.queue_h[0] == pytest.approx(direct.queue_h[0], rel=1e-6)
+    # regular arrivals wait less, so the lane takes more than with Poisson ones
+    assert direct.shares[0, 0] > _solve(200.0).shares[0, 0]

@@ -11,9 +11,9 @@ and as variable as its arrivals over spans longer than its relaxation time
 arrivals' variability, not the mix's, and takes its share of the services); random
 delays between two queues (a border check) shuffle the trains back towards Poisson
 over the downstream queue's span (:func:`kept_share`, :func:`shuffled_scv`). The
-simulation's offered loads (:mod:`corridors.simulation.station_load`) walk each stream
-from its origin through these functions; the scenario equilibrium does not use them
-(its queues see Poisson arrivals; docs/model.md). No I/O.
+simulation's offered loads (:mod:`corridors.simulation.station_load`) and the scenario
+equilibrium's queues (:mod:`corridors.scenarios.arrival_chains`) walk each stream from
+its origin through these functions (:class:`Streams`). No I/O.
 
 Example
 -------
@@ -25,12 +25,15 @@ Example
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 __all__ = [
     "SEEN_SLOPE",
+    "Streams",
     "departure_scv",
     "kept_share",
     "queue_span_h",
@@ -40,6 +43,7 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 ArrayOrFloat = float | FloatArray
 
 SEEN_SLOPE = 1.5
@@ -172,3 +176,156 @@ def shuffled_scv(scv: ArrayOrFloat, *, kept: ArrayOrFloat) -> FloatArray:
     ``1 + kept (scv - 1)`` (:func:`kept_share`). Numbers or arrays.
     """
     return 1.0 + np.asarray(kept, dtype=np.float64) * (np.asarray(scv, dtype=np.float64) - 1.0)
+
+
+@dataclass(frozen=True)
+class Streams:
+    """The streams of trains into each element, each with the queues it passed: written once.
+
+    A stream is the cargo that reaches an element (its *target*) over one sequence of
+    upstream queues since its origin or a ferry (Poisson there), with the variance of the
+    random delays after each; its rate is given at evaluation. The simulation's station
+    loads (:mod:`corridors.simulation.station_load`) and the scenario equilibrium
+    (:mod:`corridors.scenarios.arrival_chains`) both evaluate their elements' arrival
+    variability here.
+
+    Attributes
+    ----------
+    target : array of int (streams,)
+        The element each stream arrives at.
+    hop_stream, hop_queue, hop_next : array of int (hops,)
+        For each upstream queue a stream passes (a *hop*): the stream, the queue and the
+        element the stream goes to next (the next hop's queue, or the target).
+    hop_spread_sq_h2 : array (hops,)
+        Variance of the random delays between the hop's queue and the next, hours
+        squared.
+    hop_rank : array of int (hops,)
+        Position of the hop in its stream (0: the first queue after the origin).
+    """
+
+    target: IntArray
+    hop_stream: IntArray
+    hop_queue: IntArray
+    hop_next: IntArray
+    hop_spread_sq_h2: FloatArray
+    hop_rank: IntArray
+
+    @classmethod
+    def of(cls, chains: Sequence[tuple[int, Sequence[tuple[int, float]]]]) -> Streams:
+        """Streams from ``(target, ((queue, spread variance after it, h^2), ...))`` each."""
+        target, stream, queue, after, spread, rank = [], [], [], [], [], []
+        for s, (t, hops) in enumerate(chains):
+            target.append(t)
+            for r, (q, var) in enumerate(hops):
+                stream.append(s)
+                queue.append(q)
+                after.append(hops[r + 1][0] if r + 1 < len(hops) else t)
+                spread.append(var)
+                rank.append(r)
+        return cls(
+            np.array(target, dtype=np.int64),
+            np.array(stream, dtype=np.int64),
+            np.array(queue, dtype=np.int64),
+            np.array(after, dtype=np.int64),
+            np.array(spread, dtype=np.float64),
+            np.array(rank, dtype=np.int64),
+        )
+
+    def flows(self, rate: FloatArray, n: int) -> FloatArray:
+        """Flow into each of ``n`` elements: the rates ``rate`` of its streams added."""
+        return np.bincount(self.target, weights=rate, minlength=n)[:n].astype(np.float64)
+
+    def spaced(
+        self,
+        rate: FloatArray,
+        *,
+        servers: FloatArray,
+        service_h: FloatArray,
+        service_cv: FloatArray,
+    ) -> npt.NDArray[np.bool_]:
+        """Which elements are fixed one-server train paths whose trains stay spaced.
+
+        Every stream with a rate arrives straight (no random delay) from one fixed
+        one-server path at least as long, the same for all: nobody waits there.
+        """
+        n = len(servers)
+        one_path = (servers == 1) & (service_cv == 0.0)
+        last = np.full(len(self.target), -1, dtype=np.int64)
+        spread = np.zeros(len(self.target))
+        if len(self.hop_stream):
+            order = np.argsort(self.hop_rank, kind="stable")
+            last[self.hop_stream[order]] = self.hop_queue[order]  # the last hop wins
+            spread[self.hop_stream[order]] = self.hop_spread_sq_h2[order]
+        live = rate > 0.0
+        ok = live & (last >= 0) & (spread == 0.0)
+        up = np.where(last >= 0, last, 0)
+        ok &= (
+            one_path[up] & one_path[self.target] & (service_h[up] >= service_h[self.target] - 1e-12)
+        )
+        bad = np.bincount(self.target[live & ~ok], minlength=n)[:n] > 0
+        fed = np.bincount(self.target[live], minlength=n)[:n] > 0
+        lo = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        hi = np.full(n, -1, dtype=np.int64)
+        np.minimum.at(lo, self.target[ok], up[ok])
+        np.maximum.at(hi, self.target[ok], up[ok])
+        return np.asarray(fed & ~bad & (lo == hi), dtype=np.bool_)
+
+    def arrival_scv(
+        self,
+        rate: FloatArray,
+        *,
+        rho: FloatArray,
+        service_cv: FloatArray,
+        servers: FloatArray,
+        relax_h: FloatArray,
+        passes: npt.NDArray[np.bool_],
+        span_h: FloatArray,
+    ) -> FloatArray:
+        """Squared cv of each element's arrivals as it sees them over its span.
+
+        Each stream (``rate`` each) walked from its origin (Poisson) through its hops:
+        the hop queue's departures for the stream (:func:`departure_scv`, its share of
+        the queue's flow the rate that goes on to the same next element, seen over the
+        target's span ``span_h`` by :func:`seen_weight` of the queue's relaxation time
+        ``relax_h``; unchanged where the queue ``passes`` its trains on: no limit, or
+        spaced), then the random delays after it (:func:`kept_share`). The rate-weighted
+        mean over an element's streams; 1 for an element without any. Arrays per
+        element: utilisation, service cv, servers.
+        """
+        n = len(rho)
+        v = np.ones(len(self.target))
+        if len(self.hop_stream):
+            hop_rate = rate[self.hop_stream]
+            pair = self.hop_queue * n + self.hop_next
+            keys, inverse = np.unique(pair, return_inverse=True)
+            # the rate from a queue to the next element: the streams that end there
+            length = np.bincount(self.hop_stream, minlength=len(self.target))
+            last = self.hop_rank == length[self.hop_stream] - 1
+            pair_rate = np.bincount(inverse[last], weights=hop_rate[last], minlength=len(keys))[
+                inverse
+            ]
+            through = self.flows(rate, n)[self.hop_queue]
+            share = np.where(
+                through > 0.0,
+                np.minimum(pair_rate / np.where(through > 0.0, through, 1.0), 1.0),
+                1.0,
+            )
+            span = span_h[self.target[self.hop_stream]]
+            q = self.hop_queue
+            weight = seen_weight(span, relax_h=relax_h[q])
+            kept = kept_share(span, spread_h=np.sqrt(self.hop_spread_sq_h2))
+            for r in range(int(self.hop_rank.max()) + 1):
+                h = np.flatnonzero(self.hop_rank == r)
+                s = self.hop_stream[h]
+                out = departure_scv(
+                    v[s],
+                    rho=rho[q[h]],
+                    service_scv=service_cv[q[h]] ** 2,
+                    servers=servers[q[h]],
+                    weight=weight[h],
+                    share=share[h],
+                )
+                v[s] = shuffled_scv(np.where(passes[q[h]], v[s], out), kept=kept[h])
+        total = self.flows(rate, n)
+        mixed = np.bincount(self.target, weights=rate * v, minlength=n)[:n]
+        return np.where(total > 0.0, mixed / np.where(total > 0.0, total, 1.0), 1.0)

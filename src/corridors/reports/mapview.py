@@ -182,13 +182,22 @@ def _worst(rows: pd.DataFrame) -> dict[str, dict[str, float | None]]:
     return out
 
 
+def _busier(el: Mapping[str, float | None]) -> tuple[float, float]:
+    """Which direction of a link the map draws: the busier, then the dearer.
+
+    Use is compared to a millionth (two directions full at one capacity).
+    """
+    return (round(el["utilisation"] or 0.0, 6), el["shadow_price_usd_teu"] or 0.0)
+
+
 def run_flows_geojson(
     network: Network, link_flows: pd.DataFrame, bottlenecks: pd.DataFrame, *, year: int
 ) -> dict[str, Any]:
     """The map of a scenario run in one year: links by volume, elements by utilisation.
 
     Links carrying volume become lines with ``volume_teu`` (TEU a year); a link with a
-    capacity of its own (a line or section ``link:<id>@<from>``: the busier direction)
+    capacity of its own (a line or section ``link:<id>@<from>``: the busier direction,
+    at equal use the one priced higher)
     carries that element's ``utilisation``, capacity and ``shadow_price_usd_teu`` (USD
     per TEU), as does a ferry or sea link between the ports of a water
     (``water:<port>+<port>...@<side>``: the busier direction). Every capacitated node
@@ -221,7 +230,7 @@ def run_flows_geojson(
         if lid is None:
             continue
         old = on_link.get(lid)
-        if old is None or (el["utilisation"] or 0.0) > (old["utilisation"] or 0.0):
+        if old is None or _busier(el) > _busier(old):
             on_link[lid] = el
     for lid, a, b, mode, coords in zip(
         links["link_id"],

@@ -159,6 +159,9 @@ def equilibrium_shares(
     nest_scale: float = 1.0,
     max_shadow_price: float = 50_000.0,
     price_method: str = "newton",
+    start: FloatArray | None = None,
+    renew: Callable[[FloatArray], SharedElements | None] | None = None,
+    renew_gap: float = 0.0,
 ) -> Equilibrium:
     """Corridor shares at the fixed point of logit choice and congestion.
 
@@ -222,6 +225,14 @@ def equilibrium_shares(
         Solver of the shadow prices for given congested costs: projected Newton with
         the exact Hessian of the dual (default; converges in a few steps from the
         previous iteration's prices) or scipy's L-BFGS-B.
+    start : array (markets, corridors), optional
+        Shares to start from (a split already near the fixed point); default the
+        logit of ``base_cost``.
+    renew : callable, optional
+        Called once with the shares when the gap first falls below ``renew_gap``: new
+        ``elements`` (their queues' arrival variability at that split,
+        :mod:`corridors.scenarios.arrival_chains`), or ``None`` to keep them; the
+        averaging goes on from there with them fixed.
 
     Returns
     -------
@@ -296,7 +307,7 @@ def equilibrium_shares(
     def choice(cost: FloatArray) -> FloatArray:
         return choose(cost, scale=scale, nests=nest_of, nest_scale=nest_scale).shares
 
-    shares = choice(base_cost)
+    shares = choice(base_cost) if start is None else np.asarray(start, dtype=np.float64)
     gap = np.inf
     k = 0
     delays = elements.queues if elements is not None else None
@@ -322,6 +333,13 @@ def equilibrium_shares(
         guard = ANDERSON_THROW
         before: tuple[FloatArray, FloatArray, float, float] | None = None
         for k in range(1, max_iterations + 1):
+            if renew is not None and gap < renew_gap:
+                renewed, renew = renew(shares), None
+                if renewed is not None:
+                    elements = renewed
+                    if accelerate is not None:  # its history is of the old costs
+                        accelerate = Anderson()
+                    before = None
             cost, _ = costs(shares)
             if prices is None:
                 target = choice(cost)
@@ -330,7 +348,7 @@ def equilibrium_shares(
                 target, x, prices_ok = prices.target(cost, x, loose=loose)
             gap = float(np.abs(target - shares).max(initial=0.0))
             logger.debug("corridor split iteration %d: gap %.2e", k, gap)
-            if gap < tolerance:
+            if gap < tolerance and renew is None:
                 break
             if before is not None and accelerate is not None and gap > before[3] * before[2]:
                 # Anderson's point threw the split away: back to the point before it,

@@ -35,7 +35,7 @@ from corridors.cost.element_queues import (
     node_service,
 )
 from corridors.network.model import Network
-from corridors.routing import Route
+from corridors.routing import Route, Step
 from corridors.scenarios.node_elements import lined_links, mixed_nodes
 from corridors.scenarios.water_elements import (
     water_capacities,
@@ -71,6 +71,42 @@ class RouteOption:
     the berths of a water side with several ports, where the cargo boards or leaves
     the lines of each port in proportion to their lift
     (:func:`~corridors.scenarios.route_elements.element_share`; empty: 1 each)."""
+    element_steps: tuple[tuple[int, ...], ...] = ()
+    """Indices in ``route.steps`` of the steps each element's hours come from (-1: a node
+    passed without a stop; :func:`~corridors.scenarios.route_elements.element_steps`):
+    the order the route passes its elements in. Empty: unknown."""
+
+    element_order: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = ()
+    """The route's elements in the order it passes them (:func:`element_order`). Empty:
+    unknown (found from :attr:`element_steps` when asked)."""
+
+
+def element_order(
+    steps: Sequence[Step], element_steps: Sequence[Sequence[int]]
+) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+    """A route's elements in the order it passes them, with the stops between.
+
+    One entry per step of ``steps`` some elements start at (``element_steps``, each
+    element's step indices; -1: a node passed without a stop), in step order: the
+    positions of the elements there, and the indices of the stops since the previous
+    entry that are no element's (a border check with no lanes, a transfer at a node
+    with no servers). Elements with no step are left out.
+    """
+    at: dict[int, list[int]] = {}
+    for k, own in enumerate(element_steps):
+        known = [s for s in own if s >= 0]
+        if known:
+            at.setdefault(min(known), []).append(k)
+    owned = {s for own in element_steps for s in own}
+    out = []
+    stops: list[int] = []
+    for s, step in enumerate(steps):
+        if s not in owned and step.kind != "link":
+            stops.append(s)
+        if s in at:
+            out.append((tuple(at[s]), tuple(stops)))
+            stops = []
+    return tuple(out)
 
 
 CONTAINERS_KEY = "#teu"

@@ -17,7 +17,12 @@ from operator import attrgetter
 from corridors.errors import UnreachableError
 from corridors.network.model import Network
 from corridors.routing import CostParameters, ExpandedGraph, Route, compare
-from corridors.scenarios.elements import NetworkElements, RouteOption, network_elements
+from corridors.scenarios.elements import (
+    NetworkElements,
+    RouteOption,
+    element_order,
+    network_elements,
+)
 from corridors.scenarios.route_elements import (
     element_hours,
     element_share,
@@ -131,6 +136,8 @@ class RouteAnatomy:
     link_forward: tuple[bool, ...]
     element_use: tuple[float, ...]
     element_share: tuple[float, ...]
+    element_order: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = ()
+    """:func:`~corridors.scenarios.elements.element_order` of the route's elements."""
 
     def option(self, route: Route) -> RouteOption:
         """The route option of ``route`` (a route over these steps)."""
@@ -146,6 +153,8 @@ class RouteAnatomy:
             link_forward=self.link_forward,
             element_use=self.element_use,
             element_share=self.element_share,
+            element_steps=tuple(at for _, _, at in self.elements),
+            element_order=self.element_order,
         )
 
 
@@ -167,4 +176,5 @@ def route_anatomy(
         ),
         element_use(route, groups, keys, containers=containers),
         element_share(route, groups, keys),
+        element_order(route.steps, [at for _, _, at in elements]),
     )

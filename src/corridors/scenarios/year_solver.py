@@ -28,6 +28,7 @@ from corridors.bounded_cache import made_once
 from corridors.cost.element_delays import ElementDelays
 from corridors.cost.logit import logsum, path_size
 from corridors.network.model import Network
+from corridors.scenarios.arrival_chains import route_streams
 from corridors.scenarios.choice import Equilibrium, equilibrium_shares
 from corridors.scenarios.elements import RouteOption
 from corridors.scenarios.rationing import rationed_equilibrium
@@ -40,6 +41,9 @@ __all__ = ["YearEquilibrium", "nest_index", "solve_year"]
 FloatArray = NDArray[np.float64]
 DelaysOf = Callable[[tuple[str, ...]], ElementDelays]
 """Queue delays of the elements named (cached by the caller)."""
+ARRIVALS_GAP = 1e-2
+"""Share gap of the equilibrium at whose split the queues' arrival variability is taken
+(:mod:`corridors.scenarios.arrival_chains`), once, before it converges with it fixed."""
 KEPT_PATH_SIZES = 1024
 """Route sets whose path sizes a ``path_sizes`` cache keeps (:func:`solve_year`)."""
 
@@ -352,9 +356,26 @@ def solve_year(
     base = k[:, None] * (usd + vot[:, None] * (hours + buffer)) + premium
     ps = _path_size(options, shape, path_sizes)
     base = base - np.log(ps) / scale
+
     scaled = elements
     if elements is not None and bool((k != 1.0).any()):
         scaled = elements.in_units(k)
+    streams = (
+        route_streams(per_market, columns, e_index, queues.queues) if queues is not None else None
+    )
+    renew = None
+    if streams is not None and elements is not None and queues is not None:
+        unscaled = elements
+
+        def renew(shares: FloatArray) -> SharedElements | None:
+            # the queues' arrival variability at a first, coarse split, then fixed
+            nonlocal elements
+            better = streams.delays(queues, unscaled, demand, shares)
+            if better is None:
+                return None
+            elements = dataclasses.replace(unscaled, queues=better)
+            return elements.in_units(k) if bool((k != 1.0).any()) else elements
+
     eq = equilibrium_shares(
         base,
         hours,
@@ -372,6 +393,8 @@ def solve_year(
         nests=nests,
         nest_scale=beh.nest_scale,
         max_shadow_price=beh.max_shadow_price_usd_teu,
+        renew=renew,
+        renew_gap=ARRIVALS_GAP,
     )
     ls = logsum(eq.cost, scale=scale, nests=nests, nest_scale=beh.nest_scale) / k
     if bool((k != 1.0).any()):  # back to USD and hours per TEU-equivalent

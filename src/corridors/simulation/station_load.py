@@ -23,13 +23,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+import numpy as np
+
+from corridors.cost.arrival_variability import Streams, queue_span_h, seen_weight
 from corridors.cost.arrival_variability import departure_scv as cost_departure_scv
 from corridors.cost.arrival_variability import kept_share as cost_kept_share
-from corridors.cost.arrival_variability import (
-    queue_span_h,
-    seen_weight,
-    shuffled_scv,
-)
 from corridors.cost.arrival_variability import relaxation_h as cost_relaxation_h
 from corridors.cost.element_queues import station_queue
 from corridors.cost.queueing import QueueElement
@@ -37,16 +35,12 @@ from corridors.simulation.model import ShipmentGenerator, SimulationModel, Stati
 from corridors.simulation.offered import closed_hours, offered_per_day, storm_season
 
 SETTLE_ROUNDS = 100
-"""Rounds beyond the stations' count the arrival variability may take to settle (each
+"""Rounds the arrival variability may take to settle (each
 station's span depends on its own arrivals' variability)."""
 
 Chain = tuple[tuple[str, float], ...]
 """The stations with a queue a stream passed since its origin or a ferry, in order, each
 with the variance of the random delays after it, hours squared."""
-
-Feeds = dict[str, dict[str | None, list[float]]]
-"""Station -> the last station with a queue before it (``None``: an origin or a ferry)
--> [shipments a day, shipments a day x variance of the random delays between, h^2]."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +130,6 @@ def station_loads(model: SimulationModel) -> list[StationLoad]:
     hours of a weather area over its node reduce the open share.
     """
     rate: dict[str, float] = {}
-    # station -> upstream station -> [rate, rate x variance of the random delays between]
-    feeds: Feeds = {}
     # station -> the queues its trains passed since their origin or ferry -> rate
     streams: dict[str, dict[Chain, float]] = {}
     tonnes: dict[str, float] = {}
@@ -147,7 +139,6 @@ def station_loads(model: SimulationModel) -> list[StationLoad]:
     specs = {s.station_id: s for s in model.stations}
     for g in model.generators:
         per_day = offered_per_day(g, horizon_h=model.horizon_h)
-        upstream: str | None = None  # the last station with a queue (None: origin, ferry)
         spread = 0.0  # variance of the random delays since then, h^2
         chain: Chain = ()  # the queues passed, each with the random delays after it
         off_ferry = False  # the shipment comes straight off a ferry
@@ -155,22 +146,19 @@ def station_loads(model: SimulationModel) -> list[StationLoad]:
             st = specs.get(step.target) if step.kind == "station" else None
             if st is None:
                 if step.kind == "ferry":
-                    upstream, spread, off_ferry, chain = None, 0.0, True, ()
+                    spread, off_ferry, chain = 0.0, True, ()
                 continue
             sid = st.station_id
             if not off_ferry:
                 landside[sid] = landside.get(sid, 0.0) + per_day
             off_ferry = False
-            feed = feeds.setdefault(sid, {}).setdefault(upstream, [0.0, 0.0])
-            feed[0] += per_day
-            feed[1] += per_day * spread
             here = (*chain[:-1], (chain[-1][0], spread)) if chain else ()
             streams.setdefault(sid, {})[here] = streams.get(sid, {}).get(here, 0.0) + per_day
             scale = _service_per_shipment(st, g)
             if st.unlimited:  # a random delay: it shuffles the trains, no queue smooths them
                 spread += st.service.variance * scale * scale
             else:
-                upstream, spread, chain = sid, 0.0, (*here, (sid, 0.0))
+                spread, chain = 0.0, (*here, (sid, 0.0))
             mean = st.service.mean_h * scale
             rate[sid] = rate.get(sid, 0.0) + per_day
             tonnes[sid] = tonnes.get(sid, 0.0) + per_day * g.tonnes
@@ -206,16 +194,7 @@ def station_loads(model: SimulationModel) -> list[StationLoad]:
             closure_cv=storm_cv,
             landside_per_day=landside.get(sid, 0.0),
         )
-    # arrival variability flows downstream (and each station's span sets what it sees)
-    for _ in range(len(out) + SETTLE_ROUNDS):  # stop when settled
-        changed = False
-        for sid, load in out.items():
-            ca, spaced = _arrival_cv(load, feeds, streams.get(sid, {}), out)
-            if abs(ca - load.arrival_cv) > 1e-9 or spaced != load.spaced:
-                out[sid] = replace(load, arrival_cv=ca, spaced=spaced)
-                changed = True
-        if not changed:
-            break
+    _settle_arrivals(out, streams)
     return list(out.values())
 
 
@@ -229,10 +208,7 @@ def departure_scv(load: StationLoad, *, span_h: float = 0.0, share: float = 1.0)
     consecutive departures); a station with no limit, or whose trains never wait
     (``spaced``), passes its arrivals on unchanged.
     """
-    return _stream_departure(load, load.arrival_cv**2, span_h=span_h, share=share)
-
-
-def _stream_departure(load: StationLoad, scv: float, *, span_h: float, share: float) -> float:
+    scv = load.arrival_cv**2
     if load.station.unlimited or load.spaced:
         return scv
     return float(
@@ -287,58 +263,46 @@ def kept_share(load: StationLoad, *, spread_h: float) -> float:
     return float(cost_kept_share(span_h(load), spread_h=spread_h))
 
 
-def _arrival_cv(
-    load: StationLoad,
-    feeds: Feeds,
-    streams: dict[Chain, float],
-    loads: dict[str, StationLoad],
-) -> tuple[float, bool]:
-    feed = feeds.get(load.station.station_id, {})
-    total = sum(lam for lam, _ in feed.values())
-    if total <= 0.0:
-        return 1.0, False
-    spaced = True
-    for source, (_, spread) in feed.items():
-        up = loads.get(source) if source is not None else None
-        spaced = spaced and spread == 0.0 and up is not None and _paths_stay_spaced(up, load)
-    span = span_h(load)
-    scv = 0.0
-    for chain, lam in streams.items():
-        scv += lam / total * _stream_scv(chain, load.station.station_id, span, loads, feeds)
-    return math.sqrt(max(scv, 0.0)), spaced
-
-
-def _stream_scv(
-    chain: Chain, sid: str, span: float, loads: dict[str, StationLoad], feeds: Feeds
-) -> float:
-    """Squared cv of a stream at station ``sid``: from its (Poisson) origin through its queues.
-
-    At each queue the stream's departures (its share of the queue's flow: the trains
-    that go on to the same next queue), then the random delays after it, all over the
-    span ``span`` of the station that sees them.
-    """
-    scv = 1.0
-    for i, (source, spread) in enumerate(chain):
-        up = loads[source]
-        after = chain[i + 1][0] if i + 1 < len(chain) else sid
-        lam = feeds[after][source][0]
-        share = min(lam / up.arrivals_per_day, 1.0) if up.arrivals_per_day > 0.0 else 1.0
-        scv = _stream_departure(up, scv, span_h=span, share=share)
-        if spread > 0.0:
-            scv = float(shuffled_scv(scv, kept=cost_kept_share(span, spread_h=math.sqrt(spread))))
-    return scv
-
-
-def _paths_stay_spaced(up: StationLoad, load: StationLoad) -> bool:
-    """Behind one train path at least as long, a fixed one-server path never queues."""
-    a, b = up.station, load.station
-    return (
-        a.servers == 1
-        and b.servers == 1
-        and up.service_cv == 0.0
-        and load.service_cv == 0.0
-        and up.service_h >= load.service_h - 1e-12
-    )
+def _settle_arrivals(out: dict[str, StationLoad], streams: dict[str, dict[Chain, float]]) -> None:
+    """Each station's arrival variability and spacing (:class:`Streams`), settled with its span."""
+    sids = list(out)
+    at = {sid: i for i, sid in enumerate(sids)}
+    chains = [
+        (at[sid], [(at[u], var) for u, var in chain]) for sid, by in streams.items() for chain in by
+    ]
+    if not chains:
+        return
+    rate = np.array([lam for by in streams.values() for lam in by.values()], dtype=np.float64)
+    net = Streams.of(chains)
+    loads = [out[sid] for sid in sids]
+    unlimited = np.array([x.station.unlimited for x in loads])
+    servers = np.array([1.0 if x.station.unlimited else float(x.station.servers) for x in loads])
+    service_h = np.array([x.service_h for x in loads])
+    service_cv = np.array([x.service_cv for x in loads])
+    spaced = net.spaced(rate, servers=servers, service_h=service_h, service_cv=service_cv)
+    spaced &= ~unlimited
+    for i, sid in enumerate(sids):
+        out[sid] = replace(out[sid], spaced=bool(spaced[i]))
+    rho = np.array([0.0 if x.station.unlimited else x.utilisation for x in loads])
+    relax = np.array([relaxation_h(out[sid]) for sid in sids])
+    for _ in range(SETTLE_ROUNDS):  # each station's span depends on its arrivals
+        scv = net.arrival_scv(
+            rate,
+            rho=rho,
+            service_cv=service_cv,
+            servers=servers,
+            relax_h=relax,
+            passes=unlimited | spaced,
+            span_h=np.array([span_h(out[sid]) for sid in sids]),
+        )
+        ca = np.sqrt(np.maximum(scv, 0.0))
+        changed = False
+        for i, sid in enumerate(sids):
+            if abs(ca[i] - out[sid].arrival_cv) > 1e-9:
+                out[sid] = replace(out[sid], arrival_cv=float(ca[i]))
+                changed = True
+        if not changed:
+            break
 
 
 def queue_element(load: StationLoad) -> QueueElement:
