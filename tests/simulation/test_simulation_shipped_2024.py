@@ -160,17 +160,24 @@ storms), so one year of four seeds put Kuryk's function 20 % above the simulated
 and forty seeds 30 %; twenty-five years of four seeds vary by under 10 %."""
 
 
-@pytest.fixture(scope="module")
-def ferry_runs(model: SimulationModel) -> tuple[SimulationModel, list[RunResult]]:
-    """The shipments that cross a water, :data:`FERRY_YEARS` years a seed."""
+def _water_crossings(
+    model: SimulationModel, *, years: int
+) -> tuple[SimulationModel, list[RunResult]]:
+    """``model``'s shipments that cross a water, ``years`` years a seed of :data:`SEEDS`."""
     crossing = dataclasses.replace(
         model,
         generators=tuple(
             g for g in model.generators if any(s.kind == "ferry" for s in g.itinerary)
         ),
-        horizon_h=FERRY_YEARS * 8760.0,
+        horizon_h=years * 8760.0,
     )
     return crossing, [simulate(crossing, seed=s) for s in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def ferry_runs(model: SimulationModel) -> tuple[SimulationModel, list[RunResult]]:
+    """The shipments that cross a water, :data:`FERRY_YEARS` years a seed."""
+    return _water_crossings(model, years=FERRY_YEARS)
 
 
 def ferry_waits(run: RunResult, resource: str) -> tuple[int, float, float]:
@@ -267,14 +274,7 @@ def baseline_runs() -> tuple[SimulationModel, list[RunResult]]:
     model, _ = scenario_simulation_model(
         inputs.network, inputs.scenario, year=2024, catalogue=inputs.catalogue
     )
-    crossing = dataclasses.replace(
-        model,
-        generators=tuple(
-            g for g in model.generators if any(s.kind == "ferry" for s in g.itinerary)
-        ),
-        horizon_h=BASELINE_YEARS * 8760.0,
-    )
-    return crossing, [simulate(crossing, seed=s) for s in SEEDS]
+    return _water_crossings(model, years=BASELINE_YEARS)
 
 
 @pytest.mark.xfail(
