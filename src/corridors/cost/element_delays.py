@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corridors.cost.element_queues import AnyQueue, capacity_teu_yr, shipments_per_h
+from corridors.cost.ferry_hold import load_factor
 from corridors.cost.ferry_lines import FerryLines
 from corridors.cost.ferry_queue import FerryQueue
 from corridors.cost.mean_waits import QueueElement
@@ -55,6 +56,11 @@ FERRY_GRID = 1e-3
 FILL_GRID = 1e-2
 """Utilisation step at which a ferry line's deck-filling wait at its own cargo is
 evaluated (and remembered; it varies slowly, and each point is a deck-filling chain)."""
+
+BACK_KEYS = -1_000_000
+"""Where a ferry line's remembered cargo-back factors start among its remembered waits
+(keys ``BACK_KEYS - step``; the waits are at steps >= 0, the deck-filling waits at
+``-1 - step``)."""
 
 SHARES = 10
 """Steps of the share of arrivals by land at which stormy berths' wait is evaluated
@@ -105,6 +111,7 @@ class ElementDelays:
     _stormy: tuple[int, ...] = field(init=False, repr=False)
     _kind: tuple[int, ...] = field(init=False, repr=False)
     _ferries: tuple[int, ...] = field(init=False, repr=False)
+    _back_use: tuple[float, ...] = field(init=False, repr=False)
     """Each element's evaluation: 0 its queue's formula, 1 on the grid, 2 on the grid by
     utilisation and share of arrivals by land (stormy berths); found once."""
 
@@ -127,6 +134,13 @@ class ElementDelays:
         object.__setattr__(self, "_kind", kind)
         ferries = tuple(e for e, k in enumerate(kind) if k == 1)
         object.__setattr__(self, "_ferries", ferries)
+        object.__setattr__(
+            self,
+            "_back_use",
+            tuple(
+                q.return_use if isinstance(q, FerryQueue | FerryLines) else 0.0 for q in self.queues
+            ),
+        )
         # each queue's service rate and its wait with no traffic, found once
         rate = [math.nan if q is None else shipments_per_h(q) for q in self.queues]
         live = [e for e, r in enumerate(rate) if math.isfinite(r) and r > 0]
@@ -215,8 +229,10 @@ class ElementDelays:
         in a storm at a Caspian port's berths); default each queue's ``storm_share``.
         ``own``: a ferry line's own cargo from its port, as a utilisation, where
         ``rho`` is the joint load with the cargo back: its deck fills with its own
-        cargo (:meth:`~corridors.cost.ferry_queue.FerryQueue.wait_h`), both on a grid;
-        default (or ``own >= rho``) all of it.
+        cargo (:meth:`~corridors.cost.ferry_queue.FerryQueue.wait_h`), both on a grid,
+        and the ships held at the other port by the cargo back's deck filling add
+        :meth:`~corridors.cost.ferry_queue.FerryQueue.hold_h` (its cargo back's factor
+        on a grid, :data:`FILL_GRID`); default (or ``own >= rho``) all of it.
         """
         rho = np.asarray(rho, dtype=np.float64)
         out = self._wait_h(rho, landside)
@@ -227,8 +243,33 @@ class ElementDelays:
             r, o = float(rho[e]), float(own[e])
             if 0.0 <= o < r:
                 top = min(r, self.knee)  # held above the knee, as the wait
-                out[e] += self._fill(e, o * top / r) - self._fill(e, top)
+                mine = o * top / r
+                out[e] += self._fill(e, mine) - self._fill(e, top)
+                k = self._back_use[e]
+                if mine > 0.0 and k > 0.0:
+                    back = self._back(e, (top - mine) / k)
+                    if back > 0.0:
+                        out[e] += back * load_factor(mine, top)
         return out
+
+    def _back(self, e: int, rho: float) -> float:
+        """A ferry line's cargo back's factor of its held ships' wait, hours.
+
+        At the cargo back's utilisation ``rho`` (grid, interpolated).
+        """
+        x = rho / FILL_GRID
+        lo = math.floor(x)
+        return (lo + 1 - x) * self._back_grid(e, lo) + (x - lo) * self._back_grid(e, lo + 1)
+
+    def _back_grid(self, e: int, step: int) -> float:
+        memo = self._memo[e]
+        key = BACK_KEYS - step  # beside the waits and the deck-filling waits of the line
+        hit = memo.get(key)
+        if hit is None:
+            q = self.queues[e]
+            assert isinstance(q, FerryQueue | FerryLines)
+            hit = memo[key] = q.back_factor_h(step * FILL_GRID * self._rate[e])
+        return hit
 
     def _fill(self, e: int, rho: float) -> float:
         """A ferry line's deck-filling wait at utilisation ``rho`` (grid, interpolated)."""

@@ -159,17 +159,40 @@ class FerryLines:
             for line, s in zip(self.lines, self.shares, strict=True)
         )
 
-    def wait_h(self, arrivals_per_h: float, *, own_per_h: float | None = None) -> float:
+    def wait_h(
+        self,
+        arrivals_per_h: float,
+        *,
+        own_per_h: float | None = None,
+        back_units: int | tuple[tuple[int, float], ...] | None = None,
+    ) -> float:
         """Mean wait of a shipment for a ship of the line it takes, hours.
 
         ``own_per_h``: this port's own shipments when ``arrivals_per_h`` is the joint
-        load with the cargo back (:meth:`FerryQueue.wait_h`), in the same shares.
+        load with the cargo back (:meth:`FerryQueue.wait_h`), in the same shares;
+        ``back_units`` the sizes of the other port's shipments.
         """
         return sum(
             s
             * line.wait_h(
-                arrivals_per_h * s, own_per_h=None if own_per_h is None else own_per_h * s
+                arrivals_per_h * s,
+                own_per_h=None if own_per_h is None else own_per_h * s,
+                back_units=back_units,
             )
+            for line, s in zip(self.lines, self.shares, strict=True)
+        )
+
+    def back_factor_h(
+        self, back_per_h: float, *, back_units: int | tuple[tuple[int, float], ...] | None = None
+    ) -> float:
+        """The cargo back's factor of the held ships' wait, hours, over the lines.
+
+        Each line runs at the lines' utilisation, so the wait is this factor times
+        :func:`~corridors.cost.ferry_hold.load_factor` of it
+        (:meth:`FerryQueue.back_factor_h` of each line's share, weighed by it).
+        """
+        return sum(
+            s * line.back_factor_h(back_per_h * s, back_units=back_units)
             for line, s in zip(self.lines, self.shares, strict=True)
         )
 

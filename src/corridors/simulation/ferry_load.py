@@ -68,6 +68,10 @@ class FerryLoad:
     back_decks_per_day : float
         Ship decks a day the shipments offered at the line's other port fill (the
         cargo the other way).
+    back_mix : tuple of (int, float)
+        Sizes of the shipments offered at the line's other port (units, shipments a
+        day each; empty: as ``shipment_mix``): they fill the decks there, which holds
+        the ships (:meth:`~corridors.cost.ferry_queue.FerryQueue.hold_h`).
     held_at_port : bool
         The shipments reach the line through the port's station (a train transferring
         to the ferry), which a storm closes too: they wait there for the storm's end
@@ -96,6 +100,7 @@ class FerryLoad:
     back_decks_per_day: float = 0.0
     return_cargo_h: float = 0.0
     held_at_port: bool = False
+    back_mix: tuple[tuple[int, float], ...] = ()
 
     @property
     def utilisation(self) -> float:
@@ -161,10 +166,20 @@ class FerryLoad:
 
         ``arrivals_per_h`` (shipments an hour) defaults to the offered load; the
         wait is the line's at the joint load with the cargo back (:meth:`joint_per_h`),
-        its deck filled by this port's own shipments.
+        its deck filled by this port's own shipments, and the ships held at the other
+        port by its deck filling (of :attr:`back_mix`).
         """
         lam = self.arrivals_per_day / 24.0 if arrivals_per_h is None else arrivals_per_h
-        return self.ferry_queue().wait_h(self.joint_per_h(lam), own_per_h=lam)
+        return self.ferry_queue().wait_h(
+            self.joint_per_h(lam),
+            own_per_h=lam,
+            back_units=self.back_units,
+        )
+
+    @property
+    def back_units(self) -> tuple[tuple[int, float], ...] | None:
+        """The other port's shipment sizes for :meth:`wait_h` (None: as this port's)."""
+        return self.back_mix if self.back_mix and self.deck_units else None
 
 
 def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
@@ -205,17 +220,15 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
         )
         share = max(1.0 - shut / model.horizon_h, 1e-6)
         monthly, event_h, event_cv = storm_season(model, (f.port_a, f.port_b), shut_h=shut)
+        mains = {p: _main_unit(size.get((f.line_id, p), {})) for p in (f.port_a, f.port_b)}
         for port, other in ((f.port_a, f.port_b), (f.port_b, f.port_a)):
             n, decks = offered.get((f.line_id, port), [0.0, 0.0])
             used = units.get((f.line_id, port), set())
             fleet = [x for x in f.ships if any(x.capacity(u) > 0 for u in used)] or list(f.ships)
             trips = [2.0 * f.sail_h + x.load_h + x.unload_h for x in fleet]
             by_unit = size.get((f.line_id, port), {})
-            main = max(
-                (u for u in (0, 1, 2) if by_unit.get(u, 0.0) > 0),
-                key=by_unit.__getitem__,
-                default=None,
-            )
+            main = mains[port]
+            back_main = main if main is not None else mains[other]
             out.append(
                 FerryLoad(
                     f,
@@ -243,6 +256,16 @@ def ferry_loads(model: SimulationModel) -> list[FerryLoad]:
                     return_cargo_h=sum(return_cargo_h(x.load_h, x.unload_h) for x in fleet)
                     / len(fleet),
                     held_at_port=(f.line_id, port) in held,
+                    back_mix=tuple(sorted(mixes.get((f.line_id, other, back_main), {}).items()))
+                    if back_main is not None
+                    else (),
                 )
             )
     return out
+
+
+def _main_unit(by_unit: dict[int, float]) -> int | None:
+    """The unit (0 wagons, 1 TEU, 2 trucks) most shipments offered at a port board in."""
+    return max(
+        (u for u in (0, 1, 2) if by_unit.get(u, 0.0) > 0), key=by_unit.__getitem__, default=None
+    )

@@ -1,0 +1,250 @@
+"""Simulated ferry waits over a designed grid of toy lines, against the delay function.
+
+Measures the mean wait for a ship (and, in storms, for the storm's end at the port's
+station) of a two-port line of 50-wagon ships loaded both ways, over a grid of ships,
+sailing hours, own utilisation, cargo back and storms, and writes one row per line and
+port with the delay function's wait and the variables the held ships' term
+(:data:`corridors.cost.ferry_hold.HOLD_FIT`) was fitted on (a least-squares fit of the
+relative error of ``function + H`` against the simulated wait, soft L1 at 0.2, on the
+rows at utilisation <= 0.9; with storms the full-deck utilisations count the ports'
+open share).
+
+Usage::
+
+    PYTHONPATH=src python benchmarks/ferry_waits_fit.py --out /tmp/ferry_grid.csv
+    PYTHONPATH=src python benchmarks/ferry_waits_fit.py --held-out --out /tmp/held.csv
+    PYTHONPATH=src python benchmarks/ferry_waits_fit.py --storms --out /tmp/storms.csv
+
+The grid's seeds are 1 and 2 (6 years a seed, 12 with storms), the held-out cases' 3
+and 4 (chosen before looking); ``--storms``: one-way lines in the Caspian storms at
+0.3-0.7 of their lift, with and without trains of a deck, 36 years a seed (the storms'
+backlog, :class:`corridors.cost.ferry_queue.FerryQueue`). About 80 s CPU for the grid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import logging
+import math
+import time
+
+import numpy as np
+import pandas as pd
+
+from corridors.simulation import simulate
+from corridors.simulation.distributions import Distribution
+from corridors.simulation.loads import ferry_loads
+from corridors.simulation.model import (
+    UNLIMITED,
+    FerryLine,
+    Ship,
+    ShipmentGenerator,
+    SimulationModel,
+    Station,
+    Step,
+)
+from corridors.simulation.weather import CASPIAN_STORM_DAYS, Closures, WeatherArea
+
+LOG = logging.getLogger("ferry_waits_fit")
+
+DECK = 50
+"""Wagons a ship takes."""
+
+HANDLING_H = 7.0
+"""Loading and unloading of a ship, hours (3.5 + 3.5)."""
+
+OPEN_SHARE = 1.0 - sum(CASPIAN_STORM_DAYS) / 365.0
+"""Share of the year the Caspian ports are open (the storm grid's utilisation counts it)."""
+
+
+def toy(
+    *,
+    ships: int,
+    sail_h: float,
+    a_per_day: float,
+    b_per_day: float,
+    storms: bool,
+    wagons: int,
+    years: int,
+    trains: float = 0.0,
+) -> SimulationModel:
+    """Ships of 50 wagons between A and B, groups of ``wagons`` from both ports through
+    the port's station (closed with the port in a storm), ``years`` years; ``trains``:
+    the share of A's shipments that are trains of 50 wagons instead."""
+    fleet = tuple(
+        Ship(f"s{i}", capacity_wagons=DECK, load_h=3.5, unload_h=3.5, start_side="ab"[i % 2])  # type: ignore[arg-type]
+        for i in range(ships)
+    )
+    line = FerryLine("f", "A", "B", sail_h=sail_h, ships=fleet, max_wait_h=48.0, empty_wait_h=6.0)
+    gens = tuple(
+        ShipmentGenerator(
+            f"g{frm}",
+            frm,
+            to,
+            (Step.station(f"port:{frm}"), Step.ferry("f", from_node=frm)),
+            kind="wagon_group",
+            wagons=wagons,
+            tonnes=60.0 * wagons,
+            per_day=rate,
+        )
+        for frm, to, rate in (("A", "B", a_per_day * (1.0 - trains)), ("B", "A", b_per_day))
+        if rate > 0
+    )
+    if trains > 0:
+        gens += (
+            ShipmentGenerator(
+                "gA50",
+                "A",
+                "B",
+                (Step.station("port:A"), Step.ferry("f", from_node="A")),
+                kind="wagon_group",
+                wagons=DECK,
+                tonnes=60.0 * DECK,
+                per_day=a_per_day * trains,
+            ),
+        )
+    stations = tuple(
+        Station(f"port:{p}", "port", UNLIMITED, Distribution.fixed(1.0), node_id=p) for p in "AB"
+    )
+    weather = (WeatherArea("caspian", ("A", "B"), CASPIAN_STORM_DAYS, mean_event_h=96.0),)
+    return SimulationModel(
+        stations=stations,
+        ferry_lines=(line,),
+        generators=gens,
+        weather=weather if storms else (),
+        horizon_h=years * 8760.0,
+    )
+
+
+def simulated_waits(model: SimulationModel, seeds: tuple[int, ...]) -> dict[str, float]:
+    """Mean wait at each port for a ship and, at the port's station, the storm's end, hours."""
+    total = dict.fromkeys("AB", 0.0)
+    count = dict.fromkeys("AB", 0)
+    for seed in seeds:
+        run = simulate(model, seed=seed)
+        storms = Closures(iv for _, ivs in run.storms for iv in ivs)
+        for p in "AB":
+            if f"f@{p}" not in run.res_ids:
+                continue
+            ferry = run.res_ids.index(f"f@{p}")
+            boarded = (run.v_res == ferry) & np.isfinite(run.v_start)
+            total[p] += float(np.sum(run.v_start[boarded] - run.v_arr[boarded]))
+            count[p] += int(boarded.sum())
+            station = run.res_ids.index(f"port:{p}")
+            arrived = run.v_arr[run.v_res == station]
+            if storms:
+                total[p] += sum(storms.next_open(a) - a for a in arrived)
+    return {p: total[p] / count[p] for p in "AB" if count[p] > 0}
+
+
+def storm_cases() -> list[dict[str, float]]:
+    """One-way lines in Caspian storms at line utilisations 0.3-0.75 (storms counted)."""
+    out = []
+    for ships, sail, util, trains in itertools.product(
+        (3, 6), (18.0, 30.0), (0.3, 0.45, 0.6, 0.7), (0.0, 0.08)
+    ):
+        trip = 2.0 * sail + HANDLING_H
+        mean_wagons = 25.0 * (1.0 - trains) + DECK * trains
+        a = util * OPEN_SHARE * ships * DECK / mean_wagons / trip * 24.0
+        out.append(
+            {
+                "ships": ships,
+                "sail_h": sail,
+                "rho": util,
+                "back": 0.0,
+                "storms": True,
+                "wagons": 25,
+                "a": a,
+                "trains": trains,
+            }
+        )
+    return out
+
+
+def cases(held_out: bool) -> list[dict[str, float]]:
+    """The grid (or the held-out cases, off its points)."""
+    if held_out:
+        grid = itertools.product((5,), (20.0, 26.0), (0.3, 0.55), (0.1, 0.5, 0.9), (False, True))
+        wagons = (25, 50)
+    else:
+        grid = itertools.product(
+            (3, 4, 6),
+            (18.0, 22.0, 30.0),
+            (0.2, 0.4, 0.6),
+            (0.0, 0.05, 0.2, 0.5, 1.0),
+            (False, True),
+        )
+        wagons = (25,)
+    out = []
+    for (ships, sail, rho, back, storms), g in itertools.product(grid, wagons):
+        trip = 2.0 * sail + HANDLING_H
+        per_deck = DECK / g
+        a = rho * ships * per_deck / trip * 24.0  # groups a day from A
+        out.append(
+            {
+                "ships": ships,
+                "sail_h": sail,
+                "rho": rho,
+                "back": back,
+                "storms": storms,
+                "wagons": g,
+                "a": a,
+            }
+        )
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--held-out", action="store_true")
+    parser.add_argument("--storms", action="store_true", help="the one-way storm grid")
+    parser.add_argument("--years", type=int, default=6)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    seeds = (3, 4) if args.held_out else (1, 2)
+    rows = []
+    start = time.process_time()
+    for case in storm_cases() if args.storms else cases(args.held_out):
+        model = toy(
+            trains=case.get("trains", 0.0),
+            ships=int(case["ships"]),
+            sail_h=case["sail_h"],
+            a_per_day=case["a"],
+            b_per_day=case["a"] * case["back"],
+            storms=bool(case["storms"]),
+            wagons=int(case["wagons"]),
+            years=args.years * (2 if case["storms"] else 1) * (3 if args.storms else 1),
+        )
+        sim = simulated_waits(model, seeds)
+        for load in ferry_loads(model):
+            if load.arrivals_per_day <= 0 or load.port not in sim:
+                continue
+            line = load.ferry_queue()
+            own = load.arrivals_per_day / 24.0
+            joint = load.joint_per_h()
+            back_h = (joint - own) / line.return_use if line.return_use > 0 else 0.0
+            rows.append(
+                {
+                    **case,
+                    "port": load.port,
+                    "simulated_h": sim[load.port],
+                    "function_h": load.wait_h(),
+                    "own_per_h": own,
+                    "back_per_h": back_h,
+                    "rho_joint": line.utilisation(joint) if math.isfinite(joint) else math.nan,
+                    "rho_own": line.utilisation(own),
+                    "round_trip_h": line.round_trip_h,
+                    "return_use": line.return_use,
+                    "seeds": " ".join(map(str, seeds)),
+                }
+            )
+        LOG.info("%s %s", case, {p: round(w, 1) for p, w in sim.items()})
+    frame = pd.DataFrame(rows)
+    frame.to_csv(args.out, index=False)
+    LOG.info("%d rows in %.0f s CPU -> %s", len(frame), time.process_time() - start, args.out)
+
+
+if __name__ == "__main__":
+    main()

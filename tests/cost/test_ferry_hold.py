@@ -1,0 +1,205 @@
+"""The ships held at the other port by its deck filling: by hand, in both engines, and
+against the simulated ships (cases of the fitted grid and held-out cases)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from benchmarks.ferry_waits_fit import simulated_waits, toy
+
+from corridors.cost.deck_fill import DeckFill
+from corridors.cost.element_delays import ElementDelays
+from corridors.cost.element_queues import shipments_per_h
+from corridors.cost.ferry_hold import HOLD_FIT, back_factor_h, load_factor
+from corridors.cost.ferry_lines import FerryLines
+from corridors.cost.queueing import FerryQueue
+from corridors.simulation.loads import ferry_loads
+
+
+def _line(**kw: object) -> FerryQueue:
+    """4 ships of 50 wagons, groups of 25, a 51 h round trip, 14 h a deck-load back."""
+    args: dict[str, object] = {
+        "ships": 4,
+        "round_trip_h": 51.0,
+        "shipment_units": 25,
+        "deck_units": (50,) * 4,
+        "max_wait_h": 48.0,
+        "return_h": 22.0,
+        "return_cargo_h": 14.0,
+        "reopen_share": 0.5,
+        "empty_wait_h": 6.0,
+    }
+    args.update(kw)
+    return FerryQueue(**args)  # type: ignore[arg-type]
+
+
+def test_the_held_ships_wait_by_hand() -> None:
+    """A ship takes cargo 10 h at the other port per sailing of 2 shipments, 0.05 an hour
+    arrive there: it holds the turn 0.25 of the time. 4 ships, a 50 h round trip, no storms:
+    a T x^b (h/T)^g; at own utilisation 0.5 and joint 0.6, times 0.5^e / (1 - j 0.6)."""
+    fill = DeckFill(wait_h=5.0, shipments_per_sailing=2.0, full_share=1.0, ship_h=10.0)
+    f = HOLD_FIT
+    factor = back_factor_h(fill, 0.05, round_trip_h=50.0, ships=4, open_share=1.0)
+    assert factor == pytest.approx(f.scale * 50.0 * 0.25**f.held * 0.2**f.fill, rel=1e-12)
+    # storms close the ports 15 % of the year: kappa x 0.15 more; 8 ships: 2^m more
+    stormy = back_factor_h(fill, 0.05, round_trip_h=50.0, ships=8, open_share=0.85)
+    assert stormy == pytest.approx(factor * (1 + f.storms * 0.15) * 2**f.ships, rel=1e-12)
+    assert load_factor(0.5, 0.6) == pytest.approx(0.5**f.own / (1 - f.joint * 0.6))
+    # smooth and finite at capacity (the equilibrium's shadow price takes over there)
+    assert f.joint == 0.8
+    assert load_factor(0.5, 1.0) == pytest.approx(0.5**f.own / 0.2)
+    assert load_factor(0.5, 1.5) == load_factor(0.5, 1.0)
+    # nothing held without cargo back, or a deck that fills at once (a train of a deck)
+    assert back_factor_h(fill, 0.0, round_trip_h=50.0, ships=4, open_share=1.0) == 0.0
+    full = DeckFill(wait_h=0.0, shipments_per_sailing=1.0, full_share=1.0, ship_h=0.0)
+    assert back_factor_h(full, 0.05, round_trip_h=50.0, ships=4, open_share=1.0) == 0.0
+    assert load_factor(0.0, 0.6) == 0.0
+    assert "seeds 1-2" in f.source
+
+
+def test_the_line_adds_it_with_cargo_back_and_is_the_one_way_function_without() -> None:
+    line = _line()
+    lift = line.capacity_per_h(0.0)
+    own = 0.4 * lift
+    for back in (0.3, 0.05, 1e-7):
+        joint = line.joint_arrivals(own, back * lift)
+        hold = line.back_factor_h(back * lift) * load_factor(own / lift, joint / lift)
+        assert line.hold_h(joint, own) == pytest.approx(hold, rel=1e-12)
+        assert line.wait_h(joint, own_per_h=own) == pytest.approx(
+            line.wait_h(joint) - line.fill_wait_h(joint) + line.fill_wait_h(own) + hold,
+            rel=1e-12,
+        )
+    assert line.hold_h(line.joint_arrivals(own, 0.3 * lift), own) > 1.0  # hours
+    # no cargo back: the one-way function exactly; a little: near it (continuous)
+    assert line.wait_h(own, own_per_h=own) == line.wait_h(own)
+    near = line.wait_h(line.joint_arrivals(own, 1e-7 * lift), own_per_h=own)
+    assert near == pytest.approx(line.wait_h(own), rel=1e-4)
+    # increasing in the port's own cargo at a given cargo back
+    holds = [
+        line.hold_h(line.joint_arrivals(r * lift, 0.2 * lift), r * lift) for r in (0.1, 0.3, 0.5)
+    ]
+    assert holds == sorted(holds)
+    # trains of a whole deck back fill it at once and hold no ship
+    assert line.hold_h(line.joint_arrivals(own, 0.1 * lift), own, back_units=50) == 0.0
+    # the lines across one water: each its share, at the lines' utilisation
+    both = FerryLines((line, line))
+    joint = line.joint_arrivals(own, 0.3 * lift)
+    assert both.wait_h(2 * joint, own_per_h=2 * own) == pytest.approx(
+        line.wait_h(joint, own_per_h=own)
+    )
+    assert both.back_factor_h(0.6 * lift) == pytest.approx(line.back_factor_h(0.3 * lift))
+
+
+def test_the_equilibriums_grid_gives_the_lines_wait() -> None:
+    """ElementDelays keeps the cargo back's factor on a grid of 0.01 of utilisation and
+    takes the utilisations' factor exactly: the line's own wait within 1 %."""
+    line = _line(open_share_by_month=(0.8,) * 3 + (1.0,) * 9, closure_h=96.0, closure_cv=0.5)
+    rate = shipments_per_h(line)
+    delays = ElementDelays((line,))
+    for own, back in ((0.3, 0.2), (0.5, 0.05), (0.2, 0.6)):
+        joint = own + line.return_use * back
+        exact = line.wait_h(joint * rate, own_per_h=own * rate)
+        on_grid = delays.wait_h(np.array([joint]), None, np.array([own]))[0]
+        assert on_grid == pytest.approx(exact, rel=0.01), (own, back)
+        assert exact > line.wait_h(joint * rate) - line.fill_wait_h(joint * rate) + (
+            line.fill_wait_h(own * rate)
+        )
+    # no cargo back: no hold
+    assert delays.wait_h(np.array([0.4]), None, np.array([0.4]))[0] == pytest.approx(
+        line.wait_h(0.4 * rate), rel=1e-3
+    )
+
+
+def _agree(
+    case: dict[str, float], seeds: tuple[int, ...], years: int
+) -> list[tuple[str, float, float]]:
+    model = toy(
+        ships=int(case["ships"]),
+        sail_h=case["sail_h"],
+        a_per_day=case["a"],
+        b_per_day=case["a"] * case["back"],
+        storms=bool(case["storms"]),
+        wagons=int(case["wagons"]),
+        years=years,
+    )
+    sim = simulated_waits(model, seeds)
+    return [(f.port, sim[f.port], f.wait_h()) for f in ferry_loads(model) if f.arrivals_per_day > 0]
+
+
+def _case(
+    ships: int, sail_h: float, rho: float, back: float, storms: bool, wagons: int = 25
+) -> dict[str, float]:
+    """A toy line of the grid: own utilisation ``rho`` (full decks, ports open)."""
+    trip = 2.0 * sail_h + 7.0
+    a = rho * ships * (50 / wagons) / trip * 24.0
+    return {
+        "ships": ships,
+        "sail_h": sail_h,
+        "back": back,
+        "storms": storms,
+        "wagons": wagons,
+        "a": a,
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("ships", "sail_h", "rho", "back", "storms"),
+    [
+        pytest.param(
+            6,
+            22.0,
+            0.6,
+            0.2,
+            False,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="the busy port at joint utilisation 0.65 is short: 23.4 h against 30.2 "
+                "simulated (-22 %; 6.3 h without the held ships, 29.3 h with the fitted "
+                "1 / (1 - rho_j), which the equilibrium did not converge well with, see "
+                "HoldFit.joint)",
+            ),
+        ),
+        (3, 18.0, 0.6, 0.05, False),
+        (4, 22.0, 0.4, 0.5, True),
+    ],
+)
+def test_cases_of_the_fitted_grid(
+    ships: int, sail_h: float, rho: float, back: float, storms: bool
+) -> None:
+    """Three cases of the grid the term was fitted on (seeds 1-2, 6 years a seed, 12 with
+    storms), where the function without it missed by 40-80 % at the busier port: both
+    ports within 20 %."""
+    checked = _agree(_case(ships, sail_h, rho, back, storms), (1, 2), 12 if storms else 6)
+    for _port, sim, fn in checked:
+        assert fn == pytest.approx(sim, rel=0.2), checked
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sail_h", "rho", "back", "storms"),
+    [
+        (20.0, 0.55, 0.1, False),
+        (26.0, 0.3, 0.5, True),
+        pytest.param(
+            20.0,
+            0.55,
+            0.9,
+            True,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="near the winter months' capacity (joint utilisation 0.77 from B, "
+                "storms) the function is above the simulated ships: B 132.3 h against 61.7 "
+                "(+114 %), most of it the storms' backlog without the held ships (124.0 h); "
+                "A 102.2 against 88.2 (+16 %); of the 48 held-out directions of groups of 25 "
+                "wagons, 44 are within 20 %",
+            ),
+        ),
+    ],
+)
+def test_held_out_cases(sail_h: float, rho: float, back: float, storms: bool) -> None:
+    """Cases off the grid, chosen before looking (benchmarks/ferry_waits_fit.py
+    --held-out: 5 ships, seeds 3-4): both ports within 20 %."""
+    checked = _agree(_case(5, sail_h, rho, back, storms), (3, 4), 12 if storms else 6)
+    for _port, sim, fn in checked:
+        assert fn == pytest.approx(sim, rel=0.2), checked
