@@ -208,3 +208,54 @@ def test_empty_ship_that_cannot_carry_the_queue_gives_way() -> None:
     assert tl["end_h"].tolist() == [6.0]
     sail = sailings_table(r)
     assert sail.loc[sail["ship"] == "rail", "units"].tolist()[0] == 10
+
+
+def _roro_and_rail_ferry(*gens: ShipmentGenerator) -> SimulationModel:
+    """A line A-B (5 h sailing, no handling, sail at the first unit) with a trucks-only
+    Ro-Ro ship starting at A and a 10-wagon rail ferry starting at B; an empty ship
+    waits 100 h for cargo before it sails back empty."""
+    ships = (
+        Ship("roro", capacity_trucks=50, start_side="a"),
+        Ship("rail", capacity_wagons=10, start_side="b"),
+    )
+    line = FerryLine("f", "A", "B", sail_h=5.0, ships=ships, max_wait_h=0.0, empty_wait_h=100.0)
+    return SimulationModel(ferry_lines=(line,), generators=gens, horizon_h=200.0)
+
+
+def _wagons(name: str, origin: str, dest: str, at_h: float) -> ShipmentGenerator:
+    return ShipmentGenerator(
+        name,
+        origin,
+        dest,
+        (Step.ferry("f", from_node=origin),),
+        kind="wagon_group",
+        wagons=10,
+        arrivals="times",
+        times_h=(at_h,),
+    )
+
+
+def test_rail_ferry_arriving_behind_an_empty_roro_takes_the_wagons_at_once() -> None:
+    """The Ro-Ro ship takes A's turn at t = 0 and waits for trucks (none come); wagons
+    reach A at t = 1. The rail ferry takes wagons from B at t = 0.5 and reaches A at
+    5.5, behind the Ro-Ro. It takes A's wagons at once: they wait 5.5 - 1 = 4.5 h and
+    reach B at 5.5 + 5 = 10.5 h (before, the Ro-Ro kept the turn for its 100 h empty
+    wait: the wagons sailed at 100 h)."""
+    model = _roro_and_rail_ferry(_wagons("back", "B", "A", 0.5), _wagons("w", "A", "B", 1.0))
+    tl = timeline_table(simulate(model, seed=1)).set_index("shipment")
+    assert tl.loc[1, "wait_h"] == pytest.approx(4.5)
+    assert tl.loc[1, "end_h"] == pytest.approx(10.5)
+    sail = sailings_table(simulate(model, seed=1))
+    assert sail.loc[sail["ship"] == "roro", "units"].sum() == 0
+
+
+def test_rail_ferry_behind_an_empty_roro_sails_at_once_for_wagons_across() -> None:
+    """As above, with the wagons at B (t = 2) instead of A: the rail ferry reaches A at
+    5.5 behind the Ro-Ro, sails back empty at once for them (as it would at the head of
+    the line), reaches B at 10.5 and brings them to A at 15.5: they wait 10.5 - 2 =
+    8.5 h (before, the rail ferry waited out the Ro-Ro's empty wait at A, then at B:
+    the wagons were still at B after the 200 h horizon)."""
+    model = _roro_and_rail_ferry(_wagons("back", "B", "A", 0.5), _wagons("w", "B", "A", 2.0))
+    tl = timeline_table(simulate(model, seed=1)).set_index("shipment")
+    assert tl.loc[1, "wait_h"] == pytest.approx(8.5)
+    assert tl.loc[1, "end_h"] == pytest.approx(15.5)

@@ -277,15 +277,15 @@ def baseline_runs() -> tuple[SimulationModel, list[RunResult]]:
     strict=True,
     reason="with cargo back (baseline-2024's 2024 loads, 10 years x seeds 11-14, simulated "
     "against the function, hours) the Aktau rail ferries are short both ways: from Aktau "
-    "37.3 against 27.3 (-27 %; the trains of a whole deck back hold no ship, one-way "
-    "toys of 6 ships at that load in storms are -19 % to -21 %, and without the line's "
-    "RoRo ship, which takes the port's turn and no wagons, the line alone waits 4.6 h "
-    "less), from Alat 19.5 against 14.0 (-28 %, cause not measured); the Aktau feeder "
-    "from Alat is above, 57.0 against 104.1 (+83 %: its 125-350 TEU decks filled by "
+    "34.4 against 27.3 (-21 %; 37.3 before the line's Ro-Ro ship gave its turn to the "
+    "rail ferries behind it, as without the Ro-Ro; the trains of a whole deck back hold "
+    "no ship, one-way toys of 6 ships at that load in storms are -19 % to -21 %), from "
+    "Alat 18.8 against 14.0 (-25 %, 19.5 before; cause not measured); the Aktau feeder "
+    "from Alat is above, 55.6 against 104.1 (+87 %: its 125-350 TEU decks filled by "
     "100-TEU shipments are outside the grid the held ships were fitted on), and Lake Van "
-    "from Van, checked at the rate its saturated simulated ships board, 5,656 against 78; "
-    "within 20 %: Kuryk 84.5 against 72.1 (-36 % before the held ships), Kuryk from Alat "
-    "69.2 against 69.0, the feeder from Aktau 205 against 171, Turkmenbashi 21.4 against "
+    "from Van, checked at the rate its saturated simulated ships board, 5,580 against 79; "
+    "within 20 %: Kuryk 85.0 against 72.1 (-36 % before the held ships), Kuryk from Alat "
+    "70.3 against 69.0, the feeder from Aktau 203 against 172, Turkmenbashi 21.5 against "
     "19.4 (docs/model.md)",
 )
 def test_ferry_waits_with_cargo_back_match_the_simulated_waits(

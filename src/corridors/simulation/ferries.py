@@ -3,8 +3,9 @@
 Every ship is a SimPy process that takes cargo at a port (one ship at a time per port,
 in order of readiness), loads at a berth until full, or until its maximum wait, or its
 timetable, says go; sails; unloads at a berth; and again. It never leaves or enters a
-closed port. :class:`FerryProcesses` holds these processes; the engine's replication
-inherits them.
+closed port. An empty ship that can carry none of the cargo waiting (a Ro-Ro ship and
+wagons) gives its turn to a ship behind it that can, as soon as one joins the line.
+:class:`FerryProcesses` holds these processes; the engine's replication inherits them.
 """
 
 from __future__ import annotations
@@ -132,11 +133,20 @@ class PortSide:
         if skipped:
             queue.extendleft(reversed(skipped))
 
-    def should_give_way(self, ship: ShipState) -> bool:
-        """The taking-cargo ship is empty, cannot carry what waits, and a ship behind can."""
-        if ship.first is not None or not self.queue or not self.accept_q:
+    def should_give_way(self, ship: ShipState, *, across: bool) -> bool:
+        """The taking-cargo ship is empty, can carry none of the cargo waiting; one behind can.
+
+        The cargo that waits is this port's and, with ``across`` (a line whose empty
+        ships sail at once for cargo at the other port), the other port's: a ship that
+        cannot carry it (a Ro-Ro ship and wagons) does not keep a ship that can from
+        taking it, or from sailing for it.
+        """
+        if ship.first is not None or not self.accept_q:
             return False
-        units = [u for u in (0, 1, 2) if self.n_queued[u] > 0]
+        waiting = (self.n_queued, self.other.n_queued) if across else (self.n_queued,)
+        units = [u for u in (0, 1, 2) if any(q[u] > 0 for q in waiting)]
+        if not units or any(ship.per[u] > 0.0 for u in units):
+            return False
         return any(other.per[u] > 0.0 for other, _ in self.accept_q for u in units)
 
 
@@ -219,6 +229,18 @@ class FerryProcesses:
             side.board_queue(nxt, now)
             ev.succeed()
 
+    @staticmethod
+    def _nudge(side: PortSide, line: LineState) -> None:
+        """Wake the ship taking cargo at ``side`` if it now gives way (a ship joined the line)."""
+        ship = side.accepting
+        if (
+            side.wake is not None
+            and ship is not None
+            and side.should_give_way(ship, across=not line.timetable)
+        ):
+            side.wake.succeed()
+            side.wake = None
+
     # -- ships -------------------------------------------------------------------
     @staticmethod
     def _cargo_across(ship: ShipState, side: PortSide) -> bool:
@@ -279,6 +301,7 @@ class FerryProcesses:
                 else:
                     ev = env.event()
                     side.accept_q.append((ship, ev))
+                    self._nudge(side, line)  # the ship taking cargo may give way to it
                     n_ev += 1
                     yield ev  # the previous ship left and made this one the loading ship
                 if line.timetable:
@@ -292,7 +315,7 @@ class FerryProcesses:
                         yield env.timeout(slot - env.now)
                 gave_way = False
                 while not ship.full():
-                    if side.should_give_way(ship):
+                    if side.should_give_way(ship, across=not line.timetable):
                         gave_way = True
                         break
                     if line.timetable:

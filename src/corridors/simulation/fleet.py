@@ -63,8 +63,10 @@ class FerryLine:
     (``when_full``; an empty ship sails back after ``empty_wait_h``, or at once
     when cargo it can carry waits at the other port), or at the scheduled departure
     plus up to ``max_wait_h`` if not full (``timetable``). An empty ship spends no
-    ``load_h`` / ``unload_h`` (nothing to handle) and takes no berth. It never leaves
-    a port closed by weather or maintenance, nor enters one.
+    ``load_h`` / ``unload_h`` (nothing to handle) and takes no berth. Ships take cargo
+    at a port one at a time, in order of readiness; an empty one that can carry none of
+    the cargo waiting (at either port, ``when_full``) gives its turn to a ship behind it
+    that can. It never leaves a port closed by weather or maintenance, nor enters one.
 
     Attributes
     ----------
