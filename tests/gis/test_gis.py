@@ -31,8 +31,8 @@ def test_network_as_geodataframes(eurasia):
     nodes, links = eurasia.to_geodataframes()
     assert nodes.crs.to_epsg() == 4326
     assert links.crs.to_epsg() == 4326
-    assert len(nodes) == 135
-    assert len(links) == 194
+    assert len(nodes) == 136
+    assert len(links) == 196
     assert set(nodes.geom_type) == {"Point"}
     assert set(links.geom_type) == {"LineString"}
     np.testing.assert_array_equal(nodes.geometry.x, eurasia.nodes["x_coord"])

@@ -142,7 +142,7 @@ def test_every_link_has_length_geometry_use_and_nodes_a_type(eurasia, exported):
     _, links = _rows(exported[False] / "link.csv")
     _, nodes = _rows(exported[False] / "node.csv")
     xy = {n["node_id"]: (float(n["x_coord"]), float(n["y_coord"])) for n in nodes}
-    assert len(links) == len(eurasia.links) == 194
+    assert len(links) == len(eurasia.links) == 196
     sea_points = []
     for row in links:
         assert float(row["length"]) > 0, row["link_id"]

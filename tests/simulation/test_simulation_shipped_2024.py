@@ -49,10 +49,16 @@ SEEDS = (11, 12, 13, 14)  # chosen before looking at the results
 
 pytestmark = pytest.mark.slow
 
-KNOWN_GAPS: dict[str, str] = {}
+KNOWN_GAPS: dict[str, str] = {
+    "section:khorgos-altynkol:altynkol": "the eastbound Khorgos-Altynkol section waits "
+    "0.50 h simulated against 0.61 h from the function (+21 %, utilisation 0.34, seeds "
+    "11-14; +16 %, 0.55 against 0.64 h, before the Northern route's Kaliningrad door moved "
+    "the 2024 loads; its westbound side: 2.28 h against 2.43 h)",
+}
 """Elements whose delay function misses the simulated wait by more than 20 %, with the
-measured gap (skipped by the checks below; none since the ferry storms' backlog was
-recalibrated from the simulation: Aktau's rail ferries 21.3 h against 26.3 simulated)."""
+measured gap (skipped by the checks below, :func:`test_the_known_gaps_close`; the ferries
+have none since the storms' backlog was recalibrated from the simulation: Aktau's rail
+ferries 21.3 h against 26.3 simulated)."""
 
 WARMUP_H = 30 * 24.0
 """The network fills first: a station sees its full rate once the longest trip to it
@@ -146,6 +152,19 @@ def test_queue_delay_functions_match_the_simulated_waits(
     # since China-EU counts only the cargo that can reach the EU, issue 11's markets)
     busy = [c for c in checked if c[1] > 2.0]
     assert len(busy) >= 2, checked
+
+
+@pytest.mark.xfail(strict=True, reason="; ".join(KNOWN_GAPS.values()))
+def test_the_known_gaps_close(model: SimulationModel, runs: list[RunResult]) -> None:
+    """The stations of :data:`KNOWN_GAPS` agree within 20 % (fails until they do)."""
+    tables = [resource_table(r, since_h=WARMUP_H).set_index("resource") for r in runs]
+    loads = {x.station.station_id: x for x in station_loads(model)}
+    assert set(KNOWN_GAPS) <= set(loads)
+    for sid in KNOWN_GAPS:
+        rate = np.mean([t.loc[sid, "arrivals"] for t in tables]) / (model.horizon_h - WARMUP_H)
+        sim_wait = float(np.mean([t.loc[sid, "mean_wait_h"] for t in tables]))
+        predicted = queue_element(loads[sid]).wait_h(rate)
+        assert predicted == pytest.approx(sim_wait, rel=0.2, abs=0.1), (sid, sim_wait, predicted)
 
 
 FERRY_YEARS = 25
@@ -277,16 +296,17 @@ def baseline_runs() -> tuple[SimulationModel, list[RunResult]]:
     strict=True,
     reason="with cargo back (baseline-2024's 2024 loads, 10 years x seeds 11-14, simulated "
     "against the function, hours) the Aktau rail ferries are short both ways: from Aktau "
-    "34.4 against 27.3 (-21 %; 37.3 before the line's Ro-Ro ship gave its turn to the "
-    "rail ferries behind it, as without the Ro-Ro; the trains of a whole deck back hold "
-    "no ship, one-way toys of 6 ships at that load in storms are -19 % to -21 %), from "
-    "Alat 18.8 against 14.0 (-25 %, 19.5 before; cause not measured); the Aktau feeder "
-    "from Alat is above, 55.6 against 104.1 (+87 %: its 125-350 TEU decks filled by "
-    "100-TEU shipments are outside the grid the held ships were fitted on), and Lake Van "
-    "from Van, checked at the rate its saturated simulated ships board, 5,580 against 79; "
-    "within 20 %: Kuryk 85.0 against 72.1 (-36 % before the held ships), Kuryk from Alat "
-    "70.3 against 69.0, the feeder from Aktau 203 against 172, Turkmenbashi 21.5 against "
-    "19.4 (docs/model.md)",
+    "31.9 against 25.5 (-20.0 %; the trains of a whole deck back hold no ship, one-way toys "
+    "of 6 ships at that load in storms are -19 % to -21 %), from Alat 19.5 against 14.3 "
+    "(-27 %, cause not measured); the Aktau feeder is above both ways, from Alat 60.8 "
+    "against 100.7 (+66 %: its 125-350 TEU decks filled by 100-TEU shipments are outside the "
+    "grid the held ships were fitted on) and from Aktau 144 against 258 (+79 %); Lake Van "
+    "from Van is above utilisation 0.9 and not checked; within 20 %: Kuryk 86.0 against "
+    "71.8, Kuryk from Alat 68.7 against 69.5, Turkmenbashi 21.7 against 19.4. Before the "
+    "Northern route's Kaliningrad door moved the 2024 loads: Aktau 34.4 against 27.3, from "
+    "Alat 18.8 against 14.0, the feeder 203 against 172 from Aktau and 55.6 against 104.1 "
+    "from Alat, Lake Van from Van 5,580 against 79, Kuryk 85.0 against 72.1, from Alat 70.3 "
+    "against 69.0, Turkmenbashi 21.5 against 19.4 (docs/model.md)",
 )
 def test_ferry_waits_with_cargo_back_match_the_simulated_waits(
     baseline_runs: tuple[SimulationModel, list[RunResult]],
