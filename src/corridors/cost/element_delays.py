@@ -32,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +42,9 @@ from corridors.cost.ferry_hold import load_factor
 from corridors.cost.ferry_lines import FerryLines
 from corridors.cost.ferry_queue import FerryQueue
 from corridors.cost.mean_waits import QueueElement
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["FERRY_GRID", "KNEE", "ElementDelays"]
 
@@ -65,6 +69,12 @@ BACK_KEYS = -1_000_000
 SHARES = 10
 """Steps of the share of arrivals by land at which stormy berths' wait is evaluated
 (with :data:`FERRY_GRID` in utilisation; remembered, interpolated linearly between)."""
+
+
+def _between_steps(x: float, at: Callable[[int], float]) -> float:
+    """``at`` interpolated linearly between the whole steps either side of ``x``."""
+    lo = math.floor(x)
+    return (lo + 1 - x) * at(lo) + (x - lo) * at(lo + 1)
 
 
 def _gridded(q: AnyQueue | None) -> bool:
@@ -187,9 +197,7 @@ class ElementDelays:
         return q.wait_h(rho * rate) - self._idle[e]
 
     def _on_grid(self, e: int, rho: float, rate: float, j: int) -> float:
-        x = rho / FERRY_GRID
-        lo = math.floor(x)
-        return (lo + 1 - x) * self._grid(e, lo, rate, j) + (x - lo) * self._grid(e, lo + 1, rate, j)
+        return _between_steps(rho / FERRY_GRID, lambda step: self._grid(e, step, rate, j))
 
     def _grid(self, e: int, step: int, rate: float, j: int = -1) -> float:
         """A gridded element's wait at utilisation ``step x FERRY_GRID`` (remembered).
@@ -257,34 +265,27 @@ class ElementDelays:
 
         At the cargo back's utilisation ``rho`` (grid, interpolated).
         """
-        x = rho / FILL_GRID
-        lo = math.floor(x)
-        return (lo + 1 - x) * self._back_grid(e, lo) + (x - lo) * self._back_grid(e, lo + 1)
-
-    def _back_grid(self, e: int, step: int) -> float:
-        memo = self._memo[e]
-        key = BACK_KEYS - step  # beside the waits and the deck-filling waits of the line
-        hit = memo.get(key)
-        if hit is None:
-            q = self.queues[e]
-            assert isinstance(q, FerryQueue | FerryLines)
-            hit = memo[key] = q.back_factor_h(step * FILL_GRID * self._rate[e])
-        return hit
+        return _between_steps(rho / FILL_GRID, lambda step: self._fill_grid(e, step, back=True))
 
     def _fill(self, e: int, rho: float) -> float:
         """A ferry line's deck-filling wait at utilisation ``rho`` (grid, interpolated)."""
-        x = rho / FILL_GRID
-        lo = math.floor(x)
-        return (lo + 1 - x) * self._fill_grid(e, lo) + (x - lo) * self._fill_grid(e, lo + 1)
+        return _between_steps(rho / FILL_GRID, lambda step: self._fill_grid(e, step, back=False))
 
-    def _fill_grid(self, e: int, step: int) -> float:
+    def _fill_grid(self, e: int, step: int, *, back: bool) -> float:
+        """A ferry line's deck-filling wait at utilisation ``step x FILL_GRID``, remembered.
+
+        ``back``: its cargo back's factor of the held ships' wait instead.
+        """
         memo = self._memo[e]
-        key = -1 - step  # beside the waits (steps >= 0) of the same line
+        # beside the waits (steps >= 0): the deck-filling waits at -1 - step, the cargo
+        # back's factors from BACK_KEYS down
+        key = BACK_KEYS - step if back else -1 - step
         hit = memo.get(key)
         if hit is None:
             q = self.queues[e]
             assert isinstance(q, FerryQueue | FerryLines)
-            hit = memo[key] = q.fill_wait_h(step * FILL_GRID * self._rate[e])
+            at = q.back_factor_h if back else q.fill_wait_h
+            hit = memo[key] = at(step * FILL_GRID * self._rate[e])
         return hit
 
     def _wait_h(self, rho: FloatArray, landside: FloatArray | None) -> FloatArray:
