@@ -3,9 +3,13 @@ against the simulated ships (cases of the fitted grid and held-out cases)."""
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+
 import numpy as np
+import pandas as pd
 import pytest
-from benchmarks.ferry_waits_fit import simulated_waits, toy
+from benchmarks.ferry_waits_fit import fit_hold, hold_at, simulated_waits, toy, wait_terms
 
 from corridors.cost.deck_fill import DeckFill
 from corridors.cost.element_delays import ElementDelays
@@ -108,6 +112,40 @@ def test_the_equilibriums_grid_gives_the_lines_wait() -> None:
     assert delays.wait_h(np.array([0.4]), None, np.array([0.4]))[0] == pytest.approx(
         line.wait_h(0.4 * rate), rel=1e-3
     )
+
+
+def test_the_fit_step_recovers_known_coefficients() -> None:
+    """benchmarks/ferry_waits_fit.py's fit step on rows of toy lines of the grid (no
+    simulation): their terms are the library's (``hold_h``, the line's), and with waits
+    made from known coefficients (the function without the term + H of them, j = 1) the
+    least squares from its start finds them."""
+    rows = []
+    for ships, sail, rho, back, storms in itertools.product(
+        (3, 6), (18.0, 30.0), (0.2, 0.5), (0.0, 0.3, 1.0), (False, True)
+    ):
+        case = _case(ships, sail, rho, back, storms)
+        model = toy(
+            ships=ships,
+            sail_h=sail,
+            a_per_day=case["a"],
+            b_per_day=case["a"] * back,
+            storms=storms,
+            wagons=25,
+            years=1,
+        )
+        rows += [wait_terms(f) | {"storms": storms} for f in ferry_loads(model)]
+    frame = pd.DataFrame([r for r in rows if r["own_per_h"] > 0])
+    assert len(frame) == 80
+    assert (frame["hold_h"] > 0).sum() == 64  # the directions with cargo back
+    np.testing.assert_allclose(hold_at(frame, HOLD_FIT), frame["hold_h"], rtol=1e-12)
+    known = dataclasses.replace(
+        HOLD_FIT, scale=1.5, storms=4.0, held=1.2, fill=1.4, ships=0.5, own=1.1, joint=1.0
+    )
+    frame["simulated_h"] = frame["base_h"] + hold_at(frame, known)
+    fitted = fit_hold(frame)
+    for name in ("scale", "storms", "held", "fill", "ships", "own"):
+        assert getattr(fitted, name) == pytest.approx(getattr(known, name), rel=1e-4), name
+    assert fitted.joint == 1.0
 
 
 def _agree(

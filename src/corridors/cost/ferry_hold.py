@@ -47,6 +47,7 @@ __all__ = [
     "Sizes",
     "back_factor_h",
     "line_back_factor_h",
+    "line_back_fill",
     "line_hold_h",
     "load_factor",
 ]
@@ -109,7 +110,9 @@ HOLD_FIT = HoldFit(
     "wagons, 18, 22 and 30 h sailings, groups of 25 wagons at own utilisation 0.2-0.6 and "
     "cargo back 0-1 of it, without and with the Caspian storms, seeds 1-2 (6 years a "
     "seed, 12 with storms); 476 line directions at utilisation <= 0.9, with j = 1; "
-    "j = 0.8 for the equilibrium's convergence",
+    "j = 0.8 for the equilibrium's convergence. Rerun: PYTHONPATH=src python "
+    "benchmarks/ferry_waits_fit.py --out grid.csv, then --fit grid.csv (1.790, 6.878, "
+    "1.316, 1.594, 0.672, 0.921)",
 )
 """The fitted coefficients, declared once."""
 
@@ -166,31 +169,60 @@ def load_factor(own: float, joint: float, *, fit: HoldFit = HOLD_FIT) -> float:
 
 
 def line_hold_h(
-    line: FerryQueue, arrivals_per_h: float, own_per_h: float, *, back_units: Sizes = None
+    line: FerryQueue,
+    arrivals_per_h: float,
+    own_per_h: float,
+    *,
+    back_units: Sizes = None,
+    fit: HoldFit = HOLD_FIT,
 ) -> float:
     """The held ships' wait of a line at the joint load and its port's own cargo, hours.
 
     ``arrivals_per_h``: the joint load (:meth:`FerryQueue.joint_arrivals`), ``own_per_h``
     the port's own shipments an hour: the cargo back is their difference over the line's
     ``return_use``; ``back_units`` the other port's shipment sizes (None: the line's).
-    0 with no cargo back.
+    0 with no cargo back. ``fit``: the coefficients.
     """
     if not 0.0 < own_per_h < arrivals_per_h or line.return_use <= 0.0:
         return 0.0
     back = (arrivals_per_h - own_per_h) / line.return_use
     lift = line.capacity_per_h(0.0)
-    factor = line_back_factor_h(line, back, back_units=back_units)
-    return factor * load_factor(own_per_h / lift, arrivals_per_h / lift) if factor else 0.0
+    factor = line_back_factor_h(line, back, back_units=back_units, fit=fit)
+    return factor * load_factor(own_per_h / lift, arrivals_per_h / lift, fit=fit) if factor else 0.0
 
 
-def line_back_factor_h(line: FerryQueue, back_per_h: float, *, back_units: Sizes = None) -> float:
+def line_back_factor_h(
+    line: FerryQueue, back_per_h: float, *, back_units: Sizes = None, fit: HoldFit = HOLD_FIT
+) -> float:
     """The cargo back's factor of a line's held ships' wait, hours (:func:`back_factor_h`).
 
     ``back_per_h``: the cargo back in the port's shipments, taken as the other port's
-    shipments of ``back_units`` (None: the line's sizes), which fill its decks.
+    shipments of ``back_units`` (None: the line's sizes), which fill its decks
+    (:func:`line_back_fill`). ``fit``: the coefficients.
     """
     if back_per_h <= 0.0:
         return 0.0
+    fill, back = line_back_fill(line, back_per_h, back_units=back_units)
+    return back_factor_h(
+        fill,
+        back,
+        round_trip_h=line.round_trip_h,
+        ships=line.ships,
+        open_share=line.open_share,
+        fit=fit,
+    )
+
+
+def line_back_fill(
+    line: FerryQueue, back_per_h: float, *, back_units: Sizes = None
+) -> tuple[DeckFill, float]:
+    """How the cargo back fills the other port's decks, and its shipments an hour there.
+
+    ``back_per_h`` (> 0): the cargo back in the port's shipments, taken as the other
+    port's shipments of ``back_units`` (None: the line's sizes): ``back_per_h`` x the
+    port's mean units over theirs; their :func:`~corridors.cost.deck_fill.deck_fill` on
+    the line's decks. The arguments of :func:`back_factor_h`.
+    """
     sizes = back_units if back_units is not None else line.shipment_mix or line.shipment_units
     if isinstance(sizes, int):
         back_mean = float(sizes)
@@ -200,6 +232,4 @@ def line_back_factor_h(line: FerryQueue, back_per_h: float, *, back_units: Sizes
     fill = deck_fill(
         back, shipment_units=sizes, deck_units=line.deck_units, max_wait_h=line.max_wait_h
     )
-    return back_factor_h(
-        fill, back, round_trip_h=line.round_trip_h, ships=line.ships, open_share=line.open_share
-    )
+    return fill, back
