@@ -184,13 +184,14 @@ def test_train_paths_move_volume_while_they_bind(eurasia: Network) -> None:
         assert through == pytest.approx(0.95 * paths * 365 * 100, rel=1e-5)  # ... and full
     land = [r[3] for r in rows]
     # the added paths fill up (above) with cargo that moves over from the Khorgos-Altynkol
-    # route: beyond Kazakhstan the Middle (Alat's container terminal), the Southern (the
-    # Lake Van ferry) and the Northern's Malaszewicze are full in 2024, so the land
-    # corridors hardly move. The Northern's Kaliningrad door has room: as the paths get
-    # cheaper and Malaszewicze's price rises, a few hundred TEU of its cargo go by sea
-    # (measured: 1,710,960 -> 1,710,595 -> 1,710,365 -> 1,712,759 TEU at 9, 10, 11, 18
-    # paths a day), within 0.2 % of the land corridors' 1.7 M TEU
-    assert max(land) - min(land) < 0.002 * land[0]
+    # route: beyond Kazakhstan every land corridor is full in 2024 (Alat's container
+    # terminal, Malaszewicze, the Lake Van ferry; the Northern's Kaliningrad door is closed
+    # since March 2022), so the land corridors gain nothing; the Lake Van ferry is full
+    # jointly (v + k v', issue 11), so the mix of its two directions, and the Southern
+    # corridor's TEU, move by a few TEU with the prices (measured: 1,606,750 -> 1,606,760
+    # -> 1,606,772 -> 1,606,843 TEU at 9, 10, 11, 18 paths a day)
+    assert all(b >= a - 10.0 for a, b in itertools.pairwise(land))
+    assert land[-1] - land[0] < 1000.0
     # at 18 paths a day the paths are free and Alat's 100k TEU container terminal binds
     assert rows[3][2] == 0.0
     assert rows[3][4] > 0

@@ -243,16 +243,15 @@ def test_compare_close_permalink_and_scenario(page, dashboard, tmp_path):
     # 702,890 x 0.47 = 330k TEU more in 2025
     gained = sum(after.values()) - sum(before.values())
     assert 0.3e6 < gained < 0.36e6, (before, after)
-    # the Middle is full in 2025 at Alat's container terminal and the Southern at the Lake
-    # Van ferry: they keep what they had; the Northern is full at Malaszewicze (14 trains a
-    # day) but has room at its Kaliningrad door (190k TEU), so the extra cargo goes there
-    # and by sea, 3,250 USD/TEU dearer or not
-    for c in ("middle", "southern"):
+    # every land corridor is full in 2025, the Northern at Malaszewicze (14 trains a day;
+    # its Kaliningrad door closed since March 2022), the Middle at Alat's container
+    # terminal, the Southern at the Lake Van ferry: they keep what they had, and the extra
+    # cargo goes by sea, 3,250 USD/TEU dearer or not (measured without the browser:
+    # +330,007 TEU by sea, +351 on the Southern, 0 on the Middle and Northern)
+    for c in ("middle", "northern", "southern"):
         assert abs(after[c] - before[c]) < 0.01 * gained
-    assert after["northern"] > before["northern"]
     sea = [c for c in after if c.startswith("sea")]
-    gained_sea = sum(after[c] for c in sea) - sum(before.get(c, 0.0) for c in sea)
-    assert gained_sea + after["northern"] - before["northern"] > 0.97 * gained
+    assert sum(after[c] for c in sea) - sum(before.get(c, 0.0) for c in sea) > 0.97 * gained
 
     # the run is listed and opens from the runs tab by permalink
     open_page(page, f"{dashboard}/?view=runs&run={run_id}")
