@@ -296,20 +296,18 @@ def baseline_runs() -> tuple[SimulationModel, list[RunResult]]:
     strict=True,
     reason="with cargo back (baseline-2024's 2024 loads, 10 years x seeds 11-14, simulated "
     "against the function, hours) the Aktau rail ferries are short both ways: from Aktau "
-    "34.5 against 26.3 (-24 %; the trains of a whole deck back hold no ship, one-way toys "
-    "of 6 ships at that load in storms are -19 % to -21 %), from Alat 21.3 against 14.4 "
-    "(-32 %; at the loads with the Kaliningrad door open, 19.5 against 14.3, its trains of "
-    "a whole deck found no ship 66 % of the time, against p0 0.44 by the absence term, and "
-    "waited 6.9 h for the first ship's turn against its 3.7 h, as the one-way whole-deck "
-    "toy of tests/cost/test_ferry_absence.py); the Aktau feeder from Alat is above, 58.7 "
-    "against 108.2 (+84 %: its 125-350 TEU decks filled by 100-TEU shipments are outside "
-    "the grid the held ships were fitted on); Lake Van is above utilisation 0.9 and not "
-    "checked; within 20 %: the feeder from Aktau 152.7 against 141.7, Kuryk 88.7 against "
-    "75.3, Kuryk from Alat 67.0 against 70.0, Turkmenbashi 21.5 against 19.4. With the "
-    "Kaliningrad door open after February 2022 (before its feeder's closure from March "
-    "2022): Aktau 31.9 against 25.5, from Alat 19.5 against 14.3, the feeder 144 against "
-    "258 from Aktau and 60.8 against 100.7 from Alat, Kuryk 86.0 against 71.8, from Alat "
-    "68.7 against 69.5, Turkmenbashi 21.7 against 19.4 (docs/model.md)",
+    "34.4 against 26.2 (-24 %; its mix of groups and trains is not a whole deck, and the "
+    "trains of a whole deck back hold no ship, one-way toys of 6 ships at that load in "
+    "storms are -19 % to -21 %), from Alat 20.8 against 15.3 (-26 %, trains of a whole "
+    "deck; 19.9 against 14.4, -28 %, before the absence term's shorter stay of a ship and "
+    "the queue behind the other trains, ferry_absence's whole_deck); the Aktau feeder "
+    "from Alat is above, 60.1 against 108.4 (+80 %: its 125-350 TEU decks filled by 100-TEU "
+    "shipments are outside the grid the held ships were fitted on); Lake Van is above "
+    "utilisation 0.9 and not checked; within 20 %: the feeder from Aktau 144.6 against "
+    "140.8, Kuryk 87.8 against 75.5, Kuryk from Alat 67.4 against 70.0, Turkmenbashi 21.3 "
+    "against 19.4. Before the whole-deck terms: Aktau 34.1 against 26.3, the feeder 145.4 "
+    "against 141.6 from Aktau and 59.0 against 108.2 from Alat, Kuryk 87.3 against 75.3, "
+    "from Alat 66.9 against 70.0, Turkmenbashi 21.5 against 19.4 (docs/model.md)",
 )
 def test_ferry_waits_with_cargo_back_match_the_simulated_waits(
     baseline_runs: tuple[SimulationModel, list[RunResult]],

@@ -14,6 +14,9 @@ wait across the sea). The port has no ship a share
 
 of the time; then every ship is away and the next comes after ``Z / c`` hours on average,
 so cargo waits :math:`p_0 Z / c` hours more (Poisson arrivals see time averages).
+When every shipment fills a deck, a ship that finds one waiting takes it and leaves at
+once (``whole_deck``), and the shipment waits this and then its turn behind the others
+(the queue of sailings, :class:`~corridors.cost.ferry_queue.FerryQueue`).
 
 Example
 -------
@@ -90,6 +93,7 @@ def ship_absence(
     sail_h: float,
     handling_h: float,
     empty_wait_h: float,
+    whole_deck: bool = False,
 ) -> ShipAbsence:
     r"""The wait of cargo for a ship at a port the ships leave empty, hours.
 
@@ -120,6 +124,14 @@ def ship_absence(
         Loading and unloading of a loaded ship, hours.
     empty_wait_h : float
         Longest an empty ship waits for its first unit, hours.
+    whole_deck : bool
+        Every shipment fills a deck (one a sailing): a visit that finds a shipment
+        waiting takes it and leaves at once, a chance taken as the ships' load
+        :math:`\rho = \lambda Z / c` (a shipment waits while the ships are away, a
+        geometric queue served at the ships' visits, ``c / Z`` an hour), so the dwell
+        is :math:`(1 - \rho)` of the above. Measured (commit f4a8a0b, trains of 50
+        wagons, 5 ships, 20 h, 0.55 of the lift, seed 3): 57 % of the simulated visits
+        find a train waiting (:math:`\rho` 0.54).
 
     Returns
     -------
@@ -137,12 +149,14 @@ def ship_absence(
     if lam <= 0.0 or not math.isfinite(lam):
         return ShipAbsence(0.0, 0.0, 0.0, 2.0 * sail_h + empty_wait_h, 1.0)
     empty = math.exp(-lam * empty_wait_h)
-    dwell = (1.0 - empty) / lam * max(shipments_per_sailing, 1.0)
-    p0 = 0.0
+    first = (1.0 - empty) / lam * max(shipments_per_sailing, 1.0)
+    dwell, p0 = first, 0.0
     away = 2.0 * sail_h + (1.0 - empty) * handling_h + empty_wait_h
     for _ in range(100):
         called = p0 * lam / (lam + ships / away)  # cargo waits here: the ship comes at once
         away = 2.0 * sail_h + (1.0 - empty) * handling_h + empty_wait_h * (1.0 - called)
+        if whole_deck:  # a visit that finds a shipment waiting leaves at once
+            dwell = first * max(1.0 - lam * away / ships, 0.0)
         new = port_empty_share(ships=ships, dwell_h=dwell, away_h=away)
         if abs(new - p0) < 1e-12:
             break

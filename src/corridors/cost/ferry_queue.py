@@ -102,7 +102,9 @@ class FerryQueue:
         back empty, hours: the cargo that finds no ship waits for the next
         (:func:`~corridors.cost.ferry_absence.ship_absence`, with ``return_h`` the
         one-way sailing); the larger of this wait and the queue of sailings counts
-        (both are the wait for a ship). None: not modelled, the queue of sailings alone.
+        (both are the wait for a ship), their sum when every shipment fills a deck
+        (each needs a ship of its own: the first ship's absence, then the queue behind
+        the other shipments). None: not modelled, the queue of sailings alone.
     fills_in_storms : bool
         The ship in port keeps taking cargo in a storm: a shipment that arrives in a
         storm waits for the later of the storm's end and its deck filled, not both
@@ -280,6 +282,9 @@ class FerryQueue:
         at_port = self.reopen_share * burst  # sailings the ships in port take at once
         late = self._late_area(lam, at_port) if self.closure_h > 0.0 else 0.0
         absent = 0.0
+        # every shipment fills a deck: each needs a ship of its own, so it waits for the
+        # ships' absence and then behind the others in the queue of sailings (both)
+        whole = n <= 1.0 and self.mean_units <= min(self.deck_units) * (1.0 + 1e-9)
         if self.empty_wait_h is not None:
             absent = ship_absence(
                 lam,
@@ -288,6 +293,7 @@ class FerryQueue:
                 sail_h=self.return_h,
                 handling_h=max(self.round_trip_h - 2.0 * self.return_h, 0.0),
                 empty_wait_h=self.empty_wait_h,
+                whole_deck=whole,
             ).wait_h
         overlap_h = fill.wait_h if self.fills_in_storms else 0.0
         # what the ships take at reopening: those in port when the cargo was held ashore
@@ -307,7 +313,8 @@ class FerryQueue:
                 arrival_cv=1.0 / math.sqrt(n),
                 open_share=share,
             )
-            ship_h = max(sailings.wait_h(lam / n), absent)
+            queued = sailings.wait_h(lam / n)
+            ship_h = queued + absent if whole else max(queued, absent)
             waits[m] = fill.wait_h + ship_h + self._residual(share, overlap_h)
             if self.closure_h > 0.0 and share < 1.0:
                 storms_per_h = (1.0 - share) / self.closure_h
