@@ -17,6 +17,7 @@ from corridors.cost.arrival_variability import (
     seen_weight,
     shuffled_scv,
 )
+from corridors.cost.mean_waits import gg_c_wait_h
 
 
 def test_the_pieces_by_hand() -> None:
@@ -124,6 +125,52 @@ def test_random_delays_shuffle_a_regular_stream_at_the_ends_of_each_span() -> No
         assert _dispersion(moved, span) == pytest.approx(lost, rel=0.15)
 
 
+def test_a_queue_with_little_wait_sees_the_gaps_of_a_shuffled_regular_stream() -> None:
+    # a saturated fixed 7 h path sends a train every 7 h (scv 0); each is moved by a
+    # normal delay of sd 5.44 h (a border) before a fixed 2.4 h path (rho 0.34), which
+    # waits far less than a gap: over its span alone the delays would make the trains
+    # Poisson; over a gap they keep 7 / (7 + 2 x 5.44 / sqrt(pi)) of the regularity
+    rng = np.random.default_rng(5)
+    n, gap_h, sd_h, service_h = 100_000, 7.0, 5.44, 2.4
+    moved = np.sort(np.arange(n) * gap_h + rng.normal(0.0, sd_h, n))[1_000:-1_000]
+    between = np.diff(moved)
+    simulated = float(np.mean(_fifo_departures(moved, np.full(len(moved), service_h)) - moved))
+    simulated -= service_h
+    streams = Streams.of([(0, []), (1, [(0, sd_h**2)])])
+    rate = np.full(2, 1.0 / gap_h)
+
+    def wait(gap: np.ndarray) -> tuple[float, float]:
+        scv = streams.arrival_scv(
+            rate,
+            rho=np.array([1.0, service_h / gap_h]),
+            service_cv=np.zeros(2),
+            servers=np.ones(2),
+            relax_h=np.array([np.inf, 1.0]),
+            passes=np.zeros(2, dtype=bool),
+            span_h=np.array([0.0, 0.5]),  # about the path's wait over its spare share
+            gap_h=gap,
+        )
+        w = gg_c_wait_h(
+            1.0 / gap_h,
+            servers=1,
+            service_h=service_h,
+            service_cv=0.0,
+            arrival_cv=math.sqrt(scv[1]),
+        )
+        return float(scv[1]), w
+
+    scv, ours = wait(np.full(2, gap_h))
+    kept = gap_h / (gap_h + 2.0 * sd_h / math.sqrt(math.pi))
+    assert scv == pytest.approx(1.0 - kept)
+    assert float(between.var() / between.mean() ** 2) == pytest.approx(scv, abs=0.06)
+    assert simulated == pytest.approx(0.30, abs=0.03)
+    assert ours == pytest.approx(simulated, rel=0.1)
+    # without the gap the span of 0.5 h keeps 0.07: twice the simulated wait
+    poissonish, too_much = wait(np.zeros(2))
+    assert poissonish > 0.9
+    assert too_much > 1.8 * simulated
+
+
 def test_streams_walk_each_stream_through_its_queues_by_hand() -> None:
     # queue 0: a fixed 2 h path (rho 0.5); 0.25 trains an hour come from their origin,
     # half go on to queue 1 (a fixed 3 h path) behind a random delay of sd 5 h, half to
@@ -133,6 +180,7 @@ def test_streams_walk_each_stream_through_its_queues_by_hand() -> None:
     rho = np.array([0.5, 0.375, 0.125])
     relax = relaxation_h(rho=rho, service_h=np.array([2.0, 3.0, 1.0]), service_cv=0.0, servers=1)
     span = np.array([0.0, 10.0, 0.0])
+    gap = 1.0 / streams.flows(rate, 3)  # 4, 8 and 8 h: below queue 1's span
     scv = streams.arrival_scv(
         rate,
         rho=rho,
@@ -141,6 +189,7 @@ def test_streams_walk_each_stream_through_its_queues_by_hand() -> None:
         relax_h=relax,
         passes=np.zeros(3, dtype=bool),
         span_h=span,
+        gap_h=gap,
     )
     # queue 1: the stream is half of queue 0's flow, seen over 10 h (relaxation 8 h:
     # weight 1 / (1 + 1.5 x 10 / 8)), then moved by the delay (kept 10 / (10 + 10 /
@@ -161,6 +210,7 @@ def test_streams_walk_each_stream_through_its_queues_by_hand() -> None:
         relax_h=relax,
         passes=np.array([True, False, False]),
         span_h=span,
+        gap_h=gap,
     )
     assert passed.tolist() == pytest.approx([1.0, 1.0, 1.0])
     # queue 2 (1 h) takes its trains straight from the 2 h path: spaced; queue 1 not

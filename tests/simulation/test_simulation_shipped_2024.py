@@ -49,16 +49,14 @@ SEEDS = (11, 12, 13, 14)  # chosen before looking at the results
 
 pytestmark = pytest.mark.slow
 
-KNOWN_GAPS: dict[str, str] = {
-    "section:khorgos-altynkol:altynkol": "the eastbound Khorgos-Altynkol section waits "
-    "0.50 h simulated against 0.61 h from the function (+21 %, utilisation 0.34, seeds "
-    "11-14; +16 %, 0.55 against 0.64 h, before the Northern route's Kaliningrad door moved "
-    "the 2024 loads; its westbound side: 2.28 h against 2.43 h)",
-}
+KNOWN_GAPS: dict[str, str] = {}
 """Elements whose delay function misses the simulated wait by more than 20 %, with the
-measured gap (skipped by the checks below, :func:`test_the_known_gaps_close`; the ferries
-have none since the storms' backlog was recalibrated from the simulation: Aktau's rail
+measured gap (skipped by the checks below; none since the random delays behind a queue
+keep a stream's regularity over at least one gap between its trains: the eastbound
+Khorgos-Altynkol section 0.57 h against 0.50 h simulated, seeds 11-14, was 0.61 h; and
+since the ferry storms' backlog was recalibrated from the simulation: Aktau's rail
 ferries 21.3 h against 26.3 simulated)."""
+
 
 WARMUP_H = 30 * 24.0
 """The network fills first: a station sees its full rate once the longest trip to it
@@ -152,19 +150,6 @@ def test_queue_delay_functions_match_the_simulated_waits(
     # since China-EU counts only the cargo that can reach the EU, issue 11's markets)
     busy = [c for c in checked if c[1] > 2.0]
     assert len(busy) >= 2, checked
-
-
-@pytest.mark.xfail(strict=True, reason="; ".join(KNOWN_GAPS.values()))
-def test_the_known_gaps_close(model: SimulationModel, runs: list[RunResult]) -> None:
-    """The stations of :data:`KNOWN_GAPS` agree within 20 % (fails until they do)."""
-    tables = [resource_table(r, since_h=WARMUP_H).set_index("resource") for r in runs]
-    loads = {x.station.station_id: x for x in station_loads(model)}
-    assert set(KNOWN_GAPS) <= set(loads)
-    for sid in KNOWN_GAPS:
-        rate = np.mean([t.loc[sid, "arrivals"] for t in tables]) / (model.horizon_h - WARMUP_H)
-        sim_wait = float(np.mean([t.loc[sid, "mean_wait_h"] for t in tables]))
-        predicted = queue_element(loads[sid]).wait_h(rate)
-        assert predicted == pytest.approx(sim_wait, rel=0.2, abs=0.1), (sid, sim_wait, predicted)
 
 
 FERRY_YEARS = 25

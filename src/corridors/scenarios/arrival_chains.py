@@ -130,6 +130,8 @@ class RouteStreams:
         behind = np.zeros(n, dtype=bool)  # the stations some stream reaches through a queue
         behind[self.streams.target[self.streams.hop_stream]] = True
         varied = np.flatnonzero(station & behind & (rho > 0.0)).tolist()
+        # the mean time between each station's arrivals, hours
+        gap = np.where(station & (rho > 0.0), service_h / np.maximum(rho * servers, 1e-300), 0.0)
         for _ in range(SETTLE_ROUNDS):  # each station's span depends on its own arrivals
             span = np.zeros(n)
             for e in varied:
@@ -150,6 +152,7 @@ class RouteStreams:
                 relax_h=relax,
                 passes=~station | spaced,
                 span_h=span,
+                gap_h=gap,
             )
             new = np.sqrt(np.maximum(scv, 0.0))
             settled = bool(np.allclose(new, cv, atol=CV_STEP / 10.0, rtol=0.0))

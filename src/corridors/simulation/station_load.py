@@ -253,14 +253,19 @@ def span_h(load: StationLoad) -> float:
     return float(queue_span_h(wait, rho=load.utilisation))
 
 
+def gap_h(load: StationLoad) -> float:
+    """Mean time between a station's arrivals, hours (0 without arrivals)."""
+    return 24.0 / load.arrivals_per_day if load.arrivals_per_day > 0.0 else 0.0
+
+
 def kept_share(load: StationLoad, *, spread_h: float) -> float:
     """Share of a stream's deviation from Poisson a station sees behind random delays.
 
     :func:`corridors.cost.arrival_variability.kept_share` over the station's
-    :func:`span_h`: 1 with no random delay (``spread_h`` 0, hours), towards 0
-    (Poisson) when the delays are long against it.
+    :func:`span_h`, at least its :func:`gap_h`: 1 with no random delay (``spread_h``
+    0, hours), towards 0 (Poisson) when the delays are long against it.
     """
-    return float(cost_kept_share(span_h(load), spread_h=spread_h))
+    return float(cost_kept_share(span_h(load), spread_h=spread_h, gap_h=gap_h(load)))
 
 
 def _settle_arrivals(out: dict[str, StationLoad], streams: dict[str, dict[Chain, float]]) -> None:
@@ -285,6 +290,7 @@ def _settle_arrivals(out: dict[str, StationLoad], streams: dict[str, dict[Chain,
         out[sid] = replace(out[sid], spaced=bool(spaced[i]))
     rho = np.array([0.0 if x.station.unlimited else x.utilisation for x in loads])
     relax = np.array([relaxation_h(out[sid]) for sid in sids])
+    gap = np.array([gap_h(x) for x in loads])
     for _ in range(SETTLE_ROUNDS):  # each station's span depends on its arrivals
         scv = net.arrival_scv(
             rate,
@@ -294,6 +300,7 @@ def _settle_arrivals(out: dict[str, StationLoad], streams: dict[str, dict[Chain,
             relax_h=relax,
             passes=unlimited | spaced,
             span_h=np.array([span_h(out[sid]) for sid in sids]),
+            gap_h=gap,
         )
         ca = np.sqrt(np.maximum(scv, 0.0))
         changed = False
