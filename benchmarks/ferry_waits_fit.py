@@ -203,23 +203,41 @@ def cases(held_out: bool) -> list[dict[str, float]]:
             (False, True),
         )
         wagons = (25,)
-    out = []
-    for (ships, sail, rho, back, storms), g in itertools.product(grid, wagons):
-        trip = 2.0 * sail + HANDLING_H
-        per_deck = DECK / g
-        a = rho * ships * per_deck / trip * 24.0  # groups a day from A
-        out.append(
-            {
-                "ships": ships,
-                "sail_h": sail,
-                "rho": rho,
-                "back": back,
-                "storms": storms,
-                "wagons": g,
-                "a": a,
-            }
-        )
-    return out
+    return [
+        grid_case(ships, sail, rho, back, storms, wagons=g)
+        for (ships, sail, rho, back, storms), g in itertools.product(grid, wagons)
+    ]
+
+
+def grid_case(
+    ships: int, sail_h: float, rho: float, back: float, storms: bool, *, wagons: int = 25
+) -> dict[str, float]:
+    """A toy line: own utilisation ``rho`` of the full-deck lift, ``back`` of it back."""
+    trip = 2.0 * sail_h + HANDLING_H
+    a = rho * ships * (DECK / wagons) / trip * 24.0  # groups a day from A
+    return {
+        "ships": ships,
+        "sail_h": sail_h,
+        "rho": rho,
+        "back": back,
+        "storms": storms,
+        "wagons": wagons,
+        "a": a,
+    }
+
+
+def case_model(case: dict[str, float], *, years: int) -> SimulationModel:
+    """The toy line of a case (:func:`cases`, :func:`storm_cases`, :func:`grid_case`)."""
+    return toy(
+        trains=case.get("trains", 0.0),
+        ships=int(case["ships"]),
+        sail_h=case["sail_h"],
+        a_per_day=case["a"],
+        b_per_day=case["a"] * case["back"],
+        storms=bool(case["storms"]),
+        wagons=int(case["wagons"]),
+        years=years,
+    )
 
 
 def wait_terms(load: FerryLoad) -> dict[str, float]:
@@ -370,16 +388,8 @@ def main() -> None:
     rows = []
     start = time.process_time()
     for case in storm_cases() if args.storms else cases(args.held_out):
-        model = toy(
-            trains=case.get("trains", 0.0),
-            ships=int(case["ships"]),
-            sail_h=case["sail_h"],
-            a_per_day=case["a"],
-            b_per_day=case["a"] * case["back"],
-            storms=bool(case["storms"]),
-            wagons=int(case["wagons"]),
-            years=args.years * (2 if case["storms"] else 1) * (3 if args.storms else 1),
-        )
+        years = args.years * (2 if case["storms"] else 1) * (3 if args.storms else 1)
+        model = case_model(case, years=years)
         sim = simulated_waits(model, seeds)
         for load in ferry_loads(model):
             if load.arrivals_per_day <= 0 or load.port not in sim:

@@ -9,7 +9,14 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from benchmarks.ferry_waits_fit import fit_hold, hold_at, simulated_waits, toy, wait_terms
+from benchmarks.ferry_waits_fit import (
+    case_model,
+    fit_hold,
+    grid_case,
+    hold_at,
+    simulated_waits,
+    wait_terms,
+)
 
 from corridors.cost.deck_fill import DeckFill
 from corridors.cost.element_delays import ElementDelays
@@ -123,16 +130,7 @@ def test_the_fit_step_recovers_known_coefficients() -> None:
     for ships, sail, rho, back, storms in itertools.product(
         (3, 6), (18.0, 30.0), (0.2, 0.5), (0.0, 0.3, 1.0), (False, True)
     ):
-        case = _case(ships, sail, rho, back, storms)
-        model = toy(
-            ships=ships,
-            sail_h=sail,
-            a_per_day=case["a"],
-            b_per_day=case["a"] * back,
-            storms=storms,
-            wagons=25,
-            years=1,
-        )
+        model = case_model(grid_case(ships, sail, rho, back, storms), years=1)
         rows += [wait_terms(f) | {"storms": storms} for f in ferry_loads(model)]
     frame = pd.DataFrame([r for r in rows if r["own_per_h"] > 0])
     assert len(frame) == 80
@@ -151,33 +149,9 @@ def test_the_fit_step_recovers_known_coefficients() -> None:
 def _agree(
     case: dict[str, float], seeds: tuple[int, ...], years: int
 ) -> list[tuple[str, float, float]]:
-    model = toy(
-        ships=int(case["ships"]),
-        sail_h=case["sail_h"],
-        a_per_day=case["a"],
-        b_per_day=case["a"] * case["back"],
-        storms=bool(case["storms"]),
-        wagons=int(case["wagons"]),
-        years=years,
-    )
+    model = case_model(case, years=years)
     sim = simulated_waits(model, seeds)
     return [(f.port, sim[f.port], f.wait_h()) for f in ferry_loads(model) if f.arrivals_per_day > 0]
-
-
-def _case(
-    ships: int, sail_h: float, rho: float, back: float, storms: bool, wagons: int = 25
-) -> dict[str, float]:
-    """A toy line of the grid: own utilisation ``rho`` (full decks, ports open)."""
-    trip = 2.0 * sail_h + 7.0
-    a = rho * ships * (50 / wagons) / trip * 24.0
-    return {
-        "ships": ships,
-        "sail_h": sail_h,
-        "back": back,
-        "storms": storms,
-        "wagons": wagons,
-        "a": a,
-    }
 
 
 @pytest.mark.slow
@@ -208,7 +182,7 @@ def test_cases_of_the_fitted_grid(
     """Three cases of the grid the term was fitted on (seeds 1-2, 6 years a seed, 12 with
     storms), where the function without it missed by 40-80 % at the busier port: both
     ports within 20 %."""
-    checked = _agree(_case(ships, sail_h, rho, back, storms), (1, 2), 12 if storms else 6)
+    checked = _agree(grid_case(ships, sail_h, rho, back, storms), (1, 2), 12 if storms else 6)
     for _port, sim, fn in checked:
         assert fn == pytest.approx(sim, rel=0.2), checked
 
@@ -238,6 +212,6 @@ def test_cases_of_the_fitted_grid(
 def test_held_out_cases(sail_h: float, rho: float, back: float, storms: bool) -> None:
     """Cases off the grid, chosen before looking (benchmarks/ferry_waits_fit.py
     --held-out: 5 ships, seeds 3-4): both ports within 20 %."""
-    checked = _agree(_case(5, sail_h, rho, back, storms), (3, 4), 12 if storms else 6)
+    checked = _agree(grid_case(5, sail_h, rho, back, storms), (3, 4), 12 if storms else 6)
     for _port, sim, fn in checked:
         assert fn == pytest.approx(sim, rel=0.2), checked
