@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import gammainc
 
-__all__ = ["DeckFill", "deck_fill"]
+__all__ = ["DeckFill", "deck_fill", "mean_shipment_units"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +189,17 @@ def deck_fill(
         full_share=float(stationary @ full),
         ship_h=max(shipments - float(stationary[0]), 0.0) / lam,
     )
+
+
+def mean_shipment_units(shipment_units: int | Sequence[tuple[int, float]]) -> float:
+    """Mean units of a shipment, over the arrivals of a size mix.
+
+    ``shipment_units``: one size, or sizes with their shipments (units, shipments).
+    """
+    if isinstance(shipment_units, int):
+        return float(shipment_units)
+    mix = list(shipment_units)
+    return sum(g * p for g, p in mix) / sum(p for _, p in mix)
 
 
 def _size_mix(shipment_units: int | Sequence[tuple[int, float]]) -> tuple[list[int], list[float]]:

@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from corridors.cost.deck_fill import DeckFill, deck_fill
+from corridors.cost.deck_fill import DeckFill, deck_fill, mean_shipment_units
 
 if TYPE_CHECKING:
     from corridors.cost.ferry_queue import FerryQueue
@@ -224,11 +224,8 @@ def line_back_fill(
     the line's decks. The arguments of :func:`back_factor_h`.
     """
     sizes = back_units if back_units is not None else line.shipment_mix or line.shipment_units
-    if isinstance(sizes, int):
-        back_mean = float(sizes)
-    else:
-        back_mean = sum(g * p for g, p in sizes) / sum(p for _, p in sizes)
-    back = back_per_h * line.mean_units / back_mean  # the other port's shipments an hour
+    # the other port's shipments an hour
+    back = back_per_h * line.mean_units / mean_shipment_units(sizes)
     fill = deck_fill(
         back, shipment_units=sizes, deck_units=line.deck_units, max_wait_h=line.max_wait_h
     )

@@ -33,10 +33,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from corridors.cost.ferry_queue import MONTH_DAYS, FerryQueue
 from corridors.cost.shipments import SHIPMENT_TEU, TRAIN_WAGONS, table_number
 from corridors.network.model import Network
+
+if TYPE_CHECKING:
+    from corridors.cost.ferry_hold import Sizes
 
 __all__ = [
     "CASPIAN_BBOX",
@@ -164,7 +168,7 @@ class FerryLines:
         arrivals_per_h: float,
         *,
         own_per_h: float | None = None,
-        back_units: int | tuple[tuple[int, float], ...] | None = None,
+        back_units: Sizes = None,
     ) -> float:
         """Mean wait of a shipment for a ship of the line it takes, hours.
 
@@ -182,9 +186,7 @@ class FerryLines:
             for line, s in zip(self.lines, self.shares, strict=True)
         )
 
-    def back_factor_h(
-        self, back_per_h: float, *, back_units: int | tuple[tuple[int, float], ...] | None = None
-    ) -> float:
+    def back_factor_h(self, back_per_h: float, *, back_units: Sizes = None) -> float:
         """The cargo back's factor of the held ships' wait, hours, over the lines.
 
         Each line runs at the lines' utilisation, so the wait is this factor times

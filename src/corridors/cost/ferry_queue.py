@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import gammaincc
 
-from corridors.cost.deck_fill import DeckFill, deck_fill
+from corridors.cost.deck_fill import DeckFill, deck_fill, mean_shipment_units
 from corridors.cost.ferry_absence import ship_absence
 from corridors.cost.ferry_hold import Sizes, line_back_factor_h, line_hold_h
 from corridors.cost.mean_waits import QueueElement
@@ -182,10 +182,7 @@ class FerryQueue:
     @property
     def mean_units(self) -> float:
         """Mean units of a shipment (over the arrivals of the size mix)."""
-        if not self.shipment_mix:
-            return float(self.shipment_units)
-        total = sum(p for _, p in self.shipment_mix)
-        return sum(g * p for g, p in self.shipment_mix) / total
+        return mean_shipment_units(self.shipment_mix or self.shipment_units)
 
     @property
     def open_share(self) -> float:
