@@ -30,6 +30,7 @@ DATASET_FILES = (
     "corridor.csv",
     "demand-2024.csv",
     "measures.yaml",
+    "fit-2021-2023.yaml",
     "SOURCES.md",
     "scenarios/baseline-2024.yaml",
 )

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from corridors.cli.scenarios import fit_view, route_fit_view
+from corridors.scenarios.fit_file import read_fit
+from corridors.scenarios.io import read_scenario
 
 TOY_NETWORK = Path(__file__).resolve().parents[1] / "scenarios" / "toy"
 
@@ -47,6 +49,38 @@ def test_calibrate_prints_the_constant_share(
     assert fitted is not None
     assert constant == float(fitted.group(1).replace(",", ""))
     assert share == pytest.approx(100.0 * constant / cost, abs=0.06)
+
+
+def test_calibrate_writes_the_fit_file_that_scenarios_name(
+    run_cli: Callable[..., object], tmp_path: Path
+) -> None:
+    """`--write-fit` writes the fitted values; a scenario naming the file runs with them."""
+    path = tmp_path / "history.yaml"
+    path.write_text(HISTORY.format(network=TOY_NETWORK.as_posix()))
+    fit_path = tmp_path / "fit.yaml"
+    res = run_cli(
+        "calibrate", str(path), "--titr-only", "--no-store", "--starts", "1",
+        "--write-fit", str(fit_path),
+    )  # fmt: skip
+    assert res.code == 0, res.err  # type: ignore[attr-defined]
+    fitted = re.search(r"│ asc\.middle\s+│ ([-\d,]+)", res.out)  # type: ignore[attr-defined]
+    assert fitted is not None
+    fit = read_fit(fit_path)
+    asc = fit.behaviour.risk_premium_usd_teu["middle"]
+    assert asc == pytest.approx(float(fitted.group(1).replace(",", "")), abs=0.5 + 1e-3 * abs(asc))
+    assert asc != 1000.0  # moved from the start
+    assert fit.fitted_to == "toy-history"
+    assert "--titr-only" in fit.source
+    assert "RMSE(log)" in fit.source
+    named = HISTORY.replace("  logit_scale_per_usd: 0.001\n", "").replace(
+        "  risk_premium_usd_teu: {{middle: 1000}}\n", ""
+    )
+    scenario = tmp_path / "uses-fit.yaml"
+    scenario.write_text("fit: fit.yaml\n" + named.format(network=TOY_NETWORK.as_posix()))
+    sc = read_scenario(scenario).scenario
+    assert sc.behaviour.risk_premium_usd_teu == {"middle": asc}
+    assert sc.behaviour.logit_scale_per_usd == fit.behaviour.logit_scale_per_usd
+    assert sc.behaviour.value_of_time_usd_teu_h == 20.0
 
 
 def test_times_and_prices_are_shown_against_their_ranges() -> None:

@@ -1,10 +1,9 @@
-"""The shipped fit: small constants, no parameter at a bound, carried by the 2024 scenarios.
+"""The shipped fit: small constants, no parameter at a bound.
 
 Issue 11 asks for a fit to times, prices and volumes whose corridor constants are at most
 25 % of their corridor's mean generalised cost (2021-2023, :func:`constant_shares`), with no
-parameter at a bound of :func:`history_parameters`. The history scenario carries the fitted
-values (docs/calibration.md) and the six 2024 scenarios the same behaviour and Northern
-risk premium.
+parameter at a bound of :func:`history_parameters`. The fitted values are in one fit file
+that the history and the six 2024 scenarios name (tests/scenarios/test_fit_file.py).
 """
 
 from __future__ import annotations
@@ -23,15 +22,13 @@ from corridors.scenarios.calibration.route_targets import (
     default_time_targets,
 )
 from corridors.scenarios.constants import constant_shares, market_scales
-from corridors.scenarios.io import load_inputs, shipped_scenarios
+from corridors.scenarios.io import load_inputs
 from corridors.scenarios.model import run_scenario
 from corridors.scenarios.targets import FIT_YEARS
 
 SHARE_LIMIT = 0.25
 """Largest constant as a share of its corridor's mean generalised cost in the shipped fit
 (issue 11; the figures are in docs/calibration.md)."""
-
-SCENARIOS_2024 = tuple(n for n in shipped_scenarios() if n != "calibration-2021-2023")
 
 
 @pytest.fixture(scope="module")
@@ -74,20 +71,3 @@ def test_no_parameter_at_a_bound(history) -> None:  # type: ignore[no-untyped-de
         value = current_value(sc, p.name)
         margin = 1e-3 * (p.high - p.low)
         assert p.low + margin < value < p.high - margin, (p.name, value, p.low, p.high)
-
-
-@pytest.mark.parametrize("name", SCENARIOS_2024)
-def test_2024_scenarios_carry_the_fit(history, name: str) -> None:  # type: ignore[no-untyped-def]
-    fitted = history[0].scenario
-    sc = load_inputs(name, network=history[0].network).scenario
-    for field in (
-        "logit_scale_per_usd",
-        "class_scale",
-        "nests",
-        "nest_scale",
-        "risk_premium_usd_teu",
-        "routes_per_corridor",
-    ):
-        assert getattr(sc.behaviour, field) == getattr(fitted.behaviour, field), field
-    premium = {d.id: d.extra_usd_teu for d in fitted.disruptions}["northern_sanctions"]
-    assert {d.id: d.extra_usd_teu for d in sc.disruptions}["northern_sanctions"] == premium

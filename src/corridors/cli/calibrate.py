@@ -56,6 +56,14 @@ def register(app: typer.Typer) -> None:
             min=0.0,
             help="Keep each corridor constant within this share of its corridor's cost; 0: none.",
         ),
+        write_fit: Path | None = typer.Option(
+            None,
+            "--write-fit",
+            help=(
+                "Write the fitted values to this fit file (the shipped scenarios name "
+                "src/corridors/datasets/eurasia/fit-2021-2023.yaml)."
+            ),
+        ),
     ) -> None:
         """Fit the corridor choice to volumes, transit times and prices 2021-2023."""
         inputs = load_inputs(scenario, network_path=network, measures_path=measures)
@@ -67,6 +75,7 @@ def register(app: typer.Typer) -> None:
                 starts=starts,
                 store=None if no_store else store,
                 max_constant_share=max_constant_share or None,
+                write_fit=write_fit,
             )
         fit = study.fit
         console = Console()
@@ -137,5 +146,7 @@ def register(app: typer.Typer) -> None:
                 "warning: the fit exceeds the ceiling of " + ", ".join(fit.ceilings_exceeded),
                 err=True,
             )
+        if write_fit is not None:
+            typer.echo(f"wrote the fitted values to {write_fit}", err=True)
         if study.run_id is not None:
             typer.echo(f"stored calibration run {study.run_id} in {store}", err=True)

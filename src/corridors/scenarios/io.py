@@ -1,10 +1,12 @@
 """Read scenario files and measure catalogues, with line numbers in every error.
 
 The text is parsed with :mod:`corridors.scenarios.parsing` (YAML with lines into the
-pydantic models) and checked against the network with
+pydantic models), with the values of the fit file it names filled in
+(:mod:`corridors.scenarios.fit_file`), and checked against the network with
 :mod:`corridors.scenarios.references`; every problem is reported together.
 
-This is the only module of :mod:`corridors.scenarios` that reads files.
+With :mod:`corridors.scenarios.fit_file`, the only module of :mod:`corridors.scenarios`
+that reads files.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from corridors.errors import (
 )
 from corridors.network import Network, read_network
 from corridors.scenarios.demand_table import table_markets
+from corridors.scenarios.fit_file import parse_scenario
 from corridors.scenarios.parsing import SourceMap, parse_model
 from corridors.scenarios.references import (
     NetworkNames,
@@ -71,8 +74,11 @@ class LoadedScenario:
 
     @property
     def sha256(self) -> str:
-        """SHA-256 of the file's text."""
-        return scenario_hash(self.text)
+        """SHA-256 of the file's text (and of the fitted values, when it names a fit)."""
+        if self.scenario.fit is None:
+            return scenario_hash(self.text)
+        fitted = self.scenario.model_dump_json(include={"behaviour", "disruptions"})
+        return scenario_hash(self.text + "\n" + fitted)
 
 
 def scenario_hash(text: str) -> str:
@@ -115,13 +121,14 @@ def read_scenario_text(
 ) -> tuple[Scenario, SourceMap]:
     """Parse and check a scenario given as text (see :func:`read_scenario`).
 
-    A demand ``table`` is read relative to ``folder`` (default: the folder of
-    ``file``) and its rows become the scenario's markets (:func:`resolve_demand_table`).
+    A demand ``table`` and a ``fit`` file are read relative to ``folder`` (default: the
+    folder of ``file``); the table's rows become the scenario's markets
+    (:func:`resolve_demand_table`), the fit's values fill the scenario
+    (:func:`~corridors.scenarios.fit_file.parse_scenario`).
     """
-    scenario, smap = parse_model(text, Scenario, file=file)
-    scenario = resolve_demand_table(
-        scenario, smap, folder=Path(file).parent if folder is None else folder, names=names
-    )
+    folder = Path(file).parent if folder is None else folder
+    scenario, smap = parse_scenario(text, file=file, folder=folder)
+    scenario = resolve_demand_table(scenario, smap, folder=folder, names=names)
     problems = check_measure_values(scenario.new_measures, smap, prefix=("new_measures",))
     problems += check_change_values(scenario.adjustments, smap, prefix=("adjustments",))
     if names is not None:
@@ -246,8 +253,11 @@ def read_scenario(
 
 
 def dump_scenario(scenario: Scenario) -> str:
-    """Write a scenario as YAML text (used to store a sample's resolved scenario)."""
-    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    """Write a scenario as YAML text (used to store a sample's resolved scenario).
+
+    Every value is written out, the fitted ones too: the text names no fit file.
+    """
+    data = scenario.model_dump(mode="json", exclude_defaults=True, exclude={"fit"})
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
@@ -337,8 +347,8 @@ def load_inputs(
     """
     path = resolve_scenario_path(scenario_path)
     text = read_text(path)
-    scenario, smap = parse_model(text, Scenario, file=str(path))
     folder = path.parent
+    scenario, smap = parse_scenario(text, file=str(path), folder=folder)
     if network_path is not None:
         net_dir = Path(network_path)
     elif scenario.network:

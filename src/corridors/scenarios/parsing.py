@@ -160,13 +160,24 @@ def parse_model(text: str, model: type[M], *, file: str) -> tuple[M, SourceMap]:
         Invalid YAML, unknown or misspelt fields, wrong types or values.
     """
     data, smap = compose_with_lines(text, file=file)
+    return validate_data(data, model, smap), smap
+
+
+def validate_data(data: Any, model: type[M], smap: SourceMap) -> M:
+    """Validate plain values composed from a YAML text (:func:`compose_with_lines`).
+
+    Raises
+    ------
+    ScenarioError
+        Not a mapping at the top, unknown or misspelt fields, wrong types or values,
+        each with the line of ``smap``.
+    """
     if not isinstance(data, dict):
-        raise ScenarioError(
-            [Problem(file, smap.line(()), None, None, "expected a mapping of fields at the top")],
-            what=file,
+        problem = Problem(
+            smap.file, smap.line(()), None, None, "expected a mapping of fields at the top"
         )
+        raise ScenarioError([problem], what=smap.file)
     try:
-        obj = model.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(validation_problems(exc, model, smap), what=file) from None
-    return obj, smap
+        raise ScenarioError(validation_problems(exc, model, smap), what=smap.file) from None

@@ -97,12 +97,14 @@ def run_samples_stored(
     run_ids: list[str] = []
     frames: list[pd.DataFrame] = []
     convergence: list[tuple[int, int, float, bool]] = []
-    text = inputs.loaded.text if scenario == inputs.scenario else dump_scenario(scenario)
+    as_read = scenario == inputs.scenario
+    text = inputs.loaded.text if as_read else dump_scenario(scenario)
+    digest = inputs.loaded.sha256 if as_read else scenario_hash(text)
 
     def on_result(sample: Sample, result: ScenarioResult) -> None:
         record = RunRecord(
             scenario_name=scenario.name,
-            scenario_hash=scenario_hash(text),
+            scenario_hash=digest,
             scenario_text=text,
             seed=sample.seed,
             kind=kind,

@@ -31,7 +31,7 @@ def run_record(
     text = inputs.loaded.text if scenario is None else dump_scenario(scenario)
     return RunRecord(
         scenario_name=inputs.scenario.name,
-        scenario_hash=scenario_hash(text),
+        scenario_hash=inputs.loaded.sha256 if scenario is None else scenario_hash(text),
         scenario_text=text,
         seed=seed,
         kind=kind,

@@ -13,7 +13,8 @@ One module per part of the file: :mod:`~corridors.scenarios.spec.demand` (market
 :mod:`~corridors.scenarios.spec.measures` (measures and their changes),
 :mod:`~corridors.scenarios.spec.disruptions`, :mod:`~corridors.scenarios.spec.behaviour`
 (how shippers choose) and :mod:`~corridors.scenarios.spec.scenario` (the whole file and
-its uncertain inputs); :mod:`~corridors.scenarios.spec.common` holds the shared bounds.
+its uncertain inputs); :mod:`~corridors.scenarios.spec.fit` is a fit file (the fitted values
+scenarios name); :mod:`~corridors.scenarios.spec.common` holds the shared bounds.
 """
 
 from __future__ import annotations

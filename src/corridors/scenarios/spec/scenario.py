@@ -62,6 +62,11 @@ class Scenario(Strict):
         Network folder (relative to the scenario file), ``None``: the shipped one.
     measures_file : str or None
         Measures catalogue (relative to the scenario file), ``None``: the shipped one.
+    fit : str or None
+        Fit file (relative to the scenario file, :class:`~corridors.scenarios.spec.fit.Fit`)
+        whose fitted values fill the ``behaviour`` fields this scenario leaves out and
+        the disruption values it writes as ``fit``; filled when the file is read
+        (:mod:`corridors.scenarios.fit_file`). ``None``: no fit.
     demand : Demand
         Markets.
     measures : list of str
@@ -91,6 +96,7 @@ class Scenario(Strict):
     horizon: Year
     network: str | None = None
     measures_file: str | None = None
+    fit: str | None = Field(default=None, min_length=1)
     demand: Demand
     measures: list[str] = Field(default_factory=list)
     new_measures: list[Measure] = Field(default_factory=list)
