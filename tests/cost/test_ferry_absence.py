@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from benchmarks.ferry_waits_fit import simulated_waits, toy
+from benchmarks.ferry_toys import simulated_waits, toy
 
 from corridors.cost.ferry_absence import port_empty_share, ship_absence
 from corridors.cost.ferry_queue import FerryQueue
