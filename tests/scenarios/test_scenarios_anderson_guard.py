@@ -28,9 +28,9 @@ SAMPLE_77 = {
 
 
 def _with_method(scenario: Scenario, method: str) -> Scenario:
-    beh = scenario.behaviour
-    eq = beh.equilibrium.model_copy(update={"method": method})
-    return scenario.model_copy(update={"behaviour": beh.model_copy(update={"equilibrium": eq})})
+    return scenario.solved_with(
+        scenario.behaviour.equilibrium.model_copy(update={"method": method})
+    )
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from corridors.scenarios.io import ScenarioInputs
+from corridors.scenarios.spec import Equilibrium
 from corridors.scenarios.store import ResultsStore
 from corridors.scenarios.sweep import Executor
 from corridors.scenarios.variables import draw_uncertain
@@ -64,15 +65,19 @@ def forecast(
     dask_address: str | None = None,
     dask_client: Any = None,
     progress: Progress | None = None,
+    equilibrium: Equilibrium | None = None,
 ) -> Forecast:
     """Forecast year by year to ``to_year`` with Monte Carlo bands.
 
     The scenario's ``uncertainty`` inputs are drawn ``samples`` times; without any, a
-    single run is made and the bands collapse on it.
+    single run is made and the bands collapse on it. ``equilibrium``: settings of the
+    corridor split's solver replacing the scenario's (:meth:`Scenario.solved_with`).
     """
     scenario = inputs.scenario
     if to_year is not None:
         scenario = scenario.until(to_year)
+    if equilibrium is not None:
+        scenario = scenario.solved_with(equilibrium)
     base_seed = scenario.seed if seed is None else seed
     n = samples if scenario.uncertainty else 1
     runs, sweep_record = plan_samples(

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from corridors.errors import Problem, ScenarioError
-from corridors.scenarios.spec.behaviour import Behaviour
+from corridors.scenarios.spec.behaviour import Behaviour, Equilibrium
 from corridors.scenarios.spec.common import MAX_SEED, MAX_YEAR, Strict, Year, once
 from corridors.scenarios.spec.demand import Demand
 from corridors.scenarios.spec.disruptions import Disruption
@@ -142,6 +142,16 @@ class Scenario(Strict):
                 [Problem(self.name, None, "horizon", str(horizon), msg)], what=self.name
             )
         return self.model_copy(update={"horizon": horizon})
+
+    def solved_with(self, equilibrium: Equilibrium) -> Scenario:
+        """The scenario with other settings of its corridor split's solver.
+
+        The method, tolerance and iteration cap of ``behaviour.equilibrium`` replaced:
+        the same model solved another way (``benchmarks/equilibrium_agreement.py``
+        compares two ways on a forecast's samples).
+        """
+        behaviour = self.behaviour.model_copy(update={"equilibrium": equilibrium})
+        return self.model_copy(update={"behaviour": behaviour})
 
     @property
     def years(self) -> tuple[int, ...]:
