@@ -198,10 +198,10 @@ def test_cases_of_the_fitted_grid(
             marks=pytest.mark.xfail(
                 strict=True,
                 reason="near the winter months' capacity (joint utilisation 0.77-0.82, storms) "
-                "the function is above the simulated ships: B 137.7 h against 61.7 (+123 %), "
-                "most of it the storms' backlog without the held ships (124.0 h, near the "
-                "pole where a winter month's spare lift reaches 0); A 114.5 against 88.2 "
-                "(+30 %; 90.2 h without them); of the 48 held-out directions of groups of 25 "
+                "the function is above the simulated ships: B 94.0 h against 61.7 (+52 %; "
+                "80.3 h without the held ships, 124.0 before a winter month's queues faded "
+                "past its knee, MONTH_FADE); A 117.4 against 88.2 (+33 %; 93.1 h without "
+                "them); of the 48 held-out directions of groups of 25 "
                 "wagons, 43 are within 20 % (44 before the fit took Kuryk's decks and a "
                 "port's first shipment), of the 48 of trains of a whole deck both ways 16 "
                 "(no held ships there)",

@@ -9,7 +9,10 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from corridors.cost.ferry_queue import MONTH_FADE
+from corridors.cost.mean_waits import MONTH_KNEE
 from corridors.cost.queueing import FerryQueue, QueueElement, deck_fill
+from corridors.cost.storm_backlog import MONTH_DAYS
 from corridors.simulation import simulate
 from corridors.simulation.distributions import Distribution
 from corridors.simulation.loads import ferry_loads
@@ -190,6 +193,7 @@ def test_a_winter_month_above_capacity_carries_its_backlog_into_the_next() -> No
     # fluid backlog by hand: January builds (0.18 - 0.2 / 3) x 744 h = 84.3 shipments,
     # cleared at 0.02 an hour in 4,216 h (into June): area 84.3 x (744 + 4,216) / 2,
     # over the year's 0.18 x 8,760 shipments = 132.6 h; January has no queue of its own
+    # (2.7 times what it lifts, beyond 1 + MONTH_FADE: the fluid backlog carries it)
     backlog = (lam - 0.2 / 3.0) * 744.0
     by_hand = backlog * (744.0 + backlog / 0.02) / 2.0 / (lam * 8760.0)
     fill = calm.fill(lam).wait_h
@@ -197,6 +201,64 @@ def test_a_winter_month_above_capacity_carries_its_backlog_into_the_next() -> No
     expected = calm.wait_h(lam) - january * (calm.wait_h(lam) - fill) + by_hand
     assert line.wait_h(lam) == pytest.approx(expected, rel=1e-9)
     assert by_hand == pytest.approx(132.6, abs=0.05)
+
+
+def test_a_month_just_above_capacity_waits_a_faded_knee_queue_and_its_backlog() -> None:
+    # January open a third of the month lifts 0.2 / 3 shipments an hour (full decks of
+    # 4, 1 / 60 sailings an hour); at 0.07 it is 1.05 times that: between the knee 0.95
+    # and 1 + MONTH_FADE = 1.15, so it waits half its queue of sailings at the knee
+    winter = (1.0 / 3.0,) + (1.0,) * 11
+    line = FerryQueue(
+        ships=2,
+        round_trip_h=40.0,
+        shipment_units=1,
+        deck_units=(4, 4),
+        max_wait_h=math.inf,
+        open_share_by_month=winter,
+    )
+    calm = FerryQueue(
+        ships=2, round_trip_h=40.0, shipment_units=1, deck_units=(4, 4), max_wait_h=math.inf
+    )
+    lam = 0.07
+    knee = QueueElement(
+        "ferry", servers=2, service_h=40.0, service_cv=0.0, arrival_cv=0.5, open_share=1.0 / 3.0
+    ).wait_h(MONTH_KNEE / 60.0)
+    fade = (1.0 + MONTH_FADE - 1.05) / (1.0 + MONTH_FADE - MONTH_KNEE)
+    assert fade == pytest.approx(0.5)
+    # January builds (0.07 - 0.2 / 3) x 744 h = 2.48 shipments, cleared at 0.13 an hour
+    backlog = (lam - 0.2 / 3.0) * 744.0
+    by_hand = backlog * (744.0 + backlog / (0.2 - lam)) / 2.0 / (lam * 8760.0)
+    january = 31.0 / 365.0
+    fill = calm.fill(lam).wait_h
+    expected = calm.wait_h(lam) - january * (calm.wait_h(lam) - fill - fade * knee) + by_hand
+    assert line.wait_h(lam) == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_line_s_wait_rises_with_its_flow_through_its_months_capacities() -> None:
+    # the Caspian storms' open shares: the winter months fill first, at 0.68 of the
+    # year's lift; past 0.95 of what a month lifts its queue of sailings and storms'
+    # backlog are the knee's, fading out by 1 + MONTH_FADE while the seasonal backlog
+    # grows: no pole below the year's capacity and no fall after it (the queue alone
+    # rose to a pole at each month's capacity and fell back to 0)
+    line = FerryQueue(
+        ships=6,
+        round_trip_h=51.0,
+        shipment_units=50,
+        deck_units=(50,) * 6,
+        max_wait_h=48.0,
+        open_share_by_month=tuple(
+            1.0 - d / m for d, m in zip(CASPIAN_STORM_DAYS, MONTH_DAYS, strict=True)
+        ),
+        closure_h=96.0,
+        closure_cv=0.5,
+        return_h=22.0,
+        empty_wait_h=6.0,
+    )
+    lift = line.capacity_per_h(0.0)
+    share = np.linspace(0.5, 0.96, 185)
+    waits = np.array([line.wait_h(u * lift) for u in share])
+    assert np.isfinite(waits).all()
+    assert (np.diff(waits) > 0.0).all()
 
 
 def _line(caps: tuple[int, ...], per_day: float) -> SimulationModel:

@@ -27,7 +27,7 @@ from scipy.special import gammaincc
 from corridors.cost.deck_fill import DeckFill, deck_fill, mean_shipment_units
 from corridors.cost.ferry_absence import ship_absence
 from corridors.cost.ferry_hold import Sizes, line_back_factor_h, line_hold_h
-from corridors.cost.mean_waits import QueueElement
+from corridors.cost.mean_waits import MONTH_KNEE, QueueElement
 from corridors.cost.storm_backlog import (
     MONTH_DAYS,
     backlog_moments,
@@ -35,7 +35,13 @@ from corridors.cost.storm_backlog import (
     seasonal_backlog_h,
 )
 
-__all__ = ["MONTH_DAYS", "DeckFill", "FerryQueue", "deck_fill"]
+__all__ = ["MONTH_DAYS", "MONTH_FADE", "DeckFill", "FerryQueue", "deck_fill"]
+
+MONTH_FADE = 0.15
+"""Past :data:`~corridors.cost.mean_waits.MONTH_KNEE` of what its open ships lift, a month's
+queue of sailings and storms' backlog (the knee's) fade linearly to nothing at ``1 +
+MONTH_FADE`` times it. Chosen on the simulated directions of the toys of
+``benchmarks/ferry_toys.py`` whose months pass the knee (docs/model.md, Equilibrium)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +71,14 @@ class FerryQueue:
     with ``fills_in_storms`` a shipment arriving in a storm waits for the later of the
     storm's end and its deck filled (:meth:`_residual`).
     A month with more cargo than its open ships lift carries its backlog into the
-    next (a fluid queue over the year). The months are weighed by their days.
+    next (a fluid queue over the year). Above :data:`~corridors.cost.mean_waits.MONTH_KNEE`
+    of what its open ships lift, a month's queue of sailings and its storms' backlog are
+    the knee's (cleared at the knee's spare rate), fading linearly to nothing at
+    ``1 + MONTH_FADE`` times it (:data:`MONTH_FADE`), beyond which the seasonal backlog
+    alone carries the month. The G/G/c queue alone was infinite at the month's capacity
+    and 0 beyond it: a line's wait rose to a pole and fell back as each month filled,
+    and the corridor split had an equilibrium in each tooth (docs/model.md, Equilibrium).
+    The months are weighed by their days.
 
     Recalibrated from the simulation (:mod:`corridors.simulation`): within 12 % of
     the simulated mean wait on one-port lines of 3 and 6 ships at utilisation 0.04
@@ -298,10 +311,12 @@ class FerryQueue:
         taken = burst if self.fills_in_storms else at_port
         excess = self._excess_sq(lam, taken) if self.closure_h > 0.0 else 0.0
         for m, share in enumerate(self.open_share_by_month):
-            spare = share * lift - lam
-            if spare <= 0.0:  # the fluid backlog below carries this month
-                waits[m] = fill.wait_h + absent + self._residual(share, overlap_h)
-                continue
+            # a month busier than MONTH_KNEE of what its open ships lift: its queue of
+            # sailings and its storms' backlog are the knee's (cleared at the knee's spare
+            # rate), fading to nothing at 1 + MONTH_FADE of it; the seasonal backlog below
+            # carries a month beyond its capacity
+            knee = MONTH_KNEE * share * lift
+            spare = max(share * lift - lam, (1.0 - MONTH_KNEE) * share * lift)
             sailings = QueueElement(
                 "ferry",
                 servers=self.ships,
@@ -310,12 +325,14 @@ class FerryQueue:
                 arrival_cv=1.0 / math.sqrt(n),
                 open_share=share,
             )
-            queued = sailings.wait_h(lam / n)
+            past = lam / (share * lift) - MONTH_KNEE  # of what the month lifts
+            fade = min(1.0, max(0.0, 1.0 - past / (1.0 + MONTH_FADE - MONTH_KNEE)))
+            queued = sailings.wait_h(min(lam, knee) / n) * fade
             ship_h = queued + absent if whole else max(queued, absent)
             waits[m] = fill.wait_h + ship_h + self._residual(share, overlap_h)
             if self.closure_h > 0.0 and share < 1.0:
                 storms_per_h = (1.0 - share) / self.closure_h
-                waits[m] += storms_per_h * late / lam + reopening_wait_h(
+                waits[m] += fade * storms_per_h * late / lam + fade * reopening_wait_h(
                     lam,
                     backlog_sq=excess,
                     open_share=share,

@@ -21,10 +21,12 @@ takes SRA's steps until no share would move by more than ``ANDERSON_FROM_GAP`` a
 then Anderson acceleration's points (Walker and Ni 2011), which solve the linearised
 fixed point in the few directions that oscillate; a point of Anderson's that throws the
 split away (its gap ``ANDERSON_THROW`` times the gap it left) is undone, and from then
-on any of its points that raises the gap. SRA's path chooses the equilibrium
-(the split can have several: ferry waits fall as decks fill faster), so both end at
-the same point to the tolerance. Every rule stops when no share would move by more
-than the tolerance. Pure numpy; no I/O.
+on any of its points that raises the gap. Where the split has several equilibria (a
+cost that falls with its flow: decks fill faster), the rule is SRA's: its path from the
+logit of the free-flow costs chooses, and Anderson only removes the slow end of its
+convergence (the shipped data agree to the tolerance, ``benchmarks/equilibrium_agreement.py``;
+docs/model.md). Every rule stops when no share would move by more than the tolerance.
+Pure numpy; no I/O.
 
 The choice is the one logit of :mod:`corridors.cost.logit` (multinomial, or nested
 with a nest scale), the delay the BPR of :mod:`corridors.cost.delay` and the steps
@@ -60,9 +62,8 @@ FloatArray = NDArray[np.float64]
 ANDERSON_FROM_GAP = 1e-3
 """``method="anderson"``: SRA steps until no share would move by more than this, then
 Anderson's points (when it stalls, SRA's steps for a while and Anderson afresh): SRA's
-path chooses which equilibrium (the corridor
-split can have several: ferry waits fall as decks fill faster), Anderson only removes
-the slow end of its convergence. After ``renew`` has changed the elements, Anderson's
+path chooses which equilibrium where the split has several, Anderson only removes the
+slow end of its convergence. After ``renew`` has changed the elements, Anderson's
 points start at once: SRA's steps, shrunk by then, crawled from the gap the change made
 (a 100-sample forecast: 3 year solves of 1,200 at the cap, none with it)."""
 
