@@ -69,10 +69,11 @@ FIT_UTILISATION = 0.9
 
 FIT_PARTS = ("groups", "wide")
 """The parts of the grid fitted (:func:`grid_part`); the others are checked. Fitted on
-the mixes and the feeders too, the term covers more of them (mixes 225 of 288 within
-20 % against 186, feeders 126 of 153 against 122) but overshoots busy lines with as much
-cargo back (6 ships, 22 h, own 0.6: +25 % against 0 %), the groups 431 of 476 against
-446, and the shipped Kuryk ferries (-21 % against -9 %; docs/model.md)."""
+the mixes and the feeders too, the term covers more of them (mixes 227 of 288 within
+20 % against 194, feeders 127 of 153 against 122; on the months' fade, MONTH_FADE) but
+overshoots busy lines with as much cargo back (6 ships, 22 h, own 0.6: +24 % against
+-1 %), fits the groups 427 of 476 against 446, and the shipped Kuryk ferries (-21 %
+against -9 % at 8733c0c; docs/model.md)."""
 
 
 def wait_terms(load: FerryLoad) -> dict[str, float]:
