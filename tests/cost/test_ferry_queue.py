@@ -174,20 +174,19 @@ def test_without_storms_the_line_is_the_fill_plus_the_queue_of_sailings() -> Non
     assert line.wait_h(0.2) == math.inf
 
 
-def test_a_winter_month_above_capacity_carries_its_backlog_into_the_next() -> None:
-    # January open a third of the month: 0.9 x 1/3 < the cargo; the year can lift it
-    winter = (1.0 / 3.0,) + (1.0,) * 11
-    line = FerryQueue(
-        ships=2,
-        round_trip_h=40.0,
-        shipment_units=1,
-        deck_units=(4, 4),
-        max_wait_h=math.inf,
-        open_share_by_month=winter,
-    )
+def _january_a_third_open() -> tuple[FerryQueue, FerryQueue]:
+    """Two ships of 40 h round trips and decks of 4 shipments, January open a third of
+    the month, and the same line with no storms."""
     calm = FerryQueue(
         ships=2, round_trip_h=40.0, shipment_units=1, deck_units=(4, 4), max_wait_h=math.inf
     )
+    winter = (1.0 / 3.0,) + (1.0,) * 11
+    return dataclasses.replace(calm, open_share_by_month=winter), calm
+
+
+def test_a_winter_month_above_capacity_carries_its_backlog_into_the_next() -> None:
+    # January open a third of the month: 0.9 x 1/3 < the cargo; the year can lift it
+    line, calm = _january_a_third_open()
     lam = 0.18  # 0.9 of the 0.2 shipments an hour a calm month lifts
     assert line.utilisation(lam) < 1.0
     # fluid backlog by hand: January builds (0.18 - 0.2 / 3) x 744 h = 84.3 shipments,
@@ -207,18 +206,7 @@ def test_a_month_just_above_capacity_waits_a_faded_knee_queue_and_its_backlog() 
     # January open a third of the month lifts 0.2 / 3 shipments an hour (full decks of
     # 4, 1 / 60 sailings an hour); at 0.07 it is 1.05 times that: between the knee 0.95
     # and 1 + MONTH_FADE = 1.15, so it waits half its queue of sailings at the knee
-    winter = (1.0 / 3.0,) + (1.0,) * 11
-    line = FerryQueue(
-        ships=2,
-        round_trip_h=40.0,
-        shipment_units=1,
-        deck_units=(4, 4),
-        max_wait_h=math.inf,
-        open_share_by_month=winter,
-    )
-    calm = FerryQueue(
-        ships=2, round_trip_h=40.0, shipment_units=1, deck_units=(4, 4), max_wait_h=math.inf
-    )
+    line, calm = _january_a_third_open()
     lam = 0.07
     knee = QueueElement(
         "ferry", servers=2, service_h=40.0, service_cv=0.0, arrival_cv=0.5, open_share=1.0 / 3.0
