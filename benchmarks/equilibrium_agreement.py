@@ -4,15 +4,17 @@ Usage::
 
     PYTHONPATH=src python benchmarks/equilibrium_agreement.py [--scenario baseline-2024]
         [--to 2035] [--samples 100] [--workers 2] [--method sra] [--tolerance 1e-7]
-        [--max-iterations 20000]
+        [--max-iterations 20000] [--anderson-from-gap 1e-2]
 
 Runs ``corridors forecast`` (nothing stored) twice on the same samples: with the
 scenario's own settings of the equilibrium (``behaviour.equilibrium``: Anderson after
 self-regulated averaging, by default) and with the settings given (by default pure
-self-regulated averaging at the same tolerance, with room for its slower convergence),
-through :func:`corridors.studies.forecast.forecast`'s ``equilibrium`` option. Prints
-the per-sample largest difference of a corridor's volume in a year (median, 90th
-percentile, largest; TEU and share of that corridor-year's volume), the samples that
+self-regulated averaging at the same tolerance, with room for its slower convergence;
+``--method anderson --anderson-from-gap 1e-2 --max-iterations 3000``: Anderson started
+at another gap, the same model along another path), through
+:func:`corridors.studies.forecast.forecast`'s ``equilibrium`` option. Prints the
+per-sample largest difference of a corridor's volume in a year (median, 90th percentile,
+largest; TEU and share of that corridor-year's volume), the samples that
 differ by more than 1 and 100 TEU, the largest difference's sample, year and corridor,
 and for each way the largest iterations of a year solve per sample, the samples at its
 iteration cap and those that did not converge (wall times as a guide only: the timed
@@ -71,6 +73,7 @@ def main() -> None:
     parser.add_argument("--method", default="sra", choices=("anderson", "sra", "msa"))
     parser.add_argument("--tolerance", type=float, default=None)
     parser.add_argument("--max-iterations", type=int, default=20_000)
+    parser.add_argument("--anderson-from-gap", type=float, default=None)
     args = parser.parse_args()
     inputs = load_inputs(args.scenario)
     own = inputs.scenario.behaviour.equilibrium
@@ -78,6 +81,7 @@ def main() -> None:
         method=args.method,
         tolerance=own.tolerance if args.tolerance is None else args.tolerance,
         max_iterations=args.max_iterations,
+        anderson_from_gap=args.anderson_from_gap,
     )
     runs = []
     for settings in (None, other):
@@ -101,7 +105,7 @@ def main() -> None:
     print(
         f"{args.scenario} to {args.to}, {len(worst)} samples: {own.method} (tolerance "
         f"{own.tolerance:g}) against {other.method} (tolerance {other.tolerance:g}, cap "
-        f"{other.max_iterations})"
+        f"{other.max_iterations}, Anderson from gap {other.anderson_from_gap or 'default'})"
     )
     print(
         f"largest difference of a corridor-year's volume per sample: median {np.median(teu):.3g}"

@@ -9,6 +9,8 @@ data, where the split has one equilibrium, the two methods agree to their tolera
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from scipy.optimize import brentq
@@ -18,7 +20,6 @@ from corridors.scenarios.choice import equilibrium_shares
 from corridors.scenarios.io import load_inputs
 from corridors.scenarios.model import run_scenario
 from corridors.scenarios.sample_changes import apply_sample
-from corridors.scenarios.spec import Equilibrium
 from corridors.scenarios.variables import draw_uncertain
 
 SCALE = 1e-3
@@ -73,8 +74,12 @@ def test_where_the_split_has_two_equilibria_the_free_flow_start_chooses_by_eithe
         assert _toy(method, start=np.array([[0.1, 0.9]])) == pytest.approx(low, abs=1e-7)
 
 
-def _largest_difference(scenario_name: str, sample: int | None, *, to_year: int) -> float:
-    """Largest difference of a corridor's volume in a year, Anderson against SRA, TEU."""
+def _largest_difference(
+    scenario_name: str, sample: int | None, *, to_year: int, other: dict[str, Any] | None = None
+) -> float:
+    """Largest difference of a corridor's volume in a year, TEU: the scenario's own solver
+    against its settings changed by ``other`` (default pure SRA, with room for its slower
+    convergence)."""
     inputs = load_inputs(scenario_name)
     scenario = inputs.scenario.until(to_year)
     if sample is not None:  # the forecast's sample (its draws are the forecast's)
@@ -83,13 +88,13 @@ def _largest_difference(scenario_name: str, sample: int | None, *, to_year: int)
         scenario = apply_sample(scenario, draws[sample], node_ids=nodes)
     own = scenario.behaviour.equilibrium
     assert own.method == "anderson"
-    sra = Equilibrium(method="sra", tolerance=own.tolerance, max_iterations=20_000)
+    changed = own.model_copy(update=other or {"method": "sra", "max_iterations": 20_000})
     volumes = []
-    for settings in (own, sra):
+    for settings in (own, changed):
         result = run_scenario(
             inputs.network, scenario.solved_with(settings), catalogue=inputs.catalogue
         )
-        assert result.info["converged"], settings.method
+        assert result.info["converged"], settings
         volumes.append(result.corridor_volumes.groupby(["year", "corridor"])["volume_teu"].sum())
     return float((volumes[0] - volumes[1]).abs().max())
 
@@ -108,3 +113,15 @@ def test_anderson_and_averaging_agree_on_the_forecast_sample_where_they_parted()
     # back as each winter month filled (an equilibrium in each tooth); with a month's
     # queues fading past its knee the wait rises with the flow and the two agree
     assert _largest_difference("baseline-2024", 80, to_year=2034) < 1.0
+
+
+@pytest.mark.slow
+def test_the_path_to_the_equilibrium_does_not_change_it_through_the_arrival_variability() -> None:
+    # the queues' arrival variability follows the split down and is renewed at the
+    # converged split until it holds: Anderson started at a gap of 1e-2 instead of 1e-3
+    # (another path) finds the same corridor volumes. Sample 5 of the 100-sample
+    # forecast: with the variability taken once, at the split where the gap first fell
+    # below 1e-2 (6398cb8), its Suez volume of 2033 moved by 255 TEU; measured now
+    # 0.35 TEU (the 100 samples: 0.63 TEU at most, benchmarks/equilibrium_agreement.py)
+    other = {"anderson_from_gap": 1e-2}
+    assert _largest_difference("baseline-2024", 5, to_year=2033, other=other) < 2.0

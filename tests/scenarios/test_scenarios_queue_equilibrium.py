@@ -197,18 +197,28 @@ def test_train_paths_move_volume_while_they_bind(eurasia: Network) -> None:
     assert rows[3][4] > 0
 
 
-def test_elements_renewed_once_on_the_way_give_their_own_fixed_point() -> None:
-    """The queues' arrival variability is taken once at a coarse split (``renew``): the
-    equilibrium then converges to the fixed point of the renewed queues, as if solved
-    with them from the start (a lane with regular arrivals: M/D/1-like, cv 0.5)."""
-    regular = station_queue("border", servers=1, service_h=10.0, service_cv=1.0, arrival_cv=0.5)
-    calls: list[float] = []
+def _regular(share: float) -> float:
+    """The toy's arrival cv at the lane when a share ``share`` of the market takes it.
 
-    def renew(shares: np.ndarray) -> SharedElements:
-        calls.append(float(shares[0, 0]))
-        return _one_element(200.0, regular)
+    Its trains come more regularly the more of them there are (a busier queue upstream
+    spaces them): ``c_a^2 = 1 - 0.8 s``.
+    """
+    return math.sqrt(1.0 - 0.8 * share)
 
-    renewed = equilibrium_shares(
+
+def _renewed(renew_gap: float, **options: Any) -> tuple[Any, list[float]]:
+    """The toy solved with the lane's arrival cv renewed at the splits, and the cvs taken."""
+    taken = [1.0]
+
+    def renew(shares: np.ndarray) -> SharedElements | None:
+        cv = _regular(float(shares[0, 0]))
+        if abs(cv - taken[-1]) <= 1e-9:
+            return None  # it holds at this split
+        taken.append(cv)
+        lane = station_queue("border", servers=1, service_h=10.0, service_cv=1.0, arrival_cv=cv)
+        return _one_element(200.0, lane)
+
+    eq = equilibrium_shares(
         np.array([(1000.0, 1200.0)]),
         np.zeros((1, 2)),
         np.array([100.0]),
@@ -219,12 +229,42 @@ def test_elements_renewed_once_on_the_way_give_their_own_fixed_point() -> None:
         tolerance=1e-10,
         max_iterations=5000,
         renew=renew,
-        renew_gap=1e-2,
+        renew_gap=renew_gap,
+        **options,
     )
-    direct = _solve(200.0, lane=regular)
-    assert len(calls) == 1
-    assert renewed.converged
-    assert renewed.shares[0, 0] == pytest.approx(direct.shares[0, 0], abs=1e-8)
-    assert renewed.queue_h[0] == pytest.approx(direct.queue_h[0], rel=1e-6)
+    return eq, taken
+
+
+def test_the_arrival_variability_renewed_until_it_holds_gives_the_joint_fixed_point() -> None:
+    """The queues' arrival variability is renewed at a coarse split and again at each
+    converged one until it holds (``renew``): the equilibrium is the fixed point of the
+    split and the variability together, whichever path and method found it."""
+
+    # by hand: s = logistic(scale (200 - vot W)), W = 10 rho / (1 - rho) (c_a^2 + 1) / 2
+    # (Kingman, one server, exponential service of 10 h), rho = 100 s / 200,
+    # c_a^2 = 1 - 0.8 s
+    def residual(s: float) -> float:
+        rho = 100.0 * s / 200.0
+        wait = 10.0 * rho / (1.0 - rho) * (_regular(s) ** 2 + 1.0) / 2.0
+        return s - _logistic(SCALE * (200.0 - VOT * wait))
+
+    exact = brentq(residual, 0.0, 1.0, xtol=1e-14)
+    # solved with the cv of a coarser split (taken once, at a gap of 1e-1) it is another
+    coarse = _renewed(1e-1, method="sra")[1][1]
+    assert abs(coarse - _regular(exact)) > 1e-3
+    found = []
+    for renew_gap, options in (
+        (1e-2, {}),
+        (1e-1, {}),
+        (1e-2, {"anderson_from_gap": 1e-2}),
+        (1e-2, {"method": "sra"}),
+    ):
+        eq, taken = _renewed(renew_gap, **options)
+        assert eq.converged
+        assert len(taken) > 2  # renewed more than once
+        assert taken[-1] == pytest.approx(_regular(exact), abs=1e-8)
+        assert eq.shares[0, 0] == pytest.approx(exact, abs=1e-8), (renew_gap, options)
+        found.append(float(eq.shares[0, 0]))
     # regular arrivals wait less, so the lane takes more than with Poisson ones
-    assert direct.shares[0, 0] > _solve(200.0).shares[0, 0]
+    assert exact > _solve(200.0).shares[0, 0]
+    assert max(found) - min(found) < 1e-8

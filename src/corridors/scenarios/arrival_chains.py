@@ -13,11 +13,13 @@ span; a fixed train path whose trains all come straight from one at least as lon
 them on unchanged, but keeps the cv of its arrivals for its own wait (the simulation's
 function has it wait nothing: a wait of 0 with no slope at the knee left its capacity to
 the shadow price alone, and the averaging of ``caspian-storm-winter`` stalled at a gap of
-6e-4). The year's equilibrium takes it once, when its share gap first
-falls below :data:`~corridors.scenarios.year_solver.ARRIVALS_GAP`, and converges with it
-fixed (:func:`~corridors.scenarios.choice.equilibrium_shares`' ``renew``):
-an arrival variability that moved with every iteration's flows made the averaging cycle
-(a queue's cost then falls with the flow upstream). Only the stations' queues
+6e-4). The year's equilibrium takes it when its share gap first falls below
+:data:`~corridors.scenarios.year_solver.ARRIVALS_GAP`, again at each tenth of that gap
+and at each converged split until no cv moves by more than :data:`CV_TOLERANCE`
+(:func:`~corridors.scenarios.choice.equilibrium_shares`' ``renew``): the converged
+split's queues have the variability of that split's own flows, whatever the path
+(updated with every iteration's flows it made the averaging cycle: a queue's cost then
+falls with the flow upstream). Only the stations' queues
 (:class:`~corridors.cost.mean_waits.QueueElement`, not closed by storms month by month)
 take it; ferry and feeder lines and the Caspian berths keep theirs. No I/O.
 """
@@ -39,14 +41,14 @@ from corridors.cost.mean_waits import DEFAULT_SERVICE_CV, QueueElement, gg_c_wai
 from corridors.scenarios.elements import RouteOption, element_order
 from corridors.scenarios.supply import SharedElements
 
-__all__ = ["CV_STEP", "RouteStreams", "route_streams"]
+__all__ = ["CV_TOLERANCE", "RouteStreams", "route_streams"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-CV_STEP = 0.01
-"""Arrival cvs are rounded to this step: equal queues share their delays across runs
-(:class:`~corridors.scenarios.network_states.MeasuredNetworks`)."""
+CV_TOLERANCE = 1e-4
+"""A station's arrival cv is renewed when the split's moved it by more than this: the
+equilibrium's queues then have the cvs of its converged split to this tolerance."""
 
 STOPS = {"border": DEFAULT_SERVICE_CV["border"], "transfer": DEFAULT_SERVICE_CV["terminal"]}
 """Coefficient of variation of a stop that is no element's, by step kind: a border
@@ -55,7 +57,7 @@ clearance (lognormal, as the simulation's border stations) or a transfer (handli
 
 SETTLE_ROUNDS = 20
 """Rounds at most for the stations' arrival variability and spans to settle (to a tenth
-of :data:`CV_STEP`)."""
+of :data:`CV_TOLERANCE`)."""
 
 STATION, SHIP = 1, 2
 """Kinds of element a stream passes: a station's queue, a ferry or feeder line."""
@@ -97,7 +99,9 @@ class RouteStreams:
     ) -> ElementDelays | None:
         """``delays`` with each station's arrival variability at the split ``shares``.
 
-        ``None`` when no queue changes (cvs rounded to :data:`CV_STEP`).
+        The cvs are found from Poisson arrivals whatever ``delays`` hold (a function of
+        the split alone); ``None`` when none differs from the cv its queue in ``delays``
+        has by more than :data:`CV_TOLERANCE`.
         """
         queues = delays.queues
         n = len(queues)
@@ -155,7 +159,7 @@ class RouteStreams:
                 gap_h=gap,
             )
             new = np.sqrt(np.maximum(scv, 0.0))
-            settled = bool(np.allclose(new, cv, atol=CV_STEP / 10.0, rtol=0.0))
+            settled = bool(np.allclose(new, cv, atol=CV_TOLERANCE / 10.0, rtol=0.0))
             cv = new
             if settled:
                 break
@@ -164,11 +168,8 @@ class RouteStreams:
         for e, q in enumerate(queues):
             if not isinstance(q, QueueElement) or not _station(q):
                 continue
-            step = round(float(cv[e]) / CV_STEP) * CV_STEP
-            fixed = dataclasses.replace(q, arrival_cv=round(step, 6))
-            if fixed != q:
-                out[e] = fixed
-                changed = True
+            changed |= abs(float(cv[e]) - q.arrival_cv) > CV_TOLERANCE
+            out[e] = dataclasses.replace(q, arrival_cv=float(cv[e]))
         return dataclasses.replace(delays, queues=tuple(out)) if changed else None
 
 

@@ -76,6 +76,15 @@ any point of the acceleration that raises the gap is undone the same way, but fo
 first point after a restart (the plain loading, a full step), undone only when it
 throws the split."""
 
+RENEW_ROUNDS = 12
+"""``renew``: calls at most in one solve (at ``renew_gap``, at each :data:`RENEW_STEP`
+of the gap, then at each converged split until it finds nothing to change); after the
+last the solve converges with the elements it has."""
+
+RENEW_STEP = 0.1
+"""``renew``: after a renewal at a gap ``g`` the next comes when the gap is below
+``RENEW_STEP g``: the elements follow the split down, each renewal moving it little."""
+
 VDF = Callable[..., FloatArray]
 BoolArray = NDArray[np.bool_]
 
@@ -155,6 +164,7 @@ def equilibrium_shares(
     max_iterations: int = 200,
     tolerance: float = 1e-6,
     method: str = "anderson",
+    anderson_from_gap: float | None = None,
     vdf: VDF | None = None,
     elements: SharedElements | None = None,
     warn: bool = True,
@@ -201,6 +211,9 @@ def equilibrium_shares(
         ``ANDERSON_THROW`` times the gap of the point it left is undone (SRA's steps
         from that point as after a stall), and from then on in this solve any of its
         points that raises the gap.
+    anderson_from_gap : float, optional
+        ``anderson``: the gap below which Anderson's points start (default
+        :data:`ANDERSON_FROM_GAP`).
     vdf : callable, optional
         Volume-delay function (default: :func:`corridors.cost.delay.bpr`).
     elements : SharedElements, optional
@@ -232,11 +245,15 @@ def equilibrium_shares(
         Shares to start from (a split already near the fixed point); default the
         logit of ``base_cost``.
     renew : callable, optional
-        Called once with the shares when the gap first falls below ``renew_gap``: new
-        ``elements`` (their queues' arrival variability at that split,
-        :mod:`corridors.scenarios.arrival_chains`), or ``None`` to keep them; the
-        averaging goes on from there with them fixed (``anderson``: its points at once,
-        :data:`ANDERSON_FROM_GAP`).
+        Called with the shares when the gap first falls below ``renew_gap``, again
+        when it falls below :data:`RENEW_STEP` times the gap of the last call, and at
+        each converged split: new ``elements`` (their queues' arrival variability at
+        that split, :mod:`corridors.scenarios.arrival_chains`), or ``None`` when they
+        hold at that split; the averaging goes on from there with the new ones
+        (``anderson``: its points at once, :data:`ANDERSON_FROM_GAP`) and the solve
+        ends at a converged split where ``renew`` gives ``None`` (or after
+        :data:`RENEW_ROUNDS` calls): its elements are those of its own split, whichever
+        path led there.
 
     Returns
     -------
@@ -333,19 +350,24 @@ def equilibrium_shares(
         smallest = float(prices.cap[prices.cap > 0.0].min(initial=np.inf))
         inexact *= min(1.0, smallest / prices.total)
     if constrained:
-        from_gap = ANDERSON_FROM_GAP
+        from_gap = ANDERSON_FROM_GAP if anderson_from_gap is None else anderson_from_gap
         previous = np.inf
         guard = ANDERSON_THROW
         before: tuple[FloatArray, FloatArray, float, float] | None = None
+        rounds = 0  # renewals of the elements asked for
+        renewed: SharedElements | None = None
+        next_renewal = renew_gap
         for k in range(1, max_iterations + 1):
-            if renew is not None and gap < renew_gap:
-                renewed, renew = renew(shares), None
-                if renewed is not None:
-                    elements = renewed
-                    if accelerate is not None:  # its history is of the old costs
-                        accelerate = Anderson()
-                        from_gap = np.inf  # SRA's shrunk steps would crawl from here
-                    before = None
+            if renew is not None and tolerance <= gap < next_renewal:
+                # at a coarse split, then at each tenth of the gap
+                renewed, rounds = renew(shares), rounds + 1
+                next_renewal = gap * RENEW_STEP
+            if renewed is not None:
+                elements, renewed = renewed, None
+                if accelerate is not None:  # its history is of the old costs
+                    accelerate = Anderson()
+                    from_gap = np.inf  # SRA's shrunk steps would crawl from here
+                before = None
             cost, _ = costs(shares)
             if prices is None:
                 target = choice(cost)
@@ -354,8 +376,14 @@ def equilibrium_shares(
                 target, x, prices_ok = prices.target(cost, x, loose=loose)
             gap = float(np.abs(target - shares).max(initial=0.0))
             logger.debug("corridor split iteration %d: gap %.2e", k, gap)
-            if gap < tolerance and renew is None:
-                break
+            if gap < tolerance:
+                if renew is None or rounds > RENEW_ROUNDS:
+                    break
+                # then at each converged split, until it holds there
+                renewed, rounds = renew(shares), rounds + 1
+                if renewed is None:
+                    break
+                continue
             if before is not None and accelerate is not None and gap > before[3] * before[2]:
                 # Anderson's point threw the split away: back to the point before it,
                 # averaging from there as after a stall, and from now on no point of

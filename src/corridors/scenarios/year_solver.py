@@ -42,8 +42,10 @@ FloatArray = NDArray[np.float64]
 DelaysOf = Callable[[tuple[str, ...]], ElementDelays]
 """Queue delays of the elements named (cached by the caller)."""
 ARRIVALS_GAP = 1e-2
-"""Share gap of the equilibrium at whose split the queues' arrival variability is taken
-(:mod:`corridors.scenarios.arrival_chains`), once, before it converges with it fixed."""
+"""Share gap of the equilibrium at whose split the queues' arrival variability is first
+taken (:mod:`corridors.scenarios.arrival_chains`); it is taken again at each tenth of the
+gap and at each converged split until it no longer moves
+(:func:`~corridors.scenarios.choice.equilibrium_shares`' ``renew``)."""
 KEPT_PATH_SIZES = 1024
 """Route sets whose path sizes a ``path_sizes`` cache keeps (:func:`solve_year`)."""
 
@@ -366,13 +368,15 @@ def solve_year(
     renew = None
     if streams is not None and elements is not None and queues is not None:
         unscaled = elements
+        current = queues
 
         def renew(shares: FloatArray) -> SharedElements | None:
-            # the queues' arrival variability at a first, coarse split, then fixed
-            nonlocal elements
-            better = streams.delays(queues, unscaled, demand, shares)
+            # the queues' arrival variability at this split (None: it moved no cv)
+            nonlocal elements, current
+            better = streams.delays(current, unscaled, demand, shares)
             if better is None:
                 return None
+            current = better
             elements = dataclasses.replace(unscaled, queues=better)
             return elements.in_units(k) if bool((k != 1.0).any()) else elements
 
@@ -388,6 +392,7 @@ def solve_year(
         max_iterations=beh.equilibrium.max_iterations,
         tolerance=beh.equilibrium.tolerance,
         method=beh.equilibrium.method,
+        anderson_from_gap=beh.equilibrium.anderson_from_gap,
         elements=scaled,
         warn=warn,
         nests=nests,

@@ -25,12 +25,16 @@ class Equilibrium(Strict):
     near the fixed point: the same equilibrium as ``sra`` in fewer iterations; default),
     ``sra`` (self-regulated averaging) or ``msa`` (``1/k`` averaging); see
     :func:`corridors.scenarios.choice.equilibrium_shares`. Each stops when no share
-    would move by more than ``tolerance``.
+    would move by more than ``tolerance``. ``anderson_from_gap``: the share gap below
+    which ``anderson`` takes Anderson's points (``None``: the solver's,
+    :data:`~corridors.scenarios.choice.ANDERSON_FROM_GAP`); another value solves the
+    same model along another path (``tests/scenarios/test_equilibrium_agreement.py``).
     """
 
     method: Literal["anderson", "sra", "msa"] = "anderson"
     max_iterations: int = Field(default=3000, ge=1, le=100_000)
     tolerance: float = Field(default=1e-7, gt=0)
+    anderson_from_gap: float | None = Field(default=None, gt=0, le=1)
 
 
 class ReliabilitySimulation(Strict):
