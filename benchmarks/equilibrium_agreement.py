@@ -2,7 +2,7 @@
 
 Usage::
 
-    PYTHONPATH=src python benchmarks/equilibrium_agreement.py [--scenario baseline-2024]
+    PYTHONPATH=src python -m benchmarks.equilibrium_agreement [--scenario baseline-2024]
         [--to 2035] [--samples 100] [--workers 2] [--method sra] [--tolerance 1e-7]
         [--max-iterations 20000] [--anderson-from-gap 1e-2]
 
@@ -30,21 +30,11 @@ import time
 
 import numpy as np
 import pandas as pd
+from benchmarks.forecast_convergence import convergence_line
 
 from corridors.scenarios.io import load_inputs
 from corridors.scenarios.spec import Equilibrium
-from corridors.studies.forecast import Forecast, forecast
-
-
-def _convergence(label: str, fc: Forecast, cap: int, wall: float) -> str:
-    conv = fc.outcome.convergence
-    its = conv["iterations"].to_numpy(dtype=float)
-    return (
-        f"{label}: {wall:.1f} s wall; largest iterations of a year solve per sample: "
-        f"median {np.median(its):.0f}, p90 {np.percentile(its, 90):.0f}, largest "
-        f"{its.max():.0f}; at the cap ({cap}): {int((its >= cap).sum())}; not converged: "
-        f"{int((~conv['converged'].astype(bool)).sum())}"
-    )
+from corridors.studies.forecast import forecast
 
 
 def differences(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
@@ -117,8 +107,8 @@ def main() -> None:
         f"largest: sample {int(top['sample_index'])}, {int(top['year'])}, {top['corridor']}: "
         f"{top['volume_teu']:.0f} TEU, {top['diff_teu']:+.3g} TEU ({top['share']:.2e})"
     )
-    print(_convergence(own.method, first, own.max_iterations, wall_a))
-    print(_convergence(other.method, second, other.max_iterations, wall_b))
+    print(convergence_line(own.method, first, own.max_iterations, wall_a))
+    print(convergence_line(other.method, second, other.max_iterations, wall_b))
 
 
 if __name__ == "__main__":

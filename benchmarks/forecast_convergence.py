@@ -2,7 +2,7 @@
 
 Usage::
 
-    PYTHONPATH=src python benchmarks/forecast_convergence.py [--scenario baseline-2024]
+    PYTHONPATH=src python -m benchmarks.forecast_convergence [--scenario baseline-2024]
         [--to 2035] [--samples 100] [--workers 2]
 
 Runs ``corridors forecast`` (nothing stored) and prints, over its samples, the largest
@@ -20,7 +20,22 @@ import time
 import numpy as np
 
 from corridors.scenarios.io import load_inputs
-from corridors.studies.forecast import forecast
+from corridors.studies.forecast import Forecast, forecast
+
+
+def convergence_line(label: str, fc: Forecast, cap: int, wall: float) -> str:
+    """One line on how a forecast's samples converged: the largest iterations of a year
+    solve per sample (median, 90th and 99th percentile, largest), the samples at the
+    iteration cap ``cap`` and those that did not converge, and the wall time (s)."""
+    conv = fc.outcome.convergence
+    its = conv["iterations"].to_numpy(dtype=float)
+    return (
+        f"{label}, {len(conv)} samples, {wall:.1f} s wall: largest iterations of a year "
+        f"solve per sample: median {np.median(its):.0f}, p90 {np.percentile(its, 90):.0f}, "
+        f"p99 {np.percentile(its, 99):.0f}, largest {its.max():.0f}; samples at the cap "
+        f"({cap}): {int((its >= cap).sum())}; not converged: "
+        f"{int((~conv['converged'].astype(bool)).sum())}"
+    )
 
 
 def main() -> None:
@@ -35,15 +50,7 @@ def main() -> None:
     start = time.perf_counter()
     fc = forecast(inputs, to_year=args.to, samples=args.samples, store=None, workers=args.workers)
     wall = time.perf_counter() - start
-    conv = fc.outcome.convergence
-    its = conv["iterations"].to_numpy(dtype=float)
-    print(
-        f"{args.scenario} to {args.to}, {len(conv)} samples, {wall:.1f} s wall: largest "
-        f"iterations of a year solve per sample: median {np.median(its):.0f}, p90 "
-        f"{np.percentile(its, 90):.0f}, p99 {np.percentile(its, 99):.0f}, largest "
-        f"{its.max():.0f}; samples at the cap ({cap}): {int((its >= cap).sum())}; "
-        f"not converged: {int((~conv['converged'].astype(bool)).sum())}"
-    )
+    print(convergence_line(f"{args.scenario} to {args.to}", fc, cap, wall))
 
 
 if __name__ == "__main__":
