@@ -41,6 +41,9 @@ def test_the_pieces_by_hand() -> None:
     assert float(seen_weight(20.0, relax_h=30.0)) == pytest.approx(0.5)
     assert float(seen_weight(0.0, relax_h=30.0)) == 1.0
     assert float(seen_weight(20.0, relax_h=np.inf)) == 1.0  # at capacity: no relaxation
+    # a long span behind a queue that relaxes at once sees none of its regularity, without
+    # an overflow warning (a calibration's extreme parameters reached it)
+    assert float(seen_weight(1e300, relax_h=1e-300)) == 0.0
     # a queue waiting 2 h at rho 0.75 builds it over 2 / 0.25 = 8 h
     assert float(queue_span_h(2.0, rho=0.75)) == pytest.approx(8.0)
     assert float(queue_span_h(2.0, rho=1.0)) == math.inf

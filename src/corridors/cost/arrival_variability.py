@@ -139,7 +139,8 @@ def seen_weight(span_h: ArrayOrFloat, *, relax_h: ArrayOrFloat) -> FloatArray:
     t = np.asarray(span_h, dtype=np.float64)
     relax = np.asarray(relax_h, dtype=np.float64)
     ok = (relax > 0.0) & np.isfinite(relax) & np.isfinite(t)
-    ratio = np.where(ok, t / np.where(ok, relax, 1.0), 0.0)
+    with np.errstate(over="ignore"):  # a span past a tiny relaxation time: ratio inf, weight 0
+        ratio = np.where(ok, t / np.where(ok, relax, 1.0), 0.0)
     out = 1.0 / (1.0 + SEEN_SLOPE * ratio)
     return np.where(relax > 0.0, np.where(np.isinf(t) & np.isfinite(relax), 0.0, out), 0.0)
 
