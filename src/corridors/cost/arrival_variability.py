@@ -24,6 +24,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -244,6 +245,28 @@ class Streams:
             np.array(rank, dtype=np.int64),
         )
 
+    @functools.cached_property
+    def _hops(self) -> tuple[IntArray, int, npt.NDArray[np.bool_], list[tuple[IntArray, ...]]]:
+        """The hops' structure, found once (a function of the streams alone).
+
+        Each hop's (queue, next element) pair number, the pairs' count, whether it is its
+        stream's last hop, and per rank the hops, their streams and their queues.
+        """
+        pair = self.hop_queue * (int(max(self.hop_queue.max(), self.hop_next.max())) + 1)
+        keys, inverse = np.unique(pair + self.hop_next, return_inverse=True)
+        length = np.bincount(self.hop_stream, minlength=len(self.target))
+        last = self.hop_rank == length[self.hop_stream] - 1
+        ranks: list[tuple[IntArray, ...]] = []
+        for r in range(int(self.hop_rank.max()) + 1):
+            h = np.flatnonzero(self.hop_rank == r)
+            ranks.append((h, self.hop_stream[h], self.hop_queue[h]))
+        return (
+            np.asarray(inverse, dtype=np.int64),
+            len(keys),
+            np.asarray(last, dtype=np.bool_),
+            ranks,
+        )
+
     def flows(self, rate: FloatArray, n: int) -> FloatArray:
         """Flow into each of ``n`` elements: the rates ``rate`` of its streams added."""
         return np.bincount(self.target, weights=rate, minlength=n)[:n].astype(np.float64)
@@ -310,15 +333,10 @@ class Streams:
         n = len(rho)
         v = np.ones(len(self.target))
         if len(self.hop_stream):
+            inverse, count, last, ranks = self._hops
             hop_rate = rate[self.hop_stream]
-            pair = self.hop_queue * n + self.hop_next
-            keys, inverse = np.unique(pair, return_inverse=True)
             # the rate from a queue to the next element: the streams that end there
-            length = np.bincount(self.hop_stream, minlength=len(self.target))
-            last = self.hop_rank == length[self.hop_stream] - 1
-            pair_rate = np.bincount(inverse[last], weights=hop_rate[last], minlength=len(keys))[
-                inverse
-            ]
+            pair_rate = np.bincount(inverse[last], weights=hop_rate[last], minlength=count)[inverse]
             through = self.flows(rate, n)[self.hop_queue]
             share = np.where(
                 through > 0.0,
@@ -333,18 +351,17 @@ class Streams:
                 spread_h=np.sqrt(self.hop_spread_sq_h2),
                 gap_h=gap_h[self.target[self.hop_stream]],
             )
-            for r in range(int(self.hop_rank.max()) + 1):
-                h = np.flatnonzero(self.hop_rank == r)
-                s = self.hop_stream[h]
+            service_scv = service_cv**2
+            for h, s, qh in ranks:
                 out = departure_scv(
                     v[s],
-                    rho=rho[q[h]],
-                    service_scv=service_cv[q[h]] ** 2,
-                    servers=servers[q[h]],
+                    rho=rho[qh],
+                    service_scv=service_scv[qh],
+                    servers=servers[qh],
                     weight=weight[h],
                     share=share[h],
                 )
-                v[s] = shuffled_scv(np.where(passes[q[h]], v[s], out), kept=kept[h])
+                v[s] = shuffled_scv(np.where(passes[qh], v[s], out), kept=kept[h])
         total = self.flows(rate, n)
         mixed = np.bincount(self.target, weights=rate * v, minlength=n)[:n]
         return np.where(total > 0.0, mixed / np.where(total > 0.0, total, 1.0), 1.0)

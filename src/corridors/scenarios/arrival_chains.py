@@ -159,18 +159,25 @@ class RouteStreams:
                 gap_h=gap,
             )
             new = np.sqrt(np.maximum(scv, 0.0))
-            settled = bool(np.allclose(new, cv, atol=CV_TOLERANCE / 10.0, rtol=0.0))
+            settled = bool(np.abs(new - cv).max(initial=0.0) <= CV_TOLERANCE / 10.0)
             cv = new
             if settled:
                 break
-        out = list(queues)
-        changed = False
-        for e, q in enumerate(queues):
-            if not isinstance(q, QueueElement) or not _station(q):
-                continue
-            changed |= abs(float(cv[e]) - q.arrival_cv) > CV_TOLERANCE
-            out[e] = dataclasses.replace(q, arrival_cv=float(cv[e]))
-        return dataclasses.replace(delays, queues=tuple(out)) if changed else None
+        had = np.array(  # each station's cv in ``delays`` (nan: no station)
+            [
+                q.arrival_cv if isinstance(q, QueueElement) and station[e] else np.nan
+                for e, q in enumerate(queues)
+            ]
+        )
+        if not bool((np.abs(cv - had) > CV_TOLERANCE).any()):
+            return None
+        out = [
+            dataclasses.replace(q, arrival_cv=float(cv[e]))
+            if isinstance(q, QueueElement) and station[e]
+            else q
+            for e, q in enumerate(queues)
+        ]
+        return dataclasses.replace(delays, queues=tuple(out))
 
 
 def route_streams(
