@@ -41,8 +41,8 @@ FITTED_BEHAVIOUR = (
     "nest_scale",
     "routes_per_corridor",
 )
-"""Behaviour fields :func:`fit_text` writes: the fitted scales and constants, and the
-nests and routes per corridor they were fitted with."""
+"""Behaviour fields :func:`fit_text` writes (in this order): the fitted scales and
+constants, and the nests and routes per corridor they were fitted with."""
 
 
 def read_fit(path: Path) -> Fit:
@@ -175,6 +175,21 @@ def _round(value: float) -> float:
     return float(f"{value:.4g}")
 
 
+def _written(value: Any) -> Any:
+    """A behaviour field's value as a fit file writes it.
+
+    Numbers (not counts) to 4 significant figures (:func:`_round`), mappings and
+    sequences item by item.
+    """
+    if isinstance(value, float):
+        return _round(value)
+    if isinstance(value, Mapping):
+        return {k: _written(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_written(v) for v in value]
+    return value
+
+
 def fit_text(scenario: Scenario, parameters: Sequence[str], *, name: str, source: str) -> str:
     """The fit file of a fitted scenario (what ``corridors calibrate --write-fit`` writes).
 
@@ -194,15 +209,7 @@ def fit_text(scenario: Scenario, parameters: Sequence[str], *, name: str, source
     str
         YAML text that :func:`read_fit` reads back (values to 4 significant figures).
     """
-    beh = scenario.behaviour
-    behaviour: dict[str, Any] = {
-        "logit_scale_per_usd": _round(beh.logit_scale_per_usd),
-        "class_scale": {k: _round(v) for k, v in beh.class_scale.items()},
-        "risk_premium_usd_teu": {k: _round(v) for k, v in beh.risk_premium_usd_teu.items()},
-        "nests": {k: list(v) for k, v in beh.nests.items()},
-        "nest_scale": _round(beh.nest_scale),
-        "routes_per_corridor": beh.routes_per_corridor,
-    }
+    behaviour = {f: _written(getattr(scenario.behaviour, f)) for f in FITTED_BEHAVIOUR}
     fields = {"disruption": "extra_usd_teu", "disruption_hours": "extra_hours"}
     values: dict[str, dict[str, float]] = {}
     by_id = {d.id: d for d in scenario.disruptions}
