@@ -77,9 +77,10 @@ first point after a restart (the plain loading, a full step), undone only when i
 throws the split."""
 
 RENEW_ROUNDS = 12
-"""``renew``: calls at most in one solve (at ``renew_gap``, at each :data:`RENEW_STEP`
-of the gap, then at each converged split until it finds nothing to change); after the
-last the solve converges with the elements it has."""
+"""``renew``: it is called at ``renew_gap``, at each :data:`RENEW_STEP` of the gap, then at
+each converged split until it finds nothing to change; once it has been called more
+than this many times in one solve, the next converged split ends the solve with the
+elements it has."""
 
 RENEW_STEP = 0.1
 """``renew``: after a renewal at a gap ``g`` the next comes when the gap is below
@@ -251,9 +252,9 @@ def equilibrium_shares(
         that split, :mod:`corridors.scenarios.arrival_chains`), or ``None`` when they
         hold at that split; the averaging goes on from there with the new ones
         (``anderson``: its points at once, :data:`ANDERSON_FROM_GAP`) and the solve
-        ends at a converged split where ``renew`` gives ``None`` (or after
-        :data:`RENEW_ROUNDS` calls): its elements are those of its own split, whichever
-        path led there.
+        ends at a converged split where ``renew`` gives ``None`` (or once it has been
+        called more than :data:`RENEW_ROUNDS` times): its elements are those of its own
+        split, whichever path led there.
 
     Returns
     -------

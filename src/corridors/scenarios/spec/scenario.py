@@ -146,9 +146,10 @@ class Scenario(Strict):
     def solved_with(self, equilibrium: Equilibrium) -> Scenario:
         """The scenario with other settings of its corridor split's solver.
 
-        The method, tolerance and iteration cap of ``behaviour.equilibrium`` replaced:
-        the same model solved another way (``benchmarks/equilibrium_agreement.py``
-        compares two ways on a forecast's samples).
+        ``behaviour.equilibrium`` replaced (method, tolerance, iteration cap, the gap
+        Anderson's points start at): the same model solved another way
+        (``benchmarks/equilibrium_agreement.py`` compares two ways on a forecast's
+        samples).
         """
         behaviour = self.behaviour.model_copy(update={"equilibrium": equilibrium})
         return self.model_copy(update={"behaviour": behaviour})
