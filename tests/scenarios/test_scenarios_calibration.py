@@ -9,6 +9,7 @@ import pytest
 
 from corridors.network import read_network
 from corridors.scenarios.calibration import Parameter, calibrate, corridor_tonnes
+from corridors.scenarios.calibration.parameters import apply_parameters, current_value
 from corridors.scenarios.model import ScenarioRunner
 from corridors.scenarios.spec import Scenario
 from corridors.scenarios.targets import Target, target_values
@@ -79,6 +80,22 @@ def test_recovers_known_parameters() -> None:
     assert fit.r2_log == pytest.approx(1.0, abs=1e-6)
     for y, t in observed.items():
         assert fit.predicted_t[y] == pytest.approx(t, rel=1e-6)
+
+
+def test_a_disruptions_parameters_set_and_read_its_own_fields() -> None:
+    """``disruption.<id>`` is the surcharge and ``disruption_hours.<id>`` the hours of
+    that disruption alone; a disruption the scenario lacks or another head is an error."""
+    history = _history(horizon=2023)
+    names = ("disruption.a", "disruption_hours.a", "disruption.b")
+    changed = apply_parameters(history, names, (123.0, 45.0, 678.0), node_ids=frozenset())
+    got = {d.id: (d.extra_usd_teu, d.extra_hours) for d in changed.disruptions}
+    assert got == {"a": (123.0, 45.0), "b": (678.0, 0.0)}
+    assert [current_value(changed, n) for n in names] == [123.0, 45.0, 678.0]
+    assert [d.extra_usd_teu for d in history.disruptions] == [800.0, 2000.0]  # unchanged
+    with pytest.raises(ValueError, match="no disruption"):
+        apply_parameters(history, ("disruption.c",), (1.0,), node_ids=frozenset())
+    with pytest.raises(ValueError, match="unknown parameter"):
+        current_value(history, "surcharge.a")
 
 
 def test_no_start_evaluates_the_scenario_as_it_is() -> None:

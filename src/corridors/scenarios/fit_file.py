@@ -28,7 +28,12 @@ import yaml
 from corridors.errors import Problem, ScenarioError, close_choices, did_you_mean
 from corridors.scenarios.parsing import SourceMap, compose_with_lines, parse_model, validate_data
 from corridors.scenarios.spec import Scenario
-from corridors.scenarios.spec.fit import FITTED_SURCHARGE_FIELDS, FROM_FIT, Fit
+from corridors.scenarios.spec.fit import (
+    DISRUPTION_PARAMETERS,
+    FITTED_SURCHARGE_FIELDS,
+    FROM_FIT,
+    Fit,
+)
 from corridors.yamlsafe import format_path, read_text
 
 __all__ = ["fill_from_fit", "fit_text", "parse_scenario", "read_fit"]
@@ -210,13 +215,12 @@ def fit_text(scenario: Scenario, parameters: Sequence[str], *, name: str, source
         YAML text that :func:`read_fit` reads back (values to 4 significant figures).
     """
     behaviour = {f: _written(getattr(scenario.behaviour, f)) for f in FITTED_BEHAVIOUR}
-    fields = {"disruption": "extra_usd_teu", "disruption_hours": "extra_hours"}
     values: dict[str, dict[str, float]] = {}
     by_id = {d.id: d for d in scenario.disruptions}
     for p in parameters:
         head, _, did = p.partition(".")
-        if head in fields and did in by_id:
-            field = fields[head]
+        if head in DISRUPTION_PARAMETERS and did in by_id:
+            field = DISRUPTION_PARAMETERS[head]
             values.setdefault(did, {})[field] = _round(getattr(by_id[did], field))
     data = {
         "name": name,

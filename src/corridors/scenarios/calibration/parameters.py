@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corridors.scenarios.spec import Scenario
+from corridors.scenarios.spec.fit import DISRUPTION_PARAMETERS
 from corridors.scenarios.variables import NETWORK_FACTORS, apply_sample
 
 
@@ -137,8 +138,7 @@ def apply_parameters(
     updates: dict[str, object] = {}
     premia = dict(beh.risk_premium_usd_teu)
     class_scale = dict(beh.class_scale)
-    extra: dict[str, float] = {}
-    hours: dict[str, float] = {}
+    changes: dict[str, dict[str, object]] = {}  # disruption id -> field -> value
     factors: dict[str, float] = {}
     for name, v in zip(names, values, strict=True):
         head, _, key = name.partition(".")
@@ -152,10 +152,8 @@ def apply_parameters(
             updates["value_of_time_usd_teu_h"] = float(v)
         elif head == "asc":
             premia[key] = float(v)
-        elif head == "disruption":
-            extra[key] = float(v)
-        elif head == "disruption_hours":
-            hours[key] = float(v)
+        elif head in DISRUPTION_PARAMETERS:
+            changes.setdefault(key, {})[DISRUPTION_PARAMETERS[head]] = float(v)
         elif head in NETWORK_HEADS and key:
             factors[name] = float(v)
         else:
@@ -165,17 +163,12 @@ def apply_parameters(
                 "asc.<corridor>, disruption.<id>, disruption_hours.<id> or a network "
                 f"factor ({', '.join(h + '.<id>' for h in NETWORK_HEADS)})"
             )
-    unknown = (set(extra) | set(hours)) - {d.id for d in scenario.disruptions}
+    unknown = set(changes) - {d.id for d in scenario.disruptions}
     if unknown:
         raise ValueError(f"no disruption {sorted(unknown)} in scenario {scenario.name!r}")
-    disruptions = []
-    for d in scenario.disruptions:
-        change: dict[str, object] = {}
-        if d.id in extra:
-            change["extra_usd_teu"] = extra[d.id]
-        if d.id in hours:
-            change["extra_hours"] = hours[d.id]
-        disruptions.append(d.model_copy(update=change) if change else d)
+    disruptions = [
+        d.model_copy(update=changes[d.id]) if d.id in changes else d for d in scenario.disruptions
+    ]
     out = apply_sample(scenario, factors, node_ids=node_ids) if factors else scenario
     updates["risk_premium_usd_teu"] = premia
     updates["class_scale"] = class_scale
@@ -203,8 +196,8 @@ def current_value(scenario: Scenario, name: str) -> float:
     if head == "asc":
         return scenario.behaviour.risk_premium_usd_teu.get(key, 0.0)
     for d in scenario.disruptions:
-        if d.id == key:
-            return d.extra_hours if head == "disruption_hours" else d.extra_usd_teu
+        if d.id == key and head in DISRUPTION_PARAMETERS:
+            return float(getattr(d, DISRUPTION_PARAMETERS[head]))
     raise ValueError(f"unknown parameter {name!r}")
 
 

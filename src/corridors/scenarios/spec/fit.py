@@ -18,9 +18,13 @@ from corridors.scenarios.spec.common import Strict
 FROM_FIT = "fit"
 """What a scenario writes for a disruption's value to take it from its fit file."""
 
-FITTED_SURCHARGE_FIELDS = ("extra_usd_teu", "extra_hours")
-"""The fields of a disruption a fit file may give (``disruption.<id>`` and
-``disruption_hours.<id>`` of :mod:`corridors.scenarios.calibration.parameters`)."""
+DISRUPTION_PARAMETERS = {"disruption": "extra_usd_teu", "disruption_hours": "extra_hours"}
+"""The field of a disruption each disruption parameter sets: ``disruption.<id>`` its
+surcharge, ``disruption_hours.<id>`` its hours
+(:mod:`corridors.scenarios.calibration.parameters`)."""
+
+FITTED_SURCHARGE_FIELDS = tuple(DISRUPTION_PARAMETERS.values())
+"""The fields of a disruption a fit file may give (:data:`DISRUPTION_PARAMETERS`)."""
 
 
 class FittedSurcharge(Strict):
