@@ -296,58 +296,7 @@ def test_delay_function_matches_the_simulated_ships(caps: tuple[int, ...], per_d
     assert load.wait_h() == pytest.approx(simulated, rel=0.15)
 
 
-def test_storm_backlog_moment_in_closed_form_matches_the_integral() -> None:
-    """``E[((lam D - b)^+)^2]`` over gamma storm lengths: closed form against quadrature."""
-    from scipy import integrate, stats
-
-    line = FerryQueue(
-        ships=3,
-        round_trip_h=40.0,
-        shipment_units=1,
-        deck_units=(2, 2, 2),
-        max_wait_h=48.0,
-        closure_h=96.0,
-        closure_cv=0.5,
-    )
-    storm = stats.gamma(4.0, scale=24.0)  # mean 96 h, cv 0.5
-    for lam, burst in ((0.05, 2.0), (0.2, 6.0), (1.0, 30.0)):
-        expected, _ = integrate.quad(
-            lambda d, lam=lam, burst=burst: max(lam * d - burst, 0.0) ** 2 * storm.pdf(d),
-            burst / lam,
-            np.inf,
-        )
-        assert line._excess_sq(lam, burst) == pytest.approx(expected, rel=1e-6)
-
-
-def test_ships_across_the_sea_at_reopening_leave_the_backlog_a_sailing_by_hand() -> None:
-    """Storms of 96 h exactly, 0.1 shipments an hour, 4 ships of 2 in port of 8 at reopening.
-
-    The backlog of 9.6 shipments less the 4 the ships in port take waits for the others,
-    with the arrivals meanwhile, 20 h: (5.6 + 7.6) / 2 x 20 = 132 shipment-hours.
-    """
-    line = FerryQueue(
-        ships=8,
-        round_trip_h=40.0,
-        shipment_units=1,
-        deck_units=(2,) * 8,
-        max_wait_h=math.inf,
-        closure_h=96.0,
-        reopen_share=0.25,
-        return_h=20.0,
-    )
-    assert line._late_area(0.1, 4.0) == pytest.approx(132.0, rel=1e-12)
-    # the ships in port take it all: the arrivals wait once they outrun them, after 10 h
-    assert line._late_area(0.1, 10.6) == pytest.approx(0.1 * 10.0**2 / 2.0, rel=1e-12)
-    assert line._late_area(0.1, 12.0) == 0.0
-    everyone = dataclasses.replace(line, reopen_share=1.0)
-    assert everyone._late_area(0.1, 4.0) == 0.0
-
-
-def test_ships_away_at_reopening_over_gamma_storms_match_the_double_integral() -> None:
-    """``int_0^R E[(lam (D + t) - b)^+] dt`` over gamma storms against quadrature."""
-    from scipy import integrate, stats
-
-    storm = stats.gamma(4.0, scale=24.0)  # mean 96 h, cv 0.5
+def test_every_ship_in_port_at_reopening_waits_less_than_ships_across_the_sea() -> None:
     line = FerryQueue(
         ships=6,
         round_trip_h=51.0,
@@ -360,16 +309,8 @@ def test_ships_away_at_reopening_over_gamma_storms_match_the_double_integral() -
         reopen_share=0.5,
         return_h=22.0,
     )
-    for lam, at_port in ((0.09, 6.0), (0.02, 1.0), (0.3, 40.0)):
-        expected, _ = integrate.dblquad(
-            lambda d, t, lam=lam, b=at_port: max(lam * (d + t) - b, 0.0) * storm.pdf(d),
-            0.0,
-            22.0,
-            0.0,
-            1500.0,
-        )
-        assert line._late_area(lam, at_port) == pytest.approx(expected, rel=1e-6)
-    # without storms, or with every ship in port, the wait is the one without the term
+    # without storms, or with every ship in port, the wait is the one without the waves
+    # of ships across the sea
     assert dataclasses.replace(line, closure_h=0.0).wait_h(0.09) == pytest.approx(
         dataclasses.replace(line, closure_h=0.0, reopen_share=1.0).wait_h(0.09), rel=1e-12
     )
@@ -421,15 +362,12 @@ def _simulated_wait(model: SimulationModel) -> float:
 def test_the_aktau_line_after_storms_matches_the_simulated_ships() -> None:
     """Six 50-wagon ferries, 22 h sailings, the 2024 Aktau mix, Caspian storms; two seeds
     of four years: 20.3 h simulated, 18.4 h from the function (15.9 h with every ship
-    in port at reopening, always a ship to take cargo and the storm and the deck
-    filling one after the other, -22 %)."""
+    in port at reopening and always a ship to take cargo, -22 %)."""
     model = _mixed_line(((25, 2.062), (50, 0.15)), ships=6, storms=True)
     simulated = _simulated_wait(model)
     load = next(f for f in ferry_loads(model) if f.port == "A")
     assert load.wait_h() == pytest.approx(simulated, rel=0.2)
-    before = dataclasses.replace(
-        load.ferry_queue(), reopen_share=1.0, empty_wait_h=None, fills_in_storms=False
-    )
+    before = dataclasses.replace(load.ferry_queue(), reopen_share=1.0, empty_wait_h=None)
     assert before.wait_h(load.arrivals_per_day / 24.0) < 0.8 * simulated
 
 
@@ -440,8 +378,8 @@ def test_cargo_held_at_the_port_in_a_storm_boards_no_ship_meanwhile() -> None:
     equilibrium counts that wait in the line's), so the ship in port takes no cargo in
     a storm and the function's storm and deck filling come one after the other.
     Simulated (the wait for the ship and, at the station, for the storm's end) against
-    the function, two seeds of four years: 21.2 h against 19.1 h (18.4 h if the ship
-    kept taking cargo)."""
+    the function, two seeds of four years: 21.2 h against 23.1 h (19.1 h with the fluid
+    storms' backlog before its waves of ships, 18.4 h if the ship kept taking cargo)."""
     model = _mixed_line(((25, 2.062), (50, 0.15)), ships=6, storms=True, port_station=True)
     load = next(f for f in ferry_loads(model) if f.port == "A")
     assert load.held_at_port

@@ -11,6 +11,7 @@ from corridors.cost.mean_waits import QueueElement, gg_c_wait_h
 from corridors.cost.storm_backlog import (
     MONTH_DAYS,
     backlog_moments,
+    late_backlog_area,
     merged_closures,
     reopening_wait_h,
 )
@@ -43,6 +44,37 @@ def test_backlog_moments_of_gamma_storms_against_the_integral() -> None:
     second = integrate.quad(lambda d: max(lam * d - burst, 0.0) ** 2 * storm.pdf(d), 0.0, 2000.0)[0]
     got = backlog_moments(lam, burst, closure_h=mean, closure_cv=cv)
     assert got == pytest.approx((first, second), rel=1e-6)
+
+
+def test_the_backlog_beyond_what_is_taken_at_once_waits_a_sailing_by_hand() -> None:
+    """Storms of 96 h exactly, 0.1 shipments an hour, 4 taken at once at reopening.
+
+    The backlog of 9.6 shipments less the 4 waits, with the arrivals meanwhile, 20 h:
+    (5.6 + 7.6) / 2 x 20 = 132 shipment-hours.
+    """
+    storm = {"closure_h": 96.0, "closure_cv": 0.0}
+    assert late_backlog_area(0.1, 4.0, wait_h=20.0, **storm) == pytest.approx(132.0, rel=1e-12)
+    # all taken at once: the arrivals wait once they outrun it, after 10 h
+    assert late_backlog_area(0.1, 10.6, wait_h=20.0, **storm) == pytest.approx(
+        0.1 * 10.0**2 / 2.0, rel=1e-12
+    )
+    assert late_backlog_area(0.1, 12.0, wait_h=20.0, **storm) == 0.0
+    assert late_backlog_area(0.1, 4.0, wait_h=0.0, **storm) == 0.0
+
+
+def test_the_late_backlog_over_gamma_storms_matches_the_double_integral() -> None:
+    """``int_0^R E[(lam (D + t) - b)^+] dt`` over gamma storms against quadrature."""
+    storm = stats.gamma(4.0, scale=24.0)  # mean 96 h, cv 0.5
+    for lam, at_once in ((0.09, 6.0), (0.02, 1.0), (0.3, 40.0)):
+        expected, _ = integrate.dblquad(
+            lambda d, t, lam=lam, b=at_once: max(lam * (d + t) - b, 0.0) * storm.pdf(d),
+            0.0,
+            22.0,
+            0.0,
+            1500.0,
+        )
+        got = late_backlog_area(lam, at_once, wait_h=22.0, closure_h=96.0, closure_cv=0.5)
+        assert got == pytest.approx(expected, rel=1e-6)
 
 
 def test_overlapping_storms_make_longer_closures_by_hand() -> None:

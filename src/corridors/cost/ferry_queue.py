@@ -17,23 +17,17 @@ Example
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammaincc
 
 from corridors.cost.deck_fill import DeckFill, deck_fill, mean_shipment_units
 from corridors.cost.ferry_absence import ship_absence
 from corridors.cost.ferry_hold import Sizes, line_back_factor_h, line_hold_h
 from corridors.cost.mean_waits import MONTH_KNEE, QueueElement
-from corridors.cost.storm_backlog import (
-    MONTH_DAYS,
-    backlog_moments,
-    reopening_wait_h,
-    seasonal_backlog_h,
-)
+from corridors.cost.storm_backlog import MONTH_DAYS, fluid_storm_h, seasonal_backlog_h
+from corridors.cost.storm_waves import Waves, fleet_waves, storm_wait_h
 
 __all__ = ["MONTH_DAYS", "MONTH_FADE", "DeckFill", "FerryQueue", "deck_fill"]
 
@@ -53,19 +47,14 @@ class FerryQueue:
     sailings, see :class:`QueueElement`). Storms close the ports a share of each month
     (``open_share_by_month``): month by month, the queue serves at that month's open
     share, a shipment arriving in a storm waits for its end (the mean residual
-    closure, :math:`(1 - o) E[D^2] / (2 E[D])`), and at reopening the ships in port
-    take their sailings at once. Only the share ``reopen_share`` (``s``) of the ships
-    is in port at reopening; the backlog beyond their ``s c n`` sailings, and what
-    arrives meanwhile, waits ``return_h`` (``R``) for the rest, which adds
-    :math:`\nu \int_0^R E[(\lambda (D + t) - s c n)^+]\,dt / \lambda`; what is
-    left, :math:`X = (\lambda D - b)^+` shipments, clears at the spare rate
-    :math:`r = o\,c n / T - \lambda`, which adds :math:`\nu E[X^2] / (2 \lambda r)`
-    (``nu`` storms an hour). Recalibrated from the simulated ships: ``b = s c n`` when
-    the cargo waits out the storm ashore (``fills_in_storms`` off: with the whole
-    fleet's ``c n`` the 27 one-way Caspian toys of ``benchmarks/ferry_waits_fit.py``,
-    3-6 ships, 18-30 h sailings, utilisation 0.2-0.6, seeds 1-2, were 13 % short on
-    average, 16 of 27 within 20 %; with ``s c n`` 1 %, 26 of 27), ``b = c n`` when the
-    ship in port keeps taking it (``tests/cost/test_ferry_queue.py``).
+    closure, :math:`(1 - o) E[D^2] / (2 E[D])`), and the backlog it leaves boards the
+    ships as they come back, in waves (:meth:`_storm_h`,
+    :mod:`corridors.cost.storm_waves`): the ships in port at once (a share
+    ``reopen_share`` of them, less the one that took cargo when the storm began when
+    the cargo waits out the storm ashore), the others a sailing ``return_h`` later,
+    then each a round trip after it left. Where the ship in port keeps taking cargo
+    (``fills_in_storms``) the fluid backlog recalibrated on the one-port toys stays
+    (:meth:`_fluid_storm_h`).
     With ``empty_wait_h`` the ships leave the port empty when no cargo comes and the
     cargo that finds no ship waits for the next (:mod:`corridors.cost.ferry_absence`);
     with ``fills_in_storms`` a shipment arriving in a storm waits for the later of the
@@ -288,15 +277,12 @@ class FerryQueue:
             return math.inf
         hours = np.array(MONTH_DAYS, dtype=float) * 24.0
         waits = np.zeros(12)
-        burst = self.ships * n
-        at_port = self.reopen_share * burst  # sailings the ships in port take at once
-        late = self._late_area(lam, at_port) if self.closure_h > 0.0 else 0.0
-        absent = 0.0
+        absent, here = 0.0, 1.0  # the wait for an absent ship; the chance one is in port
         # every shipment fills a deck: each needs a ship of its own, so it waits for the
         # ships' absence and then behind the others in the queue of sailings (both)
         whole = n <= 1.0 and self.mean_units <= min(self.deck_units) * (1.0 + 1e-9)
         if self.empty_wait_h is not None:
-            absent = ship_absence(
+            away = ship_absence(
                 lam,
                 ships=self.ships,
                 shipments_per_sailing=n,
@@ -304,19 +290,17 @@ class FerryQueue:
                 handling_h=max(self.round_trip_h - 2.0 * self.return_h, 0.0),
                 empty_wait_h=self.empty_wait_h,
                 whole_deck=whole,
-            ).wait_h
+            )
+            absent, here = away.wait_h, 1.0 - away.empty_share
         overlap_h = fill.wait_h if self.fills_in_storms else 0.0
-        # what the ships take at reopening: those in port when the cargo was held ashore
-        # (recalibrated from the simulation, see the class docstring)
-        taken = burst if self.fills_in_storms else at_port
-        excess = self._excess_sq(lam, taken) if self.closure_h > 0.0 else 0.0
+        first, later = self._waves(n, here)
+        stays, fades, busy, spares = (np.zeros(12) for _ in range(4))
         for m, share in enumerate(self.open_share_by_month):
             # a month busier than MONTH_KNEE of what its open ships lift: its queue of
-            # sailings and its storms' backlog are the knee's (cleared at the knee's spare
-            # rate), fading to nothing at 1 + MONTH_FADE of it; the seasonal backlog below
-            # carries a month beyond its capacity
+            # sailings and its storms' backlog are the knee's, fading to nothing at
+            # 1 + MONTH_FADE of it; the seasonal backlog below carries a month beyond
+            # its capacity
             knee = MONTH_KNEE * share * lift
-            spare = max(share * lift - lam, (1.0 - MONTH_KNEE) * share * lift)
             sailings = QueueElement(
                 "ferry",
                 servers=self.ships,
@@ -330,15 +314,29 @@ class FerryQueue:
             queued = sailings.wait_h(min(lam, knee) / n) * fade
             ship_h = queued + absent if whole else max(queued, absent)
             waits[m] = fill.wait_h + ship_h + self._residual(share, overlap_h)
-            if self.closure_h > 0.0 and share < 1.0:
-                storms_per_h = (1.0 - share) / self.closure_h
-                waits[m] += fade * storms_per_h * late / lam + fade * reopening_wait_h(
-                    lam,
-                    backlog_sq=excess,
-                    open_share=share,
-                    spare_per_h=spare,
-                    closure_h=self.closure_h,
-                )
+            stays[m], fades[m], busy[m] = fill.wait_h + ship_h, fade, min(lam, knee)
+            spares[m] = max(share * lift - lam, (1.0 - MONTH_KNEE) * share * lift)
+        shares = np.array(self.open_share_by_month)
+        storms = {"closure_h": self.closure_h, "closure_cv": self.closure_cv}
+        if self.closure_h > 0.0 and self.fills_in_storms:
+            waits += fades * fluid_storm_h(
+                lam,
+                at_once=(self.reopen_share * self.ships * n, self.ships * n),
+                wait_h=self.return_h if self.reopen_share < 1.0 else 0.0,
+                open_share=shares,
+                spare_per_h=spares,
+                **storms,
+            )
+        elif self.closure_h > 0.0:
+            waits += fades * storm_wait_h(
+                busy,
+                stay_h=stays,
+                first=first,
+                later=later,
+                round_h=self.round_trip_h,
+                open_share=shares,
+                **storms,
+            )
         backlog = seasonal_backlog_h(lam, np.array(self.open_share_by_month) * lift, hours)
         return float(waits @ hours / hours.sum()) + backlog
 
@@ -352,39 +350,25 @@ class FerryQueue:
             return max(fill.shipments_per_sailing, 1.0)
         return max(fill.shipments_per_sailing, 1e-9)
 
-    def _excess_sq(self, lam: float, burst: float) -> float:
-        """``E[((lam D - burst)^+)^2]`` over the storm lengths ``D`` (:func:`backlog_moments`)."""
-        return backlog_moments(lam, burst, closure_h=self.closure_h, closure_cv=self.closure_cv)[1]
+    def _waves(self, n: float, here: float) -> tuple[Waves, Waves]:
+        """The waves of the ships after a storm (:func:`~corridors.cost.storm_waves.fleet_waves`).
 
-    def _late_area(self, lam: float, at_port: float) -> float:
-        r"""Shipment-hours a storm leaves waiting for the ships still away, mean.
-
-        At reopening the ships in port take ``at_port`` shipments; the rest of the
-        backlog :math:`\lambda D` and what arrives meanwhile wait ``return_h`` for the
-        ships that were across the sea:
-        :math:`\int_0^{R} E[(\lambda (D + t) - b)^+]\,dt` (``R = return_h``,
-        ``b = at_port``), by 32-point Gauss-Legendre over ``t`` with the closed-form
-        :math:`E[(\lambda D - c)^+]` of :meth:`_excess_sq`'s moments. 0 when every
-        ship is in port (``return_h = 0``).
+        When the cargo waits out the storm ashore (``fills_in_storms`` off) the ship
+        that took cargo when the storm began (there a share ``here`` of the time, one
+        less the ships' absence) sails at its end with what it had, and the ships
+        across the sea behind the first wait out their empty wait (the cargo is still
+        at the port's station at that instant); when the ship in port keeps taking
+        cargo, it sails full of the backlog and the ships across sail at once.
         """
-        big_r = self.return_h
-        if big_r <= 0.0 or self.reopen_share >= 1.0:
-            return 0.0
-        if self.closure_cv <= 0.0:  # one storm length: the area of a clipped ramp
-            start = lam * self.closure_h - at_port  # backlog beyond the ships in port
-            end = start + lam * big_r
-            if end <= 0.0:
-                return 0.0
-            return (start + end) / 2.0 * big_r if start >= 0.0 else end * end / (2.0 * lam)
-        nodes, weights = _gauss_legendre(32)
-        t = (nodes + 1.0) * big_r / 2.0
-        c = at_port - lam * t  # what the ships in port lift beyond the arrivals since
-        shape = 1.0 / self.closure_cv**2
-        scale = self.closure_h / shape
-        x0 = np.maximum(c, 0.0) / lam / scale
-        tail1 = scale * shape * gammaincc(shape + 1.0, x0)
-        over = np.maximum(lam * tail1 - c * gammaincc(shape, x0), 0.0)
-        return float(weights @ over) * big_r / 2.0
+        ashore = not self.fills_in_storms
+        return fleet_waves(
+            ships=self.ships,
+            per_sailing=n,
+            reopen_share=self.reopen_share if self.return_h > 0.0 else 1.0,
+            return_h=self.return_h,
+            empty_wait_h=(self.empty_wait_h or 0.0) if ashore else 0.0,
+            lost=here if ashore else 0.0,
+        )
 
     def _residual(self, share: float, fill_h: float = 0.0) -> float:
         r"""Mean wait for the end of the storm an arrival meets, hours.
@@ -407,12 +391,3 @@ class FerryQueue:
                 storm_lt = math.exp(-x * self.closure_h)
             residual -= fill_h * (1.0 - (1.0 - storm_lt) / (x * self.closure_h))
         return (1.0 - share) * residual
-
-
-@functools.cache
-def _gauss_legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Legendre nodes and weights of ``n`` points on [-1, 1] (made once; read-only)."""
-    nodes, weights = np.polynomial.legendre.leggauss(n)
-    nodes.setflags(write=False)
-    weights.setflags(write=False)
-    return nodes, weights

@@ -22,6 +22,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -31,6 +32,8 @@ from scipy.special import gammaincc
 __all__ = [
     "MONTH_DAYS",
     "backlog_moments",
+    "fluid_storm_h",
+    "late_backlog_area",
     "merged_closures",
     "reopening_wait_h",
     "seasonal_backlog_h",
@@ -79,6 +82,74 @@ def backlog_moments(
     first = max(lam * tail1 - burst * tail0, 0.0)
     second = max(lam * lam * tail2 - 2.0 * lam * burst * tail1 + burst * burst * tail0, 0.0)
     return first, second
+
+
+def late_backlog_area(
+    lam: float, at_once: float, *, wait_h: float, closure_h: float, closure_cv: float
+) -> float:
+    r"""Shipment-hours a storm's backlog beyond what is taken at once waits ``wait_h`` hours.
+
+    At reopening ``at_once`` (:math:`b`) of the backlog :math:`\lambda D` board; the
+    rest, and what arrives meanwhile, wait ``wait_h`` (:math:`R`) hours:
+    :math:`\int_0^{R} E[(\lambda (D + t) - b)^+]\,dt`, by 32-point Gauss-Legendre
+    over :math:`t` with :math:`E[(\lambda D - c)^+]` in closed form (the storm lengths
+    :math:`D` as :func:`backlog_moments`). 0 when ``wait_h`` is 0.
+    """
+    if wait_h <= 0.0:
+        return 0.0
+    if closure_cv <= 0.0:  # one storm length: the area of a clipped ramp
+        start = lam * closure_h - at_once
+        end = start + lam * wait_h
+        if end <= 0.0:
+            return 0.0
+        return (start + end) / 2.0 * wait_h if start >= 0.0 else end * end / (2.0 * lam)
+    nodes, weights = _gauss_legendre(32)
+    t = (nodes + 1.0) * wait_h / 2.0
+    c = at_once - lam * t  # what is taken at once beyond the arrivals since
+    shape = 1.0 / closure_cv**2
+    scale = closure_h / shape
+    x0 = np.maximum(c, 0.0) / lam / scale
+    tail1 = scale * shape * gammaincc(shape + 1.0, x0)
+    over = np.maximum(lam * tail1 - c * gammaincc(shape, x0), 0.0)
+    return float(weights @ over) * wait_h / 2.0
+
+
+def fluid_storm_h(
+    lam: float,
+    *,
+    at_once: tuple[float, float],
+    wait_h: float,
+    open_share: npt.NDArray[np.float64],
+    spare_per_h: npt.NDArray[np.float64],
+    closure_h: float,
+    closure_cv: float,
+) -> npt.NDArray[np.float64]:
+    r"""Mean wait each month's storms add after their end, fluid backlog, hours a shipment.
+
+    At reopening the ships in port take ``at_once[0]`` (:math:`s c n`) shipments, the
+    rest of the backlog waits ``wait_h`` (:math:`R`, :func:`late_backlog_area`), and
+    :math:`X = (\lambda D - b)^+` (:math:`b` = ``at_once[1]``) clears at the month's
+    spare rate ``spare_per_h`` (:func:`reopening_wait_h`), month by month
+    (``open_share``). The ferry lines whose ship in port keeps taking cargo in a storm
+    (:class:`~corridors.cost.ferry_queue.FerryQueue` ``fills_in_storms``), with
+    :math:`b = c n` recalibrated on the one-port toys of
+    ``tests/cost/test_ferry_queue.py``.
+    """
+    late = late_backlog_area(
+        lam, at_once[0], wait_h=wait_h, closure_h=closure_h, closure_cv=closure_cv
+    )
+    excess = backlog_moments(lam, at_once[1], closure_h=closure_h, closure_cv=closure_cv)[1]
+    out = np.zeros(len(open_share))
+    for m, share in enumerate(open_share):
+        if share < 1.0:
+            out[m] = (1.0 - share) / closure_h * late / lam + reopening_wait_h(
+                lam,
+                backlog_sq=excess,
+                open_share=float(share),
+                spare_per_h=float(spare_per_h[m]),
+                closure_h=closure_h,
+            )
+    return out
 
 
 def merged_closures(
@@ -187,3 +258,12 @@ def seasonal_backlog_h(
                 area += (queue + queue + drift * t_empty) / 2.0 * t_empty
             queue = end
     return float(area / (lam * hours.sum()))
+
+
+@functools.cache
+def _gauss_legendre(n: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Gauss-Legendre nodes and weights of ``n`` points on [-1, 1] (made once; read-only)."""
+    nodes, weights = np.polynomial.legendre.leggauss(n)
+    nodes.setflags(write=False)
+    weights.setflags(write=False)
+    return nodes, weights
