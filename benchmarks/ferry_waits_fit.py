@@ -46,6 +46,7 @@ from benchmarks.ferry_toys import case_model, cases, simulated_waits, storm_case
 from scipy.optimize import least_squares
 
 from corridors.cost.deck_fill import DeckFill
+from corridors.cost.ferry_across import waiting_across
 from corridors.cost.ferry_hold import (
     HOLD_FIT,
     HoldFit,
@@ -84,8 +85,11 @@ def wait_terms(load: FerryLoad) -> dict[str, float]:
     port's own shipments, with ``HOLD_FIT``) and ``base_h`` the rest; the variables of
     :func:`hold_at`: the other port's shipments an hour and how they fill its decks
     (:func:`~corridors.cost.ferry_hold.line_back_fill`, all 0 with no cargo back), the
+    share of the ships' calls there that find no deck waiting (``deck_free``), the
     line's ships, round trip and open share, and the utilisations of the port's own
-    shipments and of the joint load over the lift with full decks. Shipments an hour.
+    shipments and of the joint load over the lift with full decks; ``absence_shift_h``
+    (:meth:`~corridors.cost.ferry_queue.FerryQueue.absence_shift_h`, in ``base_h``).
+    Shipments an hour.
     """
     line = load.ferry_queue()
     own = load.arrivals_per_day / 24.0
@@ -96,6 +100,7 @@ def wait_terms(load: FerryLoad) -> dict[str, float]:
     fill, other = DeckFill(0.0, 0.0, 0.0, 0.0), 0.0
     if back_h > 0.0:
         fill, other = line_back_fill(line, back_h, back_units=load.back_units)
+    across = waiting_across(line, joint, own, back_units=load.back_units)
     lift = line.capacity_per_h(0.0)
     mine = line.fill(own)
     return {
@@ -117,6 +122,8 @@ def wait_terms(load: FerryLoad) -> dict[str, float]:
         "back_per_sailing": fill.shipments_per_sailing,
         "back_full_share": fill.full_share,
         "back_ship_h": fill.ship_h,
+        "deck_free": across.deck_free,
+        "absence_shift_h": line.absence_shift_h(joint, empty_share=across.nothing_waiting),
         "own_per_sailing": mine.shipments_per_sailing,
         "own_ship_h": mine.ship_h,
         "one_way_h": line.wait_h(own),
@@ -128,7 +135,9 @@ def hold_at(rows: pd.DataFrame, fit: HoldFit) -> np.ndarray:
 
     The product of the library's factors as :func:`~corridors.cost.ferry_hold.line_hold_h`
     takes it: :func:`~corridors.cost.ferry_hold.back_factor_h` of the other port's deck
-    filling x :func:`~corridors.cost.ferry_hold.load_factor` of the full-deck
+    filling x the share of the ships' calls there that find no deck waiting
+    (``deck_free``, :func:`~corridors.cost.ferry_across.waiting_across`) x
+    :func:`~corridors.cost.ferry_hold.load_factor` of the full-deck
     utilisations (with ``HOLD_FIT``, the rows' ``hold_h``).
     """
     out = np.zeros(len(rows))
@@ -142,7 +151,8 @@ def hold_at(rows: pd.DataFrame, fit: HoldFit) -> np.ndarray:
             open_share=r.open_share,
             fit=fit,
         )
-        out[i] = factor * load_factor(r.own_full, r.joint_full, fit=fit) if factor else 0.0
+        if factor:
+            out[i] = factor * r.deck_free * load_factor(r.own_full, r.joint_full, fit=fit)
     return out
 
 

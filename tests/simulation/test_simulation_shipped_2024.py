@@ -277,26 +277,12 @@ def baseline_runs() -> tuple[SimulationModel, list[RunResult]]:
     return _water_crossings(model, years=BASELINE_YEARS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with cargo back (baseline-2024's 2024 loads, 10 years x seeds 11-14, simulated "
-    "against the function, hours; the storms' backlog as waves of ships, the held ships "
-    "refitted on it): the Aktau feeder from Aktau 142.2 against 177.8 (+25 %) and from "
-    "Alat 60.2 against 97.6 (+62 %: the held ships' term overshoots both directions at "
-    "joint utilisation 0.72-0.80 in storms, as on the toy feeders there); within 20 %: the "
-    "Aktau rail ferries 33.9 against 28.2 (-17 %) and from Alat 20.7 against 17.2 (-17 %), "
-    "Kuryk 86.9 against 77.1, Kuryk from Alat 67.5 against 72.8, Turkmenbashi 21.5 against "
-    "19.6; Lake Van is above utilisation 0.9 and not checked. With the fluid storms' "
-    "backlog before (the loads moved with the function): the Aktau rail ferries 33.8 "
-    "against 25.9 (-23 %) and 20.0 against 17.1 from Alat, the feeder 140.0 against 178.8 "
-    "and 62.2 against 101.9 from Alat, Kuryk 89.7 against 79.3, from Alat 66.8 against "
-    "75.0, Turkmenbashi 21.5 against 19.4 (docs/model.md)",
-)
 def test_ferry_waits_with_cargo_back_match_the_simulated_waits(
     baseline_runs: tuple[SimulationModel, list[RunResult]],
 ) -> None:
     """baseline-2024's own ferry loads, with cargo both ways: each line from each port
-    within 20 % at utilisation up to 0.9."""
+    within 20 % at utilisation up to 0.9 (10 years x seeds 11-14; the Aktau rail ferries
+    -17 %, the feeder from Alat +17 %, docs/model.md)."""
     crossing, runs = baseline_runs
     back = [f for f in ferry_loads(crossing) if f.arrivals_per_day > 0]
     assert sum(f.back_decks_per_day > 0 for f in back) >= 6

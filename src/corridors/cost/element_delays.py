@@ -38,6 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corridors.cost.element_queues import AnyQueue, capacity_teu_yr, shipments_per_h
+from corridors.cost.ferry_across import from_waits
 from corridors.cost.ferry_hold import load_factor
 from corridors.cost.ferry_lines import FerryLines
 from corridors.cost.ferry_queue import FerryQueue
@@ -64,7 +65,20 @@ evaluated (and remembered; it varies slowly, and each point is a deck-filling ch
 BACK_KEYS = -1_000_000
 """Where a ferry line's remembered cargo-back factors start among its remembered waits
 (keys ``BACK_KEYS - step``; the waits are at steps >= 0, the deck-filling waits at
-``-1 - step``)."""
+``-1 - step``); its sailings an hour at ``SAILING_KEYS - step``, its wait for a ship
+beyond the deck filling at ``SHIP_KEYS - step`` (steps of :data:`FILL_GRID`), and the absence shift
+of empty ships that sail for the cargo across at ``SHIFT_KEYS - (i STRIDE + j)`` (the
+joint load's step ``i`` of :data:`FILL_GRID`, the share of the time nothing waits across
+``j x`` :data:`SHIFT_GRID`)."""
+
+SAILING_KEYS = -2_000_000
+SHIP_KEYS = -3_000_000
+SHIFT_KEYS = -4_000_000
+STRIDE = 100
+
+SHIFT_GRID = 0.02
+"""Step of the share of the time nothing waits across at which the absence shift is
+evaluated (and remembered; trains of a whole deck only)."""
 
 SHARES = 10
 """Steps of the share of arrivals by land at which stormy berths' wait is evaluated
@@ -122,6 +136,7 @@ class ElementDelays:
     _kind: tuple[int, ...] = field(init=False, repr=False)
     _ferries: tuple[int, ...] = field(init=False, repr=False)
     _back_use: tuple[float, ...] = field(init=False, repr=False)
+    _lines: dict[int, tuple[_Line, ...]] = field(init=False, repr=False)
     """Each element's evaluation: 0 its queue's formula, 1 on the grid, 2 on the grid by
     utilisation and share of arrivals by land (stormy berths); found once."""
 
@@ -153,6 +168,7 @@ class ElementDelays:
         )
         # each queue's service rate and its wait with no traffic, found once
         rate = [math.nan if q is None else shipments_per_h(q) for q in self.queues]
+        object.__setattr__(self, "_lines", {e: self._ferry_lines(e, rate[e]) for e in ferries})
         live = [e for e, r in enumerate(rate) if math.isfinite(r) and r > 0]
         idle = [0.0] * len(self.queues)
         for e in live:
@@ -239,8 +255,10 @@ class ElementDelays:
         ``rho`` is the joint load with the cargo back: its deck fills with its own
         cargo (:meth:`~corridors.cost.ferry_queue.FerryQueue.wait_h`), both on a grid,
         and the ships held at the other port by the cargo back's deck filling add
-        :meth:`~corridors.cost.ferry_queue.FerryQueue.hold_h` (its cargo back's factor
-        on a grid, :data:`FILL_GRID`); default (or ``own >= rho``) all of it.
+        :meth:`~corridors.cost.ferry_queue.FerryQueue.hold_h`, the empty ships that sail
+        for the cargo across :meth:`~corridors.cost.ferry_queue.FerryQueue.absence_shift_h`
+        (both on a grid of the cargo back's and the own cargo's utilisations,
+        :data:`FILL_GRID`); default (or ``own >= rho``) all of it.
         """
         rho = np.asarray(rho, dtype=np.float64)
         out = self._wait_h(rho, landside)
@@ -255,37 +273,54 @@ class ElementDelays:
                 out[e] += self._fill(e, mine) - self._fill(e, top)
                 k = self._back_use[e]
                 if mine > 0.0 and k > 0.0:
-                    back = self._back(e, (top - mine) / k)
-                    if back > 0.0:
-                        out[e] += back * load_factor(mine, top)
+                    held, shift = self._across(e, (top - mine) / k, mine)
+                    out[e] += held * load_factor(mine, top) + shift
         return out
 
-    def _back(self, e: int, rho: float) -> float:
-        """A ferry line's cargo back's factor of its held ships' wait, hours.
+    def _ferry_lines(self, e: int, rate: float) -> tuple[_Line, ...]:
+        """The lines of ferry element ``e``: each with its share, rate and remembered waits."""
+        q = self.queues[e]
+        if isinstance(q, FerryQueue):
+            return (_Line(q, 1.0, rate, self._memo[e], _fills_a_deck(q)),)
+        assert isinstance(q, FerryLines)
+        return tuple(
+            _Line(
+                line,
+                share,
+                shipments_per_h(line),
+                self.ferry_waits.setdefault(line, {}),
+                _fills_a_deck(line),
+            )
+            for line, share in zip(q.lines, q.shares, strict=True)
+        )
 
-        At the cargo back's utilisation ``rho`` (grid, interpolated).
+    def _across(self, e: int, back: float, own: float) -> tuple[float, float]:
+        """A ferry line's cargo back's factor of its held ships' wait and absence shift.
+
+        Hours, at the cargo back's utilisation ``back`` and the own cargo's ``own``,
+        line by line (:meth:`_Line.across`).
         """
-        return _between_steps(rho / FILL_GRID, lambda step: self._fill_grid(e, step, back=True))
+        held = shift = 0.0
+        for x in self._lines[e]:
+            scale = self._rate[e] * x.share / x.rate  # to the line's utilisation
+            h, a = x.across(back * scale, own * scale, knee=self.knee)
+            held += x.share * h
+            shift += x.share * a
+        return held, shift
 
     def _fill(self, e: int, rho: float) -> float:
         """A ferry line's deck-filling wait at utilisation ``rho`` (grid, interpolated)."""
-        return _between_steps(rho / FILL_GRID, lambda step: self._fill_grid(e, step, back=False))
+        return _between_steps(rho / FILL_GRID, lambda step: self._fill_grid(e, step))
 
-    def _fill_grid(self, e: int, step: int, *, back: bool) -> float:
-        """A ferry line's deck-filling wait at utilisation ``step x FILL_GRID``, remembered.
-
-        ``back``: its cargo back's factor of the held ships' wait instead.
-        """
+    def _fill_grid(self, e: int, step: int) -> float:
+        """A ferry line's deck-filling wait at utilisation ``step x FILL_GRID``, remembered."""
         memo = self._memo[e]
-        # beside the waits (steps >= 0): the deck-filling waits at -1 - step, the cargo
-        # back's factors from BACK_KEYS down
-        key = BACK_KEYS - step if back else -1 - step
+        key = -1 - step  # beside the waits (steps >= 0); the cargo back's from BACK_KEYS down
         hit = memo.get(key)
         if hit is None:
             q = self.queues[e]
             assert isinstance(q, FerryQueue | FerryLines)
-            at = q.back_factor_h if back else q.fill_wait_h
-            hit = memo[key] = at(step * FILL_GRID * self._rate[e])
+            hit = memo[key] = q.fill_wait_h(step * FILL_GRID * self._rate[e])
         return hit
 
     def _wait_h(self, rho: FloatArray, landside: FloatArray | None) -> FloatArray:
@@ -310,3 +345,74 @@ class ElementDelays:
     def stormy(self) -> tuple[int, ...]:
         """Elements whose wait depends on the share of their arrivals by land."""
         return self._stormy
+
+
+def _fills_a_deck(line: FerryQueue) -> bool:
+    """Every shipment of ``line`` fills a deck (where the absence shift applies)."""
+    return line.absence_shift_h(0.5 * line.capacity_per_h(0.0), empty_share=0.5) != 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One line of a ferry element, with its remembered waits.
+
+    Its share of the element's cargo, its shipments an hour at utilisation 1, its
+    remembered waits (shared with the line's own element) and whether every shipment
+    fills a deck.
+    """
+
+    line: FerryQueue
+    share: float
+    rate: float
+    memo: dict[int, float]
+    whole: bool
+
+    def across(self, back: float, own: float, *, knee: float) -> tuple[float, float]:
+        """The cargo back's factor of the held ships' wait and the absence shift, hours.
+
+        At the line's utilisations of the cargo back ``back`` and its own ``own``
+        (:func:`~corridors.cost.ferry_across.waiting_across` on grids): the other
+        port's own cargo is the cargo back, its wait for a ship the line's wait less
+        its deck filling at its joint load (held at ``knee`` above it).
+        """
+        there = min(back + self.line.return_use * own, knee)
+        ship_h = _between_steps(there / FILL_GRID, lambda step: self.at(step, FILL_GRID, 1))
+        sailings = _between_steps(back / FILL_GRID, lambda step: self.at(step, FILL_GRID, 2))
+        across = from_waits(back * self.rate, sailings, ship_h)
+        factor = _between_steps(back / FILL_GRID, lambda step: self.at(step, FILL_GRID, 0))
+        if not self.whole:
+            return factor * across.deck_free, 0.0
+        joint = (own + self.line.return_use * back) / FILL_GRID
+        free = across.nothing_waiting / SHIFT_GRID
+        j = min(math.floor(free), round(1.0 / SHIFT_GRID) - 1)
+        shift = (j + 1 - free) * _between_steps(joint, lambda i: self.shift(i, j)) + (
+            free - j
+        ) * _between_steps(joint, lambda i: self.shift(i, j + 1))
+        return factor * across.deck_free, shift
+
+    def at(self, step: int, grid: float, what: int) -> float:
+        """The line's cargo back's factor, wait for a ship or sailings, remembered.
+
+        ``what`` 0: the cargo back's factor; 1: the wait for a ship beyond the deck
+        filling; 2: sailings an hour; at utilisation ``step x grid``.
+        """
+        key = (BACK_KEYS, SHIP_KEYS, SAILING_KEYS)[what] - step
+        hit = self.memo.get(key)
+        if hit is None:
+            line = self.line
+            at = (line.back_factor_h, line.ship_wait_h, line.sailings_per_h)[what]
+            hit = self.memo[key] = at(step * grid * self.rate)
+        return hit
+
+    def shift(self, i: int, j: int) -> float:
+        """The absence shift at the grid's steps, remembered.
+
+        The joint load's step ``i`` of :data:`FILL_GRID`, ``j x`` :data:`SHIFT_GRID` of
+        the time nothing waiting across.
+        """
+        key = SHIFT_KEYS - (i * STRIDE + j)
+        hit = self.memo.get(key)
+        if hit is None:
+            lam = i * FILL_GRID * self.rate
+            hit = self.memo[key] = self.line.absence_shift_h(lam, empty_share=j * SHIFT_GRID)
+        return hit

@@ -12,7 +12,7 @@ increasing in the port's own cargo:
 .. math::
 
     H = a\,(1 + \kappa (1 - o))\,T\,x^{b}\,(h/T)^{g}\,(c/4)^{m}\,
-        \Big(\frac{\rho^{e}}{1 - j\,\rho_j} + d\Big),
+        \Big(\frac{\rho^{e}}{1 - j\,\rho_j} + d\Big)\,e^{-L'},
 
 with :math:`x = (\lambda'/n')\,h` the share of the time a ship takes cargo at the other
 port (:math:`\lambda'` its shipments an hour, :math:`n'` a sailing and :math:`h` hours a
@@ -22,9 +22,12 @@ round trip, :math:`c` the ships, :math:`o` the share of the year the ports are o
 joint load with the cargo back (over the lift with full decks, as the equilibrium's
 elements count it), and :math:`d` the wait of a shipment for a ship held there as the
 port's own cargo vanishes (a train of a whole deck, or the first group of a light
-direction, still waits for a ship to come back). It is the product of a factor of the
-cargo back (:func:`back_factor_h`) and one of the utilisations (:func:`load_factor`),
-so the equilibrium keeps the first on a grid. Without a maximum wait it grows without
+direction, still waits for a ship to come back); :math:`e^{-L'}` is the share of the
+ships' calls at the other port that find no deck waiting there (a ship that finds one
+loads it and sails, holding nobody; :func:`~corridors.cost.ferry_across.waiting_across`).
+It is the product of a factor of the cargo back (:func:`back_factor_h`), that share and
+one of the utilisations (:func:`load_factor`); the equilibrium keeps the first two on
+grids, line by line. Without a maximum wait it grows without
 bound as the cargo back vanishes, as the simulated ships do (docs/model.md). No I/O.
 
 Example
@@ -40,6 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from corridors.cost.deck_fill import DeckFill, deck_fill, mean_shipment_units
+from corridors.cost.ferry_across import waiting_across
 
 if TYPE_CHECKING:
     from corridors.cost.ferry_queue import FerryQueue
@@ -86,10 +90,11 @@ class HoldFit:
         ``1 / (1 - rho_j)`` and taken with ``j = 0.8``): with ``1 / (1 - rho_j)`` held
         above 0.9 the equilibrium of baseline-2024 took 1,028 iterations in 2034 (49
         without the term), held above 0.8 a year of an 8-sample forecast took 1,988.
-        With these coefficients (refitted on the months' fade, ``MONTH_FADE``) the
-        largest year solve to 2035 takes 44, 88 and 44 iterations (baseline-2024,
-        caspian-storm-winter, red-sea-closed; 61, 98 and 44 with the fit before it), of a
-        20-sample forecast 198 (162), all converged.
+        With these coefficients (refitted with the calls that find a deck waiting
+        across, :mod:`corridors.cost.ferry_across`, on the storms' waves) the largest
+        year solve to 2035 takes 136, 136 and 46 iterations (baseline-2024,
+        caspian-storm-winter, red-sea-closed; 94, 167 and 59 with the fit before it),
+        all converged.
     source : str
         Where the values come from.
     """
@@ -106,13 +111,13 @@ class HoldFit:
 
 
 HOLD_FIT = HoldFit(
-    scale=6.416,
-    storms=6.828,
-    held=1.123,
-    fill=1.36,
-    ships=0.641,
-    own=3.817,
-    absent=0.071,
+    scale=7.325,
+    storms=10.793,
+    held=1.281,
+    fill=1.128,
+    ships=0.352,
+    own=3.77,
+    absent=0.068,
     joint=0.8,
     source="fitted (least squares of the relative error, soft L1 at 0.2, with j = 0.8) to "
     "the simulated ships of benchmarks/ferry_waits_fit.py (toy lines in "
@@ -121,10 +126,10 @@ HOLD_FIT = HoldFit(
     "0-1 of it, and 3 ships of 54-56 wagons taking trains of 50 back, without and with "
     "the Caspian storms, seeds 1-2 (6 years a seed, 12 with storms): 548 line directions "
     "at utilisation <= 0.9; checked on groups mixed with trains of a whole deck and on "
-    "100-TEU shipments on the Aktau feeders' decks (441 more). Rerun: PYTHONPATH=src "
-    "python -m benchmarks.ferry_waits_fit --out grid.csv, then --fit grid.csv (6.416, "
-    "6.828, 1.123, 1.36, 0.641, 3.817, 0.071; refitted on the storms' waves of "
-    "cost.storm_waves)",
+    "100-TEU shipments on the Aktau feeders' decks (441 more). With the share of the "
+    "ships' calls that find no deck waiting across (ferry_across) and the storms' waves "
+    "(cost.storm_waves). Rerun: PYTHONPATH=src python -m benchmarks.ferry_waits_fit --out "
+    "grid.csv, then --fit grid.csv (7.325, 10.793, 1.281, 1.128, 0.352, 3.77, 0.068)",
 )
 """The fitted coefficients, declared once."""
 
@@ -199,7 +204,10 @@ def line_hold_h(
     back = (arrivals_per_h - own_per_h) / line.return_use
     lift = line.capacity_per_h(0.0)
     factor = line_back_factor_h(line, back, back_units=back_units, fit=fit)
-    return factor * load_factor(own_per_h / lift, arrivals_per_h / lift, fit=fit) if factor else 0.0
+    if not factor:
+        return 0.0
+    free = waiting_across(line, arrivals_per_h, own_per_h, back_units=back_units).deck_free
+    return factor * free * load_factor(own_per_h / lift, arrivals_per_h / lift, fit=fit)
 
 
 def line_back_factor_h(

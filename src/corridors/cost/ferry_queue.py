@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from corridors.cost.deck_fill import DeckFill, deck_fill, mean_shipment_units
-from corridors.cost.ferry_absence import ship_absence
+from corridors.cost.ferry_absence import ShipAbsence, ship_absence
+from corridors.cost.ferry_across import waiting_across
 from corridors.cost.ferry_hold import Sizes, line_back_factor_h, line_hold_h
 from corridors.cost.mean_waits import MONTH_KNEE, QueueElement
 from corridors.cost.storm_backlog import MONTH_DAYS, fluid_storm_h, seasonal_backlog_h
@@ -239,19 +240,22 @@ class FerryQueue:
         the ships' time is the joint load's, but the deck fills with the port's own
         cargo, so the deck-filling wait is taken at it,
         ``W(joint) - F(joint) + F(own)`` (:meth:`fill_wait_h`), and the ships held at
-        the other port by its deck filling add :meth:`hold_h`; the same as without it
-        when there is no cargo back. None: ``arrivals_per_h`` fill the deck.
+        the other port by its deck filling add :meth:`hold_h`, and the empty ships that
+        sail at once for the cargo waiting there :meth:`absence_shift_h`; the same as
+        without it when there is no cargo back. None: ``arrivals_per_h`` fill the deck.
         ``back_units``: the sizes of the other port's shipments (as ``shipment_mix``;
         None: this port's).
         """
         wait = self._wait_h(arrivals_per_h)
         if own_per_h is None or not 0.0 < own_per_h < arrivals_per_h or math.isinf(wait):
             return wait
+        across = waiting_across(self, arrivals_per_h, own_per_h, back_units=back_units)
         return (
             wait
             - self.fill_wait_h(arrivals_per_h)
             + self.fill_wait_h(own_per_h)
             + self.hold_h(arrivals_per_h, own_per_h, back_units=back_units)
+            + self.absence_shift_h(arrivals_per_h, empty_share=across.nothing_waiting)
         )
 
     def hold_h(self, arrivals_per_h: float, own_per_h: float, *, back_units: Sizes = None) -> float:
@@ -265,6 +269,65 @@ class FerryQueue:
     def back_factor_h(self, back_per_h: float, *, back_units: Sizes = None) -> float:
         """The cargo back's factor of :meth:`hold_h`, hours (:func:`line_back_factor_h`)."""
         return line_back_factor_h(self, back_per_h, back_units=back_units)
+
+    def absence_shift_h(self, arrivals_per_h: float, *, empty_share: float) -> float:
+        """The ships' absence added when empty ships sail at once for cargo across, hours.
+
+        Where every shipment fills a deck, a ship's only stay at this port is its wait
+        for a first unit, and an empty ship whose turn comes sails at once when cargo
+        waits at the other port: nothing waits there a share ``empty_share`` of the
+        time (:attr:`~corridors.cost.ferry_across.Across.nothing_waiting`). The absence
+        (:func:`~corridors.cost.ferry_absence.ship_absence`) at ``arrivals_per_h`` with
+        that share of the empty wait, less with all of it; 0 without an empty wait or
+        where shipments share a deck.
+        """
+        lam = arrivals_per_h
+        if self.empty_wait_h is None or lam <= 0.0 or empty_share >= 1.0:
+            return 0.0
+        n = self._per_sailing(self.fill(lam))
+        if not self._whole_deck(n):
+            return 0.0
+        moved, stays = self._absence(lam, n, empty_share=empty_share), self._absence(lam, n)
+        assert moved is not None
+        assert stays is not None
+        return moved.wait_h - stays.wait_h
+
+    def ship_wait_h(self, arrivals_per_h: float) -> float:
+        """Mean wait for a ship beyond the deck filling, hours.
+
+        :meth:`wait_h` less :meth:`fill_wait_h`, one way.
+        """
+        return self.wait_h(arrivals_per_h) - self.fill_wait_h(arrivals_per_h)
+
+    def sailings_per_h(self, arrivals_per_h: float) -> float:
+        """Sailings an hour the shipments fill (the deck filling's shipments a sailing)."""
+        if arrivals_per_h <= 0.0:
+            return 0.0
+        per_sailing = self.fill(arrivals_per_h).shipments_per_sailing
+        return arrivals_per_h / per_sailing if per_sailing > 0.0 else math.inf
+
+    def _whole_deck(self, per_sailing: float) -> bool:
+        """Every shipment fills a deck (``per_sailing`` shipments a sailing, at most one)."""
+        return per_sailing <= 1.0 and self.mean_units <= min(self.deck_units) * (1.0 + 1e-9)
+
+    def _absence(
+        self, lam: float, per_sailing: float, *, empty_share: float = 1.0
+    ) -> ShipAbsence | None:
+        """:func:`~corridors.cost.ferry_absence.ship_absence` at ``lam`` an hour.
+
+        The ships' empty wait taken ``empty_share`` of the line's; None without one.
+        """
+        if self.empty_wait_h is None:
+            return None
+        return ship_absence(
+            lam,
+            ships=self.ships,
+            shipments_per_sailing=per_sailing,
+            sail_h=self.return_h,
+            handling_h=max(self.round_trip_h - 2.0 * self.return_h, 0.0),
+            empty_wait_h=self.empty_wait_h * empty_share,
+            whole_deck=self._whole_deck(per_sailing),
+        )
 
     def _wait_h(self, arrivals_per_h: float) -> float:
         lam = arrivals_per_h
@@ -280,17 +343,9 @@ class FerryQueue:
         absent, here = 0.0, 1.0  # the wait for an absent ship; the chance one is in port
         # every shipment fills a deck: each needs a ship of its own, so it waits for the
         # ships' absence and then behind the others in the queue of sailings (both)
-        whole = n <= 1.0 and self.mean_units <= min(self.deck_units) * (1.0 + 1e-9)
-        if self.empty_wait_h is not None:
-            away = ship_absence(
-                lam,
-                ships=self.ships,
-                shipments_per_sailing=n,
-                sail_h=self.return_h,
-                handling_h=max(self.round_trip_h - 2.0 * self.return_h, 0.0),
-                empty_wait_h=self.empty_wait_h,
-                whole_deck=whole,
-            )
+        whole = self._whole_deck(n)
+        away = self._absence(lam, n)
+        if away is not None:
             absent, here = away.wait_h, 1.0 - away.empty_share
         overlap_h = fill.wait_h if self.fills_in_storms else 0.0
         first, later = self._waves(n, here)
