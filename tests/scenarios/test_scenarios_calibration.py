@@ -12,7 +12,7 @@ from corridors.scenarios.calibration import Parameter, calibrate, corridor_tonne
 from corridors.scenarios.calibration.parameters import apply_parameters, current_value
 from corridors.scenarios.model import ScenarioRunner
 from corridors.scenarios.spec import Scenario
-from corridors.scenarios.targets import Target, target_values
+from corridors.scenarios.targets import CEILING_WEIGHT, Target, target_values
 
 HERE = Path(__file__).parent
 
@@ -236,6 +236,17 @@ def test_a_ceiling_counts_only_when_exceeded() -> None:
     modelled = pulled.fit.set_index("target").loc["northern ceiling", "modelled"]
     assert 0.5 * north[2021] < modelled < north[2021]
     assert pulled.parameters["asc.middle"] < 1500.0  # middle made cheaper to empty northern
+
+    # a ceiling of 0.8 times the middle's own 2021 volume, against its points: the log
+    # excess x of all three years minimises 3 (x - c)^2 + w x^2 (c = ln 1.25), so
+    # x = 3 c / (3 + w): 18 % over at weight 1, 0.65 % at the shipped CEILING_WEIGHT (to
+    # 5 %: the three years' log volumes move by slightly different amounts)
+    m21 = mid.observed[2021]
+    for weight, over in ((1.0, 3 / 4), (CEILING_WEIGHT, 3 / (3 + CEILING_WEIGHT))):
+        cap = Target("middle ceiling", "middle", {2021: 0.8 * m21}, ceiling=True, weight=weight)
+        held = calibrate(net, truth, targets=(mid, cap), parameters=only_asc, starts=1)
+        kept = held.fit.set_index("target").loc["middle ceiling", "modelled"]
+        assert math.log(kept / (0.8 * m21)) == pytest.approx(over * math.log(1.25), rel=0.05)
 
 
 def test_a_constant_the_fit_does_not_depend_on_is_not_identified() -> None:

@@ -12,7 +12,12 @@ from corridors.scenarios.io import ScenarioInputs, load_inputs, shipped_scenario
 from corridors.scenarios.model import run_scenario
 from corridors.scenarios.rationing import NEGLIGIBLE_TEU
 from corridors.scenarios.supply import element_waits
-from corridors.scenarios.targets import FIT_YEARS, default_targets, target_values
+from corridors.scenarios.targets import (
+    CEILING_TOLERANCE_PCT,
+    FIT_YEARS,
+    default_targets,
+    target_values,
+)
 
 NAMES = (
     "baseline-2024",
@@ -150,18 +155,17 @@ def test_the_kaliningrad_door_closes_in_march_2022(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the shipped fit (docs/calibration.md) keeps its constants within 25 % of their "
-    "corridors' costs and, with the Northern route's Kaliningrad door (its feeder closed from "
-    "March 2022), every fitted volume within 10 % but TITR cargo 2022, 1.11 Mt against 1.5 "
-    "Mt (-26 %; Central Asia - Turkiye bulk stays on the Russian route, its Middle route "
-    "slowed by the fitted Caspian waits), and Iran-Turkiye 2021 655 kt, 0.9 % over its 649 "
-    "kt ceiling since session 15's other port's queue (cost.ferry_across; not refitted; "
-    "646 kt before); RMSE(log) of the volumes 0.1185 (0.1182 before it, 0.119 before "
-    "session 14's ferry months' fade and held ships' refit; issue 11). No sourced "
-    "2022 cost moves that bulk while its Middle route carries the Caspian waits: a war-risk "
-    "premium of 1 % of the cargo's value at Novorossiysk leaves 2022 at 1.11 Mt (refitted "
-    "with it: 2022 -5 %, 2023 +28 %, Iran-Turkiye 2021 +23 %, hold-out 0.189); the sanctions "
-    "premium on the cargo's value sends it through Iran (docs/calibration.md, session 14)",
+    reason="the shipped fit (docs/calibration.md; refitted in session 15 with the ceilings "
+    "weighted 100) keeps its constants within 25 % of their corridors' costs, every fitted "
+    "volume within 10 % but TITR cargo 2022, and Iran-Turkiye under its ceilings: TITR cargo "
+    "2022 is 1.12 Mt against 1.5 Mt (-25.5 %; Central Asia - Turkiye bulk stays on the "
+    "Russian route, its Middle route slowed by the fitted Caspian waits); RMSE(log) of the "
+    "volumes 0.116 (0.1185 with session 14's values on session 15's ferry lines; issue 11). "
+    "No sourced 2022 cost moves that bulk while its Middle route carries the Caspian waits: "
+    "a war-risk premium of 1 % of the cargo's value at Novorossiysk leaves 2022 at 1.11 Mt "
+    "(refitted with it: 2022 -5 %, 2023 +28 %, Iran-Turkiye 2021 +23 %, hold-out 0.189); "
+    "the sanctions premium on the cargo's value sends it through Iran (docs/calibration.md, "
+    "session 14)",
 )
 def test_history_reproduces_the_observed_series(
     runs: dict[str, tuple[ScenarioInputs, object]],
@@ -180,8 +184,8 @@ def test_history_reproduces_the_observed_series(
         modelled = target_values(cv, target, fitted, container_markets=boxes)
         for y in fitted:
             err = math.log(max(modelled[y], 1e-9) / target.observed[y])
-            if target.ceiling:
-                assert err <= 0.0, (target.name, y)
+            if target.ceiling:  # the calibration's own rule for a ceiling exceeded
+                assert err <= math.log1p(CEILING_TOLERANCE_PCT / 100), (target.name, y)
             else:
                 assert abs(err) < math.log(1.2), (target.name, y, modelled[y])
                 errors.append(err)

@@ -58,6 +58,17 @@ Kazakhstan-Turkmenistan-Iran-Türkiye container train ran in June 2022 (48 TEU,
 orient.tm 2022-06).
 """
 
+CEILING_WEIGHT = 100.0
+"""Weight of a ceiling's excess in the fit (a point volume's is 1): a ceiling is an
+observed total that the modelled corridor, a part of it, cannot exceed, so its
+residual is 10 times the log excess and 1 % over weighs as much as a point volume
+10 % off. At weight 1 the fit traded the ceiling against the other targets: the 4-start
+refit of session 14 put Iran-Türkiye 2021 4 % over (675 kt against 649 kt)."""
+
+CEILING_TOLERANCE_PCT = 0.5
+"""A fitted ceiling counts as exceeded when the model is more than this many percent
+above it (the figures are rounded: 649 kt is 564 kt + 15 %)."""
+
 FIT_YEARS = (2021, 2022, 2023)
 """Years fitted by default; later years of a target are out-of-sample checks."""
 
@@ -141,6 +152,7 @@ def default_targets() -> tuple[Target, ...]:
             dict(IRAN_TURKIYE_RAIL_T),
             "t",
             ceiling=True,
+            weight=CEILING_WEIGHT,
             source="Turkish rail statistics via railturkey.org; Turkish Ministry of Transport",
         ),
     )

@@ -46,6 +46,7 @@ from corridors.scenarios.model import ScenarioRunner
 from corridors.scenarios.result import ScenarioResult
 from corridors.scenarios.spec import Behaviour, MeasureCatalogue, Scenario
 from corridors.scenarios.targets import (
+    CEILING_TOLERANCE_PCT,
     FIT_YEARS,
     TITR_OBSERVED_T,
     Target,
@@ -267,7 +268,8 @@ def calibrate(
     pred = modelled(values, last=True)
     frame = fit_table(rows, pred)
     quality = fit_quality(frame)
-    over = frame[frame["ceiling"] & frame["in_sample"] & (frame["error_pct"] > 0.5)]
+    exceeded = frame["error_pct"] > CEILING_TOLERANCE_PCT
+    over = frame[frame["ceiling"] & frame["in_sample"] & exceeded]
     at_bound, unidentified = bounds_and_identification(names, x_best, lo, hi, jac)
     fitted_scenario = apply_parameters(scenario, names, values, node_ids=node_ids)
     logger.info("calibrated %s: %s", corridor, fitted_params)

@@ -35,7 +35,8 @@ class CalibrationResult:
         the log errors by less than 0.001): e.g. the constant of a corridor the data
         leave empty. Its value is a lower (or upper) limit, not an estimate.
     ceilings_exceeded : tuple of str
-        ``"<target> <year>"`` of fitted ceilings the model exceeds by more than 0.5 %.
+        ``"<target> <year>"`` of fitted ceilings the model exceeds by more than
+        :data:`~corridors.scenarios.targets.CEILING_TOLERANCE_PCT` (0.5 %).
     fit : pandas.DataFrame
         ``target, kind, corridor, unit, year, observed, low, high, modelled, error_pct,
         in_sample, ceiling`` (:func:`fit_table`).
