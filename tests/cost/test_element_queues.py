@@ -10,6 +10,7 @@ import pytest
 
 import corridors.cost.element_delays as element_delays
 import corridors.cost.element_queues as element_queues
+import corridors.cost.ferry_grids as ferry_grids
 import corridors.cost.ferry_lines as ferry_lines
 from corridors.cost.element_delays import ElementDelays
 from corridors.cost.element_queues import (
@@ -38,7 +39,7 @@ def eurasia() -> Network:
 
 
 def test_docstring_example() -> None:
-    for module in (element_queues, element_delays, ferry_lines):
+    for module in (element_queues, element_delays, ferry_grids, ferry_lines):
         result = doctest.testmod(module)
         assert result.attempted > 0
         assert result.failed == 0

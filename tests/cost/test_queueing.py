@@ -10,6 +10,7 @@ import pytest
 
 import corridors.cost.deck_fill as deck_fill_module
 import corridors.cost.ferry_absence as ferry_absence
+import corridors.cost.ferry_months as ferry_months
 import corridors.cost.ferry_queue as ferry_queue
 import corridors.cost.mean_waits as mean_waits
 import corridors.cost.queueing as queueing
@@ -116,7 +117,15 @@ def test_wait_curve_is_increasing_to_the_limit() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [queueing, mean_waits, wait_distribution, ferry_queue, deck_fill_module, ferry_absence],
+    [
+        queueing,
+        mean_waits,
+        wait_distribution,
+        ferry_queue,
+        ferry_months,
+        deck_fill_module,
+        ferry_absence,
+    ],
 )
 def test_module_example_runs(module: ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

@@ -7,6 +7,7 @@
   :mod:`~corridors.cost.mean_waits` (Erlang C, G/G/c, Kingman, ``QueueElement``),
   :mod:`~corridors.cost.wait_distribution` (quantiles of the wait) and
   :mod:`~corridors.cost.ferry_queue` (``FerryQueue``), with
+  :mod:`~corridors.cost.ferry_months` (its year month by month: storms and backlog),
   :mod:`~corridors.cost.deck_fill` (the deck-filling chain) and
   :mod:`~corridors.cost.ferry_absence` (the ships' absence from a port).
 * :mod:`~corridors.cost.logit`: multinomial and nested logit, path size, logsum.

@@ -14,7 +14,8 @@ with :math:`\mu_e` the shipments an hour it serves. Below the knee :math:`\rho_k
 (default :data:`KNEE`) the wait is the queue's own; above it the tangent at the knee
 (a ferry line's wait, not smooth in its storms and deck filling, is held at its value at
 the knee), finite at capacity, where the equilibrium's hard limit and shadow price take
-over. No I/O.
+over. A ferry line's terms with cargo both ways are kept line by line on grids of their
+own (:mod:`~corridors.cost.ferry_grids`). No I/O.
 
 Example
 -------
@@ -32,20 +33,16 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from corridors.cost.element_queues import AnyQueue, capacity_teu_yr, shipments_per_h
-from corridors.cost.ferry_across import from_waits
+from corridors.cost.ferry_grids import FILL_GRID, LineGrids, between_steps, line_grids
 from corridors.cost.ferry_hold import load_factor
 from corridors.cost.ferry_lines import FerryLines
 from corridors.cost.ferry_queue import FerryQueue
 from corridors.cost.mean_waits import QueueElement
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 __all__ = ["FERRY_GRID", "KNEE", "ElementDelays"]
 
@@ -58,37 +55,9 @@ capacity); the capacity itself is a hard limit."""
 FERRY_GRID = 1e-3
 """Utilisation step at which a ferry line's wait is evaluated (and remembered)."""
 
-FILL_GRID = 1e-2
-"""Utilisation step at which a ferry line's deck-filling wait at its own cargo is
-evaluated (and remembered; it varies slowly, and each point is a deck-filling chain)."""
-
-BACK_KEYS = -1_000_000
-"""Where a ferry line's remembered cargo-back factors start among its remembered waits
-(keys ``BACK_KEYS - step``; the waits are at steps >= 0, the deck-filling waits at
-``-1 - step``); its sailings an hour at ``SAILING_KEYS - step``, its wait for a ship
-beyond the deck filling at ``SHIP_KEYS - step`` (steps of :data:`FILL_GRID`), and the absence shift
-of empty ships that sail for the cargo across at ``SHIFT_KEYS - (i STRIDE + j)`` (the
-joint load's step ``i`` of :data:`FILL_GRID`, the share of the time nothing waits across
-``j x`` :data:`SHIFT_GRID`)."""
-
-SAILING_KEYS = -2_000_000
-SHIP_KEYS = -3_000_000
-SHIFT_KEYS = -4_000_000
-STRIDE = 100
-
-SHIFT_GRID = 0.02
-"""Step of the share of the time nothing waits across at which the absence shift is
-evaluated (and remembered; trains of a whole deck only)."""
-
 SHARES = 10
 """Steps of the share of arrivals by land at which stormy berths' wait is evaluated
 (with :data:`FERRY_GRID` in utilisation; remembered, interpolated linearly between)."""
-
-
-def _between_steps(x: float, at: Callable[[int], float]) -> float:
-    """``at`` interpolated linearly between the whole steps either side of ``x``."""
-    lo = math.floor(x)
-    return (lo + 1 - x) * at(lo) + (x - lo) * at(lo + 1)
 
 
 def _gridded(q: AnyQueue | None) -> bool:
@@ -134,11 +103,12 @@ class ElementDelays:
     _idle: list[float] = field(init=False, repr=False)
     _stormy: tuple[int, ...] = field(init=False, repr=False)
     _kind: tuple[int, ...] = field(init=False, repr=False)
-    _ferries: tuple[int, ...] = field(init=False, repr=False)
-    _back_use: tuple[float, ...] = field(init=False, repr=False)
-    _lines: dict[int, tuple[_Line, ...]] = field(init=False, repr=False)
     """Each element's evaluation: 0 its queue's formula, 1 on the grid, 2 on the grid by
     utilisation and share of arrivals by land (stormy berths); found once."""
+    _ferries: tuple[int, ...] = field(init=False, repr=False)
+    _back_use: tuple[float, ...] = field(init=False, repr=False)
+    _lines: dict[int, tuple[LineGrids, ...]] = field(init=False, repr=False)
+    """Each ferry element's lines on their grids (:mod:`~corridors.cost.ferry_grids`)."""
 
     def __post_init__(self) -> None:
         if not 0.0 < self.knee < 1.0:
@@ -213,7 +183,7 @@ class ElementDelays:
         return q.wait_h(rho * rate) - self._idle[e]
 
     def _on_grid(self, e: int, rho: float, rate: float, j: int) -> float:
-        return _between_steps(rho / FERRY_GRID, lambda step: self._grid(e, step, rate, j))
+        return between_steps(rho / FERRY_GRID, lambda step: self._grid(e, step, rate, j))
 
     def _grid(self, e: int, step: int, rate: float, j: int = -1) -> float:
         """A gridded element's wait at utilisation ``step x FERRY_GRID`` (remembered).
@@ -258,7 +228,8 @@ class ElementDelays:
         :meth:`~corridors.cost.ferry_queue.FerryQueue.hold_h`, the empty ships that sail
         for the cargo across :meth:`~corridors.cost.ferry_queue.FerryQueue.absence_shift_h`
         (both on a grid of the cargo back's and the own cargo's utilisations,
-        :data:`FILL_GRID`); default (or ``own >= rho``) all of it.
+        :data:`~corridors.cost.ferry_grids.FILL_GRID`, line by line:
+        :mod:`~corridors.cost.ferry_grids`); default (or ``own >= rho``) all of it.
         """
         rho = np.asarray(rho, dtype=np.float64)
         out = self._wait_h(rho, landside)
@@ -277,28 +248,17 @@ class ElementDelays:
                     out[e] += held * load_factor(mine, top) + shift
         return out
 
-    def _ferry_lines(self, e: int, rate: float) -> tuple[_Line, ...]:
-        """The lines of ferry element ``e``: each with its share, rate and remembered waits."""
+    def _ferry_lines(self, e: int, rate: float) -> tuple[LineGrids, ...]:
+        """The lines of ferry element ``e`` on their grids (:func:`line_grids`)."""
         q = self.queues[e]
-        if isinstance(q, FerryQueue):
-            return (_Line(q, 1.0, rate, self._memo[e], _fills_a_deck(q)),)
-        assert isinstance(q, FerryLines)
-        return tuple(
-            _Line(
-                line,
-                share,
-                shipments_per_h(line),
-                self.ferry_waits.setdefault(line, {}),
-                _fills_a_deck(line),
-            )
-            for line, share in zip(q.lines, q.shares, strict=True)
-        )
+        assert isinstance(q, FerryQueue | FerryLines)
+        return line_grids(q, rate=rate, memo=self._memo[e], ferry_waits=self.ferry_waits)
 
     def _across(self, e: int, back: float, own: float) -> tuple[float, float]:
         """A ferry line's cargo back's factor of its held ships' wait and absence shift.
 
         Hours, at the cargo back's utilisation ``back`` and the own cargo's ``own``,
-        line by line (:meth:`_Line.across`).
+        line by line (:meth:`~corridors.cost.ferry_grids.LineGrids.across`).
         """
         held = shift = 0.0
         for x in self._lines[e]:
@@ -310,7 +270,7 @@ class ElementDelays:
 
     def _fill(self, e: int, rho: float) -> float:
         """A ferry line's deck-filling wait at utilisation ``rho`` (grid, interpolated)."""
-        return _between_steps(rho / FILL_GRID, lambda step: self._fill_grid(e, step))
+        return between_steps(rho / FILL_GRID, lambda step: self._fill_grid(e, step))
 
     def _fill_grid(self, e: int, step: int) -> float:
         """A ferry line's deck-filling wait at utilisation ``step x FILL_GRID``, remembered."""
@@ -345,74 +305,3 @@ class ElementDelays:
     def stormy(self) -> tuple[int, ...]:
         """Elements whose wait depends on the share of their arrivals by land."""
         return self._stormy
-
-
-def _fills_a_deck(line: FerryQueue) -> bool:
-    """Every shipment of ``line`` fills a deck (where the absence shift applies)."""
-    return line.absence_shift_h(0.5 * line.capacity_per_h(0.0), empty_share=0.5) != 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    """One line of a ferry element, with its remembered waits.
-
-    Its share of the element's cargo, its shipments an hour at utilisation 1, its
-    remembered waits (shared with the line's own element) and whether every shipment
-    fills a deck.
-    """
-
-    line: FerryQueue
-    share: float
-    rate: float
-    memo: dict[int, float]
-    whole: bool
-
-    def across(self, back: float, own: float, *, knee: float) -> tuple[float, float]:
-        """The cargo back's factor of the held ships' wait and the absence shift, hours.
-
-        At the line's utilisations of the cargo back ``back`` and its own ``own``
-        (:func:`~corridors.cost.ferry_across.waiting_across` on grids): the other
-        port's own cargo is the cargo back, its wait for a ship the line's wait less
-        its deck filling at its joint load (held at ``knee`` above it).
-        """
-        there = min(back + self.line.return_use * own, knee)
-        ship_h = _between_steps(there / FILL_GRID, lambda step: self.at(step, FILL_GRID, 1))
-        sailings = _between_steps(back / FILL_GRID, lambda step: self.at(step, FILL_GRID, 2))
-        across = from_waits(back * self.rate, sailings, ship_h)
-        factor = _between_steps(back / FILL_GRID, lambda step: self.at(step, FILL_GRID, 0))
-        if not self.whole:
-            return factor * across.deck_free, 0.0
-        joint = (own + self.line.return_use * back) / FILL_GRID
-        free = across.nothing_waiting / SHIFT_GRID
-        j = min(math.floor(free), round(1.0 / SHIFT_GRID) - 1)
-        shift = (j + 1 - free) * _between_steps(joint, lambda i: self.shift(i, j)) + (
-            free - j
-        ) * _between_steps(joint, lambda i: self.shift(i, j + 1))
-        return factor * across.deck_free, shift
-
-    def at(self, step: int, grid: float, what: int) -> float:
-        """The line's cargo back's factor, wait for a ship or sailings, remembered.
-
-        ``what`` 0: the cargo back's factor; 1: the wait for a ship beyond the deck
-        filling; 2: sailings an hour; at utilisation ``step x grid``.
-        """
-        key = (BACK_KEYS, SHIP_KEYS, SAILING_KEYS)[what] - step
-        hit = self.memo.get(key)
-        if hit is None:
-            line = self.line
-            at = (line.back_factor_h, line.ship_wait_h, line.sailings_per_h)[what]
-            hit = self.memo[key] = at(step * grid * self.rate)
-        return hit
-
-    def shift(self, i: int, j: int) -> float:
-        """The absence shift at the grid's steps, remembered.
-
-        The joint load's step ``i`` of :data:`FILL_GRID`, ``j x`` :data:`SHIFT_GRID` of
-        the time nothing waiting across.
-        """
-        key = SHIFT_KEYS - (i * STRIDE + j)
-        hit = self.memo.get(key)
-        if hit is None:
-            lam = i * FILL_GRID * self.rate
-            hit = self.memo[key] = self.line.absence_shift_h(lam, empty_share=j * SHIFT_GRID)
-        return hit

@@ -4,7 +4,8 @@ The wait to fill the deck (:func:`~corridors.cost.deck_fill.deck_fill`, re-expor
 a Markov chain on the units left over from a split shipment, shipments of one size or of a
 mix of sizes), the queue of sailings for the
 ships (a G/G/c :class:`~corridors.cost.mean_waits.QueueElement` over sailings), and the
-storms month by month with the backlog they leave (:class:`FerryQueue`).
+storms month by month with the backlog they leave (:class:`FerryQueue`, its year month by
+month in :mod:`~corridors.cost.ferry_months`).
 
 Example
 -------
@@ -20,23 +21,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from corridors.cost.deck_fill import DeckFill, deck_fill, mean_shipment_units
 from corridors.cost.ferry_absence import ShipAbsence, ship_absence
 from corridors.cost.ferry_across import waiting_across
 from corridors.cost.ferry_hold import Sizes, line_back_factor_h, line_hold_h
-from corridors.cost.mean_waits import MONTH_KNEE, QueueElement
-from corridors.cost.storm_backlog import MONTH_DAYS, fluid_storm_h, seasonal_backlog_h
-from corridors.cost.storm_waves import Waves, fleet_waves, storm_wait_h
+from corridors.cost.ferry_months import MONTH_FADE, year_wait_h
+from corridors.cost.storm_backlog import MONTH_DAYS
 
 __all__ = ["MONTH_DAYS", "MONTH_FADE", "DeckFill", "FerryQueue", "deck_fill"]
-
-MONTH_FADE = 0.15
-"""Past :data:`~corridors.cost.mean_waits.MONTH_KNEE` of what its open ships lift, a month's
-queue of sailings and storms' backlog (the knee's) fade linearly to nothing at ``1 +
-MONTH_FADE`` times it. Chosen on the simulated directions of the toys of
-``benchmarks/ferry_toys.py`` whose months pass the knee (docs/model.md, Equilibrium)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,26 +41,27 @@ class FerryQueue:
     (``open_share_by_month``): month by month, the queue serves at that month's open
     share, a shipment arriving in a storm waits for its end (the mean residual
     closure, :math:`(1 - o) E[D^2] / (2 E[D])`), and the backlog it leaves boards the
-    ships as they come back, in waves (:meth:`_storm_h`,
+    ships as they come back, in waves (:func:`~corridors.cost.ferry_months.line_waves`,
     :mod:`corridors.cost.storm_waves`): the ships in port at once (a share
     ``reopen_share`` of them, less the one that took cargo when the storm began when
     the cargo waits out the storm ashore), the others a sailing ``return_h`` later,
     then each a round trip after it left. Where the ship in port keeps taking cargo
     (``fills_in_storms``) the fluid backlog recalibrated on the one-port toys stays
-    (:meth:`_fluid_storm_h`).
+    (:func:`~corridors.cost.storm_backlog.fluid_storm_h`).
     With ``empty_wait_h`` the ships leave the port empty when no cargo comes and the
     cargo that finds no ship waits for the next (:mod:`corridors.cost.ferry_absence`);
     with ``fills_in_storms`` a shipment arriving in a storm waits for the later of the
-    storm's end and its deck filled (:meth:`_residual`).
+    storm's end and its deck filled (:func:`~corridors.cost.ferry_months.storm_residual_h`).
     A month with more cargo than its open ships lift carries its backlog into the
     next (a fluid queue over the year). Above :data:`~corridors.cost.mean_waits.MONTH_KNEE`
     of what its open ships lift, a month's queue of sailings and its storms' backlog are
     the knee's (cleared at the knee's spare rate), fading linearly to nothing at
-    ``1 + MONTH_FADE`` times it (:data:`MONTH_FADE`), beyond which the seasonal backlog
-    alone carries the month. The G/G/c queue alone was infinite at the month's capacity
-    and 0 beyond it: a line's wait rose to a pole and fell back as each month filled,
-    and the corridor split had an equilibrium in each tooth (docs/model.md, Equilibrium).
-    The months are weighed by their days.
+    ``1 + MONTH_FADE`` times it (:data:`~corridors.cost.ferry_months.MONTH_FADE`),
+    beyond which the seasonal backlog alone carries the month. The G/G/c queue alone
+    was infinite at the month's capacity and 0 beyond it: a line's wait rose to a pole
+    and fell back as each month filled, and the corridor split had an equilibrium in
+    each tooth (docs/model.md, Equilibrium). The months are weighed by their days
+    (:mod:`~corridors.cost.ferry_months`).
 
     Recalibrated from the simulation (:mod:`corridors.simulation`): within 12 % of
     the simulated mean wait on one-port lines of 3 and 6 ships at utilisation 0.04
@@ -99,7 +92,8 @@ class FerryQueue:
         all; the simulated ships of a two-port line are about half on each side).
     return_h : float
         Hours the other ships need to reach the port after a storm (the one-way
-        sailing), hours; the backlog they leave waits that long (:meth:`_late_area`).
+        sailing), hours; the backlog they leave waits that long
+        (:func:`~corridors.cost.ferry_months.line_waves`).
     empty_wait_h : float or None
         Longest an empty ship waits at the port for its first unit before it sails
         back empty, hours: the cargo that finds no ship waits for the next
@@ -111,7 +105,7 @@ class FerryQueue:
     fills_in_storms : bool
         The ship in port keeps taking cargo in a storm: a shipment that arrives in a
         storm waits for the later of the storm's end and its deck filled, not both
-        (:meth:`_residual`).
+        (:func:`~corridors.cost.ferry_months.storm_residual_h`).
     return_cargo_h : float
         Ship-hours a deck-load of cargo the other way adds to a ship's round trip: its
         loading and unloading, and the waits for the berth at the two ports, hours
@@ -330,70 +324,23 @@ class FerryQueue:
         )
 
     def _wait_h(self, arrivals_per_h: float) -> float:
+        """Mean wait of a shipment for a ship, one way, hours.
+
+        The year month by month (:func:`~corridors.cost.ferry_months.year_wait_h`).
+        """
         lam = arrivals_per_h
         if lam <= 0.0:
             return 0.0
         fill = self.fill(lam)
         n = self._per_sailing(fill)
-        lift = self.ships * n / self.round_trip_h  # shipments an hour with the ports open
-        if lam >= lift * self.open_share:
-            return math.inf
-        hours = np.array(MONTH_DAYS, dtype=float) * 24.0
-        waits = np.zeros(12)
-        absent, here = 0.0, 1.0  # the wait for an absent ship; the chance one is in port
-        # every shipment fills a deck: each needs a ship of its own, so it waits for the
-        # ships' absence and then behind the others in the queue of sailings (both)
-        whole = self._whole_deck(n)
-        away = self._absence(lam, n)
-        if away is not None:
-            absent, here = away.wait_h, 1.0 - away.empty_share
-        overlap_h = fill.wait_h if self.fills_in_storms else 0.0
-        first, later = self._waves(n, here)
-        stays, fades, busy, spares = (np.zeros(12) for _ in range(4))
-        for m, share in enumerate(self.open_share_by_month):
-            # a month busier than MONTH_KNEE of what its open ships lift: its queue of
-            # sailings and its storms' backlog are the knee's, fading to nothing at
-            # 1 + MONTH_FADE of it; the seasonal backlog below carries a month beyond
-            # its capacity
-            knee = MONTH_KNEE * share * lift
-            sailings = QueueElement(
-                "ferry",
-                servers=self.ships,
-                service_h=self.round_trip_h,
-                service_cv=0.0,
-                arrival_cv=1.0 / math.sqrt(n),
-                open_share=share,
-            )
-            past = lam / (share * lift) - MONTH_KNEE  # of what the month lifts
-            fade = min(1.0, max(0.0, 1.0 - past / (1.0 + MONTH_FADE - MONTH_KNEE)))
-            queued = sailings.wait_h(min(lam, knee) / n) * fade
-            ship_h = queued + absent if whole else max(queued, absent)
-            waits[m] = fill.wait_h + ship_h + self._residual(share, overlap_h)
-            stays[m], fades[m], busy[m] = fill.wait_h + ship_h, fade, min(lam, knee)
-            spares[m] = max(share * lift - lam, (1.0 - MONTH_KNEE) * share * lift)
-        shares = np.array(self.open_share_by_month)
-        storms = {"closure_h": self.closure_h, "closure_cv": self.closure_cv}
-        if self.closure_h > 0.0 and self.fills_in_storms:
-            waits += fades * fluid_storm_h(
-                lam,
-                at_once=(self.reopen_share * self.ships * n, self.ships * n),
-                wait_h=self.return_h if self.reopen_share < 1.0 else 0.0,
-                open_share=shares,
-                spare_per_h=spares,
-                **storms,
-            )
-        elif self.closure_h > 0.0:
-            waits += fades * storm_wait_h(
-                busy,
-                stay_h=stays,
-                first=first,
-                later=later,
-                round_h=self.round_trip_h,
-                open_share=shares,
-                **storms,
-            )
-        backlog = seasonal_backlog_h(lam, np.array(self.open_share_by_month) * lift, hours)
-        return float(waits @ hours / hours.sum()) + backlog
+        return year_wait_h(
+            self,
+            lam,
+            fill=fill,
+            per_sailing=n,
+            whole=self._whole_deck(n),
+            away=self._absence(lam, n),
+        )
 
     def _per_sailing(self, fill: DeckFill) -> float:
         """Shipments a sailing takes (:func:`deck_fill`): at least one where they fit a deck.
@@ -404,45 +351,3 @@ class FerryQueue:
         if self.mean_units <= min(self.deck_units):
             return max(fill.shipments_per_sailing, 1.0)
         return max(fill.shipments_per_sailing, 1e-9)
-
-    def _waves(self, n: float, here: float) -> tuple[Waves, Waves]:
-        """The waves of the ships after a storm (:func:`~corridors.cost.storm_waves.fleet_waves`).
-
-        When the cargo waits out the storm ashore (``fills_in_storms`` off) the ship
-        that took cargo when the storm began (there a share ``here`` of the time, one
-        less the ships' absence) sails at its end with what it had, and the ships
-        across the sea behind the first wait out their empty wait (the cargo is still
-        at the port's station at that instant); when the ship in port keeps taking
-        cargo, it sails full of the backlog and the ships across sail at once.
-        """
-        ashore = not self.fills_in_storms
-        return fleet_waves(
-            ships=self.ships,
-            per_sailing=n,
-            reopen_share=self.reopen_share if self.return_h > 0.0 else 1.0,
-            return_h=self.return_h,
-            empty_wait_h=(self.empty_wait_h or 0.0) if ashore else 0.0,
-            lost=here if ashore else 0.0,
-        )
-
-    def _residual(self, share: float, fill_h: float = 0.0) -> float:
-        r"""Mean wait for the end of the storm an arrival meets, hours.
-
-        The residual storm :math:`R` has mean :math:`E[D^2] / (2 E[D])`, met a share
-        ``1 - share`` of the time. When the deck fills in the storm (``fill_h > 0``, the
-        deck-filling wait :math:`F` taken as exponential of mean ``fill_h``) the shipment
-        waits :math:`\max(R, F)`: less :math:`E[\min(R, F)] = f (1 - L_R(1/f))`, with
-        :math:`L_R(x) = (1 - L_D(x)) / (x E[D])` the Laplace transform of the residual
-        and :math:`L_D(x) = (1 + x \theta)^{-k}` that of the gamma storm (``D`` fixed:
-        :math:`e^{-x D}`).
-        """
-        residual = self.closure_h * (1.0 + self.closure_cv**2) / 2.0
-        if fill_h > 0.0 and self.closure_h > 0.0:
-            x = 1.0 / fill_h
-            if self.closure_cv > 0.0:
-                shape = 1.0 / self.closure_cv**2
-                storm_lt = (1.0 + x * self.closure_h / shape) ** -shape
-            else:
-                storm_lt = math.exp(-x * self.closure_h)
-            residual -= fill_h * (1.0 - (1.0 - storm_lt) / (x * self.closure_h))
-        return (1.0 - share) * residual
