@@ -13,6 +13,7 @@ import corridors.cost.ferry_absence as ferry_absence
 import corridors.cost.ferry_months as ferry_months
 import corridors.cost.ferry_queue as ferry_queue
 import corridors.cost.mean_waits as mean_waits
+import corridors.cost.queue_formulas as queue_formulas
 import corridors.cost.queueing as queueing
 import corridors.cost.wait_distribution as wait_distribution
 from corridors.cost.queueing import (
@@ -120,6 +121,7 @@ def test_wait_curve_is_increasing_to_the_limit() -> None:
     [
         queueing,
         mean_waits,
+        queue_formulas,
         wait_distribution,
         ferry_queue,
         ferry_months,

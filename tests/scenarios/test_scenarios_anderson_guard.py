@@ -4,15 +4,18 @@ Sample 77 of the 100-sample forecast of baseline-2024 (seed 2024: a fast Kazakh 
 a risk premium of 2,364 USD/TEU on the northern corridor) has a year, 2031, whose split
 Anderson's points threw away (the gap back from below 1e-3 to 1e-2 and more) again and
 again until the 3,000-iteration cap (gap 1.2e-3); pure averaging (SRA) converges there.
-With the guard (:data:`corridors.scenarios.choice.ANDERSON_THROW`) the point that threw
-the split is undone and every year converges, to SRA's equilibrium.
+With the guard (:data:`corridors.scenarios.averaging_guards.ANDERSON_THROW`) the point
+that threw the split is undone and every year converges, to SRA's equilibrium.
 """
 
 from __future__ import annotations
 
+import doctest
+
 import numpy as np
 import pytest
 
+import corridors.scenarios.averaging_guards as averaging_guards
 from corridors.scenarios.io import load_inputs
 from corridors.scenarios.model import run_scenario
 from corridors.scenarios.sample_changes import apply_sample
@@ -63,3 +66,11 @@ def test_anderson_converges_on_the_forecast_sample_whose_split_it_threw_away() -
     }
     assert volumes["anderson"].index.equals(volumes["sra"].index)
     np.testing.assert_allclose(volumes["anderson"], volumes["sra"], rtol=2e-6, atol=1.0)
+
+
+def test_guards_module_example_runs() -> None:
+    # a point of Anderson's off the simplex: the negative share to 0, the rest rescaled
+    # to the market's sum, 1.2 and 0.5 over 1.7
+    result = doctest.testmod(averaging_guards, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -4,7 +4,8 @@
 * :mod:`~corridors.cost.delay`: volume-delay functions (BPR, conical) per element.
 * :mod:`~corridors.cost.queueing`: the queueing delay of an element (border, gauge
   change, port, ferry line, single-track section) below its capacity, infinite at it:
-  :mod:`~corridors.cost.mean_waits` (Erlang C, G/G/c, Kingman, ``QueueElement``),
+  :mod:`~corridors.cost.queue_formulas` (Erlang C, G/G/c, Kingman),
+  :mod:`~corridors.cost.mean_waits` (``QueueElement``),
   :mod:`~corridors.cost.wait_distribution` (quantiles of the wait) and
   :mod:`~corridors.cost.ferry_queue` (``FerryQueue``), with
   :mod:`~corridors.cost.ferry_months` (its year month by month: storms and backlog),

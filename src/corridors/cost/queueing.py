@@ -28,11 +28,11 @@ A ferry or feeder line whose ships sail when full is :class:`FerryQueue`: the wa
 fill the deck (:func:`deck_fill`, shipments split across ships included), the queue of
 sailings for the ships, and the storms month by month.
 
-The ideas live in their own modules, re-exported here: the mean waits
-(:mod:`corridors.cost.mean_waits`: Erlang C, G/G/c, Kingman, scheduled services,
-:class:`QueueElement`), the wait as a distribution with its quantiles
-(:mod:`corridors.cost.wait_distribution`) and the ferry queue
-(:mod:`corridors.cost.ferry_queue`) with its deck-filling chain
+The ideas live in their own modules, re-exported here: the queue formulas
+(:mod:`corridors.cost.queue_formulas`: Erlang C, G/G/c, Kingman, scheduled services),
+one element's mean wait (:mod:`corridors.cost.mean_waits`: :class:`QueueElement`),
+the wait as a distribution with its quantiles (:mod:`corridors.cost.wait_distribution`)
+and the ferry queue (:mod:`corridors.cost.ferry_queue`) with its deck-filling chain
 (:mod:`corridors.cost.deck_fill`) and the ships' absence from a port
 (:mod:`corridors.cost.ferry_absence`).
 
@@ -58,6 +58,8 @@ from corridors.cost.mean_waits import (
     ELEMENT_KINDS,
     ElementKind,
     QueueElement,
+)
+from corridors.cost.queue_formulas import (
     erlang_c,
     gg_c_wait_h,
     kingman_wait_h,

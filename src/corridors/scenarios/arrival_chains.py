@@ -37,7 +37,8 @@ from corridors.cost.arrival_variability import Streams, relaxation_h
 from corridors.cost.element_delays import KNEE, ElementDelays
 from corridors.cost.ferry_lines import FerryLines
 from corridors.cost.ferry_queue import FerryQueue
-from corridors.cost.mean_waits import DEFAULT_SERVICE_CV, QueueElement, gg_c_wait_h
+from corridors.cost.mean_waits import DEFAULT_SERVICE_CV, QueueElement
+from corridors.cost.queue_formulas import gg_c_wait_h
 from corridors.scenarios.elements import RouteOption, element_order
 from corridors.scenarios.supply import SharedElements
 

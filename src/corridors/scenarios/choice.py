@@ -30,7 +30,9 @@ Pure numpy; no I/O.
 
 The choice is the one logit of :mod:`corridors.cost.logit` (multinomial, or nested
 with a nest scale), the delay the BPR of :mod:`corridors.cost.delay` and the steps
-those of :mod:`corridors.cost.averaging`.
+those of :mod:`corridors.cost.averaging`, with the guards of
+:mod:`corridors.scenarios.averaging_guards`; the result is an
+:class:`~corridors.scenarios.equilibrium.Equilibrium`.
 
 Hard capacities. An element can be declared a hard limit (a ferry fleet, a terminal's
 yard): instead of a delay it carries a shadow price (USD/TEU) added to the cost of
@@ -42,7 +44,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -50,6 +51,14 @@ from numpy.typing import NDArray
 from corridors.cost.averaging import Anderson, Averaging
 from corridors.cost.delay import bpr
 from corridors.cost.logit import Nests, check_nests, choose
+from corridors.scenarios.averaging_guards import (
+    ANDERSON_FROM_GAP,
+    ANDERSON_THROW,
+    RENEW_ROUNDS,
+    RENEW_STEP,
+    on_simplex,
+)
+from corridors.scenarios.equilibrium import Equilibrium
 from corridors.scenarios.shadow_prices import PRICE_INEXACT, HardCapacityPrices
 from corridors.scenarios.supply import SharedElements
 
@@ -59,97 +68,8 @@ logger = logging.getLogger(__name__)
 
 FloatArray = NDArray[np.float64]
 
-ANDERSON_FROM_GAP = 1e-3
-"""``method="anderson"``: SRA steps until no share would move by more than this, then
-Anderson's points (when it stalls, SRA's steps for a while and Anderson afresh): SRA's
-path chooses which equilibrium where the split has several, Anderson only removes the
-slow end of its convergence. After ``renew`` has changed the elements, Anderson's
-points start at once: SRA's steps, shrunk by then, crawled from the gap the change made
-(a 100-sample forecast: 3 year solves of 1,200 at the cap, none with it)."""
-
-ANDERSON_THROW = 10.0
-"""``method="anderson"``: a point of the acceleration whose gap is more than this many
-times the gap of the point it left has thrown the split away (its linearisation
-misled it): it is undone and averaging goes on from the point before it as after a
-stall (``ANDERSON_PATIENCE`` steps, then Anderson afresh); from then on in this solve
-any point of the acceleration that raises the gap is undone the same way, but for its
-first point after a restart (the plain loading, a full step), undone only when it
-throws the split."""
-
-RENEW_ROUNDS = 12
-"""``renew``: it is called at ``renew_gap``, at each :data:`RENEW_STEP` of the gap, then at
-each converged split until it finds nothing to change; once it has been called more
-than this many times in one solve, the next converged split ends the solve with the
-elements it has."""
-
-RENEW_STEP = 0.1
-"""``renew``: after a renewal at a gap ``g`` the next comes when the gap is below
-``RENEW_STEP g``: the elements follow the split down, each renewal moving it little."""
-
 VDF = Callable[..., FloatArray]
 BoolArray = NDArray[np.bool_]
-
-
-@dataclass(frozen=True)
-class Equilibrium:
-    """Result of :func:`equilibrium_shares`.
-
-    Attributes
-    ----------
-    shares : array (markets, corridors)
-        Shares at the fixed point.
-    cost : array (markets, corridors)
-        Generalised cost shippers face at the fixed point, USD per TEU (``inf``: not
-        available): the congested cost plus the shadow prices of the hard elements
-        the route uses, so a logsum of it values capacity scarcity.
-    hours : array (markets, corridors)
-        Congested transit time, hours (shadow prices are money, not hours).
-    flows : array (corridors,)
-        Volume on each corridor, TEU a year.
-    element_flows : array (elements,)
-        Volume through each shared element, TEU a year (empty without elements).
-    iterations : int
-        Iterations made.
-    gap : float
-        Largest share change asked by the last iteration (0 at the fixed point).
-    converged : bool
-        ``gap`` fell below the tolerance (and the last shadow-price solve converged).
-    shadow_prices : array (elements,)
-        Shadow price of each element's capacity, USD per TEU (0 for elements that are
-        not hard or not full; empty without elements).
-    over_capacity : tuple of int
-        Indices of the hard elements whose flow still exceeds capacity with the price
-        at ``max_shadow_price`` (a market that cannot fit, e.g. its only corridor is too
-        small).
-    queue_h : array (elements,)
-        Queueing delay at each element at the fixed point, hours (0 without
-        ``SharedElements.queues``; empty without elements).
-    """
-
-    shares: FloatArray
-    cost: FloatArray
-    hours: FloatArray
-    flows: FloatArray
-    iterations: int
-    gap: float
-    converged: bool
-    element_flows: FloatArray = field(default_factory=lambda: np.zeros(0))
-    shadow_prices: FloatArray = field(default_factory=lambda: np.zeros(0))
-    over_capacity: tuple[int, ...] = ()
-    queue_h: FloatArray = field(default_factory=lambda: np.zeros(0))
-
-
-def _on_simplex(shares: FloatArray, target: FloatArray) -> FloatArray:
-    """``shares`` with negative entries set to 0, each row rescaled to ``target``'s sum."""
-    if bool((shares >= 0.0).all()):
-        return shares
-    kept = np.maximum(shares, 0.0)
-    total = kept.sum(axis=1, keepdims=True)
-    want = target.sum(axis=1, keepdims=True)
-    return np.asarray(
-        np.where(total > 0.0, kept * (want / np.where(total > 0.0, total, 1.0)), target),
-        dtype=np.float64,
-    )
 
 
 def equilibrium_shares(
@@ -400,7 +320,7 @@ def equilibrium_shares(
                 # its first point after a (re)start is the plain loading, a full step:
                 # undone only when it throws the split away
                 before = (shares, target, gap, guard if accelerate.held > 1 else ANDERSON_THROW)
-                shares = _on_simplex(point, target)
+                shares = on_simplex(point, target)
                 continue
             shares = shares + (target - shares) * averaging.step(gap)
             if accelerate is not None and accelerate.stalled:

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from corridors.scenarios.choice import Equilibrium
+from corridors.scenarios.equilibrium import Equilibrium
 from corridors.scenarios.supply import SharedElements
 
 __all__ = ["NEGLIGIBLE_SHARE", "NEGLIGIBLE_TEU", "ration", "rationed_equilibrium"]

@@ -21,16 +21,16 @@ from collections.abc import Callable, Hashable, Mapping, MutableMapping, Sequenc
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from corridors.bounded_cache import made_once
 from corridors.cost.element_delays import ElementDelays
-from corridors.cost.logit import logsum, path_size
+from corridors.cost.logit import logsum
 from corridors.network.model import Network
 from corridors.scenarios.arrival_chains import route_streams
-from corridors.scenarios.choice import Equilibrium, equilibrium_shares
+from corridors.scenarios.choice import equilibrium_shares
 from corridors.scenarios.elements import RouteOption
+from corridors.scenarios.equilibrium import Equilibrium
+from corridors.scenarios.path_sizes import route_path_sizes
 from corridors.scenarios.rationing import rationed_equilibrium
 from corridors.scenarios.spec import Behaviour, Disruption
 from corridors.scenarios.supply import SharedElements
@@ -46,8 +46,6 @@ ARRIVALS_GAP = 1e-2
 taken (:mod:`corridors.scenarios.arrival_chains`); it is taken again at each tenth of the
 gap and at each converged split until it no longer moves
 (:func:`~corridors.scenarios.choice.equilibrium_shares`' ``renew``)."""
-KEPT_PATH_SIZES = 1024
-"""Route sets whose path sizes a ``path_sizes`` cache keeps (:func:`solve_year`)."""
 
 
 def nest_index(corridors: Sequence[str], nests: Mapping[str, Sequence[str]]) -> np.ndarray:
@@ -160,73 +158,6 @@ def _columns(per_market: Sequence[Sequence[RouteOption]]) -> tuple[tuple[str, ..
     return columns, [columns.index(c) for c in sorted(most)]
 
 
-def _path_size(
-    options: Sequence[Sequence[RouteOption | None]],
-    shape: tuple[int, int],
-    known: MutableMapping[Hashable, FloatArray] | None = None,
-) -> FloatArray:
-    """Path size of each route among its market's routes of the same corridor (1 alone).
-
-    ``known``: path sizes made before, by the corridors, links and lengths of every
-    market's routes (filled here; at most :data:`KEPT_PATH_SIZES`, the oldest dropped).
-    """
-    if known is None:
-        return _path_size_of(options, shape)
-    key = tuple(
-        tuple(None if a is None else (a.corridor, a.link_ids, a.link_km) for a in row)
-        for row in options
-    )
-
-    def make() -> FloatArray:
-        found = _path_size_of(options, shape)
-        found.setflags(write=False)
-        return found
-
-    return made_once(known, key, make, keep=KEPT_PATH_SIZES)
-
-
-def _path_size_of(
-    options: Sequence[Sequence[RouteOption | None]], shape: tuple[int, int]
-) -> FloatArray:
-    ps = np.ones(shape)
-    if all(
-        len({a.corridor for a in row if a is not None}) == sum(a is not None for a in row)
-        for row in options
-    ):
-        return ps  # one route per corridor: nothing overlaps
-    rows: list[tuple[int, int]] = []
-    groups: dict[tuple[int, str], int] = {}
-    group: list[int] = []
-    cols: list[int] = []
-    data: list[float] = []
-    link_ids: dict[str, int] = {}
-    length: list[float] = []
-    for i, row in enumerate(options):
-        for j, a in enumerate(row):
-            if a is None:
-                continue
-            r = len(rows)
-            rows.append((i, j))
-            group.append(groups.setdefault((i, a.corridor), len(groups)))
-            for lid, km in zip(a.link_ids, a.link_km or (1.0,) * len(a.link_ids), strict=True):
-                arc = link_ids.setdefault(lid, len(link_ids))
-                if arc == len(length):
-                    length.append(max(km, 1e-3))
-                cols.append(arc)
-                data.append(float(r))
-    if len(groups) == len(rows) or not link_ids:
-        return ps  # one route per corridor: nothing overlaps
-    inc = sp.csr_matrix(
-        (np.ones(len(cols)), (np.array(data, dtype=np.intp), np.array(cols, dtype=np.intp))),
-        shape=(len(rows), len(link_ids)),
-    )
-    inc.data[:] = 1.0  # a link used twice by one route counts once
-    values = path_size(inc, np.array(group), np.array(length))
-    for (i, j), v in zip(rows, values, strict=True):
-        ps[i, j] = v
-    return ps
-
-
 def solve_year(
     per_market: Sequence[Sequence[RouteOption]],
     demand: FloatArray,
@@ -274,7 +205,8 @@ def solve_year(
         Log when the equilibrium does not converge.
     path_sizes : mutable mapping, optional
         Path sizes of route sets already solved (a cache shared by the runs of a
-        forecast, whose samples often find the same routes).
+        forecast, whose samples often find the same routes;
+        :func:`~corridors.scenarios.path_sizes.route_path_sizes`).
 
     Returns
     -------
@@ -356,7 +288,7 @@ def solve_year(
     # one scale, so such a class pays them / k
     k = np.ones(n_markets) if class_scale is None else np.asarray(class_scale, dtype=np.float64)
     base = k[:, None] * (usd + vot[:, None] * (hours + buffer)) + premium
-    ps = _path_size(options, shape, path_sizes)
+    ps = route_path_sizes(options, shape, path_sizes)
     base = base - np.log(ps) / scale
 
     scaled = elements

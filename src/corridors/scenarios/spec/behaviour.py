@@ -27,8 +27,9 @@ class Equilibrium(Strict):
     :func:`corridors.scenarios.choice.equilibrium_shares`. Each stops when no share
     would move by more than ``tolerance``. ``anderson_from_gap``: the share gap below
     which ``anderson`` takes Anderson's points (``None``: the solver's,
-    :data:`~corridors.scenarios.choice.ANDERSON_FROM_GAP`); another value solves the
-    same model along another path (``tests/scenarios/test_equilibrium_agreement.py``).
+    :data:`~corridors.scenarios.averaging_guards.ANDERSON_FROM_GAP`); another value
+    solves the same model along another path
+    (``tests/scenarios/test_equilibrium_agreement.py``).
     """
 
     method: Literal["anderson", "sra", "msa"] = "anderson"
