@@ -49,7 +49,7 @@ Waves = tuple[tuple[float, float], ...]
 Floats = npt.NDArray[np.float64]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # bounded: a sweep may vary the storms sample by sample
 def storm_lengths(closure_h: float, closure_cv: float, nodes: int = STORM_NODES) -> Floats:
     r"""Storm lengths, hours: the mean of each of ``nodes`` equally likely bins (read-only).
 
