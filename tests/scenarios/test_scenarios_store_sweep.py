@@ -46,6 +46,10 @@ def test_run_is_stored_and_shown(tmp_path: Path, inputs) -> None:  # type: ignor
         ranked = ranks.dropna(subset=["rank"]).sort_values("rank")
         assert list(ranked["rank"]) == list(range(1, len(ranked) + 1))
         assert list(ranked["measure_id"])[-1] == "zero_effect"
+        # the rents' columns are stored as the appraisal made them
+        kept = ranks.set_index("measure_id")[["rents_usd", "npv_with_rents_usd"]]
+        made = result.rankings.set_index("measure_id")[["rents_usd", "npv_with_rents_usd"]]
+        pd.testing.assert_frame_equal(kept.loc[made.index], made)
         # the package of all measures is stored, unranked (NULL), not as rank 0
         assert ranks.set_index("measure_id")["rank"].isna().to_dict() == {
             m: m == "package" for m in ranks["measure_id"]

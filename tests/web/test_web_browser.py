@@ -12,7 +12,12 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
+
+from corridors.scenarios.result import RANKING_COLUMNS, ScenarioResult, empty
+from corridors.scenarios.store import ResultsStore, RunRecord
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -336,3 +341,36 @@ def test_every_report_opens_offline_with_its_maps_and_charts(browser, run_cli, t
     assert shown["assign"]["bottlenecks"] >= 1
     assert shown["assign-link"]["maps"] == 2  # the link model's flow map and its classes
     assert shown["assign-link"]["charts"] == 1
+
+
+def test_a_run_shows_its_measures_with_the_rents(page, dashboard, tmp_path):
+    """The run view's ranking has the shippers' surplus and the rents; a ranking stored
+    before the rents were kept shows without them (and no script error)."""
+    row = dict.fromkeys(RANKING_COLUMNS, 0.0) | {"rank": 1, "measure_id": "alat"}
+    row |= {"usd_saved": 57.5e6, "rents_usd": 203.3e6, "npv_with_rents_usd": 558.6e6}
+    result = ScenarioResult(
+        corridor_volumes=empty(("year",)),
+        link_flows=empty(("year",)),
+        transit_times=empty(("year",)),
+        rankings=pd.DataFrame([row], columns=list(RANKING_COLUMNS)),
+    )
+    store = tmp_path / "runs.duckdb"  # the dashboard's
+    with ResultsStore(store) as s:
+        old = s.write_run(RunRecord("old", "h", "text", seed=1), result)
+    con = duckdb.connect(str(store))  # the table of a store made before the rents
+    con.execute("ALTER TABLE measure_rankings DROP COLUMN npv_with_rents_usd")
+    con.execute("ALTER TABLE measure_rankings DROP COLUMN rents_usd")
+    con.close()
+    with ResultsStore(store) as s:  # opened to write: the columns come back, empty
+        new = s.write_run(RunRecord("new", "h", "text", seed=2), result)
+    shown = {}
+    for run_id in (old, new):
+        open_page(page, f"{dashboard}/?view=runs&run={run_id}")
+        page.wait_for_selector("#run-measures table")
+        header = page.locator("#run-measures th").all_inner_texts()
+        cells = page.locator("#run-measures tbody td").all_inner_texts()
+        shown[run_id] = dict(zip(header, cells, strict=True))
+    assert shown[new]["usd_saved"] == "57,500,000"
+    assert shown[new]["rents_usd"] == "203,300,000"
+    assert shown[new]["npv_with_rents_usd"] == "558,600,000"
+    assert shown[old]["rents_usd"] == ""  # NULL in the older row

@@ -65,21 +65,29 @@ RANKING_NARROW = {
 }
 """Ranking columns shown by default (fits 80 columns); ``--wide`` shows them all."""
 
+RANKING_WIDE = {
+    "capex_usd": "capex M$",
+    "usd_saved": "saved M$",
+    "npv_usd": "NPV M$",
+    "usd_saved_per_usd": "B/C",
+    "rents_usd": "rents M$",
+    "npv_with_rents_usd": "NPV+rents M$",
+}
+"""Headers of the ``--wide`` ranking (money in millions of USD)."""
+
 
 def rankings_view(rankings: pd.DataFrame, *, wide: bool = False) -> pd.DataFrame:
-    """The rankings as shown: money in millions of USD, fewer columns unless ``wide``."""
+    """The rankings as shown: money in millions of USD, fewer columns unless ``wide``.
+
+    A ranking read from a store made before the rents were kept has no ``rents_usd``
+    or ``npv_with_rents_usd``: the wide view shows the columns it has.
+    """
     view = rankings.copy()
-    for col in ("capex_usd", "usd_saved", "npv_usd"):
-        view[col] = view[col] / 1e6
+    for col in ("capex_usd", "usd_saved", "npv_usd", "rents_usd", "npv_with_rents_usd"):
+        if col in view.columns:
+            view[col] = view[col] / 1e6
     if wide:
-        return view.rename(
-            columns={
-                "capex_usd": "capex M$",
-                "usd_saved": "saved M$",
-                "npv_usd": "NPV M$",
-                "usd_saved_per_usd": "B/C",
-            }
-        )
+        return view.rename(columns=RANKING_WIDE)
     return view[list(RANKING_NARROW)].rename(columns=RANKING_NARROW)
 
 

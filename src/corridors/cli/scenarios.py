@@ -185,7 +185,14 @@ def register(app: typer.Typer) -> None:
                         f"measures, best first (target corridor {sc.target_corridor}, "
                         f"discount rate {sc.discount_rate:.0%})"
                     ),
-                    digits={"B/C": 2, "capex M$": 1, "NPV M$": 1, "saved M$": 1},
+                    digits={
+                        "B/C": 2,
+                        "capex M$": 1,
+                        "NPV M$": 1,
+                        "saved M$": 1,
+                        "rents M$": 1,
+                        "NPV+rents M$": 1,
+                    },
                 )
             )
         if run_id:

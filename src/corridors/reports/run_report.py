@@ -103,18 +103,31 @@ def _bottlenecks(bottlenecks: pd.DataFrame, year: int) -> Section:
 
 
 def _rankings(rankings: pd.DataFrame) -> Section:
+    """The ranking; the rents' columns where the ranking has them (not an older store's)."""
     r = rankings.sort_values("rank")
-    frame = pd.DataFrame(
-        {
-            "Rank": r["rank"],
-            "Measure": r["measure_id"],
-            "Capital cost (M USD)": r["capex_usd"] / 1e6,
-            "Volume gain (TEU/yr)": r["volume_gain_teu"],
-            "Saved per USD": r["usd_saved_per_usd"],
-            "NPV (M USD)": r["npv_usd"] / 1e6,
-        }
+    columns = {
+        "Rank": r["rank"],
+        "Measure": r["measure_id"],
+        "Capital cost (M USD)": r["capex_usd"] / 1e6,
+        "Volume gain (TEU/yr)": r["volume_gain_teu"],
+        "Shippers' surplus (M USD)": r["usd_saved"] / 1e6,
+        "Saved per USD": r["usd_saved_per_usd"],
+        "NPV (M USD)": r["npv_usd"] / 1e6,
+    }
+    if "rents_usd" in r.columns:
+        columns["Scarcity rents (M USD)"] = r["rents_usd"] / 1e6
+        columns["NPV with rents (M USD)"] = r["npv_with_rents_usd"] / 1e6
+    text = (
+        "Shippers' surplus and scarcity rents (a full element's shadow price times its "
+        "flow) are changes over the modelled years, undiscounted; the order, the ratio and "
+        "the NPV are the shippers'. Rents are a transfer where the owner prices its scarce "
+        "capacity, lost where a queue rations it."
     )
-    return Section("Measures, best first", table=Table(frame, best={"Saved per USD": "max"}))
+    return Section(
+        "Measures, best first",
+        paragraphs=(text,),
+        table=Table(pd.DataFrame(columns), best={"Saved per USD": "max"}),
+    )
 
 
 def run_report(

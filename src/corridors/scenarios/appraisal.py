@@ -3,6 +3,9 @@
 No I/O. Benefits of a measure are the change in shippers' surplus
 (logsum change times volume, USD a year) against the scenario without it; costs are
 its capital cost, spent the year before it opens, and its operating cost a year.
+Next to them the change in scarcity rents (each full element's shadow price times its
+flow, USD a year) is reported, and an NPV that counts it; the ranking, the
+benefit-cost ratio and ``npv_usd`` stay shippers' surplus alone.
 """
 
 from __future__ import annotations
@@ -109,6 +112,11 @@ class MeasureRanking:
     rank : int or None
         1 = best (by ``usd_saved_per_usd``, then NPV); ``None`` for the package of
         all measures, which is not a candidate of the ranking.
+    rents_usd : float
+        Change in scarcity rents over the modelled years (undiscounted), USD: see
+        :data:`corridors.scenarios.result.RANKING_COLUMNS`.
+    npv_with_rents_usd : float
+        Net present value with the change in rents counted as a benefit, USD.
     """
 
     measure_id: str
@@ -119,6 +127,8 @@ class MeasureRanking:
     usd_saved_per_usd: float
     npv_usd: float
     rank: int | None = None
+    rents_usd: float = 0.0
+    npv_with_rents_usd: float = 0.0
 
 
 def benefit_cost_ratio(flows: MeasureCashFlows, *, rate: float, base_year: int) -> float:
@@ -154,6 +164,36 @@ def _year_sums(
     return _by_year(cost), _by_year(hours), _by_year(target)
 
 
+def year_rents(result: ScenarioResult) -> dict[int, float]:
+    """Scarcity rents of a run by year: shadow price times flow over its elements, USD.
+
+    Every capacitated element (and cargo part) of ``result.bottlenecks`` counts, its
+    flow (TEU-equivalents a year) times its shadow price (USD per TEU-equivalent); an
+    element that is not full, or is rationed by quota, has price 0. A year cut into
+    parts has its elements' flows and prices averaged over the parts, so its rent is
+    the product of the averages (exact when the year is one part).
+    """
+    b = result.bottlenecks
+    if b.empty:
+        return {}
+    rent = b["volume_teu"].astype(float) * b["shadow_price_usd_teu"].astype(float)
+    return _by_year(rent.groupby(b["year"]).sum())
+
+
+def _over_life(
+    yearly_usd: Mapping[int, float], *, open_year: int, life_years: int
+) -> dict[int, float]:
+    """Yearly benefits over a life from ``open_year`` (:func:`measure_cash_flows`), USD."""
+    return measure_cash_flows(
+        "",
+        yearly_benefit_usd=yearly_usd,
+        open_year=open_year,
+        capex_usd=0.0,
+        opex_usd_yr=0.0,
+        life_years=life_years,
+    ).benefits
+
+
 def _by_year(series: pd.Series) -> dict[int, float]:
     return {
         int(y): float(v) for y, v in zip(series.index.to_numpy(), series.to_numpy(), strict=True)
@@ -176,7 +216,9 @@ def appraise(
     The scenario is run without any measure (the reference), with each measure alone,
     and with all of them (the package). A measure's yearly benefit is the fall in
     shippers' expected generalised cost (logsum times volume, USD); its costs are its
-    capital and operating costs. Benefits after the horizon stay at the horizon's.
+    capital and operating costs. Benefits after the horizon stay at the horizon's. The
+    change in scarcity rents (:func:`year_rents`) is reported next to it (``rents_usd``,
+    ``npv_with_rents_usd``) and changes neither the ratio nor ``npv_usd`` nor the order.
 
     Parameters
     ----------
@@ -224,12 +266,15 @@ def appraise(
             progress(k + 1, len(variants))
     corridor = scenario.target_corridor
     ref_cost, ref_hours, ref_target = _year_sums(results["reference"], corridor)
+    ref_rents = year_rents(results["reference"])
     horizon = scenario.horizon
     rows: list[MeasureRanking] = []
     by_id = {m.id: m for m in measures}
     for name, in_force in variants[1:]:
         cost, hours, target = _year_sums(results[name], corridor)
         benefit = {y: ref_cost[y] - cost.get(y, ref_cost[y]) for y in ref_cost}
+        rents = year_rents(results[name])
+        d_rents = {y: rents.get(y, 0.0) - ref_rents.get(y, 0.0) for y in ref_cost}
         costs: dict[int, float] = {}
         benefits: dict[int, float] = {}
         for mid in in_force:
@@ -246,15 +291,12 @@ def appraise(
                 costs[y] = costs.get(y, 0.0) + v
         first = min(by_id[mid].open_year for mid in in_force)
         life = max(by_id[mid].open_year + by_id[mid].life_years for mid in in_force) - first
-        benefits = measure_cash_flows(
-            name,
-            yearly_benefit_usd=benefit,
-            open_year=first,
-            capex_usd=0.0,
-            opex_usd_yr=0.0,
-            life_years=life,
-        ).benefits
+        benefits = _over_life(benefit, open_year=first, life_years=life)
         cf = MeasureCashFlows(name, benefits, costs)
+        with_rents = {y: benefit[y] + d_rents[y] for y in benefit}
+        cf_rents = MeasureCashFlows(
+            name, _over_life(with_rents, open_year=first, life_years=life), costs
+        )
         rows.append(
             MeasureRanking(
                 measure_id=name,
@@ -264,6 +306,8 @@ def appraise(
                 usd_saved=sum(benefit.values()),
                 usd_saved_per_usd=benefit_cost_ratio(cf, rate=r, base_year=scenario.base_year),
                 npv_usd=npv(cf.net(), rate=r, base_year=scenario.base_year),
+                rents_usd=sum(d_rents.values()),
+                npv_with_rents_usd=npv(cf_rents.net(), rate=r, base_year=scenario.base_year),
             )
         )
     singles = rank_measures([x for x in rows if x.measure_id != "package"])

@@ -56,7 +56,25 @@ RANKING_COLUMNS: tuple[str, ...] = (
     "usd_saved",
     "usd_saved_per_usd",
     "npv_usd",
+    "rents_usd",
+    "npv_with_rents_usd",
 )
+"""Columns of a ranking of measures (:func:`corridors.scenarios.appraisal.appraise`).
+
+``rank`` (1 = best by ``usd_saved_per_usd``, then ``npv_usd``; missing for the
+``package`` of all measures), ``capex_usd`` (USD), ``volume_gain_teu`` (target corridor,
+horizon year, TEU), ``hours_saved`` (TEU-hours over the modelled years), ``usd_saved``
+(shippers' surplus gained over the modelled years, undiscounted, USD),
+``usd_saved_per_usd`` (benefit-cost ratio of the discounted shippers' surplus) and
+``npv_usd`` (net present value of the shippers' surplus, USD) rank the measures.
+``rents_usd`` is the change in scarcity rents over the modelled years (undiscounted, USD):
+each full element's shadow price (USD per TEU-equivalent) times its flow
+(TEU-equivalents a year), summed over elements and years, measure against reference. It
+is a transfer to the element's owner where the owner prices its scarce capacity and
+lost where a queue rations it; ``npv_with_rents_usd`` is the NPV counting it as a
+benefit (the transfer case). Neither changes the order. Appended last: the results
+store adds them to an older store's table (``scenarios.store_tables``).
+"""
 
 
 def empty(columns: tuple[str, ...]) -> pd.DataFrame:
@@ -84,7 +102,8 @@ class ScenarioResult:
         Volume-weighted transit-time percentiles by year and corridor (``all``: every
         corridor), hours.
     rankings : pandas.DataFrame
-        Ranking of measures (empty unless the run appraised measures).
+        Ranking of measures (empty unless the run appraised measures), columns
+        :data:`RANKING_COLUMNS`.
     markets : pandas.DataFrame
         Volume (TEU) and expected generalised cost (logsum, USD per TEU) of each
         market by year; the logsum change times the volume is the shippers' gain.

@@ -4,6 +4,13 @@ Tables: ``sweeps``, ``runs``, ``corridor_volumes``, ``link_flows``, ``transit_ti
 ``measure_rankings``, ``bottlenecks``, ``unserved`` (demand no route carried),
 ``calibration_fit`` (observed against modelled
 volumes of a calibration run).
+
+A column added to a table later (``link_flows``' directions, ``bottlenecks``'
+``queue_h``, ``measure_rankings``' ``rents_usd`` and ``npv_with_rents_usd``) is declared
+last and added by ``ALTER TABLE ... ADD COLUMN IF NOT EXISTS`` when a store is opened for
+writing, so a store made by an older version opens, its older rows hold NULL there (rows
+are inserted by position: a result's columns end with the added ones). Opened read-only,
+an older store's table lacks the column.
 """
 
 from __future__ import annotations
@@ -63,8 +70,10 @@ CREATE TABLE IF NOT EXISTS transit_times (
 CREATE TABLE IF NOT EXISTS measure_rankings (
     run_id VARCHAR NOT NULL, rank INTEGER, measure_id VARCHAR NOT NULL, capex_usd DOUBLE,
     volume_gain_teu DOUBLE, hours_saved DOUBLE, usd_saved DOUBLE, usd_saved_per_usd DOUBLE,
-    npv_usd DOUBLE
+    npv_usd DOUBLE, rents_usd DOUBLE, npv_with_rents_usd DOUBLE
 );
+ALTER TABLE measure_rankings ADD COLUMN IF NOT EXISTS rents_usd DOUBLE;
+ALTER TABLE measure_rankings ADD COLUMN IF NOT EXISTS npv_with_rents_usd DOUBLE;
 CREATE TABLE IF NOT EXISTS bottlenecks (
     run_id VARCHAR NOT NULL, year INTEGER NOT NULL, element VARCHAR NOT NULL,
     cargo VARCHAR NOT NULL, volume_teu DOUBLE, capacity_teu DOUBLE, utilisation DOUBLE,

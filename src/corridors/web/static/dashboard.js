@@ -487,7 +487,7 @@ async function showRun(runId, target) {
     <h2>Bottlenecks in ${year ?? "-"} (utilisation, shadow price USD/TEU)</h2>${table(busiest, ["element", "cargo", "volume_teu", "capacity_teu", "utilisation", "shadow_price_usd_teu"], { utilisation: 2 })}
     <h2>Unserved demand in ${year ?? "-"}, a year (no route)</h2>${table(unserved, ["market", "origin", "destination", "volume", "unit", "reason"])}
     <h2>Transit time in ${year ?? "-"}, hours</h2>${table(tt, ["corridor", "p50_h", "p90_h", "p95_h", "mean_h"])}
-    <h2>Measures, best first</h2>${table(run.measure_rankings, ["rank", "measure_id", "capex_usd", "volume_gain_teu", "usd_saved_per_usd", "npv_usd"], { usd_saved_per_usd: 2 })}`;
+    <h2>Measures, best first (USD; rents: a full element's shadow price times its flow, changed)</h2><div id="run-measures">${table(run.measure_rankings, ["rank", "measure_id", "capex_usd", "volume_gain_teu", "usd_saved", "usd_saved_per_usd", "npv_usd", "rents_usd", "npv_with_rents_usd"], { usd_saved_per_usd: 2 })}</div>`;
   chart("#chart-volumes", {
     title: "Volume by corridor, TEU a year",
     width: 520, height: 220,
