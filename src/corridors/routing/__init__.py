@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from corridors.cost.parameters import CostParameters
 from corridors.routing.graph import ExpandedGraph, build_graph
-from corridors.routing.routes import Route, Step, alternatives, best_route, compare
+from corridors.routing.routes import Route, Step, alternatives, best_route, compare, retrace
 
 __all__ = [
     "CostParameters",
@@ -15,4 +15,5 @@ __all__ = [
     "best_route",
     "build_graph",
     "compare",
+    "retrace",
 ]

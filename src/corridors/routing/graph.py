@@ -215,6 +215,19 @@ class ExpandedGraph:
         return {}
 
     @cached_property
+    def arc_ids(self) -> dict[tuple[int, int, int], int]:
+        """Arc ids: ``(link row, tail's node row, -1)`` of a link arc, else ``(-1, tail, head)``.
+
+        Built once per graph (:func:`corridors.routing.routes.retrace` walks a route's
+        legs with it).
+        """
+        tail, head = self.tail.tolist(), self.head.tolist()
+        ends = zip(
+            self.arc_link.tolist(), self.vertex_node[self.tail].tolist(), tail, head, strict=True
+        )
+        return {((li, u, -1) if li >= 0 else (-1, t, h)): a for a, (li, u, t, h) in enumerate(ends)}
+
+    @cached_property
     def arc_cache(self) -> dict[int, ArcSteps]:
         """What each arc adds to a route, filled as routes are described.
 

@@ -34,6 +34,7 @@ __all__ = [
     "compare",
     "label_corridor",
     "od_mask",
+    "retrace",
     "route_costs",
     "route_from_path",
 ]
@@ -279,6 +280,52 @@ def alternatives(
     if not paths:
         raise UnreachableError(_unreachable(network, o, d, params, graph))
     return [route_from_path(graph, p) for p in paths]
+
+
+def retrace(graph: ExpandedGraph, route: Route, *, corridor: str | None = None) -> Route | None:
+    """A route found on another network, over the same legs of ``graph``, priced there.
+
+    Each leg (a link, in the direction the route took it) and, between legs, the
+    through or transfer arc of the node, from the origin's terminal to the
+    destination's: the route's path on ``graph``, whose hours, money and emissions are
+    ``graph``'s (an appraisal prices the routes found with a measure on the network
+    without it, and the reverse).
+
+    Parameters
+    ----------
+    graph : ExpandedGraph
+        The graph to price the route on.
+    route : Route
+        A route with its steps (found on any network with the same link and node ids).
+    corridor : str, optional
+        The corridor label (default: from the links' tags on ``graph``).
+
+    Returns
+    -------
+    Route or None
+        ``None`` when a place, a link or a change of layer of the route is not in
+        ``graph`` (a link the measure opens, a link closed).
+    """
+    ids = graph.arc_ids
+    nodes, links = graph.network.node_index, graph.network.link_index
+    if route.origin not in nodes or route.destination not in nodes:
+        return None
+    arcs: list[int] = []
+    at = graph.source(route.origin)
+    for leg in route.legs:
+        li, u = links.get(str(leg.link_id)), nodes.get(str(leg.from_node_id))
+        a = None if li is None or u is None else ids.get((li, u, -1))
+        join = None if a is None else ids.get((-1, at, int(graph.tail[a])))
+        if a is None or join is None:
+            return None
+        arcs += (join, a)
+        at = int(graph.head[a])
+    last = ids.get((-1, at, graph.sink(route.destination)))
+    if last is None:
+        return None
+    arcs.append(last)
+    path = Path(tuple(arcs), float(graph.cost[arcs].sum()))
+    return route_from_path(graph, path, corridor=corridor)
 
 
 def route_costs(routes: list[Route]) -> np.ndarray:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from corridors.network.model import Network
 from corridors.scenarios.result import RANKING_COLUMNS, ScenarioResult
+from corridors.scenarios.route_options import SharedRoutes
 from corridors.scenarios.spec import MeasureCatalogue, Scenario
 
 
@@ -219,6 +220,10 @@ def appraise(
     capital and operating costs. Benefits after the horizon stay at the horizon's. The
     change in scarcity rents (:func:`year_rents`) is reported next to it (``rents_usd``,
     ``npv_with_rents_usd``) and changes neither the ratio nor ``npv_usd`` nor the order.
+    The runs share one choice set
+    (:class:`~corridors.scenarios.route_options.SharedRoutes`): a market of each run
+    chooses among the routes any run found for it, priced on the run's network, so no
+    measure's own route search drops a route of the reference (or the reverse).
 
     Parameters
     ----------
@@ -256,11 +261,20 @@ def appraise(
     variants += [(m.id, [m.id]) for m in measures]
     if package and len(measures) > 1:
         variants.append(("package", ids))
-    results: dict[str, ScenarioResult] = {}
-    for k, (name, in_force) in enumerate(variants):
-        runner = ScenarioRunner(
-            network, scenario, catalogue=catalogue, measure_ids=in_force, reliability=reliability
+    shared = SharedRoutes()  # one choice set: every run's markets choose among all routes
+    runners = [
+        ScenarioRunner(
+            network,
+            scenario,
+            catalogue=catalogue,
+            measure_ids=in_force,
+            reliability=reliability,
+            shared_routes=shared,
         )
+        for _, in_force in variants
+    ]
+    results: dict[str, ScenarioResult] = {}
+    for k, ((name, _), runner) in enumerate(zip(variants, runners, strict=True)):
         results[name] = runner.run()
         if progress is not None:
             progress(k + 1, len(variants))

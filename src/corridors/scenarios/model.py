@@ -49,7 +49,7 @@ from corridors.scenarios.network_states import (
     run_measures,
 )
 from corridors.scenarios.result import ScenarioResult
-from corridors.scenarios.route_options import RouteOptions
+from corridors.scenarios.route_options import RouteOptions, SharedRoutes
 from corridors.scenarios.spec import (
     Behaviour,
     Disruption,
@@ -98,6 +98,10 @@ class ScenarioRunner:
         The networks of ``network`` with the measures of this run in force, shared with
         other runs of the same network and measures (a sweep's samples); built here
         when not given.
+    shared_routes : SharedRoutes, optional
+        The routes of the runs this one is compared with (an appraisal's runs): each
+        market also chooses among the routes they found, priced on this run's networks
+        (:class:`~corridors.scenarios.route_options.SharedRoutes`).
 
     Raises
     ------
@@ -114,6 +118,7 @@ class ScenarioRunner:
         measure_ids: Sequence[str] | None = None,
         reliability: Mapping[str, float] | None = None,
         networks: MeasuredNetworks | None = None,
+        shared_routes: SharedRoutes | None = None,
     ) -> None:
         self.network = network
         self.scenario = scenario
@@ -129,7 +134,9 @@ class ScenarioRunner:
         beh = scenario.behaviour
         self._reliability = dict(reliability or {})
         self.params = beh.cost_parameters()
-        self.options = RouteOptions(self.states, tuple(scenario.demand.markets), self.params)
+        self.options = RouteOptions(
+            self.states, tuple(scenario.demand.markets), self.params, shared=shared_routes
+        )
         """Each market's route options per network state (found once)."""
         self.pair_volumes: dict[int, dict[tuple[int, str], float]] = {}
         """Volume of each demand row (an O-D pair of a market) on each corridor in each

@@ -33,7 +33,7 @@ from corridors.scenarios.route_elements import (
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["RouteAnatomy", "market_routes", "route_anatomy"]
+__all__ = ["RouteAnatomy", "market_routes", "route_anatomy", "route_options"]
 
 
 def market_routes(
@@ -99,8 +99,29 @@ def market_routes(
         return []
     if groups is None:
         groups = network_elements(network, tonnes_per_teu=tonnes_per_teu)
-    if anatomies is None:
-        anatomies = {}
+    return route_options(
+        routes,
+        network,
+        groups=groups,
+        anatomies={} if anatomies is None else anatomies,
+        containers=containers,
+    )
+
+
+def route_options(
+    routes: Sequence[Route],
+    network: Network,
+    *,
+    groups: NetworkElements,
+    anatomies: MutableMapping[Hashable, RouteAnatomy],
+    containers: bool,
+) -> list[RouteOption]:
+    """The route options of routes found on ``network``, with the elements each passes.
+
+    ``groups``, ``anatomies`` and ``containers`` as in :func:`market_routes` (whose
+    routes these are, or routes found elsewhere and priced on ``network``:
+    :func:`corridors.routing.retrace`).
+    """
     out = []
     for r in routes:
         key = (containers, tuple(map(_STEP_PARTS, r.steps)))
