@@ -191,13 +191,16 @@ def line_hold_h(
     *,
     back_units: Sizes = None,
     fit: HoldFit = HOLD_FIT,
+    deck_free: float | None = None,
 ) -> float:
     """The held ships' wait of a line at the joint load and its port's own cargo, hours.
 
     ``arrivals_per_h``: the joint load (:meth:`FerryQueue.joint_arrivals`), ``own_per_h``
     the port's own shipments an hour: the cargo back is their difference over the line's
     ``return_use``; ``back_units`` the other port's shipment sizes (None: the line's).
-    0 with no cargo back. ``fit``: the coefficients.
+    0 with no cargo back. ``fit``: the coefficients. ``deck_free``: the share of the
+    calls across that find no deck waiting, when the caller has it (None: from
+    :func:`~corridors.cost.ferry_across.waiting_across`).
     """
     if not 0.0 < own_per_h < arrivals_per_h or line.return_use <= 0.0:
         return 0.0
@@ -206,7 +209,9 @@ def line_hold_h(
     factor = line_back_factor_h(line, back, back_units=back_units, fit=fit)
     if not factor:
         return 0.0
-    free = waiting_across(line, arrivals_per_h, own_per_h, back_units=back_units).deck_free
+    free = deck_free
+    if free is None:
+        free = waiting_across(line, arrivals_per_h, own_per_h, back_units=back_units).deck_free
     return factor * free * load_factor(own_per_h / lift, arrivals_per_h / lift, fit=fit)
 
 

@@ -248,7 +248,9 @@ class FerryQueue:
             wait
             - self.fill_wait_h(arrivals_per_h)
             + self.fill_wait_h(own_per_h)
-            + self.hold_h(arrivals_per_h, own_per_h, back_units=back_units)
+            + line_hold_h(
+                self, arrivals_per_h, own_per_h, back_units=back_units, deck_free=across.deck_free
+            )
             + self.absence_shift_h(arrivals_per_h, empty_share=across.nothing_waiting)
         )
 
