@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from rich.console import Console
 from rich.table import Table
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "constants_view",
     "fit_view",
     "frame_table",
+    "print_wide",
     "rankings_view",
     "route_fit_view",
     "unserved_view",
@@ -53,6 +55,21 @@ def frame_table(frame: pd.DataFrame, *, title: str, digits: dict[str, int] | Non
     for r in cells:
         table.add_row(*r)
     return table
+
+
+def print_wide(console: Console, table: Table) -> None:
+    """Print ``table`` at the width it takes with no terminal to fit (``--wide``).
+
+    Lines may be longer than the terminal; a table squeezed into it would lose its text
+    columns beside numbers that are never cut.
+    """
+    width = console.measure(table, options=console.options.update_width(10_000)).maximum
+    terminal = console.width
+    console.width = max(width, terminal)
+    try:
+        console.print(table)
+    finally:
+        console.width = terminal
 
 
 RANKING_NARROW = {

@@ -25,6 +25,7 @@ from corridors.cli.scenario_views import (
     constants_view,
     fit_view,
     frame_table,
+    print_wide,
     rankings_view,
     route_fit_view,
     unserved_view,
@@ -120,7 +121,11 @@ def register(app: typer.Typer) -> None:
         output: Path | None = typer.Option(
             None, "--output", "-o", help="Write corridor volumes to this CSV file."
         ),
-        wide: bool = typer.Option(False, "--wide", help="Show every column of the ranking."),
+        wide: bool = typer.Option(
+            False,
+            "--wide",
+            help="Show every column of the ranking (wider than the terminal if need be).",
+        ),
     ) -> None:
         """Run a scenario: corridor volumes by year, transit times, ranking of measures."""
         inputs = load_inputs(scenario, network_path=network, measures_path=measures)
@@ -178,23 +183,27 @@ def register(app: typer.Typer) -> None:
         if unserved is not None:
             console.print(frame_table(unserved[1], title=unserved[0]))
         if not result.rankings.empty:
-            console.print(
-                frame_table(
-                    rankings_view(result.rankings, wide=wide),
-                    title=(
-                        f"measures, best first (target corridor {sc.target_corridor}, "
-                        f"discount rate {sc.discount_rate:.0%})"
-                    ),
-                    digits={
-                        "B/C": 2,
-                        "capex M$": 1,
-                        "NPV M$": 1,
-                        "saved M$": 1,
-                        "rents M$": 1,
-                        "NPV+rents M$": 1,
-                    },
-                )
+            ranking = frame_table(
+                rankings_view(result.rankings, wide=wide),
+                title=(
+                    f"measures, best first (target corridor {sc.target_corridor}, "
+                    f"discount rate {sc.discount_rate:.0%})"
+                ),
+                digits={
+                    "B/C": 2,
+                    "capex M$": 1,
+                    "NPV M$": 1,
+                    "saved M$": 1,
+                    "rents M$": 1,
+                    "NPV+rents M$": 1,
+                },
             )
+            # --wide asks for every column: printed at its own width, wider than the
+            # terminal if need be, rather than squeezing the measures' names out
+            if wide:
+                print_wide(console, ranking)
+            else:
+                console.print(ranking)
         if run_id:
             typer.echo(f"stored run {run_id} in {store}", err=True)
         if output is not None:
